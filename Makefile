@@ -1,0 +1,44 @@
+# Tenantry: `make run` and `make test` do all set-up on a fresh Debian machine with Swift.
+
+SWIFT        ?= swift
+CONFIG       ?= debug
+BIN_DEBUG    := .build/debug/tenantry
+BIN_RELEASE  := .build/release/tenantry
+APT_PACKAGES := libpq-dev postgresql postgresql-contrib pkg-config
+
+.PHONY: run test bench build deps clean
+
+## deps: install the system packages Tenantry needs, only those missing.
+deps:
+	@missing=""; \
+	pkg-config --exists libpq 2>/dev/null || missing="$$missing libpq-dev pkg-config"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v pgbench >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 || missing="$$missing postgresql-contrib"; \
+	command -v psql >/dev/null 2>&1 || missing="$$missing postgresql-client"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	@command -v $(SWIFT) >/dev/null 2>&1 || { echo "error: swift is not on PATH (expected at /opt/swift/usr/bin)"; exit 1; }
+
+build: deps
+	$(SWIFT) build --product tenantry
+
+## run: start the embedded PostgreSQL, migrate, and print how to go on.
+run: build
+	$(BIN_DEBUG) dev up
+
+## test: build everything and run every test against a real PostgreSQL the tests start.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## bench: release build, then every benchmark next to its reference, on the embedded cluster.
+bench: deps
+	$(SWIFT) build -c release --product tenantry
+	$(BIN_RELEASE) bench eventstore
+
+clean:
+	-$(BIN_DEBUG) dev down 2>/dev/null
+	rm -rf .build .tenantry

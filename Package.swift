@@ -1,0 +1,110 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Strict concurrency everywhere; the language mode is Swift 6 for every target.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+/// Test targets import their modules plainly (no access-level ceremony), still in Swift 6 mode.
+let testSwiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Tenantry",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tenantry", targets: ["tenantry"]),
+        .library(name: "PostgresClient", targets: ["PostgresClient"]),
+        .library(name: "EventStore", targets: ["EventStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        // libpq, from Debian's libpq-dev.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "PostgresClient",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EmbeddedPostgres",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EventStore",
+            dependencies: [
+                "PostgresClient",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [
+                .embedInCode("Migrations/0001_event_store.sql"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Tenantry",
+            dependencies: [
+                "PostgresClient",
+                "EmbeddedPostgres",
+                "EventStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tenantry",
+            dependencies: [
+                "Tenantry",
+                "EventStore",
+                "PostgresClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests. TestSupport starts the throwaway test cluster and hands each test a database.
+        .target(
+            name: "TestSupport",
+            dependencies: ["PostgresClient", "EmbeddedPostgres", "EventStore", "Tenantry"],
+            path: "Tests/TestSupport",
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "PostgresClientTests",
+            dependencies: ["PostgresClient", "TestSupport", "EmbeddedPostgres"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "EmbeddedPostgresTests",
+            dependencies: ["EmbeddedPostgres"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "EventStoreTests",
+            dependencies: ["EventStore", "PostgresClient", "TestSupport"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TestSupport", "tenantry", "EventStore", "PostgresClient"],
+            swiftSettings: testSwiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

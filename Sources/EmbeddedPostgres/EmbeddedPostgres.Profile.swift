@@ -1,0 +1,50 @@
+import Foundation
+
+extension EmbeddedPostgres {
+    /// How the server trades durability for speed.
+    ///
+    /// Both profiles listen on the unix socket only, use 128MB of shared buffers and 2GB of WAL
+    /// between checkpoints, and log to `postgres.log` in the cluster directory. The profile is
+    /// applied whenever the server starts, so a running server keeps the profile it started with.
+    public enum Profile: Sendable {
+        /// Crash-safe PostgreSQL defaults, up to 200 connections.
+        case development
+        /// No fsync, asynchronous commit and no full-page writes: fast, but a machine crash loses
+        /// the cluster. Up to 400 connections, for test suites that open many pools.
+        case testing
+    }
+}
+
+extension EmbeddedPostgres.Profile {
+    /// The postgresql.conf lines for this profile, with the server's socket in `socketDirectory`.
+    func configuration(socketDirectory: String) -> String {
+        var settings: [(name: String, value: String)] = [
+            ("listen_addresses", "''"),
+            ("port", String(ClusterLayout.port)),
+            ("unix_socket_directories", Self.quoted(socketDirectory)),
+            // Only the server user (and root) may connect; authentication is trust.
+            ("unix_socket_permissions", "0700"),
+            ("shared_buffers", "'128MB'"),
+            ("max_wal_size", "'2GB'"),
+        ]
+        switch self {
+        case .development:
+            settings.append(("max_connections", "200"))
+        case .testing:
+            settings += [
+                ("max_connections", "400"),
+                ("fsync", "off"),
+                ("synchronous_commit", "off"),
+                ("full_page_writes", "off"),
+            ]
+        }
+        let header = "# Written by Tenantry's EmbeddedPostgres on every start; edits are overwritten.\n"
+        return header + settings.map { "\($0.name) = \($0.value)\n" }.joined()
+    }
+
+    /// A postgresql.conf string literal.
+    static func quoted(_ value: String) -> String {
+        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''")
+        return "'" + escaped + "'"
+    }
+}

@@ -1,0 +1,166 @@
+public import Foundation
+public import PostgresClient
+
+/// The append-only event store in PostgreSQL (schema `tenantry`).
+///
+/// Appends go through `tenantry.append_events`, one round trip that checks the expected
+/// version under the stream's lock and numbers the events with no gap. Reads of a stream or a
+/// category are snapshots; reads of the global feed (`readAll`) hand out only events that no
+/// later commit can precede, which is what subscriptions build on.
+///
+/// ```swift
+/// let store = EventStore(pool: pool)
+/// let result = try await store.append(
+///     [NewEvent(type: "AccountOpened", data: ["owner": "ada"])],
+///     to: "account-42", tenant: tenantID, expectedVersion: .noStream
+/// )
+/// ```
+public struct EventStore: Sendable {
+    public let pool: PostgresPool
+
+    /// The channel `append_events` notifies at each commit.
+    public static let notificationChannel = "tenantry_events"
+
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    // MARK: Appending
+
+    /// Appends events to one stream atomically. Re-appending the same events (same ids, same
+    /// order) returns the first append's result and writes nothing.
+    @discardableResult
+    public func append(
+        _ events: [NewEvent],
+        to stream: StreamName,
+        tenant: UUID,
+        expectedVersion: ExpectedVersion = .any
+    ) async throws(EventStoreError) -> AppendResult {
+        do {
+            return try await pool.withConnection { connection in
+                try await append(events, to: stream, tenant: tenant, expectedVersion: expectedVersion, on: connection)
+            }
+        } catch {
+            throw EventStoreError(error)
+        }
+    }
+
+    /// Appends inside the caller's transaction on `connection`, so the events commit (and
+    /// notify subscribers) together with the caller's other writes.
+    @discardableResult
+    public func append(
+        _ events: [NewEvent],
+        to stream: StreamName,
+        tenant: UUID,
+        expectedVersion: ExpectedVersion = .any,
+        on connection: isolated PostgresConnection
+    ) throws(EventStoreError) -> AppendResult {
+        guard !events.isEmpty else { throw .invalidEvent("invalid event: an append needs at least one event") }
+        let envelope = "[" + events.map(\.envelopeJSON).joined(separator: ",") + "]"
+        do {
+            let result = try connection.query(EventStoreStatements.append(
+                tenant: tenant, stream: stream, expectedVersion: expectedVersion, eventsJSON: envelope
+            ))
+            guard let row = result.rows.first else {
+                throw EventStoreError.database(.misuse("append_events returned no row"))
+            }
+            let (version, positions) = try row.decode((Int64, [Int64]).self)
+            return AppendResult(streamVersion: version, positions: positions)
+        } catch {
+            throw EventStoreError(error)
+        }
+    }
+
+    // MARK: Reading
+
+    /// Reads a stream from a version, forward (ascending) or backward (descending).
+    public func readStream(
+        _ stream: StreamName,
+        tenant: UUID,
+        from version: Int64? = nil,
+        direction: ReadDirection = .forward,
+        limit: Int = 1000
+    ) async throws(EventStoreError) -> [RecordedEvent] {
+        let query = switch direction {
+        case .forward:
+            EventStoreStatements.readStreamForward(tenant: tenant, stream: stream, fromVersion: version ?? 1, limit: limit)
+        case .backward:
+            EventStoreStatements.readStreamBackward(tenant: tenant, stream: stream, fromVersion: version ?? .max, limit: limit)
+        }
+        return try await events(query)
+    }
+
+    /// Reads a category (every stream `category-…`) of one tenant after a global position.
+    public func readCategory(
+        _ category: String,
+        tenant: UUID,
+        after position: Int64 = 0,
+        limit: Int = 1000
+    ) async throws(EventStoreError) -> [RecordedEvent] {
+        try await events(EventStoreStatements.readCategory(
+            tenant: tenant, category: category, afterPosition: position, limit: limit
+        ))
+    }
+
+    /// Reads the global feed after a cursor, in (transaction id, position) order, handing out
+    /// only events that no still-running transaction can precede. Continue from the last
+    /// event's `cursor`; an empty result means nothing more is deliverable yet.
+    public func readAll(
+        after cursor: GlobalCursor = .start,
+        filter: EventFilter = .all,
+        limit: Int = 1000
+    ) async throws(EventStoreError) -> [RecordedEvent] {
+        try await events(EventStoreStatements.readAll(after: cursor, filter: filter, limit: limit))
+    }
+
+    /// The stream's current version, or `nil` if it has no events.
+    public func streamVersion(_ stream: StreamName, tenant: UUID) async throws(EventStoreError) -> Int64? {
+        do {
+            return try await pool.query(EventStoreStatements.streamVersion(tenant: tenant, stream: stream))
+                .rows.first?.decode(Int64.self)
+        } catch {
+            throw EventStoreError(error)
+        }
+    }
+
+    /// Whether committed events lie beyond `cursor` that `readAll` holds back for now.
+    public func hasHeldBackEvents(after cursor: GlobalCursor) async throws(EventStoreError) -> Bool {
+        do {
+            return try await pool.query(EventStoreStatements.hasHeldBackEvents(after: cursor))
+                .rows.first?.decode(Bool.self) ?? false
+        } catch {
+            throw EventStoreError(error)
+        }
+    }
+
+    /// A cursor from which `readAll` returns every event at or after a global position (and,
+    /// because positions are not commit order, possibly some before it: filter on `position`).
+    public func cursor(beforePosition position: Int64) async throws(EventStoreError) -> GlobalCursor {
+        do {
+            let transactionID = try await pool.query(EventStoreStatements.cursorBefore(position: position))
+                .rows.first?.decode(UInt64.self) ?? UInt64(0)
+            return GlobalCursor(transactionID: transactionID, position: 0)
+        } catch {
+            throw EventStoreError(error)
+        }
+    }
+
+    /// A cursor after every event deliverable now: following from it sees only new events.
+    public func currentEnd() async throws(EventStoreError) -> GlobalCursor {
+        do {
+            guard let row = try await pool.query(EventStoreStatements.currentEnd).rows.first else { return .start }
+            let (transactionID, position) = try row.decode((UInt64, Int64).self)
+            return GlobalCursor(transactionID: transactionID, position: position)
+        } catch {
+            throw EventStoreError(error)
+        }
+    }
+
+    private func events(_ query: PostgresQuery) async throws(EventStoreError) -> [RecordedEvent] {
+        do {
+            return try await pool.query(query).rows.map { row throws(PostgresError) in try RecordedEvent(row: row) }
+        } catch {
+            throw EventStoreError(error)
+        }
+    }
+}

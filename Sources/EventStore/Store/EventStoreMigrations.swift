@@ -1,0 +1,8 @@
+public import PostgresClient
+
+/// The event store's schema changes, numbered 1–99.
+public enum EventStoreMigrations {
+    public static let all: [Migration] = [
+        Migration(version: 1, name: "event_store", sql: String(decoding: PackageResources._001_event_store_sql, as: UTF8.self)),
+    ]
+}

@@ -1,0 +1,84 @@
+import Foundation
+import PostgresClient
+
+/// Every statement the event store runs, by name. Each is prepared once per connection.
+enum EventStoreStatements {
+    static func append(tenant: UUID, stream: StreamName, expectedVersion: ExpectedVersion, eventsJSON: String) -> PostgresQuery {
+        """
+        SELECT stream_version, positions
+        FROM tenantry.append_events(\(tenant), \(stream.rawValue), \(expectedVersion.sqlValue), \(eventsJSON)::jsonb)
+        """
+    }
+
+    static func readStreamForward(tenant: UUID, stream: StreamName, fromVersion: Int64, limit: Int) -> PostgresQuery {
+        """
+        SELECT \(literalSQL: RecordedEvent.columns) FROM tenantry.events
+        WHERE tenant_id = \(tenant) AND stream_name = \(stream.rawValue) AND stream_version >= \(fromVersion)
+        ORDER BY stream_version
+        LIMIT \(limit)
+        """
+    }
+
+    static func readStreamBackward(tenant: UUID, stream: StreamName, fromVersion: Int64, limit: Int) -> PostgresQuery {
+        """
+        SELECT \(literalSQL: RecordedEvent.columns) FROM tenantry.events
+        WHERE tenant_id = \(tenant) AND stream_name = \(stream.rawValue) AND stream_version <= \(fromVersion)
+        ORDER BY stream_version DESC
+        LIMIT \(limit)
+        """
+    }
+
+    static func readCategory(tenant: UUID, category: String, afterPosition: Int64, limit: Int) -> PostgresQuery {
+        """
+        SELECT \(literalSQL: RecordedEvent.columns) FROM tenantry.events
+        WHERE tenant_id = \(tenant) AND category = \(category) AND position > \(afterPosition)
+        ORDER BY position
+        LIMIT \(limit)
+        """
+    }
+
+    /// The no-skip read: only transactions below the snapshot's xmin, all of which have ended,
+    /// so nothing can later appear before the last event returned.
+    static func readAll(after cursor: GlobalCursor, filter: EventFilter, limit: Int) -> PostgresQuery {
+        """
+        SELECT \(literalSQL: RecordedEvent.columns) FROM tenantry.events
+        WHERE (transaction_id, position) > (\(cursor.transactionID)::xid8, \(cursor.position)::bigint)
+          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          AND (\(filter.tenantID)::uuid IS NULL OR tenant_id = \(filter.tenantID)::uuid)
+          AND (\(filter.categories)::text[] IS NULL OR category = ANY(\(filter.categories)::text[]))
+        ORDER BY transaction_id, position
+        LIMIT \(limit)
+        """
+    }
+
+    /// Whether committed events wait beyond the cursor that `readAll` may not hand out yet,
+    /// because an older transaction is still running.
+    static func hasHeldBackEvents(after cursor: GlobalCursor) -> PostgresQuery {
+        """
+        SELECT EXISTS (
+            SELECT 1 FROM tenantry.events
+            WHERE (transaction_id, position) > (\(cursor.transactionID)::xid8, \(cursor.position)::bigint)
+        )
+        """
+    }
+
+    /// The cursor just before the first event at or after a position.
+    static func cursorBefore(position: Int64) -> PostgresQuery {
+        """
+        SELECT coalesce(min(transaction_id), pg_snapshot_xmin(pg_current_snapshot()))
+        FROM tenantry.events WHERE position >= \(position)
+        """
+    }
+
+    /// The cursor after every event committed so far (for following only new events).
+    static let currentEnd: PostgresQuery = """
+        SELECT coalesce(max(transaction_id), '0'::xid8), coalesce(max(position), 0)
+        FROM tenantry.events
+        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        """
+
+    static func streamVersion(tenant: UUID, stream: StreamName) -> PostgresQuery {
+        "SELECT version FROM tenantry.streams WHERE tenant_id = \(tenant) AND stream_name = \(stream.rawValue)"
+    }
+
+}

@@ -1,0 +1,110 @@
+public import Logging
+import PostgresClient
+
+/// Catch-up then live delivery of the global feed, woken by LISTEN/NOTIFY.
+///
+/// It reads from a cursor in batches until nothing more is deliverable, then waits on its own
+/// listening connection for `append_events`' notification. Events arrive once each, in
+/// (transaction id, position) order, even while writers commit out of order: a batch holds only
+/// events of transactions older than every transaction still running.
+///
+/// When committed events are held back by an older transaction that will not notify (one that
+/// rolls back, or writes no events), it looks again after a short back-off; otherwise it only
+/// wakes on a notification or, as a safety net, after `idleRecheck`.
+public struct EventSubscription: Sendable {
+    public let store: EventStore
+    public let filter: EventFilter
+    public let batchSize: Int
+    public let idleRecheck: Duration
+    private let logger: Logger
+
+    public init(
+        store: EventStore,
+        filter: EventFilter = .all,
+        batchSize: Int = 500,
+        idleRecheck: Duration = .seconds(30),
+        logger: Logger = Logger(label: "tenantry.subscription")
+    ) {
+        precondition(batchSize > 0, "a batch holds at least one event")
+        self.store = store
+        self.filter = filter
+        self.batchSize = batchSize
+        self.idleRecheck = idleRecheck
+        self.logger = logger
+    }
+
+    /// Delivers every event after `cursor` to `handler`, batch by batch, until the task is
+    /// cancelled (then it returns) or the handler throws (then it rethrows). The cursor moves
+    /// past a batch only once the handler has returned.
+    public func run(
+        from cursor: GlobalCursor,
+        _ handler: ([RecordedEvent]) async throws -> Void
+    ) async throws {
+        var cursor = cursor
+        var listener: PostgresConnection?
+        var heldBackDelay = Self.minimumHeldBackDelay
+        defer {
+            if let listener { Task { await listener.close() } }
+        }
+        while !Task.isCancelled {
+            do {
+                if listener == nil {
+                    // Listen before reading, so a commit between the read and the wait still wakes us.
+                    let connection = try await PostgresConnection.connect(store.pool.configuration, logger: logger)
+                    listener = connection
+                    try await connection.listen(EventStore.notificationChannel)
+                }
+                let batch = try await store.readAll(after: cursor, filter: filter, limit: batchSize)
+                if let last = batch.last {
+                    try await handler(batch)
+                    cursor = last.cursor
+                    heldBackDelay = Self.minimumHeldBackDelay
+                    if batch.count == batchSize { continue }
+                }
+                let timeout: Duration
+                if try await store.hasHeldBackEvents(after: cursor) {
+                    timeout = heldBackDelay
+                    heldBackDelay = min(heldBackDelay * 2, Self.maximumHeldBackDelay)
+                } else {
+                    timeout = idleRecheck
+                }
+                guard let listener else { continue }
+                _ = try await listener.notifications(timeout: timeout)
+            } catch let error as PostgresError where error.isConnectionFatal {
+                // The database went away (restart, failover): reconnect and carry on from the
+                // cursor, which loses nothing because the cursor only moves after delivery.
+                logger.warning("subscription lost its connection", metadata: ["error": "\(error)"])
+                if let broken = listener { await broken.close() }
+                listener = nil
+                try await Task.sleep(for: .milliseconds(200))
+            } catch let error as EventStoreError {
+                if case .database(let underlying) = error, underlying.isConnectionFatal {
+                    logger.warning("subscription lost its connection", metadata: ["error": "\(underlying)"])
+                    if let broken = listener { await broken.close() }
+                    listener = nil
+                    try await Task.sleep(for: .milliseconds(200))
+                } else {
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Reads everything deliverable now, then returns the cursor after the last event.
+    @discardableResult
+    public func catchUp(
+        from cursor: GlobalCursor,
+        _ handler: ([RecordedEvent]) async throws -> Void
+    ) async throws -> GlobalCursor {
+        var cursor = cursor
+        while true {
+            let batch = try await store.readAll(after: cursor, filter: filter, limit: batchSize)
+            guard let last = batch.last else { return cursor }
+            try await handler(batch)
+            cursor = last.cursor
+        }
+    }
+
+    static let minimumHeldBackDelay: Duration = .milliseconds(2)
+    static let maximumHeldBackDelay: Duration = .milliseconds(500)
+}

@@ -1,0 +1,118 @@
+import CLibPQ
+
+/// Where and how to connect: a libpq connection string plus what Tenantry sets on every session.
+///
+/// The string is anything libpq accepts, a URL (`postgresql://user@host/db?sslmode=require`) or
+/// keywords (`host=/path/to/socket dbname=tenantry user=tenantry_app`), including several hosts
+/// with `target_session_attrs=read-write`.
+public struct PostgresConfiguration: Sendable, Hashable {
+    /// The libpq connection string, as the operator gave it.
+    public var connectionString: String
+    /// A role every session switches to at start-up (`-c role=…`); `RESET ROLE` returns to it
+    /// too, so a session can never act as the login role by accident.
+    public var role: String?
+    /// Replaces the database named in `connectionString`.
+    public var database: String?
+    /// Replaces the user named in `connectionString`.
+    public var user: String?
+    /// Shown in `pg_stat_activity`.
+    public var applicationName: String
+    /// Seconds to wait for a connection to open.
+    public var connectTimeoutSeconds: Int
+
+    public init(
+        connectionString: String,
+        role: String? = nil,
+        database: String? = nil,
+        user: String? = nil,
+        applicationName: String = "tenantry",
+        connectTimeoutSeconds: Int = 10
+    ) {
+        self.connectionString = connectionString
+        self.role = role
+        self.database = database
+        self.user = user
+        self.applicationName = applicationName
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+    }
+
+    /// The same server, another database.
+    public func with(database: String) -> PostgresConfiguration {
+        var copy = self
+        copy.database = database
+        return copy
+    }
+
+    /// The same server, another login user.
+    public func with(user: String, role: String? = nil) -> PostgresConfiguration {
+        var copy = self
+        copy.user = user
+        copy.role = role
+        return copy
+    }
+
+    /// The same server and login, acting as `role`.
+    public func acting(as role: String?) -> PostgresConfiguration {
+        var copy = self
+        copy.role = role
+        return copy
+    }
+
+    /// The keyword/value pairs handed to `PQconnectdbParams`: the parsed string, then overrides.
+    func parameters() throws(PostgresError) -> [(keyword: String, value: String)] {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(connectionString, &errorMessage) else {
+            let message = errorMessage.map { String(cString: $0) } ?? "unparseable connection string"
+            errorMessage.map { PQfreemem($0) }
+            throw PostgresError(
+                kind: .connectionFailed,
+                message: "invalid database URL: \(message.trimmingTrailingWhitespace())"
+            )
+        }
+        defer { PQconninfoFree(options) }
+
+        var parameters: [(keyword: String, value: String)] = []
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val {
+                parameters.append((String(cString: keyword), String(cString: value)))
+            }
+            option += 1
+        }
+
+        func set(_ keyword: String, _ value: String) {
+            parameters.removeAll { $0.keyword == keyword }
+            parameters.append((keyword, value))
+        }
+        if let database { set("dbname", database) }
+        if let user { set("user", user) }
+        if !parameters.contains(where: { $0.keyword == "application_name" }) {
+            set("application_name", applicationName)
+        }
+        if !parameters.contains(where: { $0.keyword == "connect_timeout" }) {
+            set("connect_timeout", String(connectTimeoutSeconds))
+        }
+        // Timestamps come back in one unambiguous text form; see PostgresTimestamp.
+        var sessionOptions = parameters.first { $0.keyword == "options" }?.value ?? ""
+        sessionOptions += " -c TimeZone=UTC -c DateStyle=ISO -c client_encoding=UTF8"
+        if let role {
+            sessionOptions += " -c role=" + role.replacingOccurrences(of: " ", with: "\\ ")
+        }
+        set("options", sessionOptions.trimmingLeadingWhitespace())
+        return parameters
+    }
+}
+
+extension String {
+    func trimmingTrailingWhitespace() -> String {
+        var copy = self
+        while copy.last?.isWhitespace == true { copy.removeLast() }
+        return copy
+    }
+
+    func trimmingLeadingWhitespace() -> String {
+        String(drop { $0.isWhitespace })
+    }
+}
+
+import Foundation

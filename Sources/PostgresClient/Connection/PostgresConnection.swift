@@ -1,0 +1,409 @@
+import CLibPQ
+import Foundation
+public import Logging
+
+/// One libpq connection, running every call on a thread of its own.
+///
+/// The actor's executor is a `DedicatedThreadExecutor`, so the blocking libpq calls made inside
+/// its methods park that thread, never a thread of Swift's cooperative pool. Statements are
+/// prepared once per connection (named `tq_1`, `tq_2`, …) and reused by their SQL text.
+public actor PostgresConnection {
+    private static let counter = Counter()
+
+    /// A process-unique number, for logs.
+    public nonisolated let id: Int
+    public nonisolated let configuration: PostgresConfiguration
+    private let executor: DedicatedThreadExecutor
+    private let wakeUp: WakeUpPipe
+    private var handle: OpaquePointer?
+    private var preparedStatements: [String: String] = [:]
+    private var logger: Logger
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        executor.asUnownedSerialExecutor()
+    }
+
+    private init(configuration: PostgresConfiguration, logger: Logger) throws(PostgresError) {
+        id = Self.counter.next()
+        self.configuration = configuration
+        executor = DedicatedThreadExecutor(name: "tenantry-pq-\(id)")
+        wakeUp = try WakeUpPipe()
+        var logger = logger
+        logger[metadataKey: "pq.connection"] = "\(id)"
+        self.logger = logger
+    }
+
+    /// Opens a connection; throws `PostgresError` with kind `.connectionFailed` and libpq's reason.
+    public static func connect(
+        _ configuration: PostgresConfiguration,
+        logger: Logger = Logger(label: "tenantry.postgres")
+    ) async throws(PostgresError) -> PostgresConnection {
+        let connection = try PostgresConnection(configuration: configuration, logger: logger)
+        do {
+            try await connection.open()
+        } catch {
+            await connection.close()
+            throw error
+        }
+        return connection
+    }
+
+    /// Opens a connection for the duration of `body` and closes it afterwards.
+    @discardableResult
+    public static func withConnection<Value: Sendable>(
+        _ configuration: PostgresConfiguration,
+        logger: Logger = Logger(label: "tenantry.postgres"),
+        _ body: (PostgresConnection) async throws -> Value
+    ) async throws -> Value {
+        let connection = try await connect(configuration, logger: logger)
+        do {
+            let value = try await body(connection)
+            await connection.close()
+            return value
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    private func open() throws(PostgresError) {
+        let parameters = try configuration.parameters()
+        let connection = withCStringArray(parameters.map(\.keyword)) { keywords in
+            withCStringArray(parameters.map(\.value)) { values in
+                PQconnectdbParams(keywords, values, 0)
+            }
+        }
+        guard let connection else {
+            throw PostgresError(kind: .connectionFailed, message: "libpq could not allocate a connection")
+        }
+        handle = connection
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let reason = String(cString: PQerrorMessage(connection)).trimmingTrailingWhitespace()
+            throw PostgresError(kind: .connectionFailed, message: "cannot connect to PostgreSQL: \(reason)")
+        }
+        // Notices (e.g. "already exists, skipping") are not errors; keep them off stderr.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        logger.trace("connected")
+    }
+
+    /// Closes the connection and lets its thread go. Later calls fail with `.connectionClosed`.
+    public func close() {
+        if let handle {
+            PQfinish(handle)
+            self.handle = nil
+        }
+        preparedStatements.removeAll()
+        executor.shutDown()
+    }
+
+    isolated deinit {
+        if let handle { PQfinish(handle) }
+        executor.shutDown()
+    }
+
+    // MARK: Statements
+
+    /// Runs one statement and returns its rows and command tag.
+    @discardableResult
+    public func query(_ query: PostgresQuery) throws(PostgresError) -> PostgresResult {
+        let connection = try openHandle()
+        let result: OpaquePointer?
+        if query.isCacheable {
+            let name = try preparedStatementName(for: query, on: connection)
+            result = withCStringArray(query.bindings) { values in
+                PQexecPrepared(connection, name, Int32(query.bindings.count), values, nil, nil, 0)
+            }
+        } else {
+            result = withCStringArray(query.bindings) { values in
+                PQexecParams(connection, query.sql, Int32(query.bindings.count), nil, values, nil, nil, 0)
+            }
+        }
+        defer { PQclear(result) }
+        return try interpret(result, of: connection)
+    }
+
+    /// Runs a script of one or more statements with no parameters (migrations, DDL).
+    public func runScript(_ sql: String) throws(PostgresError) {
+        let connection = try openHandle()
+        let result = PQexec(connection, sql)
+        defer { PQclear(result) }
+        _ = try interpret(result, of: connection)
+    }
+
+    private func preparedStatementName(for query: PostgresQuery, on connection: OpaquePointer) throws(PostgresError) -> String {
+        if let name = preparedStatements[query.sql] { return name }
+        let name = "tq_\(preparedStatements.count + 1)"
+        let result = PQprepare(connection, name, query.sql, Int32(query.bindings.count), nil)
+        defer { PQclear(result) }
+        _ = try interpret(result, of: connection)
+        preparedStatements[query.sql] = name
+        return name
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` inside BEGIN … COMMIT on this connection; any error rolls back and is rethrown.
+    @discardableResult
+    public func transaction<Value: Sendable>(
+        isolation: TransactionIsolation = .readCommitted,
+        _ body: @Sendable (isolated PostgresConnection) async throws -> Value
+    ) async throws -> Value {
+        try query(isolation.beginStatement)
+        do {
+            let value = try await body(self)
+            try query("COMMIT")
+            return value
+        } catch {
+            if let handle, PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) != PQTRANS_IDLE {
+                _ = try? query("ROLLBACK")
+            }
+            throw error
+        }
+    }
+
+    // MARK: COPY
+
+    /// Streams rows into a `COPY … FROM STDIN` statement; returns the number of rows copied.
+    ///
+    /// `chunks` are pieces of the COPY text (or CSV) stream, e.g. one line each; see
+    /// `CopyTextRow` for escaping values.
+    @discardableResult
+    public func copyIn(_ statement: String, chunks: some Sequence<String>) throws(PostgresError) -> Int {
+        let connection = try openHandle()
+        let start = PQexec(connection, statement)
+        let startStatus = PQresultStatus(start)
+        if startStatus != PGRES_COPY_IN {
+            defer { PQclear(start) }
+            _ = try interpret(start, of: connection)
+            throw .misuse("copyIn needs a COPY … FROM STDIN statement")
+        }
+        PQclear(start)
+
+        var failure: PostgresError?
+        for chunk in chunks {
+            var chunk = chunk
+            let sent = chunk.withUTF8 { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { characters in
+                    PQputCopyData(connection, characters.baseAddress, Int32(characters.count))
+                }
+            }
+            if sent != 1 {
+                failure = connectionError(connection, while: "sending COPY data")
+                break
+            }
+        }
+        if PQputCopyEnd(connection, nil) != 1, failure == nil {
+            failure = connectionError(connection, while: "ending COPY")
+        }
+        var copied = 0
+        while let result = PQgetResult(connection) {
+            defer { PQclear(result) }
+            do {
+                let outcome = try interpret(result, of: connection)
+                copied = outcome.affectedRows
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        if let failure { throw failure }
+        return copied
+    }
+
+    // MARK: LISTEN / NOTIFY
+
+    /// Subscribes this session to a channel; notifications arrive through `notifications(timeout:)`.
+    public func listen(_ channel: String) throws(PostgresError) {
+        try query("LISTEN \(identifier: channel)")
+    }
+
+    public func unlisten(_ channel: String) throws(PostgresError) {
+        try query("UNLISTEN \(identifier: channel)")
+    }
+
+    /// Waits until at least one notification arrives, `timeout` passes, or the task is cancelled;
+    /// returns what arrived (empty on timeout or cancellation).
+    ///
+    /// The wait blocks this connection's own thread in `poll(2)` on the socket and a wake-up pipe,
+    /// so it costs nothing while idle and cancellation ends it at once.
+    public func notifications(timeout: Duration) async throws(PostgresError) -> [PostgresNotification] {
+        let wakeUp = self.wakeUp
+        let outcome = await withTaskCancellationHandler {
+            Result { () throws(PostgresError) in try waitForNotifications(timeout: timeout) }
+        } onCancel: {
+            wakeUp.signal()
+        }
+        return try outcome.get()
+    }
+
+    private func waitForNotifications(timeout: Duration) throws(PostgresError) -> [PostgresNotification] {
+        let connection = try openHandle()
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if PQconsumeInput(connection) == 0 {
+                throw connectionError(connection, while: "waiting for notifications")
+            }
+            var received: [PostgresNotification] = []
+            while let notify = PQnotifies(connection) {
+                received.append(PostgresNotification(
+                    channel: String(cString: notify.pointee.relname),
+                    payload: String(cString: notify.pointee.extra),
+                    senderProcessID: notify.pointee.be_pid
+                ))
+                PQfreemem(notify)
+            }
+            if !received.isEmpty || Task.isCancelled { return received }
+
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            if remaining <= .zero { return [] }
+            let milliseconds = Int32(clamping: remaining.components.seconds * 1000
+                + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
+            var descriptors = [
+                pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wakeUp.readDescriptor, events: Int16(POLLIN), revents: 0),
+            ]
+            let ready = poll(&descriptors, 2, milliseconds)
+            if ready < 0 && errno != EINTR {
+                throw PostgresError(kind: .connectionLost, message: "poll failed: \(String(cString: strerror(errno)))")
+            }
+            if descriptors[1].revents != 0 {
+                wakeUp.drain()
+                return []
+            }
+        }
+    }
+
+    /// Interrupts a `notifications(timeout:)` wait from any thread.
+    public nonisolated func interruptWait() {
+        wakeUp.signal()
+    }
+
+    // MARK: Health
+
+    /// Whether the connection is open and idle, with nothing unexpected waiting on its socket.
+    ///
+    /// Costs no round trip. An idle pooled connection has nothing to read; when its socket is
+    /// readable, the server has sent something unasked, in practice the FATAL message and EOF
+    /// of a backend that was terminated or a server that restarted, so the connection is not
+    /// trusted again.
+    public func isHealthy() -> Bool {
+        guard let handle, PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) == PQTRANS_IDLE else {
+            return false
+        }
+        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) == 0
+    }
+
+    /// Whether the connection may go back to a pool: open and not inside a transaction.
+    public func isReusable() -> Bool {
+        guard let handle else { return false }
+        return PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+    }
+
+    /// The server backend's process id (for `pg_terminate_backend` in tests and operations).
+    public func backendProcessID() throws(PostgresError) -> Int32 {
+        PQbackendPID(try openHandle())
+    }
+
+    /// Whether the caller runs on this connection's own thread (to check that libpq calls
+    /// never run on the cooperative pool).
+    func isOnDedicatedThread() -> Bool {
+        executor.isCurrentThread
+    }
+
+    // MARK: Results
+
+    private func openHandle() throws(PostgresError) -> OpaquePointer {
+        guard let handle else {
+            throw PostgresError(kind: .connectionClosed, message: "the connection is closed")
+        }
+        return handle
+    }
+
+    private func connectionError(_ connection: OpaquePointer, while activity: String) -> PostgresError {
+        let reason = String(cString: PQerrorMessage(connection)).trimmingTrailingWhitespace()
+        return PostgresError(kind: .connectionLost, message: "connection to PostgreSQL lost while \(activity): \(reason)")
+    }
+
+    private func interpret(_ result: OpaquePointer?, of connection: OpaquePointer) throws(PostgresError) -> PostgresResult {
+        guard let result else {
+            throw connectionError(connection, while: "running a statement")
+        }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return PostgresResult(rows: rows(of: result), commandTag: String(cString: PQcmdStatus(result)))
+        case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR:
+            var error = serverError(result)
+            if PQstatus(connection) != CONNECTION_OK {
+                error.kind = .connectionLost
+                error.message = "connection to PostgreSQL lost: \(error.message)"
+            }
+            throw error
+        default:
+            throw .misuse("unexpected result status \(String(cString: PQresStatus(PQresultStatus(result))))")
+        }
+    }
+
+    private func rows(of result: OpaquePointer) -> [PostgresRow] {
+        let rowCount = PQntuples(result)
+        let columnCount = PQnfields(result)
+        guard rowCount > 0 else { return [] }
+        let names = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
+        var rows: [PostgresRow] = []
+        rows.reserveCapacity(Int(rowCount))
+        for row in 0..<rowCount {
+            var values: [String?] = []
+            values.reserveCapacity(Int(columnCount))
+            for column in 0..<columnCount {
+                if PQgetisnull(result, row, column) == 1 {
+                    values.append(nil)
+                } else {
+                    values.append(String(cString: PQgetvalue(result, row, column)))
+                }
+            }
+            rows.append(PostgresRow(columnNames: names, values: values))
+        }
+        return rows
+    }
+
+    private func serverError(_ result: OpaquePointer) -> PostgresError {
+        func field(_ code: Character) -> String? {
+            guard let ascii = code.asciiValue, let value = PQresultErrorField(result, Int32(ascii)) else { return nil }
+            return String(cString: value)
+        }
+        let fallback = String(cString: PQresultErrorMessage(result)).trimmingTrailingWhitespace()
+        return PostgresError(
+            kind: .server,
+            sqlState: field("C").map(SQLState.init(rawValue:)),
+            message: field("M") ?? (fallback.isEmpty ? "unknown server error" : fallback),
+            detail: field("D"),
+            hint: field("H"),
+            constraint: field("n"),
+            severity: field("V")
+        )
+    }
+}
+
+/// Hands out process-unique connection numbers.
+private final class Counter: Sendable {
+    private let value = Mutex(0)
+
+    func next() -> Int {
+        value.withLock { value in
+            value += 1
+            return value
+        }
+    }
+}
+
+import Synchronization
+
+/// Calls `body` with a NULL-terminated array of C strings (NULL entries for `nil`).
+func withCStringArray<Result>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> Result) -> Result {
+    let duplicates: [UnsafeMutablePointer<CChar>?] = strings.map { $0.flatMap { strdup($0) } }
+    defer { duplicates.forEach { free($0) } }
+    let pointers = duplicates.map { UnsafePointer($0) } + [nil]
+    return pointers.withUnsafeBufferPointer { buffer in
+        // The buffer is non-empty (it ends with the NULL terminator), so it has a base address.
+        body(buffer.baseAddress ?? UnsafePointer(bitPattern: 1).unsafelyUnwrapped)
+    }
+}

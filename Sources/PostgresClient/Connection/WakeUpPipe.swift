@@ -1,0 +1,37 @@
+import Foundation
+
+/// A self-pipe that wakes a thread blocked in `poll(2)`.
+final class WakeUpPipe: Sendable {
+    let readDescriptor: Int32
+    private let writeDescriptor: Int32
+
+    init() throws(PostgresError) {
+        var descriptors: [Int32] = [-1, -1]
+        guard pipe(&descriptors) == 0 else {
+            throw PostgresError(kind: .misuse, message: "cannot create a pipe: \(String(cString: strerror(errno)))")
+        }
+        readDescriptor = descriptors[0]
+        writeDescriptor = descriptors[1]
+        for descriptor in descriptors {
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+        }
+    }
+
+    /// Makes the read end readable. Never blocks: a full pipe already wakes the reader.
+    func signal() {
+        var byte: UInt8 = 1
+        _ = write(writeDescriptor, &byte, 1)
+    }
+
+    /// Empties the pipe after a wake-up.
+    func drain() {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(readDescriptor, &buffer, buffer.count) > 0 {}
+    }
+
+    deinit {
+        close(readDescriptor)
+        close(writeDescriptor)
+    }
+}

@@ -1,0 +1,189 @@
+import DequeModule
+public import Logging
+
+/// A bounded pool of connections with async checkout.
+///
+/// At most `maximumConnections` are open; a caller beyond that waits (up to `checkoutTimeout`)
+/// for one to come back. A connection is checked on checkout (no round trip: see
+/// `PostgresConnection.isHealthy()`), so after a server restart the dead ones are dropped and
+/// fresh ones opened; calls that were in flight at the restart fail with `.connectionLost`.
+///
+/// ```swift
+/// let pool = PostgresPool(configuration: .init(connectionString: url), maximumConnections: 8)
+/// let count = try await pool.query("SELECT count(*) FROM tenantry.events").rows[0].decode(Int.self)
+/// try await pool.transaction { connection in
+///     try connection.query("INSERT …")
+/// }
+/// ```
+public actor PostgresPool {
+    public nonisolated let configuration: PostgresConfiguration
+    public nonisolated let maximumConnections: Int
+    public nonisolated let checkoutTimeout: Duration
+    private let logger: Logger
+
+    private var idle: [PostgresConnection] = []
+    private var openCount = 0
+    private var waiters: Deque<Waiter> = []
+    private var nextWaiterID = 0
+    private var isClosed = false
+
+    /// A caller waiting for a connection. It is resumed with a connection handed over directly,
+    /// or with `nil` when a slot freed up and it should open one itself.
+    private struct Waiter {
+        let id: Int
+        let continuation: CheckedContinuation<PostgresConnection?, any Error>
+    }
+
+    public init(
+        configuration: PostgresConfiguration,
+        maximumConnections: Int = 8,
+        checkoutTimeout: Duration = .seconds(30),
+        logger: Logger = Logger(label: "tenantry.postgres.pool")
+    ) {
+        precondition(maximumConnections > 0, "a pool needs at least one connection")
+        self.configuration = configuration
+        self.maximumConnections = maximumConnections
+        self.checkoutTimeout = checkoutTimeout
+        self.logger = logger
+    }
+
+    // MARK: Using a connection
+
+    /// Checks out a connection for the duration of `body`, then returns it to the pool.
+    public nonisolated func withConnection<Value: Sendable>(
+        _ body: (PostgresConnection) async throws -> Value
+    ) async throws -> Value {
+        let connection = try await checkout()
+        do {
+            let value = try await body(connection)
+            await checkin(connection)
+            return value
+        } catch {
+            await checkin(connection)
+            throw error
+        }
+    }
+
+    /// Runs one statement on any connection.
+    @discardableResult
+    public nonisolated func query(_ query: PostgresQuery) async throws -> PostgresResult {
+        try await withConnection { connection in try await connection.query(query) }
+    }
+
+    /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
+    @discardableResult
+    public nonisolated func transaction<Value: Sendable>(
+        isolation: TransactionIsolation = .readCommitted,
+        _ body: @Sendable (isolated PostgresConnection) async throws -> Value
+    ) async throws -> Value {
+        try await withConnection { connection in
+            try await connection.transaction(isolation: isolation, body)
+        }
+    }
+
+    // MARK: Checkout and checkin
+
+    /// Hands out a healthy connection, opening one if the pool has room, else waiting for one.
+    public func checkout() async throws -> PostgresConnection {
+        let deadline = ContinuousClock.now + checkoutTimeout
+        while true {
+            guard !isClosed else { throw PostgresError(kind: .poolClosed, message: "the connection pool is closed") }
+            if let connection = idle.popLast() {
+                if await connection.isHealthy() { return connection }
+                logger.debug("dropping a broken idle connection", metadata: ["pq.connection": "\(connection.id)"])
+                await discard(connection)
+                continue
+            }
+            if openCount < maximumConnections {
+                openCount += 1
+                do {
+                    return try await PostgresConnection.connect(configuration, logger: logger)
+                } catch {
+                    openCount -= 1
+                    wakeNextWaiter()
+                    throw error
+                }
+            }
+            if let connection = try await waitForConnection(until: deadline) {
+                return connection
+            }
+        }
+    }
+
+    /// Takes a connection back: kept when reusable, closed (freeing its slot) otherwise.
+    public func checkin(_ connection: PostgresConnection) async {
+        guard !isClosed, await connection.isReusable() else {
+            await discard(connection)
+            return
+        }
+        if let waiter = waiters.popFirst() {
+            waiter.continuation.resume(returning: connection)
+        } else {
+            idle.append(connection)
+        }
+    }
+
+    /// Closes every idle connection and refuses new checkouts; connections in use are closed
+    /// when they come back.
+    public func close() async {
+        isClosed = true
+        let failing = waiters
+        waiters.removeAll()
+        for waiter in failing {
+            waiter.continuation.resume(throwing: PostgresError(kind: .poolClosed, message: "the connection pool is closed"))
+        }
+        let closing = idle
+        idle.removeAll()
+        for connection in closing {
+            await connection.close()
+            openCount -= 1
+        }
+    }
+
+    /// The number of open connections, idle or in use (for tests and metrics).
+    public var openConnectionCount: Int { openCount }
+
+    /// The number of callers waiting for a connection (for tests and metrics).
+    public var waitingCount: Int { waiters.count }
+
+    private func discard(_ connection: PostgresConnection) async {
+        await connection.close()
+        openCount -= 1
+        wakeNextWaiter()
+    }
+
+    private func wakeNextWaiter() {
+        waiters.popFirst()?.continuation.resume(returning: nil)
+    }
+
+    private func waitForConnection(until deadline: ContinuousClock.Instant) async throws -> PostgresConnection? {
+        let id = nextWaiterID
+        nextWaiterID += 1
+        let timeout = Task { [weak self] in
+            try await Task.sleep(until: deadline)
+            await self?.expireWaiter(id)
+        }
+        defer { timeout.cancel() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                waiters.append(Waiter(id: id, continuation: continuation))
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
+        }
+    }
+
+    private func expireWaiter(_ id: Int) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        let waiter = waiters.remove(at: index)
+        waiter.continuation.resume(throwing: PostgresError(
+            kind: .poolExhausted,
+            message: "no database connection became free within \(checkoutTimeout) (pool of \(maximumConnections))"
+        ))
+    }
+
+    private func cancelWaiter(_ id: Int) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        waiters.remove(at: index).continuation.resume(throwing: CancellationError())
+    }
+}

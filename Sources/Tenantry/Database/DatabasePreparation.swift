@@ -1,0 +1,83 @@
+public import EmbeddedPostgres
+import Foundation
+public import PostgresClient
+
+/// Gets a database target ready for use.
+///
+/// For the embedded cluster that means zero set-up: start it (initdb on first use), create the
+/// application database, create the roles and apply pending migrations. An external database
+/// is left as the operator keeps it: only checked to be migrated.
+public struct DatabasePreparation: Sendable {
+    public let target: DatabaseTarget
+
+    public init(target: DatabaseTarget) {
+        self.target = target
+    }
+
+    /// What `prepare()` found or did.
+    public struct Report: Sendable {
+        public var cluster: EmbeddedPostgres.Status?
+        public var createdDatabase: Bool
+        public var appliedMigrations: [Migration]
+        public var pendingMigrations: [Migration]
+    }
+
+    @discardableResult
+    public func prepare() async throws -> Report {
+        switch target {
+        case .external:
+            let pending = try await DatabaseMigrator().pending(target.administratorConfiguration)
+            guard pending.isEmpty else {
+                throw PostgresError.misuse(
+                    "the database schema is not current (\(pending.count) migration(s) pending): run `tenantry migrate` with an owner or superuser URL"
+                )
+            }
+            return Report(cluster: nil, createdDatabase: false, appliedMigrations: [], pendingMigrations: [])
+        case let .embedded(cluster, database):
+            let status = try cluster.start()
+            let created = try await Self.createDatabaseIfMissing(
+                database, using: PostgresConfiguration(connectionString: cluster.connectionString(database: "postgres"))
+            )
+            let migrator = DatabaseMigrator()
+            let pending = try await migrator.pending(target.administratorConfiguration)
+            var applied: [Migration] = []
+            if !pending.isEmpty {
+                applied = try await migrator.migrate(target.administratorConfiguration).applied
+            }
+            return Report(cluster: status, createdDatabase: created, appliedMigrations: applied, pendingMigrations: [])
+        }
+    }
+
+    /// Creates a database unless it exists; tolerant of a concurrent creator.
+    public static func createDatabaseIfMissing(
+        _ name: String,
+        using maintenance: PostgresConfiguration,
+        template: String? = nil
+    ) async throws -> Bool {
+        try await PostgresConnection.withConnection(maintenance) { connection in
+            try await createDatabaseIfMissing(name, on: connection, template: template)
+        }
+    }
+
+    private static func createDatabaseIfMissing(
+        _ name: String,
+        on connection: PostgresConnection,
+        template: String?
+    ) async throws -> Bool {
+        let exists = try await connection.query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = \(name))")
+            .rows.first?.decode(Bool.self) ?? false
+        if exists { return false }
+        do {
+            if let template {
+                try await connection.query("CREATE DATABASE \(identifier: name) TEMPLATE \(identifier: template)")
+            } else {
+                try await connection.query("CREATE DATABASE \(identifier: name)")
+            }
+            return true
+        } catch {
+            // A concurrent creator got there first.
+            if error.sqlState == .duplicateDatabase || error.sqlState == .uniqueViolation { return false }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `tenantry events …`: the event store, directly.
+struct EventsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Append, read and tail events in the event store.",
+        subcommands: [EventsAppendCommand.self, EventsReadCommand.self, EventsTailCommand.self]
+    )
+}

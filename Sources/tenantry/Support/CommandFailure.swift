@@ -1,0 +1,70 @@
+import ArgumentParser
+import EmbeddedPostgres
+import EventStore
+import PostgresClient
+
+/// A failure of a command in the terms an operator (or a script) acts on: one line of text and
+/// an exit code from sysexits(3).
+///
+/// | code | meaning |
+/// | --- | --- |
+/// | 1 | anything else |
+/// | 64 | bad usage (argument parsing) |
+/// | 65 | bad input data: invalid event, stream name, JSON, too large, duplicate id |
+/// | 69 | the database is unreachable or could not be started |
+/// | 75 | a concurrency conflict, e.g. wrong expected version: retrying may succeed |
+/// | 78 | configuration: schema not migrated, roles missing |
+struct CommandFailure {
+    var message: String
+    var exitCode: ExitCode
+
+    static let dataError = ExitCode(65)
+    static let unavailable = ExitCode(69)
+    static let temporaryFailure = ExitCode(75)
+    static let configuration = ExitCode(78)
+
+    init(message: String, exitCode: ExitCode) {
+        self.message = message
+        self.exitCode = exitCode
+    }
+
+    /// `nil` for errors that ArgumentParser reports itself (usage, help, explicit exit codes).
+    init?(_ error: any Error) {
+        switch error {
+        case let error as EventStoreError:
+            switch error {
+            case .wrongExpectedVersion:
+                self.init(message: error.description, exitCode: Self.temporaryFailure)
+            case .invalidEvent, .invalidStreamName, .eventTooLarge, .duplicateEventID, .appendOnly:
+                self.init(message: error.description, exitCode: Self.dataError)
+            case .database(let underlying):
+                self.init(postgres: underlying)
+            }
+        case let error as PostgresError:
+            self.init(postgres: error)
+        case let error as EmbeddedPostgresError:
+            self.init(message: error.description, exitCode: Self.unavailable)
+        case let error as UserInputError:
+            self.init(message: error.message, exitCode: Self.dataError)
+        default:
+            return nil
+        }
+    }
+
+    private init(postgres error: PostgresError) {
+        let exitCode: ExitCode = switch error.kind {
+        case .connectionFailed, .connectionLost, .connectionClosed, .poolExhausted, .poolClosed:
+            Self.unavailable
+        case .misuse where error.message.contains("tenantry migrate"):
+            Self.configuration
+        default:
+            error.sqlState == .undefinedTable || error.sqlState == .invalidSchemaName ? Self.configuration : .failure
+        }
+        self.init(message: error.description, exitCode: exitCode)
+    }
+}
+
+/// Input that parsed but makes no sense (e.g. an unknown expected-version word).
+struct UserInputError: Error {
+    var message: String
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+
+/// `tenantry`: the one binary of the platform, for operators and for the server.
+@main
+struct TenantryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tenantry",
+        abstract: "Operate a Tenantry multi-tenant platform core.",
+        discussion: """
+            With no --database-url (or TENANTRY_DATABASE_URL), commands use a private PostgreSQL \
+            cluster under ./.tenantry/postgres, started on first use.
+            """,
+        subcommands: [
+            DevCommand.self,
+            MigrateCommand.self,
+            EventsCommand.self,
+            BenchCommand.self,
+        ]
+    )
+
+    /// Parses and runs the command; failures become one line on stderr and an exit code that
+    /// says what kind of failure it was (see `CommandFailure`).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if let failure = CommandFailure(error) {
+                FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
+                Foundation.exit(failure.exitCode.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Waits until `condition` holds, checking again after short pauses, or fails at the deadline.
+///
+/// For conditions that depend on another task or process (a subscriber catching up, a child
+/// printing a line); the pause is a back-off between checks, never the synchronisation itself.
+public func waitUntil(
+    _ description: String,
+    timeout: Duration = .seconds(20),
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    var pause: Duration = .milliseconds(1)
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else {
+            throw TimedOut(description: description, timeout: timeout)
+        }
+        try await Task.sleep(for: pause)
+        pause = min(pause * 2, .milliseconds(100))
+    }
+}
+
+/// A condition that did not come true in time.
+public struct TimedOut: Error, CustomStringConvertible {
+    public let description: String
+
+    init(description: String, timeout: Duration) {
+        self.description = "timed out after \(timeout) waiting for: \(description)"
+    }
+}

@@ -1,0 +1,101 @@
+import EmbeddedPostgres
+import Foundation
+import PostgresClient
+import Tenantry
+
+/// The throwaway PostgreSQL cluster the tests share: `.tenantry/test-postgres` in the package,
+/// started (initdb on first use) by the first test that needs it and reused afterwards.
+///
+/// Each test gets a database of its own, copied from a template that already holds the current
+/// schema, so tests run in parallel and leave nothing behind.
+public enum TestCluster {
+    /// The package's root folder, found from this file's path.
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // TestSupport
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()
+
+    public static let cluster = EmbeddedPostgres(
+        directory: packageRoot.appendingPathComponent(".tenantry/test-postgres").path,
+        profile: .testing
+    )
+
+    /// A connection to the cluster's maintenance database as the superuser.
+    public static var maintenance: PostgresConfiguration {
+        PostgresConfiguration(connectionString: cluster.connectionString(database: "postgres"))
+    }
+
+    /// The name of the template database holding the current migrations.
+    static let templateName = "tenantry_template_" + String(
+        TenantryMigrations.all.map(\.checksum).joined().hashValueFNV, radix: 16
+    )
+
+    private static let template = TemplateDatabase()
+
+    /// Starts the cluster and builds the template once per process (and once per cluster:
+    /// concurrent test processes wait for each other on an advisory lock).
+    static func ensureTemplate() async throws -> String {
+        try await template.ensure()
+    }
+
+    /// A fresh throwaway cluster of a test's own, for tests that stop or restart the server.
+    public static func privateCluster() -> EmbeddedPostgres {
+        EmbeddedPostgres(
+            directory: packageRoot.appendingPathComponent(".tenantry/test-clusters/\(UUID().uuidString.prefix(8))").path,
+            profile: .testing
+        )
+    }
+}
+
+/// Builds the template database once.
+private actor TemplateDatabase {
+    private var ready: String?
+
+    func ensure() async throws -> String {
+        if let ready { return ready }
+        _ = try TestCluster.cluster.start()
+        let name = TestCluster.templateName
+        try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
+            // Advisory locks are per database; every test process takes this one in `postgres`.
+            try await connection.query("SELECT pg_advisory_lock(727274)")
+            do {
+                try await Self.build(name, on: connection)
+                try await connection.query("SELECT pg_advisory_unlock(727274)")
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(727274)")
+                throw error
+            }
+        }
+        ready = name
+        return name
+    }
+
+    private static func build(_ name: String, on connection: PostgresConnection) async throws {
+        let exists = try await connection.query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = \(name))")
+            .rows.first?.decode(Bool.self) ?? false
+        if exists { return }
+        // Templates of older schemas are useless now.
+        let stale = try await connection.query(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'tenantry\\_template\\_%' OR datname LIKE 'building\\_%'"
+        ).rows.map { try $0.decode(String.self) }
+        for database in stale {
+            try await connection.query("DROP DATABASE IF EXISTS \(identifier: database) WITH (FORCE)")
+        }
+        let building = "building_\(name)"
+        try await connection.query("CREATE DATABASE \(identifier: building)")
+        try await DatabaseMigrator().migrate(TestCluster.maintenance.with(database: building))
+        try await connection.query("ALTER DATABASE \(identifier: building) RENAME TO \(identifier: name)")
+    }
+}
+
+extension String {
+    /// FNV-1a, for a short stable name derived from text.
+    var hashValueFNV: UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+}

@@ -1,0 +1,87 @@
+import EmbeddedPostgres
+import EventStore
+import Foundation
+import PostgresClient
+import Tenantry
+
+/// A database of one test's own, migrated, on the shared test cluster.
+public struct TestDatabase: Sendable {
+    public let name: String
+
+    /// The superuser, for set-up the application role may not do.
+    public var administratorConfiguration: PostgresConfiguration {
+        TestCluster.maintenance.with(database: name)
+    }
+
+    /// The application role, `tenantry_app`, logged in directly.
+    public var applicationConfiguration: PostgresConfiguration {
+        PostgresConfiguration(
+            connectionString: TestCluster.cluster.connectionString(database: name, user: DatabaseRoles.application)
+        )
+    }
+
+    /// The owner role (superuser login acting as `tenantry_owner`).
+    public var ownerConfiguration: PostgresConfiguration {
+        administratorConfiguration.acting(as: DatabaseRoles.owner)
+    }
+
+    /// A libpq URL-equivalent keyword string for the superuser, for running the binary.
+    public var administratorConnectionString: String {
+        TestCluster.cluster.connectionString(database: name)
+    }
+
+    /// Creates a migrated database from the template.
+    public static func create() async throws -> TestDatabase {
+        let template = try await TestCluster.ensureTemplate()
+        let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
+            try await connection.query("CREATE DATABASE \(identifier: String(name)) TEMPLATE \(identifier: template)")
+        }
+        return TestDatabase(name: String(name))
+    }
+
+    /// Drops the database, ending any connection still open to it.
+    public func drop() async throws {
+        try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
+            try await connection.query("DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)")
+        }
+    }
+
+    /// A pool acting as `tenantry_app`.
+    public func applicationPool(maximumConnections: Int = 8) -> PostgresPool {
+        PostgresPool(configuration: applicationConfiguration, maximumConnections: maximumConnections)
+    }
+}
+
+/// Runs `body` with a fresh database and drops it afterwards, whether `body` threw or not.
+public func withTestDatabase<Value: Sendable>(
+    _ body: (TestDatabase) async throws -> Value
+) async throws -> Value {
+    let database = try await TestDatabase.create()
+    do {
+        let value = try await body(database)
+        try await database.drop()
+        return value
+    } catch {
+        try? await database.drop()
+        throw error
+    }
+}
+
+/// Runs `body` with an event store on a fresh database, as `tenantry_app`.
+public func withEventStore<Value: Sendable>(
+    maximumConnections: Int = 8,
+    _ body: (EventStore, TestDatabase) async throws -> Value
+) async throws -> Value {
+    try await withTestDatabase { database in
+        let pool = database.applicationPool(maximumConnections: maximumConnections)
+        do {
+            let value = try await body(EventStore(pool: pool), database)
+            await pool.close()
+            return value
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+}
