@@ -30,11 +30,18 @@ struct TenantryCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            if let failure = CommandFailure(error) {
-                FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
-                Foundation.exit(failure.exitCode.rawValue)
-            }
-            exit(withError: error)
+            let failure = CommandFailure(error) ?? CommandFailure(
+                message: message(for: error), exitCode: exitCode(for: error)
+            )
+            // Help and version requests "fail" with exit code 0: ArgumentParser prints those.
+            guard failure.exitCode != .success else { exit(withError: error) }
+            let line = failure.message
+                .split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+                .joined(separator: " ")
+            FileHandle.standardError.write(Data("error: \(line)\n".utf8))
+            Foundation.exit(failure.exitCode.rawValue)
         }
     }
 }

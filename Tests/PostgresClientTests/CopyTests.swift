@@ -6,7 +6,7 @@ import Testing
 struct CopyTests {
     @Test("rows stream in through COPY, escaped values intact")
     func copiesRows() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
                 try await connection.runScript("CREATE TABLE lines (n int, body text)")
                 let rows = (1...1000).map { CopyTextRow.line([String($0), "tab\there\nnewline \\ \($0)"]) }
@@ -23,7 +23,7 @@ struct CopyTests {
 
     @Test("a bad row fails the COPY with SQLSTATE and copies nothing")
     func badRowCopiesNothing() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
                 try await connection.runScript("CREATE TABLE numbers (n int)")
                 let error = await #expect(throws: PostgresError.self) {

@@ -6,7 +6,7 @@ import Testing
 struct NotificationTests {
     @Test("a notification sent by another session arrives at commit")
     func deliversAtCommit() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             let listener = try await PostgresConnection.connect(database.applicationConfiguration)
             try await listener.listen("news")
             try await PostgresConnection.withConnection(database.applicationConfiguration) { sender in
@@ -23,7 +23,7 @@ struct NotificationTests {
 
     @Test("waiting with nothing sent times out empty")
     func timesOutEmpty() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             try await PostgresConnection.withConnection(database.applicationConfiguration) { listener in
                 try await listener.listen("quiet")
                 let received = try await listener.notifications(timeout: .milliseconds(50))
@@ -34,7 +34,7 @@ struct NotificationTests {
 
     @Test("cancelling the waiting task ends the wait at once")
     func cancellationEndsWait() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             let listener = try await PostgresConnection.connect(database.applicationConfiguration)
             try await listener.listen("never")
             let waiting = Task { try await listener.notifications(timeout: .seconds(600)) }

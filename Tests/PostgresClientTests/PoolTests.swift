@@ -6,7 +6,7 @@ import Testing
 struct PoolTests {
     @Test("the pool never opens more than its maximum; a caller beyond it times out clearly")
     func boundedWithTimeout() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             let pool = PostgresPool(
                 configuration: database.applicationConfiguration, maximumConnections: 2, checkoutTimeout: .milliseconds(200)
             )
@@ -24,7 +24,7 @@ struct PoolTests {
 
     @Test("a waiting caller gets the connection another caller gives back")
     func waiterGetsReturnedConnection() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             let pool = PostgresPool(configuration: database.applicationConfiguration, maximumConnections: 1)
             let held = try await pool.checkout()
             let waiter = Task { try await pool.query("SELECT 'served'").rows.first?.decode(String.self) }
@@ -38,7 +38,7 @@ struct PoolTests {
 
     @Test("a connection whose backend was terminated is replaced on checkout, not handed out")
     func healthCheckReplacesDeadConnection() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             let pool = PostgresPool(configuration: database.applicationConfiguration, maximumConnections: 1)
             let pid = try await pool.withConnection { try await $0.backendProcessID() }
             try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in

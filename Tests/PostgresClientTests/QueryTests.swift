@@ -12,7 +12,7 @@ struct QueryTests {
         #expect(query.sql == "SELECT $1::text AS value, $2::int AS answer")
         #expect(query.bindings == [hostile, "42"])
 
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             try await PostgresConnection.withConnection(database.applicationConfiguration) { connection in
                 let row = try #require(try await connection.query(query).rows.first)
                 let (value, answer) = try row.decode((String, Int).self)
@@ -24,7 +24,7 @@ struct QueryTests {
 
     @Test("rows decode into typed tuples, NULL into optionals, arrays and timestamps exactly")
     func typedDecoding() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             try await PostgresConnection.withConnection(database.applicationConfiguration) { connection in
                 let id = UUID()
                 let instant = Date(timeIntervalSince1970: 1_764_057_296.123456)
@@ -48,7 +48,7 @@ struct QueryTests {
 
     @Test("decoding NULL into a non-optional fails with a message naming the column")
     func nullIntoNonOptionalFails() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             try await PostgresConnection.withConnection(database.applicationConfiguration) { connection in
                 let row = try #require(try await connection.query("SELECT NULL::int AS count").rows.first)
                 let error = #expect(throws: PostgresError.self) { try row.decode(column: 0, as: Int.self) }
@@ -62,7 +62,7 @@ struct QueryTests {
 
     @Test("a server error carries SQLSTATE, message, detail and constraint")
     func serverErrorFields() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
                 try await connection.runScript("CREATE TABLE things (id int PRIMARY KEY); INSERT INTO things VALUES (1);")
                 let error = await #expect(throws: PostgresError.self) {
@@ -92,7 +92,7 @@ struct QueryTests {
 
     @Test("libpq calls run on the connection's own thread, not on Swift's cooperative pool")
     func callsRunOnDedicatedThread() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             try await PostgresConnection.withConnection(database.applicationConfiguration) { connection in
                 #expect(await connection.isOnDedicatedThread())
                 try await connection.query("SELECT 1")

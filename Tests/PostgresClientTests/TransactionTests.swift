@@ -8,7 +8,7 @@ struct TransactionTests {
 
     @Test("a transaction commits when its body returns and rolls back when it throws")
     func commitAndRollback() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
                 try await connection.runScript("CREATE TABLE notes (body text)")
             }

@@ -73,7 +73,7 @@ public func withEventStore<Value: Sendable>(
     maximumConnections: Int = 8,
     _ body: (EventStore, TestDatabase) async throws -> Value
 ) async throws -> Value {
-    try await withTestDatabase { database in
+    try await withTestDatabase { database async throws in
         let pool = database.applicationPool(maximumConnections: maximumConnections)
         do {
             let value = try await body(EventStore(pool: pool), database)

@@ -9,9 +9,9 @@ public import PostgresClient
 /// struct AccountBalances: Projection {
 ///     let name = "account-balances"
 ///     let filter = EventFilter(categories: ["account"])
-///     func apply(_ events: [RecordedEvent], in connection: isolated PostgresConnection) throws { … }
-///     func reset(in connection: isolated PostgresConnection) throws {
-///         try connection.query("DELETE FROM app.account_balances")
+///     func apply(_ events: [RecordedEvent], in connection: PostgresConnection) async throws { … }
+///     func reset(in connection: PostgresConnection) async throws {
+///         try await connection.query("DELETE FROM app.account_balances")
 ///     }
 /// }
 /// ```
@@ -21,7 +21,7 @@ public protocol Projection: Sendable {
     /// Which events it folds.
     var filter: EventFilter { get }
     /// Folds a batch of events into the read model.
-    func apply(_ events: [RecordedEvent], in connection: isolated PostgresConnection) async throws
+    func apply(_ events: [RecordedEvent], in connection: PostgresConnection) async throws
     /// Empties the read model before a rebuild from the first event.
-    func reset(in connection: isolated PostgresConnection) async throws
+    func reset(in connection: PostgresConnection) async throws
 }

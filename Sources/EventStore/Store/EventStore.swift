@@ -35,7 +35,7 @@ public struct EventStore: Sendable {
         to stream: StreamName,
         tenant: UUID,
         expectedVersion: ExpectedVersion = .any
-    ) async throws(EventStoreError) -> AppendResult {
+    ) async throws -> AppendResult {
         do {
             return try await pool.withConnection { connection in
                 try await append(events, to: stream, tenant: tenant, expectedVersion: expectedVersion, on: connection)
@@ -80,7 +80,7 @@ public struct EventStore: Sendable {
         from version: Int64? = nil,
         direction: ReadDirection = .forward,
         limit: Int = 1000
-    ) async throws(EventStoreError) -> [RecordedEvent] {
+    ) async throws -> [RecordedEvent] {
         let query = switch direction {
         case .forward:
             EventStoreStatements.readStreamForward(tenant: tenant, stream: stream, fromVersion: version ?? 1, limit: limit)
@@ -96,7 +96,7 @@ public struct EventStore: Sendable {
         tenant: UUID,
         after position: Int64 = 0,
         limit: Int = 1000
-    ) async throws(EventStoreError) -> [RecordedEvent] {
+    ) async throws -> [RecordedEvent] {
         try await events(EventStoreStatements.readCategory(
             tenant: tenant, category: category, afterPosition: position, limit: limit
         ))
@@ -109,12 +109,12 @@ public struct EventStore: Sendable {
         after cursor: GlobalCursor = .start,
         filter: EventFilter = .all,
         limit: Int = 1000
-    ) async throws(EventStoreError) -> [RecordedEvent] {
+    ) async throws -> [RecordedEvent] {
         try await events(EventStoreStatements.readAll(after: cursor, filter: filter, limit: limit))
     }
 
     /// The stream's current version, or `nil` if it has no events.
-    public func streamVersion(_ stream: StreamName, tenant: UUID) async throws(EventStoreError) -> Int64? {
+    public func streamVersion(_ stream: StreamName, tenant: UUID) async throws -> Int64? {
         do {
             return try await pool.query(EventStoreStatements.streamVersion(tenant: tenant, stream: stream))
                 .rows.first?.decode(Int64.self)
@@ -124,7 +124,7 @@ public struct EventStore: Sendable {
     }
 
     /// Whether committed events lie beyond `cursor` that `readAll` holds back for now.
-    public func hasHeldBackEvents(after cursor: GlobalCursor) async throws(EventStoreError) -> Bool {
+    public func hasHeldBackEvents(after cursor: GlobalCursor) async throws -> Bool {
         do {
             return try await pool.query(EventStoreStatements.hasHeldBackEvents(after: cursor))
                 .rows.first?.decode(Bool.self) ?? false
@@ -135,7 +135,7 @@ public struct EventStore: Sendable {
 
     /// A cursor from which `readAll` returns every event at or after a global position (and,
     /// because positions are not commit order, possibly some before it: filter on `position`).
-    public func cursor(beforePosition position: Int64) async throws(EventStoreError) -> GlobalCursor {
+    public func cursor(beforePosition position: Int64) async throws -> GlobalCursor {
         do {
             let transactionID = try await pool.query(EventStoreStatements.cursorBefore(position: position))
                 .rows.first?.decode(UInt64.self) ?? UInt64(0)
@@ -146,7 +146,7 @@ public struct EventStore: Sendable {
     }
 
     /// A cursor after every event deliverable now: following from it sees only new events.
-    public func currentEnd() async throws(EventStoreError) -> GlobalCursor {
+    public func currentEnd() async throws -> GlobalCursor {
         do {
             guard let row = try await pool.query(EventStoreStatements.currentEnd).rows.first else { return .start }
             let (transactionID, position) = try row.decode((UInt64, Int64).self)
@@ -156,7 +156,7 @@ public struct EventStore: Sendable {
         }
     }
 
-    private func events(_ query: PostgresQuery) async throws(EventStoreError) -> [RecordedEvent] {
+    private func events(_ query: PostgresQuery) async throws -> [RecordedEvent] {
         do {
             return try await pool.query(query).rows.map { row throws(PostgresError) in try RecordedEvent(row: row) }
         } catch {

@@ -73,7 +73,9 @@ struct EventsAppendCommand: AsyncParsableCommand {
     }
 
     private var defaultMetadata: String {
-        let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        let user = ProcessInfo.processInfo.environment["USER"]
+            ?? getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) }
+            ?? "unknown"
         return JSONObject(["actor": .string("operator:\(user)")]).rendered
     }
 }

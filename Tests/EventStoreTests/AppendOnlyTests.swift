@@ -1,0 +1,43 @@
+import EventStore
+import Foundation
+import PostgresClient
+import TestSupport
+import Testing
+
+@Suite("Events are append-only")
+struct AppendOnlyTests {
+    static let statements: [String] = [
+        "UPDATE tenantry.events SET event_type = 'Tampered'",
+        "DELETE FROM tenantry.events",
+        "TRUNCATE tenantry.events",
+    ]
+
+    @Test("tenantry_app may not UPDATE, DELETE or TRUNCATE events", arguments: statements)
+    func applicationRoleRefused(_ statement: String) async throws {
+        try await withEventStore { store, database async throws in
+            try await store.append(TestEvents.events(1...2), to: "audit-1", tenant: UUID())
+            try await PostgresConnection.withConnection(database.applicationConfiguration) { connection in
+                let error = await #expect(throws: PostgresError.self) {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement))
+                }
+                #expect(error?.sqlState == .insufficientPrivilege)
+            }
+            #expect(try await store.countAll() == 2)
+        }
+    }
+
+    @Test("even the owner is stopped by the trigger, with a clear message", arguments: statements)
+    func ownerRefusedByTrigger(_ statement: String) async throws {
+        try await withEventStore { store, database async throws in
+            try await store.append(TestEvents.events(1...2), to: "audit-1", tenant: UUID())
+            try await PostgresConnection.withConnection(database.ownerConfiguration) { connection in
+                let error = await #expect(throws: PostgresError.self) {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement))
+                }
+                #expect(error?.sqlState == EventStoreError.Code.appendOnly)
+                #expect(error?.message.contains("append-only") == true)
+            }
+            #expect(try await store.countAll() == 2)
+        }
+    }
+}

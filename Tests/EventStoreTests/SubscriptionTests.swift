@@ -1,0 +1,84 @@
+import EventStore
+import Foundation
+import PostgresClient
+import TestSupport
+import Testing
+
+@Suite("Catch-up and live subscriptions")
+struct SubscriptionTests {
+    @Test("an idle subscriber is woken by NOTIFY, not by its safety-net recheck")
+    func wokenByNotify() async throws {
+        try await withEventStore { store, _ async throws in
+            let tenant = UUID()
+            try await store.append(TestEvents.events(1...3), to: "feed-1", tenant: tenant)
+            let received = Received()
+            // A recheck of ten minutes: only a notification can deliver within the test.
+            let subscription = EventSubscription(store: store, idleRecheck: .seconds(600))
+            let task = Task { try await subscription.run(from: .start) { received.append($0) } }
+            try await waitUntil("caught up") { received.count == 3 }
+            try await store.append([TestEvents.event(4)], to: "feed-1", tenant: tenant)
+            try await waitUntil("the live event arrived", timeout: .seconds(10)) { received.count == 4 }
+            task.cancel()
+            _ = try? await task.value
+            #expect(received.all.map(\.version) == [1, 2, 3, 4])
+        }
+    }
+
+    @Test("an event held back by an older open transaction arrives once that transaction rolls back")
+    func heldBackByRollback() async throws {
+        try await withEventStore { store, database async throws in
+            let received = Received()
+            let subscription = EventSubscription(store: store, idleRecheck: .seconds(600))
+            let task = Task { try await subscription.run(from: .start) { received.append($0) } }
+
+            // An older transaction takes an id and stays open; it will roll back, so it never notifies.
+            let blocker = try await PostgresConnection.connect(database.applicationConfiguration)
+            try await blocker.query("BEGIN")
+            try await blocker.query("SELECT pg_current_xact_id()")
+            try await store.append([TestEvents.event(1)], to: "feed-1", tenant: UUID())
+
+            // While it is open, the committed event must not be handed out (it would be unsafe).
+            let heldBack = try await store.readAll()
+            #expect(heldBack.isEmpty)
+            #expect(try await store.hasHeldBackEvents(after: .start))
+
+            try await blocker.query("ROLLBACK")
+            await blocker.close()
+            try await waitUntil("the held-back event arrived", timeout: .seconds(10)) { received.count == 1 }
+            task.cancel()
+            _ = try? await task.value
+        }
+    }
+
+    @Test("a filter narrows the feed to one tenant and some categories")
+    func filtered() async throws {
+        try await withEventStore { store, _ async throws in
+            let (a, b) = (UUID(), UUID())
+            try await store.append([TestEvents.event(1)], to: "order-1", tenant: a)
+            try await store.append([TestEvents.event(2)], to: "invoice-1", tenant: a)
+            try await store.append([TestEvents.event(3)], to: "order-1", tenant: b)
+            let onlyA = try await store.readAllSettled(count: 2, filter: EventFilter(tenantID: a))
+            #expect(onlyA.count == 2)
+            #expect(onlyA.allSatisfy { $0.tenantID == a })
+            let orders = try await store.readAllSettled(count: 2, filter: EventFilter(categories: ["order"]))
+            #expect(orders.count == 2)
+            #expect(orders.allSatisfy { $0.category == "order" })
+        }
+    }
+
+    @Test("`cursor(beforePosition:)` and `currentEnd()` start the feed at a position or after everything")
+    func startingPoints() async throws {
+        try await withEventStore { store, _ async throws in
+            let tenant = UUID()
+            let result = try await store.append(TestEvents.events(1...5), to: "feed-1", tenant: tenant)
+            _ = try await store.readAllSettled(count: 5)
+            let fromThird = try await store.readAll(after: try await store.cursor(beforePosition: result.positions[2]))
+                .filter { $0.position >= result.positions[2] }
+            #expect(fromThird.map(\.version) == [3, 4, 5])
+            let end = try await store.currentEnd()
+            #expect(try await store.readAll(after: end).isEmpty)
+            try await store.append([TestEvents.event(6)], to: "feed-1", tenant: tenant)
+            #expect(try await store.readAllSettled(count: 1, after: end).map(\.version) == [6])
+        }
+    }
+}
