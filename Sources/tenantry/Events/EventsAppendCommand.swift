@@ -25,7 +25,7 @@ struct EventsAppendCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The event type, e.g. AccountOpened.", valueName: "type"))
     var type: String
 
-    @Option(help: ArgumentHelp("The event data, a JSON object.", valueName: "json"))
+    @Option(help: ArgumentHelp("The event data: a JSON object, @FILE to read it from a file, or - for stdin.", valueName: "json"))
     var data: String
 
     @Option(help: ArgumentHelp("Metadata, a JSON object (default: the operator as actor).", valueName: "json"))
@@ -51,8 +51,8 @@ struct EventsAppendCommand: AsyncParsableCommand {
         let event = try NewEvent(
             id: id ?? UUID(),
             type: type,
-            dataJSON: data,
-            metadataJSON: metadata ?? defaultMetadata
+            dataJSON: try JSONArgument.read(data, option: "--data"),
+            metadataJSON: try metadata.map { try JSONArgument.read($0, option: "--metadata") } ?? defaultMetadata
         )
         let result = try await connection.withRuntime { runtime in
             try await runtime.eventStore.append(
