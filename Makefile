@@ -29,10 +29,13 @@ build: deps
 run: build
 	$(BIN_DEBUG) dev up
 
-## test: build everything and run every test against a real PostgreSQL the tests start.
+## test: build everything and run every test against a real PostgreSQL the tests start
+## (.tenantry/test/postgres), stopped again afterwards whatever the outcome.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@rc=0; $(SWIFT) test --skip-build || rc=$$?; \
+	TENANTRY_HOME=$(CURDIR)/.tenantry/test $(BIN_DEBUG) dev down >/dev/null 2>&1 || true; \
+	exit $$rc
 
 ## bench: release build, then every benchmark next to its reference, on the embedded cluster.
 bench: deps

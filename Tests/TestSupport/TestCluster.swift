@@ -3,7 +3,7 @@ import Foundation
 import PostgresClient
 import Tenantry
 
-/// The throwaway PostgreSQL cluster the tests share: `.tenantry/test-postgres` in the package,
+/// The throwaway PostgreSQL cluster the tests share: `.tenantry/test/postgres` in the package,
 /// started (initdb on first use) by the first test that needs it and reused afterwards.
 ///
 /// Each test gets a database of its own, copied from a template that already holds the current
@@ -16,7 +16,7 @@ public enum TestCluster {
         .deletingLastPathComponent()
 
     public static let cluster = EmbeddedPostgres(
-        directory: packageRoot.appendingPathComponent(".tenantry/test-postgres").path,
+        directory: packageRoot.appendingPathComponent(".tenantry/test/postgres").path,
         profile: .testing
     )
 

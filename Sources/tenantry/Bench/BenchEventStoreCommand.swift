@@ -1,0 +1,267 @@
+import ArgumentParser
+import EventStore
+import Foundation
+import PostgresClient
+import Tenantry
+
+/// `tenantry bench eventstore`: the event store's appends and reads, each next to PostgreSQL's
+/// own clients doing the same work in the same run, reported as a ratio.
+///
+/// A benchmark, not a test: nothing here passes or fails on a number. The rates depend on the
+/// machine; the ratio to a reference measured minutes apart on the same server is what says
+/// how much Tenantry costs.
+struct BenchEventStoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eventstore",
+        abstract: "Measure event store appends and reads next to pgbench and psql doing the same work.",
+        discussion: """
+            Runs in a fresh database tenantry_bench on the same server (dropped afterwards) and \
+            prints one row per workload and reference: 1 and 16 writers appending single events \
+            (vs pgbench calling tenantry.append_events, and vs pgbench doing a plain INSERT), \
+            appends of 1,000 events (vs psql COPY FROM) and reading the whole feed (vs psql \
+            COPY TO). ratio = tenantry ev/s ÷ reference ev/s. Needs pgbench and psql; with \
+            --database-url, the URL must be a superuser's. See Docs/benchmarks.md.
+            Examples:
+              tenantry bench eventstore
+              tenantry bench eventstore --duration 30 --json
+            """
+    )
+
+    @Option(help: ArgumentHelp("Seconds each single-event append measurement runs (1–600).", valueName: "seconds"))
+    var duration = 10
+
+    @Option(help: ArgumentHelp("Appends of 1,000 events each in the batch workload (1–10000).", valueName: "n"))
+    var batches = 50
+
+    @Option(help: ArgumentHelp("Events the read workload reads; the table is topped up with COPY (1000–10000000).", valueName: "n"))
+    var readEvents = 1_000_000
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    static let concurrentWriters = 16
+    static let batchSize = 1000
+    static let readPageSize = 10_000
+    /// Events per stream in the bulk-loaded read data.
+    static let loadStreamLength = 1000
+
+    func validate() throws {
+        guard (1...600).contains(duration) else {
+            throw ValidationError("--duration must be between 1 and 600 seconds, not \(duration)")
+        }
+        guard (1...10_000).contains(batches) else {
+            throw ValidationError("--batches must be between 1 and 10000, not \(batches)")
+        }
+        guard (1000...10_000_000).contains(readEvents) else {
+            throw ValidationError("--read-events must be between 1000 and 10000000, not \(readEvents)")
+        }
+    }
+
+    func run() async throws {
+        let target = connection.target
+        // Every reference needs these; find them before touching the server.
+        let pgbench = try Pgbench.locate()
+        let psql = try Psql.locate()
+        if case .embedded = target {
+            BenchProgress.note("starting the embedded cluster…")
+            try await DatabasePreparation(target: target).prepare()
+        }
+        let database = BenchDatabase(target: target)
+        let workDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tenantry-bench-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: workDirectory) }
+
+        let report: BenchReport
+        do {
+            BenchProgress.note("creating database \(BenchDatabase.name)…")
+            try await database.create()
+            let clients = database.clientArguments
+            report = try await measure(
+                in: database,
+                pgbench: Pgbench(executable: pgbench, connection: clients),
+                psql: Psql(executable: psql, connection: clients),
+                workDirectory: workDirectory
+            )
+        } catch {
+            // The measurement's failure is the one to report; should the drop fail too, the
+            // next run's DROP DATABASE IF EXISTS clears the leftover.
+            try? await database.drop()
+            throw error
+        }
+        BenchProgress.note("dropping database \(BenchDatabase.name)…")
+        try await database.drop()
+
+        if output.json {
+            StandardOutput.line(report.json)
+        } else {
+            StandardOutput.line(report.table)
+            StandardOutput.line()
+            StandardOutput.line("ratio = tenantry ev/s ÷ ref ev/s (1× is parity). Latency is per call: per append, per batch of \(Self.batchSize), per read page of \(Self.readPageSize).")
+        }
+    }
+
+    // MARK: Workloads
+
+    private func measure(
+        in database: BenchDatabase,
+        pgbench: Pgbench,
+        psql: Psql,
+        workDirectory: URL
+    ) async throws -> BenchReport {
+        let tenant = UUID()
+        let tenantry = TenantryWorkloads(configuration: database.applicationConfiguration, tenant: tenant)
+        let reference = ReferenceWorkloads(pgbench: pgbench, psql: psql, tenant: tenant, workDirectory: workDirectory)
+        return try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+            let facts = try await MachineFacts.gather(on: admin, target: database.target)
+            printHeader(facts, pgbench: pgbench.executable, psql: psql.executable)
+            try await admin.query(ReferenceWorkloads.createPlainTable)
+
+            var report = BenchReport()
+            for writers in [1, Self.concurrentWriters] {
+                try await measureSingleAppends(writers: writers, tenantry: tenantry, reference: reference, admin: admin, into: &report)
+            }
+            try await measureBatches(tenant: tenant, tenantry: tenantry, reference: reference, workDirectory: workDirectory, admin: admin, into: &report)
+            try await measureReadAll(tenant: tenant, tenantry: tenantry, reference: reference, workDirectory: workDirectory, admin: admin, into: &report)
+            return report
+        }
+    }
+
+    private func measureSingleAppends(
+        writers: Int,
+        tenantry: TenantryWorkloads,
+        reference: ReferenceWorkloads,
+        admin: PostgresConnection,
+        into report: inout BenchReport
+    ) async throws {
+        let label = writers == 1 ? "append, 1 writer" : "append, \(writers) writers"
+        let threads = min(writers, 2)
+
+        BenchProgress.note("measuring \(label): tenantry, \(duration) s…")
+        try await checkpoint(admin)
+        let ours = try await tenantry.appendSingles(writers: writers, duration: .seconds(duration))
+
+        BenchProgress.note("measuring \(label): pgbench append_events(), \(duration) s…")
+        try await checkpoint(admin)
+        let function = try await reference.appendFunction(clients: writers, threads: threads, seconds: duration)
+
+        BenchProgress.note("measuring \(label): pgbench INSERT, \(duration) s…")
+        try await admin.query(ReferenceWorkloads.truncatePlainTable)
+        try await checkpoint(admin)
+        let insert = try await reference.appendPlainInsert(clients: writers, threads: threads, seconds: duration)
+
+        report.append(label, ours, against: "pgbench append_events()", function)
+        report.append(label, ours, against: "pgbench INSERT", insert)
+    }
+
+    private func measureBatches(
+        tenant: UUID,
+        tenantry: TenantryWorkloads,
+        reference: ReferenceWorkloads,
+        workDirectory: URL,
+        admin: PostgresConnection,
+        into report: inout BenchReport
+    ) async throws {
+        let label = "append, batches of \(Self.batchSize)"
+        let rows = batches * Self.batchSize
+
+        BenchProgress.note("measuring \(label): tenantry, \(batches) appends…")
+        try await checkpoint(admin)
+        let ours = try await tenantry.appendBatches(count: batches, size: Self.batchSize)
+
+        BenchProgress.note("measuring \(label): psql COPY FROM, \(rows) rows…")
+        let file = workDirectory.appendingPathComponent("batches.copy")
+        try EventCopyFile.write(to: file, count: rows, tenant: tenant, streamPrefix: "benchcopy", eventsPerStream: Self.batchSize)
+        try await checkpoint(admin)
+        let copy = try await reference.copyIn(file, rows: rows)
+        try? FileManager.default.removeItem(at: file)
+
+        report.append(label, ours, against: "psql COPY FROM", copy)
+    }
+
+    private func measureReadAll(
+        tenant: UUID,
+        tenantry: TenantryWorkloads,
+        reference: ReferenceWorkloads,
+        workDirectory: URL,
+        admin: PostgresConnection,
+        into report: inout BenchReport
+    ) async throws {
+        let present = try await admin.query("SELECT count(*) FROM tenantry.events").rows.first?.decode(Int.self) ?? 0
+        if present < readEvents {
+            let missing = readEvents - present
+            BenchProgress.note("loading \(missing) events with COPY for the read workload…")
+            let file = workDirectory.appendingPathComponent("load.copy")
+            try EventCopyFile.write(
+                to: file, count: missing, tenant: tenant, streamPrefix: "benchread", eventsPerStream: Self.loadStreamLength
+            )
+            _ = try await reference.copyIn(file, rows: missing)
+            try? FileManager.default.removeItem(at: file)
+        }
+        // Freshly copied rows carry no hint bits: whichever reader came first would set them
+        // (dirtying every page) and be charged for it. VACUUM sets them for both, and ANALYZE
+        // tells the planner the table's real size.
+        BenchProgress.note("vacuuming tenantry.events…")
+        try await admin.query("VACUUM (ANALYZE) tenantry.events")
+        let total = try await waitUntilDeliverable(admin)
+        try await checkpoint(admin)
+
+        BenchProgress.note("measuring read all: tenantry, \(total) events…")
+        let ours = try await tenantry.readAll(pageSize: Self.readPageSize)
+        guard ours.events == total else {
+            throw BenchError("readAll returned \(ours.events) events but the table holds \(total)")
+        }
+
+        BenchProgress.note("measuring read all: psql COPY TO, \(total) events…")
+        let copy = try await reference.copyOutAll()
+        guard copy.events == total else {
+            throw BenchError("psql copied \(copy.events) events out but the table holds \(total)")
+        }
+
+        report.append("read all", ours, against: "psql COPY TO", copy)
+    }
+
+    // MARK: Helpers
+
+    /// Each measurement starts right after a checkpoint, so none inherits another's dirty pages
+    /// or has a timed checkpoint land in it while the one before did not.
+    private func checkpoint(_ admin: PostgresConnection) async throws {
+        try await admin.query("CHECKPOINT")
+    }
+
+    /// Waits until `readAll` may hand out every event in the table, i.e. no transaction older
+    /// than the newest event's is still open anywhere on the server; returns the event count.
+    private func waitUntilDeliverable(_ admin: PostgresConnection) async throws -> Int {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            let counts = try await admin.query("""
+                SELECT count(*) FILTER (WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())), count(*)
+                FROM tenantry.events
+                """).rows.first?.decode((Int, Int).self)
+            let (deliverable, total) = counts ?? (0, 0)
+            if deliverable == total { return total }
+            guard ContinuousClock.now < deadline else {
+                throw BenchError(
+                    "\(total - deliverable) events are still held back from readAll after 60 s: an older transaction is open on the server (see pg_stat_activity)"
+                )
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    private func printHeader(_ facts: MachineFacts, pgbench: String, psql: String) {
+        let lines = ["tenantry bench eventstore, \(Date().formatted(Date.ISO8601FormatStyle(timeZone: .gmt)))"]
+            + facts.lines
+            + [
+                "options:     --duration \(duration) --batches \(batches) --read-events \(readEvents)",
+                "references:  \(pgbench), \(psql) (as the superuser, same server)",
+                "",
+            ]
+        // With --json, stdout is the JSON array alone.
+        if output.json {
+            lines.forEach(BenchProgress.note)
+        } else {
+            lines.forEach { StandardOutput.line($0) }
+        }
+    }
+}

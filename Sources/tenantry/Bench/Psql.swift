@@ -1,0 +1,46 @@
+import Foundation
+
+/// psql, the reference client for bulk COPY in and out, and the bulk loader of the read workload.
+struct Psql: Sendable {
+    let executable: String
+    let connection: ClientConnectionArguments
+
+    /// Finds psql on PATH, else in Debian's versioned directory (newest first).
+    static func locate() throws -> String {
+        let path = ChildProcess.find("psql", preferring: [])
+            ?? ChildProcess.find("psql", preferring: ChildProcess.debianPostgresBinDirectories)
+        guard let path else {
+            throw BenchError("psql not found on PATH or in /usr/lib/postgresql/*/bin: install the Debian package postgresql-client")
+        }
+        return path
+    }
+
+    /// Runs one SQL statement or one backslash command (`\copy …`), without reading ~/.psqlrc,
+    /// stopping at the first error; returns the result with its wall-clock time, process start
+    /// and connection included.
+    func run(_ command: String, workDirectory: URL) async throws -> ChildProcess.Result {
+        let arguments = connection.options + ["-X", "-v", "ON_ERROR_STOP=1", "-d", connection.database, "-c", command]
+        let result = try await ChildProcess.run(executable, arguments, workDirectory: workDirectory)
+        guard result.succeeded else {
+            throw BenchError("psql failed (exit status \(result.exitStatus)) running \(command.prefix(80)): \(result.diagnosticTail)")
+        }
+        return result
+    }
+
+    /// The row count of psql's `COPY n` line.
+    static func copiedRows(_ result: ChildProcess.Result) -> Int? {
+        result.standardOutput
+            .split(whereSeparator: \.isNewline)
+            .last { $0.hasPrefix("COPY ") }
+            .flatMap { Int($0.dropFirst("COPY ".count)) }
+    }
+
+    /// A path as a psql single-quoted file name; the paths used here are our own temporary
+    /// files, so a quote in one is a bug rather than input to escape.
+    static func quotedPath(_ url: URL) throws -> String {
+        guard !url.path.contains("'"), !url.path.contains("\\") else {
+            throw BenchError("temporary path \(url.path) contains a quote or backslash")
+        }
+        return "'" + url.path + "'"
+    }
+}

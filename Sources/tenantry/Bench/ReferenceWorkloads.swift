@@ -1,0 +1,86 @@
+import Foundation
+import PostgresClient
+
+/// The reference side of each workload: the same database work without Tenantry, done by
+/// PostgreSQL's own clients (pgbench, psql) as the superuser on the same socket.
+struct ReferenceWorkloads: Sendable {
+    let pgbench: Pgbench
+    let psql: Psql
+    let tenant: UUID
+    let workDirectory: URL
+
+    /// Reference A: the very function Tenantry calls, with the same single event, from C.
+    static let appendFunctionScript = #"""
+        SELECT * FROM tenantry.append_events(:tenant::uuid, 'benchpg-' || :client_id, NULL, jsonb_build_array(jsonb_build_object('id', gen_random_uuid(), 'type', 'Benchmarked', 'data', '{"n": 1}'::jsonb)));
+
+        """#
+
+    /// Reference B: the same row, inserted plainly into a copy of the table. pgbench keeps
+    /// variables per client across transactions, so `version` numbers each client's stream.
+    static let plainInsertScript = #"""
+        \set version :version + 1
+        INSERT INTO public.bench_plain_events (tenant_id, stream_name, stream_version, event_id, event_type, data) VALUES (:tenant::uuid, 'benchpg-' || :client_id, :version, gen_random_uuid(), 'Benchmarked', '{"n": 1}'::jsonb);
+
+        """#
+
+    /// tenantry.events' columns, defaults, identity, generated column and indexes, but none of
+    /// its CHECK constraints, triggers or privileges: what a bare INSERT costs.
+    static let createPlainTable: PostgresQuery = """
+        CREATE TABLE public.bench_plain_events (LIKE tenantry.events INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED INCLUDING INDEXES)
+        """
+
+    /// Emptied before each INSERT run, whose stream versions start again at 1.
+    static let truncatePlainTable: PostgresQuery = "TRUNCATE public.bench_plain_events"
+
+    /// `clients` pgbench clients calling `tenantry.append_events` for `seconds`.
+    func appendFunction(clients: Int, threads: Int, seconds: Int) async throws -> BenchMeasurement {
+        try await runPgbench(Self.appendFunctionScript, name: "append_events", clients: clients, threads: threads, seconds: seconds)
+    }
+
+    /// `clients` pgbench clients inserting into `bench_plain_events` for `seconds`.
+    func appendPlainInsert(clients: Int, threads: Int, seconds: Int) async throws -> BenchMeasurement {
+        try await runPgbench(Self.plainInsertScript, name: "plain_insert", clients: clients, threads: threads, seconds: seconds)
+    }
+
+    /// `\copy tenantry.events … from file` of `rows` rows, timed as the whole psql process.
+    func copyIn(_ file: URL, rows: Int) async throws -> BenchMeasurement {
+        let result = try await psql.run(
+            "\\copy tenantry.events (\(EventCopyFile.columns)) from \(try Psql.quotedPath(file))",
+            workDirectory: workDirectory
+        )
+        guard Psql.copiedRows(result) == rows else {
+            throw BenchError("psql copied \(Psql.copiedRows(result).map(String.init) ?? "an unknown number of") rows, expected \(rows)")
+        }
+        return BenchMeasurement(events: rows, elapsed: result.elapsed)
+    }
+
+    /// The whole events table in feed order, to /dev/null, timed as the whole psql process.
+    func copyOutAll() async throws -> BenchMeasurement {
+        let result = try await psql.run(
+            "\\copy (SELECT position, transaction_id, tenant_id, stream_name, stream_version, event_id, event_type, data, metadata, recorded_at FROM tenantry.events ORDER BY transaction_id, position) to '/dev/null'",
+            workDirectory: workDirectory
+        )
+        guard let rows = Psql.copiedRows(result) else {
+            throw BenchError("could not read the row count psql reported: \(result.diagnosticTail)")
+        }
+        return BenchMeasurement(events: rows, elapsed: result.elapsed)
+    }
+
+    private func runPgbench(_ script: String, name: String, clients: Int, threads: Int, seconds: Int) async throws -> BenchMeasurement {
+        let scriptFile = workDirectory.appendingPathComponent("\(name).sql")
+        try Data(script.utf8).write(to: scriptFile)
+        let outcome = try await pgbench.run(
+            script: scriptFile,
+            clients: clients,
+            threads: threads,
+            seconds: seconds,
+            variables: ["tenant": tenant.uuidString.lowercased(), "version": "0"],
+            workDirectory: workDirectory
+        )
+        return BenchMeasurement(
+            events: outcome.transactions,
+            eventsPerSecond: outcome.transactionsPerSecond,
+            latency: outcome.latency
+        )
+    }
+}
