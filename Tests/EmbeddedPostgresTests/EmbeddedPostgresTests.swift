@@ -31,10 +31,10 @@ enum TestCluster {
         do {
             result = try await body(postgres)
         } catch {
-            do { try postgres.destroy() } catch let cleanup { Issue.record(cleanup, "destroy() after a failure") }
+            do { try await postgres.destroy() } catch let cleanup { Issue.record(cleanup, "destroy() after a failure") }
             throw error
         }
-        try postgres.destroy()
+        try await postgres.destroy()
         return result
     }
 }
@@ -54,7 +54,7 @@ struct SharedClusterTrait: SuiteTrait, TestScoping {
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
     ) async throws {
         try await TestCluster.with { postgres in
-            try postgres.start()
+            try await postgres.start()
             try await SharedCluster.$current.withValue(postgres) {
                 try await function()
             }
@@ -231,14 +231,14 @@ struct LifecycleTests {
         let staleInit = directory + "/data.tmp-999999"
         try FileManager.default.createDirectory(atPath: staleInit, withIntermediateDirectories: true)
         try await TestCluster.with(directory: directory) { postgres in
-            let started = try postgres.start()
+            let started = try await postgres.start()
             #expect(!FileManager.default.fileExists(atPath: staleInit))
             let pid = try #require(started.pid)
 
             #expect(kill(pid, SIGKILL) == 0)
             #expect(try await eventually { !postgres.status().isRunning })
 
-            let recovered = try postgres.start()
+            let recovered = try await postgres.start()
             #expect(recovered.isRunning)
             #expect(recovered.pid != nil && recovered.pid != pid)
             #expect(try PSQL.value(postgres.connectionString(database: "postgres"), "SELECT 1") == "1")

@@ -40,4 +40,25 @@ struct AppendOnlyTests {
             #expect(try await store.countAll() == 2)
         }
     }
+
+    @Test("tenantry_app writes only through append_events: a direct INSERT, or a stream version change, is refused")
+    func noDirectWrites() async throws {
+        try await withEventStore { store, database async throws in
+            try await store.append(TestEvents.events(1...2), to: "audit-1", tenant: UUID())
+            try await PostgresConnection.withConnection(database.applicationConfiguration) { connection in
+                let insert = await #expect(throws: PostgresError.self) {
+                    try await connection.query("""
+                        INSERT INTO tenantry.events (tenant_id, stream_name, stream_version, event_id, event_type, data, transaction_id)
+                        VALUES (\(UUID()), 'audit-1', 7, \(UUID()), 'Forged', '{}', '1'::xid8)
+                        """)
+                }
+                #expect(insert?.sqlState == .insufficientPrivilege)
+                let rewind = await #expect(throws: PostgresError.self) {
+                    try await connection.query("UPDATE tenantry.streams SET version = 1")
+                }
+                #expect(rewind?.sqlState == .insufficientPrivilege)
+            }
+            #expect(try await store.countAll() == 2)
+        }
+    }
 }

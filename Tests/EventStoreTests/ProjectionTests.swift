@@ -107,4 +107,27 @@ struct ProjectionTests {
             #expect(try await EventLedger.count(store.pool) == 25)
         }
     }
+
+    @Test("a rebuild while a live runner runs leaves no hole and no duplicate")
+    func rebuildWhileRunning() async throws {
+        try await withEventStore(maximumConnections: 12) { store, database async throws in
+            try await EventLedger.createTable(in: database)
+            let tenant = UUID()
+            try await store.append(TestEvents.events(1...100), to: "ledger-1", tenant: tenant)
+            let live = ProjectionRunner(projection: EventLedger(name: "ledger"), store: store, batchSize: 10)
+            let running = Task { try await live.run() }
+            try await waitUntil("the live runner caught up") { try await EventLedger.count(store.pool) == 100 }
+
+            let rebuilding = ProjectionRunner(projection: EventLedger(name: "ledger"), store: store, batchSize: 10)
+            async let rebuilt: Void = rebuilding.rebuild()
+            for n in 101...150 {
+                try await store.append([TestEvents.event(n)], to: "ledger-1", tenant: tenant)
+            }
+            try await rebuilt
+            try await waitUntil("every event applied once") { try await EventLedger.count(store.pool) == 150 }
+            running.cancel()
+            _ = try? await running.value
+            #expect(try await EventLedger.count(store.pool) == 150)
+        }
+    }
 }

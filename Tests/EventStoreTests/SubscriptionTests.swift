@@ -40,7 +40,7 @@ struct SubscriptionTests {
             // While it is open, the committed event must not be handed out (it would be unsafe).
             let heldBack = try await store.readAll()
             #expect(heldBack.isEmpty)
-            #expect(try await store.hasHeldBackEvents(after: .start))
+            #expect(try await store.readPage(after: .start).hasHeldBackEvents)
 
             try await blocker.query("ROLLBACK")
             await blocker.close()
@@ -79,6 +79,48 @@ struct SubscriptionTests {
             #expect(try await store.readAll(after: end).isEmpty)
             try await store.append([TestEvents.event(6)], to: "feed-1", tenant: tenant)
             #expect(try await store.readAllSettled(count: 1, after: end).map(\.version) == [6])
+        }
+    }
+
+    @Test("a filtered reader's cursor moves past other tenants' events, so it sleeps instead of rescanning")
+    func filteredCursorJumpsToHorizon() async throws {
+        try await withEventStore { store, _ async throws in
+            let mine = UUID()
+            try await store.append([TestEvents.event(1)], to: "feed-1", tenant: mine)
+            for n in 0..<20 {
+                try await store.append([TestEvents.event(n)], to: "feed-1", tenant: UUID())
+            }
+            _ = try await store.readAllSettled(count: 21)
+            let filter = EventFilter(tenantID: mine)
+            let page = try await store.readPage(after: .start, filter: filter, limit: 10)
+            #expect(page.events.count == 1)
+            #expect(!page.isFull)
+            // Nothing of this tenant is held back: a follower would wait for a notification.
+            #expect(!page.hasHeldBackEvents)
+            let next = page.nextCursor(after: .start)
+            #expect(next > page.events[0].cursor)
+            #expect(next.transactionID == page.horizon)
+            // From there, the other tenants' events are not read again.
+            let again = try await store.readPage(after: next, filter: EventFilter.all, limit: 100)
+            #expect(again.events.isEmpty)
+        }
+    }
+
+    @Test("starting at a position does not miss an event an older open transaction adds there")
+    func cursorBeforePositionWaitsForOlderTransaction() async throws {
+        try await withEventStore { store, database async throws in
+            let tenant = UUID()
+            let older = try await PostgresConnection.connect(database.applicationConfiguration)
+            try await older.query("BEGIN")
+            let held = try await store.append([TestEvents.event(1)], to: "slow-1", tenant: tenant, on: older)
+            let committed = try await store.append([TestEvents.event(2)], to: "fast-1", tenant: tenant)
+            #expect(committed.positions[0] > held.positions[0])
+
+            let start = try await store.cursor(beforePosition: held.positions[0])
+            try await older.query("COMMIT")
+            await older.close()
+            let events = try await store.readAllSettled(count: 2, after: start)
+            #expect(Set(events.map(\.stream)) == ["slow-1", "fast-1"])
         }
     }
 }

@@ -1,4 +1,4 @@
-import PostgresClient
+@testable import PostgresClient
 import TestSupport
 import Testing
 
@@ -38,6 +38,7 @@ struct NotificationTests {
             let listener = try await PostgresConnection.connect(database.applicationConfiguration)
             try await listener.listen("never")
             let waiting = Task { try await listener.notifications(timeout: .seconds(600)) }
+            try await waitUntil("the listener is blocked in its wait") { listener.isWaitingForNotifications }
             waiting.cancel()
             // Were cancellation ignored, this would wait ten minutes, and the test time out.
             let received = try await waiting.value

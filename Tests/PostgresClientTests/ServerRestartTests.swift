@@ -8,7 +8,7 @@ struct ServerRestartTests {
     func survivesRestart() async throws {
         let cluster = TestCluster.privateCluster()
         defer { try? cluster.destroy() }
-        _ = try cluster.start()
+        _ = try await cluster.start()
         let pool = PostgresPool(
             configuration: PostgresConfiguration(connectionString: cluster.connectionString(database: "postgres")),
             maximumConnections: 3
@@ -20,7 +20,7 @@ struct ServerRestartTests {
             try await pool.query("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(60)%'")
                 .rows.first?.decode(Int.self) == 1
         }
-        try cluster.restart()
+        try await cluster.restart()
 
         let error = await #expect(throws: PostgresError.self) { try await inFlight.value }
         #expect(error?.kind == .connectionLost)

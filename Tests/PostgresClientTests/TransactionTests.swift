@@ -29,4 +29,24 @@ struct TransactionTests {
             await pool.close()
         }
     }
+
+    @Test("a body that swallows a failed statement does not pass for a commit")
+    func swallowedFailureIsNotACommit() async throws {
+        try await withTestDatabase { database async throws in
+            try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
+                try await connection.runScript("CREATE TABLE notes (body text PRIMARY KEY)")
+            }
+            let pool = PostgresPool(configuration: database.administratorConfiguration, maximumConnections: 1)
+            let error = await #expect(throws: PostgresError.self) {
+                try await pool.transaction { connection in
+                    try connection.query("INSERT INTO notes VALUES (\("first"))")
+                    _ = try? connection.query("INSERT INTO notes VALUES (\("first"))")
+                }
+            }
+            #expect(error?.message.contains("nothing was committed") == true)
+            let count = try await pool.query("SELECT count(*) FROM notes").rows.first?.decode(Int.self)
+            #expect(count == 0)
+            await pool.close()
+        }
+    }
 }

@@ -53,7 +53,7 @@ private actor TemplateDatabase {
 
     func ensure() async throws -> String {
         if let ready { return ready }
-        _ = try TestCluster.cluster.start()
+        _ = try await TestCluster.cluster.start()
         let name = TestCluster.templateName
         try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
             // Advisory locks are per database; every test process takes this one in `postgres`.

@@ -6,6 +6,8 @@
 --     (append_events computes them under the stream row's lock; a unique key backs it up);
 --   * an event id appears once per tenant (idempotent re-append finds it);
 --   * events are never updated, deleted or truncated (privileges and a trigger);
+--   * the application role writes only through append_events (SECURITY DEFINER): it has no
+--     INSERT of its own, so no client can choose a position, a transaction id or a version;
 --   * every event records the id of the transaction that wrote it, so a reader can hand out
 --     only positions below pg_snapshot_xmin: no later commit can fill a gap behind a reader.
 -- Error codes raised here (SQLSTATE class TY, "Tenantry"):
@@ -93,6 +95,8 @@ CREATE TRIGGER events_append_only_truncate
 --     and writes nothing; an id already used elsewhere is refused (TY006);
 --   * a wrong expected version raises TY001 with DETAIL {"stream","expected","actual"};
 --   * subscribers listening on channel tenantry_events are notified at commit.
+-- It runs as its owner (SECURITY DEFINER) with a fixed search_path: the caller needs only
+-- EXECUTE, and every rule above holds whoever calls it.
 CREATE FUNCTION tenantry.append_events(
     tenant_id        uuid,
     stream           text,
@@ -101,7 +105,10 @@ CREATE FUNCTION tenantry.append_events(
     OUT stream_version bigint,
     OUT positions     bigint[]
 )
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
 DECLARE
     max_event_bytes constant integer := 1048576;
     event_count     integer;
@@ -252,8 +259,8 @@ $$;
 REVOKE ALL ON ALL TABLES IN SCHEMA tenantry FROM PUBLIC;
 REVOKE ALL ON FUNCTION tenantry.append_events(uuid, text, bigint, jsonb) FROM PUBLIC;
 GRANT USAGE ON SCHEMA tenantry TO tenantry_app;
-GRANT SELECT, INSERT ON tenantry.events TO tenantry_app;
-GRANT SELECT, INSERT, UPDATE ON tenantry.streams TO tenantry_app;
+GRANT SELECT ON tenantry.events TO tenantry_app;
+GRANT SELECT ON tenantry.streams TO tenantry_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON tenantry.snapshots TO tenantry_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON tenantry.checkpoints TO tenantry_app;
 GRANT EXECUTE ON FUNCTION tenantry.append_events(uuid, text, bigint, jsonb) TO tenantry_app;

@@ -1,3 +1,5 @@
+import Foundation
+
 extension RecordedEvent {
     /// The event as one line of JSON, the shape `tenantry events tail --json` prints and
     /// exports write: position, tenantId, stream, version, id, type, data, metadata, recordedAt.
@@ -7,14 +9,5 @@ extension RecordedEvent {
             + "\"id\":\"\(id.uuidString.lowercased())\",\"type\":\(JSONText.quote(type)),"
             + "\"data\":\(dataJSON),\"metadata\":\(metadataJSON),"
             + "\"recordedAt\":\"\(recordedAt.formatted(.iso8601Microseconds))\"}"
-    }
-}
-
-import Foundation
-
-extension FormatStyle where Self == Date.ISO8601FormatStyle {
-    /// `2026-11-25T07:54:56.123Z`: ISO 8601 in UTC with fractional seconds.
-    static var iso8601Microseconds: Date.ISO8601FormatStyle {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
     }
 }

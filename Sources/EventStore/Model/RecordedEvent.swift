@@ -41,8 +41,17 @@ public struct RecordedEvent: Sendable, Hashable, Identifiable {
         data, metadata, recorded_at
         """
 
-    init(row: PostgresRow) throws(PostgresError) {
-        (position, transactionID, tenantID, stream, version, id, type, dataJSON, metadataJSON, recordedAt) =
-            try row.decode((Int64, UInt64, UUID, String, Int64, UUID, String, String, String, Date).self)
+    /// Decodes the event from `columns`, starting at column `offset` of the row.
+    init(row: PostgresRow, offset: Int = 0) throws(PostgresError) {
+        position = try row.decode(column: offset, as: Int64.self)
+        transactionID = try row.decode(column: offset + 1, as: UInt64.self)
+        tenantID = try row.decode(column: offset + 2, as: UUID.self)
+        stream = try row.decode(column: offset + 3, as: String.self)
+        version = try row.decode(column: offset + 4, as: Int64.self)
+        id = try row.decode(column: offset + 5, as: UUID.self)
+        type = try row.decode(column: offset + 6, as: String.self)
+        dataJSON = try row.decode(column: offset + 7, as: String.self)
+        metadataJSON = try row.decode(column: offset + 8, as: String.self)
+        recordedAt = try row.decode(column: offset + 9, as: Date.self)
     }
 }

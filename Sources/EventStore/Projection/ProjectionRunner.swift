@@ -21,17 +21,18 @@ public struct ProjectionRunner<Subject: Projection>: Sendable {
 
     /// Applies new events as they commit, until the task is cancelled.
     public func run() async throws {
-        let start = try await checkpoints.load(projection.name) ?? .start
-        try await subscription.run(from: start) { batch in try await apply(batch) }
+        try await subscription.follow { try await applyNextPage() }
     }
 
     /// Applies everything deliverable now and returns.
     public func catchUp() async throws {
-        let start = try await checkpoints.load(projection.name) ?? .start
-        try await subscription.catchUp(from: start) { batch in try await apply(batch) }
+        while try await applyNextPage().isFull {}
     }
 
     /// Empties the read model, forgets the checkpoint and folds every event again.
+    ///
+    /// Safe while a runner is live: both take the checkpoint's lock, and each page is read
+    /// after that lock, from the checkpoint it guards.
     public func rebuild() async throws {
         let projection = self.projection
         let checkpoints = self.checkpoints
@@ -48,16 +49,24 @@ public struct ProjectionRunner<Subject: Projection>: Sendable {
         try await checkpoints.load(projection.name)
     }
 
-    private func apply(_ batch: [RecordedEvent]) async throws {
+    /// In one transaction: lock the checkpoint, read the page after it, apply it, move the
+    /// checkpoint. Exactly once per event, whoever else runs the same projection.
+    private func applyNextPage() async throws -> FeedPage {
         let projection = self.projection
         let checkpoints = self.checkpoints
-        try await store.pool.transaction { connection in
-            // Another runner of the same projection may have applied some of these already.
+        let store = self.store
+        let batchSize = self.batchSize
+        return try await store.pool.transaction { connection in
             let stored = try checkpoints.lock(projection.name, on: connection)
-            let fresh = batch.filter { $0.cursor > stored }
-            guard let last = fresh.last else { return }
-            try await projection.apply(fresh, in: connection)
-            try checkpoints.save(projection.name, last.cursor, on: connection)
+            let page = try store.readPage(after: stored, filter: projection.filter, limit: batchSize, on: connection)
+            if !page.events.isEmpty {
+                try await projection.apply(page.events, in: connection)
+            }
+            let next = page.nextCursor(after: stored)
+            if next > stored {
+                try checkpoints.save(projection.name, next, on: connection)
+            }
+            return page
         }
     }
 }

@@ -41,7 +41,7 @@ public struct EventStore: Sendable {
                 try await append(events, to: stream, tenant: tenant, expectedVersion: expectedVersion, on: connection)
             }
         } catch {
-            throw EventStoreError(error)
+            throw EventStoreError.translate(error)
         }
     }
 
@@ -54,8 +54,8 @@ public struct EventStore: Sendable {
         tenant: UUID,
         expectedVersion: ExpectedVersion = .any,
         on connection: isolated PostgresConnection
-    ) throws(EventStoreError) -> AppendResult {
-        guard !events.isEmpty else { throw .invalidEvent("invalid event: an append needs at least one event") }
+    ) throws -> AppendResult {
+        guard !events.isEmpty else { throw EventStoreError.invalidEvent("invalid event: an append needs at least one event") }
         let envelope = "[" + events.map(\.envelopeJSON).joined(separator: ",") + "]"
         do {
             let result = try connection.query(EventStoreStatements.append(
@@ -67,7 +67,7 @@ public struct EventStore: Sendable {
             let (version, positions) = try row.decode((Int64, [Int64]).self)
             return AppendResult(streamVersion: version, positions: positions)
         } catch {
-            throw EventStoreError(error)
+            throw EventStoreError.translate(error)
         }
     }
 
@@ -110,7 +110,46 @@ public struct EventStore: Sendable {
         filter: EventFilter = .all,
         limit: Int = 1000
     ) async throws -> [RecordedEvent] {
-        try await events(EventStoreStatements.readAll(after: cursor, filter: filter, limit: limit))
+        try await readPage(after: cursor, filter: filter, limit: limit).events
+    }
+
+    /// Reads the global feed like `readAll`, with the horizon it read below, so a follower can
+    /// move its cursor past events its filter skipped (see `FeedPage.nextCursor(after:)`).
+    public func readPage(
+        after cursor: GlobalCursor = .start,
+        filter: EventFilter = .all,
+        limit: Int = 1000
+    ) async throws -> FeedPage {
+        do {
+            return try await pool.withConnection { connection in
+                try await readPage(after: cursor, filter: filter, limit: limit, on: connection)
+            }
+        } catch {
+            throw EventStoreError.translate(error)
+        }
+    }
+
+    /// Reads a page of the feed on the caller's connection (inside its transaction).
+    public func readPage(
+        after cursor: GlobalCursor,
+        filter: EventFilter,
+        limit: Int,
+        on connection: isolated PostgresConnection
+    ) throws -> FeedPage {
+        precondition(limit > 0, "a page holds at least one event")
+        do {
+            let rows = try connection.query(EventStoreStatements.readPage(after: cursor, filter: filter, limit: limit)).rows
+            guard let first = rows.first else { throw EventStoreError.database(.misuse("the feed read returned no row")) }
+            let (horizon, heldBack) = try first.decode((UInt64, Bool).self)
+            var events: [RecordedEvent] = []
+            events.reserveCapacity(rows.count)
+            for row in rows where row.values[2] != nil {
+                events.append(try RecordedEvent(row: row, offset: 2))
+            }
+            return FeedPage(events: events, horizon: horizon, hasHeldBackEvents: heldBack, isFull: events.count == limit)
+        } catch {
+            throw EventStoreError.translate(error)
+        }
     }
 
     /// The stream's current version, or `nil` if it has no events.
@@ -119,17 +158,7 @@ public struct EventStore: Sendable {
             return try await pool.query(EventStoreStatements.streamVersion(tenant: tenant, stream: stream))
                 .rows.first?.decode(Int64.self)
         } catch {
-            throw EventStoreError(error)
-        }
-    }
-
-    /// Whether committed events lie beyond `cursor` that `readAll` holds back for now.
-    public func hasHeldBackEvents(after cursor: GlobalCursor) async throws -> Bool {
-        do {
-            return try await pool.query(EventStoreStatements.hasHeldBackEvents(after: cursor))
-                .rows.first?.decode(Bool.self) ?? false
-        } catch {
-            throw EventStoreError(error)
+            throw EventStoreError.translate(error)
         }
     }
 
@@ -141,7 +170,7 @@ public struct EventStore: Sendable {
                 .rows.first?.decode(UInt64.self) ?? UInt64(0)
             return GlobalCursor(transactionID: transactionID, position: 0)
         } catch {
-            throw EventStoreError(error)
+            throw EventStoreError.translate(error)
         }
     }
 
@@ -152,7 +181,7 @@ public struct EventStore: Sendable {
             let (transactionID, position) = try row.decode((UInt64, Int64).self)
             return GlobalCursor(transactionID: transactionID, position: position)
         } catch {
-            throw EventStoreError(error)
+            throw EventStoreError.translate(error)
         }
     }
 
@@ -160,7 +189,7 @@ public struct EventStore: Sendable {
         do {
             return try await pool.query(query).rows.map { row throws(PostgresError) in try RecordedEvent(row: row) }
         } catch {
-            throw EventStoreError(error)
+            throw EventStoreError.translate(error)
         }
     }
 }

@@ -38,6 +38,13 @@ public enum EventStoreError: Error, Sendable, CustomStringConvertible {
         public static let duplicateEventID = SQLState("TY006")
     }
 
+    /// Translates an error into the event store's terms where it has one; cancellation passes
+    /// through unchanged, so a cancelled reader ends as cancelled.
+    static func translate(_ error: any Error) -> any Error {
+        if error is CancellationError { return error }
+        return EventStoreError(error)
+    }
+
     /// Translates a database error into the event store's terms where it has one.
     init(_ error: any Error) {
         if let error = error as? EventStoreError {

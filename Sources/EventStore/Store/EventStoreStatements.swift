@@ -38,34 +38,42 @@ enum EventStoreStatements {
     }
 
     /// The no-skip read: only transactions below the snapshot's xmin, all of which have ended,
-    /// so nothing can later appear before the last event returned.
-    static func readAll(after cursor: GlobalCursor, filter: EventFilter, limit: Int) -> PostgresQuery {
+    /// so nothing can later appear before the last event returned. The first two columns say
+    /// where that horizon was and whether committed events (matching the filter) wait at or
+    /// beyond it; the event columns are NULL when no event is deliverable.
+    static func readPage(after cursor: GlobalCursor, filter: EventFilter, limit: Int) -> PostgresQuery {
         """
-        SELECT \(literalSQL: RecordedEvent.columns) FROM tenantry.events
-        WHERE (transaction_id, position) > (\(cursor.transactionID)::xid8, \(cursor.position)::bigint)
-          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-          AND (\(filter.tenantID)::uuid IS NULL OR tenant_id = \(filter.tenantID)::uuid)
-          AND (\(filter.categories)::text[] IS NULL OR category = ANY(\(filter.categories)::text[]))
-        ORDER BY transaction_id, position
-        LIMIT \(limit)
-        """
-    }
-
-    /// Whether committed events wait beyond the cursor that `readAll` may not hand out yet,
-    /// because an older transaction is still running.
-    static func hasHeldBackEvents(after cursor: GlobalCursor) -> PostgresQuery {
-        """
-        SELECT EXISTS (
-            SELECT 1 FROM tenantry.events
-            WHERE (transaction_id, position) > (\(cursor.transactionID)::xid8, \(cursor.position)::bigint)
+        WITH horizon AS MATERIALIZED (
+            SELECT x.xmin, EXISTS (
+                SELECT 1 FROM tenantry.events w
+                WHERE w.transaction_id >= x.xmin
+                  AND (w.transaction_id, w.position) > (\(cursor.transactionID)::xid8, \(cursor.position)::bigint)
+                  AND (\(filter.tenantID)::uuid IS NULL OR w.tenant_id = \(filter.tenantID)::uuid)
+                  AND (\(filter.categories)::text[] IS NULL OR w.category = ANY(\(filter.categories)::text[]))
+            ) AS held_back
+            FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) x
         )
+        SELECT h.xmin, h.held_back, e.*
+        FROM horizon h
+        LEFT JOIN LATERAL (
+            SELECT \(literalSQL: RecordedEvent.columns) FROM tenantry.events
+            WHERE (transaction_id, position) > (\(cursor.transactionID)::xid8, \(cursor.position)::bigint)
+              AND transaction_id < h.xmin
+              AND (\(filter.tenantID)::uuid IS NULL OR tenant_id = \(filter.tenantID)::uuid)
+              AND (\(filter.categories)::text[] IS NULL OR category = ANY(\(filter.categories)::text[]))
+            ORDER BY transaction_id, position
+            LIMIT \(limit)
+        ) e ON true
+        ORDER BY e.transaction_id, e.position
         """
     }
 
-    /// The cursor just before the first event at or after a position.
+    /// The cursor just before the first event at or after a position: the smallest writing
+    /// transaction among them, or the horizon if lower (a running transaction may still add
+    /// an event at or after the position).
     static func cursorBefore(position: Int64) -> PostgresQuery {
         """
-        SELECT coalesce(min(transaction_id), pg_snapshot_xmin(pg_current_snapshot()))
+        SELECT least(min(transaction_id), pg_snapshot_xmin(pg_current_snapshot()))
         FROM tenantry.events WHERE position >= \(position)
         """
     }

@@ -41,6 +41,35 @@ public struct EventSubscription: Sendable {
         _ handler: ([RecordedEvent]) async throws -> Void
     ) async throws {
         var cursor = cursor
+        try await follow {
+            let page = try await store.readPage(after: cursor, filter: filter, limit: batchSize)
+            if !page.events.isEmpty { try await handler(page.events) }
+            cursor = page.nextCursor(after: cursor)
+            return page
+        }
+    }
+
+    /// Reads everything deliverable now, then returns the cursor after the last event.
+    @discardableResult
+    public func catchUp(
+        from cursor: GlobalCursor,
+        _ handler: ([RecordedEvent]) async throws -> Void
+    ) async throws -> GlobalCursor {
+        var cursor = cursor
+        while true {
+            let page = try await store.readPage(after: cursor, filter: filter, limit: batchSize)
+            if !page.events.isEmpty { try await handler(page.events) }
+            cursor = page.nextCursor(after: cursor)
+            if !page.isFull { return cursor }
+        }
+    }
+
+    /// Calls `step`, which reads one page of the feed, whenever the feed may have moved on: at
+    /// once after a full page, after a short back-off while committed events are held back,
+    /// otherwise when `append_events` notifies (or after `idleRecheck`). Returns when the task
+    /// is cancelled; rethrows what `step` throws, except lost connections, after which it
+    /// reconnects and goes on (the step's own cursor makes that lossless).
+    public func follow(_ step: () async throws -> FeedPage) async throws {
         var listener: PostgresConnection?
         var heldBackDelay = Self.minimumHeldBackDelay
         defer {
@@ -54,54 +83,37 @@ public struct EventSubscription: Sendable {
                     listener = connection
                     try await connection.listen(EventStore.notificationChannel)
                 }
-                let batch = try await store.readAll(after: cursor, filter: filter, limit: batchSize)
-                if let last = batch.last {
-                    try await handler(batch)
-                    cursor = last.cursor
-                    heldBackDelay = Self.minimumHeldBackDelay
-                    if batch.count == batchSize { continue }
-                }
+                let page = try await step()
+                if page.isFull { continue }
                 let timeout: Duration
-                if try await store.hasHeldBackEvents(after: cursor) {
+                if page.hasHeldBackEvents {
                     timeout = heldBackDelay
                     heldBackDelay = min(heldBackDelay * 2, Self.maximumHeldBackDelay)
                 } else {
                     timeout = idleRecheck
+                    heldBackDelay = Self.minimumHeldBackDelay
                 }
-                guard let listener else { continue }
-                _ = try await listener.notifications(timeout: timeout)
-            } catch let error as PostgresError where error.isConnectionFatal {
-                // The database went away (restart, failover): reconnect and carry on from the
-                // cursor, which loses nothing because the cursor only moves after delivery.
+                _ = try await listener?.notifications(timeout: timeout)
+            } catch is CancellationError {
+                return
+            } catch where Self.isConnectionLoss(error) {
                 logger.warning("subscription lost its connection", metadata: ["error": "\(error)"])
                 if let broken = listener { await broken.close() }
                 listener = nil
-                try await Task.sleep(for: .milliseconds(200))
-            } catch let error as EventStoreError {
-                if case .database(let underlying) = error, underlying.isConnectionFatal {
-                    logger.warning("subscription lost its connection", metadata: ["error": "\(underlying)"])
-                    if let broken = listener { await broken.close() }
-                    listener = nil
+                do {
                     try await Task.sleep(for: .milliseconds(200))
-                } else {
-                    throw error
+                } catch {
+                    return
                 }
             }
         }
     }
 
-    /// Reads everything deliverable now, then returns the cursor after the last event.
-    @discardableResult
-    public func catchUp(
-        from cursor: GlobalCursor,
-        _ handler: ([RecordedEvent]) async throws -> Void
-    ) async throws -> GlobalCursor {
-        var cursor = cursor
-        while true {
-            let batch = try await store.readAll(after: cursor, filter: filter, limit: batchSize)
-            guard let last = batch.last else { return cursor }
-            try await handler(batch)
-            cursor = last.cursor
+    private static func isConnectionLoss(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PostgresError: error.isConnectionFatal
+        case EventStoreError.database(let underlying): underlying.isConnectionFatal
+        default: false
         }
     }
 

@@ -7,11 +7,14 @@ import Foundation
 /// starve it (there are only as many threads as cores), so every connection actor runs on a
 /// dedicated thread through this executor: a blocking call parks that thread only.
 final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
-    // @unchecked Sendable: `jobs` and `isShutDown` are read and written only while `condition`
-    // is locked; `fallback` is a serial DispatchQueue, itself thread-safe.
+    // @unchecked Sendable: `jobs`, `isShutDown`, `hasExited` and `threadID` are read and
+    // written only while `condition` is locked; `fallback` is a serial DispatchQueue, itself
+    // thread-safe. Jobs go to `fallback` only once the thread has exited, so at most one
+    // thread runs this executor's jobs at any time, as a serial executor must.
     private let condition = NSCondition()
     private var jobs: Deque<UnownedJob> = []
     private var isShutDown = false
+    private var hasExited = false
     private var threadID: pthread_t?
     private let fallback: DispatchQueue
     private let name: String
@@ -27,7 +30,7 @@ final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         condition.lock()
-        if isShutDown {
+        if hasExited {
             condition.unlock()
             // The thread has gone; jobs of a closed connection do no blocking work, so a serial
             // queue keeps them ordered and lets them fail fast instead of never running.
@@ -69,6 +72,7 @@ final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
                 condition.wait()
             }
             guard let job = jobs.popFirst() else {
+                hasExited = true
                 condition.unlock()
                 return
             }

@@ -1,6 +1,7 @@
 import CLibPQ
 import Foundation
 public import Logging
+import Synchronization
 
 /// One libpq connection, running every call on a thread of its own.
 ///
@@ -8,13 +9,14 @@ public import Logging
 /// its methods park that thread, never a thread of Swift's cooperative pool. Statements are
 /// prepared once per connection (named `tq_1`, `tq_2`, …) and reused by their SQL text.
 public actor PostgresConnection {
-    private static let counter = Counter()
+    private static let counter = ConnectionCounter()
 
     /// A process-unique number, for logs.
     public nonisolated let id: Int
     public nonisolated let configuration: PostgresConfiguration
     private let executor: DedicatedThreadExecutor
     private let wakeUp: WakeUpPipe
+    private let isWaiting = Atomic<Bool>(false)
     private var handle: OpaquePointer?
     private var preparedStatements: [String: String] = [:]
     private var logger: Logger
@@ -151,7 +153,15 @@ public actor PostgresConnection {
         try query(isolation.beginStatement)
         do {
             let value = try await body(self)
-            try query("COMMIT")
+            // A statement that failed inside `body` (and was caught there) leaves the
+            // transaction aborted; PostgreSQL then answers COMMIT with ROLLBACK, no error.
+            if let handle, PQtransactionStatus(handle) == PQTRANS_INERROR {
+                throw PostgresError.misuse("the transaction was aborted by an earlier failed statement; nothing was committed")
+            }
+            let outcome = try query("COMMIT")
+            guard outcome.commandTag == "COMMIT" else {
+                throw PostgresError.misuse("the transaction was rolled back (\(outcome.commandTag)); nothing was committed")
+            }
             return value
         } catch {
             if let handle, PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) != PQTRANS_IDLE {
@@ -237,6 +247,8 @@ public actor PostgresConnection {
 
     private func waitForNotifications(timeout: Duration) throws(PostgresError) -> [PostgresNotification] {
         let connection = try openHandle()
+        isWaiting.store(true, ordering: .relaxed)
+        defer { isWaiting.store(false, ordering: .relaxed) }
         let deadline = ContinuousClock.now + timeout
         while true {
             if PQconsumeInput(connection) == 0 {
@@ -270,6 +282,12 @@ public actor PostgresConnection {
                 return []
             }
         }
+    }
+
+    /// Whether a `notifications(timeout:)` wait is in progress (readable from any thread, for
+    /// tests that must interrupt a wait that has really begun).
+    nonisolated var isWaitingForNotifications: Bool {
+        isWaiting.load(ordering: .relaxed)
     }
 
     /// Interrupts a `notifications(timeout:)` wait from any thread.
@@ -383,27 +401,3 @@ public actor PostgresConnection {
     }
 }
 
-/// Hands out process-unique connection numbers.
-private final class Counter: Sendable {
-    private let value = Mutex(0)
-
-    func next() -> Int {
-        value.withLock { value in
-            value += 1
-            return value
-        }
-    }
-}
-
-import Synchronization
-
-/// Calls `body` with a NULL-terminated array of C strings (NULL entries for `nil`).
-func withCStringArray<Result>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> Result) -> Result {
-    let duplicates: [UnsafeMutablePointer<CChar>?] = strings.map { $0.flatMap { strdup($0) } }
-    defer { duplicates.forEach { free($0) } }
-    let pointers = duplicates.map { UnsafePointer($0) } + [nil]
-    return pointers.withUnsafeBufferPointer { buffer in
-        // The buffer is non-empty (it ends with the NULL terminator), so it has a base address.
-        body(buffer.baseAddress ?? UnsafePointer(bitPattern: 1).unsafelyUnwrapped)
-    }
-}

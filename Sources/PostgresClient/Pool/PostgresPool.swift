@@ -112,7 +112,8 @@ public actor PostgresPool {
 
     /// Takes a connection back: kept when reusable, closed (freeing its slot) otherwise.
     public func checkin(_ connection: PostgresConnection) async {
-        guard !isClosed, await connection.isReusable() else {
+        // Checked again after the await: the pool may have closed meanwhile.
+        guard !isClosed, await connection.isReusable(), !isClosed else {
             await discard(connection)
             return
         }

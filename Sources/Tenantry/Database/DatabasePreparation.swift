@@ -28,13 +28,11 @@ public struct DatabasePreparation: Sendable {
         case .external:
             let pending = try await DatabaseMigrator().pending(target.administratorConfiguration)
             guard pending.isEmpty else {
-                throw PostgresError.misuse(
-                    "the database schema is not current (\(pending.count) migration(s) pending): run `tenantry migrate` with an owner or superuser URL"
-                )
+                throw DatabaseSetupError.schemaNotMigrated(pendingCount: pending.count)
             }
             return Report(cluster: nil, createdDatabase: false, appliedMigrations: [], pendingMigrations: [])
         case let .embedded(cluster, database):
-            let status = try cluster.start()
+            let status = try await cluster.start()
             let created = try await Self.createDatabaseIfMissing(
                 database, using: PostgresConfiguration(connectionString: cluster.connectionString(database: "postgres"))
             )

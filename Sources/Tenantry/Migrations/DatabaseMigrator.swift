@@ -87,14 +87,10 @@ public struct DatabaseMigrator: Sendable {
             found[name] = isPrivileged
         }
         guard found[DatabaseRoles.owner] != nil, let appIsPrivileged = found[DatabaseRoles.application] else {
-            throw PostgresError.misuse(
-                "roles \(DatabaseRoles.owner) and \(DatabaseRoles.application) do not exist: run `tenantry migrate` once with a superuser URL, or create them (see Docs/operations.md)"
-            )
+            throw DatabaseSetupError.rolesMissing
         }
         guard !appIsPrivileged else {
-            throw PostgresError.misuse(
-                "role \(DatabaseRoles.application) is a superuser or has BYPASSRLS; tenant isolation needs it without: ALTER ROLE \(DatabaseRoles.application) NOSUPERUSER NOBYPASSRLS"
-            )
+            throw DatabaseSetupError.applicationRoleTooPowerful
         }
     }
 }

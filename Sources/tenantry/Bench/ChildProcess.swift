@@ -54,7 +54,7 @@ enum ChildProcess {
                 continuation.resume(returning: (finished.terminationStatus, ContinuousClock.now))
             }
             do {
-                try process.run()
+                try withEmptySignalMask { try process.run() }
             } catch {
                 continuation.resume(throwing: BenchError("could not run \(executable): \(error.localizedDescription)"))
             }
@@ -95,6 +95,21 @@ enum ChildProcess {
         environment["LC_ALL"] = "C"
         environment["LANG"] = "C"
         return environment
+    }
+
+    /// Runs `body` with no signal blocked on the calling thread.
+    ///
+    /// A spawned child inherits the spawning thread's signal mask, and Swift's worker threads
+    /// block nearly every signal, SIGALRM and SIGTERM included; `Process` does not reset the
+    /// mask, so `pgbench -T` (which ends on SIGALRM) would run forever and ignore SIGTERM. The
+    /// main thread runs with an empty mask anyway, so this window exposes nothing new.
+    private static func withEmptySignalMask<Value>(_ body: () throws -> Value) rethrows -> Value {
+        var empty = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
     }
 
     private static func createOutputFile(_ url: URL) throws -> FileHandle {

@@ -12,7 +12,7 @@ struct DevDownCommand: AsyncParsableCommand {
     func run() async throws {
         let cluster = DatabaseTarget.embeddedCluster()
         let wasRunning = cluster.status().isRunning
-        try cluster.stop()
+        try await cluster.stop()
         StandardOutput.line(wasRunning ? "stopped the embedded cluster" : "the embedded cluster was not running")
     }
 }

@@ -27,7 +27,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let target = connection.target
         if case let .embedded(cluster, database) = target {
-            _ = try cluster.start()
+            _ = try await cluster.start()
             _ = try await DatabasePreparation.createDatabaseIfMissing(
                 database, using: PostgresConfiguration(connectionString: cluster.connectionString(database: "postgres"))
             )

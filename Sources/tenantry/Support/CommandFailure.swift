@@ -2,6 +2,7 @@ import ArgumentParser
 import EmbeddedPostgres
 import EventStore
 import PostgresClient
+import Tenantry
 
 /// A failure of a command in the terms an operator (or a script) acts on: one line of text and
 /// an exit code from sysexits(3).
@@ -44,6 +45,8 @@ struct CommandFailure {
             self.init(postgres: error)
         case let error as EmbeddedPostgresError:
             self.init(message: error.description, exitCode: Self.unavailable)
+        case let error as DatabaseSetupError:
+            self.init(message: error.description, exitCode: Self.configuration)
         case let error as UserInputError:
             self.init(message: error.message, exitCode: Self.dataError)
         default:
@@ -55,8 +58,6 @@ struct CommandFailure {
         let exitCode: ExitCode = switch error.kind {
         case .connectionFailed, .connectionLost, .connectionClosed, .poolExhausted, .poolClosed:
             Self.unavailable
-        case .misuse where error.message.contains("tenantry migrate"):
-            Self.configuration
         default:
             error.sqlState == .undefinedTable || error.sqlState == .invalidSchemaName ? Self.configuration : .failure
         }
