@@ -35,6 +35,8 @@ struct TenantryCommand: AsyncParsableCommand {
             )
             // Help and version requests "fail" with exit code 0: ArgumentParser prints those.
             guard failure.exitCode != .success else { exit(withError: error) }
+            // A bare exit code (e.g. `dev status` on a stopped cluster) has said all it had to.
+            guard !failure.message.isEmpty else { Foundation.exit(failure.exitCode.rawValue) }
             let line = failure.message
                 .split(whereSeparator: \.isNewline)
                 .map { $0.trimmingCharacters(in: .whitespaces) }

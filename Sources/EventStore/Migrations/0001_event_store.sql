@@ -112,6 +112,7 @@ AS $$
 DECLARE
     max_event_bytes constant integer := 1048576;
     event_count     integer;
+    ids             uuid[];
     current_version bigint;
     stream_is_new   boolean;
     existing        record;
@@ -170,7 +171,12 @@ BEGIN
         RAISE EXCEPTION 'event too large: %', problem USING ERRCODE = 'TY005';
     END IF;
 
-    IF (SELECT count(DISTINCT lower(e.event ->> 'id')) FROM jsonb_array_elements(events) AS e(event)) <> event_count THEN
+    ids := ARRAY(
+        SELECT (e.event ->> 'id')::uuid
+        FROM jsonb_array_elements(events) WITH ORDINALITY AS e(event, ordinal)
+        ORDER BY e.ordinal
+    );
+    IF (SELECT count(DISTINCT id) FROM unnest(ids) AS id) <> event_count THEN
         RAISE EXCEPTION 'invalid event: the same id appears twice in one append' USING ERRCODE = 'TY004';
     END IF;
 
@@ -183,23 +189,18 @@ BEGIN
         stream_is_new := NOT FOUND;
         current_version := coalesce(current_version, 0);
 
-        -- Idempotency: the same ids appended before, to this stream, in this order.
+        -- Idempotency: the same ids appended before, to this stream, in this order. One index
+        -- probe per id (tenant_id, event_id = ANY(ids)).
         SELECT count(*) AS found,
                count(*) FILTER (WHERE ev.stream_name = stream) AS in_stream,
                min(ev.stream_name) FILTER (WHERE ev.stream_name <> stream) AS other_stream,
-               bool_and(ev.stream_version - e.ordinal = first_version.v - 1) AS in_order,
+               array_agg(ev.event_id ORDER BY ev.stream_version) = ids
+                   AND max(ev.stream_version) - min(ev.stream_version) + 1 = count(*) AS in_order,
                max(ev.stream_version) AS last_version,
-               array_agg(ev.position ORDER BY e.ordinal) AS found_positions
+               array_agg(ev.position ORDER BY ev.stream_version) AS found_positions
         INTO existing
-        FROM jsonb_array_elements(events) WITH ORDINALITY AS e(event, ordinal)
-        JOIN tenantry.events ev
-          ON ev.tenant_id = append_events.tenant_id AND ev.event_id = (e.event ->> 'id')::uuid
-        CROSS JOIN LATERAL (
-            SELECT min(ev2.stream_version) AS v
-            FROM tenantry.events ev2
-            WHERE ev2.tenant_id = append_events.tenant_id
-              AND ev2.event_id = (events -> 0 ->> 'id')::uuid
-        ) first_version;
+        FROM tenantry.events ev
+        WHERE ev.tenant_id = append_events.tenant_id AND ev.event_id = ANY (ids);
 
         IF existing.found > 0 THEN
             IF existing.found = event_count AND existing.in_stream = event_count AND existing.in_order THEN

@@ -19,8 +19,10 @@ struct BenchEventStoreCommand: AsyncParsableCommand {
             prints one row per workload and reference: 1 and 16 writers appending single events \
             (vs pgbench calling tenantry.append_events, and vs pgbench doing a plain INSERT), \
             appends of 1,000 events (vs psql COPY FROM) and reading the whole feed (vs psql \
-            COPY TO). ratio = tenantry ev/s ÷ reference ev/s. Needs pgbench and psql; with \
-            --database-url, the URL must be a superuser's. See Docs/benchmarks.md.
+            COPY TO). The events table is first loaded with --read-events events, so appends \
+            go into a table of realistic size. ratio = tenantry ev/s ÷ reference ev/s. Needs \
+            pgbench and psql; with --database-url, the URL must be a superuser's. See \
+            Docs/benchmarks.md.
             Examples:
               tenantry bench eventstore
               tenantry bench eventstore --duration 30 --json
@@ -33,7 +35,7 @@ struct BenchEventStoreCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Appends of 1,000 events each in the batch workload (1–10000).", valueName: "n"))
     var batches = 50
 
-    @Option(help: ArgumentHelp("Events the read workload reads; the table is topped up with COPY (1000–10000000).", valueName: "n"))
+    @Option(help: ArgumentHelp("Events loaded with COPY before the workloads; read all reads them and every appended one (1000–10000000).", valueName: "n"))
     var readEvents = 1_000_000
 
     @OptionGroup var connection: ConnectionOptions
@@ -116,13 +118,19 @@ struct BenchEventStoreCommand: AsyncParsableCommand {
             let facts = try await MachineFacts.gather(on: admin, target: database.target)
             printHeader(facts, pgbench: pgbench.executable, psql: psql.executable)
             try await admin.query(ReferenceWorkloads.createPlainTable)
+            // settle() vacuums and analyzes before every measurement instead, so autovacuum
+            // cannot land inside one side's measurement and not the other's.
+            try await admin.query("ALTER TABLE tenantry.events SET (autovacuum_enabled = off)")
+            try await admin.query("ALTER TABLE tenantry.streams SET (autovacuum_enabled = off)")
+            try await admin.query("ALTER TABLE public.bench_plain_events SET (autovacuum_enabled = off)")
+            try await preload(tenant: tenant, reference: reference, workDirectory: workDirectory)
 
             var report = BenchReport()
             for writers in [1, Self.concurrentWriters] {
                 try await measureSingleAppends(writers: writers, tenantry: tenantry, reference: reference, admin: admin, into: &report)
             }
             try await measureBatches(tenant: tenant, tenantry: tenantry, reference: reference, workDirectory: workDirectory, admin: admin, into: &report)
-            try await measureReadAll(tenant: tenant, tenantry: tenantry, reference: reference, workDirectory: workDirectory, admin: admin, into: &report)
+            try await measureReadAll(tenantry: tenantry, reference: reference, admin: admin, into: &report)
             return report
         }
     }
@@ -138,16 +146,16 @@ struct BenchEventStoreCommand: AsyncParsableCommand {
         let threads = min(writers, 2)
 
         BenchProgress.note("measuring \(label): tenantry, \(duration) s…")
-        try await checkpoint(admin)
+        try await settle(admin)
         let ours = try await tenantry.appendSingles(writers: writers, duration: .seconds(duration))
 
         BenchProgress.note("measuring \(label): pgbench append_events(), \(duration) s…")
-        try await checkpoint(admin)
+        try await settle(admin)
         let function = try await reference.appendFunction(clients: writers, threads: threads, seconds: duration)
 
         BenchProgress.note("measuring \(label): pgbench INSERT, \(duration) s…")
         try await admin.query(ReferenceWorkloads.truncatePlainTable)
-        try await checkpoint(admin)
+        try await settle(admin)
         let insert = try await reference.appendPlainInsert(clients: writers, threads: threads, seconds: duration)
 
         report.append(label, ours, against: "pgbench append_events()", function)
@@ -166,13 +174,13 @@ struct BenchEventStoreCommand: AsyncParsableCommand {
         let rows = batches * Self.batchSize
 
         BenchProgress.note("measuring \(label): tenantry, \(batches) appends…")
-        try await checkpoint(admin)
+        try await settle(admin)
         let ours = try await tenantry.appendBatches(count: batches, size: Self.batchSize)
 
         BenchProgress.note("measuring \(label): psql COPY FROM, \(rows) rows…")
         let file = workDirectory.appendingPathComponent("batches.copy")
         try EventCopyFile.write(to: file, count: rows, tenant: tenant, streamPrefix: "benchcopy", eventsPerStream: Self.batchSize)
-        try await checkpoint(admin)
+        try await settle(admin)
         let copy = try await reference.copyIn(file, rows: rows)
         try? FileManager.default.removeItem(at: file)
 
@@ -180,31 +188,13 @@ struct BenchEventStoreCommand: AsyncParsableCommand {
     }
 
     private func measureReadAll(
-        tenant: UUID,
         tenantry: TenantryWorkloads,
         reference: ReferenceWorkloads,
-        workDirectory: URL,
         admin: PostgresConnection,
         into report: inout BenchReport
     ) async throws {
-        let present = try await admin.query("SELECT count(*) FROM tenantry.events").rows.first?.decode(Int.self) ?? 0
-        if present < readEvents {
-            let missing = readEvents - present
-            BenchProgress.note("loading \(missing) events with COPY for the read workload…")
-            let file = workDirectory.appendingPathComponent("load.copy")
-            try EventCopyFile.write(
-                to: file, count: missing, tenant: tenant, streamPrefix: "benchread", eventsPerStream: Self.loadStreamLength
-            )
-            _ = try await reference.copyIn(file, rows: missing)
-            try? FileManager.default.removeItem(at: file)
-        }
-        // Freshly copied rows carry no hint bits: whichever reader came first would set them
-        // (dirtying every page) and be charged for it. VACUUM sets them for both, and ANALYZE
-        // tells the planner the table's real size.
-        BenchProgress.note("vacuuming tenantry.events…")
-        try await admin.query("VACUUM (ANALYZE) tenantry.events")
+        try await settle(admin)
         let total = try await waitUntilDeliverable(admin)
-        try await checkpoint(admin)
 
         BenchProgress.note("measuring read all: tenantry, \(total) events…")
         let ours = try await tenantry.readAll(pageSize: Self.readPageSize)
@@ -221,11 +211,30 @@ struct BenchEventStoreCommand: AsyncParsableCommand {
         report.append("read all", ours, against: "psql COPY TO", copy)
     }
 
+    /// Loads `--read-events` events with COPY before any append is measured.
+    ///
+    /// Appends then go into a table of realistic size, and both sides of a pair meet nearly the
+    /// same table: on a small, growing one, append_events' duplicate-id probe is planned as a
+    /// scan of all the tenant's events, so whichever side ran later looked slower for that
+    /// alone. The read workload reads these events too.
+    private func preload(tenant: UUID, reference: ReferenceWorkloads, workDirectory: URL) async throws {
+        BenchProgress.note("loading \(readEvents) events with COPY…")
+        let file = workDirectory.appendingPathComponent("load.copy")
+        try EventCopyFile.write(
+            to: file, count: readEvents, tenant: tenant, streamPrefix: "benchread", eventsPerStream: Self.loadStreamLength
+        )
+        _ = try await reference.copyIn(file, rows: readEvents)
+        try? FileManager.default.removeItem(at: file)
+    }
+
     // MARK: Helpers
 
-    /// Each measurement starts right after a checkpoint, so none inherits another's dirty pages
-    /// or has a timed checkpoint land in it while the one before did not.
-    private func checkpoint(_ admin: PostgresConnection) async throws {
+    /// Puts the server in the same state before every measurement: statistics current (so both
+    /// sides run the same plans), hint bits set (so a first reader is not charged for setting
+    /// them on freshly loaded rows), and a checkpoint just taken (so no measurement inherits
+    /// another's dirty pages or has a timed checkpoint land in it while the one before did not).
+    private func settle(_ admin: PostgresConnection) async throws {
+        try await admin.query("VACUUM (ANALYZE) tenantry.events, tenantry.streams, public.bench_plain_events")
         try await admin.query("CHECKPOINT")
     }
 

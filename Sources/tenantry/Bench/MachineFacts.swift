@@ -9,6 +9,9 @@ struct MachineFacts: Sendable {
     let processors: Int
     let cpuModel: String
     let memoryBytes: UInt64?
+    /// /proc/loadavg's 1, 5 and 15 minute figures at the start: other work on the machine
+    /// skews both sides, but not necessarily equally.
+    let loadAverage: String
     let postgresVersion: String
     /// Where the server came from and which settings profile it runs with.
     let cluster: String
@@ -43,6 +46,7 @@ struct MachineFacts: Sendable {
             processors: ProcessInfo.processInfo.activeProcessorCount,
             cpuModel: cpuModel(),
             memoryBytes: memoryBytes(),
+            loadAverage: loadAverage(),
             postgresVersion: version,
             cluster: cluster,
             settings: settingNames.compactMap { name in values[name].map { (name, $0) } }
@@ -53,7 +57,7 @@ struct MachineFacts: Sendable {
     var lines: [String] {
         let memory = memoryBytes.map { String(format: "%.1f GiB", Double($0) / 1_073_741_824) } ?? "unknown"
         return [
-            "machine:     \(processors) cores (nproc), CPU \(cpuModel), \(memory) memory",
+            "machine:     \(processors) cores (nproc), CPU \(cpuModel), \(memory) memory, load average \(loadAverage) at start",
             "postgresql:  \(postgresVersion), \(cluster)",
             "settings:    " + settings.map { "\($0.name)=\($0.value)" }.joined(separator: " "),
         ]
@@ -71,6 +75,11 @@ struct MachineFacts: Sendable {
             }
         }
         return "unknown"
+    }
+
+    private static func loadAverage() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 
     /// MemTotal of /proc/meminfo.
