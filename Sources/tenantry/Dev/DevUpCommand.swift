@@ -39,8 +39,12 @@ struct DevUpCommand: AsyncParsableCommand {
         StandardOutput.line("")
         StandardOutput.line("Connect with psql:")
         StandardOutput.line("  \(psql)")
+        // The way this binary was invoked (e.g. .build/debug/tenantry), so the lines paste as they are.
+        let tenantry = CommandLine.arguments.first ?? "tenantry"
         StandardOutput.line("Append and read a first event:")
-        StandardOutput.line("  tenantry events append account-1 --tenant 00000000-0000-0000-0000-000000000001 --type AccountOpened --data '{\"owner\":\"ada\"}'")
-        StandardOutput.line("  tenantry events read account-1 --tenant 00000000-0000-0000-0000-000000000001")
+        StandardOutput.line("  \(tenantry) events append account-1 --tenant 00000000-0000-0000-0000-000000000001 --type AccountOpened --data '{\"owner\":\"ada\"}'")
+        StandardOutput.line("  \(tenantry) events read account-1 --tenant 00000000-0000-0000-0000-000000000001")
+        StandardOutput.line("Watch events arrive live:")
+        StandardOutput.line("  \(tenantry) events tail --follow")
     }
 }
