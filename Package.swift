@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "tenantry", targets: ["tenantry"]),
         .library(name: "PostgresClient", targets: ["PostgresClient"]),
         .library(name: "EventStore", targets: ["EventStore"]),
+        .library(name: "Tenancy", targets: ["Tenancy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -57,11 +58,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Tenancy",
+            dependencies: ["PostgresClient", "EventStore"],
+            resources: [
+                .embedInCode("Migrations/0100_row_level_security.sql"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Tenantry",
             dependencies: [
                 "PostgresClient",
                 "EmbeddedPostgres",
                 "EventStore",
+                "Tenancy",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -81,7 +91,7 @@ let package = Package(
         // Tests. TestSupport starts the throwaway test cluster and hands each test a database.
         .target(
             name: "TestSupport",
-            dependencies: ["PostgresClient", "EmbeddedPostgres", "EventStore", "Tenantry"],
+            dependencies: ["PostgresClient", "EmbeddedPostgres", "EventStore", "Tenancy", "Tenantry"],
             path: "Tests/TestSupport",
             swiftSettings: testSwiftSettings
         ),
@@ -98,6 +108,11 @@ let package = Package(
         .testTarget(
             name: "EventStoreTests",
             dependencies: ["EventStore", "PostgresClient", "TestSupport"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "TenancyTests",
+            dependencies: ["Tenancy", "EventStore", "PostgresClient", "TestSupport"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -26,13 +26,19 @@ struct AppendOnlyTests {
         }
     }
 
-    @Test("even the owner is stopped by the trigger, with a clear message", arguments: statements)
+    @Test("even the owner, in the tenant's context, is stopped by the trigger, with a clear message", arguments: statements)
     func ownerRefusedByTrigger(_ statement: String) async throws {
         try await withEventStore { store, database async throws in
-            try await store.append(TestEvents.events(1...2), to: "audit-1", tenant: UUID())
+            let tenant = UUID()
+            try await store.append(TestEvents.events(1...2), to: "audit-1", tenant: tenant)
             try await PostgresConnection.withConnection(database.ownerConfiguration) { connection in
                 let error = await #expect(throws: PostgresError.self) {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement))
+                    try await connection.transaction { connection in
+                        // Row-level security binds the owner too: without the tenant's context
+                        // it would see (and so touch) no rows, and no row trigger would fire.
+                        try connection.query("SELECT set_config('tenantry.tenant_id', \(tenant.uuidString.lowercased()), true)")
+                        try connection.query(PostgresQuery(unsafeSQL: statement))
+                    }
                 }
                 #expect(error?.sqlState == EventStoreError.Code.appendOnly)
                 #expect(error?.message.contains("append-only") == true)

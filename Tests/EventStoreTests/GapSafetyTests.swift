@@ -31,7 +31,7 @@ struct GapSafetyTests {
             let received = Received()
             let subscription = EventSubscription(store: store, batchSize: 50)
             let subscriber = Task { try await subscription.run(from: .start) { received.append($0) } }
-            let naive = NaiveReader(configuration: database.applicationConfiguration)
+            let naive = NaiveReader(configuration: database.operatorConfiguration)
             let naiveTask = Task { try await naive.follow() }
 
             try await withThrowingTaskGroup(of: Void.self) { group in

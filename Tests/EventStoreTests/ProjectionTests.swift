@@ -26,7 +26,7 @@ struct EventLedger: Projection {
         try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
             try await connection.runScript("""
                 CREATE TABLE public.ledger (event_id uuid PRIMARY KEY, position bigint NOT NULL);
-                GRANT SELECT, INSERT, DELETE ON public.ledger TO tenantry_app;
+                GRANT SELECT, INSERT, DELETE ON public.ledger TO tenantry_app, tenantry_operator;
                 """)
         }
     }

@@ -73,7 +73,7 @@ struct SnapshotTests {
 
     @Test("a snapshot saves and loads; an older one never replaces a newer one")
     func saveAndLoad() async throws {
-        try await withEventStore { store, _ async throws in
+        try await withEventStore(role: .application) { store, _ async throws in
             let snapshots = SnapshotStore(pool: store.pool)
             let tenant = UUID()
             #expect(try await snapshots.load(stream: "cart-1", tenant: tenant, type: "cart.v1") == nil)

@@ -20,6 +20,11 @@ public struct TestDatabase: Sendable {
         )
     }
 
+    /// The operator role (superuser login acting as `tenantry_operator`): reads every tenant.
+    public var operatorConfiguration: PostgresConfiguration {
+        administratorConfiguration.acting(as: DatabaseRoles.operator)
+    }
+
     /// The owner role (superuser login acting as `tenantry_owner`).
     public var ownerConfiguration: PostgresConfiguration {
         administratorConfiguration.acting(as: DatabaseRoles.owner)
@@ -68,13 +73,28 @@ public func withTestDatabase<Value: Sendable>(
     }
 }
 
-/// Runs `body` with an event store on a fresh database, as `tenantry_app`.
+/// Which role a test's event store acts as.
+public enum TestRole: Sendable {
+    /// `tenantry_app`: one tenant per transaction, under row-level security.
+    case application
+    /// `tenantry_operator`: reads every tenant's events (the global feed), appends through
+    /// `append_events` like anyone.
+    case `operator`
+}
+
+/// Runs `body` with an event store on a fresh database. The event store's own tests act as the
+/// operator, who sees the whole feed; tenant isolation is tested as `tenantry_app`.
 public func withEventStore<Value: Sendable>(
+    role: TestRole = .operator,
     maximumConnections: Int = 8,
     _ body: (EventStore, TestDatabase) async throws -> Value
 ) async throws -> Value {
     try await withTestDatabase { database async throws in
-        let pool = database.applicationPool(maximumConnections: maximumConnections)
+        let configuration = switch role {
+        case .application: database.applicationConfiguration
+        case .operator: database.operatorConfiguration
+        }
+        let pool = PostgresPool(configuration: configuration, maximumConnections: maximumConnections)
         do {
             let value = try await body(EventStore(pool: pool), database)
             await pool.close()

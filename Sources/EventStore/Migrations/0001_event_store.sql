@@ -13,6 +13,9 @@
 -- Error codes raised here (SQLSTATE class TY, "Tenantry"):
 --   TY001 wrong expected version   TY002 events are append-only   TY003 invalid stream name
 --   TY004 invalid event            TY005 event too large          TY006 duplicate event id
+--   TY007 tenant context mismatch
+-- The current tenant of a transaction is the setting tenantry.tenant_id (set_config(…, true));
+-- row-level security (migration 0100) reads it.
 
 CREATE TABLE tenantry.streams (
     tenant_id    uuid        NOT NULL,
@@ -94,7 +97,10 @@ CREATE TRIGGER events_append_only_truncate
 --   * re-appending the same event ids to the same stream returns the first append's result
 --     and writes nothing; an id already used elsewhere is refused (TY006);
 --   * a wrong expected version raises TY001 with DETAIL {"stream","expected","actual"};
---   * subscribers listening on channel tenantry_events are notified at commit.
+--   * subscribers listening on channel tenantry_events are notified at commit;
+--   * it works in its tenant's context: it refuses (TY007) when the caller's transaction is
+--     set to another tenant, sets tenantry.tenant_id for its own statements, and puts the
+--     caller's setting back before it returns.
 -- It runs as its owner (SECURITY DEFINER) with a fixed search_path: the caller needs only
 -- EXECUTE, and every rule above holds whoever calls it.
 CREATE FUNCTION tenantry.append_events(
@@ -117,7 +123,12 @@ DECLARE
     stream_is_new   boolean;
     existing        record;
     problem         text;
+    caller_tenant   text := current_setting('tenantry.tenant_id', true);
 BEGIN
+    IF coalesce(caller_tenant, '') <> '' AND caller_tenant <> append_events.tenant_id::text THEN
+        RAISE EXCEPTION 'tenant context mismatch: this transaction works for tenant %, not %', caller_tenant, append_events.tenant_id
+            USING ERRCODE = 'TY007';
+    END IF;
     IF append_events.tenant_id IS NULL THEN
         RAISE EXCEPTION 'tenant id is required' USING ERRCODE = 'TY004';
     END IF;
@@ -131,6 +142,8 @@ BEGIN
         RAISE EXCEPTION 'invalid expected version %: use NULL (any), -1 (no stream), -2 (stream exists) or N >= 0', expected_version
             USING ERRCODE = 'TY004';
     END IF;
+    PERFORM set_config('tenantry.tenant_id', append_events.tenant_id::text, true);
+
     IF events IS NULL OR jsonb_typeof(events) <> 'array' OR jsonb_array_length(events) = 0 THEN
         RAISE EXCEPTION 'events must be a non-empty JSON array' USING ERRCODE = 'TY004';
     END IF;
@@ -206,6 +219,7 @@ BEGIN
             IF existing.found = event_count AND existing.in_stream = event_count AND existing.in_order THEN
                 stream_version := existing.last_version;
                 positions := existing.found_positions;
+                PERFORM set_config('tenantry.tenant_id', coalesce(caller_tenant, ''), true);
                 RETURN;
             END IF;
             RAISE EXCEPTION 'duplicate event id: % of these % events were already appended%', existing.found, event_count,
@@ -253,6 +267,7 @@ BEGIN
     SELECT array_agg(inserted.position ORDER BY inserted.stream_version) INTO positions FROM inserted;
 
     stream_version := current_version + event_count;
+    PERFORM set_config('tenantry.tenant_id', coalesce(caller_tenant, ''), true);
     PERFORM pg_notify('tenantry_events', stream);
 END;
 $$;

@@ -20,23 +20,27 @@ public struct SnapshotStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(state), as: UTF8.self)
-        try await pool.query("""
+        try await EventStore(pool: pool).inTenant(tenant) { connection in
+            try connection.query("""
             INSERT INTO tenantry.snapshots (tenant_id, stream_name, snapshot_type, stream_version, state)
             VALUES (\(tenant), \(stream.rawValue), \(type), \(version), \(json)::jsonb)
             ON CONFLICT (tenant_id, stream_name, snapshot_type) DO UPDATE
             SET stream_version = excluded.stream_version, state = excluded.state, taken_at = now()
             WHERE tenantry.snapshots.stream_version < excluded.stream_version
             """)
+        }
     }
 
     /// The snapshot of a stream and type, if one was saved.
     public func load(stream: StreamName, tenant: UUID, type: String) async throws -> Snapshot? {
-        try await pool.query("""
-            SELECT stream_version, state, taken_at FROM tenantry.snapshots
-            WHERE tenant_id = \(tenant) AND stream_name = \(stream.rawValue) AND snapshot_type = \(type)
-            """).rows.first.map { row in
-            let (version, state, takenAt) = try row.decode((Int64, String, Date).self)
-            return Snapshot(stream: stream.rawValue, type: type, version: version, stateJSON: state, takenAt: takenAt)
+        try await EventStore(pool: pool).inTenant(tenant) { connection in
+            try connection.query("""
+                SELECT stream_version, state, taken_at FROM tenantry.snapshots
+                WHERE tenant_id = \(tenant) AND stream_name = \(stream.rawValue) AND snapshot_type = \(type)
+                """).rows.first.map { row in
+                let (version, state, takenAt) = try row.decode((Int64, String, Date).self)
+                return Snapshot(stream: stream.rawValue, type: type, version: version, stateJSON: state, takenAt: takenAt)
+            }
         }
     }
 }

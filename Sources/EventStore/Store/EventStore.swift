@@ -87,7 +87,7 @@ public struct EventStore: Sendable {
         case .backward:
             EventStoreStatements.readStreamBackward(tenant: tenant, stream: stream, fromVersion: version ?? .max, limit: limit)
         }
-        return try await events(query)
+        return try await events(query, tenant: tenant)
     }
 
     /// Reads a category (every stream `category-…`) of one tenant after a global position.
@@ -97,9 +97,10 @@ public struct EventStore: Sendable {
         after position: Int64 = 0,
         limit: Int = 1000
     ) async throws -> [RecordedEvent] {
-        try await events(EventStoreStatements.readCategory(
-            tenant: tenant, category: category, afterPosition: position, limit: limit
-        ))
+        try await events(
+            EventStoreStatements.readCategory(tenant: tenant, category: category, afterPosition: position, limit: limit),
+            tenant: tenant
+        )
     }
 
     /// Reads the global feed after a cursor, in (transaction id, position) order, handing out
@@ -121,6 +122,13 @@ public struct EventStore: Sendable {
         limit: Int = 1000
     ) async throws -> FeedPage {
         do {
+            // One tenant's feed runs in that tenant's context (row-level security); the feed of
+            // every tenant needs a pool acting as tenantry_operator.
+            if let tenant = filter.tenantID {
+                return try await inTenant(tenant) { connection in
+                    try readPage(after: cursor, filter: filter, limit: limit, on: connection)
+                }
+            }
             return try await pool.withConnection { connection in
                 try await readPage(after: cursor, filter: filter, limit: limit, on: connection)
             }
@@ -155,8 +163,10 @@ public struct EventStore: Sendable {
     /// The stream's current version, or `nil` if it has no events.
     public func streamVersion(_ stream: StreamName, tenant: UUID) async throws -> Int64? {
         do {
-            return try await pool.query(EventStoreStatements.streamVersion(tenant: tenant, stream: stream))
-                .rows.first?.decode(Int64.self)
+            return try await inTenant(tenant) { connection in
+                try connection.query(EventStoreStatements.streamVersion(tenant: tenant, stream: stream))
+                    .rows.first?.decode(Int64.self)
+            }
         } catch {
             throw EventStoreError.translate(error)
         }
@@ -185,11 +195,26 @@ public struct EventStore: Sendable {
         }
     }
 
-    private func events(_ query: PostgresQuery) async throws -> [RecordedEvent] {
+    private func events(_ query: PostgresQuery, tenant: UUID) async throws -> [RecordedEvent] {
         do {
-            return try await pool.query(query).rows.map { row throws(PostgresError) in try RecordedEvent(row: row) }
+            return try await inTenant(tenant) { connection in
+                try connection.query(query).rows.map { row throws(PostgresError) in try RecordedEvent(row: row) }
+            }
         } catch {
             throw EventStoreError.translate(error)
+        }
+    }
+
+    /// Runs `body` in a transaction bound to `tenant`, the context row-level security reads.
+    /// The setting is transaction-local: the pooled connection does not keep it.
+    @discardableResult
+    public func inTenant<Value: Sendable>(
+        _ tenant: UUID,
+        _ body: @Sendable (isolated PostgresConnection) async throws -> Value
+    ) async throws -> Value {
+        try await pool.transaction { connection in
+            try connection.query(EventStoreStatements.setTenant(tenant))
+            return try await body(connection)
         }
     }
 }

@@ -3,6 +3,11 @@ import PostgresClient
 
 /// Every statement the event store runs, by name. Each is prepared once per connection.
 enum EventStoreStatements {
+    /// Binds the transaction to a tenant: row-level security shows only its rows.
+    static func setTenant(_ tenant: UUID) -> PostgresQuery {
+        "SELECT set_config('tenantry.tenant_id', \(tenant.uuidString.lowercased()), true)"
+    }
+
     static func append(tenant: UUID, stream: StreamName, expectedVersion: ExpectedVersion, eventsJSON: String) -> PostgresQuery {
         """
         SELECT stream_version, positions

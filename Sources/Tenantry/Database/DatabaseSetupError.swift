@@ -12,7 +12,7 @@ public enum DatabaseSetupError: Error, Sendable, CustomStringConvertible {
         case .schemaNotMigrated(let pendingCount):
             "the database schema is not current (\(pendingCount) migration(s) pending): run `tenantry migrate` with an owner or superuser URL"
         case .rolesMissing:
-            "roles \(DatabaseRoles.owner) and \(DatabaseRoles.application) do not exist: run `tenantry migrate` once with a superuser URL, or create them (see Deploy/README.md)"
+            "roles \(DatabaseRoles.owner), \(DatabaseRoles.application) and \(DatabaseRoles.operator) do not all exist: run `tenantry migrate` once with a superuser URL, or create them (see Deploy/README.md)"
         case .applicationRoleTooPowerful:
             "role \(DatabaseRoles.application) is a superuser or has BYPASSRLS; tenant isolation needs it without: ALTER ROLE \(DatabaseRoles.application) NOSUPERUSER NOBYPASSRLS"
         }

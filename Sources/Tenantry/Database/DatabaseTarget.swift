@@ -46,6 +46,13 @@ public enum DatabaseTarget: Sendable {
         }
     }
 
+    /// How operator and control-plane work connects: acting as `tenantry_operator`, which reads
+    /// every tenant's events. The embedded cluster's superuser (or the URL's login, which must be
+    /// a member of `tenantry_operator`) acts as it.
+    public var operatorConfiguration: PostgresConfiguration {
+        administratorConfiguration.acting(as: DatabaseRoles.operator)
+    }
+
     /// How the application connects: always acting as `tenantry_app`, whatever the login role.
     public var applicationConfiguration: PostgresConfiguration {
         switch self {

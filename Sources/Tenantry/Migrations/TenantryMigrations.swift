@@ -1,10 +1,11 @@
 import EventStore
 public import PostgresClient
+import Tenancy
 
 /// Every module's migrations, in one ordered list. Each module owns a range of versions:
-/// the event store 1–99.
+/// the event store 1–99, tenancy 100–199.
 public enum TenantryMigrations {
-    public static let all: [Migration] = EventStoreMigrations.all
+    public static let all: [Migration] = EventStoreMigrations.all + TenancyMigrations.all
 
     /// The migrator for the `tenantry` schema, run as `tenantry_owner`.
     public static var migrator: SchemaMigrator {

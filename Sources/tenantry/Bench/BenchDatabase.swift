@@ -39,6 +39,12 @@ struct BenchDatabase: Sendable {
         }
     }
 
+    /// What the all-tenant feed uses, exactly as `events tail` reads it: acting as
+    /// tenantry_operator (row-level security shows it every tenant's events).
+    var operatorConfiguration: PostgresConfiguration {
+        administratorConfiguration.acting(as: DatabaseRoles.operator)
+    }
+
     /// pgbench and psql, as the superuser over the same socket (or the URL's host).
     var clientArguments: ClientConnectionArguments {
         switch target {

@@ -130,7 +130,9 @@ struct BenchEventStoreCommand: AsyncParsableCommand {
                 try await measureSingleAppends(writers: writers, tenantry: tenantry, reference: reference, admin: admin, into: &report)
             }
             try await measureBatches(tenant: tenant, tenantry: tenantry, reference: reference, workDirectory: workDirectory, admin: admin, into: &report)
-            try await measureReadAll(tenantry: tenantry, reference: reference, admin: admin, into: &report)
+            // The all-tenant feed is read as `events tail` reads it, acting as tenantry_operator.
+            let feedReader = TenantryWorkloads(configuration: database.operatorConfiguration, tenant: tenant)
+            try await measureReadAll(tenantry: feedReader, reference: reference, admin: admin, into: &report)
             return report
         }
     }

@@ -38,7 +38,8 @@ struct EventsTailCommand: AsyncParsableCommand {
     func run() async throws {
         let json = output.json
         try await connection.withRuntime { runtime in
-            let store = runtime.eventStore
+            // The all-tenant feed is an operator's view: it reads as tenantry_operator.
+            let store = runtime.operatorEventStore
             let minimumPosition = from.flatMap { Int64($0) } ?? 0
             let start: GlobalCursor = if from == "end" {
                 try await store.currentEnd()

@@ -1,0 +1,12 @@
+public import PostgresClient
+
+/// The tenancy layer's schema changes, numbered 100–199.
+public enum TenancyMigrations {
+    public static let all: [Migration] = [
+        Migration(
+            version: 100,
+            name: "row_level_security",
+            sql: String(decoding: PackageResources._100_row_level_security_sql, as: UTF8.self)
+        ),
+    ]
+}
