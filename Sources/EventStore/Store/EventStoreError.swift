@@ -36,6 +36,7 @@ public enum EventStoreError: Error, Sendable, CustomStringConvertible {
         public static let invalidEvent = SQLState("TY004")
         public static let eventTooLarge = SQLState("TY005")
         public static let duplicateEventID = SQLState("TY006")
+        public static let tenantMismatch = SQLState("TY007")
     }
 
     /// Translates an error into the event store's terms where it has one; cancellation passes
