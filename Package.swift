@@ -62,6 +62,7 @@ let package = Package(
             dependencies: ["PostgresClient", "EventStore"],
             resources: [
                 .embedInCode("Migrations/0100_row_level_security.sql"),
+                .embedInCode("Migrations/0101_tenant_placements.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -112,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TenancyTests",
-            dependencies: ["Tenancy", "EventStore", "PostgresClient", "TestSupport"],
+            dependencies: ["Tenancy", "EventStore", "PostgresClient", "TestSupport", "Tenantry"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

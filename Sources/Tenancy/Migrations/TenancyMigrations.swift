@@ -8,5 +8,10 @@ public enum TenancyMigrations {
             name: "row_level_security",
             sql: String(decoding: PackageResources._100_row_level_security_sql, as: UTF8.self)
         ),
+        Migration(
+            version: 101,
+            name: "tenant_placements",
+            sql: String(decoding: PackageResources._101_tenant_placements_sql, as: UTF8.self)
+        ),
     ]
 }
