@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // libpq, from Debian's libpq-dev.
@@ -67,8 +68,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Provisioning",
+            dependencies: [
+                "PostgresClient",
+                "EventStore",
+                "Tenancy",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [
+                .embedInCode("Migrations/0200_tenants_read_model.sql"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Tenantry",
             dependencies: [
+                "Provisioning",
                 "PostgresClient",
                 "EmbeddedPostgres",
                 "EventStore",
@@ -81,6 +97,7 @@ let package = Package(
             name: "tenantry",
             dependencies: [
                 "Tenantry",
+                "Provisioning",
                 "EventStore",
                 "PostgresClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -92,7 +109,7 @@ let package = Package(
         // Tests. TestSupport starts the throwaway test cluster and hands each test a database.
         .target(
             name: "TestSupport",
-            dependencies: ["PostgresClient", "EmbeddedPostgres", "EventStore", "Tenancy", "Tenantry"],
+            dependencies: ["PostgresClient", "EmbeddedPostgres", "EventStore", "Tenancy", "Provisioning", "Tenantry"],
             path: "Tests/TestSupport",
             swiftSettings: testSwiftSettings
         ),
@@ -114,6 +131,11 @@ let package = Package(
         .testTarget(
             name: "TenancyTests",
             dependencies: ["Tenancy", "EventStore", "PostgresClient", "TestSupport", "Tenantry"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "ProvisioningTests",
+            dependencies: ["Provisioning", "Tenancy", "EventStore", "PostgresClient", "TestSupport", "Tenantry"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

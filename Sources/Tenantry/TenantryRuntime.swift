@@ -1,4 +1,5 @@
 public import EventStore
+public import Provisioning
 import Logging
 public import PostgresClient
 
@@ -14,26 +15,36 @@ public struct TenantryRuntime: Sendable {
     /// Connections acting as `tenantry_operator`, for the all-tenant feed (e.g. `events tail`).
     public let operatorPool: PostgresPool
     public let operatorEventStore: EventStore
+    /// Tenant registry, provisioning, placement and offboarding.
+    public let tenants: TenantAdministration
 
     /// Prepares `target` (see `DatabasePreparation`) and opens an application pool on it.
     public static func start(
         target: DatabaseTarget,
-        maximumConnections: Int = 8
+        maximumConnections: Int = 8,
+        beforeProvisioningStep: ProvisioningSaga.StepHook? = nil
     ) async throws -> TenantryRuntime {
         try await DatabasePreparation(target: target).prepare()
         let pool = PostgresPool(configuration: target.applicationConfiguration, maximumConnections: maximumConnections)
-        let operatorPool = PostgresPool(configuration: target.operatorConfiguration, maximumConnections: 2)
+        let operatorPool = PostgresPool(configuration: target.operatorConfiguration, maximumConnections: 4)
+        let eventStore = EventStore(pool: pool)
+        let operatorEventStore = EventStore(pool: operatorPool)
         return TenantryRuntime(
             target: target,
             pool: pool,
-            eventStore: EventStore(pool: pool),
+            eventStore: eventStore,
             operatorPool: operatorPool,
-            operatorEventStore: EventStore(pool: operatorPool)
+            operatorEventStore: operatorEventStore,
+            tenants: TenantAdministration(
+                target: target, pooledStore: eventStore, operatorStore: operatorEventStore,
+                beforeStep: beforeProvisioningStep
+            )
         )
     }
 
     /// Closes the pools.
     public func shutdown() async {
+        await tenants.router.shutdown()
         await pool.close()
         await operatorPool.close()
     }

@@ -15,6 +15,7 @@ struct TenantryCommand: AsyncParsableCommand {
             DevCommand.self,
             MigrateCommand.self,
             EventsCommand.self,
+            TenantCommand.self,
             BenchCommand.self,
         ]
     )

@@ -24,6 +24,13 @@ public struct StreamName: Sendable, Hashable, Comparable, CustomStringConvertibl
         try self.init("\(category)-\(id)")
     }
 
+    /// For names built by code from parts known to be valid (e.g. a category and a UUID); an
+    /// invalid one is a programming error.
+    public init(unchecked rawValue: String) {
+        precondition(Self.isValid(rawValue), "invalid stream name \(rawValue)")
+        self.rawValue = rawValue
+    }
+
     /// For literals in code; a literal that is not a valid stream name is a programming error.
     public init(stringLiteral value: String) {
         precondition(Self.isValid(value), "invalid stream name literal \(value)")

@@ -172,6 +172,31 @@ public struct EventStore: Sendable {
         }
     }
 
+    /// The stream's current version inside the caller's transaction (bound to `tenant`).
+    public func streamVersion(_ stream: StreamName, tenant: UUID, on connection: isolated PostgresConnection) throws -> Int64? {
+        do {
+            return try connection.query(EventStoreStatements.streamVersion(tenant: tenant, stream: stream))
+                .rows.first?.decode(Int64.self)
+        } catch {
+            throw EventStoreError.translate(error)
+        }
+    }
+
+    /// Reads a stream inside the caller's transaction (bound to `tenant`).
+    public func readStream(
+        _ stream: StreamName,
+        tenant: UUID,
+        limit: Int = 10_000,
+        on connection: isolated PostgresConnection
+    ) throws -> [RecordedEvent] {
+        do {
+            return try connection.query(EventStoreStatements.readStreamForward(tenant: tenant, stream: stream, fromVersion: 1, limit: limit))
+                .rows.map { row throws(PostgresError) in try RecordedEvent(row: row) }
+        } catch {
+            throw EventStoreError.translate(error)
+        }
+    }
+
     /// A cursor from which `readAll` returns every event at or after a global position (and,
     /// because positions are not commit order, possibly some before it: filter on `position`).
     public func cursor(beforePosition position: Int64) async throws -> GlobalCursor {

@@ -2,6 +2,7 @@ import ArgumentParser
 import EmbeddedPostgres
 import EventStore
 import PostgresClient
+import Provisioning
 import Tenantry
 
 /// A failure of a command in the terms an operator (or a script) acts on: one line of text and
@@ -11,7 +12,8 @@ import Tenantry
 /// | --- | --- |
 /// | 1 | anything else |
 /// | 64 | bad usage (argument parsing) |
-/// | 65 | bad input data: invalid event, stream name, JSON, too large, duplicate id |
+/// | 65 | bad input data: invalid event, stream name, JSON, too large, duplicate id; an illegal tenant transition |
+/// | 66 | no such tenant |
 /// | 69 | the database is unreachable or could not be started |
 /// | 75 | a concurrency conflict, e.g. wrong expected version: retrying may succeed |
 /// | 78 | configuration: schema not migrated, roles missing |
@@ -20,6 +22,7 @@ struct CommandFailure {
     var exitCode: ExitCode
 
     static let dataError = ExitCode(65)
+    static let notFound = ExitCode(66)
     static let unavailable = ExitCode(69)
     static let temporaryFailure = ExitCode(75)
     static let configuration = ExitCode(78)
@@ -45,6 +48,11 @@ struct CommandFailure {
             self.init(postgres: error)
         case let error as EmbeddedPostgresError:
             self.init(message: error.description, exitCode: Self.unavailable)
+        case let error as TenantLifecycleError:
+            switch error {
+            case .notFound: self.init(message: error.description, exitCode: Self.notFound)
+            default: self.init(message: error.description, exitCode: Self.dataError)
+            }
         case let error as DatabaseSetupError:
             self.init(message: error.description, exitCode: Self.configuration)
         case let error as UserInputError:

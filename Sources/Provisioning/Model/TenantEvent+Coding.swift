@@ -1,0 +1,46 @@
+import EventStore
+import Foundation
+
+extension TenantEvent {
+    /// The event ready to append, with who did it and why in its metadata.
+    func newEvent(metadata: EventMetadata) throws -> NewEvent {
+        switch self {
+        case .registered(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .stepCompleted(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .stepCompensated(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .apiKeyIssued(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .apiKeyRevoked(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .provisioned(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .trialStarted(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .provisioningFailed(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .planChanged(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .trialExpired(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .suspended(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .reactivated(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .offboarded(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        }
+    }
+
+    /// The tenant event a recorded event holds; nil for types this version does not know.
+    init?(_ recorded: RecordedEvent) throws {
+        func decode<Payload: Decodable>(_: Payload.Type) throws -> Payload {
+            try recorded.decodeData(as: Payload.self)
+        }
+        switch recorded.type {
+        case "TenantRegistered": self = .registered(try decode(Registered.self))
+        case "ProvisioningStepCompleted": self = .stepCompleted(try decode(StepCompleted.self))
+        case "ProvisioningStepCompensated": self = .stepCompensated(try decode(StepCompensated.self))
+        case "APIKeyIssued": self = .apiKeyIssued(try decode(APIKeyIssued.self))
+        case "APIKeyRevoked": self = .apiKeyRevoked(try decode(APIKeyRevoked.self))
+        case "TenantProvisioned": self = .provisioned(try decode(Provisioned.self))
+        case "TrialStarted": self = .trialStarted(try decode(TrialStarted.self))
+        case "TenantProvisioningFailed": self = .provisioningFailed(try decode(ProvisioningFailed.self))
+        case "PlanChanged": self = .planChanged(try decode(PlanChanged.self))
+        case "TrialExpired": self = .trialExpired(try decode(TrialExpired.self))
+        case "TenantSuspended": self = .suspended(try decode(Suspended.self))
+        case "TenantReactivated": self = .reactivated(try decode(Reactivated.self))
+        case "TenantOffboarded": self = .offboarded(try decode(Offboarded.self))
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,106 @@
+public import Foundation
+
+/// Everything that happens to a tenant, recorded on its stream `tenant-<id>` (under the
+/// control-plane tenant). The cases' names are the stored event types.
+public enum TenantEvent: Sendable, Hashable {
+    case registered(Registered)
+    case stepCompleted(StepCompleted)
+    case stepCompensated(StepCompensated)
+    case apiKeyIssued(APIKeyIssued)
+    case apiKeyRevoked(APIKeyRevoked)
+    case provisioned(Provisioned)
+    case trialStarted(TrialStarted)
+    case provisioningFailed(ProvisioningFailed)
+    case planChanged(PlanChanged)
+    case trialExpired(TrialExpired)
+    case suspended(Suspended)
+    case reactivated(Reactivated)
+    case offboarded(Offboarded)
+
+    public struct Registered: Codable, Sendable, Hashable {
+        public var tenantId: UUID
+        public var name: String
+        public var slug: String
+        public var email: String
+        public var plan: Plan
+        public var isolation: PlanTerms.Isolation
+        /// A libpq URL of the cluster for a dedicated database; nil for this cluster.
+        public var clusterURL: String?
+    }
+
+    public struct StepCompleted: Codable, Sendable, Hashable {
+        public var step: ProvisioningStep
+        /// What the step produced (e.g. the database name, the entitlements), for the record.
+        public var details: [String: String]
+    }
+
+    public struct StepCompensated: Codable, Sendable, Hashable {
+        public var step: ProvisioningStep
+    }
+
+    public struct APIKeyIssued: Codable, Sendable, Hashable {
+        public var keyId: UUID
+        /// The key's first characters, to recognise it in listings.
+        public var prefix: String
+        /// SHA-256 of the whole key, hex; the key itself is never stored.
+        public var sha256: String
+    }
+
+    public struct APIKeyRevoked: Codable, Sendable, Hashable {
+        public var keyId: UUID
+    }
+
+    public struct Provisioned: Codable, Sendable, Hashable {
+        public var plan: Plan
+    }
+
+    public struct TrialStarted: Codable, Sendable, Hashable {
+        public var endsAt: Date
+    }
+
+    public struct ProvisioningFailed: Codable, Sendable, Hashable {
+        public var step: ProvisioningStep
+        public var reason: String
+    }
+
+    public struct PlanChanged: Codable, Sendable, Hashable {
+        public var from: Plan
+        public var to: Plan
+    }
+
+    public struct TrialExpired: Codable, Sendable, Hashable {
+        public var fallbackPlan: Plan
+    }
+
+    public struct Suspended: Codable, Sendable, Hashable {
+        public var reason: String
+    }
+
+    public struct Reactivated: Codable, Sendable, Hashable {
+        public var reason: String
+    }
+
+    public struct Offboarded: Codable, Sendable, Hashable {
+        public var exportFile: String
+        public var exportedEvents: Int
+    }
+
+    /// The stored event type.
+    public var type: String {
+        switch self {
+        case .registered: "TenantRegistered"
+        case .stepCompleted: "ProvisioningStepCompleted"
+        case .stepCompensated: "ProvisioningStepCompensated"
+        case .apiKeyIssued: "APIKeyIssued"
+        case .apiKeyRevoked: "APIKeyRevoked"
+        case .provisioned: "TenantProvisioned"
+        case .trialStarted: "TrialStarted"
+        case .provisioningFailed: "TenantProvisioningFailed"
+        case .planChanged: "PlanChanged"
+        case .trialExpired: "TrialExpired"
+        case .suspended: "TenantSuspended"
+        case .reactivated: "TenantReactivated"
+        case .offboarded: "TenantOffboarded"
+        }
+    }
+}

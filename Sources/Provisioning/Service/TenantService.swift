@@ -1,0 +1,234 @@
+public import EventStore
+public import Foundation
+import PostgresClient
+
+/// The tenant registry's commands and queries: the tenant aggregate, event-sourced on
+/// `tenant-<id>` under the control-plane tenant.
+///
+/// Every command loads the tenant's events, decides what happens (or refuses with
+/// `TenantLifecycleError`, writing nothing) and appends with the version it loaded as the
+/// expected version, so two concurrent commands cannot both act on the same state.
+public struct TenantService: Sendable {
+    /// An event store acting as `tenantry_operator` (the registry is control-plane data).
+    public let store: EventStore
+    private let now: @Sendable () -> Date
+
+    public init(store: EventStore, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.now = now
+    }
+
+    // MARK: Signup
+
+    /// What a registration did.
+    public struct Registration: Sendable {
+        public let tenant: TenantState
+        /// False when an earlier signup with the same idempotency key is returned.
+        public let isNew: Bool
+    }
+
+    /// Registers a tenant (state `provisioning`) with a unique slug derived from its name. A
+    /// retry with the same idempotency key returns the first signup's tenant.
+    public func register(_ request: SignupRequest, actor: String) async throws -> Registration {
+        try request.validate()
+        let base = Slug.derive(from: request.organization)
+        let metadata = EventMetadata(correlationID: UUID(), actor: actor, reason: "signup")
+        // A concurrent signup may take the same slug or key between our check and our append:
+        // then the append's expected version fails, the transaction rolls back, and we go again.
+        for _ in 0..<8 {
+            do {
+                let outcome = try await store.inTenant(ControlPlane.tenantID) { [store] connection in
+                    try Self.register(request, base: base, metadata: metadata, store: store, on: connection)
+                }
+                guard let tenant = try await load(outcome.tenantID) else {
+                    throw TenantLifecycleError.notFound(outcome.tenantID.uuidString.lowercased())
+                }
+                return Registration(tenant: tenant, isNew: outcome.isNew)
+            } catch EventStoreError.wrongExpectedVersion {
+                continue
+            }
+        }
+        throw TenantLifecycleError.invalidInput("could not find a free slug for \"\(request.organization)\"; try another name")
+    }
+
+    private static func register(
+        _ request: SignupRequest,
+        base: String,
+        metadata: EventMetadata,
+        store: EventStore,
+        on connection: isolated PostgresConnection
+    ) throws -> (tenantID: UUID, isNew: Bool) {
+        let controlPlane = ControlPlane.tenantID
+        if let key = request.idempotencyKey {
+            let earlier = try store.readStream(try TenantStreams.signup(key), tenant: controlPlane, limit: 1, on: connection)
+            if let first = earlier.first {
+                return (try first.decodeData(as: TenantStreams.Claim.self).tenantId, false)
+            }
+        }
+        let tenantID = UUID()
+        var chosen: String?
+        for candidate in Slug.candidates(for: base)
+        where try store.streamVersion(try TenantStreams.slug(candidate), tenant: controlPlane, on: connection) == nil {
+            chosen = candidate
+            break
+        }
+        guard let slug = chosen else {
+            throw TenantLifecycleError.invalidInput("no free slug for \"\(request.organization)\"")
+        }
+        let claim = try NewEvent(type: "SlugClaimed", data: TenantStreams.Claim(tenantId: tenantID), metadata: metadata)
+        try store.append([claim], to: try TenantStreams.slug(slug), tenant: controlPlane, expectedVersion: .noStream, on: connection)
+        let registered = TenantEvent.registered(.init(
+            tenantId: tenantID, name: request.organization, slug: slug, email: request.email,
+            plan: request.plan, isolation: request.isolation, clusterURL: request.clusterURL
+        ))
+        try store.append(
+            [try registered.newEvent(metadata: metadata)],
+            to: TenantStreams.tenant(tenantID), tenant: controlPlane, expectedVersion: .noStream, on: connection
+        )
+        if let key = request.idempotencyKey {
+            let signup = try NewEvent(type: "SignupReceived", data: TenantStreams.Claim(tenantId: tenantID), metadata: metadata)
+            try store.append([signup], to: try TenantStreams.signup(key), tenant: controlPlane, expectedVersion: .noStream, on: connection)
+        }
+        return (tenantID, true)
+    }
+
+    // MARK: Queries
+
+    /// The tenant as its events say, or nil if it was never registered.
+    public func load(_ tenantID: UUID) async throws -> TenantState? {
+        let events = try await store.readStream(TenantStreams.tenant(tenantID), tenant: ControlPlane.tenantID, limit: 100_000)
+        return try Self.fold(events)
+    }
+
+    /// The tenant's recorded events, oldest first: who did what, when and why.
+    public func history(_ tenantID: UUID) async throws -> [RecordedEvent] {
+        try await store.readStream(TenantStreams.tenant(tenantID), tenant: ControlPlane.tenantID, limit: 100_000)
+    }
+
+    /// The tenant that holds a slug, if any.
+    public func tenantID(forSlug slug: String) async throws -> UUID? {
+        guard let stream = try? TenantStreams.slug(slug) else { return nil }
+        let claim = try await store.readStream(stream, tenant: ControlPlane.tenantID, limit: 1).first
+        return try claim?.decodeData(as: TenantStreams.Claim.self).tenantId
+    }
+
+    static func fold(_ events: [RecordedEvent]) throws -> TenantState? {
+        var state: TenantState?
+        for recorded in events {
+            guard let event = try TenantEvent(recorded) else { continue }
+            if case .registered(let registered) = event, state == nil {
+                state = TenantState(registered: registered, at: recorded.recordedAt, version: recorded.version)
+            } else {
+                state?.apply(event, at: recorded.recordedAt, version: recorded.version)
+            }
+        }
+        return state
+    }
+
+    // MARK: Lifecycle commands
+
+    /// active → suspended.
+    public func suspend(_ tenantID: UUID, reason: String, actor: String) async throws -> TenantState {
+        try await execute(tenantID, actor: actor, reason: reason) { state in
+            guard state.status == .active else { throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "suspend") }
+            return [.suspended(.init(reason: reason))]
+        }
+    }
+
+    /// suspended → active.
+    public func reactivate(_ tenantID: UUID, reason: String, actor: String) async throws -> TenantState {
+        try await execute(tenantID, actor: actor, reason: reason) { state in
+            guard state.status == .suspended else { throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "resume") }
+            return [.reactivated(.init(reason: reason))]
+        }
+    }
+
+    /// Moves an active tenant to another plan of the same isolation.
+    public func changePlan(_ tenantID: UUID, to plan: Plan, actor: String, reason: String? = nil) async throws -> TenantState {
+        try await execute(tenantID, actor: actor, reason: reason) { state in
+            guard state.status == .active else {
+                throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "change the plan of")
+            }
+            guard plan != state.plan else {
+                throw TenantLifecycleError.planNotAllowed(slug: state.slug, plan: plan, reason: "it is on that plan already")
+            }
+            guard plan != .trial else {
+                throw TenantLifecycleError.planNotAllowed(slug: state.slug, plan: plan, reason: "the trial is for new tenants only")
+            }
+            guard plan.terms.isolation == state.isolation else {
+                throw TenantLifecycleError.planNotAllowed(
+                    slug: state.slug, plan: plan,
+                    reason: "it needs \(plan.terms.isolation.rawValue) isolation and the tenant is \(state.isolation.rawValue)"
+                )
+            }
+            return [.planChanged(.init(from: state.plan, to: plan))]
+        }
+    }
+
+    /// Ends a trial that is due: TrialExpired, then the plan the trial falls back to. Nothing
+    /// when the tenant is not on a due trial (so a scheduler may call it freely).
+    @discardableResult
+    public func expireTrialIfDue(_ tenantID: UUID, actor: String = "system:trial-expiry") async throws -> TenantState? {
+        let currentTime = now()
+        return try await execute(tenantID, actor: actor, reason: "trial ended") { state in
+            guard state.status == .active, state.plan == .trial, let endsAt = state.trialEndsAt, endsAt <= currentTime else { return [] }
+            let fallback = Plan.trial.terms.afterTrial ?? .free
+            return [.trialExpired(.init(fallbackPlan: fallback)), .planChanged(.init(from: .trial, to: fallback))]
+        }
+    }
+
+    /// active, suspended or failed → offboarded, once its events were exported to `exportFile`.
+    public func markOffboarded(
+        _ tenantID: UUID, exportFile: String, exportedEvents: Int, actor: String, reason: String
+    ) async throws -> TenantState {
+        try await execute(tenantID, actor: actor, reason: reason) { state in
+            guard Self.canOffboard(state.status) else {
+                throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "offboard")
+            }
+            return [.offboarded(.init(exportFile: exportFile, exportedEvents: exportedEvents))]
+        }
+    }
+
+    /// Whether a tenant in this state may be offboarded.
+    public static func canOffboard(_ status: TenantStatus) -> Bool {
+        [.active, .suspended, .failed].contains(status)
+    }
+
+    /// Loads, decides, appends at the loaded version; retries on a concurrent change.
+    func execute(
+        _ tenantID: UUID,
+        actor: String,
+        reason: String?,
+        decide: (TenantState) throws -> [TenantEvent]
+    ) async throws -> TenantState {
+        let metadata = EventMetadata(correlationID: UUID(), actor: actor, reason: reason)
+        for _ in 0..<5 {
+            guard let state = try await load(tenantID) else {
+                throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased())
+            }
+            let events = try decide(state)
+            guard !events.isEmpty else { return state }
+            do {
+                try await store.append(
+                    try events.map { try $0.newEvent(metadata: metadata) },
+                    to: TenantStreams.tenant(tenantID), tenant: ControlPlane.tenantID,
+                    expectedVersion: .exact(state.version)
+                )
+            } catch EventStoreError.wrongExpectedVersion {
+                continue
+            }
+            guard let updated = try await load(tenantID) else { throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased()) }
+            return updated
+        }
+        throw TenantLifecycleError.invalidInput("tenant \(tenantID.uuidString.lowercased()) kept changing; try again")
+    }
+
+    /// Appends events decided elsewhere (the saga) at an expected version.
+    func record(_ events: [TenantEvent], to tenantID: UUID, expectedVersion: Int64, metadata: EventMetadata) async throws {
+        try await store.append(
+            try events.map { try $0.newEvent(metadata: metadata) },
+            to: TenantStreams.tenant(tenantID), tenant: ControlPlane.tenantID,
+            expectedVersion: .exact(expectedVersion)
+        )
+    }
+}

@@ -1,0 +1,110 @@
+public import EventStore
+public import Foundation
+import PostgresClient
+public import Provisioning
+public import Tenancy
+
+/// The tenant operations the CLI (and later the admin API) offer, wired to their services:
+/// one place, so the two faces never differ in logic.
+public struct TenantAdministration: Sendable {
+    public let tenants: TenantService
+    public let saga: ProvisioningSaga
+    public let placements: TenantPlacementStore
+    public let router: TenantDatabaseRouter
+    public let registry: ProjectionRunner<TenantsProjection>
+    let operatorPool: PostgresPool
+    let databases: DedicatedDatabaseProvisioner
+    let clusterAdministrator: PostgresConfiguration
+
+    init(target: DatabaseTarget, pooledStore: EventStore, operatorStore: EventStore, beforeStep: ProvisioningSaga.StepHook?) {
+        let tenants = TenantService(store: operatorStore)
+        let placements = TenantPlacementStore(pool: operatorStore.pool)
+        let databases = DedicatedDatabaseProvisioner { configuration in
+            try await DatabaseMigrator().migrate(configuration)
+        }
+        let clusterAdministrator = target.administratorConfiguration.with(database: "postgres")
+        let application = target.applicationConfiguration
+        self.tenants = tenants
+        self.placements = placements
+        self.databases = databases
+        self.clusterAdministrator = clusterAdministrator
+        self.operatorPool = operatorStore.pool
+        self.saga = ProvisioningSaga(
+            tenants: tenants, placements: placements, databases: databases,
+            clusterAdministrator: clusterAdministrator, beforeStep: beforeStep
+        )
+        self.router = TenantDatabaseRouter(pooled: pooledStore, placements: placements) { database, clusterURL in
+            if let clusterURL {
+                return PostgresConfiguration(connectionString: clusterURL, role: DatabaseRoles.application, database: database)
+            }
+            return application.with(database: database)
+        }
+        self.registry = ProjectionRunner(projection: TenantsProjection(store: operatorStore), store: operatorStore)
+    }
+
+    /// Resolves a slug, or a tenant id given as text, to the tenant's id.
+    public func resolve(_ slugOrID: String) async throws -> UUID {
+        if let id = UUID(uuidString: slugOrID), try await tenants.load(id) != nil { return id }
+        guard let id = try await tenants.tenantID(forSlug: slugOrID) else {
+            throw TenantLifecycleError.notFound("with slug \(slugOrID)")
+        }
+        return id
+    }
+
+    /// Registers and provisions a tenant, waiting until it is active or failed. With the same
+    /// idempotency key, a retry returns the first tenant, finishing its provisioning if a crash
+    /// interrupted it.
+    public func create(
+        _ request: SignupRequest,
+        actor: String,
+        progress: @Sendable (ProvisioningStep) -> Void = { _ in }
+    ) async throws -> ProvisioningSaga.Outcome {
+        let registration = try await tenants.register(request, actor: actor)
+        let outcome = try await saga.run(registration.tenant.id, progress: progress)
+        try await registry.catchUp()
+        return outcome
+    }
+
+    /// The registry, caught up first so a command sees its own writes.
+    public func list(state: String?, plan: String?) async throws -> [TenantSummary] {
+        try await registry.catchUp()
+        return try await TenantSummary.list(state: state, plan: plan, on: operatorPool)
+    }
+
+    /// Ends every trial that is due; returns the tenants moved to their fallback plan.
+    public func expireDueTrials(at time: Date = Date()) async throws -> [UUID] {
+        try await registry.catchUp()
+        var expired: [UUID] = []
+        for tenant in try await TenantSummary.dueTrials(at: time, on: operatorPool) {
+            if try await tenants.expireTrialIfDue(tenant)?.plan != .trial { expired.append(tenant) }
+        }
+        try await registry.catchUp()
+        return expired
+    }
+
+    /// Exports the tenant's events to a JSON Lines file, then marks it offboarded; a dedicated
+    /// tenant's database is dropped only after the export is written.
+    public func offboard(_ tenantID: UUID, exportTo path: String, actor: String, reason: String) async throws -> (TenantState, Int) {
+        guard let state = try await tenants.load(tenantID) else { throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased()) }
+        guard TenantService.canOffboard(state.status) else {
+            throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "offboard")
+        }
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw TenantLifecycleError.invalidInput("export file \(path) exists already; choose a new path")
+        }
+        let store = try await router.eventStore(for: tenantID)
+        let history = try await tenants.history(tenantID)
+        let count = try await TenantExport.write(tenant: tenantID, history: history, from: store, to: path)
+        let offboarded = try await tenants.markOffboarded(
+            tenantID, exportFile: path, exportedEvents: count, actor: actor, reason: reason
+        )
+        if case let .dedicated(database, clusterURL) = try await placements.placement(of: tenantID) {
+            await router.shutdown()
+            let administrator = clusterURL.map { PostgresConfiguration(connectionString: $0) } ?? clusterAdministrator
+            try await databases.drop(database: database, administrator: administrator)
+        }
+        try await placements.remove(tenantID)
+        try await registry.catchUp()
+        return (offboarded, count)
+    }
+}

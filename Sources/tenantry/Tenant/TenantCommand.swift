@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// `tenantry tenant …`: the tenant registry and lifecycle.
+struct TenantCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tenant",
+        abstract: "Create, inspect and run tenants through their lifecycle.",
+        subcommands: [
+            TenantCreateCommand.self, TenantListCommand.self, TenantShowCommand.self, TenantHistoryCommand.self,
+            TenantSuspendCommand.self, TenantResumeCommand.self, TenantPlanCommand.self,
+            TenantOffboardCommand.self, TenantRebuildCommand.self, TenantExpireTrialsCommand.self,
+        ]
+    )
+}

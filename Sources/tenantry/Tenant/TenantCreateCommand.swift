@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Provisioning
+
+/// `tenantry tenant create`: register and provision a tenant, then print its first API key.
+struct TenantCreateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create a tenant and wait until it is active (or failed); prints its first API key, once.",
+        discussion: """
+            The slug is derived from the name and made unique. A dedicated tenant gets its own \
+            database, tenantry_t_<slug>, created and migrated (on --cluster when given).
+            Examples:
+              tenantry tenant create "Acme Corp" --email ops@acme.example
+              tenantry tenant create "Big Bank" --email it@bank.example --plan enterprise --json
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The organisation's name.", valueName: "name"))
+    var name: String
+
+    @Option(help: ArgumentHelp("The owner's email.", valueName: "email"))
+    var email: String
+
+    @Option(help: ArgumentHelp("free, trial, pro or enterprise.", valueName: "plan"))
+    var plan: Plan = .trial
+
+    @Option(help: ArgumentHelp("pooled or dedicated (default: the plan's).", valueName: "mode"))
+    var isolation: PlanTerms.Isolation?
+
+    @Option(help: ArgumentHelp("A superuser libpq URL of the cluster for a dedicated database.", valueName: "url"))
+    var cluster: String?
+
+    @Option(help: ArgumentHelp("Makes a retry return (and finish) the first attempt's tenant.", valueName: "key"))
+    var idempotencyKey: String?
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        do {
+            try request.validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    private var request: SignupRequest {
+        SignupRequest(
+            email: email, organization: name, plan: plan, isolation: isolation,
+            clusterURL: cluster, idempotencyKey: idempotencyKey
+        )
+    }
+
+    func run() async throws {
+        let request = self.request
+        let json = output.json
+        let outcome = try await connection.withRuntime { runtime in
+            try await runtime.tenants.create(request, actor: Operator.actor) { step in
+                if !json { FileHandle.standardError.write(Data("  ✓ \(step)\n".utf8)) }
+            }
+        }
+        let tenant = outcome.tenant
+        if json {
+            StandardOutput.line(TenantOutput.json(tenant, apiKey: outcome.apiKey?.secret).rendered)
+        } else {
+            TenantOutput.lines(tenant).forEach { StandardOutput.line($0) }
+            if let key = outcome.apiKey {
+                StandardOutput.line("")
+                StandardOutput.line("API key (shown this once; store it now):")
+                StandardOutput.line("  \(key.secret)")
+            }
+        }
+        if tenant.status == .failed { throw ExitCode(1) }
+    }
+}

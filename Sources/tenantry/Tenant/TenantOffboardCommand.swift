@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Provisioning
+
+/// `tenantry tenant offboard <slug> --export FILE`.
+struct TenantOffboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "offboard",
+        abstract: "Export a tenant's events to a JSON Lines file, then offboard it (a dedicated database is dropped after the export).",
+        discussion: "Example:\n  tenantry tenant offboard acme-corp --export acme.jsonl --reason \"contract ended\""
+    )
+
+    @Argument(help: ArgumentHelp("The tenant's slug (or id).", valueName: "slug"))
+    var slug: String
+    @Option(help: ArgumentHelp("Where to write the export (must not exist).", valueName: "file"))
+    var export: String
+    @Option(help: ArgumentHelp("Why; recorded with the event.", valueName: "text"))
+    var reason: String = "offboarded by an operator"
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard !export.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--export needs a file path") }
+        try requireReason(reason)
+    }
+
+    func run() async throws {
+        let (slug, reason) = (self.slug, self.reason)
+        let path = URL(fileURLWithPath: export).path
+        let (state, count) = try await connection.withRuntime { runtime in
+            try await runtime.tenants.offboard(try await runtime.tenants.resolve(slug), exportTo: path, actor: Operator.actor, reason: reason)
+        }
+        if output.json {
+            var json = TenantOutput.json(state)
+            json.fields["exportFile"] = .string(path)
+            json.fields["exportedEvents"] = .number(Double(count))
+            StandardOutput.line(json.rendered)
+        } else {
+            StandardOutput.line("\(state.slug): offboarded; \(count) events exported to \(path)")
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Provisioning
+
+/// How tenants are printed, for people and for scripts.
+enum TenantOutput {
+    static func json(_ state: TenantState, apiKey: String? = nil) -> JSONObject {
+        var fields: [String: JSONObject.Value] = [
+            "id": .string(state.id.uuidString.lowercased()),
+            "slug": .string(state.slug),
+            "name": .string(state.name),
+            "email": .string(state.email),
+            "state": .string(state.status.rawValue),
+            "plan": .string(state.plan.rawValue),
+            "isolation": .string(state.isolation.rawValue),
+            "trialEndsAt": state.trialEndsAt.map { .string($0.formatted(.iso8601)) } ?? .null,
+            "failureReason": state.failureReason.map(JSONObject.Value.string) ?? .null,
+            "createdAt": .string(state.createdAt.formatted(.iso8601)),
+        ]
+        if let apiKey { fields["apiKey"] = .string(apiKey) }
+        return JSONObject(fields)
+    }
+
+    static func lines(_ state: TenantState) -> [String] {
+        var lines = [
+            "id:         \(state.id.uuidString.lowercased())",
+            "slug:       \(state.slug)",
+            "name:       \(state.name)",
+            "email:      \(state.email)",
+            "state:      \(state.status)",
+            "plan:       \(state.plan)",
+            "isolation:  \(state.isolation.rawValue)",
+            "created:    \(state.createdAt.formatted(.iso8601))",
+        ]
+        if let trialEndsAt = state.trialEndsAt { lines.append("trial ends: \(trialEndsAt.formatted(.iso8601))") }
+        if let reason = state.failureReason { lines.append("failure:    \(reason)") }
+        lines.append("api keys:   \(state.apiKeys.values.map(\.prefix).sorted().joined(separator: ", ").ifEmpty("none"))…")
+        return lines
+    }
+}
+
+extension String {
+    func ifEmpty(_ replacement: String) -> String { isEmpty ? replacement : self }
+}

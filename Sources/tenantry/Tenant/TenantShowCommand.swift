@@ -1,0 +1,31 @@
+import ArgumentParser
+import Provisioning
+
+/// `tenantry tenant show <slug>`.
+struct TenantShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one tenant as its events say it is.",
+        discussion: "Example:\n  tenantry tenant show acme-corp"
+    )
+
+    @Argument(help: ArgumentHelp("The tenant's slug (or id).", valueName: "slug"))
+    var slug: String
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let slug = self.slug
+        let state = try await connection.withRuntime { runtime in
+            let id = try await runtime.tenants.resolve(slug)
+            guard let state = try await runtime.tenants.tenants.load(id) else { throw TenantLifecycleError.notFound("with slug \(slug)") }
+            return state
+        }
+        if output.json {
+            StandardOutput.line(TenantOutput.json(state).rendered)
+        } else {
+            TenantOutput.lines(state).forEach { StandardOutput.line($0) }
+        }
+    }
+}
