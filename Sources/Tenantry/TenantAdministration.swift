@@ -61,24 +61,24 @@ public struct TenantAdministration: Sendable {
     ) async throws -> ProvisioningSaga.Outcome {
         let registration = try await tenants.register(request, actor: actor)
         let outcome = try await saga.run(registration.tenant.id, progress: progress)
-        try await registry.catchUp()
+        try await registry.catchUpWithCommittedWrites()
         return outcome
     }
 
     /// The registry, caught up first so a command sees its own writes.
     public func list(state: String?, plan: String?) async throws -> [TenantSummary] {
-        try await registry.catchUp()
+        try await registry.catchUpWithCommittedWrites()
         return try await TenantSummary.list(state: state, plan: plan, on: operatorPool)
     }
 
     /// Ends every trial that is due; returns the tenants moved to their fallback plan.
     public func expireDueTrials(at time: Date = Date()) async throws -> [UUID] {
-        try await registry.catchUp()
+        try await registry.catchUpWithCommittedWrites()
         var expired: [UUID] = []
         for tenant in try await TenantSummary.dueTrials(at: time, on: operatorPool) {
-            if try await tenants.expireTrialIfDue(tenant)?.plan != .trial { expired.append(tenant) }
+            if try await tenants.expireTrialIfDue(tenant, at: time)?.plan != .trial { expired.append(tenant) }
         }
-        try await registry.catchUp()
+        try await registry.catchUpWithCommittedWrites()
         return expired
     }
 
@@ -104,7 +104,7 @@ public struct TenantAdministration: Sendable {
             try await databases.drop(database: database, administrator: administrator)
         }
         try await placements.remove(tenantID)
-        try await registry.catchUp()
+        try await registry.catchUpWithCommittedWrites()
         return (offboarded, count)
     }
 }

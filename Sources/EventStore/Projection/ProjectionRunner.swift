@@ -29,6 +29,20 @@ public struct ProjectionRunner<Subject: Projection>: Sendable {
         while try await applyNextPage().isFull {}
     }
 
+    /// Applies everything committed so far, waiting (up to `timeout`) for events that an older
+    /// transaction still holds back: a caller that just wrote sees its own writes folded in.
+    public func catchUpWithCommittedWrites(timeout: Duration = .seconds(10)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        var pause: Duration = .milliseconds(1)
+        while true {
+            let page = try await applyNextPage()
+            if page.isFull { continue }
+            guard page.hasHeldBackEvents, ContinuousClock.now < deadline else { return }
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(50))
+        }
+    }
+
     /// Empties the read model, forgets the checkpoint and folds every event again.
     ///
     /// Safe while a runner is live: both take the checkpoint's lock, and each page is read

@@ -168,8 +168,8 @@ public struct TenantService: Sendable {
     /// Ends a trial that is due: TrialExpired, then the plan the trial falls back to. Nothing
     /// when the tenant is not on a due trial (so a scheduler may call it freely).
     @discardableResult
-    public func expireTrialIfDue(_ tenantID: UUID, actor: String = "system:trial-expiry") async throws -> TenantState? {
-        let currentTime = now()
+    public func expireTrialIfDue(_ tenantID: UUID, at time: Date? = nil, actor: String = "system:trial-expiry") async throws -> TenantState? {
+        let currentTime = time ?? now()
         return try await execute(tenantID, actor: actor, reason: "trial ended") { state in
             guard state.status == .active, state.plan == .trial, let endsAt = state.trialEndsAt, endsAt <= currentTime else { return [] }
             let fallback = Plan.trial.terms.afterTrial ?? .free

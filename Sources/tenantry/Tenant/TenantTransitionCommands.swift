@@ -22,7 +22,7 @@ struct TenantSuspendCommand: AsyncParsableCommand {
         let (slug, reason) = (self.slug, self.reason)
         let state = try await connection.withRuntime { runtime in
             let state = try await runtime.tenants.tenants.suspend(try await runtime.tenants.resolve(slug), reason: reason, actor: Operator.actor)
-            try await runtime.tenants.registry.catchUp()
+            try await runtime.tenants.registry.catchUpWithCommittedWrites()
             return state
         }
         printTransition(state, json: output.json)
@@ -50,7 +50,7 @@ struct TenantResumeCommand: AsyncParsableCommand {
         let (slug, reason) = (self.slug, self.reason)
         let state = try await connection.withRuntime { runtime in
             let state = try await runtime.tenants.tenants.reactivate(try await runtime.tenants.resolve(slug), reason: reason, actor: Operator.actor)
-            try await runtime.tenants.registry.catchUp()
+            try await runtime.tenants.registry.catchUpWithCommittedWrites()
             return state
         }
         printTransition(state, json: output.json)
@@ -80,7 +80,7 @@ struct TenantPlanCommand: AsyncParsableCommand {
             let state = try await runtime.tenants.tenants.changePlan(
                 try await runtime.tenants.resolve(slug), to: plan, actor: Operator.actor, reason: reason
             )
-            try await runtime.tenants.registry.catchUp()
+            try await runtime.tenants.registry.catchUpWithCommittedWrites()
             return state
         }
         printTransition(state, json: output.json)

@@ -1,0 +1,142 @@
+import EventStore
+import Foundation
+import Provisioning
+import Tenantry
+import TestSupport
+import Testing
+
+@Suite("Tenant lifecycle")
+struct LifecycleTests {
+    static func signup(_ name: String = "Acme \(UUID().uuidString.prefix(6))", plan: Plan = .trial, key: String? = nil) -> SignupRequest {
+        SignupRequest(email: "owner@acme.example", organization: name, plan: plan, idempotencyKey: key)
+    }
+
+    @Test("signup provisions an active trial tenant with a slug, a first API key (stored hashed) and its trial")
+    func signupToActive() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let outcome = try await runtime.tenants.create(Self.signup("Ålborg Café & Co."), actor: "test")
+            let tenant = outcome.tenant
+            #expect(tenant.status == .active)
+            #expect(tenant.slug == "alborg-cafe-co")
+            #expect(tenant.plan == .trial)
+            let trialEnd = try #require(tenant.trialEndsAt)
+            #expect(abs(trialEnd.timeIntervalSinceNow - 14 * 86_400) < 120)
+            let key = try #require(outcome.apiKey)
+            #expect(key.secret.hasPrefix("tnt_"))
+            // Only the hash is stored.
+            let history = try await runtime.tenants.tenants.history(tenant.id)
+            #expect(!history.contains { $0.dataJSON.contains(key.secret) })
+            #expect(tenant.apiKeys.count == 1)
+            #expect(Set(tenant.completedSteps.keys) == Set(ProvisioningStep.allCases))
+            let listed = try await runtime.tenants.list(state: "active", plan: nil)
+            #expect(listed.map(\.slug) == [tenant.slug])
+        }
+    }
+
+    @Test("a retried signup with the same idempotency key returns the first tenant and creates nothing")
+    func idempotentSignup() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let request = Self.signup(key: "signup-\(UUID().uuidString)")
+            let first = try await runtime.tenants.create(request, actor: "test")
+            let retry = try await runtime.tenants.create(request, actor: "test")
+            #expect(retry.tenant.id == first.tenant.id)
+            #expect(retry.apiKey == nil)
+            #expect(try await runtime.tenants.list(state: nil, plan: nil).count == 1)
+            #expect(try await runtime.tenants.tenants.history(first.tenant.id).count == first.tenant.version)
+        }
+    }
+
+    @Test("the same organisation name twice gets two unique slugs")
+    func uniqueSlugs() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let a = try await runtime.tenants.create(Self.signup("Umbrella"), actor: "test")
+            let b = try await runtime.tenants.create(Self.signup("Umbrella"), actor: "test")
+            #expect(a.tenant.slug == "umbrella")
+            #expect(b.tenant.slug == "umbrella-2")
+        }
+    }
+
+    @Test("legal transitions: suspend, resume, change plan; each recorded with actor and reason")
+    func legalTransitions() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let id = try await runtime.tenants.create(Self.signup(), actor: "test").tenant.id
+            let service = runtime.tenants.tenants
+            #expect(try await service.suspend(id, reason: "unpaid", actor: "operator:ada").status == .suspended)
+            #expect(try await service.reactivate(id, reason: "paid", actor: "operator:ada").status == .active)
+            let upgraded = try await service.changePlan(id, to: .pro, actor: "operator:ada")
+            #expect(upgraded.plan == .pro)
+            #expect(upgraded.trialEndsAt == nil)
+            let last = try #require(try await service.history(id).last)
+            #expect(last.type == "PlanChanged")
+            #expect(last.metadata.actor == "operator:ada")
+        }
+    }
+
+    struct IllegalCase: Sendable, CustomTestStringConvertible {
+        let label: String
+        let prepare: @Sendable (TenantService, UUID) async throws -> Void
+        let attempt: @Sendable (TenantService, UUID) async throws -> Void
+        var testDescription: String { label }
+    }
+
+    static let illegal: [IllegalCase] = [
+        IllegalCase(label: "resume an active tenant", prepare: { _, _ in }, attempt: { _ = try await $0.reactivate($1, reason: "x", actor: "t") }),
+        IllegalCase(label: "suspend a suspended tenant", prepare: { _ = try await $0.suspend($1, reason: "x", actor: "t") },
+                    attempt: { _ = try await $0.suspend($1, reason: "x", actor: "t") }),
+        IllegalCase(label: "change the plan of a suspended tenant", prepare: { _ = try await $0.suspend($1, reason: "x", actor: "t") },
+                    attempt: { _ = try await $0.changePlan($1, to: .pro, actor: "t") }),
+        IllegalCase(label: "move a pooled tenant to enterprise", prepare: { _, _ in }, attempt: { _ = try await $0.changePlan($1, to: .enterprise, actor: "t") }),
+        IllegalCase(label: "move back to the trial", prepare: { _ = try await $0.changePlan($1, to: .pro, actor: "t") },
+                    attempt: { _ = try await $0.changePlan($1, to: .trial, actor: "t") }),
+        IllegalCase(label: "suspend an offboarded tenant",
+                    prepare: { _ = try await $0.markOffboarded($1, exportFile: "/dev/null", exportedEvents: 0, actor: "t", reason: "x") },
+                    attempt: { _ = try await $0.suspend($1, reason: "x", actor: "t") }),
+    ]
+
+    @Test("illegal transitions are refused with a clear error and write nothing", arguments: illegal)
+    func illegalTransitions(_ testCase: IllegalCase) async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let service = runtime.tenants.tenants
+            let id = try await runtime.tenants.create(Self.signup(), actor: "test").tenant.id
+            try await testCase.prepare(service, id)
+            let before = try await service.history(id).count
+            let error = await #expect(throws: TenantLifecycleError.self) { try await testCase.attempt(service, id) }
+            #expect(error?.description.isEmpty == false)
+            #expect(try await service.history(id).count == before)
+        }
+    }
+
+    @Test("a due trial expires by itself to the free plan; one not due stays")
+    func trialExpiry() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let due = try await runtime.tenants.create(Self.signup(), actor: "test").tenant
+            let notDue = try await runtime.tenants.create(Self.signup(), actor: "test").tenant
+            let paid = try await runtime.tenants.create(Self.signup(plan: .pro), actor: "test").tenant
+            // Check as of just after the first trial's end (the second started a moment later).
+            let checkTime = try #require(due.trialEndsAt).addingTimeInterval(0.000_5)
+            let expired = try await runtime.tenants.expireDueTrials(at: checkTime)
+            #expect(expired.contains(due.id))
+            #expect(!expired.contains(paid.id))
+            let after = try #require(try await runtime.tenants.tenants.load(due.id))
+            #expect(after.plan == .free)
+            #expect(after.trialEndsAt == nil)
+            #expect(try await runtime.tenants.tenants.history(due.id).suffix(2).map(\.type) == ["TrialExpired", "PlanChanged"])
+            #expect(try await runtime.tenants.tenants.load(paid.id)?.plan == .pro)
+            // Nothing expires before its time.
+            let early = try await runtime.tenants.expireDueTrials(at: Date())
+            #expect(!early.contains(notDue.id))
+        }
+    }
+
+    @Test("bad signups are refused naming the field", arguments: [
+        SignupRequest(email: "nobody", organization: "Acme"),
+        SignupRequest(email: "a@b", organization: "Acme"),
+        SignupRequest(email: "a@acme.example", organization: ""),
+        SignupRequest(email: "a@acme.example", organization: String(repeating: "x", count: 101)),
+        SignupRequest(email: "a@acme.example", organization: "Acme", plan: .enterprise, isolation: .pooled),
+        SignupRequest(email: "a@acme.example", organization: "Acme", idempotencyKey: "no spaces allowed"),
+    ])
+    func badSignups(_ request: SignupRequest) async throws {
+        #expect(throws: TenantLifecycleError.self) { try request.validate() }
+    }
+}
