@@ -140,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "tenantry", "EventStore", "PostgresClient"],
+            dependencies: ["TestSupport", "tenantry", "EventStore", "PostgresClient", "Tenancy"],
             swiftSettings: testSwiftSettings
         ),
     ],

@@ -89,6 +89,9 @@ public enum TenantryProcess {
 
         public var isRunning: Bool { process.isRunning }
 
+        /// The child's process id (to send it a signal, e.g. SIGKILL).
+        public var processIdentifier: Int32 { process.processIdentifier }
+
         /// Sends SIGINT, as Ctrl-C does.
         public func interrupt() {
             process.interrupt()

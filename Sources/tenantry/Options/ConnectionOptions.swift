@@ -1,4 +1,5 @@
 import ArgumentParser
+import Provisioning
 import Tenantry
 
 /// The options every command that touches the database shares.
@@ -23,8 +24,11 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// Starts the runtime on the chosen database, runs `body`, and shuts it down.
-    func withRuntime<Value>(_ body: (TenantryRuntime) async throws -> Value) async throws -> Value {
-        let runtime = try await TenantryRuntime.start(target: target)
+    func withRuntime<Value>(
+        beforeProvisioningStep: ProvisioningSaga.StepHook? = nil,
+        _ body: (TenantryRuntime) async throws -> Value
+    ) async throws -> Value {
+        let runtime = try await TenantryRuntime.start(target: target, beforeProvisioningStep: beforeProvisioningStep)
         do {
             let value = try await body(runtime)
             await runtime.shutdown()

@@ -45,6 +45,22 @@ struct TenantCreateCommand: AsyncParsableCommand {
         }
     }
 
+    /// The environment variable naming a step to stop before, forever: a test hook that lets a
+    /// test kill the process half-way through provisioning and check that a retry finishes it.
+    static let pauseVariable = "TENANTRY_PROVISIONING_PAUSE_BEFORE"
+
+    private static var pauseHook: ProvisioningSaga.StepHook? {
+        guard let name = ProcessInfo.processInfo.environment[pauseVariable],
+              let pausedStep = ProvisioningStep(rawValue: name)
+        else { return nil }
+        return { step, _ in
+            if step == pausedStep {
+                FileHandle.standardError.write(Data("paused before \(step)\n".utf8))
+                try await Task.sleep(for: .seconds(86_400))
+            }
+        }
+    }
+
     private var request: SignupRequest {
         SignupRequest(
             email: email, organization: name, plan: plan, isolation: isolation,
@@ -55,7 +71,7 @@ struct TenantCreateCommand: AsyncParsableCommand {
     func run() async throws {
         let request = self.request
         let json = output.json
-        let outcome = try await connection.withRuntime { runtime in
+        let outcome = try await connection.withRuntime(beforeProvisioningStep: Self.pauseHook) { runtime in
             try await runtime.tenants.create(request, actor: Operator.actor) { step in
                 if !json { FileHandle.standardError.write(Data("  ✓ \(step)\n".utf8)) }
             }

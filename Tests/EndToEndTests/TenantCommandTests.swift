@@ -1,0 +1,91 @@
+import Foundation
+import PostgresClient
+import Tenancy
+import TestSupport
+import Testing
+
+@Suite("tenantry tenant, end to end")
+struct TenantCommandTests {
+    @Test("a create killed (SIGKILL) between steps is finished by a retry, with no duplicate resources")
+    func killedCreateResumes() async throws {
+        try await withTestDatabase { database async throws in
+            let env = ["TENANTRY_DATABASE_URL": database.administratorConnectionString]
+            let name = "Globex \(UUID().uuidString.prefix(6))"
+            let arguments = ["tenant", "create", name, "--email", "it@globex.example", "--plan", "enterprise", "--idempotency-key", "k1", "--json"]
+            let first = try TenantryProcess.start(arguments, environment: env.merging(["TENANTRY_PROVISIONING_PAUSE_BEFORE": "issueAPIKey"]) { $1 })
+            try await waitUntil("provisioning paused before issueAPIKey") { first.standardError.contains("paused before issueAPIKey") }
+            kill(first.processIdentifier, SIGKILL)
+            _ = try await first.finish()
+
+            let retry = try await TenantryProcess.run(arguments, environment: env)
+            #expect(retry.status == 0, "\(retry.standardError)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(retry.standardOutput.utf8)) as? [String: Any])
+            #expect(object["state"] as? String == "active")
+            #expect((object["apiKey"] as? String)?.hasPrefix("tnt_") == true)
+            let slug = try #require(object["slug"] as? String)
+            let databaseName = try #require(DedicatedDatabaseName.forSlug(slug))
+
+            try await PostgresConnection.withConnection(database.operatorConfiguration) { connection in
+                let counts = try await connection.query("""
+                    SELECT count(*) FILTER (WHERE event_type = 'ProvisioningStepCompleted' AND data->>'step' = 'allocateStorage'),
+                           count(*) FILTER (WHERE event_type = 'APIKeyIssued'),
+                           count(*) FILTER (WHERE event_type = 'TenantRegistered')
+                    FROM tenantry.events WHERE stream_name LIKE 'tenant-%'
+                    """).rows[0].decode((Int, Int, Int).self)
+                #expect(counts.0 == 1)
+                #expect(counts.1 == 1)
+                #expect(counts.2 == 1)
+                let placements = try await connection.query("SELECT count(*) FROM tenantry.tenant_placements").rows.first?.decode(Int.self)
+                #expect(placements == 1)
+            }
+            let databases = try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
+                try await connection.query("SELECT count(*) FROM pg_database WHERE datname = \(databaseName)").rows.first?.decode(Int.self)
+            }
+            #expect(databases == 1)
+
+            // Offboarding exports, then drops the dedicated database.
+            let export = FileManager.default.temporaryDirectory.appendingPathComponent("tenantry-export-\(UUID()).jsonl")
+            defer { try? FileManager.default.removeItem(at: export) }
+            let offboard = try await TenantryProcess.run(["tenant", "offboard", slug, "--export", export.path, "--reason", "test over"], environment: env)
+            #expect(offboard.status == 0, "\(offboard.standardError)")
+            let lines = try String(contentsOf: export, encoding: .utf8).split(separator: "\n")
+            #expect(lines.contains { $0.contains("\"TenantRegistered\"") })
+            let afterDrop = try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
+                try await connection.query("SELECT count(*) FROM pg_database WHERE datname = \(databaseName)").rows.first?.decode(Int.self)
+            }
+            #expect(afterDrop == 0)
+        }
+    }
+
+    @Test("list, show, suspend, resume and plan from the command line; errors are one line with an exit code")
+    func lifecycleCommands() async throws {
+        try await withTestDatabase { database async throws in
+            let env = ["TENANTRY_DATABASE_URL": database.administratorConnectionString]
+            let created = try await TenantryProcess.run(["tenant", "create", "Hooli", "--email", "gavin@hooli.example", "--json"], environment: env)
+            #expect(created.status == 0, "\(created.standardError)")
+            let list = try await TenantryProcess.run(["tenant", "list", "--json"], environment: env)
+            let tenants = try #require(try JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [[String: Any]])
+            #expect(tenants.map { $0["slug"] as? String } == ["hooli"])
+            for key in ["id", "slug", "name", "state", "plan", "isolation"] { #expect(tenants.first?[key] != nil) }
+
+            #expect(try await TenantryProcess.run(["tenant", "suspend", "hooli", "--reason", "audit"], environment: env).status == 0)
+            let again = try await TenantryProcess.run(["tenant", "suspend", "hooli", "--reason", "audit"], environment: env)
+            #expect(again.status == 65)
+            #expect(again.standardError == "error: cannot suspend tenant hooli: it is suspended\n")
+            #expect(try await TenantryProcess.run(["tenant", "resume", "hooli", "--reason", "ok"], environment: env).status == 0)
+            #expect(try await TenantryProcess.run(["tenant", "plan", "hooli", "pro"], environment: env).status == 0)
+            let show = try await TenantryProcess.run(["tenant", "show", "hooli", "--json"], environment: env)
+            #expect(show.standardOutput.contains(#""plan":"pro""#))
+            let missing = try await TenantryProcess.run(["tenant", "show", "nobody"], environment: env)
+            #expect(missing.status == 66)
+            let badEmail = try await TenantryProcess.run(["tenant", "create", "X", "--email", "not-an-email"], environment: env)
+            #expect(badEmail.status == 64)
+            #expect(badEmail.standardError.contains("invalid email"))
+            let noReason = try await TenantryProcess.run(["tenant", "suspend", "hooli", "--reason", " "], environment: env)
+            #expect(noReason.status == 64)
+            let history = try await TenantryProcess.run(["tenant", "history", "hooli"], environment: env)
+            #expect(history.standardOutput.contains("TenantSuspended"))
+            #expect(history.standardOutput.contains("audit"))
+        }
+    }
+}

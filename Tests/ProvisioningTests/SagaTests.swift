@@ -1,0 +1,93 @@
+import EventStore
+import Foundation
+import PostgresClient
+import Provisioning
+import Tenancy
+import Tenantry
+import TestSupport
+import Testing
+
+struct InjectedFailure: Error, CustomStringConvertible {
+    var description: String { "injected failure" }
+}
+
+@Suite("Provisioning saga")
+struct SagaTests {
+    @Test("a failure at each step compensates the steps done, in reverse, and leaves the tenant failed with the reason",
+          arguments: ProvisioningStep.allCases)
+    func compensation(_ failing: ProvisioningStep) async throws {
+        let hook: ProvisioningSaga.StepHook = { step, _ in
+            if step == failing { throw InjectedFailure() }
+        }
+        try await withTestRuntime(beforeProvisioningStep: hook) { runtime, _ async throws in
+            let name = "Bank \(UUID().uuidString.prefix(8))"
+            let outcome = try await runtime.tenants.create(
+                SignupRequest(email: "it@bank.example", organization: name, plan: .enterprise), actor: "test"
+            )
+            let tenant = outcome.tenant
+            #expect(tenant.status == .failed)
+            #expect(tenant.failureReason == "\(failing): injected failure")
+            #expect(outcome.apiKey == nil)
+            #expect(tenant.completedSteps.isEmpty)
+            #expect(tenant.apiKeys.isEmpty)
+
+            let done = ProvisioningStep.allCases.prefix { $0 != failing }
+            let types = try await runtime.tenants.tenants.history(tenant.id).map(\.type)
+            let compensations = try await runtime.tenants.tenants.history(tenant.id)
+                .filter { $0.type == "ProvisioningStepCompensated" }
+                .map { try $0.decodeData(as: TenantEvent.StepCompensated.self).step }
+            #expect(compensations == done.reversed())
+            #expect(types.last == "TenantProvisioningFailed")
+            #expect(types.contains("APIKeyRevoked") == done.contains(.issueAPIKey))
+
+            // The dedicated database and the placement are gone.
+            let database = try #require(DedicatedDatabaseName.forSlug(tenant.slug))
+            let exists = try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
+                try await connection.query("SELECT count(*) FROM pg_database WHERE datname = \(database)").rows.first?.decode(Int.self)
+            }
+            #expect(exists == 0)
+            #expect(try await runtime.tenants.placements.placement(of: tenant.id) == .pooled)
+            #expect(try await runtime.tenants.list(state: "failed", plan: nil).map(\.id) == [tenant.id])
+        }
+    }
+
+    @Test("200 signups from 8 concurrent clients: 200 active tenants, unique slugs, no duplicate events")
+    func concurrentSignups() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let names = (0..<10).map { "Initech \($0 % 4)" }
+            let clients = 8
+            let perClient = 25
+            let ids = try await withThrowingTaskGroup(of: [UUID].self) { group in
+                for client in 0..<clients {
+                    group.addTask {
+                        var ids: [UUID] = []
+                        for n in 0..<perClient {
+                            let request = SignupRequest(
+                                email: "c\(client)n\(n)@initech.example", organization: names[(client + n) % names.count],
+                                idempotencyKey: "c\(client)-n\(n)"
+                            )
+                            ids.append(try await runtime.tenants.create(request, actor: "test").tenant.id)
+                        }
+                        return ids
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(Set(ids).count == clients * perClient)
+            let listed = try await runtime.tenants.list(state: nil, plan: nil)
+            #expect(listed.count == clients * perClient)
+            #expect(Set(listed.map(\.slug)).count == listed.count)
+            #expect(listed.allSatisfy { $0.state == "active" })
+            for id in ids.prefix(20) {
+                let types = try await runtime.tenants.tenants.history(id).map(\.type)
+                #expect(types.filter { $0 == "TenantRegistered" }.count == 1)
+                #expect(types.filter { $0 == "APIKeyIssued" }.count == 1)
+                #expect(types.filter { $0 == "TenantProvisioned" }.count == 1)
+            }
+            let claims = try await runtime.operatorPool.query(
+                "SELECT count(*) FROM tenantry.events WHERE event_type = 'SlugClaimed'"
+            ).rows.first?.decode(Int.self)
+            #expect(claims == clients * perClient)
+        }
+    }
+}
