@@ -41,6 +41,7 @@ test: deps
 bench: deps
 	$(SWIFT) build -c release --product tenantry
 	$(BIN_RELEASE) bench eventstore
+	$(BIN_RELEASE) bench provisioning
 
 clean:
 	-$(BIN_DEBUG) dev down 2>/dev/null

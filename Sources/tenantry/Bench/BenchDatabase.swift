@@ -58,6 +58,15 @@ struct BenchDatabase: Sendable {
         }
     }
 
+    /// A connection string for the superuser on the benchmark database, for code that takes a
+    /// database URL (the runtime).
+    var administratorURL: String {
+        switch target {
+        case .external(let url): Self.connectionString(url, database: Self.name)
+        case let .embedded(cluster, _): cluster.connectionString(database: Self.name)
+        }
+    }
+
     /// Drops any leftover of an earlier run, creates the database and migrates it.
     func create() async throws {
         try await PostgresConnection.withConnection(maintenanceConfiguration) { connection in

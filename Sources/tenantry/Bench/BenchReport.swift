@@ -18,6 +18,8 @@ struct BenchReport: Sendable {
     }
 
     var rows: [Row] = []
+    /// What the rates count: events by default, tenants for provisioning.
+    var unit = "ev/s"
 
     mutating func append(_ workload: String, _ tenantry: BenchMeasurement, against reference: String, _ measurement: BenchMeasurement) {
         rows.append(Row(workload: workload, tenantry: tenantry, reference: reference, referenceMeasurement: measurement))
@@ -25,7 +27,7 @@ struct BenchReport: Sendable {
 
     var table: String {
         var table = TextTable(
-            "workload", "tenantry ev/s", "p50 ms", "p99 ms", "reference", "ref ev/s", "ref p50", "ref p99", "ratio"
+            "workload", "tenantry \(unit)", "p50 ms", "p99 ms", "reference", "ref \(unit)", "ref p50", "ref p99", "ratio"
         )
         for row in rows {
             table.append([

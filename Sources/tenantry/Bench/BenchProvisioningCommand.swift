@@ -1,0 +1,177 @@
+import ArgumentParser
+import EventStore
+import Foundation
+import PostgresClient
+import Provisioning
+import Tenancy
+import Tenantry
+
+/// `tenantry bench provisioning`: how fast tenants go from signup to active, each figure next
+/// to a reference measured in the same run on the same server.
+struct BenchProvisioningCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "provisioning",
+        abstract: "Measure signup-to-active for pooled and dedicated tenants next to bare appends and a bare createdb + migrate.",
+        discussion: """
+            Runs in a fresh database tenantry_bench on the same server (dropped afterwards, with \
+            every dedicated database it made). Rows: pooled tenants created by --clients \
+            concurrent clients (vs the same number of bare append_events calls, the store's \
+            floor), and dedicated tenants one at a time (vs CREATE DATABASE plus the migrations, \
+            the floor of a dedicated tenant). ratio = tenantry tenants/s ÷ reference tenants/s.
+            Example:
+              tenantry bench provisioning --tenants 200 --clients 8 --dedicated 3
+            """
+    )
+
+    @Option(help: ArgumentHelp("Pooled tenants to create (1–100000).", valueName: "n"))
+    var tenants = 200
+
+    @Option(help: ArgumentHelp("Concurrent clients creating pooled tenants (1–64).", valueName: "n"))
+    var clients = 8
+
+    @Option(help: ArgumentHelp("Dedicated tenants to create, one at a time (0–50).", valueName: "n"))
+    var dedicated = 3
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    /// The appends one pooled signup makes: slug claim, registration, signup record, and one
+    /// per provisioning step (the API key and trial ride along with theirs).
+    static let appendsPerPooledSignup = 7
+
+    func validate() throws {
+        guard (1...100_000).contains(tenants) else { throw ValidationError("--tenants must be between 1 and 100000") }
+        guard (1...64).contains(clients) else { throw ValidationError("--clients must be between 1 and 64") }
+        guard (0...50).contains(dedicated) else { throw ValidationError("--dedicated must be between 0 and 50") }
+    }
+
+    func run() async throws {
+        let target = connection.target
+        if case .embedded = target {
+            BenchProgress.note("starting the embedded cluster…")
+            try await DatabasePreparation(target: target).prepare()
+        }
+        let database = BenchDatabase(target: target)
+        BenchProgress.note("creating database \(BenchDatabase.name)…")
+        try await database.create()
+        var report = BenchReport()
+        report.unit = "tenants/s"
+        let runtime = try await TenantryRuntime.start(target: .external(url: database.administratorURL), maximumConnections: clients)
+        do {
+            try await measurePooled(runtime, into: &report)
+            if dedicated > 0 { try await measureDedicated(runtime, database: database, into: &report) }
+            await runtime.shutdown()
+        } catch {
+            await runtime.shutdown()
+            try? await dropDedicatedDatabases(database)
+            try? await database.drop()
+            throw error
+        }
+        try await dropDedicatedDatabases(database)
+        BenchProgress.note("dropping database \(BenchDatabase.name)…")
+        try await database.drop()
+        if output.json {
+            StandardOutput.line(report.json)
+        } else {
+            StandardOutput.line(report.table)
+            StandardOutput.line()
+            StandardOutput.line("ratio = tenantry tenants/s ÷ reference tenants/s. Latency is signup to active, per tenant.")
+        }
+    }
+
+    private func measurePooled(_ runtime: TenantryRuntime, into report: inout BenchReport) async throws {
+        let (tenants, clients) = (self.tenants, self.clients)
+        BenchProgress.note("measuring \(tenants) pooled signups, \(clients) clients…")
+        let ours = try await Self.concurrently(total: tenants, clients: clients) { index in
+            let request = SignupRequest(email: "owner\(index)@bench.example", organization: "Bench \(index % 50)")
+            _ = try await runtime.tenants.create(request, actor: "bench")
+        }
+        BenchProgress.note("measuring the same appends, bare…")
+        let store = runtime.eventStore
+        let reference = try await Self.concurrently(total: tenants, clients: clients) { _ in
+            let tenant = UUID()
+            for n in 0..<Self.appendsPerPooledSignup {
+                try await store.append(
+                    [try NewEvent(type: "Benchmarked", dataJSON: "{\"n\":\(n)}")],
+                    to: StreamName(unchecked: "bench-" + tenant.uuidString.lowercased()), tenant: tenant
+                )
+            }
+        }
+        report.append("pooled signup → active", ours, against: "\(Self.appendsPerPooledSignup) bare appends", reference)
+    }
+
+    private func measureDedicated(_ runtime: TenantryRuntime, database: BenchDatabase, into report: inout BenchReport) async throws {
+        BenchProgress.note("measuring \(dedicated) dedicated signups…")
+        let ours = try await Self.sequentially(count: dedicated) { index in
+            let request = SignupRequest(
+                email: "it\(index)@bench.example", organization: "Bench Dedicated \(UUID().uuidString.prefix(6))", plan: .enterprise
+            )
+            _ = try await runtime.tenants.create(request, actor: "bench")
+        }
+        BenchProgress.note("measuring \(dedicated) bare CREATE DATABASE + migrate…")
+        let maintenance = database.maintenanceConfiguration
+        let reference = try await Self.sequentially(count: dedicated) { index in
+            let name = "tenantry_bench_ref_\(index)"
+            try await PostgresConnection.withConnection(maintenance) { connection in
+                try await connection.query("DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)")
+                try await connection.query("CREATE DATABASE \(identifier: name)")
+            }
+            try await DatabaseMigrator().migrate(maintenance.with(database: name))
+        }
+        try await PostgresConnection.withConnection(maintenance) { connection in
+            for index in 0..<dedicated {
+                try await connection.query("DROP DATABASE IF EXISTS \(identifier: "tenantry_bench_ref_\(index)") WITH (FORCE)")
+            }
+        }
+        report.append("dedicated signup → active", ours, against: "CREATE DATABASE + migrate", reference)
+    }
+
+    /// Drops the databases of the dedicated tenants this run created.
+    private func dropDedicatedDatabases(_ database: BenchDatabase) async throws {
+        let names = try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
+            try await connection.query(
+                "SELECT database_name FROM tenantry.tenant_placements WHERE database_name IS NOT NULL"
+            ).rows.map { try $0.decode(String.self) }
+        }
+        try await PostgresConnection.withConnection(database.maintenanceConfiguration) { connection in
+            for name in names {
+                try await connection.query("DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)")
+            }
+        }
+    }
+
+    /// Runs `work` `total` times over `clients` tasks; the rate counts calls, the latency is per call.
+    private static func concurrently(
+        total: Int, clients: Int, _ work: @escaping @Sendable (Int) async throws -> Void
+    ) async throws -> BenchMeasurement {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for client in 0..<clients {
+                group.addTask {
+                    var latencies: [Double] = []
+                    for index in stride(from: client, to: total, by: clients) {
+                        let began = clock.now
+                        try await work(index)
+                        latencies.append(BenchMeasurement.milliseconds(began.duration(to: clock.now)))
+                    }
+                    return latencies
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        return BenchMeasurement(events: total, elapsed: start.duration(to: clock.now), latency: LatencySummary(milliseconds: latencies))
+    }
+
+    private static func sequentially(count: Int, _ work: (Int) async throws -> Void) async throws -> BenchMeasurement {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var latencies: [Double] = []
+        for index in 0..<count {
+            let began = clock.now
+            try await work(index)
+            latencies.append(BenchMeasurement.milliseconds(began.duration(to: clock.now)))
+        }
+        return BenchMeasurement(events: count, elapsed: start.duration(to: clock.now), latency: LatencySummary(milliseconds: latencies))
+    }
+}
