@@ -140,3 +140,21 @@ struct LifecycleTests {
         #expect(throws: TenantLifecycleError.self) { try request.validate() }
     }
 }
+
+@Suite("Trial expiry on a schedule")
+struct TrialExpirySchedulerTests {
+    @Test("the scheduler ends a due trial by itself")
+    func schedulerExpiresTrials() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let tenant = try await runtime.tenants.create(LifecycleTests.signup(), actor: "test").tenant
+            // A clock past the trial's end, so the trial is due at the scheduler's first tick.
+            let later = try #require(tenant.trialEndsAt).addingTimeInterval(1)
+            let scheduler = TrialExpiryScheduler(administration: runtime.tenants, interval: .milliseconds(20), now: { later })
+            let running = Task { await scheduler.run() }
+            try await waitUntil("the trial expired") { try await runtime.tenants.tenants.load(tenant.id)?.plan == .free }
+            running.cancel()
+            await running.value
+            #expect(try await runtime.tenants.tenants.history(tenant.id).filter { $0.type == "TrialExpired" }.count == 1)
+        }
+    }
+}
