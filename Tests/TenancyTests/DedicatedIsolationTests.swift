@@ -20,7 +20,7 @@ struct DedicatedIsolationTests {
             let placements = TenantPlacementStore(pool: operatorPool)
             let router = TenantDatabaseRouter(
                 pooled: pooledStore,
-                placements: TenantPlacementStore(pool: pooledStore.pool)
+                placements: placements
             ) { database, _ in
                 PostgresConfiguration(
                     connectionString: TestCluster.cluster.connectionString(database: database, user: DatabaseRoles.application)

@@ -92,6 +92,10 @@ struct RowLevelSecurityTests {
         "SET ROLE tenantry_owner",
         "SET ROLE tenantry_operator",
         "SET SESSION AUTHORIZATION postgres",
+        "SELECT * FROM tenantry.append_control_events('tenant-1', NULL, '[{\"id\": \"5b3e4a8c-0000-4000-8000-000000000001\", \"type\": \"Forged\", \"data\": {}}]')",
+        "SELECT * FROM tenantry.append_events_as_owner('00000000-0000-0000-0000-000000000000', 'tenant-1', NULL, '[]')",
+        "SELECT count(*) FROM tenantry.checkpoints",
+        "SELECT count(*) FROM tenantry.tenant_placements",
     ]
 
     @Test("raw SQL as tenantry_app cannot switch the rules off", arguments: escapes)
@@ -178,6 +182,43 @@ struct RowLevelSecurityTests {
                     try await connection.query("DELETE FROM tenantry.snapshots")
                 }
                 #expect(error?.sqlState == .insufficientPrivilege)
+            }
+        }
+    }
+
+    @Test("tenantry_app can neither append to nor read the control plane, even naming its reserved id")
+    func controlPlaneIsTheOperators() async throws {
+        try await withEventStore(role: .application) { store, database async throws in
+            let forged = await #expect(throws: EventStoreError.self) {
+                try await store.append(
+                    [try NewEvent(type: "APIKeyIssued", dataJSON: #"{"sha256": "attacker"}"#)],
+                    to: "tenant-1", tenant: EventStore.controlPlaneTenantID
+                )
+            }
+            guard case .database(let underlying) = forged else { Issue.record("got \(String(describing: forged))"); return }
+            #expect(underlying.sqlState == .insufficientPrivilege)
+            try await PostgresConnection.withConnection(database.applicationConfiguration) { connection in
+                let viaFunction = await #expect(throws: PostgresError.self) {
+                    try await connection.query("""
+                        SELECT * FROM tenantry.append_events('00000000-0000-0000-0000-000000000000', 'tenant-1', NULL,
+                            '[{"id": "5b3e4a8c-0000-4000-8000-000000000002", "type": "Forged", "data": {}}]')
+                        """)
+                }
+                #expect(viaFunction?.sqlState == EventStoreError.Code.reservedTenant)
+            }
+            // The operator writes there; the app, even claiming the reserved id, sees none of it.
+            try await PostgresConnection.withConnection(database.operatorConfiguration) { connection in
+                try await connection.query("""
+                    SELECT * FROM tenantry.append_control_events('tenant-1', NULL,
+                        '[{"id": "5b3e4a8c-0000-4000-8000-000000000003", "type": "TenantRegistered", "data": {}}]')
+                    """)
+            }
+            try await PostgresConnection.withConnection(database.applicationConfiguration) { connection in
+                let seen = try await connection.transaction { connection in
+                    try connection.query("SELECT set_config('tenantry.tenant_id', '00000000-0000-0000-0000-000000000000', true)")
+                    return try connection.query("SELECT count(*) FROM tenantry.events").rows.first?.decode(Int.self)
+                }
+                #expect(seen == 0)
             }
         }
     }

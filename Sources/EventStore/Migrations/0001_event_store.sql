@@ -13,7 +13,7 @@
 -- Error codes raised here (SQLSTATE class TY, "Tenantry"):
 --   TY001 wrong expected version   TY002 events are append-only   TY003 invalid stream name
 --   TY004 invalid event            TY005 event too large          TY006 duplicate event id
---   TY007 tenant context mismatch
+--   TY007 tenant context mismatch  TY008 reserved tenant (the control plane)
 -- The current tenant of a transaction is the setting tenantry.tenant_id (set_config(…, true));
 -- row-level security (migration 0100) reads it.
 
@@ -103,7 +103,7 @@ CREATE TRIGGER events_append_only_truncate
 --     caller's setting back before it returns.
 -- It runs as its owner (SECURITY DEFINER) with a fixed search_path: the caller needs only
 -- EXECUTE, and every rule above holds whoever calls it.
-CREATE FUNCTION tenantry.append_events(
+CREATE FUNCTION tenantry.append_events_as_owner(
     tenant_id        uuid,
     stream           text,
     expected_version bigint,
@@ -125,11 +125,11 @@ DECLARE
     problem         text;
     caller_tenant   text := current_setting('tenantry.tenant_id', true);
 BEGIN
-    IF coalesce(caller_tenant, '') <> '' AND caller_tenant <> append_events.tenant_id::text THEN
-        RAISE EXCEPTION 'tenant context mismatch: this transaction works for tenant %, not %', caller_tenant, append_events.tenant_id
+    IF coalesce(caller_tenant, '') <> '' AND caller_tenant <> append_events_as_owner.tenant_id::text THEN
+        RAISE EXCEPTION 'tenant context mismatch: this transaction works for tenant %, not %', caller_tenant, append_events_as_owner.tenant_id
             USING ERRCODE = 'TY007';
     END IF;
-    IF append_events.tenant_id IS NULL THEN
+    IF append_events_as_owner.tenant_id IS NULL THEN
         RAISE EXCEPTION 'tenant id is required' USING ERRCODE = 'TY004';
     END IF;
     IF stream IS NULL OR length(stream) > 200
@@ -142,7 +142,7 @@ BEGIN
         RAISE EXCEPTION 'invalid expected version %: use NULL (any), -1 (no stream), -2 (stream exists) or N >= 0', expected_version
             USING ERRCODE = 'TY004';
     END IF;
-    PERFORM set_config('tenantry.tenant_id', append_events.tenant_id::text, true);
+    PERFORM set_config('tenantry.tenant_id', append_events_as_owner.tenant_id::text, true);
 
     IF events IS NULL OR jsonb_typeof(events) <> 'array' OR jsonb_array_length(events) = 0 THEN
         RAISE EXCEPTION 'events must be a non-empty JSON array' USING ERRCODE = 'TY004';
@@ -197,7 +197,7 @@ BEGIN
         -- Lock the stream row: appends to this stream wait here, others do not.
         SELECT s.version INTO current_version
         FROM tenantry.streams s
-        WHERE s.tenant_id = append_events.tenant_id AND s.stream_name = stream
+        WHERE s.tenant_id = append_events_as_owner.tenant_id AND s.stream_name = stream
         FOR UPDATE;
         stream_is_new := NOT FOUND;
         current_version := coalesce(current_version, 0);
@@ -213,7 +213,7 @@ BEGIN
                array_agg(ev.position ORDER BY ev.stream_version) AS found_positions
         INTO existing
         FROM tenantry.events ev
-        WHERE ev.tenant_id = append_events.tenant_id AND ev.event_id = ANY (ids);
+        WHERE ev.tenant_id = append_events_as_owner.tenant_id AND ev.event_id = ANY (ids);
 
         IF existing.found > 0 THEN
             IF existing.found = event_count AND existing.in_stream = event_count AND existing.in_order THEN
@@ -244,20 +244,20 @@ BEGIN
             -- A concurrent first append may create the row meanwhile: then go round again,
             -- now waiting on its lock, and check everything afresh.
             INSERT INTO tenantry.streams (tenant_id, stream_name, version)
-            VALUES (append_events.tenant_id, stream, event_count)
+            VALUES (append_events_as_owner.tenant_id, stream, event_count)
             ON CONFLICT DO NOTHING;
             CONTINUE WHEN NOT FOUND;
         ELSE
             UPDATE tenantry.streams s
             SET version = current_version + event_count, updated_at = now()
-            WHERE s.tenant_id = append_events.tenant_id AND s.stream_name = stream;
+            WHERE s.tenant_id = append_events_as_owner.tenant_id AND s.stream_name = stream;
         END IF;
         EXIT;
     END LOOP;
 
     WITH inserted AS (
         INSERT INTO tenantry.events (tenant_id, stream_name, stream_version, event_id, event_type, data, metadata)
-        SELECT append_events.tenant_id, stream, current_version + e.ordinal, (e.event ->> 'id')::uuid,
+        SELECT append_events_as_owner.tenant_id, stream, current_version + e.ordinal, (e.event ->> 'id')::uuid,
                e.event ->> 'type', e.event -> 'data',
                CASE WHEN jsonb_typeof(e.event -> 'metadata') = 'object' THEN e.event -> 'metadata' ELSE '{}' END
         FROM jsonb_array_elements(events) WITH ORDINALITY AS e(event, ordinal)
@@ -272,11 +272,55 @@ BEGIN
 END;
 $$;
 
+-- append_events: the way applications append, for any tenant but the platform's own.
+-- The nil UUID is reserved for the control plane (the tenant registry and its likes): only
+-- tenantry_operator may append there, through append_control_events.
+CREATE FUNCTION tenantry.append_events(
+    tenant_id        uuid,
+    stream           text,
+    expected_version bigint,
+    events           jsonb,
+    OUT stream_version bigint,
+    OUT positions     bigint[]
+)
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF append_events.tenant_id = '00000000-0000-0000-0000-000000000000' THEN
+        RAISE EXCEPTION 'tenant 00000000-0000-0000-0000-000000000000 is reserved for the control plane'
+            USING ERRCODE = 'TY008', HINT = 'Control-plane events are appended by tenantry_operator with append_control_events.';
+    END IF;
+    SELECT a.stream_version, a.positions INTO stream_version, positions
+    FROM tenantry.append_events_as_owner(append_events.tenant_id, stream, expected_version, events) a;
+END;
+$$;
+
+-- append_control_events: appends to the control plane's streams (tenant = the nil UUID).
+CREATE FUNCTION tenantry.append_control_events(
+    stream           text,
+    expected_version bigint,
+    events           jsonb,
+    OUT stream_version bigint,
+    OUT positions     bigint[]
+)
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    SELECT a.stream_version, a.positions INTO stream_version, positions
+    FROM tenantry.append_events_as_owner('00000000-0000-0000-0000-000000000000', stream, expected_version, events) a;
+END;
+$$;
+
 REVOKE ALL ON ALL TABLES IN SCHEMA tenantry FROM PUBLIC;
+REVOKE ALL ON FUNCTION tenantry.append_events_as_owner(uuid, text, bigint, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tenantry.append_events(uuid, text, bigint, jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tenantry.append_control_events(text, bigint, jsonb) FROM PUBLIC;
 GRANT USAGE ON SCHEMA tenantry TO tenantry_app;
 GRANT SELECT ON tenantry.events TO tenantry_app;
 GRANT SELECT ON tenantry.streams TO tenantry_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON tenantry.snapshots TO tenantry_app;
-GRANT SELECT, INSERT, UPDATE, DELETE ON tenantry.checkpoints TO tenantry_app;
 GRANT EXECUTE ON FUNCTION tenantry.append_events(uuid, text, bigint, jsonb) TO tenantry_app;

@@ -18,6 +18,11 @@ public import PostgresClient
 public struct EventStore: Sendable {
     public let pool: PostgresPool
 
+    /// The tenant id reserved for the platform's own streams (the control plane): the nil UUID.
+    /// Only `tenantry_operator` may append there (`append_control_events`); row-level security
+    /// shows its rows to the operator alone.
+    public static let controlPlaneTenantID = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
     /// The channel `append_events` notifies at each commit.
     public static let notificationChannel = "tenantry_events"
 

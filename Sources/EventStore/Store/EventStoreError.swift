@@ -37,6 +37,7 @@ public enum EventStoreError: Error, Sendable, CustomStringConvertible {
         public static let eventTooLarge = SQLState("TY005")
         public static let duplicateEventID = SQLState("TY006")
         public static let tenantMismatch = SQLState("TY007")
+        public static let reservedTenant = SQLState("TY008")
     }
 
     /// Translates an error into the event store's terms where it has one; cancellation passes

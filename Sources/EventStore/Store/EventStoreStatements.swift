@@ -9,7 +9,13 @@ enum EventStoreStatements {
     }
 
     static func append(tenant: UUID, stream: StreamName, expectedVersion: ExpectedVersion, eventsJSON: String) -> PostgresQuery {
-        """
+        if tenant == EventStore.controlPlaneTenantID {
+            return """
+                SELECT stream_version, positions
+                FROM tenantry.append_control_events(\(stream.rawValue), \(expectedVersion.sqlValue), \(eventsJSON)::jsonb)
+                """
+        }
+        return """
         SELECT stream_version, positions
         FROM tenantry.append_events(\(tenant), \(stream.rawValue), \(expectedVersion.sqlValue), \(eventsJSON)::jsonb)
         """

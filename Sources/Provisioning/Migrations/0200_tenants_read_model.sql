@@ -2,8 +2,8 @@
 --
 -- The tenant registry as operators and the server query it: one row per tenant, a projection
 -- of the tenant-<id> streams (kept by the projection "tenants", rebuilt by
--- `tenantry tenant rebuild`). Control-plane data: written by tenantry_operator, readable by
--- the application (to authenticate and route), never by tenant.
+-- `tenantry tenant rebuild`). Control-plane data: tenantry_operator's only (it holds every
+-- tenant's name and email).
 
 CREATE TABLE tenantry.tenants (
     tenant_id      uuid        PRIMARY KEY,
@@ -21,5 +21,4 @@ CREATE TABLE tenantry.tenants (
 );
 CREATE INDEX tenants_state_plan ON tenantry.tenants (state, plan);
 
-GRANT SELECT ON tenantry.tenants TO tenantry_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON tenantry.tenants TO tenantry_operator;

@@ -2,8 +2,8 @@
 --
 -- Where each tenant's data lives: in the shared (pooled) database under row-level security,
 -- or in a database of its own (dedicated), on this cluster or another. A control-plane record,
--- not tenant data: the application reads it to route a tenant's work; operators and the
--- provisioning service write it.
+-- not tenant data: operators and the provisioning service read and write it (the application
+-- never sees it: a cluster URL may name hosts and users).
 
 CREATE TABLE tenantry.tenant_placements (
     tenant_id      uuid        PRIMARY KEY,
@@ -17,5 +17,4 @@ CREATE TABLE tenantry.tenant_placements (
     CHECK (isolation = 'dedicated' OR cluster_url IS NULL)
 );
 
-GRANT SELECT ON tenantry.tenant_placements TO tenantry_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON tenantry.tenant_placements TO tenantry_operator;
