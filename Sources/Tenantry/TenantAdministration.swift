@@ -86,6 +86,11 @@ public struct TenantAdministration: Sendable {
     /// tenant's database is dropped only after the export is written.
     public func offboard(_ tenantID: UUID, exportTo path: String, actor: String, reason: String) async throws -> (TenantState, Int) {
         guard let state = try await tenants.load(tenantID) else { throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased()) }
+        // An offboarding whose database drop failed is finished by running it again.
+        if state.status == .offboarded, case .dedicated = try await placements.placement(of: tenantID) {
+            try await releaseStorage(of: tenantID)
+            return (state, 0)
+        }
         guard TenantService.canOffboard(state.status) else {
             throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "offboard")
         }
@@ -98,13 +103,18 @@ public struct TenantAdministration: Sendable {
         let offboarded = try await tenants.markOffboarded(
             tenantID, exportFile: path, exportedEvents: count, actor: actor, reason: reason
         )
+        try await releaseStorage(of: tenantID)
+        try await registry.catchUpWithCommittedWrites()
+        return (offboarded, count)
+    }
+
+    /// Drops a dedicated tenant's database and forgets its placement (idempotent).
+    private func releaseStorage(of tenantID: UUID) async throws {
         if case let .dedicated(database, clusterURL) = try await placements.placement(of: tenantID) {
             await router.shutdown()
             let administrator = clusterURL.map { PostgresConfiguration(connectionString: $0) } ?? clusterAdministrator
             try await databases.drop(database: database, administrator: administrator)
         }
         try await placements.remove(tenantID)
-        try await registry.catchUpWithCommittedWrites()
-        return (offboarded, count)
     }
 }

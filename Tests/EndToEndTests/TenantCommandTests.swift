@@ -43,6 +43,21 @@ struct TenantCommandTests {
             }
             #expect(databases == 1)
 
+            // The CLI's appends for a dedicated tenant land in its own database only.
+            let tenantID = try #require(object["id"] as? String)
+            let append = try await TenantryProcess.run(
+                ["events", "append", "doc-1", "--tenant", tenantID, "--type", "Noted", "--data", "{}"], environment: env
+            )
+            #expect(append.status == 0, "\(append.standardError)")
+            let inDedicated = try await PostgresConnection.withConnection(TestCluster.maintenance.with(database: databaseName)) { connection in
+                try await connection.query("SELECT count(*) FROM tenantry.events WHERE stream_name = 'doc-1'").rows.first?.decode(Int.self)
+            }
+            let inPooled = try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
+                try await connection.query("SELECT count(*) FROM tenantry.events WHERE stream_name = 'doc-1'").rows.first?.decode(Int.self)
+            }
+            #expect(inDedicated == 1)
+            #expect(inPooled == 0)
+
             // Offboarding exports, then drops the dedicated database.
             let export = FileManager.default.temporaryDirectory.appendingPathComponent("tenantry-export-\(UUID()).jsonl")
             defer { try? FileManager.default.removeItem(at: export) }
@@ -50,6 +65,7 @@ struct TenantCommandTests {
             #expect(offboard.status == 0, "\(offboard.standardError)")
             let lines = try String(contentsOf: export, encoding: .utf8).split(separator: "\n")
             #expect(lines.contains { $0.contains("\"TenantRegistered\"") })
+            #expect(lines.contains { $0.contains("\"Noted\"") })
             let afterDrop = try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
                 try await connection.query("SELECT count(*) FROM pg_database WHERE datname = \(databaseName)").rows.first?.decode(Int.self)
             }

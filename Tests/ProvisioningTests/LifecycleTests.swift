@@ -158,3 +158,23 @@ struct TrialExpirySchedulerTests {
         }
     }
 }
+
+@Suite("Signup idempotency keys")
+struct SignupKeyTests {
+    @Test("a key reused for a different signup is refused, naming the first tenant")
+    func keyReusedForAnotherSignup() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let key = "k-\(UUID().uuidString)"
+            let first = try await runtime.tenants.create(
+                SignupRequest(email: "a@one.example", organization: "One \(UUID().uuidString.prefix(4))", idempotencyKey: key), actor: "test"
+            )
+            let error = await #expect(throws: TenantLifecycleError.self) {
+                _ = try await runtime.tenants.create(
+                    SignupRequest(email: "b@two.example", organization: "Two", idempotencyKey: key), actor: "test"
+                )
+            }
+            #expect(error?.description.contains(first.tenant.slug) == true)
+            #expect(try await runtime.tenants.list(state: nil, plan: nil).count == 1)
+        }
+    }
+}

@@ -91,3 +91,38 @@ struct SagaTests {
         }
     }
 }
+
+@Suite("Provisioning saga, concurrently")
+struct ConcurrentSagaTests {
+    @Test("two runners on one tenant at once: it ends active with each step, and its key, recorded once")
+    func twoRunnersOneTenant() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let tenant = try await runtime.tenants.tenants.register(
+                SignupRequest(email: "a@race.example", organization: "Race \(UUID().uuidString.prefix(6))"), actor: "test"
+            ).tenant
+            let saga = runtime.tenants.saga
+            async let first = saga.run(tenant.id)
+            async let second = saga.run(tenant.id)
+            let outcomes = try await [first, second]
+            #expect(outcomes.allSatisfy { $0.tenant.status == .active })
+            #expect(outcomes.compactMap(\.apiKey).count == 1)
+            let types = try await runtime.tenants.tenants.history(tenant.id).map(\.type)
+            #expect(types.filter { $0 == "ProvisioningStepCompleted" }.count == 3)
+            #expect(types.filter { $0 == "APIKeyIssued" }.count == 1)
+            #expect(types.filter { $0 == "TenantProvisioned" }.count == 1)
+            #expect(!types.contains("TenantProvisioningFailed"))
+        }
+    }
+
+    @Test("a cluster URL carrying a password is refused before anything is recorded")
+    func clusterURLWithoutSecrets() throws {
+        let request = SignupRequest(
+            email: "it@bank.example", organization: "Bank", plan: .enterprise,
+            clusterURL: "postgresql://postgres:hunter2@db.example/postgres"
+        )
+        let error = #expect(throws: TenantLifecycleError.self) { try request.validate() }
+        #expect(error?.description.contains("must not contain a password") == true)
+        let fine = SignupRequest(email: "it@bank.example", organization: "Bank", plan: .enterprise, clusterURL: "postgresql://postgres@db.example/postgres")
+        #expect(throws: Never.self) { try fine.validate() }
+    }
+}

@@ -58,6 +58,12 @@ public struct PostgresConfiguration: Sendable, Hashable {
         return copy
     }
 
+    /// The value the connection string gives a libpq keyword (`host`, `password`, …), if any;
+    /// throws when libpq cannot parse the string.
+    public func value(of keyword: String) throws(PostgresError) -> String? {
+        try parameters().first { $0.keyword == keyword }?.value
+    }
+
     /// The keyword/value pairs handed to `PQconnectdbParams`: the parsed string, then overrides.
     func parameters() throws(PostgresError) -> [(keyword: String, value: String)] {
         var errorMessage: UnsafeMutablePointer<CChar>?

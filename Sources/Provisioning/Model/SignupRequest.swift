@@ -1,4 +1,5 @@
 import Foundation
+import PostgresClient
 
 /// A request for a new tenant: only an email and an organisation name are needed.
 public struct SignupRequest: Sendable, Hashable, Codable {
@@ -44,6 +45,18 @@ public struct SignupRequest: Sendable, Hashable, Codable {
         }
         if isolation == .pooled, clusterURL != nil {
             throw .invalidInput("--cluster applies to dedicated tenants only")
+        }
+        if let clusterURL {
+            // The URL is recorded in the tenant's events: it must not carry a secret.
+            let password: String?
+            do {
+                password = try PostgresConfiguration(connectionString: clusterURL).value(of: "password")
+            } catch {
+                throw .invalidInput("invalid cluster URL: \(error.message)")
+            }
+            guard password == nil else {
+                throw .invalidInput("the cluster URL must not contain a password (it is recorded in events): use ~/.pgpass or PGPASSWORD")
+            }
         }
         if plan == .enterprise, isolation == .pooled {
             throw .invalidInput("the enterprise plan needs dedicated isolation")

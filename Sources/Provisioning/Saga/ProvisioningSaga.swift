@@ -55,6 +55,28 @@ public struct ProvisioningSaga: Sendable {
         _ tenantID: UUID,
         progress: @Sendable (ProvisioningStep) -> Void = { _ in }
     ) async throws -> Outcome {
+        // One runner per tenant at a time (a CLI create and a background runner may meet):
+        // a session advisory lock, held on a connection of its own for the whole run.
+        try await PostgresConnection.withConnection(tenants.store.pool.configuration) { lock in
+            try await lock.query("SELECT pg_advisory_lock(\(Self.lockNamespace), hashtext(\(tenantID.uuidString.lowercased())))")
+            do {
+                let outcome = try await runHoldingLock(tenantID, progress: progress)
+                try await lock.query("SELECT pg_advisory_unlock_all()")
+                return outcome
+            } catch {
+                _ = try? await lock.query("SELECT pg_advisory_unlock_all()")
+                throw error
+            }
+        }
+    }
+
+    /// The advisory lock namespace of provisioning runs.
+    static let lockNamespace: Int32 = 727_275
+
+    private func runHoldingLock(
+        _ tenantID: UUID,
+        progress: @Sendable (ProvisioningStep) -> Void
+    ) async throws -> Outcome {
         guard var state = try await tenants.load(tenantID) else {
             throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased())
         }
@@ -67,6 +89,9 @@ public struct ProvisioningSaga: Sendable {
                 try await tenants.record(events, to: tenantID, expectedVersion: state.version, metadata: metadata)
                 issuedKey = key ?? issuedKey
                 progress(step)
+            } catch EventStoreError.wrongExpectedVersion {
+                // Someone else recorded something meanwhile (an operator's command): the step's
+                // work is idempotent, so reload and carry on from what is recorded.
             } catch {
                 logger.warning("provisioning step failed", metadata: ["tenant": "\(state.slug)", "step": "\(step)", "error": "\(error)"])
                 guard let latest = try await tenants.load(tenantID) else { throw error }
@@ -116,6 +141,14 @@ public struct ProvisioningSaga: Sendable {
     /// Undoes the completed steps in reverse, records each, and marks the tenant failed.
     private func fail(_ state: TenantState, at failedStep: ProvisioningStep, reason: String, metadata: EventMetadata) async throws -> TenantState {
         var events: [TenantEvent] = []
+        // The failed step may have done part of its work before failing (a database created,
+        // its migration failed): undo that too. Every undo is idempotent.
+        if failedStep == .allocateStorage {
+            if state.isolation == .dedicated, let database = DedicatedDatabaseName.forSlug(state.slug) {
+                try await databases.drop(database: database, administrator: administrator(for: state))
+            }
+            try await placements.remove(state.id)
+        }
         for step in ProvisioningStep.allCases.reversed() {
             guard let details = state.completedSteps[step] else { continue }
             switch step {

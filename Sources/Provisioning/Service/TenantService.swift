@@ -43,6 +43,11 @@ public struct TenantService: Sendable {
                 guard let tenant = try await load(outcome.tenantID) else {
                     throw TenantLifecycleError.notFound(outcome.tenantID.uuidString.lowercased())
                 }
+                if !outcome.isNew, tenant.name != request.organization || tenant.email != request.email {
+                    throw TenantLifecycleError.invalidInput(
+                        "idempotency key \(request.idempotencyKey ?? "") was used for another signup (tenant \(tenant.slug)); use a new key"
+                    )
+                }
                 return Registration(tenant: tenant, isNew: outcome.isNew)
             } catch EventStoreError.wrongExpectedVersion {
                 continue

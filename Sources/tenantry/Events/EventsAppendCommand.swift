@@ -55,7 +55,8 @@ struct EventsAppendCommand: AsyncParsableCommand {
             metadataJSON: try metadata.map { try JSONArgument.read($0, option: "--metadata") } ?? defaultMetadata
         )
         let result = try await connection.withRuntime { runtime in
-            try await runtime.eventStore.append(
+            // The tenant's own store: the shared one, or its dedicated database.
+            try await runtime.tenants.router.eventStore(for: tenant).append(
                 [event], to: streamName, tenant: tenant, expectedVersion: expectedVersion?.value ?? .any
             )
         }

@@ -43,7 +43,7 @@ struct EventsReadCommand: AsyncParsableCommand {
     func run() async throws {
         let streamName = try StreamName(stream)
         let events = try await connection.withRuntime { runtime in
-            try await runtime.eventStore.readStream(
+            try await runtime.tenants.router.eventStore(for: tenant).readStream(
                 streamName, tenant: tenant, from: from, direction: backward ? .backward : .forward, limit: limit
             )
         }
