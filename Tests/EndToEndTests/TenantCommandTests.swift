@@ -104,4 +104,32 @@ struct TenantCommandTests {
             #expect(history.standardOutput.contains("audit"))
         }
     }
+
+    @Test("tenant worker finishes a tenant whose create was killed, by itself")
+    func workerFinishesPendingTenants() async throws {
+        try await withTestDatabase { database async throws in
+            let env = ["TENANTRY_DATABASE_URL": database.administratorConnectionString]
+            let name = "Pending \(UUID().uuidString.prefix(6))"
+            let create = try TenantryProcess.start(
+                ["tenant", "create", name, "--email", "a@pending.example"],
+                environment: env.merging(["TENANTRY_PROVISIONING_PAUSE_BEFORE": "allocateStorage"]) { $1 }
+            )
+            try await waitUntil("provisioning paused") { create.standardError.contains("paused before allocateStorage") }
+            kill(create.processIdentifier, SIGKILL)
+            _ = try await create.finish()
+
+            let worker = try TenantryProcess.start(["tenant", "worker"], environment: env)
+            try await waitUntil("the worker provisioned the tenant", timeout: .seconds(30)) {
+                try await PostgresConnection.withConnection(database.operatorConfiguration) { connection in
+                    try await connection.query(
+                        "SELECT count(*) FROM tenantry.events WHERE event_type = 'TenantProvisioned'"
+                    ).rows.first?.decode(Int.self) == 1
+                }
+            }
+            worker.interrupt()
+            _ = try await worker.finish()
+            let list = try await TenantryProcess.run(["tenant", "list", "--json"], environment: env)
+            #expect(list.standardOutput.contains(#""state":"active""#))
+        }
+    }
 }

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Provisioning
+import Tenantry
+
+/// `tenantry tenant worker`: the tenant background work, until interrupted.
+struct TenantWorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run the tenant background work until interrupted: provisioning driven by the event feed, and the trial-expiry check.",
+        discussion: """
+            Provisions every tenant the feed shows still provisioning (live, woken by \
+            LISTEN/NOTIFY; from its checkpoint after a restart) and ends due trials every \
+            --trial-check-interval seconds. The server runs the same services.
+            Example:
+              tenantry tenant worker --trial-check-interval 300
+            """
+    )
+
+    @Option(help: ArgumentHelp("Seconds between trial-expiry checks (1–86400).", valueName: "seconds"))
+    var trialCheckInterval = 60
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        guard (1...86_400).contains(trialCheckInterval) else {
+            throw ValidationError("--trial-check-interval must be between 1 and 86400 seconds")
+        }
+    }
+
+    func run() async throws {
+        let interval = Duration.seconds(trialCheckInterval)
+        try await connection.withRuntime { runtime in
+            FileHandle.standardError.write(Data("tenant worker running; Ctrl-C stops it\n".utf8))
+            let provisioning = ProvisioningProcessManager(saga: runtime.tenants.saga)
+            let trials = TrialExpiryScheduler(administration: runtime.tenants, interval: interval)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await provisioning.run() }
+                group.addTask { await trials.run() }
+                try await group.waitForAll()
+            }
+        }
+    }
+}
