@@ -10,14 +10,13 @@ struct TenantHistoryCommand: AsyncParsableCommand {
         discussion: "Example:\n  tenantry tenant history acme-corp --json"
     )
 
-    @Argument(help: ArgumentHelp("The tenant's slug (or id).", valueName: "slug"))
-    var slug: String
+    @OptionGroup var tenant: TenantSelection
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let slug = self.slug
+        let slug = tenant.slug
         let events = try await connection.withRuntime { runtime in
             try await runtime.tenants.tenants.history(try await runtime.tenants.resolve(slug))
         }

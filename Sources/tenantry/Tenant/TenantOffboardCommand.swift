@@ -10,22 +10,21 @@ struct TenantOffboardCommand: AsyncParsableCommand {
         discussion: "Example:\n  tenantry tenant offboard acme-corp --export acme.jsonl --reason \"contract ended\""
     )
 
-    @Argument(help: ArgumentHelp("The tenant's slug (or id).", valueName: "slug"))
-    var slug: String
+    @OptionGroup var tenant: TenantSelection
     @Option(help: ArgumentHelp("Where to write the export (must not exist).", valueName: "file"))
     var export: String
-    @Option(help: ArgumentHelp("Why; recorded with the event.", valueName: "text"))
+    @Option(help: ArgumentHelp("Why; recorded with the event (1–500 characters).", valueName: "text"))
     var reason: String = "offboarded by an operator"
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard !export.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--export needs a file path") }
-        try requireReason(reason)
+        try ReasonOption.check(reason)
     }
 
     func run() async throws {
-        let (slug, reason) = (self.slug, self.reason)
+        let (slug, reason) = (tenant.slug, self.reason)
         let path = URL(fileURLWithPath: export).path
         let (state, count) = try await connection.withRuntime { runtime in
             try await runtime.tenants.offboard(try await runtime.tenants.resolve(slug), exportTo: path, actor: Operator.actor, reason: reason)

@@ -20,6 +20,15 @@ enum TenantOutput {
         return JSONObject(fields)
     }
 
+    /// One line after a lifecycle command: the tenant, its state and plan.
+    static func printTransition(_ state: TenantState, json: Bool) {
+        if json {
+            StandardOutput.line(Self.json(state).rendered)
+        } else {
+            StandardOutput.line("\(state.slug): \(state.status), plan \(state.plan)")
+        }
+    }
+
     static func lines(_ state: TenantState) -> [String] {
         var lines = [
             "id:         \(state.id.uuidString.lowercased())",

@@ -9,14 +9,13 @@ struct TenantShowCommand: AsyncParsableCommand {
         discussion: "Example:\n  tenantry tenant show acme-corp"
     )
 
-    @Argument(help: ArgumentHelp("The tenant's slug (or id).", valueName: "slug"))
-    var slug: String
+    @OptionGroup var tenant: TenantSelection
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let slug = self.slug
+        let slug = tenant.slug
         let state = try await connection.withRuntime { runtime in
             let id = try await runtime.tenants.resolve(slug)
             guard let state = try await runtime.tenants.tenants.load(id) else { throw TenantLifecycleError.notFound("with slug \(slug)") }

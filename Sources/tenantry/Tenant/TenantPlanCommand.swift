@@ -1,0 +1,31 @@
+import ArgumentParser
+import Provisioning
+
+/// `tenantry tenant plan <slug> <plan>`: another plan of the same isolation.
+struct TenantPlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Move an active tenant to another plan of the same isolation.",
+        discussion: "Example:\n  tenantry tenant plan acme-corp pro"
+    )
+
+    @OptionGroup var tenant: TenantSelection
+    @Argument(help: ArgumentHelp("free, pro (or enterprise for a dedicated tenant).", valueName: "plan"))
+    var plan: Plan
+    @Option(help: ArgumentHelp("Why; recorded with the event.", valueName: "text"))
+    var reason: String?
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let (slug, plan, reason) = (tenant.slug, self.plan, self.reason)
+        let state = try await connection.withRuntime { runtime in
+            let state = try await runtime.tenants.tenants.changePlan(
+                try await runtime.tenants.resolve(slug), to: plan, actor: Operator.actor, reason: reason
+            )
+            try await runtime.tenants.registry.catchUpWithCommittedWrites()
+            return state
+        }
+        TenantOutput.printTransition(state, json: output.json)
+    }
+}
