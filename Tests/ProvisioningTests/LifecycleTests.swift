@@ -88,6 +88,12 @@ struct LifecycleTests {
         IllegalCase(label: "move a pooled tenant to enterprise", prepare: { _, _ in }, attempt: { _ = try await $0.changePlan($1, to: .enterprise, actor: "t") }),
         IllegalCase(label: "move back to the trial", prepare: { _ = try await $0.changePlan($1, to: .pro, actor: "t") },
                     attempt: { _ = try await $0.changePlan($1, to: .trial, actor: "t") }),
+        IllegalCase(label: "resume an offboarded tenant",
+                    prepare: { _ = try await $0.markOffboarded($1, exportFile: "/dev/null", exportedEvents: 0, actor: "t", reason: "x") },
+                    attempt: { _ = try await $0.reactivate($1, reason: "x", actor: "t") }),
+        IllegalCase(label: "offboard an offboarded tenant",
+                    prepare: { _ = try await $0.markOffboarded($1, exportFile: "/dev/null", exportedEvents: 0, actor: "t", reason: "x") },
+                    attempt: { _ = try await $0.markOffboarded($1, exportFile: "/dev/null", exportedEvents: 0, actor: "t", reason: "x") }),
         IllegalCase(label: "suspend an offboarded tenant",
                     prepare: { _ = try await $0.markOffboarded($1, exportFile: "/dev/null", exportedEvents: 0, actor: "t", reason: "x") },
                     attempt: { _ = try await $0.suspend($1, reason: "x", actor: "t") }),
@@ -103,6 +109,36 @@ struct LifecycleTests {
             let error = await #expect(throws: TenantLifecycleError.self) { try await testCase.attempt(service, id) }
             #expect(error?.description.isEmpty == false)
             #expect(try await service.history(id).count == before)
+        }
+    }
+
+    @Test("a tenant still provisioning can be neither suspended nor offboarded")
+    func provisioningTenantIsLocked() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let service = runtime.tenants.tenants
+            let tenant = try await service.register(Self.signup(), actor: "test").tenant
+            #expect(tenant.status == .provisioning)
+            await #expect(throws: TenantLifecycleError.self) { _ = try await service.suspend(tenant.id, reason: "x", actor: "t") }
+            await #expect(throws: TenantLifecycleError.self) {
+                _ = try await service.markOffboarded(tenant.id, exportFile: "/dev/null", exportedEvents: 0, actor: "t", reason: "x")
+            }
+            #expect(try await service.history(tenant.id).count == 1)
+        }
+    }
+
+    @Test("a failed tenant can be offboarded but not resumed")
+    func failedTenant() async throws {
+        let hook: ProvisioningSaga.StepHook = { step, _ in if step == .activate { throw InjectedFailure() } }
+        try await withTestRuntime(beforeProvisioningStep: hook) { runtime, _ async throws in
+            let service = runtime.tenants.tenants
+            let failed = try await runtime.tenants.create(Self.signup(), actor: "test").tenant
+            #expect(failed.status == .failed)
+            await #expect(throws: TenantLifecycleError.self) { _ = try await service.reactivate(failed.id, reason: "x", actor: "t") }
+            let export = FileManager.default.temporaryDirectory.appendingPathComponent("tenantry-failed-\(UUID()).jsonl")
+            defer { try? FileManager.default.removeItem(at: export) }
+            let (offboarded, exported) = try await runtime.tenants.offboard(failed.id, exportTo: export.path, actor: "t", reason: "cleanup")
+            #expect(offboarded.status == .offboarded)
+            #expect(exported == failed.version)
         }
     }
 
