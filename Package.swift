@@ -20,12 +20,14 @@ let package = Package(
         .library(name: "PostgresClient", targets: ["PostgresClient"]),
         .library(name: "EventStore", targets: ["EventStore"]),
         .library(name: "Tenancy", targets: ["Tenancy"]),
+        .library(name: "FeatureFlags", targets: ["FeatureFlags"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
     ],
     targets: [
         // libpq, from Debian's libpq-dev.
@@ -51,6 +53,7 @@ let package = Package(
             name: "EventStore",
             dependencies: [
                 "PostgresClient",
+                .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [
@@ -82,8 +85,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "FeatureFlags",
+            dependencies: [
+                "PostgresClient",
+                "EventStore",
+                "Tenancy",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Tenantry",
             dependencies: [
+                "FeatureFlags",
                 "Provisioning",
                 "PostgresClient",
                 "EmbeddedPostgres",
@@ -109,7 +123,7 @@ let package = Package(
         // Tests. TestSupport starts the throwaway test cluster and hands each test a database.
         .target(
             name: "TestSupport",
-            dependencies: ["PostgresClient", "EmbeddedPostgres", "EventStore", "Tenancy", "Provisioning", "Tenantry"],
+            dependencies: ["PostgresClient", "EmbeddedPostgres", "EventStore", "Tenancy", "Provisioning", "FeatureFlags", "Tenantry"],
             path: "Tests/TestSupport",
             swiftSettings: testSwiftSettings
         ),
@@ -136,6 +150,11 @@ let package = Package(
         .testTarget(
             name: "ProvisioningTests",
             dependencies: ["Provisioning", "Tenancy", "EventStore", "PostgresClient", "TestSupport", "Tenantry"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "FeatureFlagsTests",
+            dependencies: ["FeatureFlags", "EventStore", "PostgresClient", "TestSupport", "Tenantry"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

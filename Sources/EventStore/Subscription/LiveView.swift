@@ -1,0 +1,93 @@
+import Atomics
+import Synchronization
+
+/// An in-memory projection kept current by a subscription: readers take the latest state with
+/// one atomic load (no lock, no I/O); one writer folds events into a copy and publishes it.
+///
+/// `run()` catches up from the start of the feed and then follows it, woken by NOTIFY, so a
+/// change committed in another process is visible within milliseconds of its commit. Readers
+/// that need "at least as new as this write" wait with `waitUntil(covers:)`.
+public final class LiveView<State: Sendable>: Sendable {
+    /// One published state. Immutable, so sharing it between threads is safe.
+    private final class Published: AtomicReference, Sendable {
+        let state: State
+        let cursor: GlobalCursor
+        let isCaughtUp: Bool
+
+        init(state: State, cursor: GlobalCursor, isCaughtUp: Bool) {
+            self.state = state
+            self.cursor = cursor
+            self.isCaughtUp = isCaughtUp
+        }
+    }
+
+    public typealias Fold = @Sendable (inout State, RecordedEvent) throws -> Void
+
+    public let store: EventStore
+    public let filter: EventFilter
+    private let fold: Fold
+    private let published: ManagedAtomic<Published>
+    /// Serialises writers (normally one `run()`; `catchUp()` may be called beside it).
+    private let writer = Mutex<Void>(())
+    private let changes = ChangeSignal()
+
+    /// A view over `store`'s events matching `filter`, starting from `initial`.
+    public init(store: EventStore, filter: EventFilter, initial: State, fold: @escaping Fold) {
+        self.store = store
+        self.filter = filter
+        self.fold = fold
+        self.published = ManagedAtomic(Published(state: initial, cursor: .start, isCaughtUp: false))
+    }
+
+    /// The latest published state.
+    public var state: State { published.load(ordering: .acquiring).state }
+
+    /// The feed position the state covers.
+    public var cursor: GlobalCursor { published.load(ordering: .acquiring).cursor }
+
+    /// Whether the view has read everything that was deliverable at least once (readiness).
+    public var isCaughtUp: Bool { published.load(ordering: .acquiring).isCaughtUp }
+
+    /// Follows the feed until the task is cancelled; rethrows a failing fold.
+    public func run(batchSize: Int = 1000) async throws {
+        let subscription = EventSubscription(store: store, filter: filter, batchSize: batchSize)
+        try await subscription.follow {
+            try await step(limit: batchSize)
+        }
+    }
+
+    /// Reads and folds everything deliverable now.
+    public func catchUp(batchSize: Int = 1000) async throws {
+        while try await step(limit: batchSize).isFull {}
+    }
+
+    /// Waits until `condition` holds for the published state, or the deadline passes;
+    /// returns whether it holds. Woken by each publication, never by polling.
+    public func waitUntil(timeout: Duration, _ condition: (State) -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let version = changes.version
+            if condition(state) { return true }
+            guard ContinuousClock.now < deadline, !Task.isCancelled else { return false }
+            await changes.wait(after: version, until: deadline)
+        }
+    }
+
+    private func step(limit: Int) async throws -> FeedPage {
+        let current = published.load(ordering: .acquiring)
+        let page = try await store.readPage(after: current.cursor, filter: filter, limit: limit)
+        try writer.withLock { _ in
+            // Another writer may have moved on while we read; fold only from its cursor.
+            let latest = published.load(ordering: .acquiring)
+            guard latest.cursor == current.cursor else { return }
+            var state = latest.state
+            for event in page.events { try fold(&state, event) }
+            published.store(
+                Published(state: state, cursor: page.nextCursor(after: latest.cursor), isCaughtUp: latest.isCaughtUp || !page.isFull),
+                ordering: .releasing
+            )
+        }
+        changes.signal()
+        return page
+    }
+}

@@ -1,0 +1,100 @@
+/// Evaluates flags against a catalog snapshot: a pure function, no I/O, no lock.
+///
+/// The order: kill switch → prerequisites → tenant override → rules in order → rollout →
+/// plan entitlement → default variant.
+public struct FlagEvaluator: Sendable {
+    public let catalog: FlagCatalog
+
+    /// How deep prerequisite chains may go (definitions refuse cycles; this guards the rest).
+    static let maximumPrerequisiteDepth = 16
+
+    public init(catalog: FlagCatalog) {
+        self.catalog = catalog
+    }
+
+    /// Evaluates one flag. With `type`, a flag of another type is a TYPE_MISMATCH (as
+    /// OpenFeature's typed calls expect).
+    public func evaluate(_ key: String, as type: FlagType? = nil, context: EvaluationContext) -> EvaluationResult {
+        guard let flag = catalog.flag(key) else {
+            return EvaluationResult(flagKey: key, error: .flagNotFound, message: "flag \"\(key)\" was not found")
+        }
+        if let type, type != flag.type {
+            return EvaluationResult(
+                flagKey: key, error: .typeMismatch, message: "flag \"\(key)\" is \(flag.type.rawValue), not \(type.rawValue)",
+                metadata: flag.metadata
+            )
+        }
+        return evaluate(flag, context: context, depth: 0)
+    }
+
+    /// Evaluates every active flag, by key.
+    public func evaluateAll(context: EvaluationContext) -> [EvaluationResult] {
+        catalog.activeFlags.map { evaluate($0, context: context, depth: 0) }
+    }
+
+    private func evaluate(_ flag: Flag, context: EvaluationContext, depth: Int) -> EvaluationResult {
+        guard flag.isEnabled else { return serve(flag, flag.defaultVariant, .disabled) }
+        for prerequisite in flag.prerequisites {
+            guard depth < Self.maximumPrerequisiteDepth, let required = catalog.flag(prerequisite.flag.rawValue) else {
+                return EvaluationResult(
+                    flagKey: flag.key.rawValue, error: .general,
+                    message: "prerequisite \"\(prerequisite.flag)\" of flag \"\(flag.key)\" cannot be evaluated",
+                    metadata: flag.metadata
+                )
+            }
+            let result = evaluate(required, context: context, depth: depth + 1)
+            if let error = result.errorCode {
+                return EvaluationResult(
+                    flagKey: flag.key.rawValue, error: error,
+                    message: "prerequisite \"\(prerequisite.flag)\": \(result.errorMessage ?? error.rawValue)",
+                    metadata: flag.metadata
+                )
+            }
+            if result.variant != prerequisite.variant { return serve(flag, flag.defaultVariant, .default) }
+        }
+        if let tenant = context.tenant, let variant = flag.overrides[tenant.id] {
+            return serve(flag, variant, .targetingMatch)
+        }
+        for rule in flag.rules where rule.condition.matches(context) {
+            return serve(flag, rule.variant, .targetingMatch)
+        }
+        if let rollout = flag.rollout {
+            let bucketingValue: String?
+            if let attribute = rollout.bucketBy {
+                bucketingValue = context.attribute(attribute).flatMap(Self.bucketingText)
+            } else {
+                bucketingValue = context.effectiveTargetingKey
+            }
+            guard let bucketingValue else {
+                return EvaluationResult(
+                    flagKey: flag.key.rawValue, error: .targetingKeyMissing,
+                    message: "flag \"\(flag.key)\" rolls out by \(rollout.bucketBy ?? "targetingKey"), which the context does not have",
+                    metadata: flag.metadata
+                )
+            }
+            if let variant = rollout.split(flagKey: flag.key.rawValue, bucketingValue: bucketingValue)?.variant {
+                return serve(flag, variant, .split)
+            }
+        }
+        if let plan = context.tenant?.plan, let variant = flag.entitlements[plan] {
+            return serve(flag, variant, .targetingMatch)
+        }
+        return serve(flag, flag.defaultVariant, flag.isStatic ? .static : .default)
+    }
+
+    private func serve(_ flag: Flag, _ variant: String, _ reason: EvaluationReason) -> EvaluationResult {
+        // Definitions are validated, so the variant exists and its value fits the type.
+        let value = flag.variants[variant].flatMap(flag.type.coerce) ?? .null
+        return EvaluationResult(flagKey: flag.key.rawValue, value: value, variant: variant, reason: reason, metadata: flag.metadata)
+    }
+
+    /// The text hashed for a bucketing attribute: strings as they are, numbers and booleans
+    /// as JSON writes them; objects and lists cannot bucket.
+    private static func bucketingText(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let text): text
+        case .integer, .double, .bool: value.compactJSON
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,128 @@
+public import Foundation
+
+/// A feature flag as its events say it is (the fold of `flag-<key>`).
+public struct Flag: Sendable, Hashable {
+    public let key: FlagKey
+    public internal(set) var description: String
+    public let type: FlagType
+    /// Named values, each of the flag's type.
+    public internal(set) var variants: [String: JSONValue]
+    public internal(set) var defaultVariant: String
+    /// Off is the kill switch: every evaluation serves the default variant (reason DISABLED).
+    public internal(set) var isEnabled: Bool
+    public internal(set) var prerequisites: [Prerequisite]
+    /// Per-tenant variants, by tenant id.
+    public internal(set) var overrides: [UUID: String]
+    public internal(set) var rules: [TargetingRule]
+    public internal(set) var rollout: Rollout?
+    /// Plan name → variant.
+    public internal(set) var entitlements: [String: String]
+    /// Changes waiting for their time, soonest first.
+    public internal(set) var scheduledChanges: [ScheduledChange]
+    /// Free-form facts about the flag (owner, ticket), primitive values only (as OFREP's
+    /// flag metadata and flagd allow).
+    public internal(set) var metadata: [String: JSONValue]
+    public internal(set) var isArchived: Bool
+    public let createdAt: Date
+    /// When the flag last changed.
+    public internal(set) var updatedAt: Date
+    /// The stream version after the last event folded in.
+    public internal(set) var version: Int64
+
+    /// A new flag as `flag define` describes it, before it is validated and recorded.
+    public init(
+        key: FlagKey,
+        description: String = "",
+        type: FlagType,
+        variants: [String: JSONValue],
+        defaultVariant: String,
+        isEnabled: Bool = true,
+        prerequisites: [Prerequisite] = [],
+        overrides: [UUID: String] = [:],
+        rules: [TargetingRule] = [],
+        rollout: Rollout? = nil,
+        entitlements: [String: String] = [:],
+        metadata: [String: JSONValue] = [:],
+        createdAt: Date = Date()
+    ) {
+        self.key = key
+        self.description = description
+        self.type = type
+        self.variants = variants
+        self.defaultVariant = defaultVariant
+        self.isEnabled = isEnabled
+        self.prerequisites = prerequisites
+        self.overrides = overrides
+        self.rules = rules
+        self.rollout = rollout
+        self.entitlements = entitlements
+        self.scheduledChanges = []
+        self.metadata = metadata
+        self.isArchived = false
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+        self.version = 0
+    }
+
+    /// Whether any evaluation can serve anything but the default variant (else: STATIC).
+    public var isStatic: Bool {
+        prerequisites.isEmpty && overrides.isEmpty && rules.isEmpty && rollout == nil && entitlements.isEmpty
+    }
+
+    /// Variant names in a stable order (the default first, then by name).
+    public var variantNames: [String] {
+        [defaultVariant] + variants.keys.filter { $0 != defaultVariant }.sorted()
+    }
+
+    // MARK: Validation
+
+    /// Checks everything that does not need other flags; throws `invalidDefinition` naming
+    /// the first problem. Prerequisites are checked against the catalog (`FlagCatalog`).
+    public func validate() throws(FlagError) {
+        let name = "flag \(key)"
+        guard !variants.isEmpty else { throw .invalidDefinition("\(name): needs at least one variant") }
+        for variantName in variants.keys.sorted() {
+            guard Self.isValidVariantName(variantName) else {
+                throw .invalidDefinition("\(name): invalid variant name \"\(variantName)\": use 1-64 letters, digits, '-', '_' or '.'")
+            }
+            guard let value = variants[variantName], type.coerce(value) != nil else {
+                throw .invalidDefinition(
+                    "\(name): variant \"\(variantName)\" is \(variants[variantName]?.typeName ?? "missing"), not \(type.rawValue)"
+                )
+            }
+        }
+        guard variants[defaultVariant] != nil else {
+            throw .invalidDefinition("\(name): default variant \"\(defaultVariant)\" is not one of \(variantNames.dropFirst().joined(separator: ", "))")
+        }
+        try requireVariant(of: rules.map { ($0.variant, "rule \($0.name)") })
+        var ruleNames = Set<String>()
+        for rule in rules {
+            guard !rule.name.isEmpty, ruleNames.insert(rule.name).inserted else {
+                throw .invalidDefinition("\(name): rule names must be unique and not empty (\"\(rule.name)\")")
+            }
+            if let problem = rule.condition.problem() { throw .invalidDefinition("\(name): rule \(rule.name): \(problem)") }
+        }
+        if let rollout, let problem = rollout.problem(variants: variants) {
+            throw .invalidDefinition("\(name): \(problem)")
+        }
+        try requireVariant(of: overrides.map { ($0.value, "override for tenant \($0.key.uuidString.lowercased())") })
+        try requireVariant(of: entitlements.map { ($0.value, "entitlement of plan \($0.key)") })
+        if prerequisites.contains(where: { $0.flag == key }) {
+            throw .invalidDefinition("\(name): a flag cannot be its own prerequisite")
+        }
+        if let nested = metadata.first(where: { if case .array = $0.value { true } else if case .object = $0.value { true } else { $0.value == .null } }) {
+            throw .invalidDefinition("\(name): metadata \"\(nested.key)\" must be a string, a number or a boolean")
+        }
+    }
+
+    private func requireVariant(of uses: [(variant: String, use: String)]) throws(FlagError) {
+        for use in uses.sorted(by: { $0.use < $1.use }) where variants[use.variant] == nil {
+            throw .invalidDefinition("flag \(key): \(use.use) names unknown variant \"\(use.variant)\"")
+        }
+    }
+
+    static func isValidVariantName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64
+            && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
+    }
+}
