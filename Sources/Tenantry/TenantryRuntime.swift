@@ -1,4 +1,5 @@
 public import EventStore
+public import FeatureFlags
 public import Provisioning
 import Logging
 public import PostgresClient
@@ -17,6 +18,8 @@ public struct TenantryRuntime: Sendable {
     public let operatorEventStore: EventStore
     /// Tenant registry, provisioning, placement and offboarding.
     public let tenants: TenantAdministration
+    /// Flag definitions and changes (control-plane data, so on the operator store).
+    public let flags: FlagService
 
     /// Prepares `target` (see `DatabasePreparation`) and opens an application pool on it.
     public static func start(
@@ -38,7 +41,8 @@ public struct TenantryRuntime: Sendable {
             tenants: TenantAdministration(
                 target: target, pooledStore: eventStore, operatorStore: operatorEventStore,
                 beforeStep: beforeProvisioningStep
-            )
+            ),
+            flags: FlagService(store: operatorEventStore)
         )
     }
 
