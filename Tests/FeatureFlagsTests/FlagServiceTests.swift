@@ -1,0 +1,180 @@
+import EventStore
+import FeatureFlags
+import Foundation
+import Tenantry
+import TestSupport
+import Testing
+
+@Suite("Flag commands recorded as events")
+struct FlagServiceTests {
+    static let operatorChange = FlagService.Change(actor: "operator:test", reason: "testing")
+
+    static func booleanFlag(_ key: String) throws -> Flag {
+        Flag(key: try FlagKey(key), type: .boolean, variants: ["on": true, "off": false], defaultVariant: "off")
+    }
+
+    static func outcome(_ body: () async throws -> Flag) async -> Result<Flag, any Error> {
+        do {
+            return .success(try await body())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    @Test("each change is an event with its actor and reason; a key is defined once")
+    func changesAreEvents() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let flags = runtime.flags
+            let key = try FlagKey("new-billing")
+            try await flags.define(try Self.booleanFlag("new-billing"), by: Self.operatorChange)
+            let tenant = UUID()
+            try await flags.setOverride(key, tenant: tenant, variant: "on", by: .init(actor: "operator:ann", reason: "beta customer"))
+            try await flags.setEnabled(key, false, by: .init(actor: "operator:bob", reason: "incident 12"))
+
+            let history = try await flags.history(key)
+            #expect(history.map(\.type) == ["FlagDefined", "TenantFlagOverrideSet", "FlagDisabled"])
+            #expect(history.map(\.metadata.actor) == ["operator:test", "operator:ann", "operator:bob"])
+            #expect(history[2].metadata.reason == "incident 12")
+
+            let flag = try #require(try await flags.load(key))
+            #expect(flag.overrides[tenant] == "on")
+            #expect(!flag.isEnabled)
+
+            await #expect(throws: FlagError.alreadyExists("new-billing")) {
+                try await flags.define(try Self.booleanFlag("new-billing"), by: Self.operatorChange)
+            }
+            // A change that changes nothing records nothing.
+            try await flags.setEnabled(key, false, by: Self.operatorChange)
+            #expect(try await flags.history(key).count == 3)
+        }
+    }
+
+    @Test("an invalid change is refused naming the problem, and nothing is written")
+    func invalidChangesWriteNothing() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let flags = runtime.flags
+            let key = try FlagKey("theme")
+            try await flags.define(
+                Flag(key: key, type: .string, variants: ["light": "light", "dark": "dark"], defaultVariant: "light"),
+                by: Self.operatorChange
+            )
+            await #expect(throws: FlagError.self) {
+                try await flags.setOverride(key, tenant: UUID(), variant: "purple", by: Self.operatorChange)
+            }
+            await #expect(throws: FlagError.self) {
+                try await flags.setRollout(key, .percentage(30, of: "sepia"), by: Self.operatorChange)
+            }
+            do {
+                try await flags.addRule(
+                    key,
+                    TargetingRule(name: "r1", condition: .compare(attribute: "age", operator: .greaterThan, value: "old"), variant: "dark"),
+                    by: Self.operatorChange
+                )
+                Issue.record("a numeric comparison with text was accepted")
+            } catch let error as FlagError {
+                #expect(error.description.contains("gt takes a number"))
+            }
+            await #expect(throws: FlagError.notFound("missing")) {
+                try await flags.setEnabled(try FlagKey("missing"), true, by: Self.operatorChange)
+            }
+            #expect(try await flags.history(key).map(\.type) == ["FlagDefined"])
+            #expect(try await flags.history(try FlagKey("missing")).isEmpty)
+        }
+    }
+
+    @Test("concurrent changes to one flag all land: each loser decides again on the new state")
+    func concurrentChangesAllLand() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let flags = runtime.flags
+            let key = try FlagKey("checkout")
+            try await flags.define(try Self.booleanFlag("checkout"), by: Self.operatorChange)
+            // Eight writers load version 1 at about the same time; seven find it moved on.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        try await flags.addRule(
+                            key,
+                            TargetingRule(name: "rule-\(index)", condition: .compare(attribute: "country", operator: .equals, value: .string("C\(index)")), variant: "on"),
+                            by: Self.operatorChange
+                        )
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let flag = try #require(try await flags.load(key))
+            #expect(Set(flag.rules.map(\.name)) == Set((0..<8).map { "rule-\($0)" }))
+            #expect(flag.version == 9)
+        }
+    }
+
+    @Test("two prerequisite changes racing cannot form a cycle together")
+    func prerequisiteCycleRace() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let flags = runtime.flags
+            let (a, b) = (try FlagKey("flag-a"), try FlagKey("flag-b"))
+            try await flags.define(try Self.booleanFlag("flag-a"), by: Self.operatorChange)
+            try await flags.define(try Self.booleanFlag("flag-b"), by: Self.operatorChange)
+            // Each change alone is fine; both together would be a cycle a → b → a.
+            async let aRequiresB = Self.outcome {
+                try await flags.setPrerequisites(a, [Prerequisite(flag: b, variant: "on")], by: Self.operatorChange)
+            }
+            async let bRequiresA = Self.outcome {
+                try await flags.setPrerequisites(b, [Prerequisite(flag: a, variant: "on")], by: Self.operatorChange)
+            }
+            let results = await [aRequiresB, bRequiresA]
+            let refusals = results.compactMap { result -> String? in
+                if case .failure(let error) = result { return "\(error)" } else { return nil }
+            }
+            #expect(refusals.count == 1)
+            #expect(refusals.first?.contains("cycle") == true)
+            let catalog = try await flags.catalog()
+            let edges = catalog.activeFlags.reduce(0) { $0 + $1.prerequisites.count }
+            #expect(edges == 1)
+
+            // A flag others require cannot be archived, nor lose the variant they require.
+            let required = catalog.activeFlags.first { $0.prerequisites.isEmpty }?.key
+            let requiredKey = try #require(required)
+            await #expect(throws: FlagError.self) { try await flags.archive(requiredKey, by: Self.operatorChange) }
+            await #expect(throws: FlagError.self) {
+                try await flags.setVariants(requiredKey, ["off": false, "yes": true], defaultVariant: "off", by: Self.operatorChange)
+            }
+        }
+    }
+
+    @Test("a scheduled change is applied when due, once, as its own event")
+    func scheduledChangesApplyOnce() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let flags = runtime.flags
+            let key = try FlagKey("launch")
+            var flag = try Self.booleanFlag("launch")
+            flag = Flag(key: flag.key, type: .boolean, variants: flag.variants, defaultVariant: "off", isEnabled: false)
+            try await flags.define(flag, by: Self.operatorChange)
+            let now = Date()
+            let due = ScheduledChange(at: now.addingTimeInterval(-1), action: .enable)
+            let later = ScheduledChange(at: now.addingTimeInterval(3600), action: .rollout(.percentage(50, of: "on")))
+            try await flags.schedule(key, due, by: Self.operatorChange)
+            try await flags.schedule(key, later, by: Self.operatorChange)
+
+            let applied = try await flags.applyDueChanges(at: now)
+            #expect(applied.map(\.change.id) == [due.id])
+            #expect(try await flags.applyDueChanges(at: now).isEmpty)
+            let after = try #require(try await flags.load(key))
+            #expect(after.isEnabled)
+            #expect(after.scheduledChanges.map(\.id) == [later.id])
+            let last = try #require(try await flags.history(key).last)
+            #expect(last.type == "FlagEnabled")
+            #expect(last.metadata.actor == "system:flag-scheduler")
+
+            // The scheduler, given the live catalog, applies the later one when its time comes.
+            let live = FlagCatalog.live(store: runtime.operatorEventStore)
+            let following = Task { try await live.run() }
+            defer { following.cancel() }
+            let scheduler = FlagScheduler(flags: flags, catalog: live, interval: .milliseconds(20), now: { now.addingTimeInterval(7200) })
+            let scheduling = Task { await scheduler.run() }
+            defer { scheduling.cancel() }
+            let rolledOut = await live.waitUntil(timeout: .seconds(20)) { $0.flag("launch")?.rollout != nil }
+            #expect(rolledOut)
+            #expect(live.state.flag("launch")?.scheduledChanges.isEmpty == true)
+        }
+    }
+}
