@@ -18,6 +18,7 @@ extension TenantEvent {
         case .suspended(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .reactivated(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .offboarded(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .attributesChanged(let data): try NewEvent(type: type, data: data, metadata: metadata)
         }
     }
 
@@ -40,6 +41,7 @@ extension TenantEvent {
         case "TenantSuspended": self = .suspended(try decode(Suspended.self))
         case "TenantReactivated": self = .reactivated(try decode(Reactivated.self))
         case "TenantOffboarded": self = .offboarded(try decode(Offboarded.self))
+        case "TenantAttributesChanged": self = .attributesChanged(try decode(AttributesChanged.self))
         default: return nil
         }
     }

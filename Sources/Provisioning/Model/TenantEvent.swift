@@ -16,6 +16,7 @@ public enum TenantEvent: Sendable, Hashable {
     case suspended(Suspended)
     case reactivated(Reactivated)
     case offboarded(Offboarded)
+    case attributesChanged(AttributesChanged)
 
     public struct Registered: Codable, Sendable, Hashable {
         public var tenantId: UUID
@@ -85,6 +86,12 @@ public enum TenantEvent: Sendable, Hashable {
         public var exportedEvents: Int
     }
 
+    /// Custom attributes set (added or replaced) and removed.
+    public struct AttributesChanged: Codable, Sendable, Hashable {
+        public var set: [String: TenantAttributeValue]
+        public var removed: [String]
+    }
+
     /// The stored event type.
     public var type: String {
         switch self {
@@ -101,6 +108,7 @@ public enum TenantEvent: Sendable, Hashable {
         case .suspended: "TenantSuspended"
         case .reactivated: "TenantReactivated"
         case .offboarded: "TenantOffboarded"
+        case .attributesChanged: "TenantAttributesChanged"
         }
     }
 }

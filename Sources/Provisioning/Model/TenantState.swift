@@ -14,6 +14,8 @@ public struct TenantState: Sendable, Hashable {
     public private(set) var failureReason: String?
     public private(set) var completedSteps: [ProvisioningStep: [String: String]]
     public private(set) var apiKeys: [UUID: TenantEvent.APIKeyIssued]
+    /// Custom attributes flag rules can target (`tenant.<name>`).
+    public private(set) var attributes: [String: TenantAttributeValue]
     public private(set) var createdAt: Date
     public private(set) var updatedAt: Date
     /// The stream's version after the last event folded in.
@@ -31,6 +33,7 @@ public struct TenantState: Sendable, Hashable {
         status = .provisioning
         completedSteps = [:]
         apiKeys = [:]
+        attributes = [:]
         createdAt = time
         updatedAt = time
         self.version = version
@@ -71,6 +74,9 @@ public struct TenantState: Sendable, Hashable {
             status = .active
         case .offboarded:
             status = .offboarded
+        case .attributesChanged(let change):
+            for name in change.removed { attributes[name] = nil }
+            attributes.merge(change.set) { _, new in new }
         }
     }
 }

@@ -140,6 +140,25 @@ public struct TenantService: Sendable {
         }
     }
 
+    /// Sets and removes custom attributes (any state but offboarded). Names are checked; a
+    /// change that changes nothing records nothing.
+    public func changeAttributes(
+        _ tenantID: UUID, set: [String: TenantAttributeValue], remove: [String], actor: String, reason: String? = nil
+    ) async throws -> TenantState {
+        for name in set.keys.sorted() + remove {
+            if let problem = TenantAttributeValue.problem(withName: name) { throw TenantLifecycleError.invalidInput(problem) }
+        }
+        return try await execute(tenantID, actor: actor, reason: reason) { state in
+            guard state.status != .offboarded else {
+                throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "change the attributes of")
+            }
+            let removed = remove.filter { state.attributes[$0] != nil && set[$0] == nil }
+            let changed = set.filter { state.attributes[$0.key] != $0.value }
+            guard !removed.isEmpty || !changed.isEmpty else { return [] }
+            return [.attributesChanged(.init(set: changed, removed: removed.sorted()))]
+        }
+    }
+
     /// suspended → active.
     public func reactivate(_ tenantID: UUID, reason: String, actor: String) async throws -> TenantState {
         try await execute(tenantID, actor: actor, reason: reason) { state in

@@ -7,7 +7,7 @@ struct TenantCommand: AsyncParsableCommand {
         abstract: "Create, inspect and run tenants through their lifecycle.",
         subcommands: [
             TenantCreateCommand.self, TenantListCommand.self, TenantShowCommand.self, TenantHistoryCommand.self,
-            TenantSuspendCommand.self, TenantResumeCommand.self, TenantPlanCommand.self,
+            TenantSuspendCommand.self, TenantResumeCommand.self, TenantPlanCommand.self, TenantAttributesCommand.self,
             TenantOffboardCommand.self, TenantRebuildCommand.self, TenantExpireTrialsCommand.self,
             TenantProvisionPendingCommand.self, TenantWorkerCommand.self,
         ]

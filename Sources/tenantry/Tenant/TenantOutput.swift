@@ -16,6 +16,13 @@ enum TenantOutput {
             "failureReason": state.failureReason.map(JSONObject.Value.string) ?? .null,
             "createdAt": .string(state.createdAt.formatted(.iso8601)),
         ]
+        fields["attributes"] = .object(state.attributes.mapValues { value in
+            switch value {
+            case .string(let text): .string(text)
+            case .number(let number): .number(number)
+            case .bool(let flag): .bool(flag)
+            }
+        })
         if let apiKey { fields["apiKey"] = .string(apiKey) }
         return JSONObject(fields)
     }
@@ -42,6 +49,9 @@ enum TenantOutput {
         ]
         if let trialEndsAt = state.trialEndsAt { lines.append("trial ends: \(trialEndsAt.formatted(.iso8601))") }
         if let reason = state.failureReason { lines.append("failure:    \(reason)") }
+        if !state.attributes.isEmpty {
+            lines.append("attributes: " + state.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        }
         lines.append("api keys:   \(state.apiKeys.values.map(\.prefix).sorted().joined(separator: ", ").ifEmpty("none"))…")
         return lines
     }
