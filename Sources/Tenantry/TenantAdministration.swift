@@ -59,8 +59,7 @@ public struct TenantAdministration: Sendable {
         actor: String,
         progress: @Sendable (ProvisioningStep) -> Void = { _ in }
     ) async throws -> ProvisioningSaga.Outcome {
-        let registration = try await tenants.register(request, actor: actor)
-        let outcome = try await saga.run(registration.tenant.id, progress: progress)
+        let (_, outcome) = try await saga.registerAndRun(request, actor: actor, progress: progress)
         try await registry.catchUpWithCommittedWrites()
         return outcome
     }

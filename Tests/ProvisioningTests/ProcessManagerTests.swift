@@ -40,4 +40,25 @@ struct ProcessManagerTests {
             #expect(try await manager.runPending() == 0)
         }
     }
+
+    @Test("a create racing a live runner still issues its key to the creator, who shows it once")
+    func createBesideLiveRunnerKeepsItsKey() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let manager = ProvisioningProcessManager(saga: runtime.tenants.saga)
+            let running = Task { try await manager.run() }
+            defer { running.cancel() }
+            // The runner wakes on every TenantRegistered and would provision the tenant (and
+            // issue its key, which it cannot show) unless the creator holds the tenant's lock.
+            for index in 0..<12 {
+                let outcome = try await runtime.tenants.create(
+                    SignupRequest(email: "ops\(index)@race.example", organization: "Race \(index) \(UUID().uuidString.prefix(6))"),
+                    actor: "test"
+                )
+                #expect(outcome.tenant.status == .active)
+                #expect(outcome.apiKey != nil, "tenant \(index) was provisioned by the runner: its key was never shown")
+                let keys = try await runtime.tenants.tenants.history(outcome.tenant.id).filter { $0.type == "APIKeyIssued" }
+                #expect(keys.count == 1)
+            }
+        }
+    }
 }

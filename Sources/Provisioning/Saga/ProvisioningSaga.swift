@@ -55,14 +55,41 @@ public struct ProvisioningSaga: Sendable {
         _ tenantID: UUID,
         progress: @Sendable (ProvisioningStep) -> Void = { _ in }
     ) async throws -> Outcome {
-        // One runner per tenant at a time (a CLI create and a background runner may meet):
-        // a session advisory lock, held on a connection of its own for the whole run.
+        try await holdingLock(of: tenantID) {
+            try await runHoldingLock(tenantID, progress: progress)
+        }
+    }
+
+    /// Registers a signup and provisions it, taking the new tenant's lock before its
+    /// registration commits. A background runner woken by TenantRegistered (a server's, a
+    /// `tenant worker`'s) then waits for this run and finds the tenant done, so the first API
+    /// key is issued here and shown to this caller, never to a runner that cannot show it. A
+    /// retried signup (same idempotency key) resumes the earlier tenant's provisioning.
+    public func registerAndRun(
+        _ request: SignupRequest,
+        actor: String,
+        progress: @Sendable (ProvisioningStep) -> Void = { _ in }
+    ) async throws -> (registration: TenantService.Registration, outcome: Outcome) {
+        let tenantID = UUID()
+        let (registration, outcome) = try await holdingLock(of: tenantID) {
+            let registration = try await tenants.register(request, tenantID: tenantID, actor: actor)
+            // An earlier signup with the same key: its tenant has another id, and another lock.
+            guard registration.tenant.id == tenantID else { return (registration, Outcome?.none) }
+            return (registration, try await runHoldingLock(tenantID, progress: progress))
+        }
+        if let outcome { return (registration, outcome) }
+        return (registration, try await run(registration.tenant.id, progress: progress))
+    }
+
+    /// Runs `body` holding the tenant's provisioning lock: one runner per tenant at a time (a CLI
+    /// create and a background runner may meet), a session advisory lock on a connection of its own.
+    private func holdingLock<Value: Sendable>(of tenantID: UUID, _ body: () async throws -> Value) async throws -> Value {
         try await PostgresConnection.withConnection(tenants.store.pool.configuration) { lock in
             try await lock.query("SELECT pg_advisory_lock(\(Self.lockNamespace), hashtext(\(tenantID.uuidString.lowercased())))")
             do {
-                let outcome = try await runHoldingLock(tenantID, progress: progress)
+                let value = try await body()
                 try await lock.query("SELECT pg_advisory_unlock_all()")
-                return outcome
+                return value
             } catch {
                 _ = try? await lock.query("SELECT pg_advisory_unlock_all()")
                 throw error

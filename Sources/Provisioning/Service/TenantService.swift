@@ -29,7 +29,9 @@ public struct TenantService: Sendable {
 
     /// Registers a tenant (state `provisioning`) with a unique slug derived from its name. A
     /// retry with the same idempotency key returns the first signup's tenant.
-    public func register(_ request: SignupRequest, actor: String) async throws -> Registration {
+    /// The new tenant gets `tenantID` (a caller that must hold the tenant's lock before the
+    /// registration commits chooses it first; see `ProvisioningSaga.registerAndRun`).
+    public func register(_ request: SignupRequest, tenantID: UUID = UUID(), actor: String) async throws -> Registration {
         try request.validate()
         let base = Slug.derive(from: request.organization)
         let metadata = EventMetadata(correlationID: UUID(), actor: actor, reason: "signup")
@@ -38,7 +40,7 @@ public struct TenantService: Sendable {
         for _ in 0..<8 {
             do {
                 let outcome = try await store.inTenant(ControlPlane.tenantID) { [store] connection in
-                    try Self.register(request, base: base, metadata: metadata, store: store, on: connection)
+                    try Self.register(request, tenantID: tenantID, base: base, metadata: metadata, store: store, on: connection)
                 }
                 guard let tenant = try await load(outcome.tenantID) else {
                     throw TenantLifecycleError.notFound(outcome.tenantID.uuidString.lowercased())
@@ -58,6 +60,7 @@ public struct TenantService: Sendable {
 
     private static func register(
         _ request: SignupRequest,
+        tenantID: UUID,
         base: String,
         metadata: EventMetadata,
         store: EventStore,
@@ -70,7 +73,6 @@ public struct TenantService: Sendable {
                 return (try first.decodeData(as: TenantStreams.Claim.self).tenantId, false)
             }
         }
-        let tenantID = UUID()
         var chosen: String?
         for candidate in Slug.candidates(for: base)
         where try store.streamVersion(try TenantStreams.slug(candidate), tenant: controlPlane, on: connection) == nil {
