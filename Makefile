@@ -5,8 +5,10 @@ CONFIG       ?= debug
 BIN_DEBUG    := .build/debug/tenantry
 BIN_RELEASE  := .build/release/tenantry
 APT_PACKAGES := libpq-dev postgresql postgresql-contrib pkg-config
+PYTHON_VENV  := .tenantry/python
+PYTHON_TOOLS := jsonschema pyyaml openfeature-sdk openfeature-provider-ofrep
 
-.PHONY: run test bench build deps clean
+.PHONY: run test bench build deps python-tools clean
 
 ## deps: install the system packages Tenantry needs, only those missing.
 deps:
@@ -22,6 +24,27 @@ deps:
 	fi
 	@command -v $(SWIFT) >/dev/null 2>&1 || { echo "error: swift is not on PATH (expected at /opt/swift/usr/bin)"; exit 1; }
 
+## python-tools: a private Python in .tenantry/python with what the server tests use (a JSON
+## Schema validator for OFREP responses, the OpenFeature SDK and its OFREP provider); installs
+## only what is missing, from PyPI.
+python-tools:
+	@if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	if [ ! -x $(PYTHON_VENV)/bin/python3 ]; then \
+		command -v python3 >/dev/null 2>&1 || { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3 python3-venv; }; \
+		mkdir -p $$(dirname $(PYTHON_VENV)); \
+		python3 -m venv $(PYTHON_VENV) 2>/dev/null || { \
+			rm -rf $(PYTHON_VENV); echo "installing: python3-venv"; \
+			$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-venv && python3 -m venv $(PYTHON_VENV); \
+		} || exit 1; \
+	fi
+	@missing=""; for package in $(PYTHON_TOOLS); do \
+		$(PYTHON_VENV)/bin/python3 -m pip show -q $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing (pip):$$missing"; \
+		$(PYTHON_VENV)/bin/python3 -m pip install -q $$missing; \
+	fi
+
 build: deps
 	$(SWIFT) build --product tenantry
 
@@ -30,18 +53,25 @@ run: build
 	$(BIN_DEBUG) dev up
 
 ## test: build everything and run every test against a real PostgreSQL the tests start
-## (.tenantry/test/postgres), stopped again afterwards whatever the outcome.
-test: deps
+## (.tenantry/test/postgres), stopped again afterwards whatever the outcome. The server tests
+## also use the Python tools (python-tools).
+test: deps python-tools
 	$(SWIFT) build --build-tests
 	@rc=0; $(SWIFT) test --skip-build || rc=$$?; \
 	TENANTRY_HOME=$(CURDIR)/.tenantry/test $(BIN_DEBUG) dev down >/dev/null 2>&1 || true; \
 	exit $$rc
 
-## bench: release build, then every benchmark next to its reference, on the embedded cluster.
+## bench: release build, then every benchmark next to its reference, on the embedded cluster
+## (wrk, from Debian, loads the server for the HTTP rows).
 bench: deps
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "installing: wrk"; \
+		if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }
 	$(SWIFT) build -c release --product tenantry
 	$(BIN_RELEASE) bench eventstore
 	$(BIN_RELEASE) bench provisioning
+	$(BIN_RELEASE) bench flags
 
 clean:
 	-$(BIN_DEBUG) dev down 2>/dev/null

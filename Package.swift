@@ -28,6 +28,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
+        // The HTTP server. Default traits off: no swift-configuration, FoundationEssentials is enough.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // libpq, from Debian's libpq-dev.
@@ -107,10 +111,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TenantryServer",
+            dependencies: [
+                "Tenantry",
+                "FeatureFlags",
+                "Provisioning",
+                "EventStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "tenantry",
             dependencies: [
                 "Tenantry",
+                "TenantryServer",
+                "FeatureFlags",
                 "Provisioning",
                 "EventStore",
                 "PostgresClient",
@@ -160,6 +182,24 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport", "tenantry", "EventStore", "PostgresClient", "Tenancy"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "TenantryServer",
+                "Tenantry",
+                "FeatureFlags",
+                "Provisioning",
+                "EventStore",
+                "TestSupport",
+                "tenantry",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            exclude: ["Support/validate_ofrep.py", "Support/openfeature_client.py"],
             swiftSettings: testSwiftSettings
         ),
     ],

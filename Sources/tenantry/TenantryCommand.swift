@@ -16,6 +16,8 @@ struct TenantryCommand: AsyncParsableCommand {
             MigrateCommand.self,
             EventsCommand.self,
             TenantCommand.self,
+            FlagCommand.self,
+            ServeCommand.self,
             BenchCommand.self,
         ]
     )

@@ -1,0 +1,70 @@
+public import Hummingbird
+
+/// Every problem type Tenantry sends, in one place so the `type` URIs stay stable: clients
+/// switch on them. The URIs identify; nothing needs to be served at them.
+extension ProblemDetails {
+    /// The prefix of every Tenantry problem type.
+    public static let typeBase = "https://tenantry.dev/problems/"
+
+    /// 401: no API key, or one that is unknown or revoked. Says which of the two, not which key
+    /// exists: an unknown and a revoked key read the same.
+    public static func unauthorized(_ detail: String) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "unauthorized", title: "Unauthorized", status: .unauthorized, detail: detail,
+            headers: [.wwwAuthenticate: #"Bearer realm="tenantry""#]
+        )
+    }
+
+    /// 403: the key is valid but its tenant is suspended, offboarded, still provisioning or failed.
+    public static func tenantNotActive(slug: String, state: String) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "tenant-not-active", title: "Tenant not active", status: .forbidden,
+            detail: "tenant \(slug) is \(state); only active tenants can use the API",
+            extensions: ["tenant": .string(slug), "state": .string(state)]
+        )
+    }
+
+    /// 404: no route for this path.
+    public static func routeNotFound(_ request: Request) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "not-found", title: "Not found", status: .notFound,
+            detail: "no route for \(request.method.rawValue) \(request.uri.path)"
+        )
+    }
+
+    /// 405: the path exists, the method does not; `Allow` lists the methods that do.
+    public static func methodNotAllowed(_ request: Request, allowed: [HTTPRequest.Method]) -> ProblemDetails {
+        let allow = allowed.map(\.rawValue).joined(separator: ", ")
+        return ProblemDetails(
+            typeURI: typeBase + "method-not-allowed", title: "Method not allowed", status: .methodNotAllowed,
+            detail: "\(request.uri.path) does not support \(request.method.rawValue); use \(allow)",
+            headers: [.allow: allow]
+        )
+    }
+
+    /// 413: the request body is larger than the server reads.
+    public static func contentTooLarge(limit: Int) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "content-too-large", title: "Content too large", status: .contentTooLarge,
+            detail: "the request body is larger than \(limit) bytes",
+            extensions: ["limit": .integer(Int64(limit))]
+        )
+    }
+
+    /// 500: a fault of the server; the detail says nothing about its insides.
+    public static func internalError() -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "internal-error", title: "Internal server error", status: .internalServerError,
+            detail: "the server failed to handle the request; it has been logged"
+        )
+    }
+
+    /// Any other HTTP error status (from Hummingbird itself): `about:blank`, whose title is the
+    /// status's reason phrase (RFC 9457 §4.2.1).
+    public static func status(_ status: HTTPResponse.Status, detail: String? = nil, headers: HTTPFields = [:]) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: "about:blank", title: status.reasonPhrase, status: status,
+            detail: detail ?? status.reasonPhrase, headers: headers
+        )
+    }
+}

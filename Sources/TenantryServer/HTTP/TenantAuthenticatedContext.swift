@@ -1,0 +1,17 @@
+public import Hummingbird
+
+/// A request context that can carry the tenant `APIKeyAuthenticationMiddleware` resolved.
+/// Handlers behind that middleware read it with `requireTenant()`; nobody parses the
+/// `Authorization` header twice.
+public protocol TenantAuthenticatedContext: RequestContext {
+    /// Nil until the authentication middleware ran.
+    var tenant: AuthenticatedTenant? { get set }
+}
+
+extension TenantAuthenticatedContext {
+    /// The authenticated tenant; 401 when the route was registered without the middleware.
+    public func requireTenant() throws -> AuthenticatedTenant {
+        guard let tenant else { throw ProblemDetails.unauthorized("this route needs an API key") }
+        return tenant
+    }
+}

@@ -1,0 +1,19 @@
+public import Hummingbird
+
+/// The request context of every Tenantry route: Hummingbird's per-request storage, the
+/// request-body limit, and the authenticated tenant (see `TenantAuthenticatedContext`).
+public struct TenantryRequestContext: TenantAuthenticatedContext {
+    public var coreContext: CoreRequestContextStorage
+    public var tenant: AuthenticatedTenant?
+
+    /// The largest request body read, 64 KiB: an evaluation context is a few hundred bytes, and
+    /// nothing on the request path should buffer much per request. Larger bodies get 413.
+    public static let maximumRequestBodySize = 64 * 1024
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = CoreRequestContextStorage(source: source)
+        tenant = nil
+    }
+
+    public var maxUploadSize: Int { Self.maximumRequestBodySize }
+}

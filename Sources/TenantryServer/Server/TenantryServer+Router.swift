@@ -1,0 +1,14 @@
+import Hummingbird
+
+extension TenantryServer {
+    /// Every route. Middleware added to the router applies to the routes added after it (and to
+    /// the not-found responder), so `ProblemMiddleware` comes first; authentication is added
+    /// per group, on the routes that need a tenant.
+    func router() -> Router<TenantryRequestContext> {
+        let router = Router(context: TenantryRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: ProblemMiddleware())
+        HealthRoutes().register(on: router)
+        OFREPRoutes(views: views).register(on: router)
+        return router
+    }
+}

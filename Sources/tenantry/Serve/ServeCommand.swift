@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Tenantry
+import TenantryServer
+
+/// `tenantry serve`: the HTTP server, until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve HTTP: /healthz and OpenFeature Remote Evaluation (OFREP) for tenants' API keys.",
+        discussion: """
+            Serves POST /ofrep/v1/evaluate/flags/{key} and POST /ofrep/v1/evaluate/flags to \
+            callers with a tenant's API key (Authorization: Bearer <key> or X-API-Key), and GET \
+            /healthz. Flags and API keys are kept in memory, current within milliseconds of a \
+            change in any process. Beside HTTP it runs what `tenant worker` runs: provisioning \
+            and trial expiry. Prints "listening on http://HOST:PORT" once bound; SIGTERM or \
+            Ctrl-C finishes the requests in flight and exits 0.
+            Example:
+              TENANTRY_PORT=9000 tenantry serve --host 0.0.0.0
+            """
+    )
+
+    @Option(help: ArgumentHelp("Address to listen on (default: $TENANTRY_HOST, else 127.0.0.1).", valueName: "host"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("Port to listen on, 0 for any free one (default: $TENANTRY_PORT, else 8080).", valueName: "port"))
+    var port: Int?
+
+    @Option(help: ArgumentHelp("Seconds between trial-expiry checks (1–86400).", valueName: "seconds"))
+    var trialCheckInterval = 60
+
+    @OptionGroup var connection: ConnectionOptions
+
+    private static let environment = ProcessInfo.processInfo.environment
+
+    func validate() throws {
+        _ = try resolvedHost()
+        _ = try resolvedPort()
+        guard (1...86_400).contains(trialCheckInterval) else {
+            throw ValidationError("--trial-check-interval must be between 1 and 86400 seconds")
+        }
+    }
+
+    func run() async throws {
+        let configuration = ServerConfiguration(
+            host: try resolvedHost(), port: try resolvedPort(), trialCheckInterval: .seconds(trialCheckInterval)
+        )
+        try await connection.withRuntime { runtime in
+            try await TenantryServer(runtime: runtime, configuration: configuration).run { address in
+                StandardOutput.line("listening on \(address.url)")
+            }
+        }
+    }
+
+    private func resolvedHost() throws -> String {
+        let host = (host ?? Self.environment["TENANTRY_HOST"] ?? "127.0.0.1").trimmingCharacters(in: .whitespaces)
+        guard !host.isEmpty else { throw ValidationError("--host (or TENANTRY_HOST) is empty: give an address such as 127.0.0.1") }
+        return host
+    }
+
+    private func resolvedPort() throws -> Int {
+        if let port {
+            guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+            return port
+        }
+        guard let text = Self.environment["TENANTRY_PORT"] else { return 8080 }
+        guard let port = Int(text.trimmingCharacters(in: .whitespaces)), (0...65_535).contains(port) else {
+            throw ValidationError("TENANTRY_PORT=\(text) is not a port: give a number between 0 and 65535")
+        }
+        return port
+    }
+}

@@ -1,0 +1,121 @@
+import EventStore
+import FeatureFlags
+import Foundation
+import Logging
+import Provisioning
+import Tenantry
+import TenantryServer
+import TestSupport
+
+/// A `TenantryServer` running in this process on a real port, over a fresh migrated test
+/// database: what each server test talks to with `HTTPTestClient`.
+struct TestServer: Sendable {
+    let runtime: TenantryRuntime
+    let server: TenantryServer
+    let address: ServerAddress
+
+    var client: HTTPTestClient { HTTPTestClient(host: address.host, port: address.port) }
+    var views: LiveViews { server.views }
+    var flags: FlagService { FlagService(store: runtime.operatorEventStore) }
+    static let change = FlagService.Change(actor: "test:server")
+
+    /// The tenants created for the test, each with its first API key.
+    let tenants: [(tenant: TenantState, apiKey: String)]
+    /// The first tenant and its key.
+    var tenant: TenantState { tenants[0].tenant }
+    var apiKey: String { tenants[0].apiKey }
+
+    /// Waits until the server's directory has the tenant in a state that satisfies `condition`.
+    func waitForTenant(_ id: UUID, _ description: String, _ condition: @escaping (TenantState) -> Bool) async throws {
+        let holds = await views.directory.waitUntil(timeout: .seconds(20)) { directory in
+            directory.tenant(id).map(condition) ?? false
+        }
+        guard holds else { throw TestServerError("the server's directory never saw tenant \(id) \(description)") }
+    }
+
+    /// Waits until the server's catalog has `flag` at the version the service returned.
+    @discardableResult
+    func waitForFlag(_ flag: Flag) async throws -> Flag {
+        let key = flag.key.rawValue
+        let holds = await views.flags.waitUntil(timeout: .seconds(20)) { catalog in
+            (catalog.flags[key]?.version ?? 0) >= flag.version
+        }
+        guard holds else { throw TestServerError("the server's catalog never reached flag \(key) version \(flag.version)") }
+        return flag
+    }
+
+    /// Defines a flag through `FlagService` and waits until the server serves it.
+    @discardableResult
+    func define(_ flag: Flag) async throws -> Flag {
+        try await waitForFlag(try await flags.define(flag, by: Self.change))
+    }
+
+    /// Runs a flag change through `FlagService` and waits until the server serves it.
+    @discardableResult
+    func change(_ body: (FlagService) async throws -> Flag) async throws -> Flag {
+        try await waitForFlag(try await body(flags))
+    }
+}
+
+struct TestServerError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs `body` against a server started for it on 127.0.0.1 and a free port, over a fresh
+/// database with the named tenants; shuts the server down gracefully and drops the database
+/// afterwards.
+///
+/// The tenants are created through the real signup and provisioning saga before the server
+/// starts: with the server's provisioning runner already following the feed, the runner could
+/// finish a new tenant first, and the key it issues is then shown to nobody.
+func withTestServer<Value: Sendable>(
+    tenants names: [String] = ["Acme"],
+    _ body: @escaping @Sendable (TestServer) async throws -> Value
+) async throws -> Value {
+    try await withTestRuntime { runtime, _ async throws in
+        var tenants: [(tenant: TenantState, apiKey: String)] = []
+        for name in names {
+            let outcome = try await runtime.tenants.create(
+                SignupRequest(email: "owner@server-tests.example", organization: "\(name) \(UUID().uuidString.prefix(6))"),
+                actor: "test:server"
+            )
+            guard let key = outcome.apiKey?.secret, outcome.tenant.status == .active else {
+                throw TestServerError("tenant \(name) did not become active with a key: \(outcome.tenant.status)")
+            }
+            tenants.append((outcome.tenant, key))
+        }
+        let created = tenants
+        var logger = Logger(label: "tenantry.server.test")
+        logger.logLevel = .warning
+        let server = TenantryServer(
+            runtime: runtime,
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, gracefulShutdownSignals: []),
+            logger: logger
+        )
+        let (addresses, listening) = AsyncStream<ServerAddress>.makeStream()
+        let group = server.serviceGroup { address in listening.yield(address) }
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                defer { listening.finish() }
+                try await group.run()
+            }
+            var iterator = addresses.makeAsyncIterator()
+            guard let address = await iterator.next() else {
+                // The server stopped before it listened: its error says why.
+                try await tasks.waitForAll()
+                throw TestServerError("the server stopped before it listened")
+            }
+            do {
+                let value = try await body(TestServer(runtime: runtime, server: server, address: address, tenants: created))
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return value
+            } catch {
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+        }
+    }
+}
