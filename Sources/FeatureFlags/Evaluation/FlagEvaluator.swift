@@ -42,6 +42,9 @@ public struct FlagEvaluator: Sendable {
                     metadata: flag.metadata
                 )
             }
+            // A prerequisite that is switched off is never met, whatever it serves (as in
+            // LaunchDarkly): turning a parent off turns its dependants off too.
+            guard required.isEnabled else { return serve(flag, flag.defaultVariant, .default) }
             let result = evaluate(required, context: context, depth: depth + 1)
             if let error = result.errorCode {
                 return EvaluationResult(

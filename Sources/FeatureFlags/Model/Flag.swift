@@ -110,8 +110,12 @@ public struct Flag: Sendable, Hashable {
         if prerequisites.contains(where: { $0.flag == key }) {
             throw .invalidDefinition("\(name): a flag cannot be its own prerequisite")
         }
-        if let nested = metadata.first(where: { if case .array = $0.value { true } else if case .object = $0.value { true } else { $0.value == .null } }) {
-            throw .invalidDefinition("\(name): metadata \"\(nested.key)\" must be a string, a number or a boolean")
+        for (metadataKey, value) in metadata.sorted(by: { $0.key < $1.key }) {
+            switch value {
+            case .string, .integer, .double, .bool: continue
+            case .null, .array, .object:
+                throw .invalidDefinition("\(name): metadata \"\(metadataKey)\" must be a string, a number or a boolean")
+            }
         }
     }
 

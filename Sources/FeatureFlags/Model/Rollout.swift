@@ -34,7 +34,16 @@ public struct Rollout: Sendable, Hashable, Codable {
         )
     }
 
-    public var totalWeight: Int { splits.reduce(0) { $0 + $1.weight } }
+    /// Enough for splits of a ten-thousandth of a percent.
+    public static let maximumTotalWeight = 1_000_000
+
+    /// The sum of the weights (saturating: an unvalidated rollout cannot trap here).
+    public var totalWeight: Int {
+        splits.reduce(0) { sum, split in
+            let (total, overflow) = sum.addingReportingOverflow(split.weight)
+            return overflow ? .max : total
+        }
+    }
 
     /// The share of keys given `variant`, in percent.
     public func percent(of variant: String) -> Double {
@@ -47,8 +56,11 @@ public struct Rollout: Sendable, Hashable, Codable {
     func problem(variants: [String: JSONValue]) -> String? {
         if splits.isEmpty { return "a rollout needs at least one split" }
         if let negative = splits.first(where: { $0.weight < 0 }) { return "rollout weight \(negative.weight) is negative" }
+        // Checked one by one first, so the sum below cannot overflow.
+        if splits.count > 1000 || splits.contains(where: { $0.weight > Self.maximumTotalWeight }) || totalWeight > Self.maximumTotalWeight {
+            return "rollout weights add up to more than \(Self.maximumTotalWeight)"
+        }
         if totalWeight <= 0 { return "rollout weights add up to zero" }
-        if totalWeight > 1_000_000 { return "rollout weights add up to more than 1000000" }
         if let unknown = splits.compactMap(\.variant).first(where: { variants[$0] == nil }) {
             return "rollout names unknown variant \"\(unknown)\""
         }

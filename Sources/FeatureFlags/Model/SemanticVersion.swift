@@ -17,7 +17,12 @@ struct SemanticVersion: Comparable, Sendable {
             text = text[..<dash]
         }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let major = UInt64(parts[0]), let minor = UInt64(parts[1]), let patch = UInt64(parts[2]) else {
+        // semver.org (and flagd) refuse leading zeros in numbers: 01.2.3, 1.2.3-01.
+        func hasLeadingZero(_ part: Substring) -> Bool { part.count > 1 && part.first == "0" && part.allSatisfy(\.isNumber) }
+        guard parts.count == 3, !parts.contains(where: hasLeadingZero), !preRelease.contains(where: { hasLeadingZero(Substring($0)) }),
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) }),
+            let major = UInt64(parts[0]), let minor = UInt64(parts[1]), let patch = UInt64(parts[2])
+        else {
             return nil
         }
         self.major = major
