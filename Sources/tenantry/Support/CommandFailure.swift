@@ -1,6 +1,7 @@
 import ArgumentParser
 import EmbeddedPostgres
 import EventStore
+import FeatureFlags
 import PostgresClient
 import Provisioning
 import Tenantry
@@ -12,12 +13,12 @@ import Tenantry
 /// | --- | --- |
 /// | 1 | anything else |
 /// | 64 | bad usage (argument parsing) |
-/// | 65 | bad input data: invalid event, stream name, JSON, too large, duplicate id; an illegal tenant transition |
-/// | 66 | no such tenant |
+/// | 65 | bad input data: invalid event, stream name, JSON, too large, duplicate id; an illegal tenant transition; an invalid flag change |
+/// | 66 | no such tenant or flag |
 /// | 69 | the database is unreachable or could not be started |
 /// | 75 | a concurrency conflict, e.g. wrong expected version: retrying may succeed |
 /// | 78 | configuration: schema not migrated, roles missing |
-struct CommandFailure {
+struct CommandFailure: Error {
     var message: String
     var exitCode: ExitCode
 
@@ -35,6 +36,8 @@ struct CommandFailure {
     /// `nil` for errors that ArgumentParser reports itself (usage, help, explicit exit codes).
     init?(_ error: any Error) {
         switch error {
+        case let failure as CommandFailure:
+            self = failure
         case let error as EventStoreError:
             switch error {
             case .wrongExpectedVersion:
@@ -53,6 +56,14 @@ struct CommandFailure {
             case .notFound: self.init(message: error.description, exitCode: Self.notFound)
             default: self.init(message: error.description, exitCode: Self.dataError)
             }
+        case let error as FlagError:
+            switch error {
+            case .notFound: self.init(message: error.description, exitCode: Self.notFound)
+            case .conflict: self.init(message: error.description, exitCode: Self.temporaryFailure)
+            case .invalidDefinition, .alreadyExists, .archived: self.init(message: error.description, exitCode: Self.dataError)
+            }
+        case let error as EvaluationContextError:
+            self.init(message: error.description, exitCode: Self.dataError)
         case let error as DatabaseSetupError:
             self.init(message: error.description, exitCode: Self.configuration)
         case let error as UserInputError:

@@ -1,0 +1,81 @@
+import ArgumentParser
+import FeatureFlags
+
+/// `tenantry flag define <key>`: a new flag, its variants and its default.
+struct FlagDefineCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "define",
+        abstract: "Define a flag: its type, variants and default variant.",
+        discussion: """
+            A boolean flag with no --variant gets on = true and off = false, default off. A \
+            string variant named alone is its own value; --variant NAME=VALUE gives it one \
+            (JSON when it parses as JSON). Integer, double and object variants need a value. \
+            The default variant is the first one given unless --default says otherwise.
+            Examples:
+              tenantry flag define new-billing --type boolean --reason "billing v2 pilot"
+              tenantry flag define theme --type string --variant light --variant dark
+              tenantry flag define page-size --type integer \\
+                  --variant small=20 --variant big=100 --metadata owner=web
+            """
+    )
+
+    @OptionGroup var flag: FlagSelection
+
+    @Option(help: ArgumentHelp("boolean, string, integer, double or object.", valueName: "type"))
+    var type: FlagType = .boolean
+
+    @Option(name: .customLong("variant"), help: ArgumentHelp("A variant, NAME or NAME=VALUE; repeat for each.", valueName: "variant"))
+    var variants: [String] = []
+
+    @Option(name: .customLong("default"), help: ArgumentHelp("The default variant (default: the first given).", valueName: "name"))
+    var defaultVariant: String?
+
+    @Option(help: ArgumentHelp("What the flag is for.", valueName: "text"))
+    var description: String = ""
+
+    @ArgumentParser.Flag(help: "Define it switched off (every evaluation serves the default, reason DISABLED).")
+    var disabled = false
+
+    @Option(name: .customLong("metadata"), help: ArgumentHelp("A fact about the flag, KEY=VALUE (owner, ticket); repeat for each.", valueName: "key=value"))
+    var metadata: [String] = []
+
+    @OptionGroup var reason: FlagReasonOption
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        _ = try KeyValueArguments.parse(metadata, option: "--metadata")
+    }
+
+    func run() async throws {
+        let definition = try makeFlag()
+        let change = reason.change
+        let defined = try await connection.withRuntime { runtime in
+            try await runtime.flags.define(definition, by: change)
+        }
+        FlagOutput.printChange(
+            defined,
+            "defined \(defined.type.rawValue) flag: \(FlagOutput.variants(defined)); default \(defined.defaultVariant)"
+                + (defined.isEnabled ? "" : "; disabled"),
+            json: output.json
+        )
+    }
+
+    /// The flag as the options describe it, validated.
+    private func makeFlag() throws -> FeatureFlags.Flag {
+        let parsed = type == .boolean && variants.isEmpty
+            ? FlagVariants.booleanDefault
+            : try FlagVariants(parsing: variants, as: type)
+        guard let first = parsed.names.first else {
+            throw FlagError.invalidDefinition("a \(type.rawValue) flag needs at least one --variant")
+        }
+        let defaultName = defaultVariant ?? first
+        let flag = FeatureFlags.Flag(
+            key: try self.flag.flagKey, description: description, type: type, variants: parsed.variants,
+            defaultVariant: defaultName, isEnabled: !disabled,
+            metadata: try KeyValueArguments.parse(metadata, option: "--metadata")
+        )
+        try flag.validate()
+        return flag
+    }
+}
