@@ -13,6 +13,13 @@ struct LatencySummary: Sendable {
         p99 = Self.percentile(99, ofSorted: sorted)
     }
 
+    /// Percentiles measured elsewhere (e.g. by wrk).
+    init(count: Int, p50: Double, p99: Double) {
+        self.count = count
+        self.p50 = p50
+        self.p99 = p99
+    }
+
     /// Nearest rank, without interpolation, so every figure reported is a latency that was
     /// actually observed, and the Tenantry and pgbench figures are computed the same way.
     static func percentile(_ percent: Double, ofSorted sorted: [Double]) -> Double {
