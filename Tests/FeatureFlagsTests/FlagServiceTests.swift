@@ -1,6 +1,7 @@
 import EventStore
 import FeatureFlags
 import Foundation
+import PostgresClient
 import Tenantry
 import TestSupport
 import Testing
@@ -85,10 +86,12 @@ struct FlagServiceTests {
     @Test("concurrent changes to one flag all land: each loser decides again on the new state")
     func concurrentChangesAllLand() async throws {
         try await withTestRuntime { runtime, _ async throws in
-            let flags = runtime.flags
             let key = try FlagKey("checkout")
-            try await flags.define(try Self.booleanFlag("checkout"), by: Self.operatorChange)
-            // Eight writers load version 1 at about the same time; seven find it moved on.
+            try await runtime.flags.define(try Self.booleanFlag("checkout"), by: Self.operatorChange)
+            // Every writer holds at the append until all eight have decided on version 1, so
+            // seven must find the stream moved on and decide again.
+            let barrier = Barrier(parties: 8)
+            let flags = FlagService(store: runtime.operatorEventStore, beforeAppend: { _ in await barrier.arrive() })
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<8 {
                     group.addTask {
@@ -104,39 +107,58 @@ struct FlagServiceTests {
             let flag = try #require(try await flags.load(key))
             #expect(Set(flag.rules.map(\.name)) == Set((0..<8).map { "rule-\($0)" }))
             #expect(flag.version == 9)
+            // 8 first attempts, and each of the 7 losers of the first round decided again at least once.
+            #expect(await barrier.arrivals >= 8 + 7)
         }
     }
 
-    @Test("two prerequisite changes racing cannot form a cycle together")
+    @Test("two prerequisite changes racing cannot form a cycle together: the second waits for the first")
     func prerequisiteCycleRace() async throws {
-        try await withTestRuntime { runtime, _ async throws in
-            let flags = runtime.flags
+        try await withTestRuntime { runtime, database async throws in
             let (a, b) = (try FlagKey("flag-a"), try FlagKey("flag-b"))
-            try await flags.define(try Self.booleanFlag("flag-a"), by: Self.operatorChange)
-            try await flags.define(try Self.booleanFlag("flag-b"), by: Self.operatorChange)
-            // Each change alone is fine; both together would be a cycle a → b → a.
+            try await runtime.flags.define(try Self.booleanFlag("flag-a"), by: Self.operatorChange)
+            try await runtime.flags.define(try Self.booleanFlag("flag-b"), by: Self.operatorChange)
+            // A's change is held after its checks until B's change is waiting for the catalog
+            // lock: without the lock, B would check the catalog without A's edge and both would
+            // be recorded, forming a → b → a.
+            let holdingA = FlagService(store: runtime.operatorEventStore, beforeAppend: { key in
+                guard key == a else { return }
+                try await waitUntil("B's change waits for the catalog lock") {
+                    try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
+                        try await connection.query(
+                            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                        ).rows.first?.decode(Int64.self) ?? 0
+                    } > 0
+                }
+            })
             async let aRequiresB = Self.outcome {
-                try await flags.setPrerequisites(a, [Prerequisite(flag: b, variant: "on")], by: Self.operatorChange)
+                try await holdingA.setPrerequisites(a, [Prerequisite(flag: b, variant: "on")], by: Self.operatorChange)
             }
-            async let bRequiresA = Self.outcome {
-                try await flags.setPrerequisites(b, [Prerequisite(flag: a, variant: "on")], by: Self.operatorChange)
+            try await waitUntil("A holds the catalog lock") {
+                try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
+                    try await connection.query(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                    ).rows.first?.decode(Int64.self) ?? 0
+                } > 0
             }
-            let results = await [aRequiresB, bRequiresA]
-            let refusals = results.compactMap { result -> String? in
-                if case .failure(let error) = result { return "\(error)" } else { return nil }
+            let bRequiresA = await Self.outcome {
+                try await runtime.flags.setPrerequisites(b, [Prerequisite(flag: a, variant: "on")], by: Self.operatorChange)
             }
-            #expect(refusals.count == 1)
-            #expect(refusals.first?.contains("cycle") == true)
-            let catalog = try await flags.catalog()
-            let edges = catalog.activeFlags.reduce(0) { $0 + $1.prerequisites.count }
-            #expect(edges == 1)
+            let first = await aRequiresB
+            if case .failure(let error) = first { Issue.record("A's change was refused: \(error)") }
+            guard case .failure(let error) = bRequiresA else {
+                Issue.record("B's change was recorded: the prerequisites now form a cycle")
+                return
+            }
+            #expect("\(error)".contains("cycle"))
+            let catalog = try await runtime.flags.catalog()
+            #expect(catalog.flag("flag-a")?.prerequisites.map(\.flag) == [b])
+            #expect(catalog.flag("flag-b")?.prerequisites.isEmpty == true)
 
             // A flag others require cannot be archived, nor lose the variant they require.
-            let required = catalog.activeFlags.first { $0.prerequisites.isEmpty }?.key
-            let requiredKey = try #require(required)
-            await #expect(throws: FlagError.self) { try await flags.archive(requiredKey, by: Self.operatorChange) }
+            await #expect(throws: FlagError.self) { try await runtime.flags.archive(b, by: Self.operatorChange) }
             await #expect(throws: FlagError.self) {
-                try await flags.setVariants(requiredKey, ["off": false, "yes": true], defaultVariant: "off", by: Self.operatorChange)
+                try await runtime.flags.setVariants(b, ["off": false, "yes": true], defaultVariant: "off", by: Self.operatorChange)
             }
         }
     }

@@ -64,7 +64,9 @@ struct OFREPErrorTests {
 
             let present = try await server.evaluate("by-email", context: #"{"email":"ada@example.com"}"#, apiKey: key, label: "bucketBy present")
             #expect(present.status == 200)
-            #expect(["SPLIT", "STATIC"].contains(present.jsonObject?["reason"] as? String))
+            // In the rolled-out half: SPLIT; else the default, DEFAULT sent as UNKNOWN.
+            let rolledOut = FlagBucketing.bucket(flagKey: "by-email", value: "ada@example.com", totalWeight: 100) < 50
+            #expect(present.jsonObject?["reason"] as? String == (rolledOut ? "SPLIT" : "UNKNOWN"))
 
             let bulk = try await server.evaluateAll(context: #"{"targetingKey":"u1"}"#, apiKey: key, label: "bulk TARGETING_KEY_MISSING item")
             #expect(bulk.status == 200)

@@ -31,7 +31,7 @@ struct OFREPEvaluationTests {
         }
     }
 
-    @Test("reasons map onto OFREP's enum: STATIC, TARGETING_MATCH, SPLIT, DISABLED; DEFAULT goes out as STATIC with tenantry.reason")
+    @Test("reasons map onto OFREP's enum: STATIC, TARGETING_MATCH, SPLIT, DISABLED; DEFAULT goes out as UNKNOWN with tenantry.reason")
     func everyReason() async throws {
         try await withTestServer { server in
             let tenant = server.tenant
@@ -51,7 +51,7 @@ struct OFREPEvaluationTests {
             let cases: [(flag: String, context: String, body: String)] = [
                 ("plain", "{}", #"{"key":"plain","metadata":{"owner":"growth","ticket":42},"reason":"STATIC","value":true,"variant":"on"}"#),
                 ("canada-only", #"{"country":"CA"}"#, #"{"key":"canada-only","metadata":{"owner":"growth"},"reason":"TARGETING_MATCH","value":true,"variant":"on"}"#),
-                ("canada-only", #"{"country":"US"}"#, #"{"key":"canada-only","metadata":{"owner":"growth","tenantry.reason":"DEFAULT"},"reason":"STATIC","value":false,"variant":"off"}"#),
+                ("canada-only", #"{"country":"US"}"#, #"{"key":"canada-only","metadata":{"owner":"growth","tenantry.reason":"DEFAULT"},"reason":"UNKNOWN","value":false,"variant":"off"}"#),
                 ("rolled-out", #"{"targetingKey":"user-7"}"#, #"{"key":"rolled-out","reason":"SPLIT","value":true,"variant":"on"}"#),
                 ("switched-off", "{}", #"{"key":"switched-off","reason":"DISABLED","value":false,"variant":"off"}"#),
                 ("trial-perk", "{}", #"{"key":"trial-perk","reason":"TARGETING_MATCH","value":true,"variant":"on"}"#),

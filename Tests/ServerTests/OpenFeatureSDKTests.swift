@@ -49,7 +49,7 @@ struct OpenFeatureSDKTests {
                 #expect(result["errorCode"] as? String == errorCode, "\(result)", sourceLocation: sourceLocation)
             }
             expect(0, value: "true", variant: "on", reason: "TARGETING_MATCH")
-            expect(1, value: "false", variant: "off", reason: "STATIC")
+            expect(1, value: "false", variant: "off", reason: "UNKNOWN")
             expect(2, value: #""Snow sale""#, variant: "winter", reason: "STATIC")
             expect(3, value: "5", variant: "few", reason: "SPLIT")
             expect(4, value: "1", variant: "full", reason: "STATIC")
@@ -58,7 +58,7 @@ struct OpenFeatureSDKTests {
             expect(7, value: #""code default""#, variant: nil, reason: "ERROR", errorCode: "FLAG_NOT_FOUND")
             let types = results.map { $0["valueType"] as? String ?? "?" }
             #expect(types == ["bool", "bool", "str", "int", "float", "dict", "bool", "str"])
-            // The DEFAULT reason mapped to STATIC keeps the original in the flag metadata.
+            // The DEFAULT reason, sent as UNKNOWN, keeps the original in the flag metadata.
             #expect((results[1]["metadata"] as? [String: Any])?["tenantry.reason"] as? String == "DEFAULT")
         }
     }

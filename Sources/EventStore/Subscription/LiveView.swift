@@ -1,4 +1,5 @@
 import Atomics
+public import Logging
 import Synchronization
 
 /// An in-memory projection kept current by a subscription: readers take the latest state with
@@ -26,15 +27,23 @@ public final class LiveView<State: Sendable>: Sendable {
     public let store: EventStore
     public let filter: EventFilter
     private let fold: Fold
+    private let logger: Logger
     private let published: ManagedAtomic<Published>
     /// Serialises writers (normally one `run()`; `catchUp()` may be called beside it).
     private let writer = Mutex<Void>(())
     private let changes = ChangeSignal()
 
     /// A view over `store`'s events matching `filter`, starting from `initial`.
-    public init(store: EventStore, filter: EventFilter, initial: State, fold: @escaping Fold) {
+    public init(
+        store: EventStore,
+        filter: EventFilter,
+        initial: State,
+        logger: Logger = Logger(label: "tenantry.live-view"),
+        fold: @escaping Fold
+    ) {
         self.store = store
         self.filter = filter
+        self.logger = logger
         self.fold = fold
         self.published = ManagedAtomic(Published(state: initial, cursor: .start, isCaughtUp: false))
     }
@@ -48,7 +57,8 @@ public final class LiveView<State: Sendable>: Sendable {
     /// Whether the view has read everything that was deliverable at least once (readiness).
     public var isCaughtUp: Bool { published.load(ordering: .acquiring).isCaughtUp }
 
-    /// Follows the feed until the task is cancelled; rethrows a failing fold.
+    /// Follows the feed until the task is cancelled; rethrows what reading the feed throws
+    /// (lost connections are retried by the subscription).
     public func run(batchSize: Int = 1000) async throws {
         let subscription = EventSubscription(store: store, filter: filter, batchSize: batchSize)
         try await subscription.follow {
@@ -73,21 +83,38 @@ public final class LiveView<State: Sendable>: Sendable {
         }
     }
 
+    /// Reads the page after the published cursor and publishes the state with it folded in.
+    /// When another writer published meanwhile, it reads again from that writer's cursor, so
+    /// the page it returns is always one it folded (a caller deciding it is caught up is right).
     private func step(limit: Int) async throws -> FeedPage {
-        let current = published.load(ordering: .acquiring)
-        let page = try await store.readPage(after: current.cursor, filter: filter, limit: limit)
-        try writer.withLock { _ in
-            // Another writer may have moved on while we read; fold only from its cursor.
-            let latest = published.load(ordering: .acquiring)
-            guard latest.cursor == current.cursor else { return }
-            var state = latest.state
-            for event in page.events { try fold(&state, event) }
-            published.store(
-                Published(state: state, cursor: page.nextCursor(after: latest.cursor), isCaughtUp: latest.isCaughtUp || !page.isFull),
-                ordering: .releasing
-            )
+        while true {
+            let current = published.load(ordering: .acquiring)
+            let page = try await store.readPage(after: current.cursor, filter: filter, limit: limit)
+            let folded = writer.withLock { _ -> Bool in
+                let latest = published.load(ordering: .acquiring)
+                guard latest.cursor == current.cursor else { return false }
+                var state = latest.state
+                for event in page.events {
+                    // One event this version cannot fold must not stop the view (and the server
+                    // with it): it is logged and skipped.
+                    do {
+                        try fold(&state, event)
+                    } catch {
+                        logger.error(
+                            "live view skipped an event it cannot fold",
+                            metadata: ["position": "\(event.position)", "type": "\(event.type)", "error": "\(error)"]
+                        )
+                    }
+                }
+                published.store(
+                    Published(state: state, cursor: page.nextCursor(after: latest.cursor), isCaughtUp: latest.isCaughtUp || !page.isFull),
+                    ordering: .releasing
+                )
+                return true
+            }
+            guard folded else { continue }
+            changes.signal()
+            return page
         }
-        changes.signal()
-        return page
     }
 }

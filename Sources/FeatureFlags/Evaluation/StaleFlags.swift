@@ -16,10 +16,14 @@ extension FlagEvaluator {
     /// The active flags not changed since `cutoff`, with no change scheduled, that evaluate to
     /// one and the same variant for every tenant in `tenants` (with the tenant's own context:
     /// no caller attributes). A flag whose evaluation fails for some tenant is not stale: it
-    /// needs attention of another kind.
+    /// needs attention of another kind. So is a flag whose answer can depend on the caller
+    /// (a rule on a caller attribute, a rollout that splits, a prerequisite that does): the
+    /// tenants alone cannot show it serves one variant.
     public func staleFlags(untouchedSince cutoff: Date, tenants: [TenantAttributes]) -> [StaleFlag] {
-        catalog.activeFlags.compactMap { flag in
-            guard flag.updatedAt < cutoff, flag.scheduledChanges.isEmpty else { return nil }
+        // With no tenant, "one variant for every tenant" says nothing.
+        guard !tenants.isEmpty else { return [] }
+        return catalog.activeFlags.compactMap { flag in
+            guard flag.updatedAt < cutoff, flag.scheduledChanges.isEmpty, dependsOnlyOnTenant(flag) else { return nil }
             var served: EvaluationResult?
             for tenant in tenants {
                 let result = evaluate(flag.key.rawValue, context: EvaluationContext(tenant: tenant))
@@ -30,6 +34,28 @@ extension FlagEvaluator {
             let variant = served?.variant ?? flag.defaultVariant
             let value = served?.value ?? flag.variants[variant] ?? .null
             return StaleFlag(key: flag.key, variant: variant, value: value, lastChanged: flag.updatedAt, tenantCount: tenants.count)
+        }
+    }
+
+    /// Whether only the tenant's own attributes decide what `flag` serves: no rule reads a
+    /// caller attribute (or the targeting key), any rollout gives everything to one variant, and
+    /// the same holds for its prerequisites.
+    func dependsOnlyOnTenant(_ flag: Flag, depth: Int = 0) -> Bool {
+        guard depth < Self.maximumPrerequisiteDepth else { return false }
+        if let rollout = flag.rollout {
+            let shares = rollout.splits.filter { $0.weight > 0 }
+            guard shares.count == 1, shares[0].variant != nil else { return false }
+        }
+        guard flag.rules.allSatisfy({ Self.readsOnlyTenant($0.condition) }) else { return false }
+        return flag.prerequisites.allSatisfy { prerequisite in
+            catalog.flag(prerequisite.flag.rawValue).map { dependsOnlyOnTenant($0, depth: depth + 1) } ?? false
+        }
+    }
+
+    private static func readsOnlyTenant(_ condition: Condition) -> Bool {
+        switch condition {
+        case .compare(let attribute, _, _): attribute.hasPrefix("tenant.")
+        case .all(let conditions), .any(let conditions): conditions.allSatisfy(readsOnlyTenant)
         }
     }
 }

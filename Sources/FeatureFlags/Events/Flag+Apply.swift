@@ -18,6 +18,9 @@ extension Flag {
         switch event {
         case .defined:
             break
+        case .described(let change):
+            description = change.description
+            metadata = change.metadata
         case .variantsChanged(let change):
             variants = change.variants
             defaultVariant = change.defaultVariant

@@ -6,6 +6,7 @@ extension FlagEvent {
     public func newEvent(metadata: EventMetadata) throws -> NewEvent {
         switch self {
         case .defined(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .described(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .variantsChanged(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .enabled(let data), .disabled(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .prerequisitesChanged(let data): try NewEvent(type: type, data: data, metadata: metadata)
@@ -27,6 +28,7 @@ extension FlagEvent {
         }
         switch recorded.type {
         case "FlagDefined": self = .defined(try decode(Defined.self))
+        case "FlagDescribed": self = .described(try decode(Described.self))
         case "FlagVariantsChanged": self = .variantsChanged(try decode(VariantsChanged.self))
         case "FlagEnabled": self = .enabled(try decode(Toggled.self))
         case "FlagDisabled": self = .disabled(try decode(Toggled.self))

@@ -4,6 +4,7 @@ public import Foundation
 /// control-plane tenant, with who did it and why in each event's metadata.
 public enum FlagEvent: Sendable, Hashable {
     case defined(Defined)
+    case described(Described)
     case variantsChanged(VariantsChanged)
     case enabled(Toggled)
     case disabled(Toggled)
@@ -24,6 +25,12 @@ public enum FlagEvent: Sendable, Hashable {
         public var variants: [String: JSONValue]
         public var defaultVariant: String
         public var enabled: Bool
+        public var metadata: [String: JSONValue]
+    }
+
+    /// The description and metadata, complete (not a delta).
+    public struct Described: Codable, Sendable, Hashable {
+        public var description: String
         public var metadata: [String: JSONValue]
     }
 
@@ -79,6 +86,7 @@ public enum FlagEvent: Sendable, Hashable {
     public var type: String {
         switch self {
         case .defined: "FlagDefined"
+        case .described: "FlagDescribed"
         case .variantsChanged: "FlagVariantsChanged"
         case .enabled: "FlagEnabled"
         case .disabled: "FlagDisabled"

@@ -105,6 +105,13 @@ public struct Flag: Sendable, Hashable {
         if let rollout, let problem = rollout.problem(variants: variants) {
             throw .invalidDefinition("\(name): \(problem)")
         }
+        for scheduled in scheduledChanges {
+            if case .rollout(let rollout?) = scheduled.action, let problem = rollout.problem(variants: variants) {
+                throw .invalidDefinition(
+                    "\(name): the rollout scheduled for \(scheduled.at.formatted(.iso8601)) (\(scheduled.id.uuidString.lowercased())): \(problem); cancel or keep it"
+                )
+            }
+        }
         try requireVariant(of: overrides.map { ($0.value, "override for tenant \($0.key.uuidString.lowercased())") })
         try requireVariant(of: entitlements.map { ($0.value, "entitlement of plan \($0.key)") })
         if prerequisites.contains(where: { $0.flag == key }) {

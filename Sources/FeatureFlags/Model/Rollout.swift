@@ -37,7 +37,7 @@ public struct Rollout: Sendable, Hashable, Codable {
     /// Enough for splits of a ten-thousandth of a percent.
     public static let maximumTotalWeight = 1_000_000
 
-    /// The sum of the weights (saturating: an unvalidated rollout cannot trap here).
+    /// The sum of the weights (saturating, so an unvalidated rollout cannot trap here).
     public var totalWeight: Int {
         splits.reduce(0) { sum, split in
             let (total, overflow) = sum.addingReportingOverflow(split.weight)
@@ -71,7 +71,10 @@ public struct Rollout: Sendable, Hashable, Codable {
     /// The split that `bucketingValue` falls into for flag `flagKey`, flagd-compatibly (see
     /// `FlagBucketing`).
     func split(flagKey: String, bucketingValue: String) -> Split? {
-        let bucket = FlagBucketing.bucket(flagKey: flagKey, value: bucketingValue, totalWeight: totalWeight)
+        // Validated rollouts are always in range; an unvalidated one serves nothing, never traps.
+        let total = totalWeight
+        guard (1...Self.maximumTotalWeight).contains(total), splits.allSatisfy({ $0.weight >= 0 }) else { return nil }
+        let bucket = FlagBucketing.bucket(flagKey: flagKey, value: bucketingValue, totalWeight: total)
         var upper = 0
         for split in splits {
             upper += split.weight

@@ -32,8 +32,13 @@ public struct FlagScheduler: Sendable {
     public func run() async {
         while !Task.isCancelled {
             do {
-                for (key, change) in try await flags.applyDueChanges(at: now(), knownFrom: catalog?.state) {
-                    logger.info("scheduled flag change applied", metadata: ["flag": "\(key)", "change": "\(change.action)"])
+                for (key, change, outcome) in try await flags.applyDueChanges(at: now(), knownFrom: catalog?.state) {
+                    switch outcome {
+                    case .applied:
+                        logger.info("scheduled flag change applied", metadata: ["flag": "\(key)", "change": "\(change.action)"])
+                    case .cancelled(let reason):
+                        logger.error("scheduled flag change cancelled", metadata: ["flag": "\(key)", "change": "\(change.action)", "reason": "\(reason)"])
+                    }
                 }
             } catch is CancellationError {
                 return

@@ -12,11 +12,18 @@ import PostgresClient
 public struct FlagService: Sendable {
     /// An event store acting as `tenantry_operator` (flags are control-plane data).
     public let store: EventStore
-    private let now: @Sendable () -> Date
+    let now: @Sendable () -> Date
+    private let beforeAppend: BeforeAppend?
+    var beforeAppendHook: BeforeAppend? { beforeAppend }
 
-    public init(store: EventStore, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// Called after a change is decided and checked, just before it is appended (tests use it
+    /// to hold one writer there while another runs into it).
+    public typealias BeforeAppend = @Sendable (FlagKey) async throws -> Void
+
+    public init(store: EventStore, now: @escaping @Sendable () -> Date = { Date() }, beforeAppend: BeforeAppend? = nil) {
         self.store = store
         self.now = now
+        self.beforeAppend = beforeAppend
     }
 
     /// Who changes a flag, and why: recorded in each event's metadata.
@@ -70,43 +77,9 @@ public struct FlagService: Sendable {
         }
     }
 
-    /// Records a flag as given, defining it or changing the existing one to match (for imports):
-    /// only what differs is recorded. A type change is refused (archive and define anew).
-    @discardableResult
-    public func put(_ flag: Flag, by change: Change) async throws -> Flag {
-        try flag.validate()
-        return try await withCatalogLock {
-            guard let existing = try await load(flag.key) else { return try await recordNew(flag, by: change) }
-            if existing.isArchived { throw FlagError.archived(flag.key.rawValue) }
-            guard existing.type == flag.type else {
-                throw FlagError.invalidDefinition(
-                    "flag \(flag.key) is \(existing.type.rawValue); it cannot become \(flag.type.rawValue) (archive it and define it anew)"
-                )
-            }
-            var events: [FlagEvent] = []
-            if existing.variants != flag.variants || existing.defaultVariant != flag.defaultVariant {
-                events.append(.variantsChanged(.init(variants: flag.variants, defaultVariant: flag.defaultVariant)))
-            }
-            if existing.isEnabled != flag.isEnabled {
-                events.append(flag.isEnabled ? .enabled(.init()) : .disabled(.init()))
-            }
-            events += Self.targetingEvents(from: existing, to: flag)
-            guard !events.isEmpty else { return existing }
-            let next = try Self.applying(events, to: existing, at: now())
-            try await validateAgainstCatalog(next)
-            try await append(events, to: flag.key, expected: .exact(existing.version), change: change)
-            return next
-        }
-    }
-
     /// FlagDefined and the new flag's targeting, on a stream that must not exist yet.
     private func recordNew(_ flag: Flag, by change: Change) async throws -> Flag {
-        let events: [FlagEvent] = [
-            .defined(.init(
-                key: flag.key, description: flag.description, type: flag.type, variants: flag.variants,
-                defaultVariant: flag.defaultVariant, enabled: flag.isEnabled, metadata: flag.metadata
-            )),
-        ] + Self.targetingEvents(from: nil, to: flag)
+        let events = Self.newFlagEvents(flag)
         let defined = try Self.applying(events, to: nil, at: now())
         try await catalog().validatePrerequisites(of: defined)
         try await append(events, to: flag.key, expected: .noStream, change: change)
@@ -228,27 +201,50 @@ public struct FlagService: Sendable {
         try await update(key, by: change, checksCatalog: true) { _ in [.archived(.init())] }
     }
 
+    /// What happened to one due scheduled change.
+    public enum ScheduledOutcome: Sendable {
+        case applied
+        /// It could not be applied as it stands (e.g. its variant was removed since): it is
+        /// cancelled, with the reason recorded, so it does not block the others every tick.
+        case cancelled(String)
+    }
+
     /// Applies every scheduled change due at `time`, each as its own event naming the schedule.
-    /// Idempotent: an applied change is no longer scheduled. A long-running caller passes its
-    /// live catalog to find the due changes without reading every flag's events each time; the
-    /// change itself is always decided on the flag's stream.
-    public func applyDueChanges(at time: Date, knownFrom live: FlagCatalog? = nil) async throws -> [(flag: FlagKey, change: ScheduledChange)] {
-        var applied: [(FlagKey, ScheduledChange)] = []
+    /// Idempotent: an applied change is no longer scheduled, and one that another scheduler
+    /// applied first is not reported again. A change that cannot be applied is cancelled; a
+    /// failure of the store stops the run (the next one carries on). A long-running caller
+    /// passes its live catalog to find the due changes without reading every flag's events
+    /// each time; the change itself is always decided on the flag's stream.
+    public func applyDueChanges(
+        at time: Date, knownFrom live: FlagCatalog? = nil
+    ) async throws -> [(flag: FlagKey, change: ScheduledChange, outcome: ScheduledOutcome)] {
+        var results: [(FlagKey, ScheduledChange, ScheduledOutcome)] = []
         let catalog = if let live { live } else { try await catalog() }
         for flag in catalog.activeFlags where flag.scheduledChanges.contains(where: { $0.at <= time }) {
             for scheduled in flag.scheduledChanges where scheduled.at <= time {
-                _ = try await update(flag.key, by: Change(actor: "system:flag-scheduler", reason: "scheduled \(scheduled.action) at \(scheduled.at)")) { current in
-                    guard current.scheduledChanges.contains(where: { $0.id == scheduled.id }) else { return [] }
-                    switch scheduled.action {
-                    case .enable: return [.enabled(.init(scheduledChangeId: scheduled.id))]
-                    case .disable: return [.disabled(.init(scheduledChangeId: scheduled.id))]
-                    case .rollout(let rollout): return [.rolloutChanged(.init(rollout: rollout, scheduledChangeId: scheduled.id))]
+                let change = Change(actor: "system:flag-scheduler", reason: "scheduled \(scheduled.action) at \(scheduled.at.formatted(.iso8601))")
+                do {
+                    let before = try await load(flag.key)?.version
+                    let after = try await update(flag.key, by: change) { current in
+                        guard current.scheduledChanges.contains(where: { $0.id == scheduled.id }) else { return [] }
+                        switch scheduled.action {
+                        case .enable: return [.enabled(.init(scheduledChangeId: scheduled.id))]
+                        case .disable: return [.disabled(.init(scheduledChangeId: scheduled.id))]
+                        case .rollout(let rollout): return [.rolloutChanged(.init(rollout: rollout, scheduledChangeId: scheduled.id))]
+                        }
                     }
+                    if after.version != before { results.append((flag.key, scheduled, .applied)) }
+                } catch let error as FlagError {
+                    guard case .invalidDefinition(let problem) = error else { continue }
+                    let cancellation = Change(actor: "system:flag-scheduler", reason: "could not apply the scheduled \(scheduled.action): \(problem)")
+                    _ = try await update(flag.key, by: cancellation) { current in
+                        current.scheduledChanges.contains(where: { $0.id == scheduled.id }) ? [.scheduledChangeCancelled(.init(id: scheduled.id))] : []
+                    }
+                    results.append((flag.key, scheduled, .cancelled(problem)))
                 }
-                applied.append((flag.key, scheduled))
             }
         }
-        return applied
+        return results
     }
 
     // MARK: Machinery
@@ -300,6 +296,7 @@ public struct FlagService: Sendable {
     }
 
     private func append(_ events: [FlagEvent], to key: FlagKey, expected: ExpectedVersion, change: Change) async throws {
+        try await beforeAppend?(key)
         let metadata = change.metadata
         try await store.append(
             try events.map { try $0.newEvent(metadata: metadata) },
@@ -310,7 +307,7 @@ public struct FlagService: Sendable {
     }
 
     /// Runs `body` holding the catalog lock (a session advisory lock on a connection of its own).
-    private func withCatalogLock<Value: Sendable>(_ body: () async throws -> Value) async throws -> Value {
+    func withCatalogLock<Value: Sendable>(_ body: () async throws -> Value) async throws -> Value {
         try await PostgresConnection.withConnection(store.pool.configuration) { lock in
             try await lock.query("SELECT pg_advisory_lock(\(Self.lockNamespace), 0)")
             do {
@@ -326,6 +323,16 @@ public struct FlagService: Sendable {
 
     /// The advisory lock namespace of catalog-wide flag checks.
     static let lockNamespace: Int32 = 727_300
+
+    /// FlagDefined and the targeting of a new flag.
+    static func newFlagEvents(_ flag: Flag) -> [FlagEvent] {
+        [
+            .defined(.init(
+                key: flag.key, description: flag.description, type: flag.type, variants: flag.variants,
+                defaultVariant: flag.defaultVariant, enabled: flag.isEnabled, metadata: flag.metadata
+            )),
+        ] + targetingEvents(from: nil, to: flag)
+    }
 
     /// The events that turn `old`'s targeting (none for a new flag) into `new`'s.
     static func targetingEvents(from old: Flag?, to new: Flag) -> [FlagEvent] {

@@ -7,7 +7,7 @@ public import Hummingbird
 /// | Tenantry | OFREP |
 /// | --- | --- |
 /// | value, variant, STATIC / TARGETING_MATCH / SPLIT / DISABLED | 200 with the same reason |
-/// | DEFAULT | 200, reason STATIC, metadata `tenantry.reason: DEFAULT` |
+/// | DEFAULT | 200, reason UNKNOWN, metadata `tenantry.reason: DEFAULT` |
 /// | FLAG_NOT_FOUND | 404 `flagNotFound` |
 /// | PARSE_ERROR, TARGETING_KEY_MISSING, INVALID_CONTEXT, GENERAL | 400 `evaluationFailure` |
 /// | TYPE_MISMATCH (never: no type is asked for) | 400 GENERAL |

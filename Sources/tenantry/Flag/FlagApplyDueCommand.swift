@@ -14,20 +14,34 @@ struct FlagApplyDueCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let applied = try await connection.withRuntime { runtime in
+        let results = try await connection.withRuntime { runtime in
             try await runtime.flags.applyDueChanges(at: Date())
         }
         if output.json {
-            StandardOutput.line(JSONObject.render(.array(applied.map { entry in
+            StandardOutput.line(JSONObject.render(.array(results.map { entry in
                 var fields = ["flag": JSONObject.Value.string(entry.flag.rawValue)]
                 if case .object(let change) = FlagOutput.scheduled(entry.change) { fields.merge(change) { $1 } }
+                switch entry.outcome {
+                case .applied: fields["outcome"] = .string("applied")
+                case .cancelled(let reason):
+                    fields["outcome"] = .string("cancelled")
+                    fields["reason"] = .string(reason)
+                }
                 return .object(fields)
             })))
             return
         }
-        for (flag, change) in applied {
-            StandardOutput.line("\(flag): \(FlagOutput.describe(change.action)) (scheduled at \(FlagOutput.timestamp(change.at)))")
+        var applied = 0
+        for (flag, change, outcome) in results {
+            let what = "\(FlagOutput.describe(change.action)) (scheduled at \(FlagOutput.timestamp(change.at)))"
+            switch outcome {
+            case .applied:
+                applied += 1
+                StandardOutput.line("\(flag): \(what)")
+            case .cancelled(let reason):
+                StandardOutput.line("\(flag): cancelled \(what): \(reason)")
+            }
         }
-        StandardOutput.line("applied \(applied.count) scheduled change(s)")
+        StandardOutput.line("applied \(applied) scheduled change(s)" + (applied == results.count ? "" : ", cancelled \(results.count - applied)"))
     }
 }

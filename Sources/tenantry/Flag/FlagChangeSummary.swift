@@ -21,6 +21,9 @@ struct FlagChangeSummary {
             let variants = defined.variants.keys.sorted().map { "\($0)=\(defined.variants[$0]?.compactJSON ?? "null")" }
             return "defined \(defined.type.rawValue): \(variants.joined(separator: ", ")); default \(defined.defaultVariant)"
                 + (defined.enabled ? "" : "; disabled")
+        case .described(let described):
+            let metadata = described.metadata.keys.sorted().map { "\($0)=\(described.metadata[$0]?.compactJSON ?? "null")" }
+            return "description \"\(described.description)\"" + (metadata.isEmpty ? "" : "; metadata \(metadata.joined(separator: ", "))")
         case .variantsChanged(let change):
             let variants = change.variants.keys.sorted().map { "\($0)=\(change.variants[$0]?.compactJSON ?? "null")" }
             return "variants \(variants.joined(separator: ", ")); default \(change.defaultVariant)"

@@ -8,11 +8,12 @@ struct FlagImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Define or change flags to match a flagd flag-definition document (FILE, or - for stdin).",
         discussion: """
-            Every flag in the document is checked first (its targeting, its type against an \
-            existing flag of the same key, prerequisites against the other flags); nothing is \
-            recorded unless all of them pass. Then each flag is defined, or changed to match \
-            with only what differs recorded. Flags not in the document are left alone. \
-            Overrides name tenants by id. --dry-run only checks and says what would happen.
+            All or nothing: every flag in the document is checked against the catalog as it \
+            would be afterwards (its targeting, its type against an existing flag of the same \
+            key, prerequisites, variants other flags require), then all are recorded in one \
+            transaction. Each flag is defined, or changed to match with only what differs \
+            recorded. Flags not in the document are left alone. Overrides name tenants by id. \
+            --dry-run only checks and says what would happen.
             Examples:
               tenantry flag import flags.json --reason "sync from the flags repository"
               tenantry flag import flags.json --dry-run
@@ -33,19 +34,14 @@ struct FlagImportCommand: AsyncParsableCommand {
         let change = FlagService.Change(actor: Operator.actor, reason: reason.reason ?? "imported from \(source)")
         let dryRun = self.dryRun
         let outcomes = try await connection.withRuntime { runtime in
-            let plan = try FlagImportPlan(flags, against: try await runtime.flags.catalog())
-            var outcomes: [(key: String, action: String)] = []
-            for (flag, action) in plan.steps {
-                if dryRun {
-                    outcomes.append((flag.key.rawValue, action == .unchanged ? "unchanged" : "would \(action.rawValue)"))
-                } else if action == .unchanged {
-                    outcomes.append((flag.key.rawValue, action.done))
-                } else {
-                    try await runtime.flags.put(flag, by: change)
-                    outcomes.append((flag.key.rawValue, action.done))
+            try await runtime.flags.importFlags(flags, by: change, dryRun: dryRun).map { outcome in
+                let action = switch outcome.action {
+                case .defined: dryRun ? "would define" : "defined"
+                case .changed: dryRun ? "would change" : "changed"
+                case .unchanged: "unchanged"
                 }
+                return (key: outcome.key.rawValue, action: action)
             }
-            return outcomes
         }
         if output.json {
             StandardOutput.line(JSONObject.render(.array(outcomes.map { .object(["key": .string($0.key), "action": .string($0.action)]) })))

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import TestSupport
 import Testing
 
@@ -24,17 +21,18 @@ struct ServePropagationTests {
             defer { server.interrupt() }
             try await waitUntil("the server listens") { server.standardOutput.contains("listening on ") }
             let line = try #require(server.standardOutput.split(separator: "\n").first { $0.hasPrefix("listening on ") })
-            let endpoint = try #require(URL(string: String(line.dropFirst("listening on ".count)) + "/ofrep/v1/evaluate/flags/new-billing"))
+            let address = try #require(URLComponents(string: String(line.dropFirst("listening on ".count))))
+            let client = HTTPTestClient(host: try #require(address.host), port: try #require(address.port))
 
             let defined = try await TenantryProcess.run(["flag", "define", "new-billing", "--type", "boolean"], environment: env)
             #expect(defined.status == 0, "\(defined.standardError)")
-            try await waitUntil("the server serves the new flag") { try await Self.variant(at: endpoint, apiKey: apiKey) == "off" }
+            try await waitUntil("the server serves the new flag") { try await Self.variant(of: "new-billing", client: client, apiKey: apiKey) == "off" }
 
             let set = try await TenantryProcess.run(["flag", "set", "new-billing", "on", "--tenant", slug, "--reason", "beta"], environment: env)
             #expect(set.status == 0, "\(set.standardError)")
             // From the moment the CLI has exited (its change committed) until the server serves it.
             let committed = ContinuousClock.now
-            try await waitUntil("the server serves the override") { try await Self.variant(at: endpoint, apiKey: apiKey) == "on" }
+            try await waitUntil("the server serves the override") { try await Self.variant(of: "new-billing", client: client, apiKey: apiKey) == "on" }
             let delay = ContinuousClock.now - committed
             print("propagation: CLI commit → served by OFREP in \(delay)")
 
@@ -45,16 +43,9 @@ struct ServePropagationTests {
     }
 
     /// The variant the server's OFREP endpoint gives the tenant now, or nil when it answers otherwise.
-    static func variant(at endpoint: URL, apiKey: String) async throws -> String? {
-        var request = URLRequest(url: endpoint)
-        request.httpMethod = "POST"
-        request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(#"{"context":{}}"#.utf8)
-        let (data, response) = try await URLSession.shared.data(for: request)
-        guard (response as? HTTPURLResponse)?.statusCode == 200,
-            let body = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return nil }
-        return body["variant"] as? String
+    static func variant(of flag: String, client: HTTPTestClient, apiKey: String) async throws -> String? {
+        let response = try await client.post("/ofrep/v1/evaluate/flags/\(flag)", json: #"{"context":{}}"#, apiKey: apiKey)
+        guard response.status == 200 else { return nil }
+        return response.jsonObject?["variant"] as? String
     }
 }
