@@ -308,17 +308,7 @@ public struct FlagService: Sendable {
 
     /// Runs `body` holding the catalog lock (a session advisory lock on a connection of its own).
     func withCatalogLock<Value: Sendable>(_ body: () async throws -> Value) async throws -> Value {
-        try await PostgresConnection.withConnection(store.pool.configuration) { lock in
-            try await lock.query("SELECT pg_advisory_lock(\(Self.lockNamespace), 0)")
-            do {
-                let value = try await body()
-                try await lock.query("SELECT pg_advisory_unlock_all()")
-                return value
-            } catch {
-                _ = try? await lock.query("SELECT pg_advisory_unlock_all()")
-                throw error
-            }
-        }
+        try await PostgresConnection.withAdvisoryLock(store.pool.configuration, namespace: Self.lockNamespace, key: "catalog", body)
     }
 
     /// The advisory lock namespace of catalog-wide flag checks.

@@ -84,17 +84,9 @@ public struct ProvisioningSaga: Sendable {
     /// Runs `body` holding the tenant's provisioning lock: one runner per tenant at a time (a CLI
     /// create and a background runner may meet), a session advisory lock on a connection of its own.
     private func holdingLock<Value: Sendable>(of tenantID: UUID, _ body: () async throws -> Value) async throws -> Value {
-        try await PostgresConnection.withConnection(tenants.store.pool.configuration) { lock in
-            try await lock.query("SELECT pg_advisory_lock(\(Self.lockNamespace), hashtext(\(tenantID.uuidString.lowercased())))")
-            do {
-                let value = try await body()
-                try await lock.query("SELECT pg_advisory_unlock_all()")
-                return value
-            } catch {
-                _ = try? await lock.query("SELECT pg_advisory_unlock_all()")
-                throw error
-            }
-        }
+        try await PostgresConnection.withAdvisoryLock(
+            tenants.store.pool.configuration, namespace: Self.lockNamespace, key: tenantID.uuidString.lowercased(), body
+        )
     }
 
     /// The advisory lock namespace of provisioning runs.

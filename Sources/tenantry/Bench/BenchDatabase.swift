@@ -67,6 +67,37 @@ struct BenchDatabase: Sendable {
         }
     }
 
+    /// Prepares `target` (starting the embedded cluster), creates the benchmark database fresh
+    /// and a scratch folder, runs `body` with both, and removes both afterwards, also when
+    /// `body` throws: its error is the one reported; should the drop fail too, the next run's
+    /// DROP DATABASE IF EXISTS clears the leftover.
+    static func withFresh<Value>(
+        on target: DatabaseTarget,
+        _ body: (BenchDatabase, _ workDirectory: URL) async throws -> Value
+    ) async throws -> Value {
+        if case .embedded = target {
+            BenchProgress.note("starting the embedded cluster…")
+            try await DatabasePreparation(target: target).prepare()
+        }
+        let database = BenchDatabase(target: target)
+        let workDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tenantry-bench-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: workDirectory) }
+        let value: Value
+        do {
+            BenchProgress.note("creating database \(name)…")
+            try await database.create()
+            value = try await body(database, workDirectory)
+        } catch {
+            try? await database.drop()
+            throw error
+        }
+        BenchProgress.note("dropping database \(name)…")
+        try await database.drop()
+        return value
+    }
+
     /// Drops any leftover of an earlier run, creates the database and migrates it.
     func create() async throws {
         try await PostgresConnection.withConnection(maintenanceConfiguration) { connection in

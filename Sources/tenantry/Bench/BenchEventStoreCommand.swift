@@ -64,43 +64,18 @@ struct BenchEventStoreCommand: AsyncParsableCommand {
         // Every reference needs these; find them before touching the server.
         let pgbench = try Pgbench.locate()
         let psql = try Psql.locate()
-        if case .embedded = target {
-            BenchProgress.note("starting the embedded cluster…")
-            try await DatabasePreparation(target: target).prepare()
-        }
-        let database = BenchDatabase(target: target)
-        let workDirectory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tenantry-bench-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: workDirectory) }
-
-        let report: BenchReport
-        do {
-            BenchProgress.note("creating database \(BenchDatabase.name)…")
-            try await database.create()
+        let report = try await BenchDatabase.withFresh(on: target) { database, workDirectory in
             let clients = database.clientArguments
-            report = try await measure(
+            return try await measure(
                 in: database,
                 pgbench: Pgbench(executable: pgbench, connection: clients),
                 psql: Psql(executable: psql, connection: clients),
                 workDirectory: workDirectory
             )
-        } catch {
-            // The measurement's failure is the one to report; should the drop fail too, the
-            // next run's DROP DATABASE IF EXISTS clears the leftover.
-            try? await database.drop()
-            throw error
         }
-        BenchProgress.note("dropping database \(BenchDatabase.name)…")
-        try await database.drop()
-
-        if output.json {
-            StandardOutput.line(report.json)
-        } else {
-            StandardOutput.line(report.table)
-            StandardOutput.line()
-            StandardOutput.line("ratio = tenantry ev/s ÷ ref ev/s (1× is parity). Latency is per call: per append, per batch of \(Self.batchSize), per read page of \(Self.readPageSize).")
-        }
+        report.print(json: output.json, notes: [
+            "ratio = tenantry ev/s ÷ ref ev/s (1× is parity). Latency is per call: per append, per batch of \(Self.batchSize), per read page of \(Self.readPageSize).",
+        ])
     }
 
     // MARK: Workloads

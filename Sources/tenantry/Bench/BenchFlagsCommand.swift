@@ -72,41 +72,25 @@ struct BenchFlagsCommand: AsyncParsableCommand {
         report.append("evaluate in memory", inMemory.evaluator, against: "dictionary lookups", inMemory.lookups)
         let nanoseconds = 1e9 / max(inMemory.evaluator.eventsPerSecond, 1)
 
-        let target = connection.target
-        if case .embedded = target {
-            BenchProgress.note("starting the embedded cluster…")
-            try await DatabasePreparation(target: target).prepare()
-        }
-        let database = BenchDatabase(target: target)
-        let workDirectory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tenantry-bench-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: workDirectory) }
-        BenchProgress.note("creating database \(BenchDatabase.name)…")
-        try await database.create()
-        let runtime = try await TenantryRuntime.start(target: .external(url: database.administratorURL))
-        do {
-            try await measurePropagation(runtime, database: database, into: &report)
-            if let wrk {
-                try await measureHTTP(runtime, database: database, wrk: Wrk(executable: wrk, workDirectory: workDirectory), into: &report)
+        report = try await BenchDatabase.withFresh(on: connection.target) { [report] database, workDirectory in
+            var report = report
+            let runtime = try await TenantryRuntime.start(target: .external(url: database.administratorURL))
+            do {
+                try await measurePropagation(runtime, database: database, into: &report)
+                if let wrk {
+                    try await measureHTTP(runtime, database: database, wrk: Wrk(executable: wrk, workDirectory: workDirectory), into: &report)
+                }
+                await runtime.shutdown()
+            } catch {
+                await runtime.shutdown()
+                throw error
             }
-            await runtime.shutdown()
-        } catch {
-            await runtime.shutdown()
-            try? await database.drop()
-            throw error
+            return report
         }
-        BenchProgress.note("dropping database \(BenchDatabase.name)…")
-        try await database.drop()
-
-        if output.json {
-            StandardOutput.line(report.json)
-        } else {
-            StandardOutput.line(report.table)
-            StandardOutput.line()
-            StandardOutput.line(String(format: "in memory: %.0f ns per evaluation (%d flags, %d tenants, %d rules each).", nanoseconds, flags, tenants, rules))
-            StandardOutput.line("ratio = tenantry ops/s ÷ reference ops/s. Propagation latency is append start to visible in the live catalog.")
-        }
+        report.print(json: output.json, notes: [
+            String(format: "in memory: %.0f ns per evaluation (%d flags, %d tenants, %d rules each).", nanoseconds, flags, tenants, rules),
+            "ratio = tenantry ops/s ÷ reference ops/s. Propagation latency is append start to visible in the live catalog.",
+        ])
     }
 
     private func measurePropagation(_ runtime: TenantryRuntime, database: BenchDatabase, into report: inout BenchReport) async throws {

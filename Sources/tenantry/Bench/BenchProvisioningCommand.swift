@@ -46,37 +46,23 @@ struct BenchProvisioningCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let target = connection.target
-        if case .embedded = target {
-            BenchProgress.note("starting the embedded cluster…")
-            try await DatabasePreparation(target: target).prepare()
+        let report = try await BenchDatabase.withFresh(on: connection.target) { database, _ in
+            var report = BenchReport()
+            report.unit = "tenants/s"
+            let runtime = try await TenantryRuntime.start(target: .external(url: database.administratorURL), maximumConnections: clients)
+            do {
+                try await measurePooled(runtime, into: &report)
+                if dedicated > 0 { try await measureDedicated(runtime, database: database, into: &report) }
+                await runtime.shutdown()
+            } catch {
+                await runtime.shutdown()
+                try? await dropDedicatedDatabases(database)
+                throw error
+            }
+            try await dropDedicatedDatabases(database)
+            return report
         }
-        let database = BenchDatabase(target: target)
-        BenchProgress.note("creating database \(BenchDatabase.name)…")
-        try await database.create()
-        var report = BenchReport()
-        report.unit = "tenants/s"
-        let runtime = try await TenantryRuntime.start(target: .external(url: database.administratorURL), maximumConnections: clients)
-        do {
-            try await measurePooled(runtime, into: &report)
-            if dedicated > 0 { try await measureDedicated(runtime, database: database, into: &report) }
-            await runtime.shutdown()
-        } catch {
-            await runtime.shutdown()
-            try? await dropDedicatedDatabases(database)
-            try? await database.drop()
-            throw error
-        }
-        try await dropDedicatedDatabases(database)
-        BenchProgress.note("dropping database \(BenchDatabase.name)…")
-        try await database.drop()
-        if output.json {
-            StandardOutput.line(report.json)
-        } else {
-            StandardOutput.line(report.table)
-            StandardOutput.line()
-            StandardOutput.line("ratio = tenantry tenants/s ÷ reference tenants/s. Latency is signup to active, per tenant.")
-        }
+        report.print(json: output.json, notes: ["ratio = tenantry tenants/s ÷ reference tenants/s. Latency is signup to active, per tenant."])
     }
 
     private func measurePooled(_ runtime: TenantryRuntime, into report: inout BenchReport) async throws {

@@ -64,6 +64,17 @@ struct BenchReport: Sendable {
         }))
     }
 
+    /// The report on stdout: JSON only, or the table followed by `notes`.
+    func print(json: Bool, notes: [String]) {
+        if json {
+            StandardOutput.line(self.json)
+            return
+        }
+        StandardOutput.line(table)
+        StandardOutput.line()
+        for note in notes { StandardOutput.line(note) }
+    }
+
     /// Whole events per second with thousands separators, e.g. 12,345.
     static func rate(_ value: Double) -> String {
         let digits = String(Int(value.rounded()))
