@@ -10,9 +10,12 @@ for that operation and status (JSON Schema Draft 2020-12, every $ref resolved in
 document); a status the operation does not list, a content type it does not list, a body that
 is not JSON, and a body for a status without content other than empty are failures too.
 
-The specification is found at $TENANTRY_OFREP_SPEC, else at ../shared/specs/ofrep-openapi.yaml
-beside the repository (this file is <repo>/Tests/ServerTests/Support/validate_ofrep.py).
-Nothing is vendored: a missing specification is an error (exit 2), never a skip.
+The specification is $TENANTRY_OFREP_SPEC if set, else the copy beside this script
+(ofrep-openapi.yaml: open-feature/protocol's service/openapi.yaml at commit d1a63a4, Apache
+License 2.0, unedited), so a clean clone checks against it wherever it is cloned. When the
+reference copy ../shared/specs/ofrep-openapi.yaml exists beside the repository, the two must be
+identical (exit 2 otherwise): the copy never drifts from the specification Tenantry implements.
+A missing specification is an error (exit 2), never a skip.
 
 One correction is applied to the in-memory copy, and announced on stdout. In OFREP 0.3,
 evaluationSuccess requires exactly one (`oneOf`) of booleanFlag, stringFlag, integerFlag,
@@ -51,6 +54,11 @@ def locate_spec(explicit):
         return pathlib.Path(explicit)
     if os.environ.get("TENANTRY_OFREP_SPEC"):
         return pathlib.Path(os.environ["TENANTRY_OFREP_SPEC"])
+    return pathlib.Path(__file__).resolve().parent / "ofrep-openapi.yaml"
+
+
+def reference_copy():
+    """The shared reference copy beside the repository, if this checkout has one."""
     repository = pathlib.Path(__file__).resolve().parents[3]
     return repository.parent / "shared" / "specs" / "ofrep-openapi.yaml"
 
@@ -128,6 +136,10 @@ def main():
     spec_path = locate_spec(arguments.spec)
     if not spec_path.is_file():
         print(f"validate_ofrep.py: no OFREP specification at {spec_path} (set TENANTRY_OFREP_SPEC)", file=sys.stderr)
+        return 2
+    reference = reference_copy()
+    if reference.is_file() and reference.read_bytes() != spec_path.read_bytes():
+        print(f"validate_ofrep.py: {spec_path} differs from the reference copy {reference}; copy it again", file=sys.stderr)
         return 2
     spec, notes = corrected(yaml.safe_load(spec_path.read_text(encoding="utf-8")))
     for note in notes:
