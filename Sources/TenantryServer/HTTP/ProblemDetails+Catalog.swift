@@ -24,6 +24,15 @@ extension ProblemDetails {
         )
     }
 
+    /// 400: the request body (or a parameter) is not what the route takes; `field` names the
+    /// offending field when there is one (`plan`, `rules[2].variant`).
+    public static func invalidRequest(_ detail: String, field: String? = nil) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "invalid-request", title: "Invalid request", status: .badRequest, detail: detail,
+            extensions: field.map { ["field": .string($0)] } ?? [:]
+        )
+    }
+
     /// 404: no route for this path.
     public static func routeNotFound(_ request: Request) -> ProblemDetails {
         ProblemDetails(

@@ -1,0 +1,64 @@
+import FeatureFlags
+import Foundation
+public import Hummingbird
+
+extension Request {
+    /// The body read (up to the context's limit: larger is 413) and decoded as `Body`; a body
+    /// that is not JSON, not an object, or lacks or mistypes a field is a 400
+    /// `invalid-request` problem naming the field, so nothing unvalidated gets further.
+    public func decodeJSON<Body: Decodable>(as type: Body.Type, context: some RequestContext) async throws -> Body {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        let data = Data(buffer.readableBytesView)
+        guard !data.isEmpty else { throw ProblemDetails.invalidRequest("the request body is empty; send a JSON object") }
+        do {
+            guard case .object = try JSONDecoder().decode(JSONValue.self, from: data) else {
+                throw ProblemDetails.invalidRequest("the request body must be a JSON object")
+            }
+        } catch let problem as ProblemDetails {
+            throw problem
+        } catch {
+            throw ProblemDetails.invalidRequest("the request body is not valid JSON")
+        }
+        do {
+            return try JSONDecoder().decode(Body.self, from: data)
+        } catch let error as DecodingError {
+            throw ProblemDetails.invalidRequest(Self.explain(error), field: Self.field(of: error))
+        }
+    }
+
+    /// The JSON path of the field a decoding error is about (`plan`, `rules[2].variant`).
+    static func field(of error: DecodingError) -> String? {
+        let path: [any CodingKey]
+        switch error {
+        case .keyNotFound(let key, let context): path = context.codingPath + [key]
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context): path = context.codingPath
+        @unknown default: return nil
+        }
+        guard !path.isEmpty else { return nil }
+        return path.enumerated().map { index, key in
+            if let position = key.intValue { return "[\(position)]" }
+            return index == 0 ? key.stringValue : "." + key.stringValue
+        }.joined()
+    }
+
+    static func explain(_ error: DecodingError) -> String {
+        let field = field(of: error).map { "\"\($0)\"" } ?? "the body"
+        switch error {
+        case .keyNotFound: return "\(field) is missing"
+        case .typeMismatch(let expected, _): return "\(field) must be \(describe(expected))"
+        case .valueNotFound(let expected, _): return "\(field) must be \(describe(expected)), not null"
+        case .dataCorrupted(let context): return "\(field): \(context.debugDescription)"
+        @unknown default: return "\(field) is not valid"
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        case is Int.Type, is Int64.Type, is Int32.Type, is UInt.Type: "an integer"
+        case is Double.Type, is Float.Type: "a number"
+        default: "a \(type)"
+        }
+    }
+}
