@@ -1,4 +1,5 @@
 public import Foundation
+import Metrics
 public import PostgresClient
 
 /// The append-only event store in PostgreSQL (schema `tenantry`).
@@ -70,6 +71,9 @@ public struct EventStore: Sendable {
                 throw EventStoreError.database(.misuse("append_events returned no row"))
             }
             let (version, positions) = try row.decode((Int64, [Int64]).self)
+            // Counted when the statement succeeds; a caller's transaction may still roll back,
+            // so this is appends attempted successfully, not committed.
+            Counter(label: "tenantry_events_appended_total").increment(by: events.count)
             return AppendResult(streamVersion: version, positions: positions)
         } catch {
             throw EventStoreError.translate(error)

@@ -46,6 +46,11 @@ public struct DatabaseMigrator: Sendable {
         return Outcome(createdRoles: isSuperuser, applied: outcome.applied, currentVersion: outcome.currentVersion)
     }
 
+    /// Migrations not applied yet, read on `connection` (any role that may read the schema).
+    public func pending(on connection: PostgresConnection) async throws -> [Migration] {
+        try await TenantryMigrations.migrator.pending(on: connection)
+    }
+
     /// Migrations not applied yet (empty when the schema is current).
     public func pending(_ configuration: PostgresConfiguration) async throws -> [Migration] {
         try await PostgresConnection.withConnection(configuration.acting(as: nil)) { connection in

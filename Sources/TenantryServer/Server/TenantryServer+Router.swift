@@ -5,9 +5,14 @@ extension TenantryServer {
     /// the not-found responder), so `ProblemMiddleware` comes first; authentication is added
     /// per group, on the routes that need a tenant.
     func router() -> Router<TenantryRequestContext> {
+        // Install the metrics backend before any middleware makes a metric.
+        _ = MetricsRegistry.shared
         let router = Router(context: TenantryRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MetricsMiddleware())
         HealthRoutes().register(on: router)
+        ReadinessRoutes(runtime: runtime, views: views).register(on: router)
+        MetricsRoutes(views: views).register(on: router)
         OFREPRoutes(views: views).register(on: router)
         return router
     }
