@@ -6,7 +6,7 @@ BIN_DEBUG    := .build/debug/tenantry
 BIN_RELEASE  := .build/release/tenantry
 APT_PACKAGES := libpq-dev postgresql postgresql-contrib pkg-config
 PYTHON_VENV  := .tenantry/python
-PYTHON_TOOLS := jsonschema pyyaml openfeature-sdk openfeature-provider-ofrep
+PYTHON_TOOLS := jsonschema pyyaml openfeature-sdk openfeature-provider-ofrep openapi-spec-validator
 
 .PHONY: run test bench build deps python-tools clean
 

@@ -111,6 +111,7 @@ let package = Package(
                 "EmbeddedPostgres",
                 "EventStore",
                 "Tenancy",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -130,6 +131,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [
+                .embedInCode("OpenAPI/openapi.yaml"),
             ],
             swiftSettings: swiftSettings
         ),

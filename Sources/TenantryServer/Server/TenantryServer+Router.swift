@@ -13,6 +13,7 @@ extension TenantryServer {
         HealthRoutes().register(on: router)
         ReadinessRoutes(runtime: runtime, views: views).register(on: router)
         MetricsRoutes(views: views).register(on: router)
+        OpenAPIRoutes().register(on: router)
         OFREPRoutes(views: views).register(on: router)
         return router
     }
