@@ -6,7 +6,7 @@ BIN_DEBUG    := .build/debug/tenantry
 BIN_RELEASE  := .build/release/tenantry
 APT_PACKAGES := libpq-dev postgresql postgresql-contrib pkg-config
 PYTHON_VENV  := .tenantry/python
-PYTHON_TOOLS := jsonschema pyyaml openfeature-sdk openfeature-provider-ofrep openapi-spec-validator
+PYTHON_TOOLS := jsonschema pyyaml openfeature-sdk openfeature-provider-ofrep selenium openapi-spec-validator
 
 .PHONY: run test bench build deps python-tools clean
 
@@ -17,6 +17,8 @@ deps:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v pgbench >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 || missing="$$missing postgresql-contrib"; \
 	command -v psql >/dev/null 2>&1 || missing="$$missing postgresql-client"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
@@ -25,8 +27,8 @@ deps:
 	@command -v $(SWIFT) >/dev/null 2>&1 || { echo "error: swift is not on PATH (expected at /opt/swift/usr/bin)"; exit 1; }
 
 ## python-tools: a private Python in .tenantry/python with what the server tests use (a JSON
-## Schema validator for OFREP responses, the OpenFeature SDK and its OFREP provider); installs
-## only what is missing, from PyPI.
+## Schema validator for OFREP responses, the OpenFeature SDK and its OFREP provider, Selenium
+## for the signup page's browser test); installs only what is missing, from PyPI.
 python-tools:
 	@if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
 	if [ ! -x $(PYTHON_VENV)/bin/python3 ]; then \
@@ -48,9 +50,14 @@ python-tools:
 build: deps
 	$(SWIFT) build --product tenantry
 
-## run: start the embedded PostgreSQL, migrate, and print how to go on.
+## run: build; start the embedded PostgreSQL and migrate (on first use); seed a demo when the
+## database is empty (a few flags, one tenant per plan, an admin token: keys printed once);
+## then serve on http://127.0.0.1:8080 (TENANTRY_PORT moves it) in the foreground; Ctrl-C stops.
 run: build
-	$(BIN_DEBUG) dev up
+	@$(BIN_DEBUG) dev seed --server-url http://127.0.0.1:$${TENANTRY_PORT:-8080}
+	@echo ""
+	@echo "Serving on http://127.0.0.1:$${TENANTRY_PORT:-8080}; Ctrl-C stops it."
+	@exec $(BIN_DEBUG) serve --host 127.0.0.1 --port $${TENANTRY_PORT:-8080}
 
 ## test: build everything and run every test against a real PostgreSQL the tests start
 ## (.tenantry/test/postgres), stopped again afterwards whatever the outcome. The server tests

@@ -134,6 +134,9 @@ let package = Package(
             ],
             resources: [
                 .embedInCode("OpenAPI/openapi.yaml"),
+                // The signup page's stylesheet and script: plain files, no build step.
+                .embedInCode("Signup/Assets/signup.css"),
+                .embedInCode("Signup/Assets/signup.js"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -209,7 +212,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            exclude: ["Support/validate_ofrep.py", "Support/openfeature_client.py"],
+            exclude: [
+                "Support/validate_ofrep.py", "Support/openfeature_client.py", "Support/openapi_operations.py",
+                "Support/signup_browser.py", "Support/ofrep-openapi.yaml",
+            ],
             swiftSettings: testSwiftSettings
         ),
     ],

@@ -32,7 +32,8 @@ extension EmbeddedPostgres.Profile {
             settings.append(("max_connections", "200"))
         case .testing:
             settings += [
-                ("max_connections", "400"),
+                // Every test runs in parallel with its own pools, servers and listeners.
+                ("max_connections", "1000"),
                 ("fsync", "off"),
                 ("synchronous_commit", "off"),
                 ("full_page_writes", "off"),

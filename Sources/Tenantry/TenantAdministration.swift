@@ -4,8 +4,9 @@ import PostgresClient
 public import Provisioning
 public import Tenancy
 
-/// The tenant operations the CLI (and later the admin API) offer, wired to their services:
-/// one place, so the two faces never differ in logic.
+/// The tenant operations the CLI and the admin API offer, wired to their services: one place,
+/// so the two faces never differ in logic. Commands that change a tenant catch the registry up
+/// before they return, so a listing right after shows the change.
 public struct TenantAdministration: Sendable {
     public let tenants: TenantService
     public let saga: ProvisioningSaga
@@ -49,6 +50,63 @@ public struct TenantAdministration: Sendable {
             throw TenantLifecycleError.notFound("with slug \(slugOrID)")
         }
         return id
+    }
+
+    /// The tenant with this slug (or id), as its events say it is.
+    public func tenant(_ slugOrID: String) async throws -> TenantState {
+        let id = try await resolve(slugOrID)
+        guard let state = try await tenants.load(id) else { throw TenantLifecycleError.notFound("with slug \(slugOrID)") }
+        return state
+    }
+
+    /// The tenant's recorded events, oldest first: who did what, when and why.
+    public func history(of slugOrID: String) async throws -> [RecordedEvent] {
+        try await tenants.history(try await resolve(slugOrID))
+    }
+
+    /// active → suspended; the registry is caught up before it returns.
+    public func suspend(_ slugOrID: String, reason: String, actor: String) async throws -> TenantState {
+        try Self.check(reason: reason)
+        let state = try await tenants.suspend(try await resolve(slugOrID), reason: reason, actor: actor)
+        try await registry.catchUpWithCommittedWrites()
+        return state
+    }
+
+    /// suspended → active; the registry is caught up before it returns.
+    public func resume(_ slugOrID: String, reason: String, actor: String) async throws -> TenantState {
+        try Self.check(reason: reason)
+        let state = try await tenants.reactivate(try await resolve(slugOrID), reason: reason, actor: actor)
+        try await registry.catchUpWithCommittedWrites()
+        return state
+    }
+
+    /// Moves an active tenant to another plan of the same isolation.
+    public func changePlan(_ slugOrID: String, to plan: Plan, reason: String?, actor: String) async throws -> TenantState {
+        if let reason { try Self.check(reason: reason) }
+        let state = try await tenants.changePlan(try await resolve(slugOrID), to: plan, actor: actor, reason: reason)
+        try await registry.catchUpWithCommittedWrites()
+        return state
+    }
+
+    /// Sets and removes custom attributes; with nothing to set or remove, the tenant as it is.
+    public func changeAttributes(
+        _ slugOrID: String, set: [String: TenantAttributeValue], remove: [String], reason: String?, actor: String
+    ) async throws -> TenantState {
+        if let reason { try Self.check(reason: reason) }
+        guard !set.isEmpty || !remove.isEmpty else { return try await tenant(slugOrID) }
+        return try await tenants.changeAttributes(try await resolve(slugOrID), set: set, remove: remove, actor: actor, reason: reason)
+    }
+
+    /// Exports the tenant named by slug (or id) to `path` and offboards it (see the other
+    /// `offboard`).
+    public func offboard(_ slugOrID: String, exportTo path: String, actor: String, reason: String) async throws -> (TenantState, Int) {
+        try Self.check(reason: reason)
+        return try await offboard(try await resolve(slugOrID), exportTo: path, actor: actor, reason: reason)
+    }
+
+    /// Refuses a reason that says nothing (or too much), before anything is written.
+    private static func check(reason: String) throws {
+        if let problem = ChangeReason.problem(reason) { throw TenantLifecycleError.invalidInput(problem) }
     }
 
     /// Registers and provisions a tenant, waiting until it is active or failed. With the same

@@ -17,7 +17,9 @@ struct TenantryCommand: AsyncParsableCommand {
             EventsCommand.self,
             TenantCommand.self,
             FlagCommand.self,
+            ReportCommand.self,
             ServeCommand.self,
+            AdminCommand.self,
             BenchCommand.self,
         ]
     )

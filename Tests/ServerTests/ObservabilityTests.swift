@@ -12,7 +12,7 @@ struct ObservabilityTests {
             let ready = try await server.client.send(.GET, "/readyz")
             #expect(ready.status == 200, "\(ready.text)")
             let checks = try #require(ready.jsonObject?["checks"] as? [String: [String: Any]])
-            #expect(Set(checks.keys) == ["database", "migrations", "flag-catalog", "tenant-directory"])
+            #expect(Set(checks.keys) == ["database", "migrations", "flag-catalog", "tenant-directory", "admin-tokens"])
             #expect(checks.values.allSatisfy { $0["ok"] as? Bool == true })
 
             // As if this release were newer than the schema: one migration not applied.

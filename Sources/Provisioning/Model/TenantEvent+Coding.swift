@@ -1,4 +1,4 @@
-import EventStore
+public import EventStore
 import Foundation
 
 extension TenantEvent {
@@ -19,11 +19,13 @@ extension TenantEvent {
         case .reactivated(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .offboarded(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .attributesChanged(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .activated(let data): try NewEvent(type: type, data: data, metadata: metadata)
         }
     }
 
     /// The tenant event a recorded event holds; nil for types this version does not know.
-    init?(_ recorded: RecordedEvent) throws {
+    /// Reports read the control plane's `tenant` streams through it.
+    public init?(_ recorded: RecordedEvent) throws {
         func decode<Payload: Decodable>(_: Payload.Type) throws -> Payload {
             try recorded.decodeData(as: Payload.self)
         }
@@ -42,6 +44,7 @@ extension TenantEvent {
         case "TenantReactivated": self = .reactivated(try decode(Reactivated.self))
         case "TenantOffboarded": self = .offboarded(try decode(Offboarded.self))
         case "TenantAttributesChanged": self = .attributesChanged(try decode(AttributesChanged.self))
+        case "TenantActivated": self = .activated(try decode(Activated.self))
         default: return nil
         }
     }

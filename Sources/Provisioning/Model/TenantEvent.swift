@@ -17,6 +17,7 @@ public enum TenantEvent: Sendable, Hashable {
     case reactivated(Reactivated)
     case offboarded(Offboarded)
     case attributesChanged(AttributesChanged)
+    case activated(Activated)
 
     public struct Registered: Codable, Sendable, Hashable {
         public var tenantId: UUID
@@ -45,6 +46,9 @@ public enum TenantEvent: Sendable, Hashable {
         public var prefix: String
         /// SHA-256 of the whole key, hex; the key itself is never stored.
         public var sha256: String
+        /// What the tenant calls the key ("ci", "production"); absent in events written
+        /// before keys had labels, and for the key provisioning issues.
+        public var label: String?
     }
 
     public struct APIKeyRevoked: Codable, Sendable, Hashable {
@@ -92,6 +96,14 @@ public enum TenantEvent: Sendable, Hashable {
         public var removed: [String]
     }
 
+    /// The tenant's first successful flag evaluation with one of its API keys: the moment it
+    /// got value from the product. Recorded once per tenant.
+    public struct Activated: Codable, Sendable, Hashable {
+        /// When the evaluation was answered (the event's own `recordedAt` is when it was written).
+        public var at: Date
+        public var keyId: UUID
+    }
+
     /// The stored event type.
     public var type: String {
         switch self {
@@ -109,6 +121,7 @@ public enum TenantEvent: Sendable, Hashable {
         case .reactivated: "TenantReactivated"
         case .offboarded: "TenantOffboarded"
         case .attributesChanged: "TenantAttributesChanged"
+        case .activated: "TenantActivated"
         }
     }
 }

@@ -14,6 +14,22 @@ public struct TenantState: Sendable, Hashable {
     public private(set) var failureReason: String?
     public private(set) var completedSteps: [ProvisioningStep: [String: String]]
     public private(set) var apiKeys: [UUID: TenantEvent.APIKeyIssued]
+    /// When each live key was issued.
+    public private(set) var apiKeyIssuedAt: [UUID: Date]
+    /// When it became active (TenantProvisioned).
+    public private(set) var provisionedAt: Date?
+    /// When its first API key was issued (usually by provisioning).
+    public private(set) var firstAPIKeyAt: Date?
+    /// When a key was first issued to the tenant once it was active, i.e. one it created itself
+    /// (provisioning issues the first key before the tenant is active).
+    public private(set) var firstCreatedAPIKeyAt: Date?
+    /// When the tenant first evaluated a flag with its API key (TenantActivated), and with
+    /// which key; nil until then.
+    public private(set) var activatedAt: Date?
+    public private(set) var activationKeyID: UUID?
+    /// When it was first active on a paid plan (provisioned on one, or moved to one); stays
+    /// set after a downgrade: it records a milestone, not the current plan.
+    public private(set) var firstPaidAt: Date?
     /// Custom attributes flag rules can target (`tenant.<name>`).
     public private(set) var attributes: [String: TenantAttributeValue]
     public private(set) var createdAt: Date
@@ -33,6 +49,7 @@ public struct TenantState: Sendable, Hashable {
         status = .provisioning
         completedSteps = [:]
         apiKeys = [:]
+        apiKeyIssuedAt = [:]
         attributes = [:]
         createdAt = time
         updatedAt = time
@@ -52,12 +69,18 @@ public struct TenantState: Sendable, Hashable {
             completedSteps[compensated.step] = nil
         case .apiKeyIssued(let key):
             apiKeys[key.keyId] = key
+            apiKeyIssuedAt[key.keyId] = time
+            if firstAPIKeyAt == nil { firstAPIKeyAt = time }
+            if status == .active, firstCreatedAPIKeyAt == nil { firstCreatedAPIKeyAt = time }
         case .apiKeyRevoked(let revoked):
             apiKeys[revoked.keyId] = nil
+            apiKeyIssuedAt[revoked.keyId] = nil
         case .provisioned(let provisioned):
             status = .active
             plan = provisioned.plan
             completedSteps[.activate] = [:]
+            if provisionedAt == nil { provisionedAt = time }
+            if provisioned.plan.isPaid, firstPaidAt == nil { firstPaidAt = time }
         case .trialStarted(let trial):
             trialEndsAt = trial.endsAt
         case .provisioningFailed(let failure):
@@ -66,6 +89,7 @@ public struct TenantState: Sendable, Hashable {
         case .planChanged(let change):
             plan = change.to
             if change.to != .trial { trialEndsAt = nil }
+            if change.to.isPaid, status == .active, firstPaidAt == nil { firstPaidAt = time }
         case .trialExpired:
             trialEndsAt = nil
         case .suspended:
@@ -77,6 +101,11 @@ public struct TenantState: Sendable, Hashable {
         case .attributesChanged(let change):
             for name in change.removed { attributes[name] = nil }
             attributes.merge(change.set) { _, new in new }
+        case .activated(let activation):
+            if activatedAt == nil {
+                activatedAt = activation.at
+                activationKeyID = activation.keyId
+            }
         }
     }
 }

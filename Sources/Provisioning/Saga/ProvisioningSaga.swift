@@ -65,14 +65,20 @@ public struct ProvisioningSaga: Sendable {
     /// `tenant worker`'s) then waits for this run and finds the tenant done, so the first API
     /// key is issued here and shown to this caller, never to a runner that cannot show it. A
     /// retried signup (same idempotency key) resumes the earlier tenant's provisioning.
+    ///
+    /// `registered` hears the registration as soon as it has committed, before provisioning
+    /// starts (a server answers its client there and lets the run go on). It is called holding
+    /// the new tenant's lock, so it should return quickly.
     public func registerAndRun(
         _ request: SignupRequest,
         actor: String,
+        registered: @Sendable (TenantService.Registration) async -> Void = { _ in },
         progress: @Sendable (ProvisioningStep) -> Void = { _ in }
     ) async throws -> (registration: TenantService.Registration, outcome: Outcome) {
         let tenantID = UUID()
         let (registration, outcome) = try await holdingLock(of: tenantID) {
             let registration = try await tenants.register(request, tenantID: tenantID, actor: actor)
+            await registered(registration)
             // An earlier signup with the same key: its tenant has another id, and another lock.
             guard registration.tenant.id == tenantID else { return (registration, Outcome?.none) }
             return (registration, try await runHoldingLock(tenantID, progress: progress))

@@ -9,13 +9,19 @@ import PostgresClient
 /// `TenantLifecycleError`, writing nothing) and appends with the version it loaded as the
 /// expected version, so two concurrent commands cannot both act on the same state.
 public struct TenantService: Sendable {
+    /// Called after a command decided and before it appends (with the tenant's id); a test
+    /// holds writers there to make them race for the same version.
+    public typealias BeforeAppend = @Sendable (UUID) async throws -> Void
+
     /// An event store acting as `tenantry_operator` (the registry is control-plane data).
     public let store: EventStore
     private let now: @Sendable () -> Date
+    private let beforeAppend: BeforeAppend?
 
-    public init(store: EventStore, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: EventStore, now: @escaping @Sendable () -> Date = { Date() }, beforeAppend: BeforeAppend? = nil) {
         self.store = store
         self.now = now
+        self.beforeAppend = beforeAppend
     }
 
     // MARK: Signup
@@ -112,6 +118,14 @@ public struct TenantService: Sendable {
         try await store.readStream(TenantStreams.tenant(tenantID), tenant: ControlPlane.tenantID, limit: 100_000)
     }
 
+    /// A page of the tenant's recorded events: those after `version`, oldest first, at most `limit`.
+    public func history(_ tenantID: UUID, after version: Int64, limit: Int) async throws -> [RecordedEvent] {
+        guard version < .max else { return [] }
+        return try await store.readStream(
+            TenantStreams.tenant(tenantID), tenant: ControlPlane.tenantID, from: version + 1, limit: limit
+        )
+    }
+
     /// The tenant that holds a slug, if any.
     public func tenantID(forSlug slug: String) async throws -> UUID? {
         guard let stream = try? TenantStreams.slug(slug) else { return nil }
@@ -169,8 +183,12 @@ public struct TenantService: Sendable {
         }
     }
 
-    /// Moves an active tenant to another plan of the same isolation.
-    public func changePlan(_ tenantID: UUID, to plan: Plan, actor: String, reason: String? = nil) async throws -> TenantState {
+    /// Moves an active tenant to another plan of the same isolation. With `selfServe` (the
+    /// tenant asking, not an operator) only plans whose terms are self-serve are allowed: the
+    /// others are sales-led.
+    public func changePlan(
+        _ tenantID: UUID, to plan: Plan, actor: String, reason: String? = nil, selfServe: Bool = false
+    ) async throws -> TenantState {
         try await execute(tenantID, actor: actor, reason: reason) { state in
             guard state.status == .active else {
                 throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "change the plan of")
@@ -180,6 +198,9 @@ public struct TenantService: Sendable {
             }
             guard plan != .trial else {
                 throw TenantLifecycleError.planNotAllowed(slug: state.slug, plan: plan, reason: "the trial is for new tenants only")
+            }
+            guard !selfServe || plan.terms.isSelfServe else {
+                throw TenantLifecycleError.planNotAllowed(slug: state.slug, plan: plan, reason: "it is sales-led: contact sales to move to it")
             }
             guard plan.terms.isolation == state.isolation else {
                 throw TenantLifecycleError.planNotAllowed(
@@ -234,6 +255,7 @@ public struct TenantService: Sendable {
             }
             let events = try decide(state)
             guard !events.isEmpty else { return state }
+            try await beforeAppend?(tenantID)
             do {
                 try await store.append(
                     try events.map { try $0.newEvent(metadata: metadata) },

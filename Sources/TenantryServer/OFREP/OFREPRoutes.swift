@@ -14,9 +14,12 @@ import NIOCore
 /// the request path touches the database. `OFREPEvaluation` maps results to OFREP's shapes.
 public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
     public let views: LiveViews
+    /// Told of each successful evaluation, so a tenant's first one is recorded (TenantActivated).
+    public let activations: ActivationSignal?
 
-    public init(views: LiveViews) {
+    public init(views: LiveViews, activations: ActivationSignal? = nil) {
         self.views = views
+        self.activations = activations
     }
 
     /// Adds the routes under `/ofrep/v1/evaluate`, behind API-key authentication and the
@@ -46,6 +49,7 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
         } catch {
             evaluation = OFREPEvaluation(key: key, failure: error)
         }
+        if evaluation.status == .ok { activations?.evaluated(by: tenant.state, keyID: tenant.keyID) }
         return .json(evaluation.body, status: evaluation.status)
     }
 
@@ -61,6 +65,9 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
             return .json(error.bulkBody, status: .badRequest)
         }
         let results = FlagEvaluator(catalog: views.flags.state).evaluateAll(context: evaluationContext)
+        if let activations, results.contains(where: { $0.errorCode == nil }) {
+            activations.evaluated(by: tenant.state, keyID: tenant.keyID)
+        }
         let bytes = JSONWriter.bytes(.object(["flags": .array(results.map { OFREPEvaluation($0).bulkItem })]))
         // The tag is of the exact body, so it changes exactly when this caller's answer does.
         let tag = EntityTag(of: bytes)

@@ -36,6 +36,7 @@ extension LiveViews {
     func recordLag() async {
         await Self.recordLag(of: flags, name: "flag-catalog")
         await Self.recordLag(of: directory, name: "tenant-directory")
+        await Self.recordLag(of: adminTokens, name: "admin-tokens")
     }
 
     private static func recordLag<State>(of view: LiveView<State>, name: String) async {

@@ -53,7 +53,11 @@ public struct ReadinessRoutes<Context: RequestContext>: Sendable {
         } catch {
             checks.append(Check(name: "database", passed: false, detail: "\(error)"))
         }
-        for (name, caughtUp) in [("flag-catalog", views.flags.isCaughtUp), ("tenant-directory", views.directory.isCaughtUp)] {
+        let views = [
+            ("flag-catalog", views.flags.isCaughtUp), ("tenant-directory", views.directory.isCaughtUp),
+            ("admin-tokens", views.adminTokens.isCaughtUp),
+        ]
+        for (name, caughtUp) in views {
             checks.append(Check(name: name, passed: caughtUp, detail: caughtUp ? "caught up" : "catching up"))
         }
         return checks

@@ -1,29 +1,36 @@
 public import EventStore
 public import FeatureFlags
 public import Provisioning
+public import Tenantry
 
-/// The in-memory projections the request path reads: every flag, and every tenant with its
-/// live API keys. Reading either is one atomic load; `LiveViewService` keeps each current
-/// from the event feed.
+/// The in-memory projections the request path reads: every flag, every tenant with its live
+/// API keys, and every admin token. Reading one is one atomic load; `LiveViewService` keeps
+/// each current from the event feed.
 public struct LiveViews: Sendable {
     public let flags: LiveView<FlagCatalog>
     public let directory: LiveView<TenantDirectory>
+    public let adminTokens: LiveView<AdminTokenDirectory>
 
-    public init(flags: LiveView<FlagCatalog>, directory: LiveView<TenantDirectory>) {
+    public init(flags: LiveView<FlagCatalog>, directory: LiveView<TenantDirectory>, adminTokens: LiveView<AdminTokenDirectory>) {
         self.flags = flags
         self.directory = directory
+        self.adminTokens = adminTokens
     }
 
-    /// Both views over `store`, which must act as `tenantry_operator` (flags and tenants live
-    /// under the control-plane tenant).
+    /// The views over `store`, which must act as `tenantry_operator` (flags, tenants and admin
+    /// tokens live under the control-plane tenant).
     public static func live(store: EventStore) -> LiveViews {
-        LiveViews(flags: FlagCatalog.live(store: store), directory: TenantDirectory.live(store: store))
+        LiveViews(
+            flags: FlagCatalog.live(store: store), directory: TenantDirectory.live(store: store),
+            adminTokens: AdminTokenDirectory.live(store: store)
+        )
     }
 
-    /// Reads everything deliverable now into both views: the server does this before it
-    /// listens, so its first request already sees every flag and key.
+    /// Reads everything deliverable now into the views: the server does this before it
+    /// listens, so its first request already sees every flag, key and token.
     public func catchUp() async throws {
         try await flags.catchUp()
         try await directory.catchUp()
+        try await adminTokens.catchUp()
     }
 }

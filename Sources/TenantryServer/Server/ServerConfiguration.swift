@@ -1,3 +1,4 @@
+public import Tenantry
 public import UnixSignals
 
 /// Where `TenantryServer` listens and how it runs.
@@ -14,18 +15,28 @@ public struct ServerConfiguration: Sendable {
     /// How long a graceful shutdown may take before what is still running is cancelled: below
     /// the usual 30 s a supervisor waits before SIGKILL, so the process still exits by itself.
     public var maximumShutdownDuration: Duration
+    /// An admin token accepted beside those recorded as events (`TENANTRY_ADMIN_TOKEN`, e.g.
+    /// from a secret store); nil: only recorded tokens.
+    public var adminToken: ConfiguredAdminToken?
+    /// Where `POST /v1/admin/tenants/{slug}/offboard` writes each tenant's export (created when
+    /// missing; a relative path is from the working directory).
+    public var exportDirectory: String
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         trialCheckInterval: Duration = .seconds(60),
         gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
-        maximumShutdownDuration: Duration = .seconds(20)
+        maximumShutdownDuration: Duration = .seconds(20),
+        adminToken: ConfiguredAdminToken? = nil,
+        exportDirectory: String = ".tenantry/exports"
     ) {
         self.host = host
         self.port = port
         self.trialCheckInterval = trialCheckInterval
         self.gracefulShutdownSignals = gracefulShutdownSignals
         self.maximumShutdownDuration = maximumShutdownDuration
+        self.adminToken = adminToken
+        self.exportDirectory = exportDirectory
     }
 }

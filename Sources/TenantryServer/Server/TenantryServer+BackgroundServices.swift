@@ -10,11 +10,15 @@ extension TenantryServer {
         [
             LiveViewService(name: "flag-catalog", view: views.flags),
             LiveViewService(name: "tenant-directory", view: views.directory),
+            LiveViewService(name: "admin-tokens", view: views.adminTokens),
             ProvisioningService(manager: ProvisioningProcessManager(saga: runtime.tenants.saga)),
             TrialExpiryService(
                 scheduler: TrialExpiryScheduler(administration: runtime.tenants, interval: configuration.trialCheckInterval)
             ),
             FlagScheduleService(scheduler: FlagScheduler(flags: runtime.flags, catalog: views.flags)),
+            ActivationService(signal: activations, tenants: runtime.tenants.tenants),
+            // Last, so it stops first after the HTTP server: in-flight signups finish provisioning.
+            SignupService(coordinator: signups),
         ]
     }
 }

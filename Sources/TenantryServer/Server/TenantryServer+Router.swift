@@ -14,7 +14,10 @@ extension TenantryServer {
         ReadinessRoutes(runtime: runtime, views: views).register(on: router)
         MetricsRoutes(views: views).register(on: router)
         OpenAPIRoutes().register(on: router)
-        OFREPRoutes(views: views).register(on: router)
+        OFREPRoutes(views: views, activations: activations).register(on: router)
+        TenantRoutes(views: views, tenants: runtime.tenants.tenants).register(on: router)
+        SignupRoutes(coordinator: signups).register(on: router)
+        AdminRoutes(runtime: runtime, views: views, configuration: configuration).register(on: router)
         return router
     }
 }

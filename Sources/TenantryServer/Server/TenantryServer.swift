@@ -19,6 +19,11 @@ public struct TenantryServer: Sendable {
     public let configuration: ServerConfiguration
     /// What requests read: the live flag catalog and tenant directory.
     public let views: LiveViews
+    /// Self-serve signups: their provisioning runs and what their clients may still see. One
+    /// per server, shared by the signup routes and the service that drains it at shutdown.
+    public let signups: SignupCoordinator
+    /// Tenants' first successful flag evaluations, from the OFREP routes to `ActivationService`.
+    public let activations = ActivationSignal()
     let logger: Logger
 
     /// A server over `runtime`'s databases; nothing runs until `run()`.
@@ -26,6 +31,7 @@ public struct TenantryServer: Sendable {
         self.runtime = runtime
         self.configuration = configuration
         self.views = LiveViews.live(store: runtime.operatorEventStore)
+        self.signups = SignupCoordinator(saga: runtime.tenants.saga, directory: views.directory, logger: logger)
         self.logger = logger
     }
 

@@ -28,13 +28,19 @@ struct Wrk {
         url: String, body: String? = nil, headers: [String: String] = [:],
         connections: Int, threads: Int, duration: Duration
     ) async throws -> Run {
+        try await run(url: url, script: Self.script(body: body, headers: headers), connections: connections, threads: threads, duration: duration)
+    }
+
+    /// Loads `url` with requests made by a Lua `script` (e.g. one whose `request()` makes each
+    /// request different).
+    func run(url: String, script: String, connections: Int, threads: Int, duration: Duration) async throws -> Run {
         var arguments = [
             "--threads", String(threads), "--connections", String(connections),
             "--duration", "\(Int(BenchMeasurement.seconds(duration)))s", "--latency",
         ]
-        let script = workDirectory.appendingPathComponent("wrk-\(UUID().uuidString.prefix(8)).lua")
-        try Self.script(body: body, headers: headers).write(to: script, atomically: true, encoding: .utf8)
-        arguments += ["--script", script.path, url]
+        let scriptFile = workDirectory.appendingPathComponent("wrk-\(UUID().uuidString.prefix(8)).lua")
+        try script.write(to: scriptFile, atomically: true, encoding: .utf8)
+        arguments += ["--script", scriptFile.path, url]
         let result = try await ChildProcess.run(executable, arguments, workDirectory: workDirectory)
         guard result.succeeded else { throw BenchError("wrk failed: \(result.diagnosticTail)") }
         let report = result.standardOutput

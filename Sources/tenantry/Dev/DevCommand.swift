@@ -9,6 +9,6 @@ struct DevCommand: AsyncParsableCommand {
             The cluster listens on a unix socket only (no TCP). As root, it runs as the \
             unprivileged system user postgres. TENANTRY_HOME moves it from ./.tenantry.
             """,
-        subcommands: [DevUpCommand.self, DevDownCommand.self, DevStatusCommand.self]
+        subcommands: [DevUpCommand.self, DevDownCommand.self, DevStatusCommand.self, DevSeedCommand.self]
     )
 }

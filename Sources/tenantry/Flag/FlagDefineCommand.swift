@@ -1,5 +1,6 @@
 import ArgumentParser
 import FeatureFlags
+import Tenantry
 
 /// `tenantry flag define <key>`: a new flag, its variants and its default.
 struct FlagDefineCommand: AsyncParsableCommand {
@@ -48,10 +49,12 @@ struct FlagDefineCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let definition = try makeFlag()
+        let definition = try makeDefinition()
+        // Checked before anything connects: a bad definition never starts the database.
+        _ = try definition.flag()
         let change = reason.change
         let defined = try await connection.withRuntime { runtime in
-            try await runtime.flags.define(definition, by: change)
+            try await runtime.flagAdministration.define(definition, by: change)
         }
         FlagOutput.printChange(
             defined,
@@ -61,21 +64,16 @@ struct FlagDefineCommand: AsyncParsableCommand {
         )
     }
 
-    /// The flag as the options describe it, validated.
-    private func makeFlag() throws -> FeatureFlags.Flag {
-        let parsed = type == .boolean && variants.isEmpty
-            ? FlagVariants.booleanDefault
-            : try FlagVariants(parsing: variants, as: type)
-        guard let first = parsed.names.first else {
+    /// The flag as the options describe it (`FlagDefinition` fills in the defaults: a boolean
+    /// flag given no variant gets off and on; the default is the first variant given).
+    private func makeDefinition() throws -> FlagDefinition {
+        let parsed = try FlagVariants(parsing: variants, as: type)
+        if type != .boolean, parsed.names.isEmpty {
             throw FlagError.invalidDefinition("a \(type.rawValue) flag needs at least one --variant")
         }
-        let defaultName = defaultVariant ?? first
-        let flag = FeatureFlags.Flag(
-            key: try self.flag.flagKey, description: description, type: type, variants: parsed.variants,
-            defaultVariant: defaultName, isEnabled: !disabled,
-            metadata: try KeyValueArguments.parse(metadata, option: "--metadata")
+        return FlagDefinition(
+            key: try self.flag.flagKey.rawValue, type: type, variants: parsed.ordered, defaultVariant: defaultVariant,
+            description: description, isEnabled: !disabled, metadata: try KeyValueArguments.parse(metadata, option: "--metadata")
         )
-        try flag.validate()
-        return flag
     }
 }

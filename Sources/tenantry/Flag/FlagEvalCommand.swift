@@ -1,5 +1,6 @@
 import ArgumentParser
 import FeatureFlags
+import Tenantry
 
 /// `tenantry flag eval <key> --tenant <slug>`: what a tenant gets, and why.
 struct FlagEvalCommand: AsyncParsableCommand {
@@ -39,8 +40,7 @@ struct FlagEvalCommand: AsyncParsableCommand {
         var caller = try KeyValueArguments.parse(context, option: "--context")
         if let targetingKey { caller["targetingKey"] = .string(targetingKey) }
         let result = try await connection.withRuntime { runtime in
-            let context = try EvaluationContext(tenant: try await FlagTenants.attributes(of: slug, runtime), caller: caller)
-            return FlagEvaluator(catalog: try await runtime.flags.catalog()).evaluate(key, context: context)
+            try await runtime.flagAdministration.evaluate(key, tenant: slug, context: caller)
         }
         if output.json {
             StandardOutput.line(FlagOutput.evaluation(result).rendered)

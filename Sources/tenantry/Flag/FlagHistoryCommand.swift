@@ -1,5 +1,6 @@
 import ArgumentParser
 import FeatureFlags
+import Tenantry
 
 /// `tenantry flag history <key>`: who changed what, when and why.
 struct FlagHistoryCommand: AsyncParsableCommand {
@@ -18,7 +19,7 @@ struct FlagHistoryCommand: AsyncParsableCommand {
         let (events, slugs) = try await connection.withRuntime { runtime in
             let events = try await runtime.flags.history(key)
             guard !events.isEmpty else { throw FlagError.notFound(key.rawValue) }
-            return (events, output.json ? [:] : try await FlagTenants.slugs(runtime))
+            return (events, output.json ? [:] : try await runtime.flagAdministration.slugs())
         }
         if output.json {
             events.forEach { StandardOutput.line($0.jsonLine) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FeatureFlags
+import Tenantry
 
 /// `tenantry flag list`: every flag at a glance.
 struct FlagListCommand: AsyncParsableCommand {
@@ -16,7 +17,7 @@ struct FlagListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (catalog, slugs) = try await connection.withRuntime { runtime in
-            (try await runtime.flags.catalog(), output.json ? try await FlagTenants.slugs(runtime) : [:])
+            (try await runtime.flags.catalog(), output.json ? try await runtime.flagAdministration.slugs() : [:])
         }
         let flags = catalog.flags.values.filter { archived || !$0.isArchived }.sorted { $0.key < $1.key }
         if output.json {

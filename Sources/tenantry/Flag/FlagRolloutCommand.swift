@@ -1,5 +1,6 @@
 import ArgumentParser
 import FeatureFlags
+import Tenantry
 
 /// `tenantry flag rollout <key> <percent>`: a sticky percentage rollout.
 struct FlagRolloutCommand: AsyncParsableCommand {
@@ -47,53 +48,37 @@ struct FlagRolloutCommand: AsyncParsableCommand {
         _ = try parsedSplits()
     }
 
-    /// `--split` as rollout splits, the rest of 100 not rolled out.
-    private func parsedSplits() throws -> [Rollout.Split] {
-        var result: [Rollout.Split] = []
+    /// `--split` as percent shares, checked as `FlagAdministration` will (each 0–100, at most
+    /// 100 together); a bad one is a usage error.
+    private func parsedSplits() throws -> [FlagAdministration.PercentSplit] {
+        var result: [FlagAdministration.PercentSplit] = []
         for split in splits {
             let (name, text) = FlagVariants.split(split)
-            guard !name.isEmpty, let text, let weight = Int(text), (0...100).contains(weight) else {
+            guard !name.isEmpty, let text, let percent = Int(text), (0...100).contains(percent) else {
                 throw ValidationError("--split \"\(split)\" is not VARIANT=PERCENT with a percent of 0 to 100")
             }
-            result.append(Rollout.Split(variant: name, weight: weight))
+            result.append(FlagAdministration.PercentSplit(variant: name, percent: percent))
         }
-        let total = result.reduce(0) { $0 + $1.weight }
-        guard total <= 100 else { throw ValidationError("the --split percents add up to \(total), more than 100") }
-        if total < 100, !result.isEmpty { result.append(Rollout.Split(variant: nil, weight: 100 - total)) }
+        if !result.isEmpty {
+            do {
+                _ = try FlagAdministration.rollout(splits: result, bucketBy: bucketBy)
+            } catch {
+                throw ValidationError("--split: \(error.description)")
+            }
+        }
         return result
     }
 
     func run() async throws {
-        let (key, change) = (try flag.flagKey, reason.change)
+        let (key, change, percent, variant, bucketBy) = (try flag.flagKey, reason.change, self.percent, self.variant, self.bucketBy)
         let splits = try parsedSplits()
         let changed = try await connection.withRuntime { runtime in
-            let rollout: Rollout?
-            if off {
-                rollout = nil
-            } else if let percent {
-                guard let current = try await runtime.flags.load(key) else { throw FlagError.notFound(key.rawValue) }
-                rollout = .percentage(percent, of: try Self.rolledOutVariant(of: current, requested: variant), bucketBy: bucketBy)
-            } else {
-                rollout = Rollout(splits: splits, bucketBy: bucketBy)
+            if off { return try await runtime.flags.setRollout(key, nil, by: change) }
+            if let percent {
+                return try await runtime.flagAdministration.setRollout(key, percent: percent, variant: variant, bucketBy: bucketBy, by: change)
             }
-            return try await runtime.flags.setRollout(key, rollout, by: change)
+            return try await runtime.flagAdministration.setRollout(key, splits: splits, bucketBy: bucketBy, by: change)
         }
         FlagOutput.printChange(changed, changed.rollout.map { "rollout \(FlagOutput.describe($0))" } ?? "no rollout", json: output.json)
-    }
-
-    /// The variant a percentage rollout serves: the one asked for, else the flag's only
-    /// variant besides its default.
-    static func rolledOutVariant(of flag: FeatureFlags.Flag, requested: String?) throws -> String {
-        if let requested { return requested }
-        let others = flag.variantNames.dropFirst()
-        if others.isEmpty {
-            throw FlagError.invalidDefinition("flag \(flag.key) has no variant besides its default \(flag.defaultVariant) to roll out")
-        }
-        guard others.count == 1, let only = others.first else {
-            throw FlagError.invalidDefinition(
-                "flag \(flag.key) has variants \(others.joined(separator: ", ")) besides its default; say which with --variant"
-            )
-        }
-        return only
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FeatureFlags
 import Foundation
+import Tenantry
 
 /// `tenantry flag rule add <key> --variant V --when 'ATTR OP VALUE'`.
 struct FlagRuleAddCommand: AsyncParsableCommand {
@@ -55,11 +56,9 @@ struct FlagRuleAddCommand: AsyncParsableCommand {
     func run() async throws {
         let (key, change, variant, name) = (try flag.flagKey, reason.change, self.variant, self.name)
         let ruleCondition = try parsedCondition()
-        let index = position.map { $0 - 1 }
+        let position = self.position
         let (changed, rule) = try await connection.withRuntime { runtime in
-            guard let current = try await runtime.flags.load(key) else { throw FlagError.notFound(key.rawValue) }
-            let rule = TargetingRule(name: name ?? Self.freeName(in: current), condition: ruleCondition, variant: variant)
-            return (try await runtime.flags.addRule(key, rule, at: index, by: change), rule)
+            try await runtime.flagAdministration.addRule(key, name: name, condition: ruleCondition, variant: variant, position: position, by: change)
         }
         let placed = (changed.rules.firstIndex { $0.name == rule.name } ?? 0) + 1
         FlagOutput.printChange(changed, "rule \(rule.name) (position \(placed)): \(rule.condition) → \(rule.variant)", json: output.json)
@@ -77,13 +76,5 @@ struct FlagRuleAddCommand: AsyncParsableCommand {
         let parsed = try conditions.map(ConditionArgument.parse)
         if parsed.count == 1, let only = parsed.first { return only }
         return matchAny ? .any(parsed) : .all(parsed)
-    }
-
-    /// `r1`, `r2`, …: the first name no rule of the flag has.
-    static func freeName(in flag: FeatureFlags.Flag) -> String {
-        let taken = Set(flag.rules.map(\.name))
-        var number = 1
-        while taken.contains("r\(number)") { number += 1 }
-        return "r\(number)"
     }
 }

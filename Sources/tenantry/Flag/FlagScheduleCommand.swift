@@ -1,6 +1,7 @@
 import ArgumentParser
 import FeatureFlags
 import Foundation
+import Tenantry
 
 /// `tenantry flag schedule <key> --at TIME enable|disable|rollout …`: a change for later.
 struct FlagScheduleCommand: AsyncParsableCommand {
@@ -58,22 +59,13 @@ struct FlagScheduleCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (key, change, time) = (try flag.flagKey, reason.change, try self.time())
+        let scheduledAction: FlagAdministration.ScheduledAction = switch action {
+        case .enable: .enable
+        case .disable: .disable
+        case .rollout: percent.map { .rollout(percent: $0, variant: variant, bucketBy: bucketBy) } ?? .removeRollout
+        }
         let (changed, scheduled) = try await connection.withRuntime { runtime in
-            let scheduledAction: ScheduledChange.Action
-            switch action {
-            case .enable: scheduledAction = .enable
-            case .disable: scheduledAction = .disable
-            case .rollout:
-                if let percent {
-                    guard let current = try await runtime.flags.load(key) else { throw FlagError.notFound(key.rawValue) }
-                    let rolledOut = try FlagRolloutCommand.rolledOutVariant(of: current, requested: variant)
-                    scheduledAction = .rollout(.percentage(percent, of: rolledOut, bucketBy: bucketBy))
-                } else {
-                    scheduledAction = .rollout(nil)
-                }
-            }
-            let scheduled = ScheduledChange(at: time, action: scheduledAction)
-            return (try await runtime.flags.schedule(key, scheduled, by: change), scheduled)
+            try await runtime.flagAdministration.schedule(key, at: time, scheduledAction, by: change)
         }
         FlagOutput.printChange(
             changed,

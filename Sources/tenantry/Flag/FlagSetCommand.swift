@@ -1,5 +1,6 @@
 import ArgumentParser
 import FeatureFlags
+import Tenantry
 
 /// `tenantry flag set <key> <variant> --tenant <slug>`: a per-tenant override.
 struct FlagSetCommand: AsyncParsableCommand {
@@ -20,15 +21,8 @@ struct FlagSetCommand: AsyncParsableCommand {
     func run() async throws {
         let (key, slug, variant, change) = (try flag.flagKey, tenant.tenant, self.variant, reason.change)
         let (changed, slugs) = try await connection.withRuntime { runtime in
-            guard let current = try await runtime.flags.load(key) else { throw FlagError.notFound(key.rawValue) }
-            guard current.variants[variant] != nil else {
-                throw FlagError.invalidDefinition(
-                    "flag \(key): unknown variant \"\(variant)\"; it has \(current.variantNames.joined(separator: ", "))"
-                )
-            }
-            let tenantID = try await runtime.tenants.resolve(slug)
-            let changed = try await runtime.flags.setOverride(key, tenant: tenantID, variant: variant, by: change)
-            return (changed, output.json ? try await FlagTenants.slugs(runtime) : [:])
+            let changed = try await runtime.flagAdministration.setOverride(key, tenant: slug, variant: variant, by: change)
+            return (changed, output.json ? try await runtime.flagAdministration.slugs() : [:])
         }
         FlagOutput.printChange(changed, "tenant \(slug) gets \(variant)", json: output.json, slugs: slugs)
     }

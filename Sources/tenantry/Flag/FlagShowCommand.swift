@@ -1,5 +1,6 @@
 import ArgumentParser
 import FeatureFlags
+import Tenantry
 import Foundation
 
 /// `tenantry flag show <key>`: everything about one flag.
@@ -18,7 +19,7 @@ struct FlagShowCommand: AsyncParsableCommand {
         let key = try flag.flagKey
         let (shown, slugs) = try await connection.withRuntime { runtime in
             guard let flag = try await runtime.flags.load(key) else { throw FlagError.notFound(key.rawValue) }
-            return (flag, try await FlagTenants.slugs(runtime))
+            return (flag, try await runtime.flagAdministration.slugs())
         }
         if output.json {
             StandardOutput.line(FlagOutput.json(shown, slugs: slugs).rendered)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FeatureFlags
 import Foundation
+import Tenantry
 
 /// `tenantry flag stale`: flags that have done their job.
 struct FlagStaleCommand: AsyncParsableCommand {
@@ -21,14 +22,13 @@ struct FlagStaleCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard (0...36_500).contains(days) else { throw ValidationError("--days must be between 0 and 36500") }
+        guard FlagAdministration.staleDays.contains(days) else { throw ValidationError("--days must be between 0 and 36500") }
     }
 
     func run() async throws {
-        let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
+        let days = self.days
         let stale = try await connection.withRuntime { runtime in
-            let tenants = try await FlagTenants.servedTenants(runtime)
-            return FlagEvaluator(catalog: try await runtime.flags.catalog()).staleFlags(untouchedSince: cutoff, tenants: tenants)
+            try await runtime.flagAdministration.staleFlags(days: days)
         }
         if output.json {
             StandardOutput.line(JSONObject.render(.array(stale.map { flag in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FeatureFlags
+import Tenantry
 
 /// `tenantry flag unset <key> --tenant <slug>`: removes a tenant's override.
 struct FlagUnsetCommand: AsyncParsableCommand {
@@ -18,9 +19,8 @@ struct FlagUnsetCommand: AsyncParsableCommand {
     func run() async throws {
         let (key, slug, change) = (try flag.flagKey, tenant.tenant, reason.change)
         let (changed, slugs) = try await connection.withRuntime { runtime in
-            let tenantID = try await runtime.tenants.resolve(slug)
-            let changed = try await runtime.flags.clearOverride(key, tenant: tenantID, by: change)
-            return (changed, output.json ? try await FlagTenants.slugs(runtime) : [:])
+            let changed = try await runtime.flagAdministration.clearOverride(key, tenant: slug, by: change)
+            return (changed, output.json ? try await runtime.flagAdministration.slugs() : [:])
         }
         FlagOutput.printChange(changed, "tenant \(slug) has no override", json: output.json, slugs: slugs)
     }

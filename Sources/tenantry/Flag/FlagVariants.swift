@@ -1,4 +1,5 @@
 import FeatureFlags
+import Tenantry
 
 /// The variants of `--variant NAME[=VALUE]` options, typed for a flag.
 ///
@@ -11,12 +12,14 @@ struct FlagVariants {
     /// The names in the order given (the first is the default unless `--default` says otherwise).
     var names: [String]
 
-    /// A boolean flag's variants when none are given: `on` = true, `off` = false.
-    static let booleanDefault = FlagVariants(variants: ["on": true, "off": false], names: ["off", "on"])
-
     init(variants: [String: JSONValue], names: [String]) {
         self.variants = variants
         self.names = names
+    }
+
+    /// The variants in the order given, as a `FlagDefinition` takes them.
+    var ordered: [FlagDefinition.Variant] {
+        names.compactMap { name in variants[name].map { FlagDefinition.Variant(name, $0) } }
     }
 
     /// Parses `--variant` values for a flag of `type`; throws `invalidDefinition` naming the

@@ -7,11 +7,13 @@ import TenantryServer
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve HTTP: /healthz and OpenFeature Remote Evaluation (OFREP) for tenants' API keys.",
+        abstract: "Serve HTTP: /healthz, OpenFeature Remote Evaluation (OFREP) for tenants' API keys, and the admin API.",
         discussion: """
             Serves POST /ofrep/v1/evaluate/flags/{key} and POST /ofrep/v1/evaluate/flags to \
             callers with a tenant's API key (Authorization: Bearer <key> or X-API-Key), and GET \
-            /healthz. Flags and API keys are kept in memory, current within milliseconds of a \
+            /healthz; the admin API under /v1/admin for admin tokens (Authorization: Bearer \
+            <token>; see tenantry admin token create, or set TENANTRY_ADMIN_TOKEN, at least 32 \
+            characters, to accept one from a secret store). Flags and API keys are kept in memory, current within milliseconds of a \
             change in any process. Beside HTTP it runs what `tenant worker` runs: provisioning \
             and trial expiry. Prints "listening on http://HOST:PORT" once bound; SIGTERM or \
             Ctrl-C finishes the requests in flight and exits 0.
@@ -36,6 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try resolvedHost()
         _ = try resolvedPort()
+        _ = try configuredAdminToken()
         guard (1...86_400).contains(trialCheckInterval) else {
             throw ValidationError("--trial-check-interval must be between 1 and 86400 seconds")
         }
@@ -43,13 +46,33 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = ServerConfiguration(
-            host: try resolvedHost(), port: try resolvedPort(), trialCheckInterval: .seconds(trialCheckInterval)
+            host: try resolvedHost(), port: try resolvedPort(), trialCheckInterval: .seconds(trialCheckInterval),
+            adminToken: try configuredAdminToken(), exportDirectory: Self.exportDirectory
         )
         try await connection.withRuntime { runtime in
             try await TenantryServer(runtime: runtime, configuration: configuration).run { address in
                 StandardOutput.line("listening on \(address.url)")
             }
         }
+    }
+
+    /// `TENANTRY_ADMIN_TOKEN`, when set: an admin token accepted beside the recorded ones. A
+    /// short one is refused before anything starts.
+    private func configuredAdminToken() throws -> ConfiguredAdminToken? {
+        guard let secret = Self.environment[ConfiguredAdminToken.environmentVariable] else { return nil }
+        do {
+            return try ConfiguredAdminToken(secret)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// Where admin offboarding writes exports: `$TENANTRY_EXPORT_DIR`, else
+    /// `$TENANTRY_HOME/exports`, else `./.tenantry/exports`.
+    private static var exportDirectory: String {
+        if let directory = environment["TENANTRY_EXPORT_DIR"], !directory.isEmpty { return URL(fileURLWithPath: directory).path }
+        let home = environment["TENANTRY_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ".tenantry"
+        return URL(fileURLWithPath: home).appendingPathComponent("exports").path
     }
 
     private func resolvedHost() throws -> String {

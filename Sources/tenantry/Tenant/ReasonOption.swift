@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tenantry
 
 /// `--reason`: why an operator changes a tenant, recorded in the event's metadata.
 struct ReasonOption: ParsableArguments {
@@ -10,11 +11,11 @@ struct ReasonOption: ParsableArguments {
         try Self.check(reason)
     }
 
-    /// The rule for any reason, also one given with a default.
+    /// The rule for any reason (`ChangeReason`, as the admin API checks it), also one given
+    /// with a default.
     static func check(_ reason: String) throws {
-        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= 500 else {
-            throw ValidationError("--reason must say why, in 1 to 500 characters")
+        guard ChangeReason.problem(reason) == nil else {
+            throw ValidationError("--reason must say why, in 1 to \(ChangeReason.maximumLength) characters")
         }
     }
 }

@@ -34,12 +34,7 @@ struct TenantAttributesCommand: AsyncParsableCommand {
         }
         let (slug, removals, reason) = (tenant.slug, self.removals, self.reason)
         let state = try await connection.withRuntime { runtime in
-            let id = try await runtime.tenants.resolve(slug)
-            guard !set.isEmpty || !removals.isEmpty else {
-                guard let state = try await runtime.tenants.tenants.load(id) else { throw TenantLifecycleError.notFound(slug) }
-                return state
-            }
-            return try await runtime.tenants.tenants.changeAttributes(id, set: set, remove: removals, actor: Operator.actor, reason: reason)
+            try await runtime.tenants.changeAttributes(slug, set: set, remove: removals, reason: reason, actor: Operator.actor)
         }
         if output.json {
             StandardOutput.line(TenantOutput.json(state).rendered)

@@ -18,7 +18,7 @@ struct TenantHistoryCommand: AsyncParsableCommand {
     func run() async throws {
         let slug = tenant.slug
         let events = try await connection.withRuntime { runtime in
-            try await runtime.tenants.tenants.history(try await runtime.tenants.resolve(slug))
+            try await runtime.tenants.history(of: slug)
         }
         if output.json {
             events.forEach { StandardOutput.line($0.jsonLine) }

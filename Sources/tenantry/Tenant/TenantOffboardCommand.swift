@@ -27,7 +27,7 @@ struct TenantOffboardCommand: AsyncParsableCommand {
         let (slug, reason) = (tenant.slug, self.reason)
         let path = URL(fileURLWithPath: export).path
         let (state, count) = try await connection.withRuntime { runtime in
-            try await runtime.tenants.offboard(try await runtime.tenants.resolve(slug), exportTo: path, actor: Operator.actor, reason: reason)
+            try await runtime.tenants.offboard(slug, exportTo: path, actor: Operator.actor, reason: reason)
         }
         if output.json {
             var json = TenantOutput.json(state)

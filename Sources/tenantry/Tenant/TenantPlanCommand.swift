@@ -20,11 +20,7 @@ struct TenantPlanCommand: AsyncParsableCommand {
     func run() async throws {
         let (slug, plan, reason) = (tenant.slug, self.plan, self.reason)
         let state = try await connection.withRuntime { runtime in
-            let state = try await runtime.tenants.tenants.changePlan(
-                try await runtime.tenants.resolve(slug), to: plan, actor: Operator.actor, reason: reason
-            )
-            try await runtime.tenants.registry.catchUpWithCommittedWrites()
-            return state
+            try await runtime.tenants.changePlan(slug, to: plan, reason: reason, actor: Operator.actor)
         }
         TenantOutput.printTransition(state, json: output.json)
     }

@@ -16,9 +16,7 @@ struct TenantResumeCommand: AsyncParsableCommand {
     func run() async throws {
         let (slug, reason) = (tenant.slug, reason.reason)
         let state = try await connection.withRuntime { runtime in
-            let state = try await runtime.tenants.tenants.reactivate(try await runtime.tenants.resolve(slug), reason: reason, actor: Operator.actor)
-            try await runtime.tenants.registry.catchUpWithCommittedWrites()
-            return state
+            try await runtime.tenants.resume(slug, reason: reason, actor: Operator.actor)
         }
         TenantOutput.printTransition(state, json: output.json)
     }

@@ -17,9 +17,7 @@ struct TenantShowCommand: AsyncParsableCommand {
     func run() async throws {
         let slug = tenant.slug
         let state = try await connection.withRuntime { runtime in
-            let id = try await runtime.tenants.resolve(slug)
-            guard let state = try await runtime.tenants.tenants.load(id) else { throw TenantLifecycleError.notFound("with slug \(slug)") }
-            return state
+            try await runtime.tenants.tenant(slug)
         }
         if output.json {
             StandardOutput.line(TenantOutput.json(state).rendered)

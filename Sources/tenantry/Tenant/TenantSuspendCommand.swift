@@ -16,9 +16,7 @@ struct TenantSuspendCommand: AsyncParsableCommand {
     func run() async throws {
         let (slug, reason) = (tenant.slug, reason.reason)
         let state = try await connection.withRuntime { runtime in
-            let state = try await runtime.tenants.tenants.suspend(try await runtime.tenants.resolve(slug), reason: reason, actor: Operator.actor)
-            try await runtime.tenants.registry.catchUpWithCommittedWrites()
-            return state
+            try await runtime.tenants.suspend(slug, reason: reason, actor: Operator.actor)
         }
         TenantOutput.printTransition(state, json: output.json)
     }

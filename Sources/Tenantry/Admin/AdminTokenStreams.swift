@@ -1,0 +1,13 @@
+public import EventStore
+public import Foundation
+
+/// Where admin tokens live in the event store: `admintoken-<id>` under the control-plane
+/// tenant, one stream per token.
+public enum AdminTokenStreams {
+    public static let category = "admintoken"
+
+    public static func stream(_ tokenID: UUID) -> StreamName {
+        // A category of letters and a UUID make a valid stream name by construction.
+        StreamName(unchecked: "\(category)-\(tokenID.uuidString.lowercased())")
+    }
+}

@@ -1,0 +1,32 @@
+import Provisioning
+
+/// The bodies the admin tenant routes read. Every change may carry a `reason`, recorded in its
+/// events' metadata (required where the CLI requires `--reason`).
+enum AdminTenantRequests {
+    /// `POST /v1/admin/tenants`.
+    struct Create: Decodable {
+        var organization: String
+        var email: String
+        var plan: String?
+        var clusterURL: String?
+        var idempotencyKey: String?
+    }
+
+    /// `POST …/suspend`, `…/resume`, `…/offboard`: why.
+    struct Reason: Decodable {
+        var reason: String?
+    }
+
+    /// `POST …/plan`.
+    struct PlanChange: Decodable {
+        var plan: String
+        var reason: String?
+    }
+
+    /// `POST …/attributes`: values are strings, numbers or booleans.
+    struct Attributes: Decodable {
+        var set: [String: TenantAttributeValue]?
+        var remove: [String]?
+        var reason: String?
+    }
+}

@@ -1,0 +1,97 @@
+public import FeatureFlags
+import Foundation
+public import Hummingbird
+public import Provisioning
+
+/// The problem types of the admin API (`/v1/admin`), beside the shared ones in
+/// `ProblemDetails+Catalog.swift`, and how the services' refusals map to them.
+extension ProblemDetails {
+    /// 403: a tenant's API key was sent where an admin token is needed.
+    public static func adminTokenRequired() -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "admin-token-required", title: "Admin token required", status: .forbidden,
+            detail: "a tenant API key cannot use the admin API; send an admin token (tenantry admin token create)"
+        )
+    }
+
+    /// 404: no tenant or flag by that name (`resource` says which kind).
+    public static func notFound(_ detail: String, resource: String) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "not-found", title: "Not found", status: .notFound, detail: detail,
+            extensions: ["resource": .string(resource)]
+        )
+    }
+
+    /// 409: a flag with this key exists already.
+    public static func flagExists(_ detail: String) -> ProblemDetails {
+        ProblemDetails(typeURI: typeBase + "flag-exists", title: "Flag exists", status: .conflict, detail: detail)
+    }
+
+    /// 409: the flag is archived and takes no more changes.
+    public static func flagArchived(_ detail: String) -> ProblemDetails {
+        ProblemDetails(typeURI: typeBase + "flag-archived", title: "Flag archived", status: .conflict, detail: detail)
+    }
+
+    /// 409: the resource kept changing while the change was decided; retrying may succeed.
+    public static func changeConflict(_ detail: String) -> ProblemDetails {
+        ProblemDetails(typeURI: typeBase + "change-conflict", title: "Change conflict", status: .conflict, detail: detail)
+    }
+
+    /// 409: the tenant's state does not allow the action (suspending a suspended tenant, …).
+    public static func invalidTransition(_ detail: String, tenant: String, state: String) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "invalid-transition", title: "Invalid transition", status: .conflict, detail: detail,
+            extensions: ["tenant": .string(tenant), "state": .string(state)]
+        )
+    }
+
+    /// 422: the tenant cannot move to that plan (same plan, the trial, another isolation).
+    public static func planNotAllowed(_ detail: String, tenant: String, plan: String) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "plan-not-allowed", title: "Plan not allowed", status: .unprocessableContent, detail: detail,
+            extensions: ["tenant": .string(tenant), "plan": .string(plan)]
+        )
+    }
+
+    /// 422: the flag change is well-formed but not valid (an unknown variant, a value of the
+    /// wrong type, a prerequisite cycle, …); the detail names the problem.
+    public static func invalidDefinition(_ detail: String) -> ProblemDetails {
+        ProblemDetails(typeURI: typeBase + "invalid-definition", title: "Invalid flag definition", status: .unprocessableContent, detail: detail)
+    }
+
+    /// 500: the new tenant's provisioning failed (its steps were compensated); the detail and
+    /// `reason` say where.
+    public static func provisioningFailed(tenant: String, reason: String) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "provisioning-failed", title: "Provisioning failed", status: .internalServerError,
+            detail: "tenant \(tenant) could not be provisioned: \(reason)",
+            extensions: ["tenant": .string(tenant), "reason": .string(reason)]
+        )
+    }
+
+    /// The problem a service's refusal is, or nil for errors that are not refusals (those are
+    /// faults: 500).
+    public static func admin(_ error: any Error) -> ProblemDetails? {
+        switch error {
+        case let error as FlagError:
+            switch error {
+            case .notFound: .notFound(error.description, resource: "flag")
+            case .alreadyExists: .flagExists(error.description)
+            case .archived: .flagArchived(error.description)
+            case .conflict: .changeConflict(error.description)
+            case .invalidDefinition: .invalidDefinition(error.description)
+            }
+        case let error as TenantLifecycleError:
+            switch error {
+            case .notFound: .notFound(error.description, resource: "tenant")
+            case let .illegalTransition(slug, from, _): .invalidTransition(error.description, tenant: slug, state: from.rawValue)
+            case let .planNotAllowed(slug, plan, _): .planNotAllowed(error.description, tenant: slug, plan: plan.rawValue)
+            case .invalidInput: .invalidRequest(error.description)
+            }
+        case let error as EvaluationContextError:
+            .invalidRequest(error.description, field: "context")
+        default:
+            nil
+        }
+    }
+}

@@ -1,0 +1,106 @@
+public import Foundation
+public import Hummingbird
+public import Provisioning
+
+/// The problem types of the tenant API (`/v1/tenant…`), and how the tenant commands' refusals
+/// map to them. Same base URI and rules as `ProblemDetails+Catalog.swift`.
+extension ProblemDetails {
+    /// 404: the tenant holds no live API key with this id (unknown, revoked, or another tenant's:
+    /// the three read the same, so nobody learns which ids exist).
+    public static func apiKeyNotFound(_ keyID: UUID) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "api-key-not-found", title: "API key not found", status: .notFound,
+            detail: "this tenant has no API key \(keyID.uuidString.lowercased())",
+            extensions: ["keyId": .string(keyID.uuidString.lowercased())]
+        )
+    }
+
+    /// 409: revoking the tenant's only live key would lock it out of the API.
+    public static func lastAPIKey(slug: String) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "last-api-key", title: "Last API key", status: .conflict,
+            detail: "this is the last API key of tenant \(slug): revoking it would lock the tenant out; create another key first"
+        )
+    }
+
+    /// 409: the tenant holds as many live keys as it may.
+    public static func apiKeyLimitReached(slug: String, limit: Int) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "api-key-limit-reached", title: "API key limit reached", status: .conflict,
+            detail: "tenant \(slug) holds \(limit) API keys, the most it may; revoke one first",
+            extensions: ["limit": .integer(Int64(limit))]
+        )
+    }
+
+    /// 409: the tenant is on that plan already.
+    public static func planUnchanged(_ plan: Plan) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "plan-unchanged", title: "Plan unchanged", status: .conflict,
+            detail: "the tenant is on plan \(plan) already",
+            extensions: ["plan": .string(plan.rawValue)]
+        )
+    }
+
+    /// 422: a plan the tenant cannot move to by itself (the trial, a sales-led plan, another
+    /// isolation); `reason` says which.
+    public static func planNotAllowed(_ plan: Plan, reason: String) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "plan-not-allowed", title: "Plan not allowed", status: .unprocessableContent,
+            detail: "the tenant cannot move to plan \(plan): \(reason)",
+            extensions: [
+                "plan": .string(plan.rawValue), "reason": .string(reason),
+                "selfServePlans": .array(Plan.selfServeTargets.map { .string($0.rawValue) }),
+            ]
+        )
+    }
+
+    /// 409: the command does not apply to the tenant in its current state (it changed while the
+    /// request ran, e.g. it was suspended).
+    public static func illegalTransition(_ detail: String, state: String) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "illegal-transition", title: "Not possible in this state", status: .conflict,
+            detail: detail, extensions: ["state": .string(state)]
+        )
+    }
+
+    /// 429: the tenant sent requests faster than its plan allows; `Retry-After` says how many
+    /// seconds to wait (at least 1).
+    public static func rateLimited(retryAfterSeconds: Int, requestsPerSecond: Double) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "rate-limited", title: "Too many requests", status: .tooManyRequests,
+            detail: "this tenant's plan allows \(requestsPerSecond.formatted()) requests per second; retry after \(retryAfterSeconds) s",
+            headers: [.retryAfter: String(retryAfterSeconds)],
+            extensions: ["retryAfter": .integer(Int64(retryAfterSeconds))]
+        )
+    }
+
+    /// The problem a tenant command's refusal is, or nil for errors that are not refusals
+    /// (those are faults: 500).
+    public static func refusal(_ error: any Error) -> ProblemDetails? {
+        switch error {
+        case let problem as ProblemDetails:
+            return problem
+        case let error as APIKeyError:
+            switch error {
+            case .notFound(let keyID): return apiKeyNotFound(keyID)
+            case .lastKey(let slug): return lastAPIKey(slug: slug)
+            case let .limitReached(slug, limit): return apiKeyLimitReached(slug: slug, limit: limit)
+            }
+        case let error as TenantLifecycleError:
+            switch error {
+            case .invalidInput(let message):
+                return invalidRequest(message)
+            case let .planNotAllowed(_, plan, reason):
+                return planNotAllowed(plan, reason: reason)
+            case let .illegalTransition(_, from, _):
+                return illegalTransition(error.description, state: from.rawValue)
+            case .notFound:
+                // The caller's own tenant vanished from under an authenticated request: not a
+                // client error, and nothing to tell the client about.
+                return nil
+            }
+        default:
+            return nil
+        }
+    }
+}

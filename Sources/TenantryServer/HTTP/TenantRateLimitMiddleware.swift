@@ -1,0 +1,57 @@
+public import EventStore
+import Foundation
+public import Hummingbird
+public import Provisioning
+public import Tenancy
+
+/// Admits each authenticated tenant's requests through a token bucket of its plan's
+/// `TenantLimits` (`appendsPerSecond` refill, `burst` size: what a tenant may write, so also
+/// what it may ask of the API), and answers the rest 429 `rate-limited` with `Retry-After`.
+/// Goes after `APIKeyAuthenticationMiddleware`; the check is in memory (an actor hop, no I/O).
+///
+/// ```swift
+/// router.group("v1/tenant")
+///     .add(middleware: APIKeyAuthenticationMiddleware(directory: views.directory))
+///     .add(middleware: ActiveTenantMiddleware())
+///     .add(middleware: TenantRateLimitMiddleware(limiter: .byPlan(directory: views.directory)))
+/// ```
+public struct TenantRateLimitMiddleware<Context: TenantAuthenticatedContext>: RouterMiddleware {
+    public let limiter: TenantRateLimiter
+
+    public init(limiter: TenantRateLimiter) {
+        self.limiter = limiter
+    }
+
+    public func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let tenant = try context.requireTenant().state
+        do {
+            try await limiter.admit(tenant: tenant.id, eventCount: 1)
+        } catch let error as TenantLimitError {
+            switch error {
+            case let .rateLimited(_, rate, retryAfter):
+                // Retry-After takes whole seconds; rounding down would invite a retry that fails.
+                let seconds = max(1, Int(retryAfter.rounded(.up)))
+                throw ProblemDetails.rateLimited(retryAfterSeconds: seconds, requestsPerSecond: rate)
+            case .tooManyEventsInAppend:
+                // One request is one admission, below every plan's per-append maximum.
+                throw ProblemDetails.internalError()
+            }
+        }
+        return try await next(request, context)
+    }
+}
+
+extension TenantRateLimiter {
+    /// A limiter whose buckets follow each tenant's plan, as the live directory has it when the
+    /// tenant's bucket is made. The limiter forgets buckets that have refilled (it sweeps them
+    /// from time to time), so a plan change takes effect once the tenant's old bucket is gone.
+    public static func byPlan(directory: LiveView<TenantDirectory>) -> TenantRateLimiter {
+        TenantRateLimiter { tenantID in
+            directory.state.tenant(tenantID)?.plan.terms.limits ?? .standard
+        }
+    }
+}

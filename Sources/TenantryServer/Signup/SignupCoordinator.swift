@@ -1,0 +1,264 @@
+public import EventStore
+public import Foundation
+public import Logging
+public import Provisioning
+
+/// The self-serve signups of this server process: starts each one's registration and
+/// provisioning, answers as soon as the tenant is registered, and keeps (in memory only) what
+/// its client may still see.
+///
+/// ```swift
+/// let coordinator = SignupCoordinator(saga: runtime.tenants.saga, directory: views.directory)
+/// let (ticket, _) = try await coordinator.start(request, idempotencyKey: key)   // 202
+/// let progress = await coordinator.progress(of: ticket.tenantID, claimToken: ticket.claimToken, revealingKey: true)
+/// ```
+///
+/// - **One run per signup, owned here.** The saga runs in a task of the coordinator, with the
+///   tenant's provisioning lock taken before the registration commits
+///   (`ProvisioningSaga.registerAndRun`), so the first API key is issued by this run and can be
+///   shown to this client. `drain()` (on graceful shutdown, `SignupService`) waits for the runs.
+/// - **Idempotent.** Requests with the same `Idempotency-Key` and the same email and
+///   organisation share one registration and get the same tenant and claim token; concurrent
+///   ones wait for the first. Another email or organisation under a used key is refused (422);
+///   the registry refuses that across processes too.
+/// - **Shown once, forgotten after an hour.** Per signup only the claim token's SHA-256 is kept,
+///   and the first API key until one status answer carried it. Entries expire after `lifetime`;
+///   a restart forgets them all (the tenant is provisioned all the same).
+public actor SignupCoordinator {
+    /// The `actor` recorded on web signups' registration events.
+    public static let eventActor = "signup:web"
+
+    public let saga: ProvisioningSaga
+    /// The live tenant directory: provisioning progress, and what API calls authenticate against.
+    public let directory: LiveView<TenantDirectory>
+    /// How long a signup's claim and unshown key are kept.
+    public let lifetime: Duration
+    /// How long a status answer waits for the directory to reach the state this process's run
+    /// ended with, so a key it shows already works against the API (read-your-writes).
+    public let directoryWait: Duration
+    private let logger: Logger
+
+    private var signups: [UUID: SignupRecord] = [:]
+    /// Requests by idempotency slot: `key:<Idempotency-Key>`, or a one-off slot without one.
+    private var requests: [String: SignupRequestSlot] = [:]
+    private var runs: [UUID: Task<Void, Never>] = [:]
+    private var isAccepting = true
+    private var nextPurge = ContinuousClock.now
+
+    public init(
+        saga: ProvisioningSaga,
+        directory: LiveView<TenantDirectory>,
+        lifetime: Duration = .seconds(3600),
+        directoryWait: Duration = .seconds(5),
+        logger: Logger = Logger(label: "tenantry.signup")
+    ) {
+        self.saga = saga
+        self.directory = directory
+        self.lifetime = lifetime
+        self.directoryWait = directoryWait
+        self.logger = logger
+    }
+
+    // MARK: Starting
+
+    /// Registers a signup and starts provisioning it in the background; returns once the tenant
+    /// is registered, with its ticket and status (`provisioning`, or the outcome when an
+    /// idempotent retry arrives after the run ended).
+    ///
+    /// Throws `ProblemDetails`: 422 idempotency-key-reused, 400 when no slug is free, 503 while
+    /// shutting down; other errors are the registry's (a 500).
+    public func start(_ request: SignupRequest, idempotencyKey: IdempotencyKey?) async throws -> (ticket: SignupTicket, status: String) {
+        purgeIfDue()
+        let now = ContinuousClock.now
+        let fingerprint = SignupRequestSlot.Fingerprint(email: request.email, organization: request.organization)
+        let slot = idempotencyKey.map { "key:" + $0.value } ?? "once:" + UUID().uuidString
+        if let earlier = requests[slot], earlier.expiresAt > now {
+            guard earlier.fingerprint == fingerprint else {
+                throw ProblemDetails.idempotencyKeyReused(idempotencyKey?.value ?? "")
+            }
+            let ticket = try await ticket(of: slot)
+            return (ticket, status(of: ticket.tenantID))
+        }
+        guard isAccepting else { throw ProblemDetails.signupUnavailable() }
+        requests[slot] = SignupRequestSlot(
+            fingerprint: fingerprint, idempotencyKey: idempotencyKey, phase: .registering([]), expiresAt: now + lifetime
+        )
+        let runID = UUID()
+        // The task is isolated to this actor, so it cannot start (nor remove itself) before
+        // this method has recorded it and suspended.
+        runs[runID] = Task {
+            await self.provision(request, slot: slot)
+            self.runs[runID] = nil
+        }
+        let ticket = try await ticket(of: slot)
+        return (ticket, status(of: ticket.tenantID))
+    }
+
+    /// The slot's ticket: at once when registered, else once the registration is.
+    private func ticket(of slot: String) async throws -> SignupTicket {
+        if case .registered(let ticket)? = requests[slot]?.phase { return ticket }
+        return try await withCheckedThrowingContinuation { continuation in
+            guard case .registering(let waiters)? = requests[slot]?.phase else {
+                // Cannot happen: the caller saw the slot registering and has not suspended.
+                continuation.resume(throwing: ProblemDetails.internalError())
+                return
+            }
+            requests[slot]?.phase = .registering(waiters + [continuation])
+        }
+    }
+
+    /// One signup's run: registration, then the saga to its end. Every path resolves the slot's
+    /// waiters, so no request waits forever.
+    private func provision(_ request: SignupRequest, slot: String) async {
+        do {
+            let (registration, outcome) = try await saga.registerAndRun(
+                request, actor: Self.eventActor,
+                registered: { registration in await self.registered(registration, slot: slot) }
+            )
+            finished(registration.tenant.id, outcome: outcome)
+        } catch {
+            failed(slot: slot, error: error)
+        }
+    }
+
+    /// The registration committed: a claim for it, and the waiting requests answered.
+    private func registered(_ registration: TenantService.Registration, slot: String) {
+        let tenant = registration.tenant
+        let token = ClaimToken.generate()
+        if var existing = signups[tenant.id] {
+            // The same tenant claimed again (a retry this process still remembers): both claims hold.
+            existing.claimDigests.append(token.digest)
+            signups[tenant.id] = existing
+        } else {
+            signups[tenant.id] = SignupRecord(claimDigests: [token.digest], tenant: tenant, expiresAt: .now + lifetime)
+        }
+        var logger = logger
+        logger[metadataKey: "tenant"] = .string(tenant.slug)
+        logger.info("signup registered", metadata: ["new": "\(registration.isNew)"])
+        let ticket = SignupTicket(tenantID: tenant.id, slug: tenant.slug, claimToken: token.value)
+        guard case .registering(let waiters)? = requests[slot]?.phase else { return }
+        requests[slot]?.phase = .registered(ticket)
+        for waiter in waiters { waiter.resume(returning: ticket) }
+    }
+
+    private func finished(_ tenantID: UUID, outcome: ProvisioningSaga.Outcome) {
+        guard var record = signups[tenantID] else { return }
+        record.tenant = SignupRecord.newer(record.tenant, outcome.tenant)
+        record.runEnded = true
+        if let key = outcome.apiKey, outcome.tenant.status == .active, !record.apiKeyShown { record.apiKey = key.secret }
+        signups[tenantID] = record
+        var logger = logger
+        logger[metadataKey: "tenant"] = .string(outcome.tenant.slug)
+        logger.info("signup provisioned", metadata: ["state": "\(outcome.tenant.status)"])
+    }
+
+    private func failed(slot: String, error: any Error) {
+        switch requests[slot]?.phase {
+        case .registering(let waiters)?:
+            // Nothing registered: forget the slot, so the same key may be used once corrected.
+            let refusal = Self.problem(for: error, idempotencyKey: requests[slot]?.idempotencyKey)
+            requests[slot] = nil
+            for waiter in waiters { waiter.resume(throwing: refusal) }
+        case .registered(let ticket)?:
+            // Registered, then the run broke off (lost connection, shutdown): the tenant's
+            // provisioning runner resumes it from its events; this client sees the outcome in
+            // the directory, without a key to show.
+            signups[ticket.tenantID]?.runEnded = true
+            logger.warning("signup provisioning ended early", metadata: ["tenant": "\(ticket.slug)", "error": "\(error)"])
+        case nil:
+            logger.warning("signup failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// What a failed registration tells the client.
+    static func problem(for error: any Error, idempotencyKey: IdempotencyKey?) -> any Error {
+        guard case TenantLifecycleError.invalidInput(let message)? = error as? TenantLifecycleError else {
+            return error
+        }
+        // The registry refuses a key used for other data in these words (TenantService.register);
+        // the key was validated here, so no other refusal of it can reach this point.
+        if let idempotencyKey, message.hasPrefix("idempotency key") {
+            return ProblemDetails.idempotencyKeyReused(idempotencyKey.value)
+        }
+        // What else the registry refuses after validation: no free slug for the name.
+        return ProblemDetails.invalidRequest(message, field: "organization")
+    }
+
+    // MARK: Progress
+
+    /// The signup's progress for the client holding `claimToken`, or nil when there is no such
+    /// signup, the token is not its, or it expired (the caller answers 404 alike).
+    ///
+    /// With `revealingKey` (not for HEAD), the first answer after the signup is active carries
+    /// its API key, and the key is forgotten.
+    public func progress(of tenantID: UUID, claimToken: String, revealingKey: Bool) async -> SignupProgress? {
+        purgeIfDue()
+        guard let record = claimed(tenantID, claimToken) else { return nil }
+        if record.runEnded {
+            // The key must work the moment the client has it, and API calls authenticate
+            // against the directory: wait until it has what the run recorded.
+            let version = record.tenant.version
+            let caughtUp = await directory.waitUntil(timeout: directoryWait) { ($0.tenant(tenantID)?.version ?? 0) >= version }
+            if !caughtUp { logger.warning("tenant directory behind a signup", metadata: ["tenant": "\(record.tenant.slug)"]) }
+        }
+        // Read again after waiting: another request may have been answered meanwhile.
+        guard var current = claimed(tenantID, claimToken) else { return nil }
+        let tenant = SignupRecord.newer(directory.state.tenant(tenantID), current.tenant)
+        var shown: String?
+        if revealingKey, current.runEnded, tenant.status == .active, let key = current.apiKey {
+            shown = key
+            current.apiKey = nil
+            current.apiKeyShown = true
+            signups[tenantID] = current
+        }
+        return SignupProgress(tenant: tenant, runEnded: current.runEnded, apiKey: shown, apiKeyShown: current.apiKeyShown)
+    }
+
+    /// The record of a live signup whose claim `token` is.
+    private func claimed(_ tenantID: UUID, _ token: String) -> SignupRecord? {
+        guard let record = signups[tenantID], record.expiresAt > .now else { return nil }
+        let digest = ClaimToken.digest(of: token)
+        // Every claim is compared (no early exit), each in constant time.
+        let matches = record.claimDigests.reduce(false) { found, claim in ClaimToken.equal(claim, digest) || found }
+        return matches ? record : nil
+    }
+
+    private func status(of tenantID: UUID) -> String {
+        guard let record = signups[tenantID], record.runEnded else { return TenantStatus.provisioning.rawValue }
+        return record.tenant.status.rawValue
+    }
+
+    // MARK: Lifetime
+
+    /// Starts no more signups and waits for the runs in flight; cancelling the caller cancels
+    /// them (a cancelled run is resumed from its events by the provisioning runner later).
+    public func drain() async {
+        isAccepting = false
+        while let (id, run) = runs.first {
+            await withTaskCancellationHandler {
+                await run.value
+            } onCancel: {
+                run.cancel()
+            }
+            runs[id] = nil
+        }
+    }
+
+    /// How many runs are in flight.
+    public var runningCount: Int { runs.count }
+
+    /// Whether `drain()` was called: no new signup starts.
+    public var isDraining: Bool { !isAccepting }
+
+    /// Drops expired entries, at most every few seconds (lookups check expiry themselves).
+    private func purgeIfDue() {
+        let now = ContinuousClock.now
+        guard now >= nextPurge else { return }
+        nextPurge = now + .seconds(10)
+        signups = signups.filter { $0.value.expiresAt > now }
+        requests = requests.filter { entry in
+            if case .registering = entry.value.phase { return true }
+            return entry.value.expiresAt > now
+        }
+    }
+}

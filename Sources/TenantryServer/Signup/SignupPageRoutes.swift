@@ -1,0 +1,115 @@
+import Foundation
+public import Hummingbird
+
+/// The signup page, for people:
+///
+/// - `GET /`: the form (HTML).
+/// - `POST /signup` (`application/x-www-form-urlencoded`, what the form sends without
+///   JavaScript): 303 to the status page, or the form again (400) with the message and the
+///   values kept.
+/// - `GET /signup/{id}?token=<claim token>`: the status page, refreshing itself until the
+///   workspace is ready, then the key (once) and the checklist; 404 page for any other link.
+/// - `GET /assets/signup.css`, `GET /assets/signup.js` (`SignupAssets`).
+///
+/// With JavaScript the script takes over the form: it posts JSON to `/v1/signup` and follows
+/// `/v1/signup/{id}` itself (`SignupRoutes`).
+public struct SignupPageRoutes<Context: RequestContext>: Sendable {
+    public let coordinator: SignupCoordinator
+
+    public init(coordinator: SignupCoordinator) {
+        self.coordinator = coordinator
+    }
+
+    public func register(on router: some RouterMethods<Context>) {
+        router.refuseMethods(on: "/", except: [.get, .head])
+        router.refuseMethods(on: "signup", except: [.post])
+        router.refuseMethods(on: "signup/:id", except: [.get, .head])
+        router.get("/", use: form)
+        router.post("signup", use: submit)
+        router.get("signup/:id", use: status)
+        SignupAssets.register(on: router)
+    }
+
+    /// `GET /`.
+    @Sendable func form(_ request: Request, context: Context) async throws -> Response {
+        Self.page(SignupPage.form(SignupPage.Values(), error: nil, idempotencyKey: UUID().uuidString.lowercased()))
+    }
+
+    /// The fields the form posts; any may be missing (the form is shown again, saying so).
+    struct Submission: Decodable {
+        var email: String?
+        var organization: String?
+        var idempotencyKey: String?
+    }
+
+    /// `POST /signup`: 303 to `/signup/{id}?token=…`, or the form with the problem (400, 413,
+    /// 415, 422, 503 keep their status).
+    @Sendable func submit(_ request: Request, context: Context) async throws -> Response {
+        guard request.declaredMediaType == "application/x-www-form-urlencoded" else {
+            throw ProblemDetails.unsupportedMediaType(request.headers[.contentType], expected: "application/x-www-form-urlencoded")
+        }
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let submission: Submission
+        do {
+            submission = try URLEncodedFormDecoder().decode(Submission.self, from: String(decoding: buffer.readableBytesView, as: UTF8.self))
+        } catch {
+            return Self.page(
+                SignupPage.form(SignupPage.Values(), error: .init(message: "The form could not be read; please fill it in again.", field: nil), idempotencyKey: UUID().uuidString.lowercased()),
+                status: .badRequest
+            )
+        }
+        let values = SignupPage.Values(email: submission.email ?? "", organization: submission.organization ?? "")
+        // A form without a usable key (an old page, a hand-made post) still works, once.
+        let key = submission.idempotencyKey.flatMap(IdempotencyKey.init)
+        do {
+            let form = SignupForm(email: values.email, organization: values.organization)
+            let (ticket, _) = try await coordinator.start(try form.signupRequest(idempotencyKey: key), idempotencyKey: key)
+            return Response(status: .seeOther, headers: [.location: ticket.pagePath, .cacheControl: "no-store"])
+        } catch let problem as ProblemDetails where problem.status.code < 500 {
+            let field = problem.extensions["field"].flatMap { value -> String? in
+                if case .string(let name) = value { return name }
+                return nil
+            }
+            // A reused key means this form's earlier submission had other values: a fresh key
+            // lets the corrected form go through as the new signup it is.
+            let nextKey = problem.status == .unprocessableContent ? UUID().uuidString.lowercased() : (key?.value ?? UUID().uuidString.lowercased())
+            return Self.page(
+                SignupPage.form(values, error: .init(message: problem.detail, field: field), idempotencyKey: nextKey),
+                status: problem.status
+            )
+        }
+    }
+
+    /// `GET /signup/{id}?token=…`: the status page, or the 404 page.
+    @Sendable func status(_ request: Request, context: Context) async throws -> Response {
+        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            let token = ClaimToken.presented(in: request),
+            let progress = await coordinator.progress(of: id, claimToken: token, revealingKey: request.method != .head)
+        else {
+            return Self.page(SignupPage.notFound(), status: .notFound)
+        }
+        return Self.page(SignupPage.status(progress, origin: Self.origin(of: request)))
+    }
+
+    /// Where the page was reached, for the examples it shows (`http://host:port`); the host
+    /// is the request's own, and escaped where it is shown.
+    static func origin(of request: Request) -> String {
+        let host = request.head.authority ?? "localhost:8080"
+        return "http://" + host
+    }
+
+    /// An HTML page: never cached (it may carry a key), no referrer (its URL carries a token),
+    /// and a policy that lets it load only this server's stylesheet and script.
+    static func page(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8",
+            .cacheControl: "no-store",
+            .contentSecurityPolicy: "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            .xContentTypeOptions: "nosniff",
+        ]
+        headers.setField(named: "Referrer-Policy", to: "no-referrer")
+        let bytes = Array(html.utf8)
+        headers[.contentLength] = String(bytes.count)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -1,0 +1,95 @@
+public import EventStore
+public import FeatureFlags
+public import Foundation
+public import Provisioning
+
+/// How the tenant API writes a tenant, its keys, its onboarding checklist and its events as
+/// JSON. Timestamps are ISO 8601 in UTC with fractional seconds; absent values are `null`.
+/// Nothing here ever writes a key's hash.
+public enum TenantRepresentation {
+    /// `GET /v1/tenant`'s body: `id, slug, name, email, plan, state, isolation, trialEndsAt,
+    /// createdAt, activatedAt, limits {maximumEventsPerAppend, appendsPerSecond, burst},
+    /// apiKeys [{id, prefix, label, createdAt}] (oldest first), onboarding [{id, title, done, doneAt}]`.
+    public static func tenant(_ state: TenantState) -> JSONValue {
+        let limits = state.plan.terms.limits
+        let keys = state.apiKeys.values.sorted { left, right in
+            let (leftAt, rightAt) = (state.apiKeyIssuedAt[left.keyId] ?? .distantPast, state.apiKeyIssuedAt[right.keyId] ?? .distantPast)
+            return leftAt != rightAt ? leftAt < rightAt : left.keyId.uuidString < right.keyId.uuidString
+        }
+        return .object([
+            "id": .string(state.id.uuidString.lowercased()),
+            "slug": .string(state.slug),
+            "name": .string(state.name),
+            "email": .string(state.email),
+            "plan": .string(state.plan.rawValue),
+            "state": .string(state.status.rawValue),
+            "isolation": .string(state.isolation.rawValue),
+            "trialEndsAt": timestamp(state.trialEndsAt),
+            "createdAt": timestamp(state.createdAt),
+            "activatedAt": timestamp(state.activatedAt),
+            "limits": .object([
+                "maximumEventsPerAppend": .integer(Int64(limits.maximumEventsPerAppend)),
+                "appendsPerSecond": .double(limits.appendsPerSecond),
+                "burst": .integer(Int64(limits.burst)),
+            ]),
+            "apiKeys": .array(keys.map { apiKey($0, issuedAt: state.apiKeyIssuedAt[$0.keyId]) }),
+            "onboarding": onboarding(OnboardingChecklist(state: state)),
+        ])
+    }
+
+    /// A live key as listed: `{id, prefix, label, createdAt}`.
+    public static func apiKey(_ key: TenantEvent.APIKeyIssued, issuedAt: Date?) -> JSONValue {
+        .object([
+            "id": .string(key.keyId.uuidString.lowercased()),
+            "prefix": .string(key.prefix),
+            "label": key.label.map(JSONValue.string) ?? .null,
+            "createdAt": timestamp(issuedAt),
+        ])
+    }
+
+    /// A key just issued: the listing's fields and `key`, the secret, shown this once.
+    public static func issuedAPIKey(_ key: APIKey, in state: TenantState) -> JSONValue {
+        guard let issued = state.apiKeys[key.id], case .object(var members) = apiKey(issued, issuedAt: state.apiKeyIssuedAt[key.id]) else {
+            return .object(["id": .string(key.id.uuidString.lowercased()), "key": .string(key.secret)])
+        }
+        members["key"] = .string(key.secret)
+        return .object(members)
+    }
+
+    /// The checklist as an array of `{id, title, done, doneAt}`, in order.
+    public static func onboarding(_ checklist: OnboardingChecklist) -> JSONValue {
+        .array(checklist.items.map { item in
+            .object([
+                "id": .string(item.id),
+                "title": .string(item.title),
+                "done": .bool(item.done),
+                "doneAt": timestamp(item.doneAt),
+            ])
+        })
+    }
+
+    /// One event of the tenant's audit trail: `{version, type, recordedAt, actor, reason, data}`,
+    /// the data without its secret fields (`TenantEvent.secretFields(ofType:)`).
+    public static func auditEvent(_ recorded: RecordedEvent) -> JSONValue {
+        var data: [String: JSONValue] = [:]
+        if case .object(let members)? = try? JSONDecoder().decode(JSONValue.self, from: Data(recorded.dataJSON.utf8)) {
+            data = members
+        }
+        for field in TenantEvent.secretFields(ofType: recorded.type) { data[field] = nil }
+        let metadata = recorded.metadata
+        return .object([
+            "version": .integer(recorded.version),
+            "type": .string(recorded.type),
+            "recordedAt": timestamp(recorded.recordedAt),
+            "actor": metadata.actor.map(JSONValue.string) ?? .null,
+            "reason": metadata.reason.map(JSONValue.string) ?? .null,
+            "data": .object(data),
+        ])
+    }
+
+    /// `2026-11-25T07:54:56.123Z`, or null.
+    public static func timestamp(_ date: Date?) -> JSONValue {
+        guard let date else { return .null }
+        return .string(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)))
+    }
+}

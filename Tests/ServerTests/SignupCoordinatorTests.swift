@@ -1,0 +1,167 @@
+import Foundation
+import Logging
+import Provisioning
+import TenantryServer
+import TestSupport
+import Testing
+
+@Suite("Signup coordinator: failed provisioning, expiry, draining at shutdown")
+struct SignupCoordinatorTests {
+    struct StepFailed: Error, CustomStringConvertible {
+        var description: String { "storage is on fire" }
+    }
+
+    static func request(_ name: String) throws -> SignupRequest {
+        try SignupForm(email: "ops@coordinator.example", organization: "\(name) \(UUID().uuidString.prefix(6))").signupRequest(idempotencyKey: nil)
+    }
+
+    @Test("a step that fails: the signup reports failed with the reason, every step undone, and no key")
+    func failedProvisioning() async throws {
+        try await withTestRuntime(beforeProvisioningStep: { step, _ in
+            if step == .seedEntitlements { throw StepFailed() }
+        }) { runtime, _ in
+            let coordinator = SignupCoordinator(
+                saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore), directoryWait: .zero
+            )
+            let (ticket, status) = try await coordinator.start(try Self.request("Doomed"), idempotencyKey: nil)
+            #expect(status == "provisioning")
+            await coordinator.drain()
+            let progress = try #require(await coordinator.progress(of: ticket.tenantID, claimToken: ticket.claimToken, revealingKey: true))
+            #expect(progress.status == "failed")
+            #expect(progress.failureReason?.contains("storage is on fire") == true)
+            #expect(progress.failureReason?.hasPrefix("seedEntitlements") == true)
+            #expect(progress.steps.allSatisfy { !$0.done })
+            #expect(progress.apiKey == nil)
+            #expect(!progress.apiKeyShown)
+            #expect(!progress.apiKeyUnavailable)
+        }
+    }
+
+    @Test("drain waits for the runs in flight and starts no more (503)")
+    func drain() async throws {
+        try await withTestRuntime { runtime, _ in
+            let coordinator = SignupCoordinator(
+                saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore), directoryWait: .zero
+            )
+            let (ticket, _) = try await coordinator.start(try Self.request("Draining"), idempotencyKey: nil)
+            await coordinator.drain()
+            #expect(await coordinator.runningCount == 0)
+            // The run finished: the tenant is active in its events, and its key is waiting to be shown.
+            #expect(try await runtime.tenants.tenants.load(ticket.tenantID)?.status == .active)
+            let progress = await coordinator.progress(of: ticket.tenantID, claimToken: ticket.claimToken, revealingKey: true)
+            #expect(progress?.status == "active")
+            #expect(progress?.apiKey?.hasPrefix("tnt_") == true)
+            await #expect(throws: ProblemDetails.self) {
+                _ = try await coordinator.start(try Self.request("Too late"), idempotencyKey: nil)
+            }
+        }
+    }
+
+    @Test("an expired signup is forgotten: its status is not found, and an idempotent retry gets a new claim on the same tenant")
+    func expiry() async throws {
+        try await withTestRuntime { runtime, _ in
+            let coordinator = SignupCoordinator(
+                saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore),
+                lifetime: .zero, directoryWait: .zero
+            )
+            let key = try #require(IdempotencyKey(UUID().uuidString))
+            let form = SignupForm(email: "ops@coordinator.example", organization: "Fleeting \(UUID().uuidString.prefix(6))")
+            let (ticket, _) = try await coordinator.start(try form.signupRequest(idempotencyKey: key), idempotencyKey: key)
+            await coordinator.drain()
+            #expect(await coordinator.progress(of: ticket.tenantID, claimToken: ticket.claimToken, revealingKey: true) == nil)
+
+            let retrying = SignupCoordinator(
+                saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore), directoryWait: .zero
+            )
+            let (again, _) = try await retrying.start(try form.signupRequest(idempotencyKey: key), idempotencyKey: key)
+            await retrying.drain()
+            #expect(again.tenantID == ticket.tenantID)
+            #expect(again.claimToken != ticket.claimToken)
+            // The key was issued to the first run (and never shown); this one cannot show it.
+            let progress = try #require(await retrying.progress(of: again.tenantID, claimToken: again.claimToken, revealingKey: true))
+            #expect(progress.status == "active")
+            #expect(progress.apiKey == nil)
+            #expect(progress.apiKeyUnavailable)
+        }
+    }
+
+    /// Holds provisioning at a step until the test opens it; `isOpen` also serves as a flag.
+    actor Gate {
+        private var isOpen = false
+        private var waiters: [CheckedContinuation<Void, Never>] = []
+
+        func wait() async {
+            if isOpen { return }
+            await withCheckedContinuation { waiters.append($0) }
+        }
+
+        var opened: Bool { isOpen }
+
+        func open() {
+            isOpen = true
+            for waiter in waiters { waiter.resume() }
+            waiters = []
+        }
+    }
+
+    @Test("graceful shutdown waits for a signup's provisioning in flight: the tenant is active when the server has stopped")
+    func shutdownWaitsForSignups() async throws {
+        let gate = Gate()
+        let ended = Gate()
+        try await withTestRuntime(beforeProvisioningStep: { step, _ in
+            if step == .activate { await gate.wait() }
+        }) { runtime, _ in
+            var logger = Logger(label: "tenantry.server.test")
+            logger.logLevel = .warning
+            let server = TenantryServer(
+                runtime: runtime,
+                configuration: ServerConfiguration(host: "127.0.0.1", port: 0, gracefulShutdownSignals: []),
+                logger: logger
+            )
+            let (addresses, listening) = AsyncStream<ServerAddress>.makeStream()
+            let group = server.serviceGroup { address in listening.yield(address) }
+            let accepted: SignupAccepted = try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask {
+                    defer { listening.finish() }
+                    try await group.run()
+                    await ended.open()
+                }
+                var iterator = addresses.makeAsyncIterator()
+                let address = try #require(await iterator.next())
+                let client = HTTPTestClient(host: address.host, port: address.port)
+                let body = #"{"email":"ops@shutdown.example","organization":"Shutdown \#(UUID().uuidString.prefix(6))"}"#
+                let accepted = try SignupAccepted(
+                    try await client.send(.POST, "/v1/signup", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+                )
+                await group.triggerGracefulShutdown()
+                do {
+                    // The HTTP server has stopped: the group is past it, at the signups.
+                    try await waitUntil("the HTTP server stops accepting") {
+                        do {
+                            _ = try await client.send(.GET, "/healthz")
+                            return false
+                        } catch {
+                            return true
+                        }
+                    }
+                    // Then the signups drain, and the group cannot end while the run is held.
+                    try await waitUntil("the signups drain", timeout: .seconds(10)) { await server.signups.isDraining }
+                    #expect(await !ended.opened)
+                    #expect(try await runtime.tenants.tenants.load(try #require(UUID(uuidString: accepted.tenantID)))?.status == .provisioning)
+                } catch {
+                    // Let the held run (and so the server) finish before reporting.
+                    await gate.open()
+                    try? await tasks.waitForAll()
+                    throw error
+                }
+                await gate.open()
+                try await tasks.waitForAll()
+                return accepted
+            }
+            // The group ended only after the run: the tenant is active.
+            let tenant = try await runtime.tenants.tenants.load(try #require(UUID(uuidString: accepted.tenantID)))
+            #expect(tenant?.status == .active)
+            #expect(tenant?.apiKeys.count == 1)
+        }
+    }
+}
