@@ -84,6 +84,7 @@ let package = Package(
                 "PostgresClient",
                 "EventStore",
                 "Tenancy",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -13,8 +13,9 @@ struct DevSeedTests {
 
     @Test("seeds flags, a tenant per plan (enterprise dedicated) and an admin token into an empty database; the printed keys work; a second seed leaves the data alone")
     func seedOnceThenLeaveAlone() async throws {
-        try await Self.dropDedicatedDatabase()
         try await withTestDatabase { database async throws in
+            // Inside: the test cluster is running once a test database exists.
+            try await Self.dropDedicatedDatabase()
             let cli = FlagCLI(database)
             let first = try await cli.run("dev", "seed", "--server-url", "http://127.0.0.1:9999")
             #expect(first.status == 0, "\(first.standardError)")

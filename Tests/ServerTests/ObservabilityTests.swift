@@ -43,6 +43,7 @@ struct ObservabilityTests {
             #expect(text.contains(#"http_route="/ofrep/v1/evaluate/flags/{key}""#))
             #expect(text.contains("http_server_request_duration"))
             #expect(text.contains("tenantry_events_appended_total"))
+            #expect(text.contains(#"tenantry_flag_evaluations_total{outcome="FLAG_NOT_FOUND"}"#))
             #expect(text.contains(#"tenantry_live_view_behind_events{view="flag-catalog"}"#))
             // Bounded labels: no tenant id, no raw path of an unknown route, no flag key from a URL.
             #expect(!text.contains(server.tenant.id.uuidString.lowercased()))

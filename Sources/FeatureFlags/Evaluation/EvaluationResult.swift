@@ -1,5 +1,5 @@
 /// Why an evaluation returned what it did: OpenFeature's resolution reasons.
-public enum EvaluationReason: String, Sendable, Hashable, Codable {
+public enum EvaluationReason: String, Sendable, Hashable, Codable, CaseIterable {
     /// The flag has no targeting: every context gets the default variant.
     case `static` = "STATIC"
     /// An override, a rule or a plan entitlement chose the variant.
@@ -15,7 +15,7 @@ public enum EvaluationReason: String, Sendable, Hashable, Codable {
 }
 
 /// OpenFeature's evaluation error codes.
-public enum EvaluationErrorCode: String, Sendable, Hashable, Codable {
+public enum EvaluationErrorCode: String, Sendable, Hashable, Codable, CaseIterable {
     case flagNotFound = "FLAG_NOT_FOUND"
     /// The caller asked for a type the flag does not have.
     case typeMismatch = "TYPE_MISMATCH"

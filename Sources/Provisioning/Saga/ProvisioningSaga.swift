@@ -1,4 +1,5 @@
 import EventStore
+import Metrics
 public import Foundation
 public import Logging
 public import PostgresClient
@@ -106,6 +107,7 @@ public struct ProvisioningSaga: Sendable {
             throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased())
         }
         var issuedKey: APIKey?
+        let startedProvisioning = state.status == .provisioning
         let metadata = EventMetadata(correlationID: UUID(), actor: "system:provisioning")
         for step in ProvisioningStep.allCases where state.status == .provisioning && state.completedSteps[step] == nil {
             do {
@@ -120,12 +122,16 @@ public struct ProvisioningSaga: Sendable {
             } catch {
                 logger.warning("provisioning step failed", metadata: ["tenant": "\(state.slug)", "step": "\(step)", "error": "\(error)"])
                 guard let latest = try await tenants.load(tenantID) else { throw error }
+                Counter(label: "tenantry_provisioning_total", dimensions: [("outcome", "failed")]).increment()
                 return Outcome(tenant: try await fail(latest, at: step, reason: "\(error)", metadata: metadata), apiKey: nil)
             }
             guard let reloaded = try await tenants.load(tenantID) else {
                 throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased())
             }
             state = reloaded
+        }
+        if startedProvisioning, state.status == .active {
+            Counter(label: "tenantry_provisioning_total", dimensions: [("outcome", "active")]).increment()
         }
         return Outcome(tenant: state, apiKey: issuedKey)
     }

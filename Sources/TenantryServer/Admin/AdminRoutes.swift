@@ -31,6 +31,7 @@ public struct AdminRoutes: Sendable {
         AdminTenantRoutes.refuseOtherMethods(on: refusals)
         AdminFlagRoutes.refuseOtherMethods(on: refusals)
         AdminFlagTargetingRoutes.refuseOtherMethods(on: refusals)
+        AdminReportRoutes.refuseOtherMethods(on: refusals)
 
         let admin = router.group("v1/admin", context: AdminRequestContext.self)
             .add(middleware: AdminErrorMiddleware())
@@ -41,5 +42,6 @@ public struct AdminRoutes: Sendable {
         let flags = AdminFlagRoutes(administration: runtime.flagAdministration, views: views)
         flags.register(on: admin)
         AdminFlagTargetingRoutes(definitions: flags).register(on: admin)
+        AdminReportRoutes(runtime: runtime).register(on: admin)
     }
 }

@@ -16,10 +16,13 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
     public let views: LiveViews
     /// Told of each successful evaluation, so a tenant's first one is recorded (TenantActivated).
     public let activations: ActivationSignal?
+    private let counters: EvaluationCounters
 
     public init(views: LiveViews, activations: ActivationSignal? = nil) {
         self.views = views
         self.activations = activations
+        _ = MetricsRegistry.shared
+        self.counters = EvaluationCounters()
     }
 
     /// Adds the routes under `/ofrep/v1/evaluate`, behind API-key authentication and the
@@ -45,7 +48,9 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
         let evaluation: OFREPEvaluation
         do {
             let evaluationContext = try OFREPRequest.evaluationContext(body: body, tenant: tenant.state)
-            evaluation = OFREPEvaluation(FlagEvaluator(catalog: views.flags.state).evaluate(key, context: evaluationContext))
+            let result = FlagEvaluator(catalog: views.flags.state).evaluate(key, context: evaluationContext)
+            counters.record(result)
+            evaluation = OFREPEvaluation(result)
         } catch {
             evaluation = OFREPEvaluation(key: key, failure: error)
         }
@@ -65,6 +70,7 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
             return .json(error.bulkBody, status: .badRequest)
         }
         let results = FlagEvaluator(catalog: views.flags.state).evaluateAll(context: evaluationContext)
+        for result in results { counters.record(result) }
         if let activations, results.contains(where: { $0.errorCode == nil }) {
             activations.evaluated(by: tenant.state, keyID: tenant.keyID)
         }

@@ -25,7 +25,7 @@ struct ReportFunnelCommand: AsyncParsableCommand {
         "Only tenants registered since then: an ISO 8601 date or time (2026-01-31, 2026-01-31T09:00:00Z) or an age (36h, 7d, 4w).",
         valueName: "when"
     ))
-    var since: SinceArgument?
+    var since: ReportSince?
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
