@@ -79,6 +79,7 @@ bench: deps
 	$(BIN_RELEASE) bench eventstore
 	$(BIN_RELEASE) bench provisioning
 	$(BIN_RELEASE) bench flags
+	$(BIN_RELEASE) bench http
 
 clean:
 	-$(BIN_DEBUG) dev down 2>/dev/null
