@@ -46,7 +46,7 @@ struct ActivationTests {
             let (tenant, key) = try await Self.createTenant(runtime)
             // Every writer holds before its append until all eight have decided on the same
             // version (not activated yet), so seven appends must fail their expected version.
-            let barrier = ActivationBarrier(parties: 8)
+            let barrier = Barrier(parties: 8)
             let racing = TenantService(store: runtime.operatorEventStore, beforeAppend: { _ in await barrier.arrive() })
             let states = try await withThrowingTaskGroup(of: TenantState.self) { group in
                 for index in 0..<8 {
@@ -77,27 +77,5 @@ struct ActivationTests {
             #expect(directory.tenant(tenant.id)?.activatedAt == at)
             #expect(directory.authenticate(apiKey: key.secret)?.tenant.activatedAt == at)
         }
-    }
-}
-
-/// Holds each arriving task until `parties` have arrived, once; later arrivals pass at once.
-actor ActivationBarrier {
-    let parties: Int
-    private(set) var arrivals = 0
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    init(parties: Int) {
-        self.parties = parties
-    }
-
-    func arrive() async {
-        arrivals += 1
-        guard arrivals <= parties else { return }
-        if arrivals == parties {
-            for continuation in waiting { continuation.resume() }
-            waiting = []
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
     }
 }

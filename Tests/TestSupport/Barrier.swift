@@ -1,15 +1,15 @@
 /// Holds each arriving task until `parties` have arrived, once; later arrivals pass at once.
 /// Counts every arrival, so a test can tell how often the guarded point was reached.
-actor Barrier {
-    let parties: Int
-    private(set) var arrivals = 0
+public actor Barrier {
+    public let parties: Int
+    public private(set) var arrivals = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    init(parties: Int) {
+    public init(parties: Int) {
         self.parties = parties
     }
 
-    func arrive() async {
+    public func arrive() async {
         arrivals += 1
         guard arrivals <= parties else { return }
         if arrivals == parties {
