@@ -18,7 +18,8 @@ struct TenantDirectoryTests {
                 SignupRequest(email: "ops@keys.example", organization: "Keys \(UUID().uuidString.prefix(6))"), actor: "test"
             )
             let key = try #require(outcome.apiKey)
-            #expect(await directory.waitUntil(timeout: .seconds(20)) { $0.authenticate(apiKey: key.secret) != nil })
+            // The key is recorded one step before activation: wait for the tenant to be active too.
+            #expect(await directory.waitUntil(timeout: .seconds(20)) { $0.authenticate(apiKey: key.secret)?.tenant.status == .active })
             let found = try #require(directory.state.authenticate(apiKey: key.secret))
             #expect(found.tenant.id == outcome.tenant.id)
             #expect(found.keyID == key.id)
