@@ -51,8 +51,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // posix_spawn with captured output and a watcher per child; Foundation's Process is not used.
+        .target(
+            name: "ChildProcesses",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "EmbeddedPostgres",
+            dependencies: ["ChildProcesses"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -146,6 +152,7 @@ let package = Package(
             dependencies: [
                 "Tenantry",
                 "TenantryServer",
+                "ChildProcesses",
                 "FeatureFlags",
                 "Provisioning",
                 "EventStore",
@@ -159,7 +166,10 @@ let package = Package(
         // Tests. TestSupport starts the throwaway test cluster and hands each test a database.
         .target(
             name: "TestSupport",
-            dependencies: ["PostgresClient", "EmbeddedPostgres", "EventStore", "Tenancy", "Provisioning", "FeatureFlags", "Tenantry"],
+            dependencies: [
+                "PostgresClient", "EmbeddedPostgres", "ChildProcesses", "EventStore", "Tenancy", "Provisioning", "FeatureFlags",
+                "Tenantry",
+            ],
             path: "Tests/TestSupport",
             swiftSettings: testSwiftSettings
         ),
@@ -169,8 +179,13 @@ let package = Package(
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
+            name: "ChildProcessesTests",
+            dependencies: ["ChildProcesses"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
             name: "EmbeddedPostgresTests",
-            dependencies: ["EmbeddedPostgres"],
+            dependencies: ["EmbeddedPostgres", "ChildProcesses"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
@@ -203,6 +218,7 @@ let package = Package(
             dependencies: [
                 "TenantryServer",
                 "Tenantry",
+                "ChildProcesses",
                 "FeatureFlags",
                 "Provisioning",
                 "EventStore",

@@ -1,3 +1,4 @@
+import ChildProcesses
 import EmbeddedPostgres
 import Foundation
 import Testing
@@ -69,21 +70,16 @@ extension Trait where Self == SharedClusterTrait {
 /// Runs /usr/bin/psql, the way a developer would, through the connection string.
 enum PSQL {
     static func run(_ connectionString: String, _ sql: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        process.arguments = ["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", connectionString, "-c", sql]
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PG") }
         environment["LC_ALL"] = "C"
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let output = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return (process.terminationStatus, output)
+        let psql = try ChildProcess.spawn(
+            ChildProcess.Configuration(
+                executable: "/usr/bin/psql",
+                arguments: ["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", connectionString, "-c", sql],
+                environment: environment,
+                standardError: .standardOutput))
+        let status = psql.waitUntilExit()
+        return (status, psql.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// The single value `sql` returns; fails the test with psql's output otherwise.

@@ -14,7 +14,7 @@ struct TenantCommandTests {
             let arguments = ["tenant", "create", name, "--email", "it@globex.example", "--plan", "enterprise", "--idempotency-key", "k1", "--json"]
             let first = try TenantryProcess.start(arguments, environment: env.merging(["TENANTRY_PROVISIONING_PAUSE_BEFORE": "issueAPIKey"]) { $1 })
             try await waitUntil("provisioning paused before issueAPIKey") { first.standardError.contains("paused before issueAPIKey") }
-            kill(first.processIdentifier, SIGKILL)
+            first.signal(SIGKILL)
             _ = try await first.finish()
 
             let retry = try await TenantryProcess.run(arguments, environment: env)
@@ -115,7 +115,7 @@ struct TenantCommandTests {
                 environment: env.merging(["TENANTRY_PROVISIONING_PAUSE_BEFORE": "allocateStorage"]) { $1 }
             )
             try await waitUntil("provisioning paused") { create.standardError.contains("paused before allocateStorage") }
-            kill(create.processIdentifier, SIGKILL)
+            create.signal(SIGKILL)
             _ = try await create.finish()
 
             let worker = try TenantryProcess.start(["tenant", "worker"], environment: env)

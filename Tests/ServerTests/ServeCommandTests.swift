@@ -22,7 +22,7 @@ struct ServeCommandTests {
             let health = try await HTTPTestClient(host: "127.0.0.1", port: port).send(.GET, "/healthz")
             #expect(health.status == 200)
 
-            kill(server.processIdentifier, SIGTERM)
+            server.signal(SIGTERM)
             let stopped = try await server.finish(timeout: .seconds(30))
             #expect(stopped.status == 0, "graceful shutdown exits 0: \(stopped.standardError)")
             #expect(stopped.lines == [String(line)], "stdout has the listening line only: \(stopped.standardOutput)")

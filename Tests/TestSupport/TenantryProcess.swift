@@ -1,5 +1,5 @@
+import ChildProcesses
 import Foundation
-import Synchronization
 
 /// Runs the `tenantry` binary the way an operator does, for end-to-end tests.
 public enum TenantryProcess {
@@ -39,82 +39,50 @@ public enum TenantryProcess {
         environment: [String: String] = [:],
         directory: URL? = nil
     ) throws -> Running {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment
         merged.removeValue(forKey: "TENANTRY_DATABASE_URL")
         merged.merge(environment) { $1 }
-        process.environment = merged
-        if let directory { process.currentDirectoryURL = directory }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        let running = Running(process: process, output: output, errors: errors)
-        try process.run()
-        return running
+        let child = try ChildProcess.spawn(
+            ChildProcess.Configuration(
+                executable: binary.path,
+                arguments: arguments,
+                environment: merged,
+                workingDirectory: directory?.path))
+        return Running(child: child)
     }
 
     /// A process started by `start`, collecting its output.
-    public final class Running: Sendable {
-        private let process: Process
-        private let collected = CollectedOutput()
-        private let output: Pipe
-        private let errors: Pipe
+    public struct Running: Sendable {
+        private let child: ChildProcess
 
-        init(process: Process, output: Pipe, errors: Pipe) {
-            self.process = process
-            self.output = output
-            self.errors = errors
-            output.fileHandleForReading.readabilityHandler = { [collected] handle in
-                let data = handle.availableData
-                collected.state.withLock { $0.output.append(data) }
-            }
-            errors.fileHandleForReading.readabilityHandler = { [collected] handle in
-                let data = handle.availableData
-                collected.state.withLock { $0.errors.append(data) }
-            }
+        init(child: ChildProcess) {
+            self.child = child
         }
 
         /// Everything printed to stdout so far.
-        public var standardOutput: String {
-            collected.state.withLock { String(decoding: $0.output, as: UTF8.self) }
+        public var standardOutput: String { child.standardOutput }
+
+        public var standardError: String { child.standardError }
+
+        public var isRunning: Bool { child.isRunning }
+
+        /// The child's process id.
+        public var processIdentifier: Int32 { child.processIdentifier }
+
+        /// Sends `signal` (e.g. SIGTERM, SIGKILL) unless it has already exited.
+        public func signal(_ signal: Int32) {
+            child.signal(signal)
         }
-
-        public var standardError: String {
-            collected.state.withLock { String(decoding: $0.errors, as: UTF8.self) }
-        }
-
-        public var isRunning: Bool { process.isRunning }
-
-        /// The child's process id (to send it a signal, e.g. SIGKILL).
-        public var processIdentifier: Int32 { process.processIdentifier }
 
         /// Sends SIGINT, as Ctrl-C does.
         public func interrupt() {
-            process.interrupt()
+            child.signal(SIGINT)
         }
 
         /// Waits for the process to exit (with a deadline) and returns what it printed.
         public func finish(timeout: Duration = .seconds(120)) async throws -> Outcome {
-            try await waitUntil("tenantry exits", timeout: timeout) { !process.isRunning }
-            // Drain what is still in the pipes after exit.
-            output.fileHandleForReading.readabilityHandler = nil
-            errors.fileHandleForReading.readabilityHandler = nil
-            let restOut = output.fileHandleForReading.readDataToEndOfFile()
-            let restErr = errors.fileHandleForReading.readDataToEndOfFile()
-            collected.state.withLock {
-                $0.output.append(restOut)
-                $0.errors.append(restErr)
-            }
-            return Outcome(status: process.terminationStatus, standardOutput: standardOutput, standardError: standardError)
+            let status = try await child.exitStatus(timeout: timeout)
+            return Outcome(status: status, standardOutput: standardOutput, standardError: standardError)
         }
     }
-}
-
-/// The bytes a child printed so far, filled from its pipes' handlers.
-final class CollectedOutput: Sendable {
-    let state = Mutex<(output: Data, errors: Data)>((Data(), Data()))
 }

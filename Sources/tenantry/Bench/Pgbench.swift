@@ -17,7 +17,7 @@ struct Pgbench: Sendable {
 
     /// Finds pgbench in Debian's versioned directory (newest first), else on PATH.
     static func locate() throws -> String {
-        guard let executable = ChildProcess.find("pgbench", preferring: ChildProcess.debianPostgresBinDirectories) else {
+        guard let executable = ExternalProgram.find("pgbench", preferring: ExternalProgram.debianPostgresBinDirectories) else {
             throw BenchError(
                 "pgbench not found in /usr/lib/postgresql/*/bin or on PATH: install the Debian package postgresql-contrib"
             )
@@ -51,9 +51,9 @@ struct Pgbench: Sendable {
         }
         arguments.append(connection.database)
 
-        let result = try await ChildProcess.run(executable, arguments, workDirectory: workDirectory)
+        let result = try await ExternalProgram.run(executable, arguments, workDirectory: workDirectory)
         guard result.succeeded else {
-            throw BenchError("pgbench failed (exit status \(result.exitStatus)): \(result.diagnosticTail)")
+            throw BenchError("pgbench failed (exit status \(result.status)): \(result.diagnosticTail)")
         }
         let report = result.standardOutput
         guard let transactions = Self.value(after: "number of transactions actually processed:", in: report).flatMap({ Int($0) }),

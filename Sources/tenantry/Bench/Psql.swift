@@ -1,3 +1,4 @@
+import ChildProcesses
 import Foundation
 
 /// psql, the reference client for bulk COPY in and out, and the bulk loader of the read workload.
@@ -7,8 +8,8 @@ struct Psql: Sendable {
 
     /// Finds psql on PATH, else in Debian's versioned directory (newest first).
     static func locate() throws -> String {
-        let path = ChildProcess.find("psql", preferring: [])
-            ?? ChildProcess.find("psql", preferring: ChildProcess.debianPostgresBinDirectories)
+        let path = ExternalProgram.find("psql", preferring: [])
+            ?? ExternalProgram.find("psql", preferring: ExternalProgram.debianPostgresBinDirectories)
         guard let path else {
             throw BenchError("psql not found on PATH or in /usr/lib/postgresql/*/bin: install the Debian package postgresql-client")
         }
@@ -18,17 +19,17 @@ struct Psql: Sendable {
     /// Runs one SQL statement or one backslash command (`\copy …`), without reading ~/.psqlrc,
     /// stopping at the first error; returns the result with its wall-clock time, process start
     /// and connection included.
-    func run(_ command: String, workDirectory: URL) async throws -> ChildProcess.Result {
+    func run(_ command: String, workDirectory: URL) async throws -> ChildProcess.Completion {
         let arguments = connection.options + ["-X", "-v", "ON_ERROR_STOP=1", "-d", connection.database, "-c", command]
-        let result = try await ChildProcess.run(executable, arguments, workDirectory: workDirectory)
+        let result = try await ExternalProgram.run(executable, arguments, workDirectory: workDirectory)
         guard result.succeeded else {
-            throw BenchError("psql failed (exit status \(result.exitStatus)) running \(command.prefix(80)): \(result.diagnosticTail)")
+            throw BenchError("psql failed (exit status \(result.status)) running \(command.prefix(80)): \(result.diagnosticTail)")
         }
         return result
     }
 
     /// The row count of psql's `COPY n` line.
-    static func copiedRows(_ result: ChildProcess.Result) -> Int? {
+    static func copiedRows(_ result: ChildProcess.Completion) -> Int? {
         result.standardOutput
             .split(whereSeparator: \.isNewline)
             .last { $0.hasPrefix("COPY ") }

@@ -15,7 +15,7 @@ struct Wrk {
     let workDirectory: URL
 
     static func locate() throws -> String {
-        guard let path = ChildProcess.find("wrk", preferring: []) else {
+        guard let path = ExternalProgram.find("wrk", preferring: []) else {
             throw BenchError("wrk is not installed (Debian package wrk; `make bench` installs it)")
         }
         return path
@@ -41,7 +41,7 @@ struct Wrk {
         let scriptFile = workDirectory.appendingPathComponent("wrk-\(UUID().uuidString.prefix(8)).lua")
         try script.write(to: scriptFile, atomically: true, encoding: .utf8)
         arguments += ["--script", scriptFile.path, url]
-        let result = try await ChildProcess.run(executable, arguments, workDirectory: workDirectory)
+        let result = try await ExternalProgram.run(executable, arguments, workDirectory: workDirectory)
         guard result.succeeded else { throw BenchError("wrk failed: \(result.diagnosticTail)") }
         let report = result.standardOutput
         if let errors = Self.value(after: "Non-2xx or 3xx responses:", in: report) {

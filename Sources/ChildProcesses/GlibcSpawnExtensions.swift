@@ -10,8 +10,7 @@ enum GlibcSpawnExtensions {
     ) -> Int32
     private typealias ClosePrefix = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
 
-    /// Makes the child start in `directory` (glibc 2.29+); the server user may not be able to enter
-    /// ours (e.g. under /root).
+    /// Makes the child start in `directory` (glibc 2.29+).
     static func changeDirectory(_ actions: inout posix_spawn_file_actions_t, to directory: String) throws {
         guard let symbol = lookup("posix_spawn_file_actions_addchdir_np") else { return }
         let result = unsafeBitCast(symbol, to: Chdir.self)(&actions, directory)
@@ -20,10 +19,9 @@ enum GlibcSpawnExtensions {
 
     /// Closes every descriptor from `lowest` up in the child.
     ///
-    /// Other threads may be spawning with Foundation's `Process`, whose child-side socket is not
-    /// close-on-exec; a postmaster that inherited it would keep that `Process` waiting forever.
-    /// glibc 2.34+ does this atomically; older ones get an explicit close for every descriptor open
-    /// now.
+    /// Descriptors other threads open without close-on-exec (libraries do) must not leak into a
+    /// child, least of all into a daemon it leaves running. glibc 2.34+ does this atomically;
+    /// older ones get an explicit close for every descriptor open now.
     static func closeDescriptors(_ actions: inout posix_spawn_file_actions_t, from lowest: Int32) throws {
         if let symbol = lookup("posix_spawn_file_actions_addclosefrom_np") {
             let result = unsafeBitCast(symbol, to: ClosePrefix.self)(&actions, lowest)
@@ -43,8 +41,8 @@ enum GlibcSpawnExtensions {
         return dlsym(handle, name)
     }
 
-    private static func failure(_ action: String, _ code: Int32) -> EmbeddedPostgresError {
-        EmbeddedPostgresError("could not \(action) a child process: \(String(cString: strerror(code)))")
+    private static func failure(_ action: String, _ code: Int32) -> ChildProcessError {
+        ChildProcessError("could not \(action) a child process: \(String(cString: strerror(code)))")
     }
 }
 #endif
