@@ -39,7 +39,7 @@ struct BenchReport: Sendable {
                 Self.rate(row.referenceMeasurement.eventsPerSecond),
                 Self.milliseconds(row.referenceMeasurement.latency?.p50),
                 Self.milliseconds(row.referenceMeasurement.latency?.p99),
-                row.ratio.map { String(format: "%.2f×", $0) } ?? "-",
+                row.ratio.map(Self.ratioText) ?? "-",
             ])
         }
         return table.rendered
@@ -59,7 +59,7 @@ struct BenchReport: Sendable {
                 "referenceEventsPerSecond": .number(Self.rounded(row.referenceMeasurement.eventsPerSecond, places: 1)),
                 "referenceP50Ms": Self.jsonMilliseconds(row.referenceMeasurement.latency?.p50),
                 "referenceP99Ms": Self.jsonMilliseconds(row.referenceMeasurement.latency?.p99),
-                "ratio": row.ratio.map { .number(Self.rounded($0, places: 3)) } ?? .null,
+                "ratio": row.ratio.map { .number(Self.significant($0)) } ?? .null,
             ])
         }))
     }
@@ -97,5 +97,17 @@ struct BenchReport: Sendable {
     private static func rounded(_ value: Double, places: Int) -> Double {
         let scale = pow(10, Double(places))
         return (value * scale).rounded() / scale
+    }
+
+    /// Two decimals, or two significant digits below 0.1, so a small ratio never reads 0.00×.
+    static func ratioText(_ ratio: Double) -> String {
+        ratio >= 0.1 || ratio == 0 ? String(format: "%.2f×", ratio) : String(format: "%.2g×", ratio)
+    }
+
+    /// Three significant digits.
+    static func significant(_ value: Double) -> Double {
+        guard value != 0, value.isFinite else { return value }
+        let places = max(0, 2 - Int(log10(abs(value)).rounded(.down)))
+        return rounded(value, places: places)
     }
 }
