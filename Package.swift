@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        // The audit forwarder customization's webhook client (https included).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
     ],
     targets: [
         // libpq, from Debian's libpq-dev.
@@ -109,9 +111,37 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The extension point: the Customization protocol, its typed hooks and the host that runs
+        // them within budgets; no customization lives here.
+        .target(
+            name: "Extensions",
+            dependencies: [
+                "PostgresClient",
+                "EventStore",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The client customizations compiled into this release.
+        .target(
+            name: "Customizations",
+            dependencies: [
+                "Extensions",
+                "EventStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Tenantry",
             dependencies: [
+                "Extensions",
+                "Customizations",
                 "FeatureFlags",
                 "Provisioning",
                 "PostgresClient",
@@ -176,6 +206,21 @@ let package = Package(
         .testTarget(
             name: "PostgresClientTests",
             dependencies: ["PostgresClient", "TestSupport", "EmbeddedPostgres"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "ExtensionsTests",
+            dependencies: ["Extensions", "EventStore", "TestSupport"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "CustomizationsTests",
+            dependencies: [
+                "Customizations", "Extensions", "EventStore", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

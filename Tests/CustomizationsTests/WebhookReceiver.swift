@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Synchronization
+import Testing
+import TestSupport
+
+/// A small HTTP server in the test process standing in for a client's SIEM: it records every
+/// POST to `/ingest` and answers 503 to the first `failures` of them.
+final class WebhookReceiver: Sendable {
+    struct Delivery: Sendable {
+        let eventID: String?
+        let signature: String?
+        let body: [UInt8]
+    }
+
+    private struct State {
+        var port: Int?
+        var deliveries: [Delivery] = []
+        var refusalsLeft: Int
+        var requests = 0
+    }
+
+    private let state: Mutex<State>
+
+    private init(failures: Int) {
+        state = Mutex(State(refusalsLeft: failures))
+    }
+
+    var deliveries: [Delivery] { state.withLock { $0.deliveries } }
+    var requests: Int { state.withLock { $0.requests } }
+
+    /// Runs `body` with a receiver listening on 127.0.0.1 and a free port; stops it afterwards.
+    static func with<Value: Sendable>(failures: Int, _ body: (WebhookReceiver, URL) async throws -> Value) async throws -> Value {
+        let receiver = WebhookReceiver(failures: failures)
+        let router = Router()
+        router.post("/ingest") { request, _ -> Response in
+            let bytes = try await request.body.collect(upTo: 1 << 20)
+            let delivery = Delivery(
+                eventID: request.headers[.init("Tenantry-Event-Id")!],
+                signature: request.headers[.init("Tenantry-Signature")!],
+                body: Array(buffer: bytes))
+            let refuse = receiver.state.withLock { state -> Bool in
+                state.requests += 1
+                if state.refusalsLeft > 0 {
+                    state.refusalsLeft -= 1
+                    return true
+                }
+                state.deliveries.append(delivery)
+                return false
+            }
+            return Response(status: refuse ? .serviceUnavailable : .noContent)
+        }
+        let application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                receiver.state.withLock { $0.port = channel.localAddress?.port }
+            }
+        )
+        let server = Task { try await application.runService(gracefulShutdownSignals: []) }
+        defer { server.cancel() }
+        try await waitUntil("the receiver listens") { receiver.state.withLock { $0.port } != nil }
+        let port = try #require(receiver.state.withLock { $0.port })
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)/ingest"))
+        return try await body(receiver, url)
+    }
+}
