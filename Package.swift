@@ -156,6 +156,7 @@ let package = Package(
         .target(
             name: "TenantryServer",
             dependencies: [
+                "Extensions",
                 "Tenantry",
                 "FeatureFlags",
                 "Provisioning",
@@ -183,6 +184,8 @@ let package = Package(
                 "Tenantry",
                 "TenantryServer",
                 "ChildProcesses",
+                "Extensions",
+                "Customizations",
                 "FeatureFlags",
                 "Provisioning",
                 "EventStore",
@@ -198,7 +201,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "PostgresClient", "EmbeddedPostgres", "ChildProcesses", "EventStore", "Tenancy", "Provisioning", "FeatureFlags",
-                "Tenantry",
+                "Extensions", "Tenantry",
             ],
             path: "Tests/TestSupport",
             swiftSettings: testSwiftSettings
@@ -216,7 +219,7 @@ let package = Package(
         .testTarget(
             name: "CustomizationsTests",
             dependencies: [
-                "Customizations", "Extensions", "EventStore", "TestSupport",
+                "Customizations", "Extensions", "EventStore", "Provisioning", "Tenantry", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,4 +1,5 @@
 public import EventStore
+import Extensions
 public import Foundation
 import PostgresClient
 public import Provisioning
@@ -17,8 +18,11 @@ public struct TenantAdministration: Sendable {
     let databases: DedicatedDatabaseProvisioner
     let clusterAdministrator: PostgresConfiguration
 
-    init(target: DatabaseTarget, pooledStore: EventStore, operatorStore: EventStore, beforeStep: ProvisioningSaga.StepHook?) {
-        let tenants = TenantService(store: operatorStore)
+    init(
+        target: DatabaseTarget, pooledStore: EventStore, operatorStore: EventStore, beforeStep: ProvisioningSaga.StepHook?,
+        customization: CustomizationHost?
+    ) {
+        let tenants = TenantService(store: operatorStore, check: customization.map(CustomizationGate.check))
         let placements = TenantPlacementStore(pool: operatorStore.pool)
         let databases = DedicatedDatabaseProvisioner { configuration in
             try await DatabaseMigrator().migrate(configuration)

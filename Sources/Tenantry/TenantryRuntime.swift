@@ -1,4 +1,5 @@
 public import EventStore
+public import Extensions
 public import FeatureFlags
 public import Provisioning
 import Logging
@@ -20,12 +21,16 @@ public struct TenantryRuntime: Sendable {
     public let tenants: TenantAdministration
     /// Flag definitions and changes (control-plane data, so on the operator store).
     public let flags: FlagService
+    /// The customization a single-tenant instance runs; nil in the pooled deployment, which
+    /// runs none. Its validators check every tenant change before it is written.
+    public let customization: CustomizationHost?
 
     /// Prepares `target` (see `DatabasePreparation`) and opens an application pool on it.
     public static func start(
         target: DatabaseTarget,
         maximumConnections: Int = 8,
-        beforeProvisioningStep: ProvisioningSaga.StepHook? = nil
+        beforeProvisioningStep: ProvisioningSaga.StepHook? = nil,
+        customization: CustomizationHost? = nil
     ) async throws -> TenantryRuntime {
         try await DatabasePreparation(target: target).prepare()
         let pool = PostgresPool(configuration: target.applicationConfiguration, maximumConnections: maximumConnections)
@@ -40,9 +45,10 @@ public struct TenantryRuntime: Sendable {
             operatorEventStore: operatorEventStore,
             tenants: TenantAdministration(
                 target: target, pooledStore: eventStore, operatorStore: operatorEventStore,
-                beforeStep: beforeProvisioningStep
+                beforeStep: beforeProvisioningStep, customization: customization
             ),
-            flags: FlagService(store: operatorEventStore)
+            flags: FlagService(store: operatorEventStore),
+            customization: customization
         )
     }
 

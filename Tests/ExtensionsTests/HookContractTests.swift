@@ -69,7 +69,7 @@ struct HookContractTests {
     @Test("commands of other types are not given to a validator; an accepting one lets the call on")
     func accepting() async throws {
         let host = try CustomizationHost(ContractProbe.self, settings: ["mode": "refuse"])
-        try await host.validate(PlanChangeCommand(tenantID: UUID(), currentPlan: "pro", newPlan: "enterprise", purchaseOrder: nil, actor: "t"))
+        try await host.validate(PlanChangeCommand(tenantID: UUID(), currentPlan: "pro", newPlan: "enterprise", reason: nil, actor: "t"))
         let accepting = try CustomizationHost(ContractProbe.self, settings: ["mode": "accept"])
         try await accepting.validate(signup)
         let route = try #require(accepting.routes.first)

@@ -1,3 +1,4 @@
+import Extensions
 import Foundation
 import Provisioning
 import Tenantry
@@ -7,12 +8,14 @@ import Tenantry
 /// afterwards.
 public func withTestRuntime<Value: Sendable>(
     beforeProvisioningStep: ProvisioningSaga.StepHook? = nil,
+    customization: CustomizationHost? = nil,
     _ body: (TenantryRuntime, TestDatabase) async throws -> Value
 ) async throws -> Value {
     try await withTestDatabase { database async throws in
         let runtime = try await TenantryRuntime.start(
             target: .external(url: database.administratorConnectionString),
-            beforeProvisioningStep: beforeProvisioningStep
+            beforeProvisioningStep: beforeProvisioningStep,
+            customization: customization
         )
         do {
             let value = try await body(runtime, database)

@@ -47,6 +47,11 @@ public struct CustomizationHost: Sendable {
         }
     }
 
+    /// Validates a command whose type is known only at run time (opened, then as above).
+    public func validate(anyCommand command: any CustomizableCommand) async throws {
+        try await validate(command)
+    }
+
     /// Serves a request with one of this customization's routes.
     public func respond(_ route: CustomizationRoute, to request: CustomizationRequest) async throws -> CustomizationResponse {
         try await call("route \(route.method) /\(route.path)", budget: route.budget) {

@@ -27,15 +27,15 @@ public struct PlanChangeCommand: CustomizableCommand, Hashable {
     public let tenantID: UUID
     public let currentPlan: String
     public let newPlan: String
-    /// The purchase order the change cites, when the caller gave one.
-    public let purchaseOrder: String?
+    /// The reason recorded with the change (where an operator cites a purchase order, say).
+    public let reason: String?
     public let actor: String
 
-    public init(tenantID: UUID, currentPlan: String, newPlan: String, purchaseOrder: String?, actor: String) {
+    public init(tenantID: UUID, currentPlan: String, newPlan: String, reason: String?, actor: String) {
         self.tenantID = tenantID
         self.currentPlan = currentPlan
         self.newPlan = newPlan
-        self.purchaseOrder = purchaseOrder
+        self.reason = reason
         self.actor = actor
     }
 }

@@ -17,11 +17,19 @@ public struct TenantService: Sendable {
     public let store: EventStore
     private let now: @Sendable () -> Date
     private let beforeAppend: BeforeAppend?
+    private let check: TenantChangeCheck?
 
-    public init(store: EventStore, now: @escaping @Sendable () -> Date = { Date() }, beforeAppend: BeforeAppend? = nil) {
+    /// `check` sees every decided change before it is written (see `TenantChange`).
+    public init(
+        store: EventStore,
+        now: @escaping @Sendable () -> Date = { Date() },
+        beforeAppend: BeforeAppend? = nil,
+        check: TenantChangeCheck? = nil
+    ) {
         self.store = store
         self.now = now
         self.beforeAppend = beforeAppend
+        self.check = check
     }
 
     // MARK: Signup
@@ -39,6 +47,7 @@ public struct TenantService: Sendable {
     /// registration commits chooses it first; see `ProvisioningSaga.registerAndRun`).
     public func register(_ request: SignupRequest, tenantID: UUID = UUID(), actor: String) async throws -> Registration {
         try request.validate()
+        try await check?(TenantChange(tenant: nil, signup: request, events: [], actor: actor, reason: "signup"))
         let base = Slug.derive(from: request.organization)
         let metadata = EventMetadata(correlationID: UUID(), actor: actor, reason: "signup")
         // A concurrent signup may take the same slug or key between our check and our append:
@@ -255,6 +264,7 @@ public struct TenantService: Sendable {
             }
             let events = try decide(state)
             guard !events.isEmpty else { return state }
+            try await check?(TenantChange(tenant: state, signup: nil, events: events, actor: actor, reason: reason))
             try await beforeAppend?(tenantID)
             do {
                 try await store.append(

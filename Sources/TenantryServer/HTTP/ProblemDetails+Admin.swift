@@ -1,3 +1,4 @@
+import Extensions
 public import FeatureFlags
 import Foundation
 public import Hummingbird
@@ -90,6 +91,8 @@ extension ProblemDetails {
             }
         case let error as EvaluationContextError:
             .invalidRequest(error.description, field: "context")
+        case let error as CustomizationError:
+            .customization(error)
         default:
             nil
         }

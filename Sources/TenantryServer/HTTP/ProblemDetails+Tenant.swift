@@ -1,3 +1,4 @@
+import Extensions
 public import Foundation
 public import Hummingbird
 public import Provisioning
@@ -86,6 +87,8 @@ extension ProblemDetails {
             case .lastKey(let slug): return lastAPIKey(slug: slug)
             case let .limitReached(slug, limit): return apiKeyLimitReached(slug: slug, limit: limit)
             }
+        case let error as CustomizationError:
+            return customization(error)
         case let error as TenantLifecycleError:
             switch error {
             case .invalidInput(let message):

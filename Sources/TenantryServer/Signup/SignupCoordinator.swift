@@ -1,4 +1,5 @@
 public import EventStore
+import Extensions
 public import Foundation
 public import Logging
 public import Provisioning
@@ -172,6 +173,7 @@ public actor SignupCoordinator {
 
     /// What a failed registration tells the client.
     static func problem(for error: any Error, idempotencyKey: IdempotencyKey?) -> any Error {
+        if let refusal = error as? CustomizationError { return ProblemDetails.customization(refusal) }
         guard case TenantLifecycleError.invalidInput(let message)? = error as? TenantLifecycleError else {
             return error
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EmbeddedPostgres
 import EventStore
+import Extensions
 import FeatureFlags
 import PostgresClient
 import Provisioning
@@ -63,6 +64,12 @@ struct CommandFailure: Error {
             case .invalidDefinition, .alreadyExists, .archived: self.init(message: error.description, exitCode: Self.dataError)
             }
         case let error as EvaluationContextError:
+            self.init(message: error.description, exitCode: Self.dataError)
+        case let error as CustomizationError:
+            self.init(message: error.description, exitCode: error.kind == .refused ? Self.dataError : Self.unavailable)
+        case let error as SettingError:
+            self.init(message: error.description, exitCode: Self.configuration)
+        case let error as UnknownCustomization:
             self.init(message: error.description, exitCode: Self.dataError)
         case let error as DatabaseSetupError:
             self.init(message: error.description, exitCode: Self.configuration)
