@@ -20,6 +20,7 @@ struct TenantryCommand: AsyncParsableCommand {
             ReportCommand.self,
             ServeCommand.self,
             AdminCommand.self,
+            CustomizationCommand.self,
             BenchCommand.self,
         ]
     )
