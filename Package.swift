@@ -83,6 +83,7 @@ let package = Package(
             resources: [
                 .embedInCode("Migrations/0100_row_level_security.sql"),
                 .embedInCode("Migrations/0101_tenant_placements.sql"),
+                .embedInCode("Migrations/0102_retired_pooled_copies.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -140,6 +141,7 @@ let package = Package(
         .target(
             name: "Tenantry",
             dependencies: [
+                "ChildProcesses",
                 "Extensions",
                 "Customizations",
                 "FeatureFlags",
@@ -148,6 +150,7 @@ let package = Package(
                 "EmbeddedPostgres",
                 "EventStore",
                 "Tenancy",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -258,7 +261,11 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "tenantry", "EventStore", "PostgresClient", "Tenancy"],
+            dependencies: [
+                "TestSupport", "tenantry", "EventStore", "PostgresClient", "Tenancy",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -21,6 +21,7 @@ struct TenantryCommand: AsyncParsableCommand {
             ServeCommand.self,
             AdminCommand.self,
             CustomizationCommand.self,
+            InstanceCommand.self,
             BenchCommand.self,
         ]
     )

@@ -32,7 +32,7 @@ public struct CustomizationDescription: Sendable {
 
 extension SettingSpecification.Kind {
     /// A value of the kind, for describing a customization without real settings.
-    var example: String {
+    public var example: String {
         switch self {
         case .string: "example"
         case .integer: "1"

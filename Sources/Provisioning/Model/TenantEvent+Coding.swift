@@ -19,6 +19,7 @@ extension TenantEvent {
         case .reactivated(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .offboarded(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .attributesChanged(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .isolationChanged(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .activated(let data): try NewEvent(type: type, data: data, metadata: metadata)
         }
     }
@@ -44,6 +45,7 @@ extension TenantEvent {
         case "TenantReactivated": self = .reactivated(try decode(Reactivated.self))
         case "TenantOffboarded": self = .offboarded(try decode(Offboarded.self))
         case "TenantAttributesChanged": self = .attributesChanged(try decode(AttributesChanged.self))
+        case "TenantIsolationChanged": self = .isolationChanged(try decode(IsolationChanged.self))
         case "TenantActivated": self = .activated(try decode(Activated.self))
         default: return nil
         }

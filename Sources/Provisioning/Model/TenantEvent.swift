@@ -18,6 +18,7 @@ public enum TenantEvent: Sendable, Hashable {
     case offboarded(Offboarded)
     case attributesChanged(AttributesChanged)
     case activated(Activated)
+    case isolationChanged(IsolationChanged)
 
     public struct Registered: Codable, Sendable, Hashable {
         public var tenantId: UUID
@@ -96,6 +97,17 @@ public enum TenantEvent: Sendable, Hashable {
         public var removed: [String]
     }
 
+    /// The tenant's data moved to another isolation: a pooled tenant given a database of its
+    /// own (for a single-tenant instance), its events copied there and verified.
+    public struct IsolationChanged: Codable, Sendable, Hashable {
+        public var from: PlanTerms.Isolation
+        public var to: PlanTerms.Isolation
+        /// The dedicated database, when `to` is dedicated.
+        public var database: String?
+        /// Events copied from the pooled database and verified by count and checksum.
+        public var copiedEvents: Int
+    }
+
     /// The tenant's first successful flag evaluation with one of its API keys: the moment it
     /// got value from the product. Recorded once per tenant.
     public struct Activated: Codable, Sendable, Hashable {
@@ -122,6 +134,7 @@ public enum TenantEvent: Sendable, Hashable {
         case .offboarded: "TenantOffboarded"
         case .attributesChanged: "TenantAttributesChanged"
         case .activated: "TenantActivated"
+        case .isolationChanged: "TenantIsolationChanged"
         }
     }
 }

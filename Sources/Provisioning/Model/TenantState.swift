@@ -101,6 +101,8 @@ public struct TenantState: Sendable, Hashable {
         case .attributesChanged(let change):
             for name in change.removed { attributes[name] = nil }
             attributes.merge(change.set) { _, new in new }
+        case .isolationChanged(let change):
+            isolation = change.to
         case .activated(let activation):
             if activatedAt == nil {
                 activatedAt = activation.at

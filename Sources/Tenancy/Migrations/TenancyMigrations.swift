@@ -13,5 +13,10 @@ public enum TenancyMigrations {
             name: "tenant_placements",
             sql: String(decoding: PackageResources._101_tenant_placements_sql, as: UTF8.self)
         ),
+        Migration(
+            version: 102,
+            name: "retired_pooled_copies",
+            sql: String(decoding: PackageResources._102_retired_pooled_copies_sql, as: UTF8.self)
+        ),
     ]
 }

@@ -21,6 +21,9 @@ public struct ServerConfiguration: Sendable {
     /// Where `POST /v1/admin/tenants/{slug}/offboard` writes each tenant's export (created when
     /// missing; a relative path is from the working directory).
     public var exportDirectory: String
+    /// Set for a single-tenant instance (`serve --instance`): the one tenant served and its
+    /// customization; nil for the pooled deployment, which runs no customization.
+    public var instance: InstanceScope?
 
     public init(
         host: String = "127.0.0.1",
@@ -29,7 +32,8 @@ public struct ServerConfiguration: Sendable {
         gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
         maximumShutdownDuration: Duration = .seconds(20),
         adminToken: ConfiguredAdminToken? = nil,
-        exportDirectory: String = ".tenantry/exports"
+        exportDirectory: String = ".tenantry/exports",
+        instance: InstanceScope? = nil
     ) {
         self.host = host
         self.port = port
@@ -38,5 +42,6 @@ public struct ServerConfiguration: Sendable {
         self.maximumShutdownDuration = maximumShutdownDuration
         self.adminToken = adminToken
         self.exportDirectory = exportDirectory
+        self.instance = instance
     }
 }

@@ -1,3 +1,4 @@
+import Extensions
 import FeatureFlags
 import Provisioning
 import ServiceLifecycle
@@ -7,7 +8,10 @@ extension TenantryServer {
     /// The long-running work beside the HTTP server, in start order (they stop in reverse,
     /// after the HTTP server). Add a service here and it runs, and stops, with the server.
     func backgroundServices() -> [any Service] {
-        [
+        if let instance = configuration.instance {
+            return instanceServices(instance)
+        }
+        return [
             LiveViewService(name: "flag-catalog", view: views.flags),
             LiveViewService(name: "tenant-directory", view: views.directory),
             LiveViewService(name: "admin-tokens", view: views.adminTokens),
@@ -20,5 +24,21 @@ extension TenantryServer {
             // Last, so it stops first after the HTTP server: in-flight signups finish provisioning.
             SignupService(coordinator: signups),
         ]
+    }
+
+    /// A single-tenant instance: the live views, its tenant's activation, and its
+    /// customization's reactions; the control plane's pooled work (provisioning, trial expiry,
+    /// flag schedules) is the pooled deployment's.
+    private func instanceServices(_ instance: InstanceScope) -> [any Service] {
+        let reactions: [any Service] = instance.customization.reactions.map { reaction in
+            ReactionService(runner: ReactionRunner(
+                host: instance.customization, reaction: reaction, store: instance.tenantStore, tenantID: instance.tenantID))
+        }
+        return [
+            LiveViewService(name: "flag-catalog", view: views.flags),
+            LiveViewService(name: "tenant-directory", view: views.directory),
+            LiveViewService(name: "admin-tokens", view: views.adminTokens),
+            ActivationService(signal: activations, tenants: runtime.tenants.tenants),
+        ] + reactions
     }
 }

@@ -10,13 +10,21 @@ extension TenantryServer {
         let router = Router(context: TenantryRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
+        if let instance = configuration.instance {
+            router.add(middleware: InstanceTenantMiddleware(directory: views.directory, tenantID: instance.tenantID, slug: instance.slug))
+        }
         HealthRoutes().register(on: router)
         ReadinessRoutes(runtime: runtime, views: views).register(on: router)
         MetricsRoutes(views: views).register(on: router)
         OpenAPIRoutes().register(on: router)
         OFREPRoutes(views: views, activations: activations).register(on: router)
         TenantRoutes(views: views, tenants: runtime.tenants.tenants).register(on: router)
-        SignupRoutes(coordinator: signups).register(on: router)
+        if let instance = configuration.instance {
+            // A single-tenant instance takes no signups; it serves its customization's routes.
+            CustomizationRoutes(scope: instance, views: views).register(on: router)
+        } else {
+            SignupRoutes(coordinator: signups).register(on: router)
+        }
         AdminRoutes(runtime: runtime, views: views, configuration: configuration).register(on: router)
         return router
     }

@@ -1,3 +1,4 @@
+import Extensions
 import ArgumentParser
 import Provisioning
 import Tenantry
@@ -26,9 +27,11 @@ struct ConnectionOptions: ParsableArguments {
     /// Starts the runtime on the chosen database, runs `body`, and shuts it down.
     func withRuntime<Value>(
         beforeProvisioningStep: ProvisioningSaga.StepHook? = nil,
+        customization: CustomizationHost? = nil,
         _ body: (TenantryRuntime) async throws -> Value
     ) async throws -> Value {
-        let runtime = try await TenantryRuntime.start(target: target, beforeProvisioningStep: beforeProvisioningStep)
+        let runtime = try await TenantryRuntime.start(
+            target: target, beforeProvisioningStep: beforeProvisioningStep, customization: customization)
         do {
             let value = try await body(runtime)
             await runtime.shutdown()

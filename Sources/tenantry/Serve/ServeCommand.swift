@@ -1,5 +1,7 @@
 import ArgumentParser
+import EventStore
 import Foundation
+import PostgresClient
 import Tenantry
 import TenantryServer
 
@@ -28,6 +30,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Port to listen on, 0 for any free one (default: $TENANTRY_PORT, else 8080).", valueName: "port"))
     var port: Int?
 
+    @Option(help: ArgumentHelp(
+        "Serve one tenant's single-tenant instance (default: $TENANTRY_INSTANCE): its keys only, its customization's hooks and routes, no signups. The customization's settings come from TENANTRY_SETTING_<NAME> variables.",
+        valueName: "tenant"))
+    var instance: String?
+
     @Option(help: ArgumentHelp("Seconds between trial-expiry checks (1–86400).", valueName: "seconds"))
     var trialCheckInterval = 60
 
@@ -45,13 +52,34 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: try resolvedHost(), port: try resolvedPort(), trialCheckInterval: .seconds(trialCheckInterval),
             adminToken: try configuredAdminToken(), exportDirectory: Self.exportDirectory
         )
-        try await connection.withRuntime { runtime in
-            try await TenantryServer(runtime: runtime, configuration: configuration).run { address in
-                StandardOutput.line("listening on \(address.url)")
+        let instanceName = instance ?? Self.environment["TENANTRY_INSTANCE"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let instanceName else {
+            try await connection.withRuntime { runtime in
+                try await TenantryServer(runtime: runtime, configuration: configuration).run { address in
+                    StandardOutput.line("listening on \(address.url)")
+                }
+            }
+            return
+        }
+        // The instance's deployment names its customization; its settings come from the environment.
+        let (tenantID, slug, host, database) = try await connection.withRuntime { runtime in
+            try await InstanceStartup.resolve(instanceName, runtime: runtime, environment: Self.environment)
+        }
+        try await connection.withRuntime(customization: host) { runtime in
+            let tenantPool = PostgresPool(configuration: runtime.target.operatorConfiguration.with(database: database), maximumConnections: 4)
+            configuration.instance = InstanceScope(tenantID: tenantID, slug: slug, customization: host, tenantStore: EventStore(pool: tenantPool))
+            do {
+                try await TenantryServer(runtime: runtime, configuration: configuration).run { address in
+                    StandardOutput.line("listening on \(address.url) (instance of \(slug), customization \(host.id) \(host.version))")
+                }
+                await tenantPool.close()
+            } catch {
+                await tenantPool.close()
+                throw error
             }
         }
     }

@@ -1,0 +1,52 @@
+public import Foundation
+public import EventStore
+
+/// The instances' event streams in the control plane: `instance-<tenant id>`.
+public struct InstanceLog: Sendable {
+    let store: EventStore
+
+    /// On the control plane's store (acting as `tenantry_operator`).
+    public init(store: EventStore) {
+        self.store = store
+    }
+
+    static func stream(_ tenantID: UUID) throws -> StreamName {
+        try StreamName(category: "instance", id: tenantID.uuidString.lowercased())
+    }
+
+    /// The tenant's instance, or nil when it never had one.
+    public func record(of tenantID: UUID) async throws -> InstanceRecord? {
+        let events = try await store.readStream(try Self.stream(tenantID), tenant: EventStore.controlPlaneTenantID)
+        let decoded = try events.compactMap { event in try InstanceEvent(event).map { ($0, event.recordedAt) } }
+        return InstanceRecord(folding: decoded, version: events.last?.version ?? 0)
+    }
+
+    /// Every tenant that has had an instance, by tenant id.
+    public func all() async throws -> [UUID: InstanceRecord] {
+        var tenants = Set<UUID>()
+        var cursor = GlobalCursor.start
+        while true {
+            let page = try await store.readPage(after: cursor, filter: EventFilter(tenantID: EventStore.controlPlaneTenantID, categories: ["instance"]), limit: 1000)
+            for event in page.events {
+                if let id = UUID(uuidString: String(event.stream.dropFirst("instance-".count))) { tenants.insert(id) }
+            }
+            cursor = page.nextCursor(after: cursor)
+            if !page.isFull { break }
+        }
+        var records: [UUID: InstanceRecord] = [:]
+        for tenant in tenants {
+            records[tenant] = try await record(of: tenant)
+        }
+        return records
+    }
+
+    /// Appends `event` at the version `expected` was read at.
+    @discardableResult
+    public func append(_ event: InstanceEvent, for tenantID: UUID, expectedVersion: Int64, actor: String, reason: String?) async throws -> InstanceRecord? {
+        let metadata = EventMetadata(correlationID: UUID(), actor: actor, reason: reason)
+        try await store.append(
+            [try event.newEvent(metadata: metadata)], to: try Self.stream(tenantID), tenant: EventStore.controlPlaneTenantID,
+            expectedVersion: expectedVersion == 0 ? .noStream : .exact(expectedVersion))
+        return try await record(of: tenantID)
+    }
+}

@@ -1,0 +1,54 @@
+public import Foundation
+
+/// A tenant's instance as its events leave it.
+public struct InstanceRecord: Sendable, Hashable {
+    public enum Status: String, Sendable {
+        /// Files rendered and recorded; no local process running.
+        case deployed
+        case running
+        case stopped
+        case destroyed
+    }
+
+    public private(set) var deployment: InstanceEvent.Deployed
+    public private(set) var status: Status
+    /// The running (or last) local process.
+    public private(set) var process: InstanceEvent.Started?
+    /// The release of the last upgrade, else the deployment's.
+    public private(set) var release: String
+    public private(set) var version: Int64
+    public private(set) var updatedAt: Date
+
+    init?(folding events: [(InstanceEvent, Date)], version: Int64) {
+        guard case .deployed(let first)? = events.first?.0 else { return nil }
+        deployment = first
+        status = .deployed
+        release = first.release
+        self.version = version
+        updatedAt = events.first?.1 ?? Date()
+        for (event, time) in events { apply(event, at: time) }
+    }
+
+    private mutating func apply(_ event: InstanceEvent, at time: Date) {
+        updatedAt = time
+        switch event {
+        case .deployed(let deployed):
+            deployment = deployed
+            release = deployed.release
+            if status == .destroyed { status = .deployed }
+        case .started(let started):
+            process = started
+            release = started.release
+            status = .running
+        case .stopped:
+            status = .stopped
+        case .upgraded(let upgrade):
+            release = upgrade.to
+        case .upgradeRolledBack(let rollback):
+            release = rollback.from
+        case .destroyed:
+            status = .destroyed
+            process = nil
+        }
+    }
+}

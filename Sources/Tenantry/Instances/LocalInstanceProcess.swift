@@ -1,0 +1,87 @@
+import AsyncHTTPClient
+import ChildProcesses
+public import Foundation
+
+/// A single-tenant instance as a local process: `tenantry serve --instance <tenant>` from a copy
+/// of the release's binary kept beside the deployment files (so an upgrade can roll back to the
+/// previous one), in a session of its own so it outlives the command that started it, logging
+/// to `instance.log`.
+public enum LocalInstanceProcess {
+    /// Copies `binary` to `bin/tenantry-<release>` (once) and starts it; returns once `/readyz`
+    /// answers 200, or throws with the log's last lines when the process exits or `timeout` passes.
+    public static func start(
+        files: InstanceFiles, slug: String, port: Int, release: String, binary: URL, timeout: Duration = .seconds(90)
+    ) async throws -> InstanceEvent.Started {
+        let manager = FileManager.default
+        try manager.createDirectory(at: files.binaries, withIntermediateDirectories: true)
+        let copy = files.binaries.appendingPathComponent("tenantry-\(release)")
+        if !manager.fileExists(atPath: copy.path) {
+            let staging = files.binaries.appendingPathComponent(".tenantry-\(release)-\(UUID().uuidString.prefix(8))")
+            try manager.copyItem(at: binary, to: staging)
+            try manager.moveItem(at: staging, to: copy)
+        }
+        var environment = try files.readEnvironment()
+        environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        environment["TENANTRY_PORT"] = String(port)
+        let child = try ChildProcess.spawn(
+            ChildProcess.Configuration(
+                executable: copy.path, arguments: ["serve", "--instance", slug], environment: environment,
+                workingDirectory: manager.currentDirectoryPath,
+                standardOutput: .appending(files.logFile.path), standardError: .standardOutput, newSession: true))
+        let deadline = ContinuousClock.now + timeout
+        var pause: Duration = .milliseconds(50)
+        while ContinuousClock.now < deadline {
+            if let status = child.exitStatus {
+                throw InstanceError.notReady(slug: slug, detail: "the process exited with status \(status): \(logTail(files))")
+            }
+            if await isReady(port: port) {
+                return InstanceEvent.Started(processId: child.processIdentifier, port: port, release: release, binary: copy.path)
+            }
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(500))
+        }
+        child.signal(SIGTERM)
+        throw InstanceError.notReady(slug: slug, detail: "/readyz did not answer 200 within \(timeout): \(logTail(files))")
+    }
+
+    /// Whether `GET http://127.0.0.1:<port>/readyz` answers 200.
+    public static func isReady(port: Int) async -> Bool {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz")
+        request.method = .GET
+        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)) else { return false }
+        _ = try? await response.body.collect(upTo: 64 * 1024)
+        return response.status.code == 200
+    }
+
+    /// Whether `processID` is a live (not zombie) `tenantry serve --instance <slug>`: a pid alone
+    /// may have been reused since it was recorded.
+    public static func isRunning(processID: Int32, slug: String) -> Bool {
+        guard let commandLine = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(processID)/cmdline")) else { return false }
+        let arguments = commandLine.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        guard arguments.contains("serve"), arguments.contains(slug),
+            let stat = try? String(contentsOfFile: "/proc/\(processID)/stat", encoding: .utf8),
+            let state = stat.split(separator: ")").last?.split(separator: " ").first
+        else { return false }
+        return state != "Z"
+    }
+
+    /// SIGTERM (graceful: requests drained, subscriptions checkpointed), then waits up to
+    /// `timeout` for the process to end; SIGKILL after that.
+    public static func stop(processID: Int32, slug: String, timeout: Duration = .seconds(40)) async throws {
+        guard isRunning(processID: processID, slug: slug) else { return }
+        kill(processID, SIGTERM)
+        let deadline = ContinuousClock.now + timeout
+        while isRunning(processID: processID, slug: slug) {
+            if ContinuousClock.now >= deadline {
+                kill(processID, SIGKILL)
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    static func logTail(_ files: InstanceFiles) -> String {
+        let text = (try? String(contentsOf: files.logFile, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(3).joined(separator: " | ")
+    }
+}

@@ -1,0 +1,114 @@
+public import Foundation
+import EventStore
+import PostgresClient
+import Provisioning
+import Tenancy
+
+/// Gives a pooled tenant a database of its own: creates and migrates it, copies the tenant's
+/// events there stream by stream (same ids, versions, data and metadata), verifies the copy by
+/// count and checksum against the pooled one, then switches the placement and retires the
+/// pooled copy in one transaction, and records TenantIsolationChanged.
+///
+/// Safe to run again after a crash at any point: before the switch, a partial copy is dropped
+/// and redone; after it, only what is missing (the event) is recorded.
+struct TenantDedication: Sendable {
+    let administration: TenantAdministration
+    let pooledStore: EventStore
+
+    /// What the move did.
+    struct Outcome: Sendable {
+        let database: String
+        let fingerprint: TenantEventsFingerprint
+        /// False when the tenant was already dedicated.
+        let moved: Bool
+    }
+
+    func dedicate(_ tenantID: UUID, actor: String, progress: @Sendable (String) -> Void) async throws -> Outcome {
+        let tenants = administration.tenants
+        guard let state = try await tenants.load(tenantID) else {
+            throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased())
+        }
+        let placement = try await administration.placements.placement(of: tenantID)
+        if case .dedicated(let database, _) = placement {
+            let fingerprint = try await withDedicatedPool(database, role: DatabaseRoles.operator) { pool in
+                try await TenantEventsFingerprint.of(tenantID, on: pool)
+            }
+            _ = try await tenants.recordDedicated(tenantID, database: database, copiedEvents: Int(fingerprint.count), actor: actor, reason: "dedicated database")
+            return Outcome(database: database, fingerprint: fingerprint, moved: false)
+        }
+        guard state.status == .active || state.status == .suspended else {
+            throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "move to a dedicated database")
+        }
+        guard let database = DedicatedDatabaseName.forSlug(state.slug) else {
+            throw TenantLifecycleError.invalidInput("tenant \(state.slug) has no valid dedicated database name")
+        }
+
+        progress("creating and migrating database \(database)")
+        // A copy left by an interrupted run is not trusted: start from an empty database.
+        try await administration.databases.drop(database: database, administrator: administration.clusterAdministrator)
+        try await administration.databases.provision(database: database, administrator: administration.clusterAdministrator)
+
+        let source = try await TenantEventsFingerprint.of(tenantID, on: administration.operatorPool)
+        progress("copying \(source.count) events")
+        try await withDedicatedPool(database, role: DatabaseRoles.application) { pool in
+            try await copyEvents(of: tenantID, to: EventStore(pool: pool))
+        }
+        let copied = try await withDedicatedPool(database, role: DatabaseRoles.operator) { pool in
+            try await TenantEventsFingerprint.of(tenantID, on: pool)
+        }
+        guard copied == source else {
+            throw TenantLifecycleError.invalidInput(
+                "the copy of \(state.slug)'s events does not match the pooled copy (pooled: \(source); dedicated: \(copied)); nothing was switched")
+        }
+        progress("verified \(copied); retiring the pooled copy")
+        try await PooledCopyRetirement(pool: administration.operatorPool).retire(tenantID, movedTo: database, verified: copied)
+        _ = try await tenants.recordDedicated(tenantID, database: database, copiedEvents: Int(copied.count), actor: actor, reason: "dedicated database")
+        return Outcome(database: database, fingerprint: copied, moved: true)
+    }
+
+    /// Appends the tenant's pooled events to `target`, each stream's in version order, a page of
+    /// the feed at a time; events keep their ids, types, data and metadata.
+    private func copyEvents(of tenantID: UUID, to target: EventStore) async throws {
+        var cursor = GlobalCursor.start
+        var versions: [String: Int64] = [:]
+        while true {
+            let page = try await pooledStore.readPage(after: cursor, filter: EventFilter(tenantID: tenantID), limit: 1000)
+            // Consecutive events of one stream go in one append.
+            var run: [RecordedEvent] = []
+            func flush() async throws {
+                guard let first = run.first else { return }
+                let stream = try StreamName(first.stream)
+                let expected = versions[first.stream] ?? 0
+                try await target.append(
+                    try run.map { try NewEvent(id: $0.id, type: $0.type, dataJSON: $0.dataJSON, metadataJSON: $0.metadataJSON) },
+                    to: stream, tenant: tenantID, expectedVersion: expected == 0 ? .noStream : .exact(expected))
+                versions[first.stream] = expected + Int64(run.count)
+                run.removeAll()
+            }
+            for event in page.events {
+                if let last = run.last, last.stream != event.stream { try await flush() }
+                run.append(event)
+            }
+            try await flush()
+            cursor = page.nextCursor(after: cursor)
+            if !page.isFull && !page.hasHeldBackEvents { return }
+        }
+    }
+
+    /// A short-lived pool on the dedicated database, logged in as the cluster administrator
+    /// acting as `role`.
+    private func withDedicatedPool<Value: Sendable>(
+        _ database: String, role: String, _ body: (PostgresPool) async throws -> Value
+    ) async throws -> Value {
+        let pool = PostgresPool(
+            configuration: administration.clusterAdministrator.with(database: database).acting(as: role), maximumConnections: 2)
+        do {
+            let value = try await body(pool)
+            await pool.close()
+            return value
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+}

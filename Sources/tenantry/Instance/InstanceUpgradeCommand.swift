@@ -1,0 +1,65 @@
+import ArgumentParser
+import Customizations
+import Foundation
+import Tenantry
+
+/// `tenantry instance upgrade <tenant>`.
+struct InstanceUpgradeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "upgrade",
+        abstract: "Migrate an instance's database and restart it with this release; roll back if it does not become ready.",
+        discussion: """
+            Applies this release's migrations to the tenant's dedicated database, stops the running \
+            process, starts this release's binary (kept as bin/tenantry-<release> beside the \
+            deployment files) and waits for /readyz. When the new release does not become ready, \
+            the previous release's binary is started again, InstanceUpgradeRolledBack is recorded \
+            and the command fails.
+            """
+    )
+
+    @Argument(help: "The tenant's slug or id.")
+    var tenant: String
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        try await connection.withRuntime { runtime in
+            let tenantID = try await runtime.tenants.resolve(tenant)
+            let administration = InstanceAdministration(runtime: runtime, catalog: Customizations.catalog)
+            guard let record = try await administration.log.record(of: tenantID) else { throw InstanceError.notDeployed(tenant) }
+            guard record.status != .destroyed else { throw InstanceError.destroyed(record.deployment.slug) }
+            let slug = record.deployment.slug
+            let files = InstanceFiles(directory: URL(fileURLWithPath: record.deployment.directory), deployRoot: URL(fileURLWithPath: "Deploy"))
+            StandardOutput.line("1/3 migrating \(record.deployment.database) to release \(TenantryRelease.version)")
+            try await administration.migrateDedicated(record.deployment.database)
+            let port = record.process?.port ?? record.deployment.port
+            if let process = record.process {
+                StandardOutput.line("2/3 stopping release \(record.release) (pid \(process.processId))")
+                try await LocalInstanceProcess.stop(processID: process.processId, slug: slug)
+            }
+            StandardOutput.line("3/3 starting release \(TenantryRelease.version) on port \(port)…")
+            var version = record.version
+            do {
+                let started = try await LocalInstanceProcess.start(
+                    files: files, slug: slug, port: port, release: TenantryRelease.version, binary: InstanceDeployCommand.binary)
+                try await administration.log.append(
+                    .upgraded(.init(from: record.release, to: TenantryRelease.version)), for: tenantID, expectedVersion: version,
+                    actor: Operator.actor, reason: "upgrade")
+                version += 1
+                try await administration.log.append(.started(started), for: tenantID, expectedVersion: version, actor: Operator.actor, reason: "upgrade")
+                StandardOutput.line("3/3 ready: release \(TenantryRelease.version), pid \(started.processId)")
+            } catch let failure as InstanceError {
+                guard let previous = record.process else { throw failure }
+                StandardOutput.line("3/3 \(failure); rolling back to release \(previous.release)")
+                let restarted = try await LocalInstanceProcess.start(
+                    files: files, slug: slug, port: port, release: previous.release, binary: URL(fileURLWithPath: previous.binary))
+                try await administration.log.append(
+                    .upgradeRolledBack(.init(from: previous.release, to: TenantryRelease.version, reason: failure.description)),
+                    for: tenantID, expectedVersion: version, actor: Operator.actor, reason: "upgrade rolled back")
+                version += 1
+                try await administration.log.append(.started(restarted), for: tenantID, expectedVersion: version, actor: Operator.actor, reason: "rollback")
+                throw failure
+            }
+        }
+    }
+}

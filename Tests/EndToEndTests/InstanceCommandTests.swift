@@ -1,0 +1,104 @@
+import Foundation
+import PostgresClient
+import Tenancy
+import TestSupport
+import Testing
+
+@Suite("tenantry instance, end to end")
+struct InstanceCommandTests {
+    private struct Tenant {
+        let id: String
+        let slug: String
+        let apiKey: String
+    }
+
+    private func createTenant(_ name: String, email: String, plan: String, environment: [String: String]) async throws -> Tenant {
+        let created = try await TenantryProcess.run(["tenant", "create", name, "--email", email, "--plan", plan, "--json"], environment: environment)
+        try #require(created.status == 0, "\(created.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(created.standardOutput.utf8)) as? [String: Any])
+        return Tenant(
+            id: try #require(object["id"] as? String), slug: try #require(object["slug"] as? String),
+            apiKey: try #require(object["apiKey"] as? String))
+    }
+
+    private func count(_ sql: String, _ configuration: PostgresConfiguration) async throws -> Int {
+        try await PostgresConnection.withConnection(configuration) { connection in
+            try await connection.query(PostgresQuery(stringLiteral: sql)).rows.first?.decode(Int.self) ?? -1
+        }
+    }
+
+    @Test("deploy moves a pooled tenant's data to its own database, starts its instance with the customization; upgrade and destroy --export work")
+    func deployUpgradeDestroy() async throws {
+        try await withTestDatabase { database async throws in
+            let environment = ["TENANTRY_DATABASE_URL": database.administratorConnectionString]
+            let suffix = UUID().uuidString.prefix(6).lowercased()
+            let acme = try await createTenant("Acme \(suffix)", email: "ann@acme.example", plan: "pro", environment: environment)
+            let globex = try await createTenant("Globex \(suffix)", email: "bob@globex.example", plan: "pro", environment: environment)
+            for n in 1...3 {
+                let appended = try await TenantryProcess.run(
+                    ["events", "append", "doc-1", "--tenant", acme.id, "--type", "Noted", "--data", #"{"n":\#(n)}"#], environment: environment)
+                try #require(appended.status == 0, "\(appended.standardError)")
+            }
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("instance-\(suffix)")
+            defer { try? FileManager.default.removeItem(at: out) }
+            let deployRoot = TestCluster.packageRoot.appendingPathComponent("Deploy").path
+
+            // A setting the customization refuses stops the deploy, named, before anything is written.
+            let refused = try await TenantryProcess.run(
+                ["instance", "deploy", acme.slug, "--customization", "corporate-email", "--setting", "domain=acme", "--out", out.path, "--deploy-root", deployRoot],
+                environment: environment)
+            #expect(refused.status != 0)
+            #expect(refused.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
+                == "error: customization corporate-email: setting 'domain' must be a domain name such as example.com, not 'acme'")
+            #expect(try await count("SELECT count(*) FROM tenantry.events WHERE stream_name LIKE 'instance-%'", database.operatorConfiguration) == 0)
+
+            let deployed = try await TenantryProcess.run(
+                ["instance", "deploy", acme.slug, "--customization", "corporate-email", "--setting", "domain=acme.example", "--out", out.path, "--deploy-root", deployRoot],
+                environment: environment)
+            try #require(deployed.status == 0, "\(deployed.standardOutput)\n\(deployed.standardError)")
+            let ready = try #require(deployed.lines.last?.firstMatch(of: /ready: http:\/\/127\.0\.0\.1:(\d+) \(pid (\d+)/), "\(deployed.standardOutput)")
+            let port = try #require(Int(ready.1))
+            let databaseName = try #require(DedicatedDatabaseName.forSlug(acme.slug))
+            #expect(deployed.standardOutput.contains("2/4 verified 3 events"))
+
+            // The data is in the dedicated database and gone from the pool's view (as the application and the operator see it).
+            let dedicated = database.administratorConfiguration.with(database: databaseName)
+            #expect(try await count("SELECT count(*) FROM tenantry.events WHERE stream_name = 'doc-1'", dedicated) == 3)
+            #expect(try await count("SELECT count(*) FROM tenantry.events WHERE tenant_id = '\(acme.id)'", database.operatorConfiguration) == 0)
+            let read = try await TenantryProcess.run(["events", "read", "doc-1", "--tenant", acme.id, "--json"], environment: environment)
+            #expect(read.lines.count == 3, "read from the dedicated database: \(read.standardOutput) \(read.standardError)")
+
+            // The instance serves its tenant with the customization active, and no other tenant.
+            let client = HTTPClientForTests(port: port)
+            let policy = try await client.get("/x/corporate-email/policy", key: acme.apiKey)
+            #expect(policy.status == 200)
+            #expect(policy.body.contains(#""domain":"acme.example""#))
+            let other = try await client.get("/v1/tenant", key: globex.apiKey)
+            #expect(other.status == 403)
+            #expect(other.body.contains("tenant-not-served"))
+            #expect(try await client.get("/v1/tenant", key: acme.apiKey).status == 200)
+            #expect(try await client.get("/x/corporate-email/policy", key: nil).status == 401)
+
+            let upgraded = try await TenantryProcess.run(["instance", "upgrade", acme.slug], environment: environment)
+            #expect(upgraded.status == 0, "\(upgraded.standardOutput)\n\(upgraded.standardError)")
+            let status = try await TenantryProcess.run(["instance", "status", acme.slug, "--json"], environment: environment)
+            let statusObject = try #require(try JSONSerialization.jsonObject(with: Data(status.standardOutput.utf8)) as? [String: Any])
+            #expect(statusObject["state"] as? String == "running")
+            #expect(statusObject["health"] as? String == "ready")
+            #expect(statusObject["customization"] as? String == "corporate-email")
+
+            let inside = try await TenantryProcess.run(["instance", "destroy", acme.slug, "--export", out.appendingPathComponent("x.jsonl").path], environment: environment)
+            #expect(inside.status != 0, "an export inside the files destroy removes is refused")
+            let export = FileManager.default.temporaryDirectory.appendingPathComponent("acme-export-\(suffix).jsonl").path
+            defer { try? FileManager.default.removeItem(atPath: export) }
+            let destroyed = try await TenantryProcess.run(["instance", "destroy", acme.slug, "--export", export], environment: environment)
+            #expect(destroyed.status == 0, "\(destroyed.standardOutput)\n\(destroyed.standardError)")
+            let exported = try String(contentsOfFile: export, encoding: .utf8).split(separator: "\n")
+            #expect(exported.filter { $0.contains(#""stream":"doc-1""#) }.count == 3, "the tenant's data is in the export")
+            #expect(try await count("SELECT count(*) FROM pg_database WHERE datname = '\(databaseName)'", database.administratorConfiguration) == 0)
+            let list = try await TenantryProcess.run(["instance", "list", "--json"], environment: environment)
+            #expect(list.standardOutput.contains(#""state":"destroyed""#))
+            await #expect(throws: (any Error).self) { _ = try await client.get("/healthz", key: nil) }
+        }
+    }
+}
