@@ -262,10 +262,11 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "TestSupport", "tenantry", "EventStore", "PostgresClient", "Tenancy",
+                "TestSupport", "tenantry", "EventStore", "PostgresClient", "Tenancy", "ChildProcesses",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            exclude: ["Support/render_kustomize.py"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
