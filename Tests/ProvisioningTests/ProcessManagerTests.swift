@@ -61,4 +61,35 @@ struct ProcessManagerTests {
             }
         }
     }
+
+    @Test("cancelled in the middle of a batch, the runner finishes it and saves its checkpoint before it stops")
+    func cancellationStopsAtACheckpoint() async throws {
+        let inStep = Barrier(parties: 2)
+        let release = Barrier(parties: 2)
+        try await withTestRuntime(beforeProvisioningStep: { step, _ in
+            guard step == .seedEntitlements else { return }
+            await inStep.arrive()
+            await release.arrive()
+            // Like any cancellation-aware call inside a step (a sleep, an HTTP request): it
+            // would abandon the step half-way if the runner's cancellation reached it.
+            try Task.checkCancellation()
+        }) { runtime, _ async throws in
+            let manager = ProvisioningProcessManager(saga: runtime.tenants.saga)
+            let tenant = try await runtime.tenants.tenants.register(
+                SignupRequest(email: "a@stop.example", organization: "Stop \(UUID().uuidString.prefix(6))"), actor: "test"
+            ).tenant
+            let running = Task { try await manager.run() }
+            await inStep.arrive()
+            // The runner is inside the batch, in a saga step: cancel it there, then let the step go on.
+            running.cancel()
+            await release.arrive()
+            _ = try? await running.value
+
+            #expect(try await runtime.tenants.tenants.load(tenant.id)?.status == .active, "the batch ran to its end")
+            let checkpoint = try await CheckpointStore(pool: runtime.operatorPool).load(ProvisioningProcessManager.checkpointName)
+            let registered = try #require(try await runtime.tenants.tenants.history(tenant.id).first)
+            #expect(checkpoint.map { $0 >= registered.cursor } == true, "the checkpoint covers the batch")
+        }
+    }
 }
+

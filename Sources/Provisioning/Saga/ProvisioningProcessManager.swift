@@ -26,12 +26,19 @@ public struct ProvisioningProcessManager: Sendable {
     }
 
     /// Follows the feed until the task is cancelled.
+    ///
+    /// Cancellation (a server's shutdown) stops it between batches, never inside one: a batch
+    /// runs to its end in a task of its own and its checkpoint is saved, so the runner stops at
+    /// a checkpoint and a restart redoes nothing. Cancellation interrupts only the waiting.
     public func run() async throws {
         let checkpoints = CheckpointStore(pool: store.pool)
         let start = try await checkpoints.load(Self.checkpointName) ?? .start
-        try await subscription.run(from: start) { batch in
-            try await handle(batch)
-            if let last = batch.last { try await checkpoints.save(Self.checkpointName, last.cursor) }
+        try await subscription.run(from: start) { [self] batch in
+            try await Task {
+                try await handle(batch)
+                if let last = batch.last { try await checkpoints.save(Self.checkpointName, last.cursor) }
+            }.value
+            try Task.checkCancellation()
         }
     }
 
