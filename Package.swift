@@ -205,6 +205,8 @@ let package = Package(
             dependencies: [
                 "PostgresClient", "EmbeddedPostgres", "ChildProcesses", "EventStore", "Tenancy", "Provisioning", "FeatureFlags",
                 "Extensions", "Tenantry",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: testSwiftSettings

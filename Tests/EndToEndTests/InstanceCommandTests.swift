@@ -101,4 +101,47 @@ struct InstanceCommandTests {
             await #expect(throws: (any Error).self) { _ = try await client.get("/healthz", key: nil) }
         }
     }
+
+    @Test("an audit-forwarder instance forwards the tenant's events, copied ones and new ones, signed, after the receiver's refusals")
+    func forwardingInstance() async throws {
+        try await WebhookReceiver.with(failures: 2) { receiver, url in
+            try await withTestDatabase { database async throws in
+                let environment = ["TENANTRY_DATABASE_URL": database.administratorConnectionString]
+                let suffix = UUID().uuidString.prefix(6).lowercased()
+                let tenant = try await createTenant("Umbrella \(suffix)", email: "it@umbrella.example", plan: "pro", environment: environment)
+                let before = try await TenantryProcess.run(
+                    ["events", "append", "audit-1", "--tenant", tenant.id, "--type", "Noted", "--data", #"{"n":1}"#], environment: environment)
+                try #require(before.status == 0, "\(before.standardError)")
+                let out = FileManager.default.temporaryDirectory.appendingPathComponent("forwarder-\(suffix)")
+                defer { try? FileManager.default.removeItem(at: out) }
+
+                let deployed = try await TenantryProcess.run([
+                    "instance", "deploy", tenant.slug, "--customization", "audit-forwarder",
+                    "--setting", "endpoint=\(url.absoluteString)", "--setting", "secret=s3cret-s3cret", "--setting", "timeout-seconds=5",
+                    "--out", out.path, "--deploy-root", TestCluster.packageRoot.appendingPathComponent("Deploy").path,
+                ], environment: environment)
+                try #require(deployed.status == 0, "\(deployed.standardOutput)\n\(deployed.standardError)")
+
+                // An event appended after the move goes to the dedicated database; the instance forwards it too.
+                let after = try await TenantryProcess.run(
+                    ["events", "append", "audit-1", "--tenant", tenant.id, "--type", "Noted", "--data", #"{"n":2}"#], environment: environment)
+                try #require(after.status == 0, "\(after.standardError)")
+                try await waitUntil("both events forwarded", timeout: .seconds(60)) { receiver.deliveries.count >= 2 }
+                #expect(receiver.requests >= 4, "two refusals were retried")
+                let bodies = receiver.deliveries.map { String(decoding: $0.body, as: UTF8.self) }
+                #expect(bodies.filter { $0.contains(#""n": 1"#) }.count == 1 && bodies.filter { $0.contains(#""n": 2"#) }.count == 1, "\(bodies)")
+                #expect(receiver.deliveries.allSatisfy { $0.signature?.hasPrefix("sha256=") == true })
+
+                let status = try await TenantryProcess.run(["instance", "status", tenant.slug, "--json"], environment: environment)
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(status.standardOutput.utf8)) as? [String: Any])
+                #expect((object["lag"] as? [String: Any])?["siem"] != nil)
+
+                let export = FileManager.default.temporaryDirectory.appendingPathComponent("umbrella-\(suffix).jsonl").path
+                defer { try? FileManager.default.removeItem(atPath: export) }
+                let destroyed = try await TenantryProcess.run(["instance", "destroy", tenant.slug, "--export", export], environment: environment)
+                #expect(destroyed.status == 0, "\(destroyed.standardError)")
+            }
+        }
+    }
 }
+

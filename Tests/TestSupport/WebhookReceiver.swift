@@ -3,20 +3,19 @@ import Hummingbird
 import NIOCore
 import Synchronization
 import Testing
-import TestSupport
 
 /// A small HTTP server in the test process standing in for a client's SIEM: it records every
 /// POST to `/ingest` and answers 503 to the first `failures` of them.
-final class WebhookReceiver: Sendable {
-    struct Delivery: Sendable {
-        let eventID: String?
-        let signature: String?
-        let body: [UInt8]
+public final class WebhookReceiver: Sendable {
+    public struct Delivery: Sendable {
+        public let eventID: String?
+        public let signature: String?
+        public let body: [UInt8]
     }
 
     private struct State {
         var port: Int?
-        var deliveries: [Delivery] = []
+        public var deliveries: [Delivery] = []
         var refusalsLeft: Int
         var requests = 0
     }
@@ -27,11 +26,11 @@ final class WebhookReceiver: Sendable {
         state = Mutex(State(refusalsLeft: failures))
     }
 
-    var deliveries: [Delivery] { state.withLock { $0.deliveries } }
-    var requests: Int { state.withLock { $0.requests } }
+    public var deliveries: [Delivery] { state.withLock { $0.deliveries } }
+    public var requests: Int { state.withLock { $0.requests } }
 
     /// Runs `body` with a receiver listening on 127.0.0.1 and a free port; stops it afterwards.
-    static func with<Value: Sendable>(failures: Int, _ body: (WebhookReceiver, URL) async throws -> Value) async throws -> Value {
+    public static func with<Value: Sendable>(failures: Int, _ body: (WebhookReceiver, URL) async throws -> Value) async throws -> Value {
         let receiver = WebhookReceiver(failures: failures)
         let router = Router()
         router.post("/ingest") { request, _ -> Response in
