@@ -21,7 +21,18 @@ public struct ServerConfiguration: Sendable {
     /// Where `POST /v1/admin/tenants/{slug}/offboard` writes each tenant's export (created when
     /// missing; a relative path is from the working directory).
     public var exportDirectory: String
+    /// The most events a live view or the provisioning saga may be behind the event feed while
+    /// `/readyz` still answers 200.
+    public var maximumSubscriptionLag: Int
 
+    /// `maximumSubscriptionLag`'s default: 500 events. A healthy subscription is within a few
+    /// events of the feed (it reads within milliseconds of each commit); one this far behind is
+    /// stuck, or held back by a long-running writing transaction.
+    public static let defaultMaximumSubscriptionLag = 500
+
+    /// A configuration with every setting given or defaulted (loopback, port 8080, trials
+    /// checked every minute, SIGTERM and SIGINT, 20 s to shut down, no configured admin
+    /// token, exports under `.tenantry/exports`, readiness failing beyond 500 events of lag).
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
@@ -29,7 +40,8 @@ public struct ServerConfiguration: Sendable {
         gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint],
         maximumShutdownDuration: Duration = .seconds(20),
         adminToken: ConfiguredAdminToken? = nil,
-        exportDirectory: String = ".tenantry/exports"
+        exportDirectory: String = ".tenantry/exports",
+        maximumSubscriptionLag: Int = ServerConfiguration.defaultMaximumSubscriptionLag
     ) {
         self.host = host
         self.port = port
@@ -38,5 +50,6 @@ public struct ServerConfiguration: Sendable {
         self.maximumShutdownDuration = maximumShutdownDuration
         self.adminToken = adminToken
         self.exportDirectory = exportDirectory
+        self.maximumSubscriptionLag = maximumSubscriptionLag
     }
 }
