@@ -114,6 +114,36 @@ struct AdminTenantRoutesTests {
             let events = try #require(history["events"] as? [[String: Any]])
             #expect(events.first?["type"] as? String == "TenantRegistered")
             #expect(events.map { $0["version"] as? Int } == Array(1...events.count).map { Optional($0) })
+            #expect(history["next"] is NSNull)
+
+            // The key's hash is recorded, and never leaves the control plane.
+            let recorded = try await server.runtime.tenants.history(of: tenant.slug)
+            let issued = try #require(recorded.first { $0.type == "APIKeyIssued" })
+            #expect(issued.dataJSON.contains("sha256"))
+            let issuedOverHTTP = try #require(events.first { $0["type"] as? String == "APIKeyIssued" })
+            let issuedData = try #require(issuedOverHTTP["data"] as? [String: Any])
+            #expect(issuedData["sha256"] == nil)
+            #expect(issuedData["keyId"] as? String != nil)
+            let body = try await server.call(.GET, "/v1/admin/tenants/\(tenant.slug)/history").response.text
+            #expect(!body.contains("sha256"))
+
+            // Pages of two, as the tenant's own trail pages: `next` is the `after` of the next page.
+            var versions: [Int] = []
+            var after = 0
+            while true {
+                let page = server.expect(200, try await server.call(.GET, "/v1/admin/tenants/\(tenant.slug)/history?after=\(after)&limit=2"))
+                let pageEvents = try #require(page["events"] as? [[String: Any]])
+                #expect(pageEvents.count <= 2)
+                versions += pageEvents.compactMap { $0["version"] as? Int }
+                guard let next = page["next"] as? Int else { break }
+                after = next
+            }
+            #expect(versions == Array(1...events.count))
+            for query in ["limit=0", "limit=501", "after=-1", "after=x"] {
+                let refused = try await server.call(.GET, "/v1/admin/tenants/\(tenant.slug)/history?\(query)")
+                server.expect(400, refused)
+                #expect(refused.problemType == "invalid-request")
+            }
 
             for path in ["/v1/admin/tenants/nobody", "/v1/admin/tenants/nobody/history"] {
                 let answer = try await server.call(.GET, path)

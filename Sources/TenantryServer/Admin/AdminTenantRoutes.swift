@@ -96,9 +96,15 @@ struct AdminTenantRoutes: Sendable {
         .json(try await administration.tenant(AdminInput.parameter("slug", of: context)).adminJSON)
     }
 
-    /// `GET /v1/admin/tenants/{slug}/history`: the tenant's events, oldest first.
+    /// `GET /v1/admin/tenants/{slug}/history?after=&limit=`: a page of the tenant's events,
+    /// oldest first, secrets left out: `{events, next}` as `GET /v1/tenant/events` pages (`after`
+    /// the last version seen, `limit` 1 to 500, default 100).
     @Sendable func history(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        .events(try await administration.history(of: AdminInput.parameter("slug", of: context)))
+        let query = try AuditTrailQuery(request)
+        let tenant = try await administration.resolve(AdminInput.parameter("slug", of: context))
+        let events = try await administration.tenants.history(tenant, after: query.after, limit: query.limit + 1)
+        let page = Array(events.prefix(query.limit))
+        return .eventPage(page, next: events.count > query.limit ? page.last?.version : nil)
     }
 
     /// `POST /v1/admin/tenants/{slug}/suspend` `{"reason"}`: active → suspended.
