@@ -173,6 +173,7 @@ struct AdminTenantRoutesTests {
             let twice = try await server.call(.POST, "/v1/admin/tenants/\(slug)/suspend", #"{"reason":"again"}"#)
             server.expect(409, twice)
             #expect(twice.problemType == "invalid-transition")
+            #expect(Set(twice.json.keys) == ProblemShapes.invalidTransition)
             #expect(twice.json["state"] as? String == "suspended")
 
             let resumed = server.expect(200, try await server.call(.POST, "/v1/admin/tenants/\(slug)/resume", #"{"reason":"paid"}"#))
@@ -194,6 +195,9 @@ struct AdminTenantRoutesTests {
                 let answer = try await server.call(.POST, "/v1/admin/tenants/\(slug)/plan", #"{"plan":"\#(plan)"}"#)
                 server.expect(422, answer)
                 #expect(answer.problemType == "plan-not-allowed", "\(plan)")
+                // The members the tenant API's plan-not-allowed has too: one shape per type.
+                #expect(Set(answer.json.keys) == ProblemShapes.planNotAllowed, "\(plan)")
+                #expect(answer.json["selfServePlans"] as? [String] == ["free", "pro"])
             }
             for (body, field) in [(#"{"plan":"gold"}"#, "plan"), ("{}", "plan"), (#"{"plan":"free","reason":""}"#, "reason")] {
                 let answer = try await server.call(.POST, "/v1/admin/tenants/\(slug)/plan", body)

@@ -232,6 +232,7 @@ struct TenantAPITests {
             let salesLed = try await api.post("/v1/tenant/plan", json: #"{"plan":"enterprise"}"#, key: key)
             #expect((salesLed.jsonObject?["detail"] as? String)?.contains("sales") == true)
             #expect(salesLed.jsonObject?["selfServePlans"] as? [String] == ["free", "pro"])
+            #expect(Set(try #require(salesLed.jsonObject).keys) == ProblemShapes.planNotAllowed)
             #expect(try await api.get("/v1/tenant", key: key).jsonObject?["plan"] as? String == "free")
         }
     }
