@@ -47,7 +47,31 @@ struct AdminTenantRoutesTests {
         (#"{"organization":"X","email":"a@b.example","clusterURL":"postgresql://db.example/x"}"#, "clusterURL"),
         (#"{"organization":"X","email":"a@b.example","plan":"enterprise","clusterURL":"postgresql://u:secret@db.example/x"}"#, "clusterURL"),
         (#"{"organization":"X","email":"a@b.example","idempotencyKey":"no spaces"}"#, "idempotencyKey"),
+        (#"{"organization":"X","email":"a@b.example","isolation":"shared"}"#, "isolation"),
+        (#"{"organization":"X","email":"a@b.example","isolation":7}"#, "isolation"),
+        (#"{"organization":"X","email":"a@b.example","plan":"enterprise","isolation":"pooled"}"#, "isolation"),
+        (#"{"organization":"X","email":"a@b.example","isolation":"pooled","clusterURL":"postgresql://db.example/x"}"#, "clusterURL"),
     ]
+
+    @Test("POST /v1/admin/tenants takes isolation as tenant create --isolation does: a pro tenant in a dedicated database")
+    func createWithIsolation() async throws {
+        try await withAdminServer(tenants: []) { server async throws in
+            let answer = try await server.call(
+                .POST, "/v1/admin/tenants", #"{"organization":"Isolated Co","email":"ops@isolated.example","plan":"pro","isolation":"dedicated"}"#
+            )
+            let body = server.expect(201, answer)
+            let tenant = try #require(body["tenant"] as? [String: Any])
+            #expect(tenant["plan"] as? String == "pro")
+            #expect(tenant["isolation"] as? String == "dedicated")
+            let slug = try #require(tenant["slug"] as? String)
+            #expect(try await server.runtime.tenants.tenant(slug).isolation == .dedicated)
+
+            let pooled = server.expect(201, try await server.call(
+                .POST, "/v1/admin/tenants", #"{"organization":"Pooled Co","email":"ops@pooled.example","plan":"pro"}"#
+            ))
+            #expect((pooled["tenant"] as? [String: Any])?["isolation"] as? String == "pooled")
+        }
+    }
 
     @Test("bad signups are 400 naming the field, and register nothing")
     func badSignups() async throws {
