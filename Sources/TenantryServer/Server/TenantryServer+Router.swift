@@ -16,7 +16,10 @@ extension TenantryServer {
         MetricsRoutes(views: views, runtime: runtime).register(on: router)
         OpenAPIRoutes().register(on: router)
         OFREPRoutes(views: views, activations: activations).register(on: router)
-        TenantRoutes(views: views, tenants: runtime.tenants.tenants).register(on: router)
+        TenantRoutes(
+            views: views, tenants: runtime.tenants.tenants,
+            limiter: .byPlan(directory: views.directory, now: configuration.rateLimitClock)
+        ).register(on: router)
         SignupRoutes(coordinator: signups).register(on: router)
         AdminRoutes(runtime: runtime, views: views, configuration: configuration).register(on: router)
         return router
