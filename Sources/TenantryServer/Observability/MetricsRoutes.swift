@@ -11,7 +11,9 @@ public import Tenantry
 /// and how far each live view and the provisioning saga are behind the feed. Labels never carry
 /// tenant ids or raw paths, so their number stays bounded.
 public struct MetricsRoutes<Context: RequestContext>: Sendable {
+    /// The live views whose lag the gauges show.
     public let views: LiveViews
+    /// The databases: the provisioning saga's checkpoint and the feed the lag is counted in.
     public let runtime: TenantryRuntime
 
     /// The most events a scrape counts behind one subscription: each count is one index read of

@@ -11,7 +11,9 @@ public import Tenantry
 /// back (and an operator sees why). The answer says only "unreachable" of a database error
 /// (the caller is not authenticated); the error itself is logged.
 public struct ReadinessRoutes<Context: RequestContext>: Sendable {
+    /// The database checked (reachable, migrated) and the saga's checkpoint read.
     public let runtime: TenantryRuntime
+    /// The live views checked for lag.
     public let views: LiveViews
     /// The most events a subscription may be behind the feed and still count as ready.
     public let maximumLag: Int
