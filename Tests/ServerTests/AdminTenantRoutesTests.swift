@@ -47,7 +47,31 @@ struct AdminTenantRoutesTests {
         (#"{"organization":"X","email":"a@b.example","clusterURL":"postgresql://db.example/x"}"#, "clusterURL"),
         (#"{"organization":"X","email":"a@b.example","plan":"enterprise","clusterURL":"postgresql://u:secret@db.example/x"}"#, "clusterURL"),
         (#"{"organization":"X","email":"a@b.example","idempotencyKey":"no spaces"}"#, "idempotencyKey"),
+        (#"{"organization":"X","email":"a@b.example","isolation":"shared"}"#, "isolation"),
+        (#"{"organization":"X","email":"a@b.example","isolation":7}"#, "isolation"),
+        (#"{"organization":"X","email":"a@b.example","plan":"enterprise","isolation":"pooled"}"#, "isolation"),
+        (#"{"organization":"X","email":"a@b.example","isolation":"pooled","clusterURL":"postgresql://db.example/x"}"#, "clusterURL"),
     ]
+
+    @Test("POST /v1/admin/tenants takes isolation as tenant create --isolation does: a pro tenant in a dedicated database")
+    func createWithIsolation() async throws {
+        try await withAdminServer(tenants: []) { server async throws in
+            let answer = try await server.call(
+                .POST, "/v1/admin/tenants", #"{"organization":"Isolated Co","email":"ops@isolated.example","plan":"pro","isolation":"dedicated"}"#
+            )
+            let body = server.expect(201, answer)
+            let tenant = try #require(body["tenant"] as? [String: Any])
+            #expect(tenant["plan"] as? String == "pro")
+            #expect(tenant["isolation"] as? String == "dedicated")
+            let slug = try #require(tenant["slug"] as? String)
+            #expect(try await server.runtime.tenants.tenant(slug).isolation == .dedicated)
+
+            let pooled = server.expect(201, try await server.call(
+                .POST, "/v1/admin/tenants", #"{"organization":"Pooled Co","email":"ops@pooled.example","plan":"pro"}"#
+            ))
+            #expect((pooled["tenant"] as? [String: Any])?["isolation"] as? String == "pooled")
+        }
+    }
 
     @Test("bad signups are 400 naming the field, and register nothing")
     func badSignups() async throws {
@@ -114,6 +138,36 @@ struct AdminTenantRoutesTests {
             let events = try #require(history["events"] as? [[String: Any]])
             #expect(events.first?["type"] as? String == "TenantRegistered")
             #expect(events.map { $0["version"] as? Int } == Array(1...events.count).map { Optional($0) })
+            #expect(history["next"] is NSNull)
+
+            // The key's hash is recorded, and never leaves the control plane.
+            let recorded = try await server.runtime.tenants.history(of: tenant.slug)
+            let issued = try #require(recorded.first { $0.type == "APIKeyIssued" })
+            #expect(issued.dataJSON.contains("sha256"))
+            let issuedOverHTTP = try #require(events.first { $0["type"] as? String == "APIKeyIssued" })
+            let issuedData = try #require(issuedOverHTTP["data"] as? [String: Any])
+            #expect(issuedData["sha256"] == nil)
+            #expect(issuedData["keyId"] as? String != nil)
+            let body = try await server.call(.GET, "/v1/admin/tenants/\(tenant.slug)/history").response.text
+            #expect(!body.contains("sha256"))
+
+            // Pages of two, as the tenant's own trail pages: `next` is the `after` of the next page.
+            var versions: [Int] = []
+            var after = 0
+            while true {
+                let page = server.expect(200, try await server.call(.GET, "/v1/admin/tenants/\(tenant.slug)/history?after=\(after)&limit=2"))
+                let pageEvents = try #require(page["events"] as? [[String: Any]])
+                #expect(pageEvents.count <= 2)
+                versions += pageEvents.compactMap { $0["version"] as? Int }
+                guard let next = page["next"] as? Int else { break }
+                after = next
+            }
+            #expect(versions == Array(1...events.count))
+            for query in ["limit=0", "limit=501", "after=-1", "after=x"] {
+                let refused = try await server.call(.GET, "/v1/admin/tenants/\(tenant.slug)/history?\(query)")
+                server.expect(400, refused)
+                #expect(refused.problemType == "invalid-request")
+            }
 
             for path in ["/v1/admin/tenants/nobody", "/v1/admin/tenants/nobody/history"] {
                 let answer = try await server.call(.GET, path)
@@ -143,6 +197,7 @@ struct AdminTenantRoutesTests {
             let twice = try await server.call(.POST, "/v1/admin/tenants/\(slug)/suspend", #"{"reason":"again"}"#)
             server.expect(409, twice)
             #expect(twice.problemType == "invalid-transition")
+            #expect(Set(twice.json.keys) == ProblemShapes.invalidTransition)
             #expect(twice.json["state"] as? String == "suspended")
 
             let resumed = server.expect(200, try await server.call(.POST, "/v1/admin/tenants/\(slug)/resume", #"{"reason":"paid"}"#))
@@ -164,6 +219,9 @@ struct AdminTenantRoutesTests {
                 let answer = try await server.call(.POST, "/v1/admin/tenants/\(slug)/plan", #"{"plan":"\#(plan)"}"#)
                 server.expect(422, answer)
                 #expect(answer.problemType == "plan-not-allowed", "\(plan)")
+                // The members the tenant API's plan-not-allowed has too: one shape per type.
+                #expect(Set(answer.json.keys) == ProblemShapes.planNotAllowed, "\(plan)")
+                #expect(answer.json["selfServePlans"] as? [String] == ["free", "pro"])
             }
             for (body, field) in [(#"{"plan":"gold"}"#, "plan"), ("{}", "plan"), (#"{"plan":"free","reason":""}"#, "reason")] {
                 let answer = try await server.call(.POST, "/v1/admin/tenants/\(slug)/plan", body)

@@ -1,7 +1,11 @@
 import FeatureFlags
 import Foundation
+import Logging
 import PostgresClient
-import TenantryServer
+import Provisioning
+import Tenantry
+@testable import TenantryServer
+import TestSupport
 import Testing
 
 @Suite("Readiness and metrics")
@@ -12,7 +16,7 @@ struct ObservabilityTests {
             let ready = try await server.client.send(.GET, "/readyz")
             #expect(ready.status == 200, "\(ready.text)")
             let checks = try #require(ready.jsonObject?["checks"] as? [String: [String: Any]])
-            #expect(Set(checks.keys) == ["database", "migrations", "flag-catalog", "tenant-directory", "admin-tokens"])
+            #expect(Set(checks.keys) == ["database", "migrations", "flag-catalog", "tenant-directory", "admin-tokens", "provisioning-saga"])
             #expect(checks.values.allSatisfy { $0["ok"] as? Bool == true })
 
             // As if this release were newer than the schema: one migration not applied.
@@ -25,6 +29,83 @@ struct ObservabilityTests {
             #expect(migrations?["ok"] as? Bool == false)
             #expect((migrations?["detail"] as? String)?.contains("tenantry migrate") == true)
         }
+    }
+
+    @Test("/readyz fails a live view more than the allowed lag behind the feed, and passes again once it caught up")
+    func readinessFollowsLiveViewLag() async throws {
+        try await withTestServer { server in
+            // Views over the same database that no service keeps current: they fall behind as
+            // events are appended, as a stuck subscription would.
+            let stale = LiveViews.live(store: server.runtime.operatorEventStore)
+            try await stale.catchUp()
+            let readiness = Self.readiness(server.runtime, stale)
+            // The server's own provisioning runner records the saga's checkpoint for the tenants
+            // created before it started.
+            try await waitUntil("every readiness check passes") { Self.failing(await readiness.run()).isEmpty }
+
+            for index in 1...3 {
+                try await server.define(Flag(key: FlagKey("lagging-\(index)"), type: .boolean, variants: ["on": true], defaultVariant: "on"))
+            }
+            let behind = await readiness.run()
+            #expect(Self.detail(of: "flag-catalog", in: behind) == "more than 2 events behind the feed")
+            #expect(Self.failing(behind).contains("flag-catalog"))
+
+            try await stale.catchUp()
+            let caughtUp = await readiness.run()
+            #expect(Self.failing(caughtUp) == [])
+            #expect(Self.detail(of: "flag-catalog", in: caughtUp) == "caught up")
+        }
+    }
+
+    @Test("/readyz fails while the provisioning saga's checkpoint is behind the tenant events, and passes once it ran")
+    func readinessFollowsSagaCheckpoint() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let views = LiveViews.live(store: runtime.operatorEventStore)
+            let readiness = Self.readiness(runtime, views)
+            // A signup provisions in its own run; the runner that follows the feed (and stores
+            // the checkpoint) has not run yet.
+            _ = try await runtime.tenants.create(
+                SignupRequest(email: "owner@readiness.example", organization: "Saga Lag \(UUID().uuidString.prefix(6))"), actor: "test:readiness"
+            )
+            try await views.catchUp()
+            let behind = await readiness.run()
+            #expect(Self.failing(behind) == ["provisioning-saga"])
+            #expect(Self.detail(of: "provisioning-saga", in: behind) == "more than 2 events behind the feed")
+
+            try await ProvisioningProcessManager(saga: runtime.tenants.saga).runPending()
+            #expect(Self.failing(await readiness.run()) == [])
+        }
+    }
+
+    @Test("/readyz says only \"unreachable\" of a database error, never the error's text")
+    func readinessHidesDatabaseErrors() async throws {
+        try await withTestRuntime { _, database async throws in
+            // A runtime whose pools are closed: every query fails with the pool's own error.
+            let closed = try await TenantryRuntime.start(target: .external(url: database.administratorConnectionString))
+            let views = LiveViews.live(store: closed.operatorEventStore)
+            try await views.catchUp()
+            await closed.shutdown()
+            let checks = await Self.readiness(closed, views).run()
+            #expect(Self.detail(of: "database", in: checks) == "unreachable")
+            #expect(Self.failing(checks) == ["database"] + SubscriptionLag.names)
+            #expect(!checks.map(\.detail).joined().localizedCaseInsensitiveContains("pool"))
+        }
+    }
+
+    /// Readiness over `views` allowing a lag of two events, logging only critical messages.
+    static func readiness(_ runtime: TenantryRuntime, _ views: LiveViews) -> ReadinessChecks {
+        var logger = Logger(label: "tenantry.readiness.test")
+        logger.logLevel = .critical
+        return ReadinessChecks(runtime: runtime, views: views, maximumLag: 2, logger: logger)
+    }
+
+    /// The names of the checks that failed, in order.
+    static func failing(_ checks: [ReadinessCheck]) -> [String] {
+        checks.filter { !$0.passed }.map(\.name)
+    }
+
+    static func detail(of name: String, in checks: [ReadinessCheck]) -> String? {
+        checks.first { $0.name == name }?.detail
     }
 
     @Test("/metrics is Prometheus text with requests by route template and status, appends and live-view lag; no tenant ids")
@@ -45,6 +126,7 @@ struct ObservabilityTests {
             #expect(text.contains("tenantry_events_appended_total"))
             #expect(text.contains(#"tenantry_flag_evaluations_total{outcome="FLAG_NOT_FOUND"}"#))
             #expect(text.contains(#"tenantry_live_view_behind_events{view="flag-catalog"}"#))
+            #expect(text.contains("tenantry_provisioning_saga_behind_events"))
             // Bounded labels: no tenant id, no raw path of an unknown route, no flag key from a URL.
             #expect(!text.contains(server.tenant.id.uuidString.lowercased()))
             #expect(!text.contains("/no/such/route"))

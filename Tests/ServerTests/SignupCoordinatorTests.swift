@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Logging
 import Provisioning
 import TenantryServer
@@ -82,6 +83,74 @@ struct SignupCoordinatorTests {
             #expect(progress.status == "active")
             #expect(progress.apiKey == nil)
             #expect(progress.apiKeyUnavailable)
+        }
+    }
+
+    @Test("a retry that outlived its signup in the same process gets a claim that works, and the expired claim stays dead")
+    func retryAfterExpiryInTheSameProcess() async throws {
+        try await withTestRuntime { runtime, _ in
+            let clock = MovableClock()
+            let coordinator = SignupCoordinator(
+                saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore),
+                lifetime: .seconds(60), directoryWait: .zero, purgeInterval: .seconds(3600), now: clock.now
+            )
+            let key = try #require(IdempotencyKey(UUID().uuidString))
+            let form = SignupForm(email: "ops@coordinator.example", organization: "Returning \(UUID().uuidString.prefix(6))")
+            let (first, _) = try await coordinator.start(try form.signupRequest(idempotencyKey: key), idempotencyKey: key)
+            try await waitUntil("the first run ended") { await coordinator.runningCount == 0 }
+            #expect(await coordinator.progress(of: first.tenantID, claimToken: first.claimToken, revealingKey: false) != nil)
+
+            // Past the lifetime, not past the next purge: the expired entry is still held.
+            clock.advance(by: .seconds(61))
+            #expect(await coordinator.progress(of: first.tenantID, claimToken: first.claimToken, revealingKey: false) == nil)
+            #expect(await coordinator.entryCount.signups == 1)
+
+            let (again, _) = try await coordinator.start(try form.signupRequest(idempotencyKey: key), idempotencyKey: key)
+            try await waitUntil("the retry's run ended") { await coordinator.runningCount == 0 }
+            #expect(again.tenantID == first.tenantID)
+            let progress = await coordinator.progress(of: again.tenantID, claimToken: again.claimToken, revealingKey: false)
+            #expect(progress?.status == "active")
+            #expect(await coordinator.progress(of: first.tenantID, claimToken: first.claimToken, revealingKey: false) == nil)
+        }
+    }
+
+    @Test("above maximumEntries a new signup is 503 signup-unavailable; retries of kept signups still answer, and room comes back as entries expire")
+    func entryCap() async throws {
+        try await withTestRuntime { runtime, _ in
+            let clock = MovableClock()
+            let coordinator = SignupCoordinator(
+                saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore),
+                lifetime: .seconds(60), directoryWait: .zero, maximumEntries: 2, now: clock.now
+            )
+            let key = try #require(IdempotencyKey(UUID().uuidString))
+            let kept = SignupForm(email: "ops@coordinator.example", organization: "Kept \(UUID().uuidString.prefix(6))")
+            let (ticket, _) = try await coordinator.start(try kept.signupRequest(idempotencyKey: key), idempotencyKey: key)
+            _ = try await coordinator.start(try Self.request("Second"), idempotencyKey: nil)
+
+            do {
+                _ = try await coordinator.start(try Self.request("Third"), idempotencyKey: nil)
+                Issue.record("a third signup was accepted beyond the cap of two")
+            } catch let problem as ProblemDetails {
+                #expect(problem.typeURI == ProblemDetails.typeBase + "signup-unavailable")
+                #expect(problem.status == .serviceUnavailable)
+                #expect(problem.headers[.retryAfter] == "60")
+            }
+            // The same request again is no new entry: it is answered.
+            let (retried, _) = try await coordinator.start(try kept.signupRequest(idempotencyKey: key), idempotencyKey: key)
+            #expect(retried.tenantID == ticket.tenantID)
+            #expect(await coordinator.entryCount.signups <= 2)
+            #expect(await coordinator.entryCount.requests <= 2)
+
+            await coordinator.drain()
+            let reopened = SignupCoordinator(
+                saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore),
+                lifetime: .seconds(60), directoryWait: .zero, maximumEntries: 1, now: clock.now
+            )
+            _ = try await reopened.start(try Self.request("Fourth"), idempotencyKey: nil)
+            await #expect(throws: ProblemDetails.self) { _ = try await reopened.start(try Self.request("Fifth"), idempotencyKey: nil) }
+            clock.advance(by: .seconds(61))
+            _ = try await reopened.start(try Self.request("Sixth"), idempotencyKey: nil)
+            await reopened.drain()
         }
     }
 

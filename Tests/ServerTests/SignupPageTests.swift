@@ -111,7 +111,10 @@ struct SignupPageTests {
                 #expect(html.contains("Wayne &amp; &lt;Sons&gt;"))
                 #expect(!html.contains("<Sons>"))
                 guard html.contains(#"data-status="active""#) else {
-                    #expect(html.contains(#"<meta http-equiv="refresh" content="1">"#))
+                    // Every 3 s, not every second (a reload moves focus back to the top), and a
+                    // link that checks at once.
+                    #expect(html.contains(#"<meta http-equiv="refresh" content="3">"#))
+                    #expect(html.contains(#"<a id="check-again" href="\#(location)">Check again</a>"#))
                     return false
                 }
                 active = html
@@ -120,6 +123,7 @@ struct SignupPageTests {
             let html = try #require(active)
             // Done refreshing; the key, the checklist and an example call.
             #expect(!html.contains("http-equiv=\"refresh\""))
+            #expect(!html.contains("check-again"))
             let key = try #require(signupText(html, between: #"<code id="api-key">"#, and: "</code>"))
             #expect(key.hasPrefix("tnt_"))
             #expect(html.contains(#"<ul id="onboarding">"#))
@@ -198,7 +202,7 @@ struct SignupPageTests {
         }
     }
 
-    @Test("the form route's other methods and content types: 405 and 415")
+    @Test("the form route's other methods: 405; another content type, a body too large, or no signup possible now: the form page with the message and the status")
     func formRouteErrors() async throws {
         try await withTestServer { server in
             let get = try await server.client.send(.GET, "/signup")
@@ -209,10 +213,29 @@ struct SignupPageTests {
             #expect(post.header("Allow") == "GET, HEAD")
             let json = try await server.client.post("/signup", json: #"{"email":"a@b.example","organization":"Acme"}"#, apiKey: nil)
             #expect(json.status == 415)
+            #expect(json.header("Accept-Post") == "application/x-www-form-urlencoded")
+            Self.expectFormPage(json, saying: "application/x-www-form-urlencoded")
             let padding = String(repeating: "x", count: 70 * 1024)
             let large = try await Self.postForm(server, [("email", "a@b.example"), ("organization", padding)])
             #expect(large.status == 413)
+            Self.expectFormPage(large, saying: "larger than")
+
+            // No new signup starts once the coordinator drains (as at shutdown): 503, the form
+            // with the message and Retry-After, the values kept.
+            await server.server.signups.drain()
+            let unavailable = try await Self.postForm(server, [("email", "late@b.example"), ("organization", "Latecomer")])
+            #expect(unavailable.status == 503)
+            #expect(unavailable.header("Retry-After") == "5")
+            Self.expectFormPage(unavailable, saying: "shutting down")
+            #expect(unavailable.text.contains("late@b.example"))
         }
+    }
+
+    /// `response` is the signup form (HTML, never a JSON problem) showing a message with `text`.
+    static func expectFormPage(_ response: HTTPTestClient.Response, saying text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(response.header("Content-Type") == "text/html; charset=utf-8", sourceLocation: sourceLocation)
+        #expect(response.text.contains("<form"), sourceLocation: sourceLocation)
+        #expect(response.text.contains(text), "\(response.text)", sourceLocation: sourceLocation)
     }
 
     @Test("in headless Chromium at phone width: fill the form, submit, wait for active, read the key, use it")

@@ -232,7 +232,39 @@ struct TenantAPITests {
             let salesLed = try await api.post("/v1/tenant/plan", json: #"{"plan":"enterprise"}"#, key: key)
             #expect((salesLed.jsonObject?["detail"] as? String)?.contains("sales") == true)
             #expect(salesLed.jsonObject?["selfServePlans"] as? [String] == ["free", "pro"])
+            #expect(Set(try #require(salesLed.jsonObject).keys) == ProblemShapes.planNotAllowed)
             #expect(try await api.get("/v1/tenant", key: key).jsonObject?["plan"] as? String == "free")
+        }
+    }
+
+    @Test("GET /v1/tenant/events names its own keys and its signup, and every operator, admin token or service only as operator or system")
+    func auditTrailActors() async throws {
+        try await withTestServer { server in
+            let api = TenantAPIClient(server)
+            let (tenant, key) = (server.tenant, server.apiKey)
+            _ = try await server.runtime.tenants.suspend(tenant.slug, reason: "billing hold", actor: "operator:ada")
+            let resumed = try await server.runtime.tenants.resume(tenant.slug, reason: "paid", actor: "admin:ops-token")
+            try await server.waitForTenant(tenant.id, "active again") { $0.version >= resumed.version && $0.status == .active }
+            _ = try await api.createKey(label: "after-resume", key: key)
+
+            let recorded = try await server.runtime.tenants.tenants.history(tenant.id)
+            let trail = try await api.get("/v1/tenant/events?limit=500", key: key)
+            #expect(trail.status == 200, "\(trail.text)")
+            let events = try #require(trail.jsonObject?["events"] as? [[String: Any]])
+            #expect(events.count == recorded.count)
+            let expected: [String?] = recorded.map { event in
+                guard let actor = event.metadata.actor else { return nil }
+                if actor.hasPrefix("api-key:") { return actor }
+                return actor.hasPrefix("system:") ? "system" : "operator"
+            }
+            #expect(events.map { $0["actor"] as? String } == expected)
+            #expect(expected.contains("operator") && expected.contains("system") && expected.contains { $0?.hasPrefix("api-key:") == true })
+            // The recorded identities are there, and none of them reaches the tenant.
+            #expect(recorded.contains { $0.metadata.actor == "operator:ada" })
+            #expect(recorded.contains { $0.metadata.actor == "admin:ops-token" })
+            for identity in ["ada", "ops-token", "test:server", "system:"] {
+                #expect(!trail.text.contains(identity), "\(identity)")
+            }
         }
     }
 

@@ -96,6 +96,43 @@ enum EventStoreStatements {
         WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         """
 
+    /// How many events of any tenant follow the cursor in feed order and are deliverable now,
+    /// counted up to `limit`: a bounded range of the `events_feed` index, empty for a reader that
+    /// is current.
+    static func backlog(after cursor: GlobalCursor, limit: Int) -> PostgresQuery {
+        """
+        SELECT count(*) FROM (
+            SELECT 1 FROM tenantry.events
+            WHERE (transaction_id, position) > (\(cursor.transactionID)::xid8, \(cursor.position)::bigint)
+              AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            LIMIT \(limit)
+        ) behind
+        """
+    }
+
+    /// How many deliverable events of one tenant's category follow the cursor, counted up to
+    /// `limit`: a bounded range of the `events_category` index, from the position of the last
+    /// event at or before the cursor (one step back along `events_feed`) on.
+    static func backlog(after cursor: GlobalCursor, tenant: UUID, category: String, limit: Int) -> PostgresQuery {
+        """
+        WITH floor AS MATERIALIZED (
+            SELECT coalesce((
+                SELECT position FROM tenantry.events
+                WHERE (transaction_id, position) <= (\(cursor.transactionID)::xid8, \(cursor.position)::bigint)
+                ORDER BY transaction_id DESC, position DESC
+                LIMIT 1
+            ), 0) AS position
+        )
+        SELECT count(*) FROM (
+            SELECT 1 FROM tenantry.events e, floor f
+            WHERE e.tenant_id = \(tenant) AND e.category = \(category) AND e.position > f.position
+              AND (e.transaction_id, e.position) > (\(cursor.transactionID)::xid8, \(cursor.position)::bigint)
+              AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            LIMIT \(limit)
+        ) behind
+        """
+    }
+
     static func streamVersion(tenant: UUID, stream: StreamName) -> PostgresQuery {
         "SELECT version FROM tenantry.streams WHERE tenant_id = \(tenant) AND stream_name = \(stream.rawValue)"
     }

@@ -53,6 +53,14 @@ enum AdminInput {
         return plan
     }
 
+    /// An isolation mode by name; anything else is a 400 naming `field`.
+    static func isolation(_ name: String, field: String) throws -> PlanTerms.Isolation {
+        guard let isolation = PlanTerms.Isolation(rawValue: name) else {
+            throw ProblemDetails.invalidRequest("\"\(field)\" must be pooled or dedicated, not \"\(name.prefix(40))\"", field: field)
+        }
+        return isolation
+    }
+
     /// A query parameter, if given.
     static func query(_ name: String, of request: Request) -> String? {
         request.uri.queryParameters[Substring(name)].map(String.init)

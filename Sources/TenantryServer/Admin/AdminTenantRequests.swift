@@ -8,6 +8,8 @@ enum AdminTenantRequests {
         var organization: String
         var email: String
         var plan: String?
+        /// `pooled` or `dedicated`; absent: the plan's.
+        var isolation: String?
         var clusterURL: String?
         var idempotencyKey: String?
     }

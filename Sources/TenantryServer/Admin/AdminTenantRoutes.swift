@@ -49,14 +49,16 @@ struct AdminTenantRoutes: Sendable {
         return .json(.object(["tenants": .array(tenants.map(\.adminJSON))]))
     }
 
-    /// `POST /v1/admin/tenants`: registers and provisions a tenant; 201 with it and its first
+    /// `POST /v1/admin/tenants` `{organization, email, plan?, isolation?, clusterURL?,
+    /// idempotencyKey?}` (as `tenant create`): registers and provisions a tenant; 201 with it and its first
     /// API key (shown this once). A retry with the same `idempotencyKey` answers 200 with the
     /// first tenant and no key.
     @Sendable func create(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: AdminTenantRequests.Create.self, context: context)
         let plan = try body.plan.map { try AdminInput.plan($0, field: "plan") } ?? .trial
+        let isolation = try body.isolation.map { try AdminInput.isolation($0, field: "isolation") }
         let signup = SignupRequest(
-            email: body.email, organization: body.organization, plan: plan,
+            email: body.email, organization: body.organization, plan: plan, isolation: isolation,
             clusterURL: body.clusterURL, idempotencyKey: body.idempotencyKey
         )
         try Self.validate(signup)
@@ -80,6 +82,7 @@ struct AdminTenantRoutes: Sendable {
             ("email", SignupRequest(email: signup.email, organization: stand.organization)),
             ("organization", SignupRequest(email: stand.email, organization: signup.organization)),
             ("idempotencyKey", SignupRequest(email: stand.email, organization: stand.organization, idempotencyKey: signup.idempotencyKey)),
+            ("isolation", SignupRequest(email: stand.email, organization: stand.organization, plan: signup.plan, isolation: signup.isolation)),
             ("clusterURL", signup),
         ]
         for check in checks {
@@ -96,9 +99,15 @@ struct AdminTenantRoutes: Sendable {
         .json(try await administration.tenant(AdminInput.parameter("slug", of: context)).adminJSON)
     }
 
-    /// `GET /v1/admin/tenants/{slug}/history`: the tenant's events, oldest first.
+    /// `GET /v1/admin/tenants/{slug}/history?after=&limit=`: a page of the tenant's events,
+    /// oldest first, secrets left out: `{events, next}` as `GET /v1/tenant/events` pages (`after`
+    /// the last version seen, `limit` 1 to 500, default 100).
     @Sendable func history(_ request: Request, context: AdminRequestContext) async throws -> Response {
-        .events(try await administration.history(of: AdminInput.parameter("slug", of: context)))
+        let query = try AuditTrailQuery(request)
+        let tenant = try await administration.resolve(AdminInput.parameter("slug", of: context))
+        let events = try await administration.tenants.history(tenant, after: query.after, limit: query.limit + 1)
+        let page = Array(events.prefix(query.limit))
+        return .eventPage(page, next: events.count > query.limit ? page.last?.version : nil)
     }
 
     /// `POST /v1/admin/tenants/{slug}/suspend` `{"reason"}`: active → suspended.

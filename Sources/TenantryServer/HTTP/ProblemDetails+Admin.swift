@@ -38,22 +38,6 @@ extension ProblemDetails {
         ProblemDetails(typeURI: typeBase + "change-conflict", title: "Change conflict", status: .conflict, detail: detail)
     }
 
-    /// 409: the tenant's state does not allow the action (suspending a suspended tenant, …).
-    public static func invalidTransition(_ detail: String, tenant: String, state: String) -> ProblemDetails {
-        ProblemDetails(
-            typeURI: typeBase + "invalid-transition", title: "Invalid transition", status: .conflict, detail: detail,
-            extensions: ["tenant": .string(tenant), "state": .string(state)]
-        )
-    }
-
-    /// 422: the tenant cannot move to that plan (same plan, the trial, another isolation).
-    public static func planNotAllowed(_ detail: String, tenant: String, plan: String) -> ProblemDetails {
-        ProblemDetails(
-            typeURI: typeBase + "plan-not-allowed", title: "Plan not allowed", status: .unprocessableContent, detail: detail,
-            extensions: ["tenant": .string(tenant), "plan": .string(plan)]
-        )
-    }
-
     /// 422: the flag change is well-formed but not valid (an unknown variant, a value of the
     /// wrong type, a prerequisite cycle, …); the detail names the problem.
     public static func invalidDefinition(_ detail: String) -> ProblemDetails {
@@ -85,8 +69,8 @@ extension ProblemDetails {
         case let error as TenantLifecycleError:
             switch error {
             case .notFound: .notFound(error.description, resource: "tenant")
-            case let .illegalTransition(slug, from, _): .invalidTransition(error.description, tenant: slug, state: from.rawValue)
-            case let .planNotAllowed(slug, plan, _): .planNotAllowed(error.description, tenant: slug, plan: plan.rawValue)
+            case let .illegalTransition(slug, from, action): .invalidTransition(tenant: slug, state: from, action: action)
+            case let .planNotAllowed(slug, plan, reason): .planNotAllowed(tenant: slug, plan: plan, reason: reason)
             case .invalidInput: .invalidRequest(error.description)
             }
         case let error as EvaluationContextError:

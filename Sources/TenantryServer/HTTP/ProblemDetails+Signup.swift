@@ -33,13 +33,17 @@ extension ProblemDetails {
         )
     }
 
-    /// 503: the server is shutting down and starts no new signup; retrying soon reaches a
-    /// server that does.
-    public static func signupUnavailable() -> ProblemDetails {
+    /// 503: the server starts no new signup now: it is shutting down (retrying soon reaches a
+    /// server that does), or it holds as many recent signups as it may (`detail` says which;
+    /// `Retry-After` when to come back).
+    public static func signupUnavailable(
+        detail: String = "the server is shutting down and starts no new signups; try again in a moment",
+        retryAfterSeconds: Int = 5
+    ) -> ProblemDetails {
         ProblemDetails(
             typeURI: typeBase + "signup-unavailable", title: "Signup unavailable", status: .serviceUnavailable,
-            detail: "the server is shutting down and starts no new signups; try again in a moment",
-            headers: [.retryAfter: "5"]
+            detail: detail,
+            headers: [.retryAfter: String(retryAfterSeconds)]
         )
     }
 }

@@ -42,28 +42,6 @@ extension ProblemDetails {
         )
     }
 
-    /// 422: a plan the tenant cannot move to by itself (the trial, a sales-led plan, another
-    /// isolation); `reason` says which.
-    public static func planNotAllowed(_ plan: Plan, reason: String) -> ProblemDetails {
-        ProblemDetails(
-            typeURI: typeBase + "plan-not-allowed", title: "Plan not allowed", status: .unprocessableContent,
-            detail: "the tenant cannot move to plan \(plan): \(reason)",
-            extensions: [
-                "plan": .string(plan.rawValue), "reason": .string(reason),
-                "selfServePlans": .array(Plan.selfServeTargets.map { .string($0.rawValue) }),
-            ]
-        )
-    }
-
-    /// 409: the command does not apply to the tenant in its current state (it changed while the
-    /// request ran, e.g. it was suspended).
-    public static func illegalTransition(_ detail: String, state: String) -> ProblemDetails {
-        ProblemDetails(
-            typeURI: typeBase + "illegal-transition", title: "Not possible in this state", status: .conflict,
-            detail: detail, extensions: ["state": .string(state)]
-        )
-    }
-
     /// 429: the tenant sent requests faster than its plan allows; `Retry-After` says how many
     /// seconds to wait (at least 1).
     public static func rateLimited(retryAfterSeconds: Int, requestsPerSecond: Double) -> ProblemDetails {
@@ -93,10 +71,10 @@ extension ProblemDetails {
             switch error {
             case .invalidInput(let message):
                 return invalidRequest(message)
-            case let .planNotAllowed(_, plan, reason):
-                return planNotAllowed(plan, reason: reason)
-            case let .illegalTransition(_, from, _):
-                return illegalTransition(error.description, state: from.rawValue)
+            case let .planNotAllowed(slug, plan, reason):
+                return planNotAllowed(tenant: slug, plan: plan, reason: reason)
+            case let .illegalTransition(slug, from, action):
+                return invalidTransition(tenant: slug, state: from, action: action)
             case .notFound:
                 // The caller's own tenant vanished from under an authenticated request: not a
                 // client error, and nothing to tell the client about.

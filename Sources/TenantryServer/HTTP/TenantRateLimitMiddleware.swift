@@ -47,11 +47,16 @@ public struct TenantRateLimitMiddleware<Context: TenantAuthenticatedContext>: Ro
 
 extension TenantRateLimiter {
     /// A limiter whose buckets follow each tenant's plan, as the live directory has it when the
-    /// tenant's bucket is made. The limiter forgets buckets that have refilled (it sweeps them
-    /// from time to time), so a plan change takes effect once the tenant's old bucket is gone.
-    public static func byPlan(directory: LiveView<TenantDirectory>) -> TenantRateLimiter {
-        TenantRateLimiter { tenantID in
-            directory.state.tenant(tenantID)?.plan.terms.limits ?? .standard
-        }
+    /// tenant's bucket is made, refilling as `now` tells time (tests pass a frozen clock). The
+    /// limiter forgets buckets that have refilled (it sweeps them from time to time), so a plan
+    /// change takes effect once the tenant's old bucket is gone.
+    public static func byPlan(
+        directory: LiveView<TenantDirectory>,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+    ) -> TenantRateLimiter {
+        TenantRateLimiter(
+            limits: { tenantID in directory.state.tenant(tenantID)?.plan.terms.limits ?? .standard },
+            now: now
+        )
     }
 }

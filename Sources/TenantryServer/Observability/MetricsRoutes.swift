@@ -2,23 +2,37 @@ import EventStore
 public import Hummingbird
 import Metrics
 import NIOCore
+import Provisioning
+public import Tenantry
 
 /// `GET /metrics`: every swift-metrics metric of the process in Prometheus' text format:
 /// requests and their durations by route template, method and status (Hummingbird's
 /// `MetricsMiddleware`), events appended, provisioning outcomes, flag evaluations by reason,
-/// and how far each live view is behind the feed. Labels never carry tenant ids or raw paths,
-/// so their number stays bounded.
+/// and how far each live view and the provisioning saga are behind the feed. Labels never carry
+/// tenant ids or raw paths, so their number stays bounded.
 public struct MetricsRoutes<Context: RequestContext>: Sendable {
+    /// The live views whose lag the gauges show.
     public let views: LiveViews
+    /// The databases: the provisioning saga's checkpoint and the feed the lag is counted in.
+    public let runtime: TenantryRuntime
 
-    public init(views: LiveViews) {
+    /// The most events a scrape counts behind one subscription: each count is one index read of
+    /// at most this many entries, and none for a subscription that is current.
+    static var lagLimit: Int { 1_000 }
+
+    /// Metrics of this process; the lag gauges are measured over `views` and `runtime`'s
+    /// provisioning saga at each scrape.
+    public init(views: LiveViews, runtime: TenantryRuntime) {
         self.views = views
+        self.runtime = runtime
         _ = MetricsRegistry.shared
     }
 
+    /// Adds `GET /metrics` (HEAD comes with it when the router generates HEAD endpoints); other
+    /// methods are 405.
     public func register(on router: some RouterMethods<Context>) {
         router.get("metrics") { _, _ -> Response in
-            await views.recordLag()
+            await recordLag()
             let bytes = MetricsRegistry.shared.emitToBuffer()
             return Response(
                 status: .ok,
@@ -28,19 +42,20 @@ public struct MetricsRoutes<Context: RequestContext>: Sendable {
         }
         router.refuseMethods(on: "metrics", except: [.get, .head])
     }
-}
 
-extension LiveViews {
-    /// Sets each view's `tenantry_live_view_behind_events` gauge: the events its feed holds
-    /// after its cursor (up to 10,000; one bounded read each), 0 when it is current.
-    func recordLag() async {
-        await Self.recordLag(of: flags, name: "flag-catalog")
-        await Self.recordLag(of: directory, name: "tenant-directory")
-        await Self.recordLag(of: adminTokens, name: "admin-tokens")
-    }
-
-    private static func recordLag<State>(of view: LiveView<State>, name: String) async {
-        guard let page = try? await view.store.readPage(after: view.cursor, filter: view.filter, limit: 10_000) else { return }
-        Gauge(label: "tenantry_live_view_behind_events", dimensions: [("view", name)]).record(page.events.count)
+    /// Sets `tenantry_live_view_behind_events{view}` and
+    /// `tenantry_provisioning_saga_behind_events`: the events each has still to handle, counted
+    /// up to `lagLimit`. When the database does not answer the gauges keep their last value
+    /// (`/readyz` says why).
+    private func recordLag() async {
+        let lag = SubscriptionLag(views: views, operatorStore: runtime.operatorEventStore)
+        guard let measurements = try? await lag.measure(limit: Self.lagLimit) else { return }
+        for measurement in measurements {
+            if measurement.name == "provisioning-saga" {
+                Gauge(label: "tenantry_provisioning_saga_behind_events").record(measurement.behind)
+            } else {
+                Gauge(label: "tenantry_live_view_behind_events", dimensions: [("view", measurement.name)]).record(measurement.behind)
+            }
+        }
     }
 }

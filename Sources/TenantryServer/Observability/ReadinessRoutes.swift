@@ -1,24 +1,44 @@
 import FeatureFlags
 public import Hummingbird
-import PostgresClient
+public import Logging
 public import Tenantry
 
-/// `GET /readyz`: whether this process should get traffic. 200 when the database answers,
-/// its schema has every migration this release knows, and the live views (flags, tenants)
-/// have caught up with the feed at least once; otherwise 503 with each check's outcome, so
-/// an orchestrator holds traffic back (and an operator sees why).
+/// `GET /readyz`: whether this process should get traffic. 200 when the database answers, its
+/// schema has every migration this release knows, and every subscription the server depends
+/// on keeps up with the event feed: each live view (flags, tenants, admin tokens) has caught up
+/// once and is now at most `maximumLag` events behind the feed, and so is the provisioning
+/// saga's checkpoint. Otherwise 503 with each check's outcome, so an orchestrator holds traffic
+/// back (and an operator sees why). The answer says only "unreachable" of a database error
+/// (the caller is not authenticated); the error itself is logged.
 public struct ReadinessRoutes<Context: RequestContext>: Sendable {
+    /// The database checked (reachable, migrated) and the saga's checkpoint read.
     public let runtime: TenantryRuntime
+    /// The live views checked for lag.
     public let views: LiveViews
+    /// The most events a subscription may be behind the feed and still count as ready.
+    public let maximumLag: Int
+    let logger: Logger
 
-    public init(runtime: TenantryRuntime, views: LiveViews) {
+    /// Readiness over `runtime`'s database and `views`, failing a subscription more than
+    /// `maximumLag` events behind (`ServerConfiguration.maximumSubscriptionLag`).
+    public init(
+        runtime: TenantryRuntime,
+        views: LiveViews,
+        maximumLag: Int = ServerConfiguration.defaultMaximumSubscriptionLag,
+        logger: Logger = Logger(label: "tenantry.readiness")
+    ) {
+        precondition(maximumLag >= 0, "a lag is a count of events")
         self.runtime = runtime
         self.views = views
+        self.maximumLag = maximumLag
+        self.logger = logger
     }
 
+    /// Adds `GET /readyz` (HEAD comes with it when the router generates HEAD endpoints); other
+    /// methods are 405.
     public func register(on router: some RouterMethods<Context>) {
         router.get("readyz") { _, _ -> Response in
-            let checks = await check()
+            let checks = await ReadinessChecks(runtime: runtime, views: views, maximumLag: maximumLag, logger: logger).run()
             let ready = checks.allSatisfy(\.passed)
             return .json(
                 .object([
@@ -29,37 +49,5 @@ public struct ReadinessRoutes<Context: RequestContext>: Sendable {
             )
         }
         router.refuseMethods(on: "readyz", except: [.get, .head])
-    }
-
-    struct Check {
-        let name: String
-        let passed: Bool
-        let detail: String
-
-        var body: JSONValue { .object(["ok": .bool(passed), "detail": .string(detail)]) }
-    }
-
-    func check() async -> [Check] {
-        var checks: [Check] = []
-        do {
-            let pending = try await runtime.operatorPool.withConnection { connection in
-                try await DatabaseMigrator().pending(on: connection)
-            }
-            checks.append(Check(name: "database", passed: true, detail: "reachable"))
-            checks.append(Check(
-                name: "migrations", passed: pending.isEmpty,
-                detail: pending.isEmpty ? "current" : "pending: " + pending.map { "\($0.version) \($0.name)" }.joined(separator: ", ") + "; run tenantry migrate"
-            ))
-        } catch {
-            checks.append(Check(name: "database", passed: false, detail: "\(error)"))
-        }
-        let views = [
-            ("flag-catalog", views.flags.isCaughtUp), ("tenant-directory", views.directory.isCaughtUp),
-            ("admin-tokens", views.adminTokens.isCaughtUp),
-        ]
-        for (name, caughtUp) in views {
-            checks.append(Check(name: name, passed: caughtUp, detail: caughtUp ? "caught up" : "catching up"))
-        }
-        return checks
     }
 }

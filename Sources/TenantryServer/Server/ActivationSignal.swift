@@ -12,8 +12,11 @@ import Synchronization
 public final class ActivationSignal: Sendable {
     /// One first evaluation.
     public struct Activation: Sendable, Hashable {
+        /// The tenant that evaluated a flag for the first time.
         public let tenantID: UUID
+        /// The API key it evaluated with.
         public let keyID: UUID
+        /// When the evaluation was answered.
         public let at: Date
     }
 
@@ -23,6 +26,7 @@ public final class ActivationSignal: Sendable {
     private let stream: AsyncStream<Activation>
     private let continuation: AsyncStream<Activation>.Continuation
 
+    /// An empty signal; one per server, shared by the OFREP routes and `ActivationService`.
     public init() {
         (stream, continuation) = AsyncStream.makeStream(of: Activation.self, bufferingPolicy: .unbounded)
     }

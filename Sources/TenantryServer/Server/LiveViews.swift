@@ -7,10 +7,14 @@ public import Tenantry
 /// API keys, and every admin token. Reading one is one atomic load; `LiveViewService` keeps
 /// each current from the event feed.
 public struct LiveViews: Sendable {
+    /// Every flag of the control plane (`FlagCatalog.live`).
     public let flags: LiveView<FlagCatalog>
+    /// Every tenant with its live API keys' SHA-256 (`TenantDirectory.live`).
     public let directory: LiveView<TenantDirectory>
+    /// Every admin token's SHA-256 (`AdminTokenDirectory.live`).
     public let adminTokens: LiveView<AdminTokenDirectory>
 
+    /// The views the server reads; `live(store:)` makes the usual three over one store.
     public init(flags: LiveView<FlagCatalog>, directory: LiveView<TenantDirectory>, adminTokens: LiveView<AdminTokenDirectory>) {
         self.flags = flags
         self.directory = directory

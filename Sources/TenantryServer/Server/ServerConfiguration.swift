@@ -24,7 +24,22 @@ public struct ServerConfiguration: Sendable {
     /// Set for a single-tenant instance (`serve --instance`): the one tenant served and its
     /// customization; nil for the pooled deployment, which runs no customization.
     public var instance: InstanceScope?
+    /// The most events a live view or the provisioning saga may be behind the event feed while
+    /// `/readyz` still answers 200.
+    public var maximumSubscriptionLag: Int
+    /// The clock the tenant API's rate limits refill on: the continuous clock, or a frozen one
+    /// in tests, so a burst is refused by count and not by how fast requests arrive.
+    public var rateLimitClock: @Sendable () -> ContinuousClock.Instant
 
+    /// `maximumSubscriptionLag`'s default: 500 events. A healthy subscription is within a few
+    /// events of the feed (it reads within milliseconds of each commit); one this far behind is
+    /// stuck, or held back by a long-running writing transaction.
+    public static let defaultMaximumSubscriptionLag = 500
+
+    /// A configuration with every setting given or defaulted (loopback, port 8080, trials
+    /// checked every minute, SIGTERM and SIGINT, 20 s to shut down, no configured admin
+    /// token, exports under `.tenantry/exports`, readiness failing beyond 500 events of lag, rate limits
+    /// on the continuous clock).
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
@@ -33,6 +48,8 @@ public struct ServerConfiguration: Sendable {
         maximumShutdownDuration: Duration = .seconds(20),
         adminToken: ConfiguredAdminToken? = nil,
         exportDirectory: String = ".tenantry/exports",
+        maximumSubscriptionLag: Int = ServerConfiguration.defaultMaximumSubscriptionLag,
+        rateLimitClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
         instance: InstanceScope? = nil
     ) {
         self.host = host
@@ -43,5 +60,7 @@ public struct ServerConfiguration: Sendable {
         self.adminToken = adminToken
         self.exportDirectory = exportDirectory
         self.instance = instance
+        self.maximumSubscriptionLag = maximumSubscriptionLag
+        self.rateLimitClock = rateLimitClock
     }
 }

@@ -14,11 +14,15 @@ extension TenantryServer {
             router.add(middleware: InstanceTenantMiddleware(directory: views.directory, tenantID: instance.tenantID, slug: instance.slug))
         }
         HealthRoutes().register(on: router)
-        ReadinessRoutes(runtime: runtime, views: views).register(on: router)
-        MetricsRoutes(views: views).register(on: router)
+        ReadinessRoutes(runtime: runtime, views: views, maximumLag: configuration.maximumSubscriptionLag, logger: logger)
+            .register(on: router)
+        MetricsRoutes(views: views, runtime: runtime).register(on: router)
         OpenAPIRoutes().register(on: router)
         OFREPRoutes(views: views, activations: activations).register(on: router)
-        TenantRoutes(views: views, tenants: runtime.tenants.tenants).register(on: router)
+        TenantRoutes(
+            views: views, tenants: runtime.tenants.tenants,
+            limiter: .byPlan(directory: views.directory, now: configuration.rateLimitClock)
+        ).register(on: router)
         if let instance = configuration.instance {
             // A single-tenant instance takes no signups; it serves its customization's routes.
             CustomizationRoutes(scope: instance, views: views).register(on: router)

@@ -24,7 +24,10 @@ public import Provisioning
 ///   the registry refuses that across processes too.
 /// - **Shown once, forgotten after an hour.** Per signup only the claim token's SHA-256 is kept,
 ///   and the first API key until one status answer carried it. Entries expire after `lifetime`;
-///   a restart forgets them all (the tenant is provisioned all the same).
+///   a restart forgets them all (the tenant is provisioned all the same). An expired entry is
+///   absent, even before it is purged: a retry that outlives it gets a fresh one.
+/// - **Bounded.** At most `maximumEntries` signups and request slots are kept; above that a
+///   new signup is refused with 503 `signup-unavailable` until entries expire.
 public actor SignupCoordinator {
     /// The `actor` recorded on web signups' registration events.
     public static let eventActor = "signup:web"
@@ -37,6 +40,12 @@ public actor SignupCoordinator {
     /// How long a status answer waits for the directory to reach the state this process's run
     /// ended with, so a key it shows already works against the API (read-your-writes).
     public let directoryWait: Duration
+    /// The most signups (and idempotency slots) kept at once; a new signup beyond it is 503.
+    public let maximumEntries: Int
+    /// How often expired entries are dropped (lookups check expiry themselves).
+    public let purgeInterval: Duration
+    /// The clock expiry is measured on (tests move it on).
+    private let now: @Sendable () -> ContinuousClock.Instant
     private let logger: Logger
 
     private var signups: [UUID: SignupRecord] = [:]
@@ -44,19 +53,33 @@ public actor SignupCoordinator {
     private var requests: [String: SignupRequestSlot] = [:]
     private var runs: [UUID: Task<Void, Never>] = [:]
     private var isAccepting = true
-    private var nextPurge = ContinuousClock.now
+    private var nextPurge: ContinuousClock.Instant
 
+    /// The default `maximumEntries`: 10,000 signups in the last hour (a few MiB of memory).
+    public static let defaultMaximumEntries = 10_000
+
+    /// A coordinator running `saga` and reading `directory`; entries are kept for `lifetime`,
+    /// at most `maximumEntries` of them, expired ones dropped every `purgeInterval`, as `now`
+    /// tells time.
     public init(
         saga: ProvisioningSaga,
         directory: LiveView<TenantDirectory>,
         lifetime: Duration = .seconds(3600),
         directoryWait: Duration = .seconds(5),
+        maximumEntries: Int = SignupCoordinator.defaultMaximumEntries,
+        purgeInterval: Duration = .seconds(10),
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
         logger: Logger = Logger(label: "tenantry.signup")
     ) {
+        precondition(maximumEntries > 0, "a coordinator keeps at least one signup")
         self.saga = saga
         self.directory = directory
         self.lifetime = lifetime
         self.directoryWait = directoryWait
+        self.maximumEntries = maximumEntries
+        self.purgeInterval = purgeInterval
+        self.now = now
+        self.nextPurge = now()
         self.logger = logger
     }
 
@@ -67,10 +90,10 @@ public actor SignupCoordinator {
     /// idempotent retry arrives after the run ended).
     ///
     /// Throws `ProblemDetails`: 422 idempotency-key-reused, 400 when no slug is free, 503 while
-    /// shutting down; other errors are the registry's (a 500).
+    /// shutting down or while `maximumEntries` are kept; other errors are the registry's (a 500).
     public func start(_ request: SignupRequest, idempotencyKey: IdempotencyKey?) async throws -> (ticket: SignupTicket, status: String) {
         purgeIfDue()
-        let now = ContinuousClock.now
+        let now = now()
         let fingerprint = SignupRequestSlot.Fingerprint(email: request.email, organization: request.organization)
         let slot = idempotencyKey.map { "key:" + $0.value } ?? "once:" + UUID().uuidString
         if let earlier = requests[slot], earlier.expiresAt > now {
@@ -81,6 +104,15 @@ public actor SignupCoordinator {
             return (ticket, status(of: ticket.tenantID))
         }
         guard isAccepting else { throw ProblemDetails.signupUnavailable() }
+        if isFull {
+            purge()
+            guard !isFull else {
+                logger.warning("signup refused: too many signups kept", metadata: ["maximum": "\(maximumEntries)"])
+                throw ProblemDetails.signupUnavailable(
+                    detail: "the server is holding as many recent signups as it may; try again later", retryAfterSeconds: 60
+                )
+            }
+        }
         requests[slot] = SignupRequestSlot(
             fingerprint: fingerprint, idempotencyKey: idempotencyKey, phase: .registering([]), expiresAt: now + lifetime
         )
@@ -126,12 +158,15 @@ public actor SignupCoordinator {
     private func registered(_ registration: TenantService.Registration, slot: String) {
         let tenant = registration.tenant
         let token = ClaimToken.generate()
-        if var existing = signups[tenant.id] {
+        let now = now()
+        if var existing = signups[tenant.id], existing.expiresAt > now {
             // The same tenant claimed again (a retry this process still remembers): both claims hold.
             existing.claimDigests.append(token.digest)
             signups[tenant.id] = existing
         } else {
-            signups[tenant.id] = SignupRecord(claimDigests: [token.digest], tenant: tenant, expiresAt: .now + lifetime)
+            // New, or expired and not purged yet: an expired entry is absent, so its claims are
+            // not revived and the new claim lives a whole lifetime.
+            signups[tenant.id] = SignupRecord(claimDigests: [token.digest], tenant: tenant, expiresAt: now + lifetime)
         }
         var logger = logger
         logger[metadataKey: "tenant"] = .string(tenant.slug)
@@ -218,7 +253,7 @@ public actor SignupCoordinator {
 
     /// The record of a live signup whose claim `token` is.
     private func claimed(_ tenantID: UUID, _ token: String) -> SignupRecord? {
-        guard let record = signups[tenantID], record.expiresAt > .now else { return nil }
+        guard let record = signups[tenantID], record.expiresAt > now() else { return nil }
         let digest = ClaimToken.digest(of: token)
         // Every claim is compared (no early exit), each in constant time.
         let matches = record.claimDigests.reduce(false) { found, claim in ClaimToken.equal(claim, digest) || found }
@@ -252,11 +287,21 @@ public actor SignupCoordinator {
     /// Whether `drain()` was called: no new signup starts.
     public var isDraining: Bool { !isAccepting }
 
-    /// Drops expired entries, at most every few seconds (lookups check expiry themselves).
+    /// How many signups and request slots are kept (expired ones until purged).
+    public var entryCount: (signups: Int, requests: Int) { (signups.count, requests.count) }
+
+    private var isFull: Bool { signups.count >= maximumEntries || requests.count >= maximumEntries }
+
+    /// Drops expired entries, at most every `purgeInterval` (lookups check expiry themselves).
     private func purgeIfDue() {
-        let now = ContinuousClock.now
-        guard now >= nextPurge else { return }
-        nextPurge = now + .seconds(10)
+        guard now() >= nextPurge else { return }
+        purge()
+    }
+
+    /// Drops expired entries now.
+    private func purge() {
+        let now = now()
+        nextPurge = now + purgeInterval
         signups = signups.filter { $0.value.expiresAt > now }
         requests = requests.filter { entry in
             if case .registering = entry.value.phase { return true }

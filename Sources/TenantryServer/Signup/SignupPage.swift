@@ -63,15 +63,22 @@ enum SignupPage {
     }
 
     /// The status page of a signup (the no-JS path): progress, then the key (once) and the
-    /// checklist. It refreshes itself every second until provisioning is over.
-    static func status(_ progress: SignupProgress, origin: String) -> String {
-        document(title: heading(of: progress), script: false, refresh: !progress.isFinished, body: """
+    /// checklist. Until provisioning is over it refreshes itself every `refreshSeconds` and links
+    /// to itself ("Check again"); `path` is its own path with the token.
+    static func status(_ progress: SignupProgress, origin: String, path: String) -> String {
+        // While it refreshes itself, a link does the same at once (and a reader who turned
+        // automatic refresh off is not stuck).
+        let checkAgain = progress.isFinished ? "" : """
+
+            <p><a id="check-again" href="\(h(path))">Check again</a></p>
+            """
+        return document(title: heading(of: progress), script: false, refresh: !progress.isFinished, body: """
             <header class="intro">
               <p class="brand">Tenantry</p>
               <h1>\(h(progress.organization))</h1>
               <p class="lede">Workspace <span class="example">\(h(progress.slug))</span></p>
             </header>
-            \(progressRegion(hidden: false, progress: progress, origin: origin))
+            \(progressRegion(hidden: false, progress: progress, origin: origin))\(checkAgain)
             """)
     }
 
@@ -186,8 +193,10 @@ enum SignupPage {
             """
     }
 
-    /// The page around `body`. `refresh` reloads it every second (the no-JS status page while
-    /// provisioning); the page sends no referrer, so the token in a status URL stays here.
+    /// The page around `body`. `refresh` reloads it every `refreshSeconds` (the no-JS status
+    /// page while provisioning: seldom enough that a keyboard or screen-reader user is not
+    /// thrown back to the top every second); the page sends no referrer, so the token in a
+    /// status URL stays here.
     private static func document(title: String, script: Bool, refresh: Bool = false, body: String) -> String {
         """
         <!doctype html>
@@ -195,7 +204,7 @@ enum SignupPage {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="referrer" content="no-referrer">\(refresh ? "\n<meta http-equiv=\"refresh\" content=\"1\">" : "")
+        <meta name="referrer" content="no-referrer">\(refresh ? "\n<meta http-equiv=\"refresh\" content=\"\(refreshSeconds)\">" : "")
         <title>\(h(title)) · Tenantry</title>
         <link rel="stylesheet" href="/assets/signup.css">\(script ? "\n<script src=\"/assets/signup.js\" defer></script>" : "")
         </head>
@@ -208,6 +217,9 @@ enum SignupPage {
 
         """
     }
+
+    /// How often the no-JS status page reloads itself while provisioning.
+    static let refreshSeconds = 3
 
     private static func h(_ text: String) -> String { HTMLEscaping.escape(text) }
 }

@@ -1,14 +1,15 @@
 import Foundation
 public import Hummingbird
+import NIOCore
 
 /// The signup page, for people:
 ///
 /// - `GET /`: the form (HTML).
 /// - `POST /signup` (`application/x-www-form-urlencoded`, what the form sends without
-///   JavaScript): 303 to the status page, or the form again (400) with the message and the
-///   values kept.
-/// - `GET /signup/{id}?token=<claim token>`: the status page, refreshing itself until the
-///   workspace is ready, then the key (once) and the checklist; 404 page for any other link.
+///   JavaScript): 303 to the status page, or the form again with the message, the values kept
+///   and the refusal's status (400, 413, 415, 422, 503); only a fault (500) is a JSON problem.
+/// - `GET /signup/{id}?token=<claim token>`: the status page, refreshing itself every 3 s (with
+///   a "Check again" link) until the workspace is ready, then the key (once) and the checklist; 404 page for any other link.
 /// - `GET /assets/signup.css`, `GET /assets/signup.js` (`SignupAssets`).
 ///
 /// With JavaScript the script takes over the form: it posts JSON to `/v1/signup` and follows
@@ -16,10 +17,13 @@ public import Hummingbird
 public struct SignupPageRoutes<Context: RequestContext>: Sendable {
     public let coordinator: SignupCoordinator
 
+    /// The page routes, starting signups through `coordinator`.
     public init(coordinator: SignupCoordinator) {
         self.coordinator = coordinator
     }
 
+    /// Adds `GET /`, `POST /signup`, `GET /signup/{id}` and the assets; other methods on those
+    /// paths are 405.
     public func register(on router: some RouterMethods<Context>) {
         router.refuseMethods(on: "/", except: [.get, .head])
         router.refuseMethods(on: "signup", except: [.post])
@@ -42,13 +46,22 @@ public struct SignupPageRoutes<Context: RequestContext>: Sendable {
         var idempotencyKey: String?
     }
 
-    /// `POST /signup`: 303 to `/signup/{id}?token=…`, or the form with the problem (400, 413,
-    /// 415, 422, 503 keep their status).
+    /// `POST /signup`: 303 to `/signup/{id}?token=…`, or the form again with the refusal's
+    /// message and status (400, 413, 415, 422, 503, with their headers: `Accept-Post`,
+    /// `Retry-After`), so a person sees what to do. Only a fault (500) is answered as a problem
+    /// by `ProblemMiddleware`.
     @Sendable func submit(_ request: Request, context: Context) async throws -> Response {
         guard request.declaredMediaType == "application/x-www-form-urlencoded" else {
-            throw ProblemDetails.unsupportedMediaType(request.headers[.contentType], expected: "application/x-www-form-urlencoded")
+            let problem = ProblemDetails.unsupportedMediaType(request.headers[.contentType], expected: "application/x-www-form-urlencoded")
+            return Self.refusedForm(problem, values: SignupPage.Values(), idempotencyKey: UUID().uuidString.lowercased())
         }
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch is NIOTooManyBytesError {
+            let problem = ProblemDetails.contentTooLarge(limit: context.maxUploadSize)
+            return Self.refusedForm(problem, values: SignupPage.Values(), idempotencyKey: UUID().uuidString.lowercased())
+        }
         let submission: Submission
         do {
             submission = try URLEncodedFormDecoder().decode(Submission.self, from: String(decoding: buffer.readableBytesView, as: UTF8.self))
@@ -65,19 +78,26 @@ public struct SignupPageRoutes<Context: RequestContext>: Sendable {
             let form = SignupForm(email: values.email, organization: values.organization)
             let (ticket, _) = try await coordinator.start(try form.signupRequest(idempotencyKey: key), idempotencyKey: key)
             return Response(status: .seeOther, headers: [.location: ticket.pagePath, .cacheControl: "no-store"])
-        } catch let problem as ProblemDetails where problem.status.code < 500 {
-            let field = problem.extensions["field"].flatMap { value -> String? in
-                if case .string(let name) = value { return name }
-                return nil
-            }
+        } catch let problem as ProblemDetails where problem.status.code < 500 || problem.status == .serviceUnavailable {
             // A reused key means this form's earlier submission had other values: a fresh key
             // lets the corrected form go through as the new signup it is.
             let nextKey = problem.status == .unprocessableContent ? UUID().uuidString.lowercased() : (key?.value ?? UUID().uuidString.lowercased())
-            return Self.page(
-                SignupPage.form(values, error: .init(message: problem.detail, field: field), idempotencyKey: nextKey),
-                status: problem.status
-            )
+            return Self.refusedForm(problem, values: values, idempotencyKey: nextKey)
         }
+    }
+
+    /// The form again, with `problem`'s message (marking its field), its status and headers.
+    static func refusedForm(_ problem: ProblemDetails, values: SignupPage.Values, idempotencyKey: String) -> Response {
+        let field = problem.extensions["field"].flatMap { value -> String? in
+            if case .string(let name) = value { return name }
+            return nil
+        }
+        var response = page(
+            SignupPage.form(values, error: .init(message: problem.detail, field: field), idempotencyKey: idempotencyKey),
+            status: problem.status
+        )
+        for header in problem.headers { response.headers.append(header) }
+        return response
     }
 
     /// `GET /signup/{id}?token=…`: the status page, or the 404 page.
@@ -88,7 +108,8 @@ public struct SignupPageRoutes<Context: RequestContext>: Sendable {
         else {
             return Self.page(SignupPage.notFound(), status: .notFound)
         }
-        return Self.page(SignupPage.status(progress, origin: Self.origin(of: request)))
+        let path = "/signup/" + id.uuidString.lowercased() + "?token=" + token
+        return Self.page(SignupPage.status(progress, origin: Self.origin(of: request), path: path))
     }
 
     /// Where the page was reached, for the examples it shows (`http://host:port`); the host

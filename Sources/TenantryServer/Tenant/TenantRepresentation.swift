@@ -69,7 +69,8 @@ public enum TenantRepresentation {
     }
 
     /// One event of the tenant's audit trail: `{version, type, recordedAt, actor, reason, data}`,
-    /// the data without its secret fields (`TenantEvent.secretFields(ofType:)`).
+    /// the data without its secret fields (`TenantEvent.secretFields(ofType:)`) and the actor as
+    /// `AuditActor` shows it (`api-key:<id>`, `signup:web`, `system` or `operator`).
     public static func auditEvent(_ recorded: RecordedEvent) -> JSONValue {
         var data: [String: JSONValue] = [:]
         if case .object(let members)? = try? JSONDecoder().decode(JSONValue.self, from: Data(recorded.dataJSON.utf8)) {
@@ -81,7 +82,7 @@ public enum TenantRepresentation {
             "version": .integer(recorded.version),
             "type": .string(recorded.type),
             "recordedAt": timestamp(recorded.recordedAt),
-            "actor": metadata.actor.map(JSONValue.string) ?? .null,
+            "actor": AuditActor.shown(metadata.actor).map(JSONValue.string) ?? .null,
             "reason": metadata.reason.map(JSONValue.string) ?? .null,
             "data": .object(data),
         ])

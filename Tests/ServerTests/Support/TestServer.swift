@@ -71,6 +71,7 @@ struct TestServerError: Error, CustomStringConvertible {
 /// finish a new tenant first, and the key it issues is then shown to nobody.
 func withTestServer<Value: Sendable>(
     tenants names: [String] = ["Acme"],
+    rateLimitClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
     _ body: @escaping @Sendable (TestServer) async throws -> Value
 ) async throws -> Value {
     try await withTestRuntime { runtime, _ async throws in
@@ -90,7 +91,7 @@ func withTestServer<Value: Sendable>(
         logger.logLevel = .warning
         let server = TenantryServer(
             runtime: runtime,
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, gracefulShutdownSignals: []),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, gracefulShutdownSignals: [], rateLimitClock: rateLimitClock),
             logger: logger
         )
         let (addresses, listening) = AsyncStream<ServerAddress>.makeStream()

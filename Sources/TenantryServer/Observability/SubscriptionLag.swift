@@ -1,0 +1,56 @@
+import EventStore
+import Provisioning
+
+/// How far behind the event feed each subscription the server depends on is: the three live
+/// views (flag catalog, tenant directory, admin tokens) and the provisioning saga.
+///
+/// A view's lag is the events of any tenant after its in-memory cursor that are deliverable
+/// now (its cursor moves past the events it skips, so a current view has none); the saga's is
+/// the control plane's tenant events after its stored checkpoint. Each is one bounded index
+/// read (`EventStore.backlog`), counted up to a limit, so measuring is cheap however far a
+/// subscription fell behind; readiness and `/metrics` both measure with it.
+struct SubscriptionLag: Sendable {
+    /// One subscription's measurement.
+    struct Measurement: Sendable {
+        /// `flag-catalog`, `tenant-directory`, `admin-tokens` or `provisioning-saga`.
+        let name: String
+        /// Events it has still to handle, at most the limit measured with.
+        let behind: Int
+        /// Whether it has ever read up to the feed's end (a live view before its first
+        /// catch-up has not); the saga always has.
+        let hasCaughtUp: Bool
+    }
+
+    let views: LiveViews
+    /// Acting as `tenantry_operator`: the saga's checkpoint is placed in the feed of every tenant.
+    let operatorStore: EventStore
+
+    /// The names `measure` reports, in its order.
+    static let names = ["flag-catalog", "tenant-directory", "admin-tokens", "provisioning-saga"]
+
+    /// Measures every subscription, counting each one's backlog up to `limit`; throws what the
+    /// database throws.
+    func measure(limit: Int) async throws -> [Measurement] {
+        [
+            try await measure(views.flags, name: "flag-catalog", limit: limit),
+            try await measure(views.directory, name: "tenant-directory", limit: limit),
+            try await measure(views.adminTokens, name: "admin-tokens", limit: limit),
+            Measurement(name: "provisioning-saga", behind: try await sagaBacklog(limit: limit), hasCaughtUp: true),
+        ]
+    }
+
+    /// The control plane's tenant events (what `ProvisioningProcessManager` follows) after the
+    /// saga's stored checkpoint, shared by every runner on the database.
+    private func sagaBacklog(limit: Int) async throws -> Int {
+        let checkpoint = try await CheckpointStore(pool: operatorStore.pool).load(ProvisioningProcessManager.checkpointName) ?? .start
+        return try await operatorStore.backlog(after: checkpoint, tenant: ControlPlane.tenantID, category: "tenant", limit: limit)
+    }
+
+    private func measure<State>(_ view: LiveView<State>, name: String, limit: Int) async throws -> Measurement {
+        // Read the flag before the cursor: a view that caught up between the two reads is not
+        // reported as never having caught up with a cursor that says otherwise.
+        let hasCaughtUp = view.isCaughtUp
+        let behind = try await view.store.backlog(after: view.cursor, limit: limit)
+        return Measurement(name: name, behind: behind, hasCaughtUp: hasCaughtUp)
+    }
+}
