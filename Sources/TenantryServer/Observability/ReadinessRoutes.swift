@@ -18,6 +18,9 @@ public struct ReadinessRoutes<Context: RequestContext>: Sendable {
     /// The most events a subscription may be behind the feed and still count as ready.
     public let maximumLag: Int
     let logger: Logger
+    /// Whether this server runs the provisioning saga (a single-tenant instance does not, so its
+    /// readiness does not depend on it).
+    public let runsProvisioning: Bool
 
     /// Readiness over `runtime`'s database and `views`, failing a subscription more than
     /// `maximumLag` events behind (`ServerConfiguration.maximumSubscriptionLag`).
@@ -25,12 +28,14 @@ public struct ReadinessRoutes<Context: RequestContext>: Sendable {
         runtime: TenantryRuntime,
         views: LiveViews,
         maximumLag: Int = ServerConfiguration.defaultMaximumSubscriptionLag,
+        runsProvisioning: Bool = true,
         logger: Logger = Logger(label: "tenantry.readiness")
     ) {
         precondition(maximumLag >= 0, "a lag is a count of events")
         self.runtime = runtime
         self.views = views
         self.maximumLag = maximumLag
+        self.runsProvisioning = runsProvisioning
         self.logger = logger
     }
 
@@ -39,6 +44,7 @@ public struct ReadinessRoutes<Context: RequestContext>: Sendable {
     public func register(on router: some RouterMethods<Context>) {
         router.get("readyz") { _, _ -> Response in
             let checks = await ReadinessChecks(runtime: runtime, views: views, maximumLag: maximumLag, logger: logger).run()
+                .filter { runsProvisioning || $0.name != "provisioning-saga" }
             let ready = checks.allSatisfy(\.passed)
             return .json(
                 .object([

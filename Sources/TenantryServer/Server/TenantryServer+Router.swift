@@ -14,7 +14,9 @@ extension TenantryServer {
             router.add(middleware: InstanceTenantMiddleware(directory: views.directory, tenantID: instance.tenantID, slug: instance.slug))
         }
         HealthRoutes().register(on: router)
-        ReadinessRoutes(runtime: runtime, views: views, maximumLag: configuration.maximumSubscriptionLag, logger: logger)
+        ReadinessRoutes(
+            runtime: runtime, views: views, maximumLag: configuration.maximumSubscriptionLag,
+            runsProvisioning: configuration.instance == nil, logger: logger)
             .register(on: router)
         MetricsRoutes(views: views, runtime: runtime).register(on: router)
         OpenAPIRoutes().register(on: router)
