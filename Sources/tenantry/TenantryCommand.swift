@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tenantry
 
 /// `tenantry`: the one binary of the platform, for operators and for the server.
 @main
@@ -11,6 +12,7 @@ struct TenantryCommand: AsyncParsableCommand {
             With no --database-url (or TENANTRY_DATABASE_URL), commands use a private PostgreSQL \
             cluster under ./.tenantry/postgres, started on first use.
             """,
+        version: TenantryRelease.version,
         subcommands: [
             DevCommand.self,
             MigrateCommand.self,

@@ -145,3 +145,51 @@ struct InstanceCommandTests {
     }
 }
 
+
+@Suite("tenantry instance upgrade, rolled back")
+struct InstanceRollbackTests {
+    @Test("an upgrade to a release that never becomes ready is rolled back: the previous release runs again, and the command fails")
+    func rollback() async throws {
+        try await withTestDatabase { database async throws in
+            let environment = ["TENANTRY_DATABASE_URL": database.administratorConnectionString]
+            let suffix = UUID().uuidString.prefix(6).lowercased()
+            let created = try await TenantryProcess.run(["tenant", "create", "Hooli \(suffix)", "--email", "it@hooli.example", "--plan", "pro", "--json"], environment: environment)
+            try #require(created.status == 0, "\(created.standardError)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.standardOutput.utf8)) as? [String: Any])
+            let slug = try #require(object["slug"] as? String)
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("rollback-\(suffix)")
+            defer { try? FileManager.default.removeItem(at: out) }
+            let deployed = try await TenantryProcess.run([
+                "instance", "deploy", slug, "--customization", "corporate-email", "--setting", "domain=hooli.example",
+                "--out", out.path, "--deploy-root", TestCluster.packageRoot.appendingPathComponent("Deploy").path,
+            ], environment: environment)
+            try #require(deployed.status == 0, "\(deployed.standardOutput)\n\(deployed.standardError)")
+
+            // A staged "release" that reports a version and then cannot serve.
+            let broken = FileManager.default.temporaryDirectory.appendingPathComponent("broken-tenantry-\(suffix)")
+            defer { try? FileManager.default.removeItem(at: broken) }
+            try "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 9.9.9-broken; exit 0; fi\necho 'cannot start' >&2\nexit 1\n"
+                .write(to: broken, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: broken.path)
+
+            let upgrade = try await TenantryProcess.run(["instance", "upgrade", slug, "--binary", broken.path], environment: environment)
+            #expect(upgrade.status != 0)
+            #expect(upgrade.standardOutput.contains("rolling back to release 0.6.0"), "\(upgrade.standardOutput)\n\(upgrade.standardError)")
+            let status = try await TenantryProcess.run(["instance", "status", slug, "--json"], environment: environment)
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(status.standardOutput.utf8)) as? [String: Any])
+            #expect(record["state"] as? String == "running")
+            #expect(record["health"] as? String == "ready")
+            #expect(record["release"] as? String == "0.6.0")
+            let rolledBack = try await PostgresConnection.withConnection(database.operatorConfiguration) { connection in
+                try await connection.query("SELECT count(*) FROM tenantry.events WHERE event_type = 'InstanceUpgradeRolledBack'")
+                    .rows.first?.decode(Int.self)
+            }
+            #expect(rolledBack == 1)
+
+            let export = FileManager.default.temporaryDirectory.appendingPathComponent("hooli-\(suffix).jsonl").path
+            defer { try? FileManager.default.removeItem(atPath: export) }
+            let destroyed = try await TenantryProcess.run(["instance", "destroy", slug, "--export", export], environment: environment)
+            #expect(destroyed.status == 0, "\(destroyed.standardError)")
+        }
+    }
+}

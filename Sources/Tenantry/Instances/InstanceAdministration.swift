@@ -145,10 +145,10 @@ public struct InstanceAdministration: Sendable {
         progress("2/4 flag default \(flagDefault.flagKey)=\(flagDefault.variant) set")
     }
 
-    /// Applies the release's migrations to the tenant's dedicated database (the control plane's
-    /// were applied when the runtime started).
+    /// Applies this release's pending migrations to the tenant's dedicated database (the control
+    /// plane's were applied when the runtime started). The database must exist.
     public func migrateDedicated(_ database: String) async throws {
-        try await runtime.tenants.databases.provision(database: database, administrator: runtime.tenants.clusterAdministrator)
+        _ = try await DatabaseMigrator().migrate(runtime.tenants.clusterAdministrator.with(database: database))
     }
 
     /// How far each of the customization's reactions is behind the tenant's events: the events

@@ -20,6 +20,8 @@ enum InstanceStartup {
         guard case .dedicated(let database, _) = try await runtime.tenants.placements.placement(of: tenantID) else {
             throw InstanceError.notDeployed(record.deployment.slug)
         }
+        // Whichever release starts brings the tenant's database to its own schema first.
+        try await InstanceAdministration(runtime: runtime, catalog: Customizations.catalog).migrateDedicated(database)
         return (tenantID, record.deployment.slug, host, database)
     }
 }
