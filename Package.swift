@@ -224,7 +224,7 @@ let package = Package(
         .testTarget(
             name: "CustomizationsTests",
             dependencies: [
-                "Customizations", "Extensions", "EventStore", "Provisioning", "Tenantry", "TestSupport",
+                "Customizations", "Extensions", "EventStore", "Provisioning", "Tenantry", "TenantryServer", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
