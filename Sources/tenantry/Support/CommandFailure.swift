@@ -71,6 +71,13 @@ struct CommandFailure: Error {
             self.init(message: error.description, exitCode: Self.configuration)
         case let error as UnknownCustomization:
             self.init(message: error.description, exitCode: Self.dataError)
+        case let error as InstanceError:
+            switch error {
+            case .notDeployed, .destroyed: self.init(message: error.description, exitCode: Self.notFound)
+            case .notRunning, .invalidTarget: self.init(message: error.description, exitCode: Self.dataError)
+            case .notReady: self.init(message: error.description, exitCode: Self.unavailable)
+            case .missingDeployFiles: self.init(message: error.description, exitCode: Self.configuration)
+            }
         case let error as DatabaseSetupError:
             self.init(message: error.description, exitCode: Self.configuration)
         case let error as UserInputError:
