@@ -143,6 +143,50 @@ struct EvaluationErrorTests {
         #expect(tooDeep.errorMessage?.hasPrefix("prerequisite \"p1\": ") == true)
     }
 
+    @Test("a definition that would make a chain longer than the evaluator follows is refused, from either end")
+    func prerequisiteDepthRefusedAtDefinition() throws {
+        let limit = FlagEvaluator.maximumPrerequisiteDepth
+        let catalog = try chain(edges: limit).catalog
+        // On top: a new flag requiring the head of a full-length chain.
+        let head = try FlagFixtures.toggle("head", prerequisites: [Prerequisite(flag: try FlagKey("p0"), variant: "off")])
+        #expect(throws: FlagError.self) { try catalog.validatePrerequisites(of: head) }
+        do {
+            try catalog.validatePrerequisites(of: head)
+        } catch {
+            #expect(error.description.contains("at most \(limit) links; this one would have \(limit + 1): head → p0 → p1"))
+        }
+        // Underneath: the chain's tail gaining a prerequisite.
+        let withExtra = FlagCatalog(flags: catalog.activeFlags + [try FlagFixtures.toggle("extra")])
+        let tail = try FlagFixtures.toggle("p\(limit)", prerequisites: [Prerequisite(flag: try FlagKey("extra"), variant: "off")])
+        #expect(throws: FlagError.self) { try withExtra.validatePrerequisites(of: tail) }
+        // A chain of exactly the limit is accepted.
+        let shorter = try FlagFixtures.toggle("p\(limit - 1)", prerequisites: [])
+        try catalog.validatePrerequisites(of: shorter)
+    }
+
+    @Test("a diamond of prerequisites evaluates every shared prerequisite to one answer, at the full depth")
+    func prerequisiteDiamond() throws {
+        // Level i has a_i and b_i, each requiring both a_(i+1) and b_(i+1) to be off: 2^16 paths
+        // through 34 flags, which the evaluator walks once each (it remembers results).
+        let depth = FlagEvaluator.maximumPrerequisiteDepth
+        var flags: [Flag] = []
+        for level in 0...depth {
+            let next = level < depth
+                ? [Prerequisite(flag: try FlagKey("a\(level + 1)"), variant: "off"), Prerequisite(flag: try FlagKey("b\(level + 1)"), variant: "off")]
+                : []
+            flags.append(try FlagFixtures.toggle("a\(level)", prerequisites: next, rules: [TargetingRule(name: "all", condition: .compare(attribute: "targetingKey", operator: .startsWith, value: ""), variant: "off")]))
+            flags.append(try FlagFixtures.toggle("b\(level)", prerequisites: next))
+        }
+        let catalog = FlagCatalog(flags: flags)
+        for flag in flags { try catalog.validatePrerequisites(of: flag) }
+        let evaluator = FlagEvaluator(catalog: catalog)
+        let result = evaluator.evaluate("a0", context: EvaluationContext(targetingKey: "k"))
+        #expect(result.errorCode == nil)
+        #expect(result.variant == "off")
+        #expect(result.reason == .targetingMatch)
+        #expect(evaluator.evaluateAll(context: EvaluationContext(targetingKey: "k")).allSatisfy { $0.errorCode == nil })
+    }
+
     @Test("an error in a prerequisite becomes the flag's error with the same code")
     func prerequisiteErrorPropagates() throws {
         let parent = try FlagFixtures.toggle("parent", rollout: .percentage(50, of: "on"))

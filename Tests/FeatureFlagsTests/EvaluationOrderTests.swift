@@ -42,6 +42,15 @@ struct EvaluationOrderTests {
         }
     }
 
+    @Test("the kill switch comes before prerequisites: a disabled flag with an unmet prerequisite is DISABLED")
+    func killSwitchBeforePrerequisites() throws {
+        let gate = try FlagFixtures.toggle("gate")
+        let flag = try layered(isEnabled: false, prerequisites: [Prerequisite(flag: try FlagKey("gate"), variant: "on")])
+        let result = FlagFixtures.evaluator(gate, flag).evaluate("layout", context: EvaluationContext(tenant: FlagFixtures.tenant()))
+        #expect(result.variant == "old")
+        #expect(result.reason == .disabled)
+    }
+
     @Test("an unmet prerequisite serves the default, reason DEFAULT, even for an overridden tenant")
     func unmetPrerequisite() throws {
         let gate = try FlagFixtures.toggle("gate")
@@ -124,6 +133,14 @@ struct EvaluationOrderTests {
         )
         #expect(suspended.variant == "pro")
         #expect(suspended.reason == .split)
+    }
+
+    @Test("the rollout comes before the plan entitlement: a pro tenant inside the rollout gets the rollout's variant")
+    func rolloutBeforeEntitlement() throws {
+        let flag = try FlagFixtures.layout(rollout: .percentage(100, of: "new"), entitlements: ["pro": "pro"])
+        let result = FlagFixtures.evaluator(flag).evaluate("layout", context: EvaluationContext(tenant: FlagFixtures.tenant(plan: "pro")))
+        #expect(result.variant == "new")
+        #expect(result.reason == .split)
     }
 
     @Test("the share not rolled out falls through to the plan entitlement (TARGETING_MATCH), then the default (DEFAULT)")

@@ -23,11 +23,13 @@ struct StaleFlagsTests {
             try flag("caller-rule", rules: [TargetingRule(name: "r1", condition: .compare(attribute: "country", operator: .equals, value: "DE"), variant: "on")]),
             try flag("split", rollout: .percentage(50, of: "on")),
             try flag("all-in", rollout: .percentage(100, of: "on")),
+            try flag("none-in", rollout: .percentage(0, of: "on")),
             try flag("one-override", overrides: [tenants[3].id: "on"]),
         ])
         let stale = FlagEvaluator(catalog: catalog).staleFlags(untouchedSince: cutoff, tenants: tenants)
-        #expect(stale.map(\.key.rawValue) == ["all-in", "plain", "plan-rule"])
+        #expect(stale.map(\.key.rawValue) == ["all-in", "none-in", "plain", "plan-rule"])
         #expect(stale.first { $0.key.rawValue == "all-in" }?.variant == "on")
+        #expect(stale.first { $0.key.rawValue == "none-in" }?.variant == "off")
         // Recently changed flags are not stale; with no tenants nothing can be said.
         #expect(FlagEvaluator(catalog: catalog).staleFlags(untouchedSince: old, tenants: tenants).isEmpty)
         #expect(FlagEvaluator(catalog: catalog).staleFlags(untouchedSince: cutoff, tenants: []).isEmpty)

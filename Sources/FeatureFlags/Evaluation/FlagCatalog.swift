@@ -11,23 +11,27 @@ public struct FlagCatalog: Sendable {
     public private(set) var cursor: GlobalCursor?
     /// Counts the events folded in; changes whenever the catalog does.
     public private(set) var revision: UInt64
+    /// The keys of the flags that evaluate, sorted: kept as flags come and go, so a bulk
+    /// evaluation neither filters nor sorts.
+    public private(set) var activeKeys: [String]
 
     public init() {
         flags = [:]
         cursor = nil
         revision = 0
+        activeKeys = []
     }
 
     /// The catalog of these flags (tests, benchmarks, imports).
     public init(flags: [Flag]) {
         self.init()
-        for flag in flags { self.flags[flag.key.rawValue] = flag }
+        for flag in flags { replace(flag) }
         revision = UInt64(flags.count)
     }
 
     /// The flags that evaluate (not archived), by key.
     public var activeFlags: [Flag] {
-        flags.values.filter { !$0.isArchived }.sorted { $0.key < $1.key }
+        activeKeys.compactMap { flags[$0] }
     }
 
     /// The active flag with this key.
@@ -43,9 +47,10 @@ public struct FlagCatalog: Sendable {
         else { return }
         let key = String(recorded.stream.dropFirst(FlagStreams.category.count + 1))
         if case .defined(let defined) = event {
-            flags[key] = Flag(defined: defined, at: recorded.recordedAt, version: recorded.version)
-        } else {
-            flags[key]?.apply(event, at: recorded.recordedAt, version: recorded.version)
+            replace(Flag(defined: defined, at: recorded.recordedAt, version: recorded.version))
+        } else if var flag = flags[key] {
+            flag.apply(event, at: recorded.recordedAt, version: recorded.version)
+            replace(flag)
         }
         cursor = recorded.cursor
         revision &+= 1
@@ -54,7 +59,22 @@ public struct FlagCatalog: Sendable {
     /// Puts a flag in place as it would be after a change (for checking a change before it is
     /// recorded).
     mutating func replace(_ flag: Flag) {
-        flags[flag.key.rawValue] = flag
+        let key = flag.key.rawValue
+        flags[key] = flag
+        // Binary search for the first key not below `key`.
+        var low = 0
+        var high = activeKeys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if activeKeys[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        let index = low
+        let isListed = index < activeKeys.count && activeKeys[index] == key
+        if flag.isArchived, isListed {
+            activeKeys.remove(at: index)
+        } else if !flag.isArchived, !isListed {
+            activeKeys.insert(key, at: index)
+        }
     }
 
     /// Checks `flag`'s prerequisites against the other flags: each names an active flag and
@@ -75,6 +95,38 @@ public struct FlagCatalog: Sendable {
         if let cycle = catalog.prerequisiteCycle(from: flag.key.rawValue) {
             throw .invalidDefinition("flag \(flag.key): prerequisites would form a cycle: \(cycle.joined(separator: " → "))")
         }
+        if let chain = catalog.longestPrerequisiteChain(through: flag.key.rawValue),
+            chain.count - 1 > FlagEvaluator.maximumPrerequisiteDepth
+        {
+            throw .invalidDefinition(
+                "flag \(flag.key): prerequisite chains may have at most \(FlagEvaluator.maximumPrerequisiteDepth) links; this one would have \(chain.count - 1): \(chain.joined(separator: " → "))"
+            )
+        }
+    }
+
+    /// The longest chain of prerequisites that passes through `key` (flags that require it,
+    /// it, and what it requires), in a catalog without cycles; nil when `key` has none either way.
+    func longestPrerequisiteChain(through key: String) -> [String]? {
+        var downward: [String: [String]] = [:]
+        func longestFrom(_ key: String) -> [String] {
+            if let known = downward[key] { return known }
+            let longest = (flags[key]?.prerequisites ?? []).map { longestFrom($0.flag.rawValue) }.max { $0.count < $1.count } ?? []
+            downward[key] = [key] + longest
+            return [key] + longest
+        }
+        var dependants: [String: [String]] = [:]
+        for candidate in activeKeys {
+            for prerequisite in flags[candidate]?.prerequisites ?? [] { dependants[prerequisite.flag.rawValue, default: []].append(candidate) }
+        }
+        var upward: [String: [String]] = [:]
+        func longestTo(_ key: String) -> [String] {
+            if let known = upward[key] { return known }
+            let longest = (dependants[key] ?? []).map { longestTo($0) }.max { $0.count < $1.count } ?? []
+            upward[key] = longest + [key]
+            return longest + [key]
+        }
+        let chain = longestTo(key).dropLast() + longestFrom(key)
+        return chain.count > 1 ? Array(chain) : nil
     }
 
     /// A path of prerequisites from `start` back to itself, if there is one.

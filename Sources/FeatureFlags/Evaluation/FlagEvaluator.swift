@@ -5,8 +5,9 @@
 public struct FlagEvaluator: Sendable {
     public let catalog: FlagCatalog
 
-    /// How deep prerequisite chains may go (definitions refuse cycles; this guards the rest).
-    static let maximumPrerequisiteDepth = 16
+    /// How many prerequisite links a chain may have. Definitions refuse longer chains and
+    /// cycles (`FlagCatalog.validatePrerequisites`); the evaluator still stops there.
+    public static let maximumPrerequisiteDepth = 16
 
     public init(catalog: FlagCatalog) {
         self.catalog = catalog
@@ -24,15 +25,23 @@ public struct FlagEvaluator: Sendable {
                 metadata: flag.metadata
             )
         }
-        return evaluate(flag, context: context, depth: 0)
+        var prerequisiteResults: [String: EvaluationResult] = [:]
+        return evaluate(flag, context: context, depth: 0, prerequisiteResults: &prerequisiteResults)
     }
 
     /// Evaluates every active flag, by key.
     public func evaluateAll(context: EvaluationContext) -> [EvaluationResult] {
-        catalog.activeFlags.map { evaluate($0, context: context, depth: 0) }
+        // One context throughout, so a prerequisite shared by many flags is evaluated once.
+        var prerequisiteResults: [String: EvaluationResult] = [:]
+        return catalog.activeFlags.map { evaluate($0, context: context, depth: 0, prerequisiteResults: &prerequisiteResults) }
     }
 
-    private func evaluate(_ flag: Flag, context: EvaluationContext, depth: Int) -> EvaluationResult {
+    /// Evaluates `flag`; `prerequisiteResults` remembers each prerequisite's result for this
+    /// context, so a flag reached by several paths (a diamond) is evaluated once, and the
+    /// work stays linear in the flags a prerequisite graph reaches.
+    private func evaluate(
+        _ flag: Flag, context: EvaluationContext, depth: Int, prerequisiteResults: inout [String: EvaluationResult]
+    ) -> EvaluationResult {
         guard flag.isEnabled else { return serve(flag, flag.defaultVariant, .disabled) }
         for prerequisite in flag.prerequisites {
             guard depth < Self.maximumPrerequisiteDepth, let required = catalog.flag(prerequisite.flag.rawValue) else {
@@ -45,7 +54,13 @@ public struct FlagEvaluator: Sendable {
             // A prerequisite that is switched off is never met, whatever it serves (as in
             // LaunchDarkly): turning a parent off turns its dependants off too.
             guard required.isEnabled else { return serve(flag, flag.defaultVariant, .default) }
-            let result = evaluate(required, context: context, depth: depth + 1)
+            let result: EvaluationResult
+            if let known = prerequisiteResults[required.key.rawValue] {
+                result = known
+            } else {
+                result = evaluate(required, context: context, depth: depth + 1, prerequisiteResults: &prerequisiteResults)
+                prerequisiteResults[required.key.rawValue] = result
+            }
             if let error = result.errorCode {
                 return EvaluationResult(
                     flagKey: flag.key.rawValue, error: error,

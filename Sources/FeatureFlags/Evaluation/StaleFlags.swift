@@ -38,13 +38,14 @@ extension FlagEvaluator {
     }
 
     /// Whether only the tenant's own attributes decide what `flag` serves: no rule reads a
-    /// caller attribute (or the targeting key), any rollout gives everything to one variant, and
+    /// caller attribute (or the targeting key), any rollout gives every key the same share, and
     /// the same holds for its prerequisites.
     func dependsOnlyOnTenant(_ flag: Flag, depth: Int = 0) -> Bool {
         guard depth < Self.maximumPrerequisiteDepth else { return false }
         if let rollout = flag.rollout {
             let shares = rollout.splits.filter { $0.weight > 0 }
-            guard shares.count == 1, shares[0].variant != nil else { return false }
+            // One share with weight (a variant, or the fall-through at 0 %) ignores the key.
+            guard shares.count <= 1 else { return false }
         }
         guard flag.rules.allSatisfy({ Self.readsOnlyTenant($0.condition) }) else { return false }
         return flag.prerequisites.allSatisfy { prerequisite in
