@@ -207,6 +207,7 @@ let package = Package(
                 "Extensions", "Tenantry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: testSwiftSettings

@@ -24,6 +24,44 @@ struct SubscriptionTests {
         }
     }
 
+    @Test("through a database outage a subscription warns once, backs off between attempts, and resumes without loss")
+    func backsOffThroughAnOutage() async throws {
+        try await withEventStore { store, database async throws in
+            let tenant = UUID()
+            let logs = CapturedLogs()
+            let received = Received()
+            let subscription = EventSubscription(store: store, idleRecheck: .seconds(600), logger: logs.logger())
+            let task = Task { try await subscription.run(from: .start) { received.append($0) } }
+            try await store.append([TestEvents.event(1)], to: "outage-1", tenant: tenant)
+            try await waitUntil("the first event arrived") { received.count == 1 }
+
+            try await database.refuseConnections(true)
+            let lost = "subscription lost its connection; reconnecting"
+            let retried = "subscription still cannot reach the database"
+            try await waitUntil("five retries", timeout: .seconds(30)) { logs.entries(retried).count >= 5 }
+            let warnings = logs.entries(lost)
+            let attempts = logs.entries(retried)
+            // Back-off doubling from 0.1 s (with jitter down to half) puts at least
+            // 0.05 + 0.1 + 0.2 + 0.4 + 0.8 s between the warning and the fifth retry; a fixed
+            // pause of 0.2 s would take about 1 s. Slowness only lengthens it.
+            #expect(warnings.count == 1)
+            #expect(attempts.allSatisfy { $0.level == .debug })
+            if let warning = warnings.first {
+                #expect(warning.level == .warning)
+                #expect(attempts[4].at - warning.at >= .milliseconds(1_550))
+            }
+
+            try await database.refuseConnections(false)
+            try await waitUntil("reconnected", timeout: .seconds(30)) { !logs.entries("subscription reconnected").isEmpty }
+            try await store.append([TestEvents.event(2)], to: "outage-1", tenant: tenant)
+            try await waitUntil("the event after the outage arrived") { received.count == 2 }
+            task.cancel()
+            _ = try? await task.value
+            #expect(received.all.map(\.version) == [1, 2])
+            #expect(logs.entries(lost).count == 1)
+        }
+    }
+
     @Test("an event held back by an older open transaction arrives once that transaction rolls back")
     func heldBackByRollback() async throws {
         try await withEventStore { store, database async throws in

@@ -91,7 +91,7 @@ struct FlagServiceTests {
             // Every writer holds at the append until all eight have decided on version 1, so
             // seven must find the stream moved on and decide again.
             let barrier = Barrier(parties: 8)
-            let flags = FlagService(store: runtime.operatorEventStore, beforeAppend: { _ in await barrier.arrive() })
+            let flags = FlagService(store: runtime.operatorEventStore, beforeAppend: { _ in try await barrier.arrive() })
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<8 {
                     group.addTask {

@@ -47,7 +47,7 @@ struct ActivationTests {
             // Every writer holds before its append until all eight have decided on the same
             // version (not activated yet), so seven appends must fail their expected version.
             let barrier = Barrier(parties: 8)
-            let racing = TenantService(store: runtime.operatorEventStore, beforeAppend: { _ in await barrier.arrive() })
+            let racing = TenantService(store: runtime.operatorEventStore, beforeAppend: { _ in try await barrier.arrive() })
             let states = try await withThrowingTaskGroup(of: TenantState.self) { group in
                 for index in 0..<8 {
                     group.addTask {

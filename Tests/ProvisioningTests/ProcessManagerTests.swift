@@ -68,8 +68,8 @@ struct ProcessManagerTests {
         let release = Barrier(parties: 2)
         try await withTestRuntime(beforeProvisioningStep: { step, _ in
             guard step == .seedEntitlements else { return }
-            await inStep.arrive()
-            await release.arrive()
+            try await inStep.arrive()
+            try await release.arrive()
             // Like any cancellation-aware call inside a step (a sleep, an HTTP request): it
             // would abandon the step half-way if the runner's cancellation reached it.
             try Task.checkCancellation()
@@ -79,10 +79,10 @@ struct ProcessManagerTests {
                 SignupRequest(email: "a@stop.example", organization: "Stop \(UUID().uuidString.prefix(6))"), actor: "test"
             ).tenant
             let running = Task { try await manager.run() }
-            await inStep.arrive()
+            try await inStep.arrive()
             // The runner is inside the batch, in a saga step: cancel it there, then let the step go on.
             running.cancel()
-            await release.arrive()
+            try await release.arrive()
             _ = try? await running.value
 
             #expect(try await runtime.tenants.tenants.load(tenant.id)?.status == .active, "the batch ran to its end")

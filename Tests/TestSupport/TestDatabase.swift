@@ -52,6 +52,18 @@ public struct TestDatabase: Sendable {
         }
     }
 
+    /// Makes the database refuse every new connection and ends the open ones (an outage, as a
+    /// client sees it), or (false) accepts connections again.
+    public func refuseConnections(_ refused: Bool) async throws {
+        let allowed: StaticString = refused ? "false" : "true"
+        try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
+            try await connection.query("ALTER DATABASE \(identifier: name) ALLOW_CONNECTIONS \(literalSQL: allowed)")
+            if refused {
+                try await connection.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(name)")
+            }
+        }
+    }
+
     /// A pool acting as `tenantry_app`.
     public func applicationPool(maximumConnections: Int = 8) -> PostgresPool {
         PostgresPool(configuration: applicationConfiguration, maximumConnections: maximumConnections)

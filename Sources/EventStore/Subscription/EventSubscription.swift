@@ -68,10 +68,13 @@ public struct EventSubscription: Sendable {
     /// once after a full page, after a short back-off while committed events are held back,
     /// otherwise when `append_events` notifies (or after `idleRecheck`). Returns when the task
     /// is cancelled; rethrows what `step` throws, except lost connections, after which it
-    /// reconnects and goes on (the step's own cursor makes that lossless).
+    /// reconnects, backing off from 0.1 s to 5 s, and goes on (the step's own cursor makes that
+    /// lossless).
     public func follow(_ step: () async throws -> FeedPage) async throws {
         var listener: PostgresConnection?
         var heldBackDelay = Self.minimumHeldBackDelay
+        var reconnectDelay = Self.minimumReconnectDelay
+        var failedAttempts = 0
         defer {
             if let listener { Task { await listener.close() } }
         }
@@ -84,6 +87,11 @@ public struct EventSubscription: Sendable {
                     try await connection.listen(EventStore.notificationChannel)
                 }
                 let page = try await step()
+                if failedAttempts > 0 {
+                    logger.info("subscription reconnected", metadata: ["failed attempts": "\(failedAttempts)"])
+                    failedAttempts = 0
+                    reconnectDelay = Self.minimumReconnectDelay
+                }
                 if page.isFull { continue }
                 let timeout: Duration
                 if page.hasHeldBackEvents {
@@ -97,14 +105,22 @@ public struct EventSubscription: Sendable {
             } catch is CancellationError {
                 return
             } catch where Self.isConnectionLoss(error) {
-                logger.warning("subscription lost its connection", metadata: ["error": "\(error)"])
+                // One warning per outage; the retries, backing off to a few seconds, log at debug.
+                if failedAttempts == 0 {
+                    logger.warning("subscription lost its connection; reconnecting", metadata: ["error": "\(error)"])
+                } else {
+                    logger.debug("subscription still cannot reach the database", metadata: ["attempt": "\(failedAttempts + 1)", "error": "\(error)"])
+                }
+                failedAttempts += 1
                 if let broken = listener { await broken.close() }
                 listener = nil
                 do {
-                    try await Task.sleep(for: .milliseconds(200))
+                    // Jitter, so subscriptions of many processes do not retry in step.
+                    try await Task.sleep(for: reconnectDelay * Double.random(in: 0.5...1.0))
                 } catch {
                     return
                 }
+                reconnectDelay = min(reconnectDelay * 2, Self.maximumReconnectDelay)
             }
         }
     }
@@ -119,4 +135,6 @@ public struct EventSubscription: Sendable {
 
     static let minimumHeldBackDelay: Duration = .milliseconds(2)
     static let maximumHeldBackDelay: Duration = .milliseconds(500)
+    static let minimumReconnectDelay: Duration = .milliseconds(100)
+    static let maximumReconnectDelay: Duration = .seconds(5)
 }

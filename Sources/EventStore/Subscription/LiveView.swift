@@ -86,15 +86,28 @@ public final class LiveView<State: Sendable>: Sendable {
     /// Reads the page after the published cursor and publishes the state with it folded in.
     /// When another writer published meanwhile, it reads again from that writer's cursor, so
     /// the page it returns is always one it folded (a caller deciding it is caught up is right).
+    ///
+    /// A state is only ever published between transactions: a page cut by its limit in the
+    /// middle of a transaction is folded up to the transaction before it (the rest comes with
+    /// the next page), and a transaction larger than a page is read whole. So a reader never
+    /// sees half of an import or of a flag's definition.
     private func step(limit: Int) async throws -> FeedPage {
         while true {
             let current = published.load(ordering: .acquiring)
-            let page = try await store.readPage(after: current.cursor, filter: filter, limit: limit)
+            var readLimit = limit
+            var page: FeedPage
+            var complete: ArraySlice<RecordedEvent>
+            repeat {
+                page = try await store.readPage(after: current.cursor, filter: filter, limit: readLimit)
+                complete = Self.wholeTransactions(of: page)
+                readLimit *= 2
+            } while complete.isEmpty && page.isFull
+            let nextCursor = page.isFull ? complete.last?.cursor ?? current.cursor : page.nextCursor(after: current.cursor)
             let folded = writer.withLock { _ -> Bool in
                 let latest = published.load(ordering: .acquiring)
                 guard latest.cursor == current.cursor else { return false }
                 var state = latest.state
-                for event in page.events {
+                for event in complete {
                     // One event this version cannot fold must not stop the view (and the server
                     // with it): it is logged and skipped.
                     do {
@@ -107,7 +120,7 @@ public final class LiveView<State: Sendable>: Sendable {
                     }
                 }
                 published.store(
-                    Published(state: state, cursor: page.nextCursor(after: latest.cursor), isCaughtUp: latest.isCaughtUp || !page.isFull),
+                    Published(state: state, cursor: nextCursor, isCaughtUp: latest.isCaughtUp || !page.isFull),
                     ordering: .releasing
                 )
                 return true
@@ -116,5 +129,13 @@ public final class LiveView<State: Sendable>: Sendable {
             changes.signal()
             return page
         }
+    }
+
+    /// The page's events that belong to transactions it holds whole: all of a short page;
+    /// of a full page, all but the last transaction's, which may go on past the limit.
+    static func wholeTransactions(of page: FeedPage) -> ArraySlice<RecordedEvent> {
+        guard page.isFull, let last = page.events.last else { return page.events[...] }
+        let end = page.events.lastIndex { $0.cursor.transactionID != last.cursor.transactionID }.map { $0 + 1 } ?? 0
+        return page.events[..<end]
     }
 }
