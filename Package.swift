@@ -283,6 +283,7 @@ let package = Package(
                 "EventStore",
                 "TestSupport",
                 "tenantry",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

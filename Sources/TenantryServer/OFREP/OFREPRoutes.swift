@@ -26,12 +26,14 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
     }
 
     /// Adds the routes under `/ofrep/v1/evaluate`, behind API-key authentication and the
-    /// active-tenant check; other methods on those paths get 405 (before authentication).
+    /// active-tenant check; other methods on those paths get 405 (before authentication). An
+    /// unexpected failure is OFREP's 500 (`OFREPErrorMiddleware`).
     public func register(on router: some RouterMethods<Context>) {
         router.group("ofrep/v1/evaluate")
             .refuseMethods(on: "flags", except: [.post])
             .refuseMethods(on: "flags/:key", except: [.post])
         router.group("ofrep/v1/evaluate")
+            .add(middleware: OFREPErrorMiddleware())
             .add(middleware: APIKeyAuthenticationMiddleware(directory: views.directory))
             .add(middleware: ActiveTenantMiddleware())
             .post("flags", use: evaluateFlags)

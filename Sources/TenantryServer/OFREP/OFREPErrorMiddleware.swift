@@ -1,0 +1,33 @@
+public import Hummingbird
+import FeatureFlags
+import NIOCore
+
+/// Gives an unexpected failure on an OFREP route the shape OFREP specifies for it: 500 with
+/// `application/json` `{"errorDetails": …}` (`generalErrorResponse`), not a problem document,
+/// so an OFREP provider reads it as the protocol says.
+///
+/// Errors that already are responses (401 and 403 from authentication, 405, 413 for a body
+/// over the limit) pass on to `ProblemMiddleware`: OFREP gives them no body of its own.
+public struct OFREPErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            throw error
+        } catch let error as NIOTooManyBytesError {
+            throw error
+        } catch {
+            context.logger.error("OFREP request failed", metadata: ["error": "\(String(reflecting: error))"])
+            return .json(
+                .object(["errorDetails": "The server could not evaluate the request; the failure is logged."]),
+                status: .internalServerError
+            )
+        }
+    }
+}
