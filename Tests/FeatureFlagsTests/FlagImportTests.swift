@@ -45,6 +45,30 @@ struct FlagImportTests {
         }
     }
 
+    @Test("a key that differs from another only in case is refused, by define and by import, archived flags included")
+    func keysDistinctButForCase() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let flags = runtime.flags
+            try await flags.define(try Self.toggle("newCheckout"), by: Self.change)
+            do {
+                try await flags.define(try Self.toggle("newcheckout"), by: Self.change)
+                Issue.record("a key differing only in case was defined")
+            } catch let error as FlagError {
+                #expect(error.description == #"flag key "newcheckout" differs only in case from the flag "newCheckout"; use that key or another"#)
+            }
+            try await flags.archive(try FlagKey("newCheckout"), by: Self.change)
+            await #expect(throws: FlagError.self) { try await flags.define(try Self.toggle("NewCheckout"), by: Self.change) }
+            // Within one document too, and then nothing of it is recorded.
+            await #expect(throws: FlagError.self) {
+                _ = try await flags.importFlags([try Self.toggle("darkMode"), try Self.toggle("DarkMode")], by: Self.change)
+            }
+            #expect(try await flags.load(try FlagKey("darkMode")) == nil)
+            // Case-sensitive keys otherwise work as any other.
+            try await flags.define(try Self.toggle("betaUI"), by: Self.change)
+            #expect(try await flags.catalog().flag("betaUI") != nil)
+        }
+    }
+
     @Test("a document with one bad flag records nothing, not even the flags before it")
     func badDocumentRecordsNothing() async throws {
         try await withTestRuntime { runtime, _ async throws in

@@ -129,7 +129,9 @@ struct FlagValidationTests {
 
     @Test("invalid flag keys and variant names are refused")
     func namesAndKeys() throws {
-        #expect(throws: FlagError.self) { try FlagKey("DarkMode") }
+        #expect(try FlagKey("DarkMode").rawValue == "DarkMode")
+        #expect(throws: FlagError.self) { try FlagKey("dark mode") }
+        #expect(throws: FlagError.self) { try FlagKey("dark/mode") }
         #expect(throws: FlagError.self) { try FlagKey("-leading-dash") }
         #expect(throws: FlagError.self) { try FlagKey(String(repeating: "a", count: FlagKey.maximumLength + 1)) }
         let flag = Flag(key: try FlagKey("dark-mode"), type: .boolean, variants: ["o n": true, "off": false], defaultVariant: "off")

@@ -490,8 +490,17 @@ struct FlagdImportTests {
             try FlagdDocument.importFlags(Data(#"{"flag": {}}"#.utf8), now: Self.now)
         }
         #expect(throws: FlagError.self) {
-            try FlagdDocument.importFlags(Data(#"{"flags": {"myBoolFlag": {"state": "ENABLED", "variants": {"on": true}, "defaultVariant": "on"}}}"#.utf8), now: Self.now)
+            try FlagdDocument.importFlags(Data(#"{"flags": {"my bool flag": {"state": "ENABLED", "variants": {"on": true}, "defaultVariant": "on"}}}"#.utf8), now: Self.now)
         }
+    }
+
+    @Test("flagd's camelCase keys import as they are")
+    func camelCaseKeys() throws {
+        let flags = try FlagdDocument.importFlags(
+            Data(#"{"flags": {"myBoolFlag": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "on"}}}"#.utf8), now: Self.now
+        )
+        #expect(flags.map(\.key.rawValue) == ["myBoolFlag"])
+        #expect(FlagEvaluator(catalog: FlagCatalog(flags: flags)).evaluate("myBoolFlag", context: EvaluationContext()).value == true)
     }
 
     @Test("an empty flags object imports nothing")

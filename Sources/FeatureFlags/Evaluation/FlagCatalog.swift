@@ -40,6 +40,20 @@ public struct FlagCatalog: Sendable {
         return flag
     }
 
+    /// A flag's key (archived ones included) that equals `key` but for case: a new key like it
+    /// is refused, since people and tools that fold case could not tell the two apart.
+    public func keyDiffering(onlyInCaseFrom key: String) -> String? {
+        let folded = key.lowercased()
+        return flags.keys.sorted().first { $0 != key && $0.lowercased() == folded }
+    }
+
+    /// Refuses a new flag whose key differs only in case from a flag's in the catalog.
+    func requireDistinctKey(for key: FlagKey) throws(FlagError) {
+        if let existing = keyDiffering(onlyInCaseFrom: key.rawValue) {
+            throw .invalidDefinition("flag key \"\(key)\" differs only in case from the flag \"\(existing)\"; use that key or another")
+        }
+    }
+
     /// Folds a recorded event of a `flag-<key>` stream in; other events are ignored.
     public mutating func apply(_ recorded: RecordedEvent) throws {
         guard recorded.category == FlagStreams.category, recorded.tenantID == EventStore.controlPlaneTenantID,

@@ -49,6 +49,7 @@ extension FlagService {
         var steps: [ImportStep] = []
         for flag in flags {
             guard let existing = catalog.flags[flag.key.rawValue] else {
+                try combined.requireDistinctKey(for: flag.key)
                 let events = newFlagEvents(flag)
                 let defined = try applying(events, to: nil, at: time)
                 combined.replace(defined)

@@ -81,7 +81,9 @@ public struct FlagService: Sendable {
     private func recordNew(_ flag: Flag, by change: Change) async throws -> Flag {
         let events = Self.newFlagEvents(flag)
         let defined = try Self.applying(events, to: nil, at: now())
-        try await catalog().validatePrerequisites(of: defined)
+        let catalog = try await catalog()
+        try catalog.requireDistinctKey(for: flag.key)
+        try catalog.validatePrerequisites(of: defined)
         try await append(events, to: flag.key, expected: .noStream, change: change)
         return defined
     }

@@ -64,7 +64,7 @@ struct AdminFlagRoutes: Sendable {
         let body = try await request.decodeJSON(as: AdminFlagRequests.Define.self, context: context)
         guard (try? FlagKey(body.key)) != nil else {
             throw ProblemDetails.invalidRequest(
-                "\"key\" must be 1-\(FlagKey.maximumLength) lower-case letters, digits, '-', '_' or '.', starting with a letter or digit",
+                "\"key\" must be 1-\(FlagKey.maximumLength) letters, digits, '-', '_' or '.', starting with a letter or digit",
                 field: "key"
             )
         }

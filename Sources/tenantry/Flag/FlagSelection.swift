@@ -3,7 +3,7 @@ import FeatureFlags
 
 /// The flag a command acts on: `<key>`, the first argument of every single-flag command.
 struct FlagSelection: ParsableArguments {
-    @Argument(help: ArgumentHelp("The flag's key (lower-case letters, digits, '-', '_', '.').", valueName: "key"))
+    @Argument(help: ArgumentHelp("The flag's key (letters, digits, '-', '_', '.'; case-sensitive).", valueName: "key"))
     var key: String
 
     func validate() throws {
