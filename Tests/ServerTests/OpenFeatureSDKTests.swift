@@ -4,7 +4,7 @@ import Testing
 
 @Suite("An OpenFeature SDK with the OFREP provider works against the server unchanged")
 struct OpenFeatureSDKTests {
-    @Test("Python SDK + OFREPProvider: every flag type with its value, variant and reason; a missing flag falls back with FLAG_NOT_FOUND")
+    @Test("Python SDK + OFREPProvider: every flag type with its value, variant and reason; a missing flag, a type the flag does not have and a refused context fall back with their error codes")
     func pythonProvider() async throws {
         try await withTestServer { server in
             let key = server.apiKey
@@ -28,6 +28,10 @@ struct OpenFeatureSDKTests {
                 ["type": "object", "key": "plan-limits", "default": [String: Any]()],
                 ["type": "boolean", "key": "killed", "default": true],
                 ["type": "string", "key": "does-not-exist", "default": "code default"],
+                // OFREP carries no type: the SDK itself finds a string where it asked for a boolean.
+                ["type": "boolean", "key": "banner", "default": true],
+                // A 400 evaluationFailure reaches the application as the code the server sent.
+                ["type": "string", "key": "banner", "default": "refused", "context": ["targetingKey": "u4", "tenant.plan": "enterprise"]],
             ]
             let input = String(decoding: try JSONSerialization.data(withJSONObject: evaluations), as: UTF8.self)
             let outcome = try await PythonTool.run(
@@ -56,8 +60,11 @@ struct OpenFeatureSDKTests {
             expect(5, value: #"{"projects":3,"sso":false}"#, variant: "basic", reason: "STATIC")
             expect(6, value: "false", variant: "off", reason: "DISABLED")
             expect(7, value: #""code default""#, variant: nil, reason: "ERROR", errorCode: "FLAG_NOT_FOUND")
+            expect(8, value: "true", variant: nil, reason: "ERROR", errorCode: "TYPE_MISMATCH")
+            expect(9, value: #""refused""#, variant: nil, reason: "ERROR", errorCode: "INVALID_CONTEXT")
+            #expect((results[9]["errorMessage"] as? String)?.contains("tenant.plan") == true, "\(results[9])")
             let types = results.map { $0["valueType"] as? String ?? "?" }
-            #expect(types == ["bool", "bool", "str", "int", "float", "dict", "bool", "str"])
+            #expect(types == ["bool", "bool", "str", "int", "float", "dict", "bool", "str", "bool", "str"])
             // The DEFAULT reason, sent as UNKNOWN, keeps the original in the flag metadata.
             #expect((results[1]["metadata"] as? [String: Any])?["tenantry.reason"] as? String == "DEFAULT")
         }
