@@ -12,7 +12,8 @@ struct LiveFlagCatalogTests {
     func changesPropagate() async throws {
         try await withTestRuntime { runtime, database async throws in
             let live = FlagCatalog.live(store: runtime.operatorEventStore)
-            let following = Task { try await live.run() }
+            // A safety-net recheck of ten minutes: within the test only NOTIFY can wake the view.
+            let following = Task { try await live.run(idleRecheck: .seconds(600)) }
             defer { following.cancel() }
             #expect(await live.waitUntil(timeout: .seconds(20)) { _ in live.isCaughtUp })
 

@@ -58,9 +58,10 @@ public final class LiveView<State: Sendable>: Sendable {
     public var isCaughtUp: Bool { published.load(ordering: .acquiring).isCaughtUp }
 
     /// Follows the feed until the task is cancelled; rethrows what reading the feed throws
-    /// (lost connections are retried by the subscription).
-    public func run(batchSize: Int = 1000) async throws {
-        let subscription = EventSubscription(store: store, filter: filter, batchSize: batchSize)
+    /// (lost connections are retried by the subscription). NOTIFY wakes it; `idleRecheck` is
+    /// only the safety net for a notification that never came.
+    public func run(batchSize: Int = 1000, idleRecheck: Duration = .seconds(30)) async throws {
+        let subscription = EventSubscription(store: store, filter: filter, batchSize: batchSize, idleRecheck: idleRecheck, logger: logger)
         try await subscription.follow {
             try await step(limit: batchSize)
         }
