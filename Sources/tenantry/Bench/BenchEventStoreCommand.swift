@@ -91,7 +91,11 @@ struct BenchEventStoreCommand: AsyncParsableCommand {
         let reference = ReferenceWorkloads(pgbench: pgbench, psql: psql, tenant: tenant, workDirectory: workDirectory)
         return try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
             let facts = try await MachineFacts.gather(on: admin, target: database.target)
-            printHeader(facts, pgbench: pgbench.executable, psql: psql.executable)
+            BenchHeader.print(
+                "eventstore", facts: facts,
+                options: "--duration \(duration) --batches \(batches) --read-events \(readEvents)",
+                references: "\(pgbench.executable), \(psql.executable) (as the superuser, same server)", json: output.json
+            )
             try await admin.query(ReferenceWorkloads.createPlainTable)
             // settle() vacuums and analyzes before every measurement instead, so autovacuum
             // cannot land inside one side's measurement and not the other's.
@@ -232,22 +236,6 @@ struct BenchEventStoreCommand: AsyncParsableCommand {
                 )
             }
             try await Task.sleep(for: .milliseconds(100))
-        }
-    }
-
-    private func printHeader(_ facts: MachineFacts, pgbench: String, psql: String) {
-        let lines = ["tenantry bench eventstore, \(Date().formatted(Date.ISO8601FormatStyle(timeZone: .gmt)))"]
-            + facts.lines
-            + [
-                "options:     --duration \(duration) --batches \(batches) --read-events \(readEvents)",
-                "references:  \(pgbench), \(psql) (as the superuser, same server)",
-                "",
-            ]
-        // With --json, stdout is the JSON array alone.
-        if output.json {
-            lines.forEach(BenchProgress.note)
-        } else {
-            lines.forEach { StandardOutput.line($0) }
         }
     }
 }

@@ -40,6 +40,10 @@ struct BenchHTTPCommand: AsyncParsableCommand {
         report.unit = "req/s"
         report = try await BenchDatabase.withFresh(on: connection.target) { [report] database, workDirectory in
             var report = report
+            try await BenchHeader.print(
+                "http", database: database, options: "--seconds \(seconds) --connections \(connections)",
+                references: "GET /healthz (same server process, wrk \(wrkPath))", json: output.json
+            )
             let wrk = Wrk(executable: wrkPath, workDirectory: workDirectory)
             BenchProgress.note("starting tenantry serve…")
             let server = try await ServerProcess.start(databaseURL: database.administratorURL, workDirectory: workDirectory)

@@ -47,6 +47,10 @@ struct BenchProvisioningCommand: AsyncParsableCommand {
 
     func run() async throws {
         let report = try await BenchDatabase.withFresh(on: connection.target) { database, _ in
+            try await BenchHeader.print(
+                "provisioning", database: database, options: "--tenants \(tenants) --clients \(clients) --dedicated \(dedicated)",
+                references: "the same appends without the saga; bare CREATE DATABASE + migrate (same server)", json: output.json
+            )
             var report = BenchReport()
             report.unit = "tenants/s"
             let runtime = try await TenantryRuntime.start(target: .external(url: database.administratorURL), maximumConnections: clients)

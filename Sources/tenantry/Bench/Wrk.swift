@@ -63,7 +63,7 @@ struct Wrk {
     }
 
     /// A Lua script setting the method, body and headers of every request.
-    private static func script(body: String?, headers: [String: String]) -> String {
+    static func script(body: String?, headers: [String: String]) -> String {
         var lines: [String] = []
         if let body {
             lines.append("wrk.method = \"POST\"")
