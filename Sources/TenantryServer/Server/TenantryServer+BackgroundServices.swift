@@ -26,9 +26,11 @@ extension TenantryServer {
         ]
     }
 
-    /// A single-tenant instance: the live views, its tenant's activation, and its
-    /// customization's reactions; the control plane's pooled work (provisioning, trial expiry,
-    /// flag schedules) is the pooled deployment's.
+    /// A single-tenant instance: the live views, its tenant's activation, its customization's
+    /// reactions, and the flag scheduler (flags are the control plane's, and a deployment made
+    /// only of instances must still apply scheduled changes; applying is idempotent, so several
+    /// schedulers apply each change once). Provisioning and trial expiry are the pooled
+    /// deployment's.
     private func instanceServices(_ instance: InstanceScope) -> [any Service] {
         let reactions: [any Service] = instance.customization.reactions.map { reaction in
             ReactionService(runner: ReactionRunner(
@@ -38,6 +40,7 @@ extension TenantryServer {
             LiveViewService(name: "flag-catalog", view: views.flags),
             LiveViewService(name: "tenant-directory", view: views.directory),
             LiveViewService(name: "admin-tokens", view: views.adminTokens),
+            FlagScheduleService(scheduler: FlagScheduler(flags: runtime.flags, catalog: views.flags)),
             ActivationService(signal: activations, tenants: runtime.tenants.tenants),
         ] + reactions
     }

@@ -54,7 +54,8 @@ struct FlagImportCommand: AsyncParsableCommand {
     private func readDocument() throws -> Data {
         if file == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw UserInputError(message: "cannot read \(file)")
+            let why = FileManager.default.fileExists(atPath: file) ? "it is not a readable file" : "no such file"
+            throw UserInputError(message: "cannot read \(file): \(why)")
         }
         return data
     }
