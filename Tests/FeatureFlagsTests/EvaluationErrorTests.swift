@@ -159,23 +159,24 @@ struct EvaluationErrorTests {
         let withExtra = FlagCatalog(flags: catalog.activeFlags + [try FlagFixtures.toggle("extra")])
         let tail = try FlagFixtures.toggle("p\(limit)", prerequisites: [Prerequisite(flag: try FlagKey("extra"), variant: "off")])
         #expect(throws: FlagError.self) { try withExtra.validatePrerequisites(of: tail) }
-        // A chain of exactly the limit is accepted.
-        let shorter = try FlagFixtures.toggle("p\(limit - 1)", prerequisites: [])
-        try catalog.validatePrerequisites(of: shorter)
+        // A chain of exactly the limit is accepted, from its head and from its tail.
+        for key in ["p0", "p\(limit)"] {
+            try catalog.validatePrerequisites(of: try #require(catalog.flag(key)))
+        }
     }
 
     @Test("a diamond of prerequisites evaluates every shared prerequisite to one answer, at the full depth")
     func prerequisiteDiamond() throws {
-        // Level i has a_i and b_i, each requiring both a_(i+1) and b_(i+1) to be off: 2^16 paths
-        // through 34 flags, which the evaluator walks once each (it remembers results).
+        // Level i has four flags, each requiring all four of level i+1 to be off: 4^16 paths
+        // through 68 flags. Walking every path would not finish; the evaluator remembers each
+        // prerequisite's result and walks each flag once.
         let depth = FlagEvaluator.maximumPrerequisiteDepth
+        let names = ["a", "b", "c", "d"]
         var flags: [Flag] = []
         for level in 0...depth {
-            let next = level < depth
-                ? [Prerequisite(flag: try FlagKey("a\(level + 1)"), variant: "off"), Prerequisite(flag: try FlagKey("b\(level + 1)"), variant: "off")]
-                : []
+            let next = level < depth ? try names.map { Prerequisite(flag: try FlagKey("\($0)\(level + 1)"), variant: "off") } : []
             flags.append(try FlagFixtures.toggle("a\(level)", prerequisites: next, rules: [TargetingRule(name: "all", condition: .compare(attribute: "targetingKey", operator: .startsWith, value: ""), variant: "off")]))
-            flags.append(try FlagFixtures.toggle("b\(level)", prerequisites: next))
+            for name in names.dropFirst() { flags.append(try FlagFixtures.toggle("\(name)\(level)", prerequisites: next)) }
         }
         let catalog = FlagCatalog(flags: flags)
         for flag in flags { try catalog.validatePrerequisites(of: flag) }
@@ -185,6 +186,33 @@ struct EvaluationErrorTests {
         #expect(result.variant == "off")
         #expect(result.reason == .targetingMatch)
         #expect(evaluator.evaluateAll(context: EvaluationContext(targetingKey: "k")).allSatisfy { $0.errorCode == nil })
+    }
+
+    @Test("a cycle away from the flag being checked is refused, not walked forever")
+    func cycleElsewhereIsRefused() throws {
+        // b ⇄ c, as an import document may hold; checking a → b meets it.
+        let b = try FlagFixtures.toggle("b", prerequisites: [Prerequisite(flag: try FlagKey("c"), variant: "off")])
+        let c = try FlagFixtures.toggle("c", prerequisites: [Prerequisite(flag: try FlagKey("b"), variant: "off")])
+        let a = try FlagFixtures.toggle("a", prerequisites: [Prerequisite(flag: try FlagKey("b"), variant: "off")])
+        let catalog = FlagCatalog(flags: [a, b, c])
+        #expect(FlagFixtures.failure { try catalog.validatePrerequisites(of: a) }?.contains("would form a cycle: b → c → b") == true)
+        // And upwards: z with no prerequisites, required by b, which sits on the cycle.
+        let z = try FlagFixtures.toggle("z")
+        let bz = try FlagFixtures.toggle("b", prerequisites: [Prerequisite(flag: try FlagKey("c"), variant: "off"), Prerequisite(flag: try FlagKey("z"), variant: "off")])
+        let upward = FlagCatalog(flags: [bz, c, z])
+        #expect(FlagFixtures.failure { try upward.validatePrerequisites(of: z) }?.contains("would form a cycle") == true)
+    }
+
+    @Test("in a chain recorded before chains were limited, a flag answers the same alone and in bulk")
+    func legacyChainIsConsistent() throws {
+        let evaluator = try chain(edges: FlagEvaluator.maximumPrerequisiteDepth + 1)
+        let context = EvaluationContext()
+        let bulk = evaluator.evaluateAll(context: context)
+        for result in bulk {
+            #expect(result == evaluator.evaluate(result.flagKey, context: context), "\(result.flagKey)")
+        }
+        #expect(bulk.first { $0.flagKey == "p0" }?.errorCode == .general)
+        #expect(bulk.first { $0.flagKey == "p1" }?.errorCode == nil)
     }
 
     @Test("an error in a prerequisite becomes the flag's error with the same code")

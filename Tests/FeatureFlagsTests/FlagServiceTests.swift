@@ -163,6 +163,27 @@ struct FlagServiceTests {
         }
     }
 
+    @Test("two schedulers racing for one due change: it is recorded once, and only the one that recorded it reports it")
+    func racingSchedulers() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let key = try FlagKey("race-launch")
+            let off = Flag(key: key, type: .boolean, variants: ["on": true, "off": false], defaultVariant: "off", isEnabled: false)
+            try await runtime.flags.define(off, by: Self.operatorChange)
+            let due = ScheduledChange(at: Date().addingTimeInterval(-1), action: .enable)
+            try await runtime.flags.schedule(key, due, by: Self.operatorChange)
+            // Both decide on the same version before either appends, so one must lose the append
+            // and decide again, finding the change applied.
+            let barrier = Barrier(parties: 2)
+            let schedulers = FlagService(store: runtime.operatorEventStore, beforeAppend: { _ in try await barrier.arrive() })
+            async let first = schedulers.applyDueChanges(at: Date())
+            async let second = schedulers.applyDueChanges(at: Date())
+            let reported = try await first.count + second.count
+            #expect(reported == 1)
+            #expect(try await runtime.flags.history(key).filter { $0.type == "FlagEnabled" }.count == 1)
+            #expect(await barrier.arrivals == 2)
+        }
+    }
+
     @Test("a scheduled change is applied when due, once, as its own event")
     func scheduledChangesApplyOnce() async throws {
         try await withTestRuntime { runtime, _ async throws in

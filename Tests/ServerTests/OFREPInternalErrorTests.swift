@@ -27,10 +27,14 @@ struct OFREPInternalErrorTests {
             onServerRunning: { channel in listening.yield(channel.localAddress?.port ?? 0) },
             logger: logger
         )
-        let running = Task { try await application.runService() }
+        // A server that stops (it could not bind) ends the stream, so the test fails, not hangs.
+        let running = Task {
+            defer { listening.finish() }
+            try await application.runService()
+        }
         defer { running.cancel() }
         var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
+        let port = try #require(await iterator.next(), "the server stopped before it listened")
         try await body(HTTPTestClient(host: "127.0.0.1", port: port))
     }
 

@@ -25,7 +25,8 @@ public struct FlagCatalog: Sendable {
     /// The catalog of these flags (tests, benchmarks, imports).
     public init(flags: [Flag]) {
         self.init()
-        for flag in flags { replace(flag) }
+        for flag in flags { self.flags[flag.key.rawValue] = flag }
+        activeKeys = self.flags.values.filter { !$0.isArchived }.map(\.key.rawValue).sorted()
         revision = UInt64(flags.count)
     }
 
@@ -44,7 +45,7 @@ public struct FlagCatalog: Sendable {
     /// is refused, since people and tools that fold case could not tell the two apart.
     public func keyDiffering(onlyInCaseFrom key: String) -> String? {
         let folded = key.lowercased()
-        return flags.keys.sorted().first { $0 != key && $0.lowercased() == folded }
+        return flags.keys.filter { $0 != key && $0.lowercased() == folded }.min()
     }
 
     /// Refuses a new flag whose key differs only in case from a flag's in the catalog.
@@ -62,9 +63,10 @@ public struct FlagCatalog: Sendable {
         let key = String(recorded.stream.dropFirst(FlagStreams.category.count + 1))
         if case .defined(let defined) = event {
             replace(Flag(defined: defined, at: recorded.recordedAt, version: recorded.version))
-        } else if var flag = flags[key] {
-            flag.apply(event, at: recorded.recordedAt, version: recorded.version)
-            replace(flag)
+        } else if flags[key] != nil {
+            // In place: a copy would copy the flag's overrides on every override event.
+            flags[key]?.apply(event, at: recorded.recordedAt, version: recorded.version)
+            if let flag = flags[key] { listActive(flag) }
         }
         cursor = recorded.cursor
         revision &+= 1
@@ -73,8 +75,13 @@ public struct FlagCatalog: Sendable {
     /// Puts a flag in place as it would be after a change (for checking a change before it is
     /// recorded).
     mutating func replace(_ flag: Flag) {
+        flags[flag.key.rawValue] = flag
+        listActive(flag)
+    }
+
+    /// Keeps `activeKeys` sorted and in step with whether `flag` is archived.
+    private mutating func listActive(_ flag: Flag) {
         let key = flag.key.rawValue
-        flags[key] = flag
         // Binary search for the first key not below `key`.
         var low = 0
         var high = activeKeys.count
@@ -109,38 +116,52 @@ public struct FlagCatalog: Sendable {
         if let cycle = catalog.prerequisiteCycle(from: flag.key.rawValue) {
             throw .invalidDefinition("flag \(flag.key): prerequisites would form a cycle: \(cycle.joined(separator: " → "))")
         }
-        if let chain = catalog.longestPrerequisiteChain(through: flag.key.rawValue),
-            chain.count - 1 > FlagEvaluator.maximumPrerequisiteDepth
-        {
-            throw .invalidDefinition(
-                "flag \(flag.key): prerequisite chains may have at most \(FlagEvaluator.maximumPrerequisiteDepth) links; this one would have \(chain.count - 1): \(chain.joined(separator: " → "))"
-            )
-        }
+        try catalog.checkPrerequisiteChains(through: flag.key.rawValue)
     }
 
-    /// The longest chain of prerequisites that passes through `key` (flags that require it,
-    /// it, and what it requires), in a catalog without cycles; nil when `key` has none either way.
-    func longestPrerequisiteChain(through key: String) -> [String]? {
-        var downward: [String: [String]] = [:]
-        func longestFrom(_ key: String) -> [String] {
-            if let known = downward[key] { return known }
-            let longest = (flags[key]?.prerequisites ?? []).map { longestFrom($0.flag.rawValue) }.max { $0.count < $1.count } ?? []
-            downward[key] = [key] + longest
-            return [key] + longest
+    /// Refuses a chain of prerequisites through `key` (flags that require it, it, and what it
+    /// requires) longer than the evaluator follows, and any cycle met on the way (a document
+    /// being imported may hold one away from `key`). Each flag is walked once; no walk goes
+    /// deeper than the limit allows, so a long chain cannot exhaust the stack.
+    func checkPrerequisiteChains(through key: String) throws(FlagError) {
+        let limit = FlagEvaluator.maximumPrerequisiteDepth
+        func tooLong(_ chain: some Collection<String>) -> FlagError {
+            .invalidDefinition(
+                "flag \(key): prerequisite chains may have at most \(limit) links; this one would have \(chain.count - 1): \(chain.joined(separator: " → "))"
+            )
+        }
+        func cycle(_ path: some Collection<String>) -> FlagError {
+            .invalidDefinition("flag \(key): prerequisites would form a cycle: \(path.joined(separator: " → "))")
+        }
+        /// The longest chain from `start` along `next`, memoised in `known`; `path` is the walk
+        /// so far (a flag met again on it is a cycle).
+        func longest(
+            from start: String, _ next: (String) -> [String], known: inout [String: [String]], path: inout [String]
+        ) throws(FlagError) -> [String] {
+            if let chain = known[start] { return chain }
+            if let index = path.firstIndex(of: start) { throw cycle(path[index...] + [start]) }
+            path.append(start)
+            defer { path.removeLast() }
+            if path.count > limit + 1 { throw tooLong(path) }
+            var longestTail: [String] = []
+            for neighbour in next(start) {
+                let chain = try longest(from: neighbour, next, known: &known, path: &path)
+                if chain.count > longestTail.count { longestTail = chain }
+            }
+            known[start] = [start] + longestTail
+            return [start] + longestTail
         }
         var dependants: [String: [String]] = [:]
         for candidate in activeKeys {
             for prerequisite in flags[candidate]?.prerequisites ?? [] { dependants[prerequisite.flag.rawValue, default: []].append(candidate) }
         }
-        var upward: [String: [String]] = [:]
-        func longestTo(_ key: String) -> [String] {
-            if let known = upward[key] { return known }
-            let longest = (dependants[key] ?? []).map { longestTo($0) }.max { $0.count < $1.count } ?? []
-            upward[key] = longest + [key]
-            return longest + [key]
-        }
-        let chain = longestTo(key).dropLast() + longestFrom(key)
-        return chain.count > 1 ? Array(chain) : nil
+        var knownDown: [String: [String]] = [:]
+        var knownUp: [String: [String]] = [:]
+        var path: [String] = []
+        let down = try longest(from: key, { flags[$0]?.prerequisites.map(\.flag.rawValue) ?? [] }, known: &knownDown, path: &path)
+        let up = try longest(from: key, { dependants[$0] ?? [] }, known: &knownUp, path: &path)
+        let chain = up.reversed().dropLast() + down
+        if chain.count - 1 > limit { throw tooLong(chain) }
     }
 
     /// A path of prerequisites from `start` back to itself, if there is one.

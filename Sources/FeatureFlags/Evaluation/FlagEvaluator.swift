@@ -25,22 +25,22 @@ public struct FlagEvaluator: Sendable {
                 metadata: flag.metadata
             )
         }
-        var prerequisiteResults: [String: EvaluationResult] = [:]
+        var prerequisiteResults: [PrerequisiteVisit: EvaluationResult] = [:]
         return evaluate(flag, context: context, depth: 0, prerequisiteResults: &prerequisiteResults)
     }
 
     /// Evaluates every active flag, by key.
     public func evaluateAll(context: EvaluationContext) -> [EvaluationResult] {
         // One context throughout, so a prerequisite shared by many flags is evaluated once.
-        var prerequisiteResults: [String: EvaluationResult] = [:]
+        var prerequisiteResults: [PrerequisiteVisit: EvaluationResult] = [:]
         return catalog.activeFlags.map { evaluate($0, context: context, depth: 0, prerequisiteResults: &prerequisiteResults) }
     }
 
     /// Evaluates `flag`; `prerequisiteResults` remembers each prerequisite's result for this
-    /// context, so a flag reached by several paths (a diamond) is evaluated once, and the
-    /// work stays linear in the flags a prerequisite graph reaches.
+    /// context and depth, so a flag reached by several paths (a diamond) is evaluated once per
+    /// depth, and the work stays linear in the flags a prerequisite graph reaches.
     private func evaluate(
-        _ flag: Flag, context: EvaluationContext, depth: Int, prerequisiteResults: inout [String: EvaluationResult]
+        _ flag: Flag, context: EvaluationContext, depth: Int, prerequisiteResults: inout [PrerequisiteVisit: EvaluationResult]
     ) -> EvaluationResult {
         guard flag.isEnabled else { return serve(flag, flag.defaultVariant, .disabled) }
         for prerequisite in flag.prerequisites {
@@ -55,11 +55,12 @@ public struct FlagEvaluator: Sendable {
             // LaunchDarkly): turning a parent off turns its dependants off too.
             guard required.isEnabled else { return serve(flag, flag.defaultVariant, .default) }
             let result: EvaluationResult
-            if let known = prerequisiteResults[required.key.rawValue] {
+            let visit = PrerequisiteVisit(key: required.key.rawValue, depth: depth + 1)
+            if let known = prerequisiteResults[visit] {
                 result = known
             } else {
                 result = evaluate(required, context: context, depth: depth + 1, prerequisiteResults: &prerequisiteResults)
-                prerequisiteResults[required.key.rawValue] = result
+                prerequisiteResults[visit] = result
             }
             if let error = result.errorCode {
                 return EvaluationResult(
@@ -114,5 +115,13 @@ public struct FlagEvaluator: Sendable {
         case .integer, .double, .bool: value.compactJSON
         default: nil
         }
+    }
+
+    /// A prerequisite reached at a depth. Results are remembered by both: the depth limit can
+    /// make the same flag's answer differ by depth (in a catalog recorded before chains were
+    /// limited), and at most 17 depths per flag keep the work linear.
+    struct PrerequisiteVisit: Hashable {
+        let key: String
+        let depth: Int
     }
 }

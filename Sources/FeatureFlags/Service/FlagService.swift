@@ -226,16 +226,19 @@ public struct FlagService: Sendable {
             for scheduled in flag.scheduledChanges where scheduled.at <= time {
                 let change = Change(actor: "system:flag-scheduler", reason: "scheduled \(scheduled.action) at \(scheduled.at.formatted(.iso8601))")
                 do {
-                    let before = try await load(flag.key)?.version
-                    let after = try await update(flag.key, by: change) { current in
-                        guard current.scheduledChanges.contains(where: { $0.id == scheduled.id }) else { return [] }
+                    // Decided again after a concurrent change: what the last decision found counts
+                    // (another scheduler may have applied the change meanwhile).
+                    var appliesHere = false
+                    _ = try await update(flag.key, by: change) { current in
+                        appliesHere = current.scheduledChanges.contains(where: { $0.id == scheduled.id })
+                        guard appliesHere else { return [] }
                         switch scheduled.action {
                         case .enable: return [.enabled(.init(scheduledChangeId: scheduled.id))]
                         case .disable: return [.disabled(.init(scheduledChangeId: scheduled.id))]
                         case .rollout(let rollout): return [.rolloutChanged(.init(rollout: rollout, scheduledChangeId: scheduled.id))]
                         }
                     }
-                    if after.version != before { results.append((flag.key, scheduled, .applied)) }
+                    if appliesHere { results.append((flag.key, scheduled, .applied)) }
                 } catch let error as FlagError {
                     guard case .invalidDefinition(let problem) = error else { continue }
                     let cancellation = Change(actor: "system:flag-scheduler", reason: "could not apply the scheduled \(scheduled.action): \(problem)")

@@ -22,6 +22,10 @@ public struct OFREPErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch let error as NIOTooManyBytesError {
             throw error
+        } catch is CancellationError {
+            // The request was abandoned (the server is stopping, or the client left): no one
+            // reads an answer, and it is no failure to log.
+            throw CancellationError()
         } catch {
             context.logger.error("OFREP request failed", metadata: ["error": "\(String(reflecting: error))"])
             return .json(
