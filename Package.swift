@@ -283,6 +283,7 @@ let package = Package(
                 "EventStore",
                 "TestSupport",
                 "tenantry",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

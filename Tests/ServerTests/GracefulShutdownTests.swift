@@ -1,4 +1,5 @@
 import Foundation
+import Provisioning
 import Synchronization
 import TestSupport
 import Testing
@@ -12,6 +13,36 @@ struct GracefulShutdownTests {
         /// The tenant id of a 202; nil when the request was refused or never answered.
         let acknowledgedTenant: UUID?
         let answeredAfterSignal: Bool
+    }
+
+    @Test("an open OFREP event stream ends when the server shuts down gracefully, well before the shutdown deadline, and the process exits 0")
+    func eventStreamEndsAtShutdown() async throws {
+        try await withTestRuntime { runtime, database in
+            let created = try await runtime.tenants.create(
+                SignupRequest(email: "ops@stream.example", organization: "Stream \(UUID().uuidString.prefix(6))"), actor: "test"
+            )
+            let apiKey = try #require(created.apiKey?.secret)
+            let server = try TenantryProcess.start(
+                ["serve", "--port", "0"],
+                environment: ["TENANTRY_DATABASE_URL": database.administratorConnectionString, "TENANTRY_HOST": "127.0.0.1"]
+            )
+            try await waitUntil("the server listens", timeout: .seconds(60)) {
+                server.standardOutput.contains("listening on ") || !server.isRunning
+            }
+            let line = try #require(server.standardOutput.split(separator: "\n").first, "\(server.standardError)")
+            let url = String(line.dropFirst("listening on ".count))
+            let stream = try await EventStreamClient.open(url + "/ofrep/v1/event-stream", headers: [("Authorization", "Bearer \(apiKey)")])
+            defer { stream.close() }
+            #expect(stream.status == 200)
+            #expect(try await stream.next()?.fields["retry"] == "1000")
+
+            server.interrupt()
+            // The server allows 20 s for a graceful shutdown; a stream that only ended when that
+            // ran out would miss this deadline.
+            #expect(try await stream.next(where: { _ in false }, timeout: .seconds(10)) == nil)
+            let stopped = try await server.finish()
+            #expect(stopped.status == 0, "\(stopped.standardError)")
+        }
     }
 
     @Test("SIGTERM while signups stream in: exit 0, and every acknowledged signup is registered once and fully provisioned")

@@ -1,5 +1,6 @@
 import FeatureFlags
 import Foundation
+import TenantryServer
 import Testing
 
 @Suite("OFREP bulk evaluation with ETag and If-None-Match", .validatesOFREPResponses)
@@ -16,7 +17,9 @@ struct OFREPBulkTests {
             let response = try await server.evaluateAll(context: #"{"targetingKey":"user-1"}"#, apiKey: key, label: "bulk 200")
             #expect(response.status == 200, "\(response.text)")
             #expect(response.header("Content-Type") == "application/json")
-            #expect(response.text == #"{"flags":[{"key":"a-flag","reason":"DISABLED","value":false,"variant":"off"},{"key":"b-flag","reason":"STATIC","value":"X","variant":"x"}]}"#)
+            let (keyID, issued) = try #require(server.tenant.apiKeys.first)
+            let token = OFREPEventStreamToken(tenantID: server.tenant.id, keyID: keyID, keySHA256: issued.sha256)
+            #expect(response.text == #"{"eventStreams":[{"endpoint":{"requestUri":"/ofrep/v1/event-stream?token=\#(token)"},"type":"sse"}],"flags":[{"key":"a-flag","reason":"DISABLED","value":false,"variant":"off"},{"key":"b-flag","reason":"STATIC","value":"X","variant":"x"}]}"#)
             let tag = try #require(response.header("ETag"))
             #expect(tag.hasPrefix("\"") && tag.hasSuffix("\"") && !tag.hasPrefix("W/"), "a strong, quoted ETag: \(tag)")
 

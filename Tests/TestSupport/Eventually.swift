@@ -24,7 +24,7 @@ public func waitUntil(
 public struct TimedOut: Error, CustomStringConvertible {
     public let description: String
 
-    init(description: String, timeout: Duration) {
+    public init(description: String, timeout: Duration) {
         self.description = "timed out after \(timeout) waiting for: \(description)"
     }
 }

@@ -8,7 +8,9 @@ import NIOCore
 ///
 /// - `POST /ofrep/v1/evaluate/flags/{key}`: one flag (server-side providers).
 /// - `POST /ofrep/v1/evaluate/flags`: every active flag (client-side providers), with an ETag
-///   of the body and 304 for a matching `If-None-Match`.
+///   of the body and 304 for a matching `If-None-Match`, and `eventStreams` naming the next:
+/// - `GET /ofrep/v1/event-stream`: Server-Sent Events telling the tenant's providers to re-fetch
+///   when a flag or the tenant changes (OFREP's optional event streams, `OFREPEventStream`).
 ///
 /// Each evaluation reads the live catalog once (one atomic load) and runs in memory: nothing on
 /// the request path touches the database. `OFREPEvaluation` maps results to OFREP's shapes.
@@ -16,11 +18,17 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
     public let views: LiveViews
     /// Told of each successful evaluation, so a tenant's first one is recorded (TenantActivated).
     public let activations: ActivationSignal?
+    /// How often an idle event stream sends a comment, so proxies keep it open.
+    public let eventStreamKeepAlive: Duration
     private let counters: EvaluationCounters
 
-    public init(views: LiveViews, activations: ActivationSignal? = nil) {
+    /// The path of the event stream, as bulk responses name it.
+    public static var eventStreamPath: String { "/ofrep/v1/event-stream" }
+
+    public init(views: LiveViews, activations: ActivationSignal? = nil, eventStreamKeepAlive: Duration = .seconds(15)) {
         self.views = views
         self.activations = activations
+        self.eventStreamKeepAlive = eventStreamKeepAlive
         _ = MetricsRegistry.shared
         self.counters = EvaluationCounters()
     }
@@ -38,6 +46,12 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
             .add(middleware: ActiveTenantMiddleware())
             .post("flags", use: evaluateFlags)
             .post("flags/:key", use: evaluateFlag)
+        router.group("ofrep/v1").refuseMethods(on: "event-stream", except: [.get])
+        router.group("ofrep/v1")
+            .add(middleware: OFREPErrorMiddleware())
+            .add(middleware: OFREPEventStreamAuthenticationMiddleware(directory: views.directory))
+            .add(middleware: ActiveTenantMiddleware())
+            .get("event-stream", use: eventStream)
     }
 
     /// `POST /ofrep/v1/evaluate/flags/{key}`: 200 `evaluationSuccess`, 400 `evaluationFailure`,
@@ -76,12 +90,33 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
         if let activations, results.contains(where: { $0.errorCode == nil }) {
             activations.evaluated(by: tenant.state, keyID: tenant.keyID)
         }
-        let bytes = JSONWriter.bytes(.object(["flags": .array(results.map { OFREPEvaluation($0).bulkItem })]))
+        var members: [String: JSONValue] = ["flags": .array(results.map { OFREPEvaluation($0).bulkItem })]
+        if let key = tenant.state.apiKeys[tenant.keyID] {
+            // OFREP's `endpoint` form: the provider joins its configured origin and this path.
+            let token = OFREPEventStreamToken(tenantID: tenant.state.id, keyID: tenant.keyID, keySHA256: key.sha256)
+            members["eventStreams"] = .array([
+                .object(["type": "sse", "endpoint": .object(["requestUri": .string("\(Self.eventStreamPath)?token=\(token)")])]),
+            ])
+        }
+        let bytes = JSONWriter.bytes(.object(members))
         // The tag is of the exact body, so it changes exactly when this caller's answer does.
         let tag = EntityTag(of: bytes)
         if tag.isMatched(byIfNoneMatch: request.headers[values: .ifNoneMatch]) {
             return Response(status: .notModified, headers: [.eTag: tag.headerValue])
         }
         return .json(bytes: bytes, headers: [.eTag: tag.headerValue])
+    }
+
+    /// `GET /ofrep/v1/event-stream`: `text/event-stream` of `refetchEvaluation` events for the
+    /// authenticated tenant (by the bulk response's token, or an API key).
+    @Sendable func eventStream(_ request: Request, context: Context) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let stream = OFREPEventStream(views: views, tenantID: tenant.state.id, keyID: tenant.keyID, keepAlive: eventStreamKeepAlive)
+        let lastEventID = request.headers.first { $0.name.canonicalName == "last-event-id" }?.value
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: stream.body(lastEventID: lastEventID)
+        )
     }
 }

@@ -16,10 +16,7 @@ struct ClaimToken: Sendable {
     static func generate() -> ClaimToken {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let value = Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let value = Data(bytes).base64URLEncodedString()
         return ClaimToken(value: value, digest: digest(of: value))
     }
 

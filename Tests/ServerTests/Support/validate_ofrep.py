@@ -5,7 +5,9 @@ Usage: validate_ofrep.py EXCHANGES.json [--spec PATH]
 
 EXCHANGES.json is a list of {"operation", "status", "contentType", "body", "label"}:
 `operation` is an operationId of the specification (evaluateFlag, evaluateFlagsBulk), `body`
-the response body as text. Each body is checked against the schema the specification gives
+the response body as text; or `sseEvent`, whose body is one event of the event stream as a
+JSON object of its fields (`id`, `event`, `data`), checked against the schema `sseEvent`, its
+`data` parsed and checked against `sseEventData`. Each body is checked against the schema the specification gives
 for that operation and status (JSON Schema Draft 2020-12, every $ref resolved inside the
 document); a status the operation does not list, a content type it does not list, a body that
 is not JSON, and a body for a status without content other than empty are failures too.
@@ -89,7 +91,26 @@ def operations(spec):
     return found
 
 
+def check_sse_event(exchange, registry):
+    label = f'{exchange.get("label", "")} (sseEvent)'
+    try:
+        event = json.loads(exchange.get("body", ""))
+        data = json.loads(event.get("data", ""))
+    except (ValueError, AttributeError) as error:
+        return [f"{label}: the event or its data is not JSON ({error}): {exchange.get('body', '')[:200]!r}"]
+    failures = []
+    for schema_name, instance in (("sseEvent", event), ("sseEventData", data)):
+        validator = Draft202012Validator({"$ref": SPEC_URI + "#/components/schemas/" + schema_name}, registry=registry)
+        failures += [
+            f"{label}: {schema_name} {'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message[:300]}"
+            for error in validator.iter_errors(instance)
+        ]
+    return failures
+
+
 def check(exchange, operations_by_id, registry):
+    if exchange["operation"] == "sseEvent":
+        return check_sse_event(exchange, registry)
     label = f'{exchange.get("label", "")} ({exchange["operation"]} {exchange["status"]})'
     if exchange["operation"] not in operations_by_id:
         return [f"{label}: the specification has no operation {exchange['operation']}"]

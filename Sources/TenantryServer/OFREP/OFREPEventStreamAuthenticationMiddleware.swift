@@ -1,0 +1,32 @@
+public import Hummingbird
+public import Provisioning
+public import EventStore
+
+/// Authenticates the event stream: by the `token` query parameter of the URL a bulk evaluation
+/// handed out (`OFREPEventStreamToken`; browsers' EventSource sends no headers), else by an API
+/// key as every OFREP route does. A token that is not valid (malformed, or its key revoked) is
+/// 401 like a bad key.
+public struct OFREPEventStreamAuthenticationMiddleware<Context: TenantAuthenticatedContext>: RouterMiddleware {
+    public let directory: LiveView<TenantDirectory>
+
+    public init(directory: LiveView<TenantDirectory>) {
+        self.directory = directory
+    }
+
+    public func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard let text = request.uri.queryParameters["token"] else {
+            return try await APIKeyAuthenticationMiddleware(directory: directory).handle(request, context: context, next: next)
+        }
+        guard let token = OFREPEventStreamToken(text), let (tenant, keyID) = token.authenticate(in: directory.state) else {
+            throw ProblemDetails.unauthorized("the event stream token is not valid: fetch the flags again for a new stream URL")
+        }
+        var context = context
+        context.tenant = AuthenticatedTenant(state: tenant, keyID: keyID)
+        context.logger[metadataKey: "tenant"] = .string(tenant.slug)
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,100 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import TestSupport
+
+/// A Server-Sent Events client for tests: opens a stream with AsyncHTTPClient and hands out
+/// its events one at a time, each within a deadline (a stream that goes quiet fails the test).
+final class EventStreamClient: Sendable {
+    /// One event: its fields as received (`id`, `event`, `data`, `retry`), comments left out.
+    struct Event: Sendable, Equatable {
+        var fields: [String: String]
+        var id: String? { fields["id"] }
+        var data: String? { fields["data"] }
+
+        /// The event as `validate_ofrep.py`'s `sseEvent` exchange body.
+        var json: String {
+            String(decoding: (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+        }
+
+        /// `data` parsed as a JSON object.
+        var dataObject: [String: Any]? {
+            data.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        }
+    }
+
+    let status: Int
+    let contentType: String?
+    private let events: AsyncThrowingStream<Event, any Error>
+    private let reader: Task<Void, Never>
+
+    private init(status: Int, contentType: String?, events: AsyncThrowingStream<Event, any Error>, reader: Task<Void, Never>) {
+        self.status = status
+        self.contentType = contentType
+        self.events = events
+        self.reader = reader
+    }
+
+    /// Opens `url` with `headers`; the stream's events are read in the background.
+    static func open(_ url: String, headers: [(String, String)] = []) async throws -> EventStreamClient {
+        var request = HTTPClientRequest(url: url)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+        let (events, continuation) = AsyncThrowingStream<Event, any Error>.makeStream()
+        let reader = Task {
+            var pending = ""
+            do {
+                for try await buffer in response.body {
+                    pending += String(buffer: buffer)
+                    while let end = pending.range(of: "\n\n") {
+                        let block = pending[..<end.lowerBound]
+                        pending = String(pending[end.upperBound...])
+                        var fields: [String: String] = [:]
+                        for line in block.split(separator: "\n") where !line.hasPrefix(":") {
+                            let parts = line.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                            let value = parts.count > 1 ? String(parts[1].drop { $0 == " " }) : ""
+                            fields[String(parts[0]), default: ""] += fields[String(parts[0])] == nil ? value : "\n" + value
+                        }
+                        if !fields.isEmpty { continuation.yield(Event(fields: fields)) }
+                    }
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        return EventStreamClient(
+            status: Int(response.status.code), contentType: response.headers.first(name: "content-type"), events: events, reader: reader
+        )
+    }
+
+    /// The next event, or nil when the stream ended; throws `TimedOut` after `timeout`.
+    func next(timeout: Duration = .seconds(20)) async throws -> Event? {
+        let events = self.events
+        return try await withThrowingTaskGroup(of: Event?.self) { group in
+            group.addTask {
+                var iterator = events.makeAsyncIterator()
+                return try await iterator.next()
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw TimedOut(description: "the next server-sent event", timeout: timeout)
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// Events until one satisfies `condition`; nil when the stream ended first.
+    func next(where condition: (Event) -> Bool, timeout: Duration = .seconds(20)) async throws -> Event? {
+        while let event = try await next(timeout: timeout) {
+            if condition(event) { return event }
+        }
+        return nil
+    }
+
+    func close() {
+        reader.cancel()
+    }
+}
