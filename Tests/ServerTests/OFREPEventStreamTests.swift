@@ -35,6 +35,7 @@ struct OFREPEventStreamTests {
             defer { stream.close() }
             #expect(stream.status == 200)
             #expect(stream.contentType == "text/event-stream")
+            #expect(stream.header("X-Accel-Buffering") == "no")
             // The stream is open once the server's first line (the reconnection delay) arrives.
             let opening = try #require(try await stream.next())
             #expect(opening.fields["retry"] == "1000")

@@ -113,10 +113,9 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
         let tenant = try context.requireTenant()
         let stream = OFREPEventStream(views: views, tenantID: tenant.state.id, keyID: tenant.keyID, keepAlive: eventStreamKeepAlive)
         let lastEventID = request.headers.first { $0.name.canonicalName == "last-event-id" }?.value
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-            body: stream.body(lastEventID: lastEventID)
-        )
+        // `X-Accel-Buffering: no`: nginx (and proxies that copy it) pass each event on at once.
+        let headers = HTTPFields([.init(name: .contentType, value: "text/event-stream"), .init(name: .cacheControl, value: "no-cache")])
+            .settingField(named: "X-Accel-Buffering", to: "no")
+        return Response(status: .ok, headers: headers, body: stream.body(lastEventID: lastEventID))
     }
 }

@@ -25,12 +25,17 @@ final class EventStreamClient: Sendable {
 
     let status: Int
     let contentType: String?
+    private let headers: [(String, String)]
+
+    /// A response header's value.
+    func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     private let events: AsyncThrowingStream<Event, any Error>
     private let reader: Task<Void, Never>
 
-    private init(status: Int, contentType: String?, events: AsyncThrowingStream<Event, any Error>, reader: Task<Void, Never>) {
+    private init(status: Int, headers: [(String, String)], events: AsyncThrowingStream<Event, any Error>, reader: Task<Void, Never>) {
         self.status = status
-        self.contentType = contentType
+        self.headers = headers
+        self.contentType = headers.first { $0.0.lowercased() == "content-type" }?.1
         self.events = events
         self.reader = reader
     }
@@ -64,7 +69,7 @@ final class EventStreamClient: Sendable {
             }
         }
         return EventStreamClient(
-            status: Int(response.status.code), contentType: response.headers.first(name: "content-type"), events: events, reader: reader
+            status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, events: events, reader: reader
         )
     }
 
