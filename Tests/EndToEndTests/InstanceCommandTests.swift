@@ -126,7 +126,16 @@ struct InstanceCommandTests {
                 let after = try await TenantryProcess.run(
                     ["events", "append", "audit-1", "--tenant", tenant.id, "--type", "Noted", "--data", #"{"n":2}"#], environment: environment)
                 try #require(after.status == 0, "\(after.standardError)")
-                try await waitUntil("both events forwarded", timeout: .seconds(60)) { receiver.deliveries.count >= 2 }
+                do {
+                    try await waitUntil("both events forwarded", timeout: .seconds(60)) { receiver.deliveries.count >= 2 }
+                } catch {
+                    // Say what the instance was doing: its log is removed with the files.
+                    let logs = FileManager.default.enumerator(atPath: out.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix("instance.log") } ?? []
+                    let tail = logs.map { (try? String(contentsOfFile: out.appendingPathComponent($0).path, encoding: .utf8)) ?? "" }
+                        .joined().split(separator: "\n").suffix(40).joined(separator: "\n")
+                    Issue.record("\(receiver.deliveries.count) deliveries, \(receiver.requests) requests; the instance's log ends:\n\(tail)")
+                    throw error
+                }
                 #expect(receiver.requests >= 4, "two refusals were retried")
                 let bodies = receiver.deliveries.map { String(decoding: $0.body, as: UTF8.self) }
                 #expect(bodies.filter { $0.contains(#""n": 1"#) }.count == 1 && bodies.filter { $0.contains(#""n": 2"#) }.count == 1, "\(bodies)")

@@ -1,5 +1,6 @@
 import FeatureFlags
 import Foundation
+import Hummingbird
 import Provisioning
 import TenantryServer
 import TestSupport
@@ -27,44 +28,108 @@ struct OFREPEventStreamTests {
         event.dataObject?["type"] as? String == "refetchEvaluation"
     }
 
-    @Test("a flag change and a change of the tenant each reach an open stream as a refetchEvaluation event, in OFREP's shape")
+    /// Waits until the tenant's first evaluation has been recorded (the bulk fetch that gave the
+    /// stream URL causes it), so that change cannot pass for another in the stream.
+    static func waitForActivation(_ server: TestServer) async throws {
+        try await server.waitForTenant(server.tenant.id, "activated") { $0.activatedAt != nil }
+    }
+
+    @Test("a new stream starts with an event for now; a flag change and a change of the tenant each follow as refetchEvaluation, in OFREP's shape")
     func changesArriveAsEvents() async throws {
         try await withTestServer { server in
             try await server.define(Flag(key: FlagKey("new-checkout"), type: .boolean, variants: Self.toggle, defaultVariant: "off"))
-            let stream = try await EventStreamClient.open(try await Self.streamURL(server))
+            let url = try await Self.streamURL(server)
+            try await Self.waitForActivation(server)
+            let stream = try await EventStreamClient.open(url)
             defer { stream.close() }
             #expect(stream.status == 200)
             #expect(stream.contentType == "text/event-stream")
             #expect(stream.header("X-Accel-Buffering") == "no")
-            // The stream is open once the server's first line (the reconnection delay) arrives.
+            // The first event says where things stand (a change since the bulk fetch is not
+            // missed), with the reconnection delay.
             let opening = try #require(try await stream.next())
+            OFREPRecording.record("sseEvent", opening, label: "on connecting")
+            #expect(Self.isRefetch(opening))
             #expect(opening.fields["retry"] == "1000")
+            let start = try #require(opening.position, "\(opening.fields)")
 
             try await server.change { try await $0.setEnabled(FlagKey("new-checkout"), false, by: TestServer.change) }
             let flagEvent = try #require(try await stream.next(where: Self.isRefetch))
             OFREPRecording.record("sseEvent", flagEvent, label: "after a flag change")
             #expect(flagEvent.fields["event"] == "message")
-            #expect(flagEvent.id != nil)
             #expect(flagEvent.dataObject?["etag"] as? String == flagEvent.id)
+            let afterFlag = try #require(flagEvent.position)
+            #expect(afterFlag.revision > start.revision, "the catalog moved")
+            #expect(afterFlag.version == start.version, "the tenant did not")
 
             _ = try await server.runtime.tenants.changePlan(server.tenant.slug, to: .pro, reason: "upgrade", actor: "test")
             let tenantEvent = try #require(try await stream.next(where: Self.isRefetch))
             OFREPRecording.record("sseEvent", tenantEvent, label: "after a plan change")
-            #expect(tenantEvent.id != flagEvent.id)
+            let afterPlan = try #require(tenantEvent.position)
+            #expect(afterPlan.version > afterFlag.version, "the tenant moved")
+            #expect(afterPlan.revision == afterFlag.revision, "the catalog did not")
+
+            // The provider's re-fetch names the event's etag; the answer reflects the change.
+            let refetch = try await server.client.post(
+                TestServer.bulkPath + "?flagConfigEtag=\(tenantEvent.id ?? "")", json: #"{"context":{}}"#, apiKey: server.apiKey
+            )
+            OFREPRecording.record("evaluateFlagsBulk", refetch, label: "re-fetch with flagConfigEtag")
+            #expect(refetch.status == 200)
+            #expect(refetch.text.contains(#""reason":"DISABLED""#))
         }
     }
 
-    @Test("a client reconnecting with a Last-Event-ID that is behind gets an event at once; an API key works as well as the token")
+    @Test("Last-Event-ID: behind gets an event at once, current gets none until the next change; an API key works as well as the token")
     func lastEventID() async throws {
         try await withTestServer { server in
-            try await server.define(Flag(key: FlagKey("banner"), type: .string, variants: ["a": "A"], defaultVariant: "a"))
+            try await server.define(Flag(key: FlagKey("banner"), type: .string, variants: ["a": "A", "b": "B"], defaultVariant: "a"))
             let url = server.address.url + OFREPRoutes<TenantryRequestContext>.eventStreamPath
-            let stream = try await EventStreamClient.open(url, headers: [("Authorization", "Bearer \(server.apiKey)"), ("Last-Event-ID", "0-0")])
-            defer { stream.close() }
-            #expect(stream.status == 200)
-            let event = try #require(try await stream.next(where: Self.isRefetch))
-            OFREPRecording.record("sseEvent", event, label: "catching up after Last-Event-ID")
-            #expect(event.id != "0-0")
+            let key = ("Authorization", "Bearer \(server.apiKey)")
+            let behind = try await EventStreamClient.open(url, headers: [key, ("Last-Event-ID", "0-0")])
+            defer { behind.close() }
+            #expect(behind.status == 200)
+            let catchUp = try #require(try await behind.next())
+            OFREPRecording.record("sseEvent", catchUp, label: "catching up after Last-Event-ID")
+            #expect(Self.isRefetch(catchUp))
+            let current = try #require(catchUp.id)
+
+            let upToDate = try await EventStreamClient.open(url, headers: [key, ("Last-Event-ID", current)])
+            defer { upToDate.close() }
+            let first = try #require(try await upToDate.next())
+            #expect(!Self.isRefetch(first), "nothing to re-fetch: \(first.fields)")
+            #expect(first.fields["retry"] == "1000")
+            try await server.change { try await $0.setVariants(FlagKey("banner"), ["a": "A", "b": "B2"], defaultVariant: "a", by: TestServer.change) }
+            let changed = try #require(try await upToDate.next(where: Self.isRefetch))
+            #expect(changed.id != current)
+        }
+    }
+
+    @Test("on a single-tenant instance, another tenant's stream token is refused before any route, and the instance tenant's is served")
+    func instanceRefusesOtherTenantsTokens() async throws {
+        try await withTestServer(tenants: ["Acme", "Globex"]) { server in
+            let (acme, globex) = (server.tenants[0].tenant, server.tenants[1].tenant)
+            @Sendable func token(_ tenant: TenantState) throws -> String {
+                let (keyID, issued) = try #require(tenant.apiKeys.first)
+                return OFREPEventStreamToken(tenantID: tenant.id, keyID: keyID, keySHA256: issued.sha256).description
+            }
+            // The router an instance of Acme assembles: the instance check first, then OFREP.
+            let router = Router(context: TenantryRequestContext.self)
+            router.add(middleware: ProblemMiddleware())
+            router.add(middleware: InstanceTenantMiddleware(directory: server.views.directory, tenantID: acme.id, slug: acme.slug))
+            OFREPRoutes(views: server.views).register(on: router)
+            try await withRunningApplication(router) { client, address in
+                let path = OFREPRoutes<TenantryRequestContext>.eventStreamPath
+                let refused = try await client.send(.GET, path + "?token=\(try token(globex))")
+                #expect(refused.status == 403)
+                #expect(refused.text.contains("tenant-not-served"))
+                // Acme's own key in the header does not carry Globex's token through.
+                let smuggled = try await client.send(.GET, path + "?token=\(try token(globex))", headers: [("Authorization", "Bearer \(server.apiKey)")])
+                #expect(smuggled.status == 403)
+                let served = try await EventStreamClient.open(address.url + path + "?token=\(try token(acme))")
+                defer { served.close() }
+                #expect(served.status == 200)
+                #expect(try await served.next().map(Self.isRefetch) == true)
+            }
         }
     }
 
@@ -86,7 +151,7 @@ struct OFREPEventStreamTests {
 
             let open = try await EventStreamClient.open(url)
             defer { open.close() }
-            _ = try await open.next()
+            #expect(try await open.next().map(Self.isRefetch) == true)
             let keyID = try #require(server.tenant.apiKeys.keys.first)
             // A tenant keeps at least one key: issue another before revoking the stream's.
             _ = try await server.runtime.tenants.tenants.issueAPIKey(server.tenant.id, label: "replacement", actor: "test")

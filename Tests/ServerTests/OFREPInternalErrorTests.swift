@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Logging
 import TenantryServer
 import Testing
 
@@ -18,24 +17,7 @@ struct OFREPInternalErrorTests {
             .post("flags/:key") { _, _ -> Response in throw StoreUnavailable() }
             .post("flags") { _, _ -> Response in throw StoreUnavailable() }
             .post("flags/refused/:key") { _, _ -> Response in throw ProblemDetails.status(.unauthorized, detail: "no key") }
-        var logger = Logger(label: "ofrep-500-test")
-        logger.logLevel = .critical
-        let (ports, listening) = AsyncStream<Int>.makeStream()
-        let application = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in listening.yield(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        // A server that stops (it could not bind) ends the stream, so the test fails, not hangs.
-        let running = Task {
-            defer { listening.finish() }
-            try await application.runService()
-        }
-        defer { running.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next(), "the server stopped before it listened")
-        try await body(HTTPTestClient(host: "127.0.0.1", port: port))
+        try await withRunningApplication(router) { client, _ in try await body(client) }
     }
 
     @Test("an unexpected failure is 500 application/json {errorDetails}, for one flag and in bulk; a refusal stays a problem document")

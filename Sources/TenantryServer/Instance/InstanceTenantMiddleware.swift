@@ -3,9 +3,9 @@ public import Foundation
 public import Hummingbird
 public import Provisioning
 
-/// On a single-tenant instance, refuses the API keys of every other tenant before any route
-/// runs: 403 `tenant-not-served`. Admin tokens and requests without a key pass on to the routes'
-/// own authentication.
+/// On a single-tenant instance, refuses the API keys of every other tenant, and event-stream
+/// tokens naming another tenant, before any route runs: 403 `tenant-not-served`. Admin tokens
+/// and requests without a key pass on to the routes' own authentication.
 public struct InstanceTenantMiddleware<Context: RequestContext>: RouterMiddleware {
     public let directory: LiveView<TenantDirectory>
     public let tenantID: UUID
@@ -21,6 +21,10 @@ public struct InstanceTenantMiddleware<Context: RequestContext>: RouterMiddlewar
         if let key = APIKeyAuthenticationMiddleware<TenantryRequestContext>.presentedKey(in: request.headers),
             let (tenant, _) = directory.state.authenticate(apiKey: key), tenant.id != tenantID
         {
+            throw ProblemDetails.tenantNotServed(instance: slug)
+        }
+        // The token is refused for the tenant it names, valid or not: that tells nothing.
+        if let text = request.uri.queryParameters["token"], let token = OFREPEventStreamToken(text), token.tenantID != tenantID {
             throw ProblemDetails.tenantNotServed(instance: slug)
         }
         return try await next(request, context)

@@ -11,10 +11,11 @@ import ServiceLifecycle
 /// attributes: its record's version moved).
 ///
 /// Nothing is polled: the stream sleeps on the two live views and wakes on their publications,
-/// so an event follows a change within milliseconds. A comment every `keepAlive` keeps proxies
-/// from closing an idle connection. The stream ends when the server shuts down gracefully, and
-/// when the tenant stops being active or its key is revoked (the provider's reconnection then
-/// gets the 401 or 403 that says why).
+/// so an event follows a change within milliseconds. Any event on the tenant's stream counts
+/// (a key issued, an activation: a provider re-fetches and gets a 304 at worst). A comment
+/// every `keepAlive` keeps proxies from closing an idle connection. The stream ends when the
+/// server shuts down gracefully, and when the tenant stops being active or its key is revoked
+/// (the provider's reconnection then gets the 401 or 403 that says why).
 struct OFREPEventStream: Sendable {
     let views: LiveViews
     let tenantID: UUID
@@ -29,6 +30,29 @@ struct OFREPEventStream: Sendable {
         let tenantVersion: Int64
 
         var text: String { "\(catalogRevision)-\(tenantVersion)" }
+
+        init(catalogRevision: UInt64, tenantVersion: Int64) {
+            self.catalogRevision = catalogRevision
+            self.tenantVersion = tenantVersion
+        }
+
+        /// Parses `text` (an event id, a `flagConfigEtag`); nil when it is not one.
+        init?(text: some StringProtocol) {
+            let parts = text.split(separator: "-")
+            guard parts.count == 2, let revision = UInt64(parts[0]), let version = Int64(parts[1]) else { return nil }
+            self.init(catalogRevision: revision, tenantVersion: version)
+        }
+
+        /// Whether this position has moved past `other` in either part. Every server folds the
+        /// same events in the same order, so positions compare across servers.
+        func isPast(_ other: Position) -> Bool {
+            catalogRevision > other.catalogRevision || tenantVersion > other.tenantVersion
+        }
+
+        /// The later of the two, part by part.
+        func merged(with other: Position) -> Position {
+            Position(catalogRevision: max(catalogRevision, other.catalogRevision), tenantVersion: max(tenantVersion, other.tenantVersion))
+        }
     }
 
     /// The position now, or nil when the stream must end (tenant not active, key revoked).
@@ -39,23 +63,32 @@ struct OFREPEventStream: Sendable {
         return Position(catalogRevision: views.flags.state.revision, tenantVersion: tenant.version)
     }
 
-    /// The response body: an event at once when `lastEventID` (a reconnecting client's
-    /// `Last-Event-ID`) is behind, then one per change.
+    /// How long a client waits before reconnecting after the stream ends (the `retry` field).
+    static let reconnectionDelayMilliseconds = 1000
+
+    /// The response body: first an event for the position now, unless `lastEventID` (a
+    /// reconnecting client's `Last-Event-ID`) says the client has seen it (so a change between
+    /// its last fetch and this connection is not missed), then one per change.
     func body(lastEventID: String?) -> ResponseBody {
-        ResponseBody { writer in
-            guard var sent = position() else {
+        precondition(keepAlive > .zero, "an event stream's keep-alive interval must be positive")
+        return ResponseBody { writer in
+            guard let now = position() else {
                 try await writer.finish(nil)
                 return
             }
-            // How long a client waits before reconnecting after the stream ends.
-            try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
-            if let lastEventID, lastEventID != sent.text { try await writer.write(Self.event(sent)) }
+            var sent = now
+            if let seen = lastEventID.flatMap(Position.init(text:)), !now.isPast(seen) {
+                sent = now.merged(with: seen)
+                try await writer.write(ByteBuffer(string: "retry: \(Self.reconnectionDelayMilliseconds)\n\n"))
+            } else {
+                try await writer.write(Self.event(now, retry: Self.reconnectionDelayMilliseconds))
+            }
             while !Task.isCancelled, !Task.isShuttingDownGracefully {
                 let wake = await nextWake(after: sent)
                 guard wake != .shutdown, let now = position() else { break }
-                if now != sent {
+                if now.isPast(sent) {
                     try await writer.write(Self.event(now))
-                    sent = now
+                    sent = now.merged(with: sent)
                 } else {
                     try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                 }
@@ -72,10 +105,10 @@ struct OFREPEventStream: Sendable {
         let (views, tenantID, keepAlive) = (self.views, self.tenantID, self.keepAlive)
         return await withTaskGroup(of: Wake.self) { group in
             group.addTask {
-                await views.flags.waitUntil(timeout: keepAlive) { $0.revision != sent.catalogRevision } ? .changed : .idle
+                await views.flags.waitUntil(timeout: keepAlive) { $0.revision > sent.catalogRevision } ? .changed : .idle
             }
             group.addTask {
-                await views.directory.waitUntil(timeout: keepAlive) { $0.tenant(tenantID)?.version != sent.tenantVersion } ? .changed : .idle
+                await views.directory.waitUntil(timeout: keepAlive) { ($0.tenant(tenantID)?.version ?? .max) > sent.tenantVersion } ? .changed : .idle
             }
             group.addTask {
                 // Returns at a graceful shutdown; throws when cancelled (another wake came first).
@@ -88,8 +121,9 @@ struct OFREPEventStream: Sendable {
     }
 
     /// One `refetchEvaluation` event (`sseEvent` with `sseEventData` in OFREP's schemas).
-    static func event(_ position: Position) -> ByteBuffer {
+    static func event(_ position: Position, retry: Int? = nil) -> ByteBuffer {
         let data = JSONWriter.bytes(.object(["type": "refetchEvaluation", "etag": .string(position.text)]))
-        return ByteBuffer(string: "id: \(position.text)\nevent: message\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
+        let retryLine = retry.map { "retry: \($0)\n" } ?? ""
+        return ByteBuffer(string: "\(retryLine)id: \(position.text)\nevent: message\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
     }
 }

@@ -6,10 +6,12 @@ public import Provisioning
 /// a browser's EventSource cannot send an Authorization header, so the URL carries one.
 ///
 /// `<tenant id>.<key id>.<HMAC-SHA256, base64url>`, keyed by the API key's stored SHA-256.
-/// Only the server (which holds the digest) and the key's holder can make it; it needs no
-/// secret of its own, so every server process accepts every other's; it stays the same for as
-/// long as the key lives, so the bulk body and its ETag do too; revoking the key revokes it.
-/// OFREP asks clients to treat the URL as sensitive and never to log it.
+/// Making one takes the key or its stored digest: a tenant's key holder, the server, or
+/// someone who can read the control plane's events (who can read far more already). It
+/// needs no secret of its own, so every server process accepts every other's; it stays the
+/// same for as long as the key lives, so the bulk body and its ETag do too; revoking the key
+/// revokes it. It grants the event stream only. OFREP asks clients to treat the URL as
+/// sensitive and never to log it.
 public struct OFREPEventStreamToken: Sendable, Hashable, CustomStringConvertible {
     public let tenantID: UUID
     public let keyID: UUID

@@ -22,6 +22,9 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
     public let eventStreamKeepAlive: Duration
     private let counters: EvaluationCounters
 
+    /// How long a bulk evaluation with a `flagConfigEtag` waits for this server to catch up.
+    static var flagConfigWait: Duration { .seconds(2) }
+
     /// The path of the event stream, as bulk responses name it.
     public static var eventStreamPath: String { "/ofrep/v1/event-stream" }
 
@@ -34,8 +37,9 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
     }
 
     /// Adds the routes under `/ofrep/v1/evaluate`, behind API-key authentication and the
-    /// active-tenant check; other methods on those paths get 405 (before authentication). An
-    /// unexpected failure is OFREP's 500 (`OFREPErrorMiddleware`).
+    /// active-tenant check, and the event stream `/ofrep/v1/event-stream` (by its token or an
+    /// API key); other methods on those paths get 405 (before authentication). An unexpected
+    /// failure is OFREP's 500 (`OFREPErrorMiddleware`).
     public func register(on router: some RouterMethods<Context>) {
         router.group("ofrep/v1/evaluate")
             .refuseMethods(on: "flags", except: [.post])
@@ -77,7 +81,16 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
     /// `POST /ofrep/v1/evaluate/flags`: 200 `bulkEvaluationSuccess` with an ETag, 304 when
     /// `If-None-Match` matches it, 400 `bulkEvaluationFailure`.
     @Sendable func evaluateFlags(_ request: Request, context: Context) async throws -> Response {
-        let tenant = try context.requireTenant()
+        var tenant = try context.requireTenant()
+        if let etag = request.uri.queryParameters["flagConfigEtag"], let seen = OFREPEventStream.Position(text: etag) {
+            // A re-fetch an event stream caused, perhaps one of another server's: answer once
+            // this server has seen as much (or after a moment, from what it has), so the
+            // provider does not cache an answer older than the event it reacted to.
+            let id = tenant.state.id
+            _ = await views.flags.waitUntil(timeout: Self.flagConfigWait) { $0.revision >= seen.catalogRevision }
+            _ = await views.directory.waitUntil(timeout: Self.flagConfigWait) { ($0.tenant(id)?.version ?? .max) >= seen.tenantVersion }
+            if let current = views.directory.state.tenant(id) { tenant = AuthenticatedTenant(state: current, keyID: tenant.keyID) }
+        }
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let evaluationContext: EvaluationContext
         do {

@@ -11,10 +11,20 @@ final class EventStreamClient: Sendable {
         var fields: [String: String]
         var id: String? { fields["id"] }
         var data: String? { fields["data"] }
+        /// The id as the server makes it: the catalog's revision and the tenant's version.
+        var position: (revision: UInt64, version: Int64)? {
+            guard let parts = id?.split(separator: "-"), parts.count == 2, let revision = UInt64(parts[0]), let version = Int64(parts[1]) else {
+                return nil
+            }
+            return (revision, version)
+        }
 
-        /// The event as `validate_ofrep.py`'s `sseEvent` exchange body.
+        /// The event as `validate_ofrep.py`'s `sseEvent` exchange body (`retry` is a number
+        /// there, as the SSE field's digits mean).
         var json: String {
-            String(decoding: (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+            var object: [String: Any] = fields
+            if let retry = fields["retry"] { object["retry"] = Int(retry) ?? retry }
+            return String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
         }
 
         /// `data` parsed as a JSON object.
@@ -47,13 +57,14 @@ final class EventStreamClient: Sendable {
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
         let (events, continuation) = AsyncThrowingStream<Event, any Error>.makeStream()
         let reader = Task {
-            var pending = ""
+            // Bytes until a blank line: a chunk may end inside a UTF-8 character.
+            var pending: [UInt8] = []
             do {
                 for try await buffer in response.body {
-                    pending += String(buffer: buffer)
-                    while let end = pending.range(of: "\n\n") {
-                        let block = pending[..<end.lowerBound]
-                        pending = String(pending[end.upperBound...])
+                    pending += buffer.readableBytesView
+                    while let end = pending.indices.dropLast().first(where: { pending[$0] == 0x0A && pending[$0 + 1] == 0x0A }) {
+                        let block = String(decoding: pending[..<end], as: UTF8.self)
+                        pending.removeSubrange(...(end + 1))
                         var fields: [String: String] = [:]
                         for line in block.split(separator: "\n") where !line.hasPrefix(":") {
                             let parts = line.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
@@ -73,7 +84,9 @@ final class EventStreamClient: Sendable {
         )
     }
 
-    /// The next event, or nil when the stream ended; throws `TimedOut` after `timeout`.
+    /// The next event, or nil when the stream ended; throws `TimedOut` after `timeout`. A
+    /// timeout ends the stream for good (cancelling a pending read terminates it), so a test
+    /// never reads on after one.
     func next(timeout: Duration = .seconds(20)) async throws -> Event? {
         let events = self.events
         return try await withThrowingTaskGroup(of: Event?.self) { group in
