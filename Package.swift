@@ -219,7 +219,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ExtensionsTests",
-            dependencies: ["Extensions", "EventStore", "TestSupport"],
+            dependencies: ["Extensions", "EventStore", "PostgresClient", "TestSupport"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import EventStore
 import Extensions
 import Foundation
+import PostgresClient
 import Synchronization
 import Testing
 import TestSupport
@@ -81,8 +82,8 @@ struct ReactionTests {
         try (1...count).map { try NewEvent(type: "Noted", data: ["n": $0]) }
     }
 
-    private func runner(_ store: EventStore, recorder: String) throws -> ReactionRunner {
-        let host = try CustomizationHost(RecordingReaction.self, settings: ["recorder": recorder])
+    private func runner(_ store: EventStore, recorder: String, logs: CapturedLogs = CapturedLogs()) throws -> ReactionRunner {
+        let host = try CustomizationHost(RecordingReaction.self, settings: ["recorder": recorder], logger: logs.logger())
         let reaction = try #require(host.reactions.first)
         return ReactionRunner(
             host: host, reaction: reaction, store: store, tenantID: nil,
@@ -106,6 +107,31 @@ struct ReactionTests {
             try await waitUntil("the checkpoint passes the last event") {
                 try await runner.checkpoint().map { $0.position >= 5 } ?? false
             }
+        }
+    }
+
+    @Test("a failed read of the feed is retried, not the end of the reaction: what was written meanwhile is delivered once it can read")
+    func feedFailuresAreRetried() async throws {
+        let (name, recorder) = ReactionRecorder.make()
+        try await withEventStore { store, database in
+            let tenant = UUID()
+            try await store.append(Self.events(2), to: "doc-1", tenant: tenant)
+            // A failure that is not a lost connection: the role may not read the events.
+            try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                try await admin.query("REVOKE SELECT ON tenantry.events FROM tenantry_operator")
+            }
+            let logs = CapturedLogs()
+            let runner = try runner(store, recorder: name, logs: logs)
+            let task = Task { try await runner.run() }
+            defer { task.cancel() }
+            try await waitUntil("two failed reads") { logs.entries("reaction could not read the feed; retrying").count >= 2 }
+            #expect(recorder.delivered(tenant).isEmpty)
+            try await store.append(Self.events(1), to: "doc-1", tenant: tenant)
+            try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                try await admin.query("GRANT SELECT ON tenantry.events TO tenantry_operator")
+            }
+            try await waitUntil("three deliveries") { recorder.delivered(tenant).count == 3 }
+            #expect(recorder.delivered(tenant) == [1, 2, 3])
         }
     }
 

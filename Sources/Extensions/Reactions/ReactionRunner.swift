@@ -14,6 +14,9 @@ import Logging
 /// - **Never blocks other tenants.** Only the failing tenant's lane waits; the others go on.
 ///   The checkpoint cannot pass the stuck event, which is what makes a restart lossless.
 /// - **Bounded.** At most `maximumInFlight` events are held; past that the feed waits.
+/// - **Never stops by itself.** A failed read of the feed (lost connections are the
+///   subscription's own to retry) is logged and retried with the same back-off, from the last
+///   event handed to a lane, until the task is cancelled.
 public struct ReactionRunner: Sendable {
     public struct RetryPolicy: Sendable {
         public var first: Duration
@@ -61,14 +64,26 @@ public struct ReactionRunner: Sendable {
             filter: EventFilter(tenantID: tenantID, categories: reaction.selection.categories),
             logger: host.logger)
         await withTaskCancellationHandler {
-            do {
-                try await subscription.run(from: start) { events in
-                    for event in events where reaction.selection.matches(event) {
-                        try await lanes.enqueue(event)
+            var resumeAfter = start
+            var pause = retry.first
+            while !Task.isCancelled {
+                do {
+                    try await subscription.run(from: resumeAfter) { events in
+                        for event in events where reaction.selection.matches(event) {
+                            try await lanes.enqueue(event)
+                        }
                     }
+                    return
+                } catch is CancellationError {
+                    return
+                } catch {
+                    host.logger.error(
+                        "reaction could not read the feed; retrying",
+                        metadata: ["reaction": "\(reaction.name)", "error": "\(error)", "retry_in": "\(pause)"])
+                    resumeAfter = await lanes.lastEnqueued
+                    do { try await Task.sleep(for: pause) } catch { return }
+                    pause = min(pause * 2, retry.longest)
                 }
-            } catch {
-                host.logger.error("reaction stopped following the feed", metadata: ["reaction": "\(reaction.name)", "error": "\(error)"])
             }
         } onCancel: {
             Task { await lanes.stop() }
@@ -122,6 +137,12 @@ actor ReactionLanes {
         self.checkpoints = checkpoints
         self.delivered = start
         self.saved = start
+    }
+
+    /// The cursor of the last event handed to a lane (where reading the feed resumes after a
+    /// failure), or of the last delivered when none is in flight.
+    var lastEnqueued: GlobalCursor {
+        frontier.last?.cursor ?? delivered
     }
 
     func enqueue(_ event: RecordedEvent) async throws {
