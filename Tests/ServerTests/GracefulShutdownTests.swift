@@ -22,16 +22,9 @@ struct GracefulShutdownTests {
                 SignupRequest(email: "ops@stream.example", organization: "Stream \(UUID().uuidString.prefix(6))"), actor: "test"
             )
             let apiKey = try #require(created.apiKey?.secret)
-            let server = try TenantryProcess.start(
-                ["serve", "--port", "0"],
-                environment: ["TENANTRY_DATABASE_URL": database.administratorConnectionString, "TENANTRY_HOST": "127.0.0.1"]
-            )
-            try await waitUntil("the server listens", timeout: .seconds(60)) {
-                server.standardOutput.contains("listening on ") || !server.isRunning
-            }
-            let line = try #require(server.standardOutput.split(separator: "\n").first, "\(server.standardError)")
-            let url = String(line.dropFirst("listening on ".count))
-            let stream = try await EventStreamClient.open(url + "/ofrep/v1/event-stream", headers: [("Authorization", "Bearer \(apiKey)")])
+            let serving = try await ServeProcess.start(databaseURL: database.administratorConnectionString)
+            let server = serving.process
+            let stream = try await EventStreamClient.open(serving.url + "/ofrep/v1/event-stream", headers: [("Authorization", "Bearer \(apiKey)")])
             defer { stream.close() }
             #expect(stream.status == 200)
             #expect(try await stream.next()?.fields["retry"] == "1000")
@@ -48,15 +41,8 @@ struct GracefulShutdownTests {
     @Test("SIGTERM while signups stream in: exit 0, and every acknowledged signup is registered once and fully provisioned")
     func noAcknowledgedSignupIsLost() async throws {
         try await withTestRuntime { runtime, database in
-            let server = try TenantryProcess.start(
-                ["serve", "--port", "0"],
-                environment: ["TENANTRY_DATABASE_URL": database.administratorConnectionString, "TENANTRY_HOST": "127.0.0.1"]
-            )
-            try await waitUntil("the server listens", timeout: .seconds(60)) {
-                server.standardOutput.contains("listening on ") || !server.isRunning
-            }
-            let line = try #require(server.standardOutput.split(separator: "\n").first, "\(server.standardError)")
-            let port = try #require(line.wholeMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) })
+            let serving = try await ServeProcess.start(databaseURL: database.administratorConnectionString)
+            let (server, port) = (serving.process, serving.port)
 
             let load = LoadState()
             let clients = 6

@@ -7,16 +7,8 @@ struct ServeCommandTests {
     @Test("prints the listening line once bound, answers /healthz, and exits 0 on SIGTERM")
     func servesAndStopsOnSIGTERM() async throws {
         try await withTestDatabase { database async throws in
-            let server = try TenantryProcess.start(
-                ["serve", "--port", "0"],
-                environment: ["TENANTRY_DATABASE_URL": database.administratorConnectionString, "TENANTRY_HOST": "127.0.0.1"]
-            )
-            try await waitUntil("the server listens", timeout: .seconds(60)) {
-                server.standardOutput.contains("listening on ") || !server.isRunning
-            }
-            let line = try #require(server.standardOutput.split(separator: "\n").first, "\(server.standardError)")
-            let match = try #require(line.wholeMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/), "\(line)")
-            let port = try #require(Int(match.1))
+            let serving = try await ServeProcess.start(databaseURL: database.administratorConnectionString)
+            let (server, port) = (serving.process, serving.port)
             #expect(port > 0)
 
             let health = try await HTTPTestClient(host: "127.0.0.1", port: port).send(.GET, "/healthz")
@@ -25,7 +17,7 @@ struct ServeCommandTests {
             server.signal(SIGTERM)
             let stopped = try await server.finish(timeout: .seconds(30))
             #expect(stopped.status == 0, "graceful shutdown exits 0: \(stopped.standardError)")
-            #expect(stopped.lines == [String(line)], "stdout has the listening line only: \(stopped.standardOutput)")
+            #expect(stopped.lines == ["listening on \(serving.url)"], "stdout has the listening line only: \(stopped.standardOutput)")
         }
     }
 

@@ -17,12 +17,10 @@ struct ServePropagationTests {
             let apiKey = try #require(tenant["apiKey"] as? String)
             let slug = try #require(tenant["slug"] as? String)
 
-            let server = try TenantryProcess.start(["serve", "--port", "0"], environment: env)
+            let serving = try await ServeProcess.start(databaseURL: database.administratorConnectionString)
+            let server = serving.process
             defer { server.interrupt() }
-            try await waitUntil("the server listens") { server.standardOutput.contains("listening on ") }
-            let line = try #require(server.standardOutput.split(separator: "\n").first { $0.hasPrefix("listening on ") })
-            let address = try #require(URLComponents(string: String(line.dropFirst("listening on ".count))))
-            let client = HTTPTestClient(host: try #require(address.host), port: try #require(address.port))
+            let client = serving.client
 
             let defined = try await TenantryProcess.run(["flag", "define", "new-billing", "--type", "boolean"], environment: env)
             #expect(defined.status == 0, "\(defined.standardError)")

@@ -33,10 +33,7 @@ public struct APIKeyAuthenticationMiddleware<Context: TenantAuthenticatedContext
         guard let (tenant, keyID) = directory.state.authenticate(apiKey: key) else {
             throw ProblemDetails.unauthorized("the API key is not valid: it is unknown or has been revoked")
         }
-        var context = context
-        context.tenant = AuthenticatedTenant(state: tenant, keyID: keyID)
-        context.logger[metadataKey: "tenant"] = .string(tenant.slug)
-        return try await next(request, context)
+        return try await next(request, context.authenticated(as: tenant, keyID: keyID))
     }
 
     /// The key the request presents: a Bearer token, else the `X-API-Key` header.

@@ -1,4 +1,6 @@
+public import Foundation
 public import Hummingbird
+public import Provisioning
 
 /// A request context that can carry the tenant `APIKeyAuthenticationMiddleware` resolved.
 /// Handlers behind that middleware read it with `requireTenant()`; nobody parses the
@@ -13,5 +15,13 @@ extension TenantAuthenticatedContext {
     public func requireTenant() throws -> AuthenticatedTenant {
         guard let tenant else { throw ProblemDetails.unauthorized("this route needs an API key") }
         return tenant
+    }
+
+    /// This context with `tenant`, authenticated by its key `keyID`, and its logger naming it.
+    public func authenticated(as tenant: TenantState, keyID: UUID) -> Self {
+        var context = self
+        context.tenant = AuthenticatedTenant(state: tenant, keyID: keyID)
+        context.logger[metadataKey: "tenant"] = .string(tenant.slug)
+        return context
     }
 }

@@ -24,9 +24,6 @@ public struct OFREPEventStreamAuthenticationMiddleware<Context: TenantAuthentica
         guard let token = OFREPEventStreamToken(text), let (tenant, keyID) = token.authenticate(in: directory.state) else {
             throw ProblemDetails.unauthorized("the event stream token is not valid: fetch the flags again for a new stream URL")
         }
-        var context = context
-        context.tenant = AuthenticatedTenant(state: tenant, keyID: keyID)
-        context.logger[metadataKey: "tenant"] = .string(tenant.slug)
-        return try await next(request, context)
+        return try await next(request, context.authenticated(as: tenant, keyID: keyID))
     }
 }
