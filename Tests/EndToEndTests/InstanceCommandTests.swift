@@ -133,7 +133,7 @@ struct InstanceCommandTests {
                     let logs = FileManager.default.enumerator(atPath: out.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix("instance.log") } ?? []
                     let tail = logs.map { (try? String(contentsOfFile: out.appendingPathComponent($0).path, encoding: .utf8)) ?? "" }
                         .joined().split(separator: "\n").suffix(40).joined(separator: "\n")
-                    Issue.record("\(receiver.deliveries.count) deliveries, \(receiver.requests) requests at \(url); the instance's log ends:\n\(tail)")
+                    Issue.record("\(receiver.deliveries.count) deliveries, \(receiver.requests) requests at \(url) (receiver ended: \(receiver.ended ?? "no")); the instance's log ends:\n\(tail)")
                     // Leave no instance running behind a failed test.
                     _ = try? await TenantryProcess.run(["instance", "stop", tenant.slug], environment: environment)
                     throw error

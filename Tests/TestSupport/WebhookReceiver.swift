@@ -18,6 +18,8 @@ public final class WebhookReceiver: Sendable {
         public var deliveries: [Delivery] = []
         var refusalsLeft: Int
         var requests = 0
+        /// How the server ended, if it did before the test was done with it.
+        var ended: String?
     }
 
     private let state: Mutex<State>
@@ -28,6 +30,9 @@ public final class WebhookReceiver: Sendable {
 
     public var deliveries: [Delivery] { state.withLock { $0.deliveries } }
     public var requests: Int { state.withLock { $0.requests } }
+    /// Nil while the server runs; how it ended otherwise (a test that sees no requests can tell
+    /// a receiver that stopped from a sender that never sent).
+    public var ended: String? { state.withLock { $0.ended } }
 
     /// Runs `body` with a receiver listening on 127.0.0.1 and a free port; stops it afterwards.
     public static func with<Value: Sendable>(failures: Int, _ body: (WebhookReceiver, URL) async throws -> Value) async throws -> Value {
@@ -57,7 +62,14 @@ public final class WebhookReceiver: Sendable {
                 receiver.state.withLock { $0.port = channel.localAddress?.port }
             }
         )
-        let server = Task { try await application.runService(gracefulShutdownSignals: []) }
+        let server = Task {
+            do {
+                try await application.runService(gracefulShutdownSignals: [])
+                receiver.state.withLock { $0.ended = "returned" }
+            } catch {
+                receiver.state.withLock { $0.ended = "threw \(error)" }
+            }
+        }
         defer { server.cancel() }
         try await waitUntil("the receiver listens") { receiver.state.withLock { $0.port } != nil }
         let port = try #require(receiver.state.withLock { $0.port })
