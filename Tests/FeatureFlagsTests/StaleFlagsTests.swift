@@ -34,4 +34,24 @@ struct StaleFlagsTests {
         #expect(FlagEvaluator(catalog: catalog).staleFlags(untouchedSince: old, tenants: tenants).isEmpty)
         #expect(FlagEvaluator(catalog: catalog).staleFlags(untouchedSince: cutoff, tenants: []).isEmpty)
     }
+
+    @Test("a diamond of prerequisites is looked at once per flag: 4^16 paths through 68 flags, all stale")
+    func prerequisiteDiamond() throws {
+        let names = ["a", "b", "c", "d"]
+        let depth = FlagEvaluator.maximumPrerequisiteDepth
+        var flags: [Flag] = []
+        for level in 0...depth {
+            let next = level < depth ? try names.map { Prerequisite(flag: try FlagKey("\($0)\(level + 1)"), variant: "off") } : []
+            for name in names {
+                flags.append(Flag(
+                    key: try FlagKey("\(name)\(level)"), type: .boolean, variants: ["on": true, "off": false], defaultVariant: "off",
+                    prerequisites: next, createdAt: old
+                ))
+            }
+        }
+        let tenants = (0..<3).map { TenantAttributes(id: UUID(), slug: "t\($0)", plan: "free", state: "active", isolation: "pooled", createdAt: old) }
+        let stale = FlagEvaluator(catalog: FlagCatalog(flags: flags)).staleFlags(untouchedSince: cutoff, tenants: tenants)
+        #expect(stale.count == flags.count)
+        #expect(stale.allSatisfy { $0.variant == "off" })
+    }
 }

@@ -22,8 +22,9 @@ extension FlagEvaluator {
     public func staleFlags(untouchedSince cutoff: Date, tenants: [TenantAttributes]) -> [StaleFlag] {
         // With no tenant, "one variant for every tenant" says nothing.
         guard !tenants.isEmpty else { return [] }
+        var decidedByTenant: [PrerequisiteVisit: Bool] = [:]
         return catalog.activeFlags.compactMap { flag in
-            guard flag.updatedAt < cutoff, flag.scheduledChanges.isEmpty, dependsOnlyOnTenant(flag) else { return nil }
+            guard flag.updatedAt < cutoff, flag.scheduledChanges.isEmpty, dependsOnlyOnTenant(flag, known: &decidedByTenant) else { return nil }
             var served: EvaluationResult?
             for tenant in tenants {
                 let result = evaluate(flag.key.rawValue, context: EvaluationContext(tenant: tenant))
@@ -40,17 +41,27 @@ extension FlagEvaluator {
     /// Whether only the tenant's own attributes decide what `flag` serves: no rule reads a
     /// caller attribute (or the targeting key), any rollout gives every key the same share, and
     /// the same holds for its prerequisites.
-    func dependsOnlyOnTenant(_ flag: Flag, depth: Int = 0) -> Bool {
-        guard depth < Self.maximumPrerequisiteDepth else { return false }
-        if let rollout = flag.rollout {
-            let shares = rollout.splits.filter { $0.weight > 0 }
+    /// `known` remembers each flag's answer by depth (as the evaluator does), so a diamond of
+    /// prerequisites is looked at once per flag and depth, not once per path. A flag deeper
+    /// than the evaluator follows cannot serve one variant.
+    func dependsOnlyOnTenant(_ flag: Flag, depth: Int = 0, known: inout [PrerequisiteVisit: Bool]) -> Bool {
+        guard depth <= Self.maximumPrerequisiteDepth else { return false }
+        let visit = PrerequisiteVisit(key: flag.key.rawValue, depth: depth)
+        if let answer = known[visit] { return answer }
+        var answer = flag.rules.allSatisfy { Self.readsOnlyTenant($0.condition) }
+        if answer, let rollout = flag.rollout {
             // One share with weight (a variant, or the fall-through at 0 %) ignores the key.
-            guard shares.count <= 1 else { return false }
+            answer = rollout.splits.filter { $0.weight > 0 }.count <= 1
         }
-        guard flag.rules.allSatisfy({ Self.readsOnlyTenant($0.condition) }) else { return false }
-        return flag.prerequisites.allSatisfy { prerequisite in
-            catalog.flag(prerequisite.flag.rawValue).map { dependsOnlyOnTenant($0, depth: depth + 1) } ?? false
+        for prerequisite in flag.prerequisites where answer {
+            guard let required = catalog.flag(prerequisite.flag.rawValue) else {
+                answer = false
+                break
+            }
+            answer = dependsOnlyOnTenant(required, depth: depth + 1, known: &known)
         }
+        known[visit] = answer
+        return answer
     }
 
     private static func readsOnlyTenant(_ condition: Condition) -> Bool {
