@@ -76,6 +76,8 @@ struct OFREPEventStreamTests {
             OFREPRecording.record("evaluateFlagsBulk", refetch, label: "re-fetch with flagConfigEtag")
             #expect(refetch.status == 200)
             #expect(refetch.text.contains(#""reason":"DISABLED""#))
+            let garbled = try await server.client.post(TestServer.bulkPath + "?flagConfigEtag=not-an-etag", json: #"{"context":{}}"#, apiKey: server.apiKey)
+            #expect(garbled.status == 200, "an etag the server never made is ignored")
         }
     }
 
@@ -92,6 +94,11 @@ struct OFREPEventStreamTests {
             OFREPRecording.record("sseEvent", catchUp, label: "catching up after Last-Event-ID")
             #expect(Self.isRefetch(catchUp))
             let current = try #require(catchUp.id)
+
+            // An id the server never made counts as behind.
+            let garbled = try await EventStreamClient.open(url, headers: [key, ("Last-Event-ID", "yesterday")])
+            defer { garbled.close() }
+            #expect(try await garbled.next().map(Self.isRefetch) == true)
 
             let upToDate = try await EventStreamClient.open(url, headers: [key, ("Last-Event-ID", current)])
             defer { upToDate.close() }
@@ -146,8 +153,10 @@ struct OFREPEventStreamTests {
             let forged = try await server.client.send(.GET, path + "?token=\(forgedToken)")
             #expect(forged.status == 401)
             #expect(forged.header("Content-Type") == "application/problem+json")
-            let malformed = try await server.client.send(.GET, path + "?token=not-a-token")
-            #expect(malformed.status == 401)
+            for bad in ["not-a-token", "", String(repeating: "A", count: 8000), "..", "%00"] {
+                let malformed = try await server.client.send(.GET, path + "?token=\(bad)")
+                #expect(malformed.status == 401, "token \(bad.prefix(20))")
+            }
 
             let open = try await EventStreamClient.open(url)
             defer { open.close() }
