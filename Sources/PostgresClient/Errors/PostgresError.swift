@@ -16,6 +16,10 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         /// The pool could not hand out a connection in time or was shut down.
         case poolExhausted
         case poolClosed
+        /// The statement did not finish within its deadline; it was cancelled on the server.
+        case timedOut
+        /// The calling task was cancelled while the statement ran; it was cancelled on the server.
+        case cancelled
         /// A value could not be decoded into the requested Swift type.
         case decoding
         /// The client used the API wrongly (e.g. COPY on a non-COPY statement).
@@ -64,6 +68,24 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// Whether retrying the whole transaction may succeed (serialization failure, deadlock).
     public var isTransient: Bool {
         sqlState == .serializationFailure || sqlState == .deadlockDetected
+    }
+
+    /// Whether the database could not be reached or went away mid-call: the connection could not
+    /// be opened or was lost, the server is shutting down, starting up or in recovery, or it
+    /// refused more connections. The work did not happen (or, for a lost COMMIT, may have); the
+    /// same work is worth retrying once the database is back, and an HTTP caller gets 503.
+    public var isDatabaseUnavailable: Bool {
+        switch kind {
+        case .connectionFailed, .connectionLost:
+            return true
+        case .server:
+            guard let sqlState else { return false }
+            return sqlState.errorClass == "08" // connection exception
+                || sqlState == .adminShutdown || sqlState == .crashShutdown || sqlState == .cannotConnectNow
+                || sqlState == .tooManyConnections || sqlState == .readOnlySQLTransaction
+        default:
+            return false
+        }
     }
 
     /// Whether the connection that raised this error can no longer be used.

@@ -36,6 +36,9 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let crashShutdown = SQLState("57P02")
     public static let cannotConnectNow = SQLState("57P03")
     public static let queryCanceled = SQLState("57014")
+    public static let tooManyConnections = SQLState("53300")
+    /// A write reached a standby (after a failover, before the URL follows the new leader).
+    public static let readOnlySQLTransaction = SQLState("25006")
     public static let raiseException = SQLState("P0001")
     public static let objectInUse = SQLState("55006")
     public static let invalidCatalogName = SQLState("3D000")

@@ -89,10 +89,11 @@ struct CommandFailure: Error {
 
     private init(postgres error: PostgresError) {
         let exitCode: ExitCode = switch error.kind {
-        case .connectionFailed, .connectionLost, .connectionClosed, .poolExhausted, .poolClosed:
+        case .connectionFailed, .connectionLost, .connectionClosed, .poolExhausted, .poolClosed, .timedOut:
             Self.unavailable
         default:
-            error.sqlState == .undefinedTable || error.sqlState == .invalidSchemaName ? Self.configuration : .failure
+            error.isDatabaseUnavailable ? Self.unavailable
+                : error.sqlState == .undefinedTable || error.sqlState == .invalidSchemaName ? Self.configuration : .failure
         }
         self.init(message: error.description, exitCode: exitCode)
     }
