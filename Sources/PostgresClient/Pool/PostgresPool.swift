@@ -55,7 +55,13 @@ public actor PostgresPool {
     ) async throws -> Value {
         let connection = try await checkout()
         do {
-            let value = try await body(connection)
+            // A statement in flight when the task is cancelled wakes at once and is cancelled
+            // on the server, instead of at its next look at the task.
+            let value = try await withTaskCancellationHandler {
+                try await body(connection)
+            } onCancel: {
+                connection.interruptWait()
+            }
             await checkin(connection)
             return value
         } catch {
