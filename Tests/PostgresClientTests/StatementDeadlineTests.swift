@@ -44,8 +44,8 @@ struct StatementDeadlineTests {
             }
             let cancelled = ContinuousClock.now
             sleeper.cancel()
-            let error = await #expect(throws: PostgresError.self) { try await sleeper.value }
-            #expect(error?.kind == .cancelled)
+            // Through the pool a cancelled statement ends as cancelled Swift work does.
+            await #expect(throws: CancellationError.self) { try await sleeper.value }
             #expect(cancelled.duration(to: .now) < .seconds(10))
             #expect(try await database.activeQueries(containing: "pg_sleep(60)") == 0)
             // The connection went back to the pool in working order.
@@ -70,11 +70,27 @@ struct StatementDeadlineTests {
                 try await database.activeQueries(containing: "pg_sleep(60)") == 1
             }
             writer.cancel()
-            _ = await #expect(throws: PostgresError.self) { try await writer.value }
+            await #expect(throws: CancellationError.self) { try await writer.value }
             // The pool has one connection: the same session, where the table would still be.
             let exists = try await pool.query("SELECT to_regclass('pg_temp.cancel_probe') IS NOT NULL").rows.first?.decode(Bool.self)
             #expect(exists == false, "the transaction's work was kept")
             await pool.close()
+        }
+    }
+
+    @Test("on a connection, a cancelled statement fails as cancelled, with the server's SQLSTATE")
+    func cancellationOnAConnection() async throws {
+        try await withTestDatabase { database async throws in
+            try await PostgresConnection.withConnection(database.applicationConfiguration) { connection in
+                let sleeper = Task { try await connection.query("SELECT pg_sleep(60)") }
+                try await waitUntil("the sleep runs on the server", timeout: .seconds(30)) {
+                    try await database.activeQueries(containing: "pg_sleep(60)") == 1
+                }
+                sleeper.cancel()
+                let error = await #expect(throws: PostgresError.self) { try await sleeper.value }
+                #expect(error?.kind == .cancelled)
+                #expect(error?.sqlState == .queryCanceled)
+            }
         }
     }
 

@@ -50,6 +50,9 @@ public actor PostgresPool {
     // MARK: Using a connection
 
     /// Checks out a connection for the duration of `body`, then returns it to the pool.
+    ///
+    /// Cancelling the task cancels the statement in flight on the server at once; the call then
+    /// throws `CancellationError`.
     public nonisolated func withConnection<Value: Sendable>(
         _ body: (PostgresConnection) async throws -> Value
     ) async throws -> Value {
@@ -64,6 +67,11 @@ public actor PostgresPool {
             }
             await checkin(connection)
             return value
+        } catch let error as PostgresError where error.kind == .cancelled {
+            await checkin(connection)
+            // A statement cancelled with its task ends the way cancelled Swift work ends, so
+            // the caller's `catch is CancellationError` sees its own cancellation.
+            throw CancellationError()
         } catch {
             await checkin(connection)
             throw error
