@@ -409,15 +409,12 @@ public actor PostgresConnection {
             }
             if !received.isEmpty || Task.isCancelled { return received }
 
-            let remaining = ContinuousClock.now.duration(to: deadline)
-            if remaining <= .zero { return [] }
-            let milliseconds = Int32(clamping: remaining.components.seconds * 1000
-                + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
+            if ContinuousClock.now >= deadline { return [] }
             var descriptors = [
                 pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0),
                 pollfd(fd: wakeUp.readDescriptor, events: Int16(POLLIN), revents: 0),
             ]
-            let ready = poll(&descriptors, 2, milliseconds)
+            let ready = poll(&descriptors, 2, Self.milliseconds(until: deadline))
             if ready < 0 && errno != EINTR {
                 throw PostgresError(kind: .connectionLost, message: "poll failed: \(String(cString: strerror(errno)))")
             }
