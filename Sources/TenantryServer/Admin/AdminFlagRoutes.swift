@@ -161,7 +161,7 @@ struct AdminFlagRoutes: Sendable {
     @Sendable func importDocument(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let dryRun = try AdminInput.boolean("dryRun", of: request, default: false)
         let reason = try AdminInput.reason(AdminInput.query("reason", of: request)) ?? "imported over the admin API"
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer = try await request.readBody(context: context)
         let data = Data(buffer.readableBytesView)
         guard !data.isEmpty else { throw ProblemDetails.invalidRequest("the request body is empty; send a flagd flag-definition document") }
         guard case .object? = try? JSONDecoder().decode(JSONValue.self, from: data) else {

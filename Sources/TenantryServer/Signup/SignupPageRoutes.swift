@@ -57,7 +57,9 @@ public struct SignupPageRoutes<Context: RequestContext>: Sendable {
         }
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            buffer = try await request.readBody(context: context)
+        } catch let problem as ProblemDetails where problem.status == .contentTooLarge {
+            return Self.refusedForm(problem, values: SignupPage.Values(), idempotencyKey: UUID().uuidString.lowercased())
         } catch is NIOTooManyBytesError {
             let problem = ProblemDetails.contentTooLarge(limit: context.maxUploadSize)
             return Self.refusedForm(problem, values: SignupPage.Values(), idempotencyKey: UUID().uuidString.lowercased())
