@@ -4,8 +4,11 @@ public import Hummingbird
 
 /// Refuses a request whose path or query parameters hold U+0000 (`%00`), which PostgreSQL
 /// cannot store or compare: 400 `invalid-request` naming the parameter (or `path`), before any
-/// route reads them. Request bodies are held to the same rule where they are decoded
-/// (`Request.decodeJSON`), and the event store refuses such text from any other writer.
+/// route reads them. On the admin API, whose parameters become commands and queries (a
+/// `?reason=` is recorded); elsewhere parameters are credentials or numbers, refused as such
+/// (a `?token=%00` is a token that is not valid: 401 or 404). Request bodies are held to the
+/// same rule where they are decoded (`Request.decodeJSON`), and the event store refuses such
+/// text from any other writer.
 public struct StorableTextMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 

@@ -11,7 +11,6 @@ extension TenantryServer {
         router.add(middleware: RefusedBodyMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: StorableTextMiddleware())
         if let instance = configuration.instance {
             router.add(middleware: InstanceTenantMiddleware(directory: views.directory, tenantID: instance.tenantID, slug: instance.slug))
         }
