@@ -6,7 +6,9 @@ import Synchronization
 /// path that exists; the router alone would answer 404, since it matches a path and a method
 /// together. The usual methods, TRACE and QUERY are refused by the routes themselves
 /// (`refuseMethods`); for any other method this middleware asks the router what TRACE on the
-/// same path gets, and a 405 there is the answer's `Allow`.
+/// same path gets, and a 405 there is the answer's `Allow`. (That question goes through the
+/// router's middleware again, so metrics count it as a TRACE request too; such methods are rare.)
+/// A method the HTTP parser does not know at all (`FOO`) never gets here: it is a 400.
 ///
 /// Add it to the router after every route, so it wraps only the not-found responder (Hummingbird
 /// builds each route's middleware chain when the route is added, the not-found responder's when
