@@ -60,6 +60,17 @@ struct StorableTextTests {
         }
     }
 
+    @Test("a flagd document to import with U+0000 in it: 400 naming its path, nothing imported")
+    func flagImport() async throws {
+        try await withAdminServer { server async throws in
+            let document = #"{"flags":{"nul-import":{"state":"ENABLED","variants":{"on":true,"off":false},"defaultVariant":"on","metadata":{"owner":"a\u0000"}}}}"#
+            let answer = try await server.call(.POST, "/v1/admin/flags/import", document)
+            server.expect(400, answer)
+            #expect(answer.field == "flags.nul-import.metadata.owner", "\(answer.text)")
+            server.expect(404, try await server.call(.GET, "/v1/admin/flags/nul-import"))
+        }
+    }
+
     @Test("a lone surrogate escape is refused as JSON that is not valid, not stored")
     func loneSurrogate() async throws {
         try await withAdminServer { server async throws in
