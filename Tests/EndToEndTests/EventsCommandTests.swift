@@ -61,6 +61,7 @@ struct EventsCommandTests {
         BadInput(label: "empty stream name", arguments: ["", "--type", "X", "--data", "{}"], status: 64, mentions: "stream name"),
         BadInput(label: "stream name without category", arguments: ["account", "--type", "X", "--data", "{}"], status: 64, mentions: "category-id"),
         BadInput(label: "malformed JSON", arguments: ["account-1", "--type", "X", "--data", #"{"a":"#], status: 65, mentions: "not valid JSON"),
+        BadInput(label: "U+0000 in a string (PostgreSQL cannot store it)", arguments: ["account-1", "--type", "X", "--data", #"{"note":{"text":"a\u0000b"}}"#], status: 65, mentions: "\"note.text\" contains U+0000"),
         BadInput(label: "JSON that is not an object", arguments: ["account-1", "--type", "X", "--data", "[1]"], status: 65, mentions: "JSON object"),
         BadInput(label: "hostile type name", arguments: ["account-1", "--type", "X'); DROP TABLE tenantry.events; --", "--data", "{}"], status: 65, mentions: "\"type\""),
         BadInput(label: "unknown expected version", arguments: ["account-1", "--type", "X", "--data", "{}", "--expected-version", "soon"], status: 64, mentions: "expected-version"),

@@ -208,14 +208,19 @@ struct AdminTenantRoutesTests {
         }
     }
 
-    @Test("plan changes: to another plan of the same isolation; the trial, the same plan or another isolation are 422; a bad plan is 400")
+    @Test("plan changes: to another plan of the same isolation; the same plan 409 plan-unchanged (as in the tenant API); the trial or another isolation 422; a bad plan 400")
     func changePlan() async throws {
         try await withAdminServer { server async throws in
             let slug = server.tenants[0].tenant.slug
             let moved = server.expect(200, try await server.call(.POST, "/v1/admin/tenants/\(slug)/plan", #"{"plan":"pro","reason":"upgraded"}"#))
             #expect(moved["plan"] as? String == "pro")
             #expect(moved["trialEndsAt"] is NSNull)
-            for plan in ["pro", "trial", "enterprise"] {
+            let unchanged = try await server.call(.POST, "/v1/admin/tenants/\(slug)/plan", #"{"plan":"pro"}"#)
+            server.expect(409, unchanged)
+            #expect(unchanged.problemType == "plan-unchanged")
+            #expect(Set(unchanged.json.keys) == ProblemShapes.planUnchanged)
+            #expect(unchanged.json["plan"] as? String == "pro")
+            for plan in ["trial", "enterprise"] {
                 let answer = try await server.call(.POST, "/v1/admin/tenants/\(slug)/plan", #"{"plan":"\#(plan)"}"#)
                 server.expect(422, answer)
                 #expect(answer.problemType == "plan-not-allowed", "\(plan)")

@@ -69,4 +69,24 @@ struct HTTPBehaviourTests {
             }
         }
     }
+
+    @Test("TRACE, QUERY and methods no route knows (PROPFIND, PURGE) on a known path: 405 with Allow; on an unknown path 404")
+    func unknownMethods() async throws {
+        try await withTestServer { server in
+            let methods: [(HTTPMethod, String)] = [(.TRACE, "TRACE"), (.RAW(value: "QUERY"), "QUERY"), (.PROPFIND, "PROPFIND"), (.RAW(value: "PURGE"), "PURGE")]
+            for (path, allow) in [("/healthz", "GET, HEAD"), ("/v1/signup", "POST"), ("/v1/admin/tenants", "GET, HEAD, POST"), ("/v1/tenant/api-keys/abc", "DELETE")] {
+                for (method, name) in methods {
+                    let response = try await server.client.send(method, path)
+                    #expect(response.status == 405, "\(name) \(path): \(response.text)")
+                    #expect(response.header("Allow") == allow, "\(name) \(path)")
+                    #expect(response.jsonObject?["type"] as? String == "https://tenantry.dev/problems/method-not-allowed")
+                    #expect((response.jsonObject?["detail"] as? String)?.contains(name) == true, "\(response.text)")
+                }
+            }
+            for (method, name) in methods {
+                let response = try await server.client.send(method, "/nope")
+                #expect(response.status == 404, "\(name) /nope: \(response.text)")
+            }
+        }
+    }
 }

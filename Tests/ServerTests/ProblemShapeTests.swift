@@ -7,6 +7,7 @@ struct ProblemShapeTests {
     static let refusals: [TenantLifecycleError] = [
         .illegalTransition(slug: "acme", from: .suspended, action: "suspend"),
         .planNotAllowed(slug: "acme", plan: .enterprise, reason: "sales-led"),
+        .planNotAllowed(slug: "acme", plan: .pro, reason: TenantLifecycleError.alreadyOnPlanReason),
         .invalidInput("bad"),
     ]
 
@@ -29,5 +30,17 @@ struct ProblemShapeTests {
         let plan = try #require(ProblemDetails.refusal(TenantLifecycleError.planNotAllowed(slug: "acme", plan: .trial, reason: "no")))
         #expect(plan.typeURI == ProblemDetails.typeBase + "plan-not-allowed")
         #expect(Set(plan.extensions.keys).union(ProblemShapes.common) == ProblemShapes.planNotAllowed)
+    }
+
+    @Test("moving to the plan the tenant is on is 409 plan-unchanged in both APIs, with tenant and plan")
+    func planUnchanged() throws {
+        let error = TenantLifecycleError.planNotAllowed(slug: "acme", plan: .pro, reason: TenantLifecycleError.alreadyOnPlanReason)
+        for problem in [try #require(ProblemDetails.refusal(error)), try #require(ProblemDetails.admin(error))] {
+            #expect(problem.typeURI == ProblemDetails.typeBase + "plan-unchanged")
+            #expect(problem.status == .conflict)
+            #expect(Set(problem.extensions.keys).union(ProblemShapes.common) == ProblemShapes.planUnchanged)
+        }
+        // The tenant API's own early check answers the same problem.
+        #expect(ProblemDetails.planUnchanged(tenant: "acme", plan: .pro).detail == ProblemDetails.admin(error)?.detail)
     }
 }

@@ -3,5 +3,6 @@
 enum ProblemShapes {
     static let common: Set<String> = ["type", "title", "status", "detail"]
     static let planNotAllowed = common.union(["tenant", "plan", "reason", "selfServePlans"])
+    static let planUnchanged = common.union(["tenant", "plan"])
     static let invalidTransition = common.union(["tenant", "state", "action"])
 }

@@ -215,6 +215,18 @@ struct SignupPageTests {
             #expect(json.status == 415)
             #expect(json.header("Accept-Post") == "application/x-www-form-urlencoded")
             Self.expectFormPage(json, saying: "application/x-www-form-urlencoded")
+            // A program that asks for JSON (and not HTML) gets the problem document instead.
+            let program = try await server.client.post(
+                "/signup", json: #"{"email":"a@b.example","organization":"Acme"}"#, apiKey: nil, headers: [("Accept", "application/problem+json")]
+            )
+            #expect(program.status == 415)
+            #expect(program.header("Content-Type") == "application/problem+json")
+            #expect(program.header("Accept-Post") == "application/x-www-form-urlencoded")
+            #expect(program.problemType == "unsupported-media-type")
+            let browser = try await server.client.post(
+                "/signup", json: "{}", apiKey: nil, headers: [("Accept", "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8")]
+            )
+            #expect(browser.header("Content-Type") == "text/html; charset=utf-8")
             let padding = String(repeating: "x", count: 70 * 1024)
             let large = try await Self.postForm(server, [("email", "a@b.example"), ("organization", padding)])
             #expect(large.status == 413)

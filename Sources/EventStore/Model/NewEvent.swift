@@ -33,10 +33,13 @@ public struct NewEvent: Sendable, Hashable {
     }
 
     /// An event whose data is JSON text, e.g. from the command line. Malformed JSON, or JSON
-    /// that is not an object, is refused with a message that says which.
+    /// that is not an object, is refused with a message that says which; so is a string or key
+    /// holding U+0000, which PostgreSQL cannot store, with the path of its field.
     public init(id: UUID = UUID(), type: String, dataJSON: String, metadataJSON: String = "{}") throws(EventStoreError) {
         try Self.requireObject(dataJSON, field: "data")
         try Self.requireObject(metadataJSON, field: "metadata")
+        try Self.requireStorable(dataJSON, field: "data", type: type)
+        try Self.requireStorable(metadataJSON, field: "metadata", type: type)
         self.id = id
         self.type = type
         self.dataJSON = dataJSON
@@ -53,6 +56,13 @@ public struct NewEvent: Sendable, Hashable {
         guard value is [String: Any] else {
             throw .invalidEvent("invalid event: \"\(field)\" must be a JSON object")
         }
+    }
+
+    private static func requireStorable(_ json: String, field: String, type: String) throws(EventStoreError) {
+        guard let path = StorableJSON.firstUnstorableField(in: json) else { return }
+        throw .invalidEvent(
+            "invalid event: \(type) \(field) field \"\(path)\" contains U+0000 (NUL), which PostgreSQL cannot store"
+        )
     }
 
     /// This event as an element of `append_events`' JSON array. The data and metadata are

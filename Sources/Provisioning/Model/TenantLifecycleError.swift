@@ -17,4 +17,14 @@ public enum TenantLifecycleError: Error, Sendable, Equatable, CustomStringConver
             "tenant \(slug) cannot move to plan \(plan): \(reason)"
         }
     }
+
+    /// The `planNotAllowed` reason of a move to the plan the tenant is on.
+    public static let alreadyOnPlanReason = "it is on that plan already"
+
+    /// Whether this refuses a move to the plan the tenant is on already (nothing to change,
+    /// rather than a plan the tenant may not have).
+    public var isPlanUnchanged: Bool {
+        if case let .planNotAllowed(_, _, reason) = self { return reason == Self.alreadyOnPlanReason }
+        return false
+    }
 }

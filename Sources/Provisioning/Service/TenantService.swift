@@ -203,7 +203,7 @@ public struct TenantService: Sendable {
                 throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "change the plan of")
             }
             guard plan != state.plan else {
-                throw TenantLifecycleError.planNotAllowed(slug: state.slug, plan: plan, reason: "it is on that plan already")
+                throw TenantLifecycleError.planNotAllowed(slug: state.slug, plan: plan, reason: TenantLifecycleError.alreadyOnPlanReason)
             }
             guard plan != .trial else {
                 throw TenantLifecycleError.planNotAllowed(slug: state.slug, plan: plan, reason: "the trial is for new tenants only")

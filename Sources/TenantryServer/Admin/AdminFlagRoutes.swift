@@ -161,12 +161,13 @@ struct AdminFlagRoutes: Sendable {
     @Sendable func importDocument(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let dryRun = try AdminInput.boolean("dryRun", of: request, default: false)
         let reason = try AdminInput.reason(AdminInput.query("reason", of: request)) ?? "imported over the admin API"
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer = try await request.readBody(context: context)
         let data = Data(buffer.readableBytesView)
         guard !data.isEmpty else { throw ProblemDetails.invalidRequest("the request body is empty; send a flagd flag-definition document") }
-        guard case .object? = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+        guard let document = try? JSONDecoder().decode(JSONValue.self, from: data), case .object = document else {
             throw ProblemDetails.invalidRequest("the request body must be a flagd flag-definition document (a JSON object)")
         }
+        if let field = document.firstUnstorableText() { throw ProblemDetails.unstorableText(field: field) }
         let imported = try FlagdDocument.importFlags(data, now: Date())
         let change = FlagService.Change(actor: try context.requireAdmin().actor, reason: reason)
         let outcomes = try await flags.importFlags(imported, by: change, dryRun: dryRun)

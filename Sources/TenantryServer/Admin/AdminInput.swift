@@ -14,7 +14,7 @@ enum AdminInput {
         _ request: Request, as type: Body.Type, context: some RequestContext, empty: Body
     ) async throws -> Body {
         var request = request
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer = try await request.readBody(context: context)
         guard buffer.readableBytes > 0 else { return empty }
         request.body = RequestBody(buffer: buffer)
         return try await request.decodeJSON(as: Body.self, context: context)

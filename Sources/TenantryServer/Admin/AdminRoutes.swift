@@ -38,6 +38,7 @@ public struct AdminRoutes: Sendable {
             .add(middleware: AdminAuthenticationMiddleware(
                 tokens: views.adminTokens, configured: configuration.adminToken, tenants: views.directory
             ))
+            .add(middleware: StorableTextMiddleware())
         AdminTenantRoutes(administration: runtime.tenants, exportDirectory: configuration.exportDirectory).register(on: admin)
         let flags = AdminFlagRoutes(administration: runtime.flagAdministration, views: views)
         flags.register(on: admin)

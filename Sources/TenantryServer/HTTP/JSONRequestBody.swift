@@ -3,24 +3,25 @@ import Foundation
 public import Hummingbird
 
 extension Request {
-    /// The body read (up to the context's limit: larger is 413) and decoded as `Body`; a body
-    /// that is not JSON, not an object, or lacks or mistypes a field is a 400
-    /// `invalid-request` problem naming the field, so nothing unvalidated gets further.
+    /// The body read (up to the context's limit: larger is 413, at once when `Content-Length`
+    /// says so) and decoded as `Body`; a body that is not JSON, not an object, holds text the
+    /// database cannot store (U+0000), or lacks or mistypes a field (a number that does not fit
+    /// an integer field included) is a 400 `invalid-request` problem naming the field, so
+    /// nothing unvalidated gets further.
     public func decodeJSON<Body: Decodable>(as type: Body.Type, context: some RequestContext) async throws -> Body {
-        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        let buffer = try await readBody(context: context)
         let data = Data(buffer.readableBytesView)
         guard !data.isEmpty else { throw ProblemDetails.invalidRequest("the request body is empty; send a JSON object") }
+        let document: JSONValue
         do {
-            guard case .object = try JSONDecoder().decode(JSONValue.self, from: data) else {
-                throw ProblemDetails.invalidRequest("the request body must be a JSON object")
-            }
-        } catch let problem as ProblemDetails {
-            throw problem
+            document = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
             throw ProblemDetails.invalidRequest("the request body is not valid JSON")
         }
+        guard case .object = document else { throw ProblemDetails.invalidRequest("the request body must be a JSON object") }
+        if let field = document.firstUnstorableText() { throw ProblemDetails.unstorableText(field: field) }
         do {
-            return try JSONDecoder().decode(Body.self, from: data)
+            return try JSONValueDecoder().decode(Body.self, from: document)
         } catch let error as DecodingError {
             throw ProblemDetails.invalidRequest(Self.explain(error), field: Self.field(of: error))
         }
@@ -58,6 +59,8 @@ extension Request {
         case is Bool.Type: "true or false"
         case is Int.Type, is Int64.Type, is Int32.Type, is UInt.Type: "an integer"
         case is Double.Type, is Float.Type: "a number"
+        case is [JSONValue].Type: "an array"
+        case is [String: JSONValue].Type: "an object"
         default: "a \(type)"
         }
     }

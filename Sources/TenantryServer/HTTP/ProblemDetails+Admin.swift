@@ -70,6 +70,7 @@ extension ProblemDetails {
             switch error {
             case .notFound: .notFound(error.description, resource: "tenant")
             case let .illegalTransition(slug, from, action): .invalidTransition(tenant: slug, state: from, action: action)
+            case let .planNotAllowed(slug, plan, _) where error.isPlanUnchanged: .planUnchanged(tenant: slug, plan: plan)
             case let .planNotAllowed(slug, plan, reason): .planNotAllowed(tenant: slug, plan: plan, reason: reason)
             case .invalidInput: .invalidRequest(error.description)
             }

@@ -33,6 +33,12 @@ extension ProblemDetails {
         )
     }
 
+    /// 400 `invalid-request`: a string (or object key, or query parameter) holds U+0000 (NUL),
+    /// which PostgreSQL cannot store; `field` is its JSON path (`rules[0].name`) or parameter name.
+    public static func unstorableText(field: String) -> ProblemDetails {
+        invalidRequest("\"\(field)\" contains U+0000 (NUL), which cannot be stored; remove it", field: field)
+    }
+
     /// 404: no route for this path.
     public static func routeNotFound(_ request: Request) -> ProblemDetails {
         ProblemDetails(

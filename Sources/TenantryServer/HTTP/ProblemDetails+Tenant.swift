@@ -33,15 +33,6 @@ extension ProblemDetails {
         )
     }
 
-    /// 409: the tenant is on that plan already.
-    public static func planUnchanged(_ plan: Plan) -> ProblemDetails {
-        ProblemDetails(
-            typeURI: typeBase + "plan-unchanged", title: "Plan unchanged", status: .conflict,
-            detail: "the tenant is on plan \(plan) already",
-            extensions: ["plan": .string(plan.rawValue)]
-        )
-    }
-
     /// 429: the tenant sent requests faster than its plan allows; `Retry-After` says how many
     /// seconds to wait (at least 1).
     public static func rateLimited(retryAfterSeconds: Int, requestsPerSecond: Double) -> ProblemDetails {
@@ -71,6 +62,8 @@ extension ProblemDetails {
             switch error {
             case .invalidInput(let message):
                 return invalidRequest(message)
+            case let .planNotAllowed(slug, plan, _) where error.isPlanUnchanged:
+                return planUnchanged(tenant: slug, plan: plan)
             case let .planNotAllowed(slug, plan, reason):
                 return planNotAllowed(tenant: slug, plan: plan, reason: reason)
             case let .illegalTransition(slug, from, action):

@@ -28,4 +28,14 @@ extension ProblemDetails {
             ]
         )
     }
+
+    /// 409 `plan-unchanged`: the tenant is on that plan already, so there is nothing to change
+    /// (the same answer in the tenant and the admin API). Members: `tenant` (its slug), `plan`.
+    public static func planUnchanged(tenant: String, plan: Plan) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "plan-unchanged", title: "Plan unchanged", status: .conflict,
+            detail: "tenant \(tenant) is on plan \(plan) already",
+            extensions: ["tenant": .string(tenant), "plan": .string(plan.rawValue)]
+        )
+    }
 }

@@ -35,7 +35,7 @@ struct CustomizationRoutes {
             }
             tenantID = tenant.id
         }
-        let body = try await request.body.collect(upTo: Self.maximumBodySize)
+        let body = try await request.readBody(upTo: Self.maximumBodySize)
         let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }) { first, _ in first }
         let headers = Dictionary(request.headers.map { ($0.name.canonicalName, $0.value) }) { first, _ in first }
         let customizationRequest = CustomizationRequest(

@@ -64,7 +64,7 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
         let rawKey = context.parameters.get("key") ?? ""
         let key = rawKey.removingPercentEncoding ?? rawKey
         let tenant = try context.requireTenant()
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let body = try await request.readBody(context: context)
         let evaluation: OFREPEvaluation
         do {
             let evaluationContext = try OFREPRequest.evaluationContext(body: body, tenant: tenant.state)
@@ -91,7 +91,7 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
             _ = await views.directory.waitUntil(timeout: Self.flagConfigWait) { ($0.tenant(id)?.version ?? .max) >= seen.tenantVersion }
             if let current = views.directory.state.tenant(id) { tenant = AuthenticatedTenant(state: current, keyID: tenant.keyID) }
         }
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let body = try await request.readBody(context: context)
         let evaluationContext: EvaluationContext
         do {
             evaluationContext = try OFREPRequest.evaluationContext(body: body, tenant: tenant.state)

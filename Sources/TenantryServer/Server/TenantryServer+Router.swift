@@ -8,6 +8,7 @@ extension TenantryServer {
         // Install the metrics backend before any middleware makes a metric.
         _ = MetricsRegistry.shared
         let router = Router(context: TenantryRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.add(middleware: RefusedBodyMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
         if let instance = configuration.instance {
@@ -32,6 +33,10 @@ extension TenantryServer {
             SignupRoutes(coordinator: signups).register(on: router)
         }
         AdminRoutes(runtime: runtime, views: views, configuration: configuration).register(on: router)
+        // Last: it wraps only the not-found responder.
+        let unknownMethods = UnknownMethodMiddleware<TenantryRequestContext>()
+        router.add(middleware: unknownMethods)
+        unknownMethods.resolve(with: router)
         return router
     }
 }

@@ -49,23 +49,28 @@ public struct SignupPageRoutes<Context: RequestContext>: Sendable {
     /// `POST /signup`: 303 to `/signup/{id}?token=…`, or the form again with the refusal's
     /// message and status (400, 413, 415, 422, 503, with their headers: `Accept-Post`,
     /// `Retry-After`), so a person sees what to do. Only a fault (500) is answered as a problem
-    /// by `ProblemMiddleware`.
+    /// by `ProblemMiddleware`, and every refusal is a problem document for a client whose
+    /// `Accept` asks for JSON and not HTML (`prefersProblemJSON`).
     @Sendable func submit(_ request: Request, context: Context) async throws -> Response {
+        let refusedForm = Self.prefersProblemJSON(request) ? { problem, _, _ in throw problem } : Self.refusedForm
         guard request.declaredMediaType == "application/x-www-form-urlencoded" else {
             let problem = ProblemDetails.unsupportedMediaType(request.headers[.contentType], expected: "application/x-www-form-urlencoded")
-            return Self.refusedForm(problem, values: SignupPage.Values(), idempotencyKey: UUID().uuidString.lowercased())
+            return try refusedForm(problem, SignupPage.Values(), UUID().uuidString.lowercased())
         }
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            buffer = try await request.readBody(context: context)
+        } catch let problem as ProblemDetails where problem.status == .contentTooLarge {
+            return try refusedForm(problem, SignupPage.Values(), UUID().uuidString.lowercased())
         } catch is NIOTooManyBytesError {
             let problem = ProblemDetails.contentTooLarge(limit: context.maxUploadSize)
-            return Self.refusedForm(problem, values: SignupPage.Values(), idempotencyKey: UUID().uuidString.lowercased())
+            return try refusedForm(problem, SignupPage.Values(), UUID().uuidString.lowercased())
         }
         let submission: Submission
         do {
             submission = try URLEncodedFormDecoder().decode(Submission.self, from: String(decoding: buffer.readableBytesView, as: UTF8.self))
         } catch {
+            if Self.prefersProblemJSON(request) { throw ProblemDetails.invalidRequest("the form body could not be read") }
             return Self.page(
                 SignupPage.form(SignupPage.Values(), error: .init(message: "The form could not be read; please fill it in again.", field: nil), idempotencyKey: UUID().uuidString.lowercased()),
                 status: .badRequest
@@ -82,11 +87,22 @@ public struct SignupPageRoutes<Context: RequestContext>: Sendable {
             // A reused key means this form's earlier submission had other values: a fresh key
             // lets the corrected form go through as the new signup it is.
             let nextKey = problem.status == .unprocessableContent ? UUID().uuidString.lowercased() : (key?.value ?? UUID().uuidString.lowercased())
-            return Self.refusedForm(problem, values: values, idempotencyKey: nextKey)
+            return try refusedForm(problem, values, nextKey)
         } catch let error where DatabaseOutage.explains(error) {
             // The same key again: the retry the page asks for may find this signup registered.
-            return Self.refusedForm(.databaseUnavailable(), values: values, idempotencyKey: key?.value ?? UUID().uuidString.lowercased())
+            return try refusedForm(.databaseUnavailable(), values, key?.value ?? UUID().uuidString.lowercased())
         }
+    }
+
+    /// Whether the client asks for JSON (`application/problem+json` or `application/json` in
+    /// `Accept`) and not for HTML: a program posting the form, which gets problem documents. A
+    /// browser (`text/html`), or a client that states nothing or `*/*`, gets the page.
+    static func prefersProblemJSON(_ request: Request) -> Bool {
+        let accepted = request.headers[values: .accept].flatMap { $0.split(separator: ",") }.map {
+            $0.prefix { $0 != ";" }.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        let json = accepted.contains("application/problem+json") || accepted.contains("application/json")
+        return json && !accepted.contains("text/html")
     }
 
     /// The form again, with `problem`'s message (marking its field), its status and headers.

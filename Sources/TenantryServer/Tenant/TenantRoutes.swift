@@ -69,7 +69,8 @@ public struct TenantRoutes<Context: TenantAuthenticatedContext>: Sendable {
         let caller = try context.requireTenant()
         var request = request
         // An empty body is a key without a label.
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let body = try await request.readBody(context: context)
+        request.body = RequestBody(buffer: body)
         let label = body.readableBytes == 0 ? nil : try await request.decodeJSON(as: CreateAPIKeyRequest.self, context: context).label
         let (state, key) = try await refusing {
             do {
@@ -108,7 +109,7 @@ public struct TenantRoutes<Context: TenantAuthenticatedContext>: Sendable {
             let choices = Plan.selfServeTargets.map(\.rawValue).joined(separator: " or ")
             throw ProblemDetails.invalidRequest("unknown plan \"\(body.plan.prefix(40))\": use \(choices)", field: "plan")
         }
-        guard plan != caller.state.plan else { throw ProblemDetails.planUnchanged(plan) }
+        guard plan != caller.state.plan else { throw ProblemDetails.planUnchanged(tenant: caller.state.slug, plan: plan) }
         let state = try await refusing {
             try await tenants.changePlan(caller.state.id, to: plan, actor: Self.actor(caller), reason: "self-serve plan change", selfServe: true)
         }
