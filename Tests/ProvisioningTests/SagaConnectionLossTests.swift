@@ -188,4 +188,46 @@ struct SagaConnectionLossTests {
             #expect(try await manager.sweep() == 0, "nothing left to do")
         }
     }
+
+    @Test("the live runner rides out an outage (connections refused, then back) and provisions the tenants registered after it")
+    func liveRunnerRidesOutAnOutage() async throws {
+        try await withTestRuntime { runtime, database async throws in
+            let manager = ProvisioningProcessManager(saga: runtime.tenants.saga)
+            let running = Task { try await manager.run() }
+            defer { running.cancel() }
+            let before = try await runtime.tenants.tenants.register(
+                SignupRequest(email: "a@before.example", organization: "Before \(UUID().uuidString.prefix(6))"), actor: "test"
+            ).tenant
+            try await waitUntil("the first tenant is active") { try await runtime.tenants.tenants.load(before.id)?.status == .active }
+
+            try await database.refuseConnections(true)
+            // The runner's connections are gone and it cannot reconnect: it waits.
+            try await waitUntil("the runner's connections are gone") {
+                try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
+                    try await connection.query("SELECT count(*) FROM pg_stat_activity WHERE datname = \(database.name)").rows.first?.decode(Int.self) == 0
+                }
+            }
+            try await database.refuseConnections(false)
+
+            var after: TenantState?
+            try await waitUntil("a tenant can be registered again") {
+                do {
+                    after = try await runtime.tenants.tenants.register(
+                        SignupRequest(email: "b@after.example", organization: "After outage", idempotencyKey: "after-outage"), actor: "test"
+                    ).tenant
+                    return true
+                } catch where DatabaseUnavailability.isUnavailable(error) {
+                    return false
+                }
+            }
+            let registered = try #require(after)
+            try await waitUntil("the runner provisions the tenant registered after the outage", timeout: .seconds(30)) {
+                do {
+                    return try await runtime.tenants.tenants.load(registered.id)?.status == .active
+                } catch where DatabaseUnavailability.isUnavailable(error) {
+                    return false
+                }
+            }
+        }
+    }
 }
