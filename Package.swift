@@ -84,6 +84,7 @@ let package = Package(
                 .embedInCode("Migrations/0100_row_level_security.sql"),
                 .embedInCode("Migrations/0101_tenant_placements.sql"),
                 .embedInCode("Migrations/0102_retired_pooled_copies.sql"),
+                .embedInCode("Migrations/0103_retired_pooled_copies_private.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -196,6 +197,7 @@ let package = Package(
                 "PostgresClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -215,7 +217,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PostgresClientTests",
-            dependencies: ["PostgresClient", "TestSupport", "EmbeddedPostgres"],
+            dependencies: ["PostgresClient", "TestSupport", "EmbeddedPostgres", "ChildProcesses"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
@@ -235,7 +237,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChildProcessesTests",
-            dependencies: ["ChildProcesses"],
+            dependencies: ["ChildProcesses", "TestSupport"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import ChildProcesses
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -92,18 +93,30 @@ struct ChildProcessTests {
 
     @Test("a descriptor the parent leaves inheritable does not reach the child")
     func descriptorsDoNotLeak() async throws {
-        var pair: [Int32] = [0, 0]
-        #expect(pipe(&pair) == 0)
-        let leaked = dup2(pair[1], 200)
-        defer {
-            close(pair[0])
-            close(pair[1])
-            close(leaked)
-        }
+        let leaked = try InheritableDescriptor()
         let done = try await ChildProcess.run(shell("ls /proc/$$/fd"), timeout: .seconds(30))
         let descriptors = Set(done.standardOutput.split(separator: "\n").compactMap { Int32($0) })
         #expect(descriptors.contains(1))
-        #expect(!descriptors.contains(200))
+        #expect(!descriptors.contains(leaked.number))
+    }
+
+    /// The cause of a test run that hung for minutes: the test above used `dup2(…, 200)`, which
+    /// closes whatever descriptor 200 was (in the shared test process, a PostgreSQL connection's
+    /// socket) and puts a pipe in its place.
+    @Test("the inheritable descriptor of the test above never takes a number another owner holds")
+    func inheritableDescriptorTakesAFreeNumber() throws {
+        var held: [Int32] = []
+        defer { held.forEach { close($0) } }
+        for _ in 0..<8 {
+            var pair: [Int32] = [-1, -1]
+            try #require(pipe(&pair) == 0)
+            held += pair
+        }
+        let before = held.map { DescriptorFile(of: $0) }
+        // Ask for a number this test itself holds: only a helper that takes a free one passes.
+        let leaked = try InheritableDescriptor(atLeast: held[held.count - 4])
+        #expect(!held.contains(leaked.number))
+        #expect(held.map { DescriptorFile(of: $0) } == before, "a descriptor someone else held was replaced")
     }
 
     @Test("a new session: the child leads its own, apart from the caller's terminal")
@@ -168,4 +181,17 @@ private final class ManagedAtomicFlag: Sendable {
     private let flag = Mutex(false)
     var isSet: Bool { flag.withLock { $0 } }
     func set() { flag.withLock { $0 = true } }
+}
+
+/// Which file a descriptor number refers to (device and inode), to see it replaced.
+private struct DescriptorFile: Equatable {
+    let device: UInt64
+    let inode: UInt64
+
+    init?(of descriptor: Int32) {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return nil }
+        device = UInt64(status.st_dev)
+        inode = UInt64(status.st_ino)
+    }
 }

@@ -100,8 +100,16 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async
     return true
 }
 
-/// Pids of the postmasters started with `-D dataDirectory` (their children rewrite their argv).
+/// `path` with every symbolic link resolved: a cluster under a private checkout lives under
+/// /var/tmp behind a link, and the server reports the paths it was started with.
+func resolvedPath(_ path: String) -> String {
+    URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+}
+
+/// Pids of the postmasters started with `-D dataDirectory`, through any symbolic link (their
+/// children rewrite their argv).
 func postmasters(of dataDirectory: String) -> Set<Int32> {
+    let dataDirectory = resolvedPath(dataDirectory)
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
     return Set(
         entries.compactMap { entry -> Int32? in
@@ -110,7 +118,7 @@ func postmasters(of dataDirectory: String) -> Set<Int32> {
             else { return nil }
             let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
             guard let flag = arguments.firstIndex(of: "-D"), flag + 1 < arguments.count,
-                arguments[flag + 1] == dataDirectory
+                resolvedPath(arguments[flag + 1]) == dataDirectory
             else { return nil }
             return pid
         })
@@ -153,7 +161,7 @@ struct SharedClusterTests {
         let postgres = try SharedCluster.require()
         let connection = postgres.connectionString(database: "postgres")
         #expect(try PSQL.value(connection, "SHOW listen_addresses") == "")
-        #expect(try PSQL.value(connection, "SHOW unix_socket_directories") == postgres.socketDirectory)
+        #expect(resolvedPath(try PSQL.value(connection, "SHOW unix_socket_directories")) == resolvedPath(postgres.socketDirectory))
         #expect(try PSQL.value(connection, "SELECT inet_server_addr() IS NULL") == "t")
     }
 
@@ -223,20 +231,21 @@ struct LifecycleTests {
 
     @Test("start() recovers after the postmaster is killed with SIGKILL, and cleans up a crashed initdb")
     func startAfterKill9() async throws {
-        let directory = TestCluster.newDirectory()
-        let staleInit = directory + "/data.tmp-999999"
-        try FileManager.default.createDirectory(atPath: staleInit, withIntermediateDirectories: true)
-        try await TestCluster.with(directory: directory) { postgres in
+        try await TestCluster.with { postgres in
             let started = try await postgres.start()
-            #expect(!FileManager.default.fileExists(atPath: staleInit))
             let pid = try #require(started.pid)
 
             #expect(kill(pid, SIGKILL) == 0)
             #expect(try await eventually { !postgres.status().isRunning })
+            // What a crashed initdb leaves, where the cluster physically lives (its directory,
+            // or the one under /var/tmp it was relocated to when the checkout is private).
+            let staleInit = resolvedPath(postgres.directory) + "/data.tmp-999999"
+            try FileManager.default.createDirectory(atPath: staleInit, withIntermediateDirectories: true)
 
             let recovered = try await postgres.start()
             #expect(recovered.isRunning)
             #expect(recovered.pid != nil && recovered.pid != pid)
+            #expect(!FileManager.default.fileExists(atPath: staleInit))
             #expect(try PSQL.value(postgres.connectionString(database: "postgres"), "SELECT 1") == "1")
         }
     }
@@ -282,7 +291,7 @@ struct LifecycleTests {
             let connection = postgres.connectionString(database: "postgres")
             #expect(try PSQL.value(connection, "SELECT 1") == "1")
             #expect(try PSQL.value(connection, "SHOW data_directory") == target + "/data")
-            #expect(try PSQL.value(connection, "SHOW unix_socket_directories") == postgres.socketDirectory)
+            #expect(resolvedPath(try PSQL.value(connection, "SHOW unix_socket_directories")) == resolvedPath(postgres.socketDirectory))
             return target
         }
         #expect(!FileManager.default.fileExists(atPath: target))

@@ -106,7 +106,7 @@ struct EventsCommandTests {
         }
     }
 
-    @Test("tail --follow --json prints an event appended after it started, then stops on Ctrl-C")
+    @Test("tail --follow --json prints an event appended after it started, then stops cleanly (exit 0) on Ctrl-C")
     func tailFollow() async throws {
         try await withEventStore { store, database async throws in
             try await store.append([try NewEvent(type: "Before", dataJSON: "{}")], to: "feed-1", tenant: UUID())
@@ -116,6 +116,7 @@ struct EventsCommandTests {
             try await waitUntil("the new event is printed") { tail.standardOutput.contains("\"After\"") }
             tail.interrupt()
             let outcome = try await tail.finish()
+            #expect(outcome.status == 0, "Ctrl-C is a clean stop: \(outcome.standardError)")
             let types = outcome.lines.compactMap { line in
                 (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["type"] as? String
             }

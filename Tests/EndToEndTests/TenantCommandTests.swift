@@ -154,7 +154,7 @@ struct TenantCommandTests {
         }
     }
 
-    @Test("tenant worker finishes a tenant whose create was killed, by itself")
+    @Test("tenant worker finishes a tenant whose create was killed, by itself, and stops cleanly on SIGTERM")
     func workerFinishesPendingTenants() async throws {
         try await withTestDatabase { database async throws in
             let env = ["TENANTRY_DATABASE_URL": database.administratorConnectionString]
@@ -175,8 +175,17 @@ struct TenantCommandTests {
                     ).rows.first?.decode(Int.self) == 1
                 }
             }
-            worker.interrupt()
-            _ = try await worker.finish()
+            // SIGTERM, as systemd and Kubernetes stop it: a clean stop at its checkpoint, exit 0.
+            worker.signal(SIGTERM)
+            let stopped = try await worker.finish(timeout: .seconds(30))
+            #expect(stopped.status == 0, "worker: \(stopped.standardError)")
+            #expect(stopped.standardError.contains("tenant worker stopped"))
+            let checkpoint = try await PostgresConnection.withConnection(database.operatorConfiguration) { connection in
+                try await connection.query(
+                    "SELECT count(*) FROM tenantry.checkpoints WHERE subscription = 'provisioning-saga'"
+                ).rows.first?.decode(Int.self)
+            }
+            #expect(checkpoint == 1, "the runner's checkpoint was saved")
             let list = try await TenantryProcess.run(["tenant", "list", "--json"], environment: env)
             #expect(list.standardOutput.contains(#""state":"active""#))
         }

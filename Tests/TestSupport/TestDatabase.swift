@@ -64,6 +64,30 @@ public struct TestDatabase: Sendable {
         }
     }
 
+    /// How many statements containing `text` are running on this database now (other than the
+    /// asking one), for tests that must wait until a statement has really reached the server.
+    public func activeQueries(containing text: String) async throws -> Int {
+        try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
+            try await connection.query("""
+                SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = \(name) AND state = 'active' AND pid <> pg_backend_pid()
+                   AND strpos(query, \(text)) > 0
+                """).rows.first?.decode(Int.self) ?? 0
+        }
+    }
+
+    /// Ends every client connection to this database (what an idle reaper, a PgBouncer restart
+    /// or a failover does); returns how many it ended.
+    @discardableResult
+    public func terminateConnections() async throws -> Int {
+        try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
+            try await connection.query("""
+                SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                 WHERE datname = \(name) AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+                """).rows.first?.decode(Int.self) ?? 0
+        }
+    }
+
     /// A pool acting as `tenantry_app`.
     public func applicationPool(maximumConnections: Int = 8) -> PostgresPool {
         PostgresPool(configuration: applicationConfiguration, maximumConnections: maximumConnections)

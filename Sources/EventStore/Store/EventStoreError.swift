@@ -44,6 +44,7 @@ public enum EventStoreError: Error, Sendable, CustomStringConvertible {
     /// through unchanged, so a cancelled reader ends as cancelled.
     static func translate(_ error: any Error) -> any Error {
         if error is CancellationError { return error }
+        if let error = error as? PostgresError, error.kind == .cancelled { return CancellationError() }
         return EventStoreError(error)
     }
 

@@ -102,7 +102,7 @@ public struct EventSubscription: Sendable {
                     heldBackDelay = Self.minimumHeldBackDelay
                 }
                 _ = try await listener?.notifications(timeout: timeout)
-            } catch is CancellationError {
+            } catch where error is CancellationError || Task.isCancelled {
                 return
             } catch where Self.isConnectionLoss(error) {
                 // One warning per outage; the retries, backing off to a few seconds, log at debug.
@@ -125,12 +125,11 @@ public struct EventSubscription: Sendable {
         }
     }
 
+    /// Whether `error` is the database being away (or too slow to answer in time), which the
+    /// subscription waits out, as opposed to a failure it reports.
     private static func isConnectionLoss(_ error: any Error) -> Bool {
-        switch error {
-        case let error as PostgresError: error.isConnectionFatal
-        case EventStoreError.database(let underlying): underlying.isConnectionFatal
-        default: false
-        }
+        guard let error = PostgresError(underlying: error) else { return false }
+        return error.isConnectionFatal || error.isDatabaseUnavailable || error.kind == .timedOut
     }
 
     static let minimumHeldBackDelay: Duration = .milliseconds(2)

@@ -19,6 +19,10 @@ public struct PostgresConfiguration: Sendable, Hashable {
     public var applicationName: String
     /// Seconds to wait for a connection to open.
     public var connectTimeoutSeconds: Int
+    /// How long one statement may run before it is cancelled on the server and fails with
+    /// `.timedOut` (a call may pass a deadline of its own). It bounds every wait for an answer,
+    /// so a server that stops answering can never park a caller for good.
+    public var queryTimeout: Duration
 
     public init(
         connectionString: String,
@@ -26,7 +30,8 @@ public struct PostgresConfiguration: Sendable, Hashable {
         database: String? = nil,
         user: String? = nil,
         applicationName: String = "tenantry",
-        connectTimeoutSeconds: Int = 10
+        connectTimeoutSeconds: Int = 10,
+        queryTimeout: Duration = .seconds(60)
     ) {
         self.connectionString = connectionString
         self.role = role
@@ -34,6 +39,7 @@ public struct PostgresConfiguration: Sendable, Hashable {
         self.user = user
         self.applicationName = applicationName
         self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.queryTimeout = queryTimeout
     }
 
     /// The same server, another database.
@@ -98,6 +104,12 @@ public struct PostgresConfiguration: Sendable, Hashable {
         if !parameters.contains(where: { $0.keyword == "connect_timeout" }) {
             set("connect_timeout", String(connectTimeoutSeconds))
         }
+        // A peer that vanished without a FIN or RST (a failover, a dropped route) is noticed by
+        // TCP keepalives within about a minute instead of the kernel's two hours, and unsent
+        // data gives up after the same minute. Unix sockets ignore both.
+        for (keyword, value) in Self.liveness where !parameters.contains(where: { $0.keyword == keyword }) {
+            set(keyword, value)
+        }
         // Timestamps come back in one unambiguous text form; see PostgresTimestamp.
         var sessionOptions = parameters.first { $0.keyword == "options" }?.value ?? ""
         sessionOptions += " -c TimeZone=UTC -c DateStyle=ISO -c client_encoding=UTF8"
@@ -107,6 +119,17 @@ public struct PostgresConfiguration: Sendable, Hashable {
         set("options", sessionOptions.trimmingLeadingWhitespace())
         return parameters
     }
+}
+
+extension PostgresConfiguration {
+    /// libpq's TCP liveness settings Tenantry uses unless the connection string sets its own.
+    static let liveness: [(keyword: String, value: String)] = [
+        ("keepalives", "1"),
+        ("keepalives_idle", "30"),
+        ("keepalives_interval", "10"),
+        ("keepalives_count", "3"),
+        ("tcp_user_timeout", "60000"),
+    ]
 }
 
 extension String {

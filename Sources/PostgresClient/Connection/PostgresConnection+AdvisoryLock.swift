@@ -15,7 +15,7 @@ extension PostgresConnection {
                 try await lock.query("SELECT pg_advisory_unlock_all()")
                 return value
             } catch {
-                _ = try? await lock.query("SELECT pg_advisory_unlock_all()")
+                _ = try? await lock.query("SELECT pg_advisory_unlock_all()", honoringCancellation: false)
                 throw error
             }
         }

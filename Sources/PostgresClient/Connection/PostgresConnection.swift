@@ -18,6 +18,8 @@ public actor PostgresConnection {
     private let wakeUp: WakeUpPipe
     private let isWaiting = Atomic<Bool>(false)
     private var handle: OpaquePointer?
+    /// What the socket was when the connection opened (see `DescriptorIdentity`).
+    private var socketIdentity: DescriptorIdentity?
     private var preparedStatements: [String: String] = [:]
     private var logger: Logger
 
@@ -83,6 +85,7 @@ public actor PostgresConnection {
             let reason = String(cString: PQerrorMessage(connection)).trimmingTrailingWhitespace()
             throw PostgresError(kind: .connectionFailed, message: "cannot connect to PostgreSQL: \(reason)")
         }
+        socketIdentity = DescriptorIdentity(of: PQsocket(connection))
         // Notices (e.g. "already exists, skipping") are not errors; keep them off stderr.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
         logger.trace("connected")
@@ -106,40 +109,173 @@ public actor PostgresConnection {
     // MARK: Statements
 
     /// Runs one statement and returns its rows and command tag.
+    ///
+    /// The statement has a deadline (`timeout`, else the configuration's `queryTimeout`) and
+    /// honours task cancellation: either cancels it on the server (`PQcancel`) and throws
+    /// `.timedOut` or `.cancelled`. Cleanup that must run in a cancelled task (a ROLLBACK, an
+    /// unlock) passes `honoringCancellation: false`.
     @discardableResult
-    public func query(_ query: PostgresQuery) throws(PostgresError) -> PostgresResult {
+    public func query(
+        _ query: PostgresQuery,
+        timeout: Duration? = nil,
+        honoringCancellation: Bool = true
+    ) throws(PostgresError) -> PostgresResult {
         let connection = try openHandle()
-        let result: OpaquePointer?
+        var wait = StatementWait(
+            deadline: ContinuousClock.now + (timeout ?? configuration.queryTimeout),
+            honorsCancellation: honoringCancellation)
+        let sent: Int32
         if query.isCacheable {
-            let name = try preparedStatementName(for: query, on: connection)
-            result = withCStringArray(query.bindings) { values in
-                PQexecPrepared(connection, name, Int32(query.bindings.count), values, nil, nil, 0)
+            let name = try preparedStatementName(for: query, on: connection, wait: &wait)
+            sent = withCStringArray(query.bindings) { values in
+                PQsendQueryPrepared(connection, name, Int32(query.bindings.count), values, nil, nil, 0)
             }
         } else {
-            result = withCStringArray(query.bindings) { values in
-                PQexecParams(connection, query.sql, Int32(query.bindings.count), nil, values, nil, nil, 0)
+            sent = withCStringArray(query.bindings) { values in
+                PQsendQueryParams(connection, query.sql, Int32(query.bindings.count), nil, values, nil, nil, 0)
             }
         }
-        defer { PQclear(result) }
-        return try interpret(result, of: connection)
+        return try outcome(ofSending: sent, on: connection, wait: &wait)
     }
 
-    /// Runs a script of one or more statements with no parameters (migrations, DDL).
-    public func runScript(_ sql: String) throws(PostgresError) {
+    /// Runs a script of one or more statements with no parameters (migrations, DDL), within the
+    /// same deadline rules as `query`.
+    public func runScript(_ sql: String, timeout: Duration? = nil) throws(PostgresError) {
         let connection = try openHandle()
-        let result = PQexec(connection, sql)
-        defer { PQclear(result) }
-        _ = try interpret(result, of: connection)
+        var wait = StatementWait(deadline: ContinuousClock.now + (timeout ?? configuration.queryTimeout), honorsCancellation: true)
+        _ = try outcome(ofSending: PQsendQuery(connection, sql), on: connection, wait: &wait)
     }
 
-    private func preparedStatementName(for query: PostgresQuery, on connection: OpaquePointer) throws(PostgresError) -> String {
+    private func preparedStatementName(
+        for query: PostgresQuery, on connection: OpaquePointer, wait: inout StatementWait
+    ) throws(PostgresError) -> String {
         if let name = preparedStatements[query.sql] { return name }
         let name = "tq_\(preparedStatements.count + 1)"
-        let result = PQprepare(connection, name, query.sql, Int32(query.bindings.count), nil)
-        defer { PQclear(result) }
-        _ = try interpret(result, of: connection)
+        let sent = PQsendPrepare(connection, name, query.sql, Int32(query.bindings.count), nil)
+        _ = try outcome(ofSending: sent, on: connection, wait: &wait)
         preparedStatements[query.sql] = name
         return name
+    }
+
+    /// Waits for every result of what was just sent and interprets them: the first error wins,
+    /// else the last result is the answer.
+    private func outcome(ofSending sent: Int32, on connection: OpaquePointer, wait: inout StatementWait) throws(PostgresError) -> PostgresResult {
+        guard sent == 1 else { throw connectionError(connection, while: "sending a statement") }
+        let results = try awaitResults(of: connection, wait: &wait)
+        defer { results.forEach { PQclear($0) } }
+        var failure: PostgresError?
+        var answer: PostgresResult?
+        for result in results {
+            do {
+                answer = try interpret(result, of: connection)
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        if var failure {
+            if failure.sqlState == .queryCanceled, let reason = wait.cancellation {
+                failure.kind = reason == .deadline ? .timedOut : .cancelled
+                failure.message = reason == .deadline
+                    ? "the statement did not finish within its deadline and was cancelled: \(failure.message)"
+                    : "the statement was cancelled with its task: \(failure.message)"
+            }
+            throw failure
+        }
+        guard let answer else { throw connectionError(connection, while: "running a statement") }
+        return answer
+    }
+
+    /// Collects the results of the statement in flight, parking this connection's thread in
+    /// `poll(2)` on the socket and the wake-up pipe, never longer than the statement's deadline.
+    ///
+    /// At the deadline, or when the task is cancelled, the statement is cancelled on the server
+    /// and its error result awaited for a grace period; a server that does not answer even then
+    /// is taken for gone: the connection is closed and the call fails with `.connectionLost`.
+    /// Stops early at a COPY result, which the caller continues.
+    private func awaitResults(of connection: OpaquePointer, wait: inout StatementWait) throws(PostgresError) -> [OpaquePointer] {
+        var results: [OpaquePointer] = []
+        var giveUp: ContinuousClock.Instant?
+        while true {
+            if PQconsumeInput(connection) == 0 {
+                let error = connectionError(connection, while: "waiting for an answer")
+                results.forEach { PQclear($0) }
+                throw error
+            }
+            while PQisBusy(connection) == 0 {
+                guard let result = PQgetResult(connection) else { return results }
+                results.append(result)
+                let status = PQresultStatus(result)
+                if status == PGRES_COPY_IN || status == PGRES_COPY_OUT { return results }
+            }
+            let now = ContinuousClock.now
+            if let giveUp {
+                if now >= giveUp {
+                    results.forEach { PQclear($0) }
+                    abandon(because: "no answer after the statement was cancelled")
+                    throw PostgresError(
+                        kind: .connectionLost,
+                        message: "connection to PostgreSQL lost: no answer within \(Self.cancellationGrace) of cancelling a statement")
+                }
+            } else if let reason = wait.cancellationDue(at: now) {
+                wait.cancellation = reason
+                requestCancellation(of: connection)
+                giveUp = now + Self.cancellationGrace
+            }
+            let wakeAt = giveUp ?? min(wait.deadline, now + Self.cancellationCheckInterval)
+            try waitForSocket(of: connection, until: wakeAt)
+        }
+    }
+
+    /// How long a cancelled statement's server gets to answer before the connection is given up.
+    static let cancellationGrace: Duration = .seconds(5)
+    /// How often a waiting statement looks at its task's cancellation when no wake-up came.
+    static let cancellationCheckInterval: Duration = .milliseconds(100)
+
+    /// Blocks until the socket is readable, the wake-up pipe is signalled or `instant` passes.
+    private func waitForSocket(of connection: OpaquePointer, until instant: ContinuousClock.Instant) throws(PostgresError) {
+        var descriptors = [
+            pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wakeUp.readDescriptor, events: Int16(POLLIN), revents: 0),
+        ]
+        let ready = poll(&descriptors, 2, Self.milliseconds(until: instant))
+        if ready < 0 && errno != EINTR {
+            throw PostgresError(kind: .connectionLost, message: "poll failed: \(String(cString: strerror(errno)))")
+        }
+        if descriptors[0].revents & Int16(POLLNVAL) != 0 {
+            abandon(because: "its socket descriptor was closed by other code")
+            throw PostgresError(kind: .connectionLost, message: "connection to PostgreSQL lost: its socket descriptor was closed by other code in this process")
+        }
+        if descriptors[1].revents != 0 { wakeUp.drain() }
+    }
+
+    private static func milliseconds(until instant: ContinuousClock.Instant) -> Int32 {
+        let remaining = ContinuousClock.now.duration(to: instant)
+        guard remaining > .zero else { return 0 }
+        return Int32(clamping: remaining.components.seconds * 1000
+            + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
+    }
+
+    /// Asks the server to cancel the statement in flight (a separate, short connection).
+    private func requestCancellation(of connection: OpaquePointer) {
+        guard let cancel = PQgetCancel(connection) else { return }
+        defer { PQfreeCancel(cancel) }
+        var reason = [CChar](repeating: 0, count: 256)
+        if PQcancel(cancel, &reason, Int32(reason.count)) == 0 {
+            logger.warning("could not cancel a statement: \(String(cString: reason))")
+        }
+    }
+
+    /// Forgets a connection that cannot be trusted any more. Its socket is closed when its
+    /// number is still its own; a number other code now uses is left alone (closing it would
+    /// break that code in turn), at the price of the small libpq handle.
+    private func abandon(because reason: String) {
+        guard let handle else { return }
+        logger.error("giving up a database connection: \(reason)")
+        if DescriptorIdentity(of: PQsocket(handle)) == socketIdentity {
+            PQfinish(handle)
+        }
+        self.handle = nil
+        preparedStatements.removeAll()
     }
 
     // MARK: Transactions
@@ -150,7 +286,7 @@ public actor PostgresConnection {
         isolation: TransactionIsolation = .readCommitted,
         _ body: @Sendable (isolated PostgresConnection) async throws -> Value
     ) async throws -> Value {
-        try query(isolation.beginStatement)
+        try query(isolation.beginStatement, honoringCancellation: false)
         do {
             let value = try await body(self)
             // A statement that failed inside `body` (and was caught there) leaves the
@@ -158,14 +294,16 @@ public actor PostgresConnection {
             if let handle, PQtransactionStatus(handle) == PQTRANS_INERROR {
                 throw PostgresError.misuse("the transaction was aborted by an earlier failed statement; nothing was committed")
             }
-            let outcome = try query("COMMIT")
+            // COMMIT is never cancelled from our side: a cancelled COMMIT leaves its outcome
+            // unknown to the caller, which is worse than letting it finish.
+            let outcome = try query("COMMIT", honoringCancellation: false)
             guard outcome.commandTag == "COMMIT" else {
                 throw PostgresError.misuse("the transaction was rolled back (\(outcome.commandTag)); nothing was committed")
             }
             return value
         } catch {
             if let handle, PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) != PQTRANS_IDLE {
-                _ = try? query("ROLLBACK")
+                _ = try? query("ROLLBACK", honoringCancellation: false)
             }
             throw error
         }
@@ -180,14 +318,14 @@ public actor PostgresConnection {
     @discardableResult
     public func copyIn(_ statement: String, chunks: some Sequence<String>) throws(PostgresError) -> Int {
         let connection = try openHandle()
-        let start = PQexec(connection, statement)
-        let startStatus = PQresultStatus(start)
-        if startStatus != PGRES_COPY_IN {
-            defer { PQclear(start) }
-            _ = try interpret(start, of: connection)
+        var wait = StatementWait(deadline: ContinuousClock.now + configuration.queryTimeout, honorsCancellation: true)
+        guard PQsendQuery(connection, statement) == 1 else { throw connectionError(connection, while: "starting COPY") }
+        let started = try awaitResults(of: connection, wait: &wait)
+        defer { started.forEach { PQclear($0) } }
+        guard let start = started.last, PQresultStatus(start) == PGRES_COPY_IN else {
+            for result in started { _ = try interpret(result, of: connection) }
             throw .misuse("copyIn needs a COPY … FROM STDIN statement")
         }
-        PQclear(start)
 
         var failure: PostgresError?
         for chunk in chunks {
@@ -206,7 +344,13 @@ public actor PostgresConnection {
             failure = connectionError(connection, while: "ending COPY")
         }
         var copied = 0
-        while let result = PQgetResult(connection) {
+        let finished: [OpaquePointer]
+        do {
+            finished = try awaitResults(of: connection, wait: &wait)
+        } catch {
+            throw failure ?? error
+        }
+        for result in finished {
             defer { PQclear(result) }
             do {
                 let outcome = try interpret(result, of: connection)
@@ -265,15 +409,12 @@ public actor PostgresConnection {
             }
             if !received.isEmpty || Task.isCancelled { return received }
 
-            let remaining = ContinuousClock.now.duration(to: deadline)
-            if remaining <= .zero { return [] }
-            let milliseconds = Int32(clamping: remaining.components.seconds * 1000
-                + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
+            if ContinuousClock.now >= deadline { return [] }
             var descriptors = [
                 pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0),
                 pollfd(fd: wakeUp.readDescriptor, events: Int16(POLLIN), revents: 0),
             ]
-            let ready = poll(&descriptors, 2, milliseconds)
+            let ready = poll(&descriptors, 2, Self.milliseconds(until: deadline))
             if ready < 0 && errno != EINTR {
                 throw PostgresError(kind: .connectionLost, message: "poll failed: \(String(cString: strerror(errno)))")
             }
@@ -290,7 +431,8 @@ public actor PostgresConnection {
         isWaiting.load(ordering: .relaxed)
     }
 
-    /// Interrupts a `notifications(timeout:)` wait from any thread.
+    /// Wakes a `notifications(timeout:)` wait or a statement's wait for its answer from any
+    /// thread; the statement then looks at its task's cancellation at once.
     public nonisolated func interruptWait() {
         wakeUp.signal()
     }
@@ -307,8 +449,19 @@ public actor PostgresConnection {
         guard let handle, PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) == PQTRANS_IDLE else {
             return false
         }
+        guard descriptorsAreIntact() else {
+            abandon(because: "its socket or wake-up pipe was closed or replaced by other code")
+            return false
+        }
         var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
         return poll(&descriptor, 1, 0) == 0
+    }
+
+    /// Whether the socket and the wake-up pipe are still the files they were when the connection
+    /// opened; false when other code in the process closed or replaced one of them.
+    func descriptorsAreIntact() -> Bool {
+        guard let handle, let socketIdentity else { return false }
+        return DescriptorIdentity(of: PQsocket(handle)) == socketIdentity && wakeUp.isIntact
     }
 
     /// Whether the connection may go back to a pool: open and not inside a transaction.
@@ -330,11 +483,24 @@ public actor PostgresConnection {
 
     // MARK: Results
 
+    /// The libpq handle, once its socket is known to be still its own: a number other code
+    /// closed and reused would take this connection's bytes and never answer.
     private func openHandle() throws(PostgresError) -> OpaquePointer {
         guard let handle else {
             throw PostgresError(kind: .connectionClosed, message: "the connection is closed")
         }
+        guard DescriptorIdentity(of: PQsocket(handle)) == socketIdentity else {
+            abandon(because: "its socket descriptor was closed or replaced by other code")
+            throw PostgresError(
+                kind: .connectionLost,
+                message: "connection to PostgreSQL lost: its socket descriptor was closed or replaced by other code in this process")
+        }
         return handle
+    }
+
+    /// The socket's descriptor number (for tests of descriptor ownership).
+    func socketDescriptor() throws(PostgresError) -> Int32 {
+        PQsocket(try openHandle())
     }
 
     private func connectionError(_ connection: OpaquePointer, while activity: String) -> PostgresError {

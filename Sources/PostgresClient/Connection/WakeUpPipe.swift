@@ -4,6 +4,8 @@ import Foundation
 final class WakeUpPipe: Sendable {
     let readDescriptor: Int32
     private let writeDescriptor: Int32
+    /// What both ends are, to notice other code closing or replacing them.
+    private let identities: [DescriptorIdentity?]
 
     init() throws(PostgresError) {
         var descriptors: [Int32] = [-1, -1]
@@ -16,6 +18,12 @@ final class WakeUpPipe: Sendable {
             _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
             _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
         }
+        identities = descriptors.map { DescriptorIdentity(of: $0) }
+    }
+
+    /// Whether both ends are still the pipe this object created.
+    var isIntact: Bool {
+        [readDescriptor, writeDescriptor].map { DescriptorIdentity(of: $0) } == identities
     }
 
     /// Makes the read end readable. Never blocks: a full pipe already wakes the reader.

@@ -32,7 +32,7 @@ public struct SchemaMigrator: Sendable {
             try await connection.query("SELECT pg_advisory_unlock(hashtext(\(schema + ".migrate")))")
             return outcome
         } catch {
-            _ = try? await connection.query("SELECT pg_advisory_unlock(hashtext(\(schema + ".migrate")))")
+            _ = try? await connection.query("SELECT pg_advisory_unlock(hashtext(\(schema + ".migrate")))", honoringCancellation: false)
             throw error
         }
     }

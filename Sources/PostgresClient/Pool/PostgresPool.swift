@@ -50,14 +50,28 @@ public actor PostgresPool {
     // MARK: Using a connection
 
     /// Checks out a connection for the duration of `body`, then returns it to the pool.
+    ///
+    /// Cancelling the task cancels the statement in flight on the server at once; the call then
+    /// throws `CancellationError`.
     public nonisolated func withConnection<Value: Sendable>(
         _ body: (PostgresConnection) async throws -> Value
     ) async throws -> Value {
         let connection = try await checkout()
         do {
-            let value = try await body(connection)
+            // A statement in flight when the task is cancelled wakes at once and is cancelled
+            // on the server, instead of at its next look at the task.
+            let value = try await withTaskCancellationHandler {
+                try await body(connection)
+            } onCancel: {
+                connection.interruptWait()
+            }
             await checkin(connection)
             return value
+        } catch let error as PostgresError where error.kind == .cancelled {
+            await checkin(connection)
+            // A statement cancelled with its task ends the way cancelled Swift work ends, so
+            // the caller's `catch is CancellationError` sees its own cancellation.
+            throw CancellationError()
         } catch {
             await checkin(connection)
             throw error

@@ -18,5 +18,10 @@ public enum TenancyMigrations {
             name: "retired_pooled_copies",
             sql: String(decoding: PackageResources._102_retired_pooled_copies_sql, as: UTF8.self)
         ),
+        Migration(
+            version: 103,
+            name: "retired_pooled_copies_private",
+            sql: String(decoding: PackageResources._103_retired_pooled_copies_private_sql, as: UTF8.self)
+        ),
     ]
 }

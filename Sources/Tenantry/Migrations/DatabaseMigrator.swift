@@ -28,7 +28,7 @@ public struct DatabaseMigrator: Sendable {
             try await connection.query("SELECT pg_advisory_unlock(hashtext('tenantry.bootstrap'))")
             return outcome
         } catch {
-            _ = try? await connection.query("SELECT pg_advisory_unlock(hashtext('tenantry.bootstrap'))")
+            _ = try? await connection.query("SELECT pg_advisory_unlock(hashtext('tenantry.bootstrap'))", honoringCancellation: false)
             throw error
         }
     }

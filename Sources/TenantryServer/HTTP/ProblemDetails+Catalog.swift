@@ -60,6 +60,23 @@ extension ProblemDetails {
         )
     }
 
+    /// How long a client is told to wait before retrying while the database is away: about
+    /// the time a restart or a Patroni failover takes.
+    public static let databaseRetryAfterSeconds = 5
+
+    /// 503: the database cannot be reached, is restarting or failing over, or is too busy to
+    /// answer in time. Nothing was done (or, at worst, a write committed that the answer could
+    /// not confirm; every write Tenantry offers is safe to retry with its idempotency key), so
+    /// the same request may be sent again after `Retry-After`.
+    public static func databaseUnavailable() -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "database-unavailable", title: "Database unavailable", status: .serviceUnavailable,
+            detail: "the database is not reachable right now; retry after \(databaseRetryAfterSeconds) seconds",
+            headers: [.retryAfter: String(databaseRetryAfterSeconds)],
+            extensions: ["retryAfter": .integer(Int64(databaseRetryAfterSeconds))]
+        )
+    }
+
     /// 500: a fault of the server; the detail says nothing about its insides.
     public static func internalError() -> ProblemDetails {
         ProblemDetails(

@@ -8,6 +8,8 @@ import NIOCore
 /// - a body over the request limit (`NIOTooManyBytesError`): 413 content-too-large.
 /// - Hummingbird's `HTTPError`: 404 (no route) as not-found, others as `about:blank`.
 /// - any other `HTTPResponseError` renders itself (e.g. OFREP's error bodies).
+/// - the database away (unreachable, restarting, failing over, too busy to answer in time):
+///   503 database-unavailable with `Retry-After`, logged as a warning.
 /// - anything else: logged, 500 internal-error.
 ///
 /// Add it first, so it wraps every other middleware and the not-found responder:
@@ -37,6 +39,9 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try problem.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
             return try error.response(from: request, context: context)
+        } catch let error where DatabaseOutage.explains(error) {
+            context.logger.warning("database unavailable", metadata: ["error": "\(error)"])
+            return try ProblemDetails.databaseUnavailable().response(from: request, context: context)
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             return try ProblemDetails.internalError().response(from: request, context: context)

@@ -7,7 +7,8 @@ import NIOCore
 /// so an OFREP provider reads it as the protocol says.
 ///
 /// Errors that already are responses (401 and 403 from authentication, 405, 413 for a body
-/// over the limit) pass on to `ProblemMiddleware`: OFREP gives them no body of its own.
+/// over the limit) and the database being away (503) pass on to `ProblemMiddleware`: OFREP
+/// gives them no body of its own.
 public struct OFREPErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -21,6 +22,10 @@ public struct OFREPErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             throw error
         } catch let error as NIOTooManyBytesError {
+            throw error
+        } catch let error where DatabaseOutage.explains(error) {
+            // Evaluation never touches the database; what did (recording an activation) says
+            // 503 and when to come back, like every other route, not OFREP's 500.
             throw error
         } catch is CancellationError {
             // The request was abandoned (the server is stopping, or the client left): no one

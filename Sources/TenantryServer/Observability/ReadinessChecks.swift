@@ -5,12 +5,14 @@ import Tenantry
 
 /// What `/readyz` checks: the database answers, its schema has every migration this release
 /// knows, and each subscription the server depends on (`SubscriptionLag`) has caught up once
-/// and is at most `maximumLag` events behind the feed. A database error is reported as
-/// "unreachable" only and logged, since the endpoint is unauthenticated.
+/// and has not stayed more than `maximumLag` events behind the feed for longer than the lag
+/// watch's grace (`LagWatch`). A database error is reported as "unreachable" only and logged,
+/// since the endpoint is unauthenticated.
 struct ReadinessChecks: Sendable {
     let runtime: TenantryRuntime
     let views: LiveViews
     let maximumLag: Int
+    let lagWatch: LagWatch
     let logger: Logger
 
     /// Every check, in a stable order: database, migrations (when the database answered), then
@@ -37,6 +39,7 @@ struct ReadinessChecks: Sendable {
                 checks.append(check(measurement))
             }
         } catch {
+            lagWatch.reset()
             logger.error("readiness: the subscriptions' lag could not be measured", metadata: ["error": "\(error)"])
             for name in SubscriptionLag.names {
                 checks.append(ReadinessCheck(name: name, passed: false, detail: "unknown: the database is unreachable"))
@@ -49,10 +52,23 @@ struct ReadinessChecks: Sendable {
         guard measurement.hasCaughtUp else {
             return ReadinessCheck(name: measurement.name, passed: false, detail: "catching up")
         }
+        let overFor = lagWatch.observe(measurement.name, isOver: measurement.behind > maximumLag)
         if measurement.behind > maximumLag {
-            return ReadinessCheck(name: measurement.name, passed: false, detail: "more than \(maximumLag) events behind the feed")
+            guard overFor < lagWatch.grace else {
+                return ReadinessCheck(
+                    name: measurement.name, passed: false,
+                    detail: "more than \(maximumLag) events behind the feed for more than \(lagWatch.grace.seconds) s")
+            }
+            return ReadinessCheck(
+                name: measurement.name, passed: true,
+                detail: "catching up: more than \(maximumLag) events behind the feed for \(overFor.seconds) s (\(lagWatch.grace.seconds) s allowed)")
         }
         let detail = measurement.behind == 0 ? "caught up" : "\(measurement.behind) events behind the feed (at most \(maximumLag) allowed)"
         return ReadinessCheck(name: measurement.name, passed: true, detail: detail)
     }
+}
+
+extension Duration {
+    /// Whole seconds, for messages.
+    fileprivate var seconds: Int64 { components.seconds }
 }

@@ -6,8 +6,9 @@ public import Tenantry
 /// `GET /readyz`: whether this process should get traffic. 200 when the database answers, its
 /// schema has every migration this release knows, and every subscription the server depends
 /// on keeps up with the event feed: each live view (flags, tenants, admin tokens) has caught up
-/// once and is now at most `maximumLag` events behind the feed, and so is the provisioning
-/// saga's checkpoint. Otherwise 503 with each check's outcome, so an orchestrator holds traffic
+/// once and has not stayed more than `maximumLag` events behind the feed for longer than
+/// `lagGrace`, and neither has the provisioning saga's checkpoint (a subscription reading a
+/// backlog after the database came back is catching up, not failing). Otherwise 503 with each check's outcome, so an orchestrator holds traffic
 /// back (and an operator sees why). The answer says only "unreachable" of a database error
 /// (the caller is not authenticated); the error itself is logged.
 public struct ReadinessRoutes<Context: RequestContext>: Sendable {
@@ -17,17 +18,22 @@ public struct ReadinessRoutes<Context: RequestContext>: Sendable {
     public let views: LiveViews
     /// The most events a subscription may be behind the feed and still count as ready.
     public let maximumLag: Int
+    /// How long a subscription may stay over `maximumLag` and still count as catching up.
+    public var lagGrace: Duration { lagWatch.grace }
+    private let lagWatch: LagWatch
     let logger: Logger
     /// Whether this server runs the provisioning saga (a single-tenant instance does not, so its
     /// readiness does not depend on it).
     public let runsProvisioning: Bool
 
-    /// Readiness over `runtime`'s database and `views`, failing a subscription more than
-    /// `maximumLag` events behind (`ServerConfiguration.maximumSubscriptionLag`).
+    /// Readiness over `runtime`'s database and `views`, failing a subscription that stays more
+    /// than `maximumLag` events behind (`ServerConfiguration.maximumSubscriptionLag`) for longer
+    /// than `lagGrace` (`ServerConfiguration.subscriptionLagGrace`).
     public init(
         runtime: TenantryRuntime,
         views: LiveViews,
         maximumLag: Int = ServerConfiguration.defaultMaximumSubscriptionLag,
+        lagGrace: Duration = ServerConfiguration.defaultSubscriptionLagGrace,
         runsProvisioning: Bool = true,
         logger: Logger = Logger(label: "tenantry.readiness")
     ) {
@@ -35,6 +41,7 @@ public struct ReadinessRoutes<Context: RequestContext>: Sendable {
         self.runtime = runtime
         self.views = views
         self.maximumLag = maximumLag
+        self.lagWatch = LagWatch(grace: lagGrace)
         self.runsProvisioning = runsProvisioning
         self.logger = logger
     }
@@ -43,7 +50,7 @@ public struct ReadinessRoutes<Context: RequestContext>: Sendable {
     /// methods are 405.
     public func register(on router: some RouterMethods<Context>) {
         router.get("readyz") { _, _ -> Response in
-            let checks = await ReadinessChecks(runtime: runtime, views: views, maximumLag: maximumLag, logger: logger).run()
+            let checks = await ReadinessChecks(runtime: runtime, views: views, maximumLag: maximumLag, lagWatch: lagWatch, logger: logger).run()
                 .filter { runsProvisioning || $0.name != "provisioning-saga" }
             let ready = checks.allSatisfy(\.passed)
             return .json(

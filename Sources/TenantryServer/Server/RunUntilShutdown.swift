@@ -1,9 +1,9 @@
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// Runs `operation` until it ends by itself or the service group shuts down (gracefully or by
 /// cancellation). Being stopped that way is a clean end: whatever the interrupted operation
 /// threw then (`CancellationError`, a cancelled query) is not a failure of the service.
-func runUntilShutdown(_ operation: @escaping @Sendable () async throws -> Void) async throws {
+public func runUntilShutdown(_ operation: @escaping @Sendable () async throws -> Void) async throws {
     do {
         try await cancelWhenGracefulShutdown(operation)
     } catch {

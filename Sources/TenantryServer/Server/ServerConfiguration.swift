@@ -27,6 +27,9 @@ public struct ServerConfiguration: Sendable {
     /// The most events a live view or the provisioning saga may be behind the event feed while
     /// `/readyz` still answers 200.
     public var maximumSubscriptionLag: Int
+    /// How long a subscription may stay over `maximumSubscriptionLag` while `/readyz` counts it
+    /// as catching up (after a database restart, a burst of writes) rather than stuck.
+    public var subscriptionLagGrace: Duration
     /// The clock the tenant API's rate limits refill on: the continuous clock, or a frozen one
     /// in tests, so a burst is refused by count and not by how fast requests arrive.
     public var rateLimitClock: @Sendable () -> ContinuousClock.Instant
@@ -36,9 +39,15 @@ public struct ServerConfiguration: Sendable {
     /// stuck, or held back by a long-running writing transaction.
     public static let defaultMaximumSubscriptionLag = 500
 
+    /// `subscriptionLagGrace`'s default: 30 s. A view reads thousands of events a second, so a
+    /// backlog that piled up while the database was away is read well within it; a view still
+    /// over the limit after it is not keeping up.
+    public static let defaultSubscriptionLagGrace: Duration = .seconds(30)
+
     /// A configuration with every setting given or defaulted (loopback, port 8080, trials
     /// checked every minute, SIGTERM and SIGINT, 20 s to shut down, no configured admin
-    /// token, exports under `.tenantry/exports`, readiness failing beyond 500 events of lag, rate limits
+    /// token, exports under `.tenantry/exports`, readiness failing beyond 500 events of lag kept for
+    /// 30 s, rate limits
     /// on the continuous clock).
     public init(
         host: String = "127.0.0.1",
@@ -49,6 +58,7 @@ public struct ServerConfiguration: Sendable {
         adminToken: ConfiguredAdminToken? = nil,
         exportDirectory: String = ".tenantry/exports",
         maximumSubscriptionLag: Int = ServerConfiguration.defaultMaximumSubscriptionLag,
+        subscriptionLagGrace: Duration = ServerConfiguration.defaultSubscriptionLagGrace,
         rateLimitClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
         instance: InstanceScope? = nil
     ) {
@@ -61,6 +71,7 @@ public struct ServerConfiguration: Sendable {
         self.exportDirectory = exportDirectory
         self.instance = instance
         self.maximumSubscriptionLag = maximumSubscriptionLag
+        self.subscriptionLagGrace = subscriptionLagGrace
         self.rateLimitClock = rateLimitClock
     }
 }

@@ -16,7 +16,7 @@ extension TenantryServer {
         HealthRoutes().register(on: router)
         ReadinessRoutes(
             runtime: runtime, views: views, maximumLag: configuration.maximumSubscriptionLag,
-            runsProvisioning: configuration.instance == nil, logger: logger)
+            lagGrace: configuration.subscriptionLagGrace, runsProvisioning: configuration.instance == nil, logger: logger)
             .register(on: router)
         MetricsRoutes(views: views, runtime: runtime).register(on: router)
         OpenAPIRoutes().register(on: router)

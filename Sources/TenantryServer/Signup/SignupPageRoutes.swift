@@ -83,6 +83,9 @@ public struct SignupPageRoutes<Context: RequestContext>: Sendable {
             // lets the corrected form go through as the new signup it is.
             let nextKey = problem.status == .unprocessableContent ? UUID().uuidString.lowercased() : (key?.value ?? UUID().uuidString.lowercased())
             return Self.refusedForm(problem, values: values, idempotencyKey: nextKey)
+        } catch let error where DatabaseOutage.explains(error) {
+            // The same key again: the retry the page asks for may find this signup registered.
+            return Self.refusedForm(.databaseUnavailable(), values: values, idempotencyKey: key?.value ?? UUID().uuidString.lowercased())
         }
     }
 

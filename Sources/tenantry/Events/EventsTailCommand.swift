@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventStore
 import Foundation
+import Logging
 
 /// `tenantry events tail`: print the global feed, and with --follow keep printing.
 struct EventsTailCommand: AsyncParsableCommand {
@@ -23,7 +24,7 @@ struct EventsTailCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Start at this global position, or `end` for new events only (default: the beginning).", valueName: "position"))
     var from: String?
 
-    @Flag(help: "Keep printing new events as they commit, until interrupted.")
+    @Flag(help: "Keep printing new events as they commit, until SIGINT or SIGTERM (then exits 0).")
     var follow = false
 
     @OptionGroup var connection: ConnectionOptions
@@ -49,7 +50,7 @@ struct EventsTailCommand: AsyncParsableCommand {
                 .start
             }
             let subscription = EventSubscription(store: store, filter: EventFilter(tenantID: tenant))
-            let printBatch: ([RecordedEvent]) -> Void = { batch in
+            let printBatch: @Sendable ([RecordedEvent]) -> Void = { batch in
                 var text = ""
                 for event in batch where event.position >= minimumPosition {
                     text += (json ? event.jsonLine : EventTable.line(event)) + "\n"
@@ -57,7 +58,11 @@ struct EventsTailCommand: AsyncParsableCommand {
                 StandardOutput.write(text)
             }
             if follow {
-                try await subscription.run(from: start) { batch in printBatch(batch) }
+                try await SignalledShutdown.run([
+                    CommandWork(description: "events tail --follow") {
+                        try await subscription.run(from: start) { batch in printBatch(batch) }
+                    },
+                ], logger: Logger(label: "tenantry.events.tail"))
             } else {
                 try await subscription.catchUp(from: start) { batch in printBatch(batch) }
             }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Provisioning
 import Tenantry
+import TenantryServer
 
 /// `tenantry tenant worker`: the tenant background work, until interrupted.
 struct TenantWorkerCommand: AsyncParsableCommand {
@@ -11,7 +13,9 @@ struct TenantWorkerCommand: AsyncParsableCommand {
         discussion: """
             Provisions every tenant the feed shows still provisioning (live, woken by \
             LISTEN/NOTIFY; from its checkpoint after a restart) and ends due trials every \
-            --trial-check-interval seconds. The server runs the same services.
+            --trial-check-interval seconds. The server runs the same services. SIGTERM or \
+            SIGINT stops it as it stops the server: the runner finishes its batch and saves \
+            its checkpoint, then the command exits 0.
             Example:
               tenantry tenant worker --trial-check-interval 300
             """
@@ -32,13 +36,11 @@ struct TenantWorkerCommand: AsyncParsableCommand {
         let interval = Duration.seconds(trialCheckInterval)
         try await connection.withRuntime { runtime in
             FileHandle.standardError.write(Data("tenant worker running; Ctrl-C stops it\n".utf8))
-            let provisioning = ProvisioningProcessManager(saga: runtime.tenants.saga)
-            let trials = TrialExpiryScheduler(administration: runtime.tenants, interval: interval)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await provisioning.run() }
-                group.addTask { await trials.run() }
-                try await group.waitForAll()
-            }
+            try await SignalledShutdown.run([
+                ProvisioningService(manager: ProvisioningProcessManager(saga: runtime.tenants.saga)),
+                TrialExpiryService(scheduler: TrialExpiryScheduler(administration: runtime.tenants, interval: interval)),
+            ], logger: Logger(label: "tenantry.worker"))
+            FileHandle.standardError.write(Data("tenant worker stopped\n".utf8))
         }
     }
 }

@@ -11,6 +11,8 @@ import TestSupport
 /// database: what each server test talks to with `HTTPTestClient`.
 struct TestServer: Sendable {
     let runtime: TenantryRuntime
+    /// The test's database, for tests that take it away (`refuseConnections`).
+    let database: TestDatabase
     let server: TenantryServer
     let address: ServerAddress
 
@@ -74,7 +76,7 @@ func withTestServer<Value: Sendable>(
     rateLimitClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
     _ body: @escaping @Sendable (TestServer) async throws -> Value
 ) async throws -> Value {
-    try await withTestRuntime { runtime, _ async throws in
+    try await withTestRuntime { runtime, database async throws in
         var tenants: [(tenant: TenantState, apiKey: String)] = []
         for name in names {
             let outcome = try await runtime.tenants.create(
@@ -108,7 +110,7 @@ func withTestServer<Value: Sendable>(
                 throw TestServerError("the server stopped before it listened")
             }
             do {
-                let value = try await body(TestServer(runtime: runtime, server: server, address: address, tenants: created))
+                let value = try await body(TestServer(runtime: runtime, database: database, server: server, address: address, tenants: created))
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 return value

@@ -1,0 +1,110 @@
+import Foundation
+@testable import PostgresClient
+import TestSupport
+import Testing
+
+@Suite("Statements have a deadline and honour cancellation")
+struct StatementDeadlineTests {
+    @Test("a statement past its deadline is cancelled on the server, fails as timedOut, and the connection stays usable")
+    func deadline() async throws {
+        try await withTestDatabase { database async throws in
+            try await PostgresConnection.withConnection(database.applicationConfiguration) { connection in
+                let started = ContinuousClock.now
+                let error = await #expect(throws: PostgresError.self) {
+                    try await connection.query("SELECT pg_sleep(30)", timeout: .milliseconds(300))
+                }
+                #expect(error?.kind == .timedOut)
+                #expect(error?.sqlState == .queryCanceled)
+                #expect(started.duration(to: .now) < .seconds(20), "the server was not told to stop")
+                let one = try await connection.query("SELECT 1").rows.first?.decode(Int.self)
+                #expect(one == 1)
+            }
+        }
+    }
+
+    @Test("the configuration's deadline applies when a call gives none")
+    func configuredDeadline() async throws {
+        try await withTestDatabase { database async throws in
+            var configuration = database.applicationConfiguration
+            configuration.queryTimeout = .milliseconds(300)
+            try await PostgresConnection.withConnection(configuration) { connection in
+                let error = await #expect(throws: PostgresError.self) { try await connection.query("SELECT pg_sleep(30)") }
+                #expect(error?.kind == .timedOut)
+            }
+        }
+    }
+
+    @Test("cancelling the task cancels its statement on the server at once, through the pool")
+    func cancellation() async throws {
+        try await withTestDatabase { database async throws in
+            let pool = database.applicationPool(maximumConnections: 1)
+            let sleeper = Task { try await pool.query("SELECT pg_sleep(60)") }
+            try await waitUntil("the sleep runs on the server", timeout: .seconds(30)) {
+                try await database.activeQueries(containing: "pg_sleep(60)") == 1
+            }
+            let cancelled = ContinuousClock.now
+            sleeper.cancel()
+            // Through the pool a cancelled statement ends as cancelled Swift work does.
+            await #expect(throws: CancellationError.self) { try await sleeper.value }
+            #expect(cancelled.duration(to: .now) < .seconds(10))
+            #expect(try await database.activeQueries(containing: "pg_sleep(60)") == 0)
+            // The connection went back to the pool in working order.
+            let two = try await pool.query("SELECT 2").rows.first?.decode(Int.self)
+            #expect(two == 2)
+            #expect(await pool.openConnectionCount == 1)
+            await pool.close()
+        }
+    }
+
+    @Test("a transaction whose statement is cancelled rolls back, and COMMIT is never what is cancelled")
+    func cancelledTransactionRollsBack() async throws {
+        try await withTestDatabase { database async throws in
+            let pool = database.applicationPool(maximumConnections: 1)
+            let writer = Task {
+                try await pool.transaction { connection in
+                    try connection.query("CREATE TEMP TABLE cancel_probe (n int)")
+                    try connection.query("SELECT pg_sleep(60)")
+                }
+            }
+            try await waitUntil("the sleep runs on the server", timeout: .seconds(30)) {
+                try await database.activeQueries(containing: "pg_sleep(60)") == 1
+            }
+            writer.cancel()
+            await #expect(throws: CancellationError.self) { try await writer.value }
+            // The pool has one connection: the same session, where the table would still be.
+            let exists = try await pool.query("SELECT to_regclass('pg_temp.cancel_probe') IS NOT NULL").rows.first?.decode(Bool.self)
+            #expect(exists == false, "the transaction's work was kept")
+            await pool.close()
+        }
+    }
+
+    @Test("on a connection, a cancelled statement fails as cancelled, with the server's SQLSTATE")
+    func cancellationOnAConnection() async throws {
+        try await withTestDatabase { database async throws in
+            try await PostgresConnection.withConnection(database.applicationConfiguration) { connection in
+                let sleeper = Task { try await connection.query("SELECT pg_sleep(60)") }
+                try await waitUntil("the sleep runs on the server", timeout: .seconds(30)) {
+                    try await database.activeQueries(containing: "pg_sleep(60)") == 1
+                }
+                sleeper.cancel()
+                let error = await #expect(throws: PostgresError.self) { try await sleeper.value }
+                #expect(error?.kind == .cancelled)
+                #expect(error?.sqlState == .queryCanceled)
+            }
+        }
+    }
+
+    @Test("a statement that was not waiting long finishes even when its task is already cancelled, if it ignores cancellation")
+    func cleanupRunsInCancelledTask() async throws {
+        try await withTestDatabase { database async throws in
+            try await PostgresConnection.withConnection(database.applicationConfiguration) { connection in
+                let answer = try await Task {
+                    withUnsafeCurrentTask { $0?.cancel() }
+                    return try await connection.query("SELECT 3, pg_sleep(0.3)", honoringCancellation: false)
+                }.value
+                let three = try answer.rows.first?.decode(column: 0, as: Int.self)
+                #expect(three == 3)
+            }
+        }
+    }
+}
