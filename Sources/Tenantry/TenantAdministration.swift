@@ -150,7 +150,7 @@ public struct TenantAdministration: Sendable {
             do {
                 try await registry.catchUpWithCommittedWrites()
                 return
-            } catch where DatabaseUnavailability.isUnavailable(error) {
+            } catch where PostgresError(underlying: error)?.isDatabaseUnavailable == true {
                 try await Task.sleep(for: pause)
                 pause *= 2
             }

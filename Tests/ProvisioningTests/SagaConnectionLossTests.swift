@@ -116,7 +116,7 @@ struct SagaConnectionLossTests {
                                 do {
                                     tenants.append(try await runtime.tenants.create(request, actor: "test").tenant)
                                     break
-                                } catch where DatabaseUnavailability.isUnavailable(error) && attempt < 200 {
+                                } catch where PostgresError(underlying: error)?.isDatabaseUnavailable == true && attempt < 200 {
                                     continue
                                 }
                             }
@@ -144,7 +144,7 @@ struct SagaConnectionLossTests {
                         histories[tenant.id] = try await runtime.tenants.tenants.history(tenant.id).map(\.type)
                     }
                     return true
-                } catch where DatabaseUnavailability.isUnavailable(error) {
+                } catch where PostgresError(underlying: error)?.isDatabaseUnavailable == true {
                     return false
                 }
             }
@@ -173,7 +173,7 @@ struct SagaConnectionLossTests {
             )
             try await database.refuseConnections(true)
             let error = await #expect(throws: (any Error).self) { try await impatient.run(tenant.id) }
-            #expect(error.map(DatabaseUnavailability.isUnavailable) == true, "\(String(describing: error))")
+            #expect(error.flatMap { PostgresError(underlying: $0) }?.isDatabaseUnavailable == true, "\(String(describing: error))")
             try await database.refuseConnections(false)
 
             let paused = try #require(try await runtime.tenants.tenants.load(tenant.id))
@@ -216,7 +216,7 @@ struct SagaConnectionLossTests {
                         SignupRequest(email: "b@after.example", organization: "After outage", idempotencyKey: "after-outage"), actor: "test"
                     ).tenant
                     return true
-                } catch where DatabaseUnavailability.isUnavailable(error) {
+                } catch where PostgresError(underlying: error)?.isDatabaseUnavailable == true {
                     return false
                 }
             }
@@ -224,7 +224,7 @@ struct SagaConnectionLossTests {
             try await waitUntil("the runner provisions the tenant registered after the outage", timeout: .seconds(30)) {
                 do {
                     return try await runtime.tenants.tenants.load(registered.id)?.status == .active
-                } catch where DatabaseUnavailability.isUnavailable(error) {
+                } catch where PostgresError(underlying: error)?.isDatabaseUnavailable == true {
                     return false
                 }
             }

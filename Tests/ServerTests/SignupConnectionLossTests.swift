@@ -59,7 +59,7 @@ struct SignupConnectionLossTests {
                         if let status = try await server.runtime.tenants.tenants.load(id)?.status, status != .provisioning {
                             statuses[signup.slug] = status
                         }
-                    } catch where DatabaseUnavailability.isUnavailable(error) {
+                    } catch where PostgresError(underlying: error)?.isDatabaseUnavailable == true {
                         return false
                     }
                 }

@@ -27,7 +27,7 @@ enum ProvisioningErrorKind: Equatable {
         case EventStoreError.wrongExpectedVersion:
             self = .concurrentChange
         default:
-            guard let postgres = DatabaseUnavailability.underlyingPostgresError(error) else {
+            guard let postgres = PostgresError(underlying: error) else {
                 self = .stepFailure
                 return
             }

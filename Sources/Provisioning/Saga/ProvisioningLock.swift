@@ -42,7 +42,7 @@ struct ProvisioningLock {
                 return connection
             } catch {
                 if let opened { await opened.close() }
-                guard DatabaseUnavailability.isUnavailable(error) else { throw error }
+                guard PostgresError(underlying: error)?.isDatabaseUnavailable == true else { throw error }
                 logger.debug("provisioning lock: database unavailable", metadata: ["attempt": "\(attempts.count)", "error": "\(error)"])
                 guard try await attempts.backOff() else { throw error }
             }

@@ -259,7 +259,7 @@ public struct ProvisioningSaga: Sendable {
     private func onTenantCluster(of state: TenantState, _ work: () async throws -> Void) async throws {
         do {
             try await work()
-        } catch where state.clusterURL != nil && DatabaseUnavailability.isUnavailable(error) {
+        } catch where state.clusterURL != nil && PostgresError(underlying: error)?.isDatabaseUnavailable == true {
             throw TenantClusterUnreachable(underlying: error)
         }
     }
