@@ -230,4 +230,30 @@ struct SagaConnectionLossTests {
             }
         }
     }
+
+    @Test("a run waiting out an outage stops as soon as its task is cancelled, leaving the tenant provisioning")
+    func cancellationStopsTheRetries() async throws {
+        try await withTestRuntime { runtime, database async throws in
+            let tenant = try await runtime.tenants.tenants.register(
+                SignupRequest(email: "ops@cancel.example", organization: "Cancel \(UUID().uuidString.prefix(6))"), actor: "test"
+            ).tenant
+            try await database.refuseConnections(true)
+            let saga = runtime.tenants.saga
+            // The standard policy would keep trying for a minute.
+            let run = Task { try await saga.run(tenant.id) }
+            let started = ContinuousClock.now
+            run.cancel()
+            let result = await run.result
+            #expect(ContinuousClock.now - started < .seconds(10), "the retries did not honour the cancellation")
+            #expect(throws: CancellationError.self) { try result.get() }
+            try await database.refuseConnections(false)
+            try await waitUntil("the tenant can be read again") {
+                do {
+                    return try await runtime.tenants.tenants.load(tenant.id)?.status == .provisioning
+                } catch where PostgresError(underlying: error)?.isDatabaseUnavailable == true {
+                    return false
+                }
+            }
+        }
+    }
 }

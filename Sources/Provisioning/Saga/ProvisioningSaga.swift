@@ -254,12 +254,13 @@ public struct ProvisioningSaga: Sendable {
     }
 
     /// Runs work against the tenant's dedicated database's cluster. On a cluster of its own
-    /// (`clusterURL`), that cluster being out of reach is the tenant's storage failing, not the
-    /// platform's database being away: it is told apart as `TenantClusterUnreachable`.
+    /// (`clusterURL`), that cluster being out of reach (or timing out) is the tenant's storage
+    /// failing, not the platform's database being away: it is told apart as
+    /// `TenantClusterUnreachable`.
     private func onTenantCluster(of state: TenantState, _ work: () async throws -> Void) async throws {
         do {
             try await work()
-        } catch where state.clusterURL != nil && PostgresError(underlying: error)?.isDatabaseUnavailable == true {
+        } catch where state.clusterURL != nil && ProvisioningErrorKind(error) == .platformUnavailable {
             throw TenantClusterUnreachable(underlying: error)
         }
     }
