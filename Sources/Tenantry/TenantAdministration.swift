@@ -122,8 +122,39 @@ public struct TenantAdministration: Sendable {
         progress: @Sendable (ProvisioningStep) -> Void = { _ in }
     ) async throws -> ProvisioningSaga.Outcome {
         let (_, outcome) = try await saga.registerAndRun(request, actor: actor, progress: progress)
-        try await registry.catchUpWithCommittedWrites()
+        try await catchUpRegistryAfterProvisioning()
         return outcome
+    }
+
+    /// Retries a failed tenant's provisioning (failed → provisioning → active, or failed again
+    /// with the new reason), waiting for the outcome; the new first API key is in the outcome,
+    /// shown once. The slug stays the tenant's. Refuses a tenant that is not `failed`.
+    public func retry(
+        _ slugOrID: String,
+        reason: String?,
+        actor: String,
+        progress: @Sendable (ProvisioningStep) -> Void = { _ in }
+    ) async throws -> ProvisioningSaga.Outcome {
+        if let reason { try Self.check(reason: reason) }
+        let outcome = try await saga.retry(try await resolve(slugOrID), actor: actor, reason: reason, progress: progress)
+        try await catchUpRegistryAfterProvisioning()
+        return outcome
+    }
+
+    /// Catches the registry up after a provisioning run. The database going away now must not
+    /// lose the outcome (and the API key, shown only through it): a few tries, then the
+    /// registry is left to catch up by itself (every listing catches it up first).
+    private func catchUpRegistryAfterProvisioning() async throws {
+        var pause = Duration.milliseconds(50)
+        for _ in 0..<5 {
+            do {
+                try await registry.catchUpWithCommittedWrites()
+                return
+            } catch where PostgresError(underlying: error)?.isDatabaseUnavailable == true {
+                try await Task.sleep(for: pause)
+                pause *= 2
+            }
+        }
     }
 
     /// The registry, caught up first so a command sees its own writes.

@@ -73,6 +73,55 @@ struct TenantCommandTests {
         }
     }
 
+    @Test("tenant create --cluster: an empty URL is one line naming --cluster; a cluster out of reach ends failed (exit 1); tenant retry makes it active once it is back")
+    func unreachableClusterThenRetry() async throws {
+        let door = try await TenantClusterDoor.create()
+        var slug: String?
+        do {
+            try await withTestDatabase { database async throws in
+                let env = ["TENANTRY_DATABASE_URL": database.administratorConnectionString]
+                let name = "Far Bank \(UUID().uuidString.prefix(6))"
+                let create = ["tenant", "create", name, "--email", "it@far.example", "--plan", "enterprise"]
+
+                let empty = try await TenantryProcess.run(create + ["--cluster", ""], environment: env)
+                #expect(empty.status == 64)
+                let emptyLines = empty.standardError.split(separator: "\n")
+                #expect(emptyLines.count == 1 && emptyLines.first?.contains("--cluster") == true, "\(empty.standardError)")
+
+                try await door.refuseConnections(true)
+                let failed = try await TenantryProcess.run(create + ["--cluster", door.url, "--json"], environment: env)
+                #expect(failed.status == 1, "\(failed.standardError)")
+                let failedObject = try #require(try JSONSerialization.jsonObject(with: Data(failed.standardOutput.utf8)) as? [String: Any])
+                #expect(failedObject["state"] as? String == "failed")
+                #expect((failedObject["failureReason"] as? String)?.hasPrefix("allocateStorage: the tenant's cluster could not be reached") == true)
+                slug = failedObject["slug"] as? String
+                let tenant = try #require(slug)
+
+                // Still out of reach: it fails again, exit 1.
+                let stillFailing = try await TenantryProcess.run(["tenant", "retry", tenant, "--json"], environment: env)
+                #expect(stillFailing.status == 1, "\(stillFailing.standardError)")
+
+                try await door.refuseConnections(false)
+                let retried = try await TenantryProcess.run(["tenant", "retry", tenant, "--reason", "cluster back", "--json"], environment: env)
+                #expect(retried.status == 0, "\(retried.standardError)")
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(retried.standardOutput.utf8)) as? [String: Any])
+                #expect(object["state"] as? String == "active")
+                #expect(object["slug"] as? String == tenant)
+                #expect((object["apiKey"] as? String)?.hasPrefix("tnt_") == true)
+
+                let again = try await TenantryProcess.run(["tenant", "retry", tenant], environment: env)
+                #expect(again.status == 65)
+                #expect(again.standardError == "error: cannot retry the provisioning of tenant \(tenant): it is active\n")
+                let history = try await TenantryProcess.run(["tenant", "history", tenant], environment: env)
+                #expect(history.standardOutput.contains("TenantProvisioningRetried"))
+            }
+        } catch {
+            try? await door.drop(alongWith: slug.flatMap(DedicatedDatabaseName.forSlug).map { [$0] } ?? [])
+            throw error
+        }
+        try await door.drop(alongWith: slug.flatMap(DedicatedDatabaseName.forSlug).map { [$0] } ?? [])
+    }
+
     @Test("list, show, suspend, resume and plan from the command line; errors are one line with an exit code")
     func lifecycleCommands() async throws {
         try await withTestDatabase { database async throws in

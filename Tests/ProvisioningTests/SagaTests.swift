@@ -31,13 +31,19 @@ struct SagaTests {
             #expect(tenant.completedSteps.isEmpty)
             #expect(tenant.apiKeys.isEmpty)
 
+            #expect(tenant.compensationsOwed.isEmpty)
             let done = ProvisioningStep.allCases.prefix { $0 != failing }
-            let types = try await runtime.tenants.tenants.history(tenant.id).map(\.type)
-            let compensations = try await runtime.tenants.tenants.history(tenant.id)
+            let history = try await runtime.tenants.tenants.history(tenant.id)
+            let types = history.map(\.type)
+            let compensations = try history
                 .filter { $0.type == "ProvisioningStepCompensated" }
                 .map { try $0.decodeData(as: TenantEvent.StepCompensated.self).step }
-            #expect(compensations == done.reversed())
-            #expect(types.last == "TenantProvisioningFailed")
+            // Newest first; the storage (also a half-made one, when allocateStorage failed) is
+            // undone last, once the failure is recorded.
+            #expect(compensations == done.reversed().filter { $0 != .allocateStorage } + [.allocateStorage])
+            let failure = try #require(history.first { $0.type == "TenantProvisioningFailed" })
+            #expect(try failure.decodeData(as: TenantEvent.ProvisioningFailed.self).compensationsOwed == [.allocateStorage])
+            #expect(types.last == "ProvisioningStepCompensated", "the owed compensation follows the recorded failure")
             #expect(types.contains("APIKeyRevoked") == done.contains(.issueAPIKey))
 
             // The dedicated database and the placement are gone.

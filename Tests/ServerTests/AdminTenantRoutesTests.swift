@@ -51,6 +51,12 @@ struct AdminTenantRoutesTests {
         (#"{"organization":"X","email":"a@b.example","isolation":7}"#, "isolation"),
         (#"{"organization":"X","email":"a@b.example","plan":"enterprise","isolation":"pooled"}"#, "isolation"),
         (#"{"organization":"X","email":"a@b.example","isolation":"pooled","clusterURL":"postgresql://db.example/x"}"#, "clusterURL"),
+        (#"{"organization":"X","email":"a@b.example","plan":"enterprise","clusterURL":""}"#, "clusterURL"),
+        (#"{"organization":"X","email":"a@b.example","plan":"enterprise","clusterURL":"   "}"#, "clusterURL"),
+        (#"{"organization":"X","email":"a@b.example","plan":"enterprise","clusterURL":"host=db.example dbname=x"}"#, "clusterURL"),
+        (#"{"organization":"X","email":"a@b.example","plan":"enterprise","clusterURL":"postgresql:///x"}"#, "clusterURL"),
+        (#"{"organization":"X","email":"a@b.example","plan":"enterprise","clusterURL":"postgresql://db.example"}"#, "clusterURL"),
+        (#"{"organization":"X","email":"a@b.example","plan":"enterprise","clusterURL":"https://db.example/x"}"#, "clusterURL"),
     ]
 
     @Test("POST /v1/admin/tenants takes isolation as tenant create --isolation does: a pro tenant in a dedicated database")
@@ -86,7 +92,7 @@ struct AdminTenantRoutesTests {
         }
     }
 
-    @Test("a body that is not a JSON object is 400, and a failed provisioning is 500 provisioning-failed naming the step")
+    @Test("a body that is not a JSON object is 400, and a failed provisioning is 422 provisioning-failed naming the step")
     func malformedAndFailed() async throws {
         try await withAdminServer(tenants: [], failingOrganization: "Doomed") { server async throws in
             for body in ["", "[1]", "{not json"] {
@@ -95,10 +101,72 @@ struct AdminTenantRoutesTests {
                 #expect(answer.problemType == "invalid-request")
             }
             let failed = try await server.call(.POST, "/v1/admin/tenants", #"{"organization":"Doomed Inc","email":"a@doomed.example"}"#)
-            server.expect(500, failed)
+            server.expect(422, failed)
             #expect(failed.problemType == "provisioning-failed")
             #expect((failed.json["reason"] as? String)?.contains("injected failure") == true)
             #expect(try await server.runtime.tenants.list(state: "failed", plan: nil).count == 1)
+        }
+    }
+
+    @Test("POST /v1/admin/tenants/{slug}/retry provisions a failed tenant again once its cause is fixed; refusals are problems")
+    func retry() async throws {
+        try await withAdminServer(tenants: ["Acme"], failingOrganization: "Doomed") { server async throws in
+            let failed = try await server.call(.POST, "/v1/admin/tenants", #"{"organization":"Doomed Inc","email":"a@doomed.example"}"#)
+            server.expect(422, failed)
+            let slug = try #require(failed.json["tenant"] as? String)
+
+            // The cause not fixed yet: it fails again, recorded, answered 422.
+            let again = try await server.call(.POST, "/v1/admin/tenants/\(slug)/retry", #"{"reason":"one more time"}"#)
+            server.expect(422, again)
+            #expect(again.problemType == "provisioning-failed")
+            #expect((again.json["reason"] as? String)?.contains("injected failure") == true)
+
+            // Fixed: active, same slug, a new first key shown once.
+            server.expect(200, try await server.call(.POST, "/v1/admin/tenants/\(slug)/attributes", #"{"set":{"fixed":true}}"#))
+            let retried = server.expect(200, try await server.call(.POST, "/v1/admin/tenants/\(slug)/retry", #"{"reason":"cause fixed"}"#))
+            let tenant = try #require(retried["tenant"] as? [String: Any])
+            #expect(tenant["state"] as? String == "active")
+            #expect(tenant["slug"] as? String == slug)
+            #expect(tenant["failureReason"] is NSNull)
+            #expect((retried["apiKey"] as? String)?.hasPrefix("tnt_") == true)
+            let idText = try #require(tenant["id"] as? String)
+            let id = try #require(UUID(uuidString: idText))
+            let history = try await server.runtime.tenants.tenants.history(id)
+            let retriedEvent = try #require(history.last { $0.type == "TenantProvisioningRetried" })
+            #expect(retriedEvent.metadata.actor == "admin:tests")
+            #expect(retriedEvent.metadata.reason == "cause fixed")
+
+            // Not failed: 409; unknown: 404; a reason that says nothing: 400 naming it.
+            let refused = try await server.call(.POST, "/v1/admin/tenants/\(slug)/retry")
+            server.expect(409, refused)
+            #expect(refused.problemType == "invalid-transition")
+            server.expect(404, try await server.call(.POST, "/v1/admin/tenants/no-such-tenant/retry"))
+            let blank = try await server.call(.POST, "/v1/admin/tenants/\(slug)/retry", #"{"reason":""}"#)
+            server.expect(400, blank)
+            #expect(blank.field == "reason")
+            server.expect(405, try await server.call(.GET, "/v1/admin/tenants/\(slug)/retry"))
+        }
+    }
+
+    @Test("POST /v1/admin/tenants with a cluster nothing listens on is 422 provisioning-failed (recorded), never 500, and an empty clusterURL is 400")
+    func unreachableCluster() async throws {
+        try await withAdminServer(tenants: []) { server async throws in
+            let empty = try await server.call(
+                .POST, "/v1/admin/tenants", #"{"organization":"Far Bank","email":"it@far.example","plan":"enterprise","clusterURL":""}"#
+            )
+            server.expect(400, empty)
+            #expect(empty.field == "clusterURL")
+            let answer = try await server.call(
+                .POST, "/v1/admin/tenants",
+                #"{"organization":"Far Bank","email":"it@far.example","plan":"enterprise","clusterURL":"postgresql://127.0.0.1:1/x"}"#
+            )
+            server.expect(422, answer)
+            #expect(answer.problemType == "provisioning-failed")
+            #expect((answer.json["reason"] as? String)?.hasPrefix("allocateStorage: the tenant's cluster could not be reached") == true, "\(answer.text)")
+            let slug = try #require(answer.json["tenant"] as? String)
+            let shown = server.expect(200, try await server.call(.GET, "/v1/admin/tenants/\(slug)"))
+            #expect(shown["state"] as? String == "failed")
+            #expect(shown["compensationsOwed"] as? [String] == ["allocateStorage"])
         }
     }
 

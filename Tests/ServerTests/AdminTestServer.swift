@@ -87,7 +87,8 @@ struct AdminTestServer: Sendable {
 
 /// Runs `body` against an admin test server; shuts it down and drops its database afterwards.
 /// `failingOrganization`: a signup whose organisation starts with it fails provisioning at its
-/// first step (the saga compensates), to test how the API reports that.
+/// first step (the saga compensates), to test how the API reports that, until the tenant
+/// carries the attribute `fixed` = true (the cause fixed, for a retry).
 func withAdminServer<Value: Sendable>(
     tenants names: [String] = ["Acme"],
     failingOrganization: String? = nil,
@@ -96,7 +97,9 @@ func withAdminServer<Value: Sendable>(
     var hook: ProvisioningSaga.StepHook?
     if let prefix = failingOrganization {
         hook = { @Sendable _, state in
-            if state.name.hasPrefix(prefix) { throw AdminTestFailure(description: "injected failure") }
+            if state.name.hasPrefix(prefix), state.attributes["fixed"] != .bool(true) {
+                throw AdminTestFailure(description: "injected failure")
+            }
         }
     }
     return try await withTestRuntime(beforeProvisioningStep: hook) { runtime, _ async throws in

@@ -8,5 +8,10 @@ public enum ProvisioningMigrations {
             name: "tenants_read_model",
             sql: String(decoding: PackageResources._200_tenants_read_model_sql, as: UTF8.self)
         ),
+        Migration(
+            version: 201,
+            name: "tenants_compensation_owed",
+            sql: String(decoding: PackageResources._201_tenants_compensation_owed_sql, as: UTF8.self)
+        ),
     ]
 }

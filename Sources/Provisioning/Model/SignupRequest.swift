@@ -46,17 +46,8 @@ public struct SignupRequest: Sendable, Hashable, Codable {
         if isolation == .pooled, clusterURL != nil {
             throw .invalidInput("--cluster applies to dedicated tenants only")
         }
-        if let clusterURL {
-            // The URL is recorded in the tenant's events: it must not carry a secret.
-            let password: String?
-            do {
-                password = try PostgresConfiguration(connectionString: clusterURL).value(of: "password")
-            } catch {
-                throw .invalidInput("invalid cluster URL: \(error.message)")
-            }
-            guard password == nil else {
-                throw .invalidInput("the cluster URL must not contain a password (it is recorded in events): use ~/.pgpass or PGPASSWORD")
-            }
+        if let clusterURL, let problem = Self.clusterURLProblem(clusterURL) {
+            throw .invalidInput(problem)
         }
         if plan == .enterprise, isolation == .pooled {
             throw .invalidInput("the enterprise plan needs dedicated isolation")
@@ -68,5 +59,43 @@ public struct SignupRequest: Sendable, Hashable, Codable {
                 throw .invalidInput("invalid idempotency key: 1 to 100 letters, digits, - or _")
             }
         }
+    }
+
+    /// What is wrong with a cluster URL, or nil when it will do: it must be a libpq URL
+    /// (`postgresql://` or `postgres://`) naming a host and a database, and carry no password
+    /// (it is recorded in the tenant's events). Whether the cluster can be reached is found out
+    /// by provisioning (an unreachable cluster fails the tenant's `allocateStorage` step).
+    public static func clusterURLProblem(_ clusterURL: String) -> String? {
+        let example = "e.g. postgresql://admin@db.example:5432/postgres"
+        let trimmed = clusterURL.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else {
+            return "the cluster URL is empty: give a libpq URL naming a host and a database, \(example)"
+        }
+        guard trimmed == clusterURL, trimmed.hasPrefix("postgresql://") || trimmed.hasPrefix("postgres://") else {
+            return "invalid cluster URL: give a libpq URL (postgresql://…) naming a host and a database, \(example)"
+        }
+        let configuration = PostgresConfiguration(connectionString: clusterURL)
+        let host: String?
+        let database: String?
+        let password: String?
+        do throws(PostgresError) {
+            let named = try configuration.value(of: "host")
+            let address = try configuration.value(of: "hostaddr")
+            host = named ?? address
+            database = try configuration.value(of: "dbname")
+            password = try configuration.value(of: "password")
+        } catch {
+            return "invalid cluster URL: \(error.message)"
+        }
+        guard password == nil else {
+            return "the cluster URL must not contain a password (it is recorded in events): use ~/.pgpass or PGPASSWORD"
+        }
+        guard let host, !host.isEmpty else {
+            return "the cluster URL names no host: give one, \(example)"
+        }
+        guard let database, !database.isEmpty else {
+            return "the cluster URL names no database: give one to connect to (postgres will do), \(example)"
+        }
+        return nil
     }
 }

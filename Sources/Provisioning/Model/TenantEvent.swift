@@ -11,6 +11,7 @@ public enum TenantEvent: Sendable, Hashable {
     case provisioned(Provisioned)
     case trialStarted(TrialStarted)
     case provisioningFailed(ProvisioningFailed)
+    case provisioningRetried(ProvisioningRetried)
     case planChanged(PlanChanged)
     case trialExpired(TrialExpired)
     case suspended(Suspended)
@@ -64,7 +65,22 @@ public enum TenantEvent: Sendable, Hashable {
         public var endsAt: Date
     }
 
+    /// Recorded as soon as a step failed, before compensations that reach outside the event
+    /// store run (dropping a dedicated database): those are listed in `compensationsOwed` and
+    /// each is done once its `ProvisioningStepCompensated` follows. A compensation that cannot
+    /// run yet (the tenant's cluster out of reach) stays owed; the provisioning runner retries it.
     public struct ProvisioningFailed: Codable, Sendable, Hashable {
+        public var step: ProvisioningStep
+        public var reason: String
+        /// Absent in events written before failures were recorded first (then every
+        /// compensation was done before the failure was recorded).
+        public var compensationsOwed: [ProvisioningStep]?
+    }
+
+    /// An operator retried a failed provisioning (`tenant retry`): the tenant is
+    /// `provisioning` again and the saga runs from the first step not recorded. `step` and
+    /// `reason` are the failure retried.
+    public struct ProvisioningRetried: Codable, Sendable, Hashable {
         public var step: ProvisioningStep
         public var reason: String
     }
@@ -127,6 +143,7 @@ public enum TenantEvent: Sendable, Hashable {
         case .provisioned: "TenantProvisioned"
         case .trialStarted: "TrialStarted"
         case .provisioningFailed: "TenantProvisioningFailed"
+        case .provisioningRetried: "TenantProvisioningRetried"
         case .planChanged: "PlanChanged"
         case .trialExpired: "TrialExpired"
         case .suspended: "TenantSuspended"

@@ -12,6 +12,11 @@ public struct TenantState: Sendable, Hashable {
     public private(set) var status: TenantStatus
     public private(set) var trialEndsAt: Date?
     public private(set) var failureReason: String?
+    /// The failed step this tenant's provisioning stopped at (nil unless `failed`).
+    public private(set) var failedStep: ProvisioningStep?
+    /// Compensations recorded as owed by a failure and not done yet (e.g. a dedicated database
+    /// to drop on a cluster that was out of reach); the provisioning runner retries them.
+    public private(set) var compensationsOwed: Set<ProvisioningStep>
     public private(set) var completedSteps: [ProvisioningStep: [String: String]]
     public private(set) var apiKeys: [UUID: TenantEvent.APIKeyIssued]
     /// When each live key was issued.
@@ -48,6 +53,7 @@ public struct TenantState: Sendable, Hashable {
         clusterURL = registered.clusterURL
         status = .provisioning
         completedSteps = [:]
+        compensationsOwed = []
         apiKeys = [:]
         apiKeyIssuedAt = [:]
         attributes = [:]
@@ -67,6 +73,7 @@ public struct TenantState: Sendable, Hashable {
             completedSteps[completed.step] = completed.details
         case .stepCompensated(let compensated):
             completedSteps[compensated.step] = nil
+            compensationsOwed.remove(compensated.step)
         case .apiKeyIssued(let key):
             apiKeys[key.keyId] = key
             apiKeyIssuedAt[key.keyId] = time
@@ -85,7 +92,17 @@ public struct TenantState: Sendable, Hashable {
             trialEndsAt = trial.endsAt
         case .provisioningFailed(let failure):
             status = .failed
+            failedStep = failure.step
             failureReason = "\(failure.step): \(failure.reason)"
+            compensationsOwed = Set(failure.compensationsOwed ?? [])
+        case .provisioningRetried:
+            status = .provisioning
+            failedStep = nil
+            failureReason = nil
+            // A compensation still owed means its step's work may be half there: the step runs
+            // again (idempotently) instead of being undone.
+            for step in compensationsOwed { completedSteps[step] = nil }
+            compensationsOwed = []
         case .planChanged(let change):
             plan = change.to
             if change.to != .trial { trialEndsAt = nil }

@@ -37,4 +37,14 @@ public struct TenantSummary: Sendable, Hashable {
             WHERE plan = 'trial' AND state = 'active' AND trial_ends_at <= \(time)
             """).rows.map { try $0.decode(UUID.self) }
     }
+
+    /// Tenants the provisioning saga still has work for: those `provisioning`, and those
+    /// `failed` with a compensation owed. The provisioning runner runs the saga for them again.
+    public static func needingProvisioning(on pool: PostgresPool) async throws -> [UUID] {
+        try await pool.query("""
+            SELECT tenant_id FROM tenantry.tenants
+            WHERE state = 'provisioning' OR compensation_owed
+            ORDER BY updated_at
+            """).rows.map { try $0.decode(UUID.self) }
+    }
 }

@@ -9,9 +9,16 @@ public import Tenancy
 ///
 /// - Each step is idempotent, and recorded in the same append as its outcome, so running the
 ///   saga again after a crash resumes at the first step not recorded and creates nothing twice.
-/// - When a step fails, the steps already done are compensated in reverse order (e.g. the
-///   dedicated database dropped), each compensation recorded, and the tenant ends `failed`
-///   with the step and the reason.
+/// - A step that meets an unavailable database (a lost connection, a restart, a failover) is
+///   tried again, backing off (`ProvisioningRetryPolicy`); that is never a failure of the step.
+///   When the platform's own database stays away longer, the run gives up with the error and
+///   leaves the tenant `provisioning` for the provisioning runner to resume. A dedicated
+///   tenant's own cluster staying out of reach fails `allocateStorage`.
+/// - When a step fails, the failure is recorded first (`failed`, with the step and reason),
+///   together with the compensations that are only events (keys revoked, steps undone); then
+///   the work outside the event store is undone (the dedicated database dropped, the placement
+///   removed) and recorded. A compensation that cannot run yet stays owed and is retried by the
+///   next run (the provisioning runner's), never blocking anything.
 public struct ProvisioningSaga: Sendable {
     /// Called before each step; a test makes a step fail by throwing here.
     public typealias StepHook = @Sendable (ProvisioningStep, TenantState) async throws -> Void
@@ -21,6 +28,8 @@ public struct ProvisioningSaga: Sendable {
     public let databases: DedicatedDatabaseProvisioner
     /// A superuser (or CREATEDB role) on this cluster, for dedicated databases placed here.
     public let clusterAdministrator: PostgresConfiguration
+    /// How long an operation that met an unavailable database is tried again.
+    public let retryPolicy: ProvisioningRetryPolicy
     private let beforeStep: StepHook?
     private let now: @Sendable () -> Date
     private let logger: Logger
@@ -30,6 +39,7 @@ public struct ProvisioningSaga: Sendable {
         placements: TenantPlacementStore,
         databases: DedicatedDatabaseProvisioner,
         clusterAdministrator: PostgresConfiguration,
+        retryPolicy: ProvisioningRetryPolicy = .standard,
         beforeStep: StepHook? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "tenantry.provisioning")
@@ -38,6 +48,7 @@ public struct ProvisioningSaga: Sendable {
         self.placements = placements
         self.databases = databases
         self.clusterAdministrator = clusterAdministrator
+        self.retryPolicy = retryPolicy
         self.beforeStep = beforeStep
         self.now = now
         self.logger = logger
@@ -51,13 +62,31 @@ public struct ProvisioningSaga: Sendable {
     }
 
     /// Runs (or resumes) the tenant's provisioning until it is active or failed; `progress`
-    /// hears each step as it completes.
+    /// hears each step as it completes. For a failed tenant that still owes compensations, runs
+    /// them. Throws (leaving the tenant `provisioning`) when the platform's database stays
+    /// unavailable past the retry policy, or when the task is cancelled.
     public func run(
         _ tenantID: UUID,
         progress: @Sendable (ProvisioningStep) -> Void = { _ in }
     ) async throws -> Outcome {
-        try await holdingLock(of: tenantID) {
+        try await lock.holding(Self.lockKey(tenantID)) {
             try await runHoldingLock(tenantID, progress: progress)
+        }
+    }
+
+    /// Retries a failed tenant's provisioning (an operator's `tenant retry`): records
+    /// `TenantProvisioningRetried` and runs the saga, holding the tenant's lock throughout, so
+    /// a runner woken by the retry waits and finds it done, and the new first API key is shown
+    /// to this caller. Refuses (`TenantLifecycleError.illegalTransition`) a tenant not `failed`.
+    public func retry(
+        _ tenantID: UUID,
+        actor: String,
+        reason: String?,
+        progress: @Sendable (ProvisioningStep) -> Void = { _ in }
+    ) async throws -> Outcome {
+        try await lock.holding(Self.lockKey(tenantID)) {
+            _ = try await tenants.markRetried(tenantID, actor: actor, reason: reason)
+            return try await runHoldingLock(tenantID, progress: progress)
         }
     }
 
@@ -77,7 +106,7 @@ public struct ProvisioningSaga: Sendable {
         progress: @Sendable (ProvisioningStep) -> Void = { _ in }
     ) async throws -> (registration: TenantService.Registration, outcome: Outcome) {
         let tenantID = UUID()
-        let (registration, outcome) = try await holdingLock(of: tenantID) {
+        let (registration, outcome) = try await lock.holding(Self.lockKey(tenantID)) {
             let registration = try await tenants.register(request, tenantID: tenantID, actor: actor)
             await registered(registration)
             // An earlier signup with the same key: its tenant has another id, and another lock.
@@ -88,52 +117,105 @@ public struct ProvisioningSaga: Sendable {
         return (registration, try await run(registration.tenant.id, progress: progress))
     }
 
-    /// Runs `body` holding the tenant's provisioning lock: one runner per tenant at a time (a CLI
-    /// create and a background runner may meet), a session advisory lock on a connection of its own.
-    private func holdingLock<Value: Sendable>(of tenantID: UUID, _ body: () async throws -> Value) async throws -> Value {
-        try await PostgresConnection.withAdvisoryLock(
-            tenants.store.pool.configuration, namespace: Self.lockNamespace, key: tenantID.uuidString.lowercased(), body
-        )
+    /// One runner per tenant at a time (a CLI create and a background runner may meet).
+    private var lock: ProvisioningLock {
+        ProvisioningLock(configuration: tenants.store.pool.configuration, retry: retryPolicy, logger: logger)
     }
 
-    /// The advisory lock namespace of provisioning runs.
-    static let lockNamespace: Int32 = 727_275
+    private static func lockKey(_ tenantID: UUID) -> String { tenantID.uuidString.lowercased() }
 
     private func runHoldingLock(
         _ tenantID: UUID,
         progress: @Sendable (ProvisioningStep) -> Void
     ) async throws -> Outcome {
-        guard var state = try await tenants.load(tenantID) else {
-            throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased())
+        var state = try await load(tenantID)
+        if state.status == .failed, !state.compensationsOwed.isEmpty {
+            return Outcome(tenant: await compensateOwed(state), apiKey: nil)
         }
         var issuedKey: APIKey?
         let startedProvisioning = state.status == .provisioning
         let metadata = EventMetadata(correlationID: UUID(), actor: "system:provisioning")
         for step in ProvisioningStep.allCases where state.status == .provisioning && state.completedSteps[step] == nil {
-            do {
-                try await beforeStep?(step, state)
-                let (events, key) = try await perform(step, for: state)
-                try await tenants.record(events, to: tenantID, expectedVersion: state.version, metadata: metadata)
-                issuedKey = key ?? issuedKey
-                progress(step)
-            } catch EventStoreError.wrongExpectedVersion {
-                // Someone else recorded something meanwhile (an operator's command): the step's
-                // work is idempotent, so reload and carry on from what is recorded.
-            } catch {
-                logger.warning("provisioning step failed", metadata: ["tenant": "\(state.slug)", "step": "\(step)", "error": "\(error)"])
-                guard let latest = try await tenants.load(tenantID) else { throw error }
-                Counter(label: "tenantry_provisioning_total", dimensions: [("outcome", "failed")]).increment()
-                return Outcome(tenant: try await fail(latest, at: step, reason: "\(error)", metadata: metadata), apiKey: nil)
+            var attempts = ProvisioningRetryPolicy.Attempts(retryPolicy)
+            while true {
+                do {
+                    try await beforeStep?(step, state)
+                    let (events, key) = try await perform(step, for: state)
+                    try await tenants.record(events, to: tenantID, expectedVersion: state.version, metadata: metadata)
+                    issuedKey = key ?? issuedKey
+                    progress(step)
+                    break
+                } catch {
+                    let kind = ProvisioningErrorKind(error)
+                    switch kind {
+                    case .concurrentChange:
+                        // Someone else recorded something meanwhile (an operator's command, or
+                        // this very append, committed before its connection was lost): the
+                        // step's work is idempotent, so reload and carry on from what is recorded.
+                        break
+                    case .interrupted:
+                        throw error
+                    case .platformUnavailable, .tenantClusterUnreachable:
+                        logger.debug("provisioning step: database unavailable; trying again", metadata: [
+                            "tenant": "\(state.slug)", "step": "\(step)", "attempt": "\(attempts.count)", "error": "\(error)",
+                        ])
+                        let limit = kind == .tenantClusterUnreachable ? retryPolicy.maximumTenantClusterAttempts : nil
+                        if try await attempts.backOff(upTo: limit) {
+                            // The last attempt may have been recorded before its connection went.
+                            state = try await load(tenantID)
+                            guard state.status == .provisioning, state.completedSteps[step] == nil else { break }
+                            continue
+                        }
+                        guard kind == .tenantClusterUnreachable else {
+                            logger.warning("provisioning paused: the database is unavailable; the provisioning runner resumes it", metadata: [
+                                "tenant": "\(state.slug)", "step": "\(step)", "attempts": "\(attempts.count)", "error": "\(error)",
+                            ])
+                            throw error
+                        }
+                        return try await failed(tenantID, at: step, error: error, metadata: metadata)
+                    case .stepFailure:
+                        return try await failed(tenantID, at: step, error: error, metadata: metadata)
+                    }
+                    break
+                }
             }
-            guard let reloaded = try await tenants.load(tenantID) else {
-                throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased())
-            }
-            state = reloaded
+            state = try await load(tenantID)
         }
         if startedProvisioning, state.status == .active {
             Counter(label: "tenantry_provisioning_total", dimensions: [("outcome", "active")]).increment()
         }
         return Outcome(tenant: state, apiKey: issuedKey)
+    }
+
+    /// The step failed: records the failure (and what it undoes as events), then undoes the
+    /// storage; the tenant ends `failed`.
+    private func failed(_ tenantID: UUID, at step: ProvisioningStep, error: any Error, metadata: EventMetadata) async throws -> Outcome {
+        logger.warning("provisioning step failed", metadata: ["tenant": "\(tenantID)", "step": "\(step)", "error": "\(error)"])
+        let failed = try await recordFailure(tenantID, at: step, reason: "\(error)", metadata: metadata)
+        Counter(label: "tenantry_provisioning_total", dimensions: [("outcome", "failed")]).increment()
+        return Outcome(tenant: await compensateOwed(failed), apiKey: nil)
+    }
+
+    /// The tenant as its events say, reloaded through an unavailable database.
+    private func load(_ tenantID: UUID) async throws -> TenantState {
+        try await retryingUnavailable {
+            guard let state = try await tenants.load(tenantID) else {
+                throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased())
+            }
+            return state
+        }
+    }
+
+    /// Runs `operation`, trying again while the database is unavailable, within the retry policy.
+    private func retryingUnavailable<Value>(_ operation: () async throws -> Value) async throws -> Value {
+        var attempts = ProvisioningRetryPolicy.Attempts(retryPolicy)
+        while true {
+            do {
+                return try await operation()
+            } catch where ProvisioningErrorKind(error) == .platformUnavailable {
+                guard try await attempts.backOff() else { throw error }
+            }
+        }
     }
 
     /// Does one step (idempotently) and returns the events that record it.
@@ -148,7 +230,9 @@ public struct ProvisioningSaga: Sendable {
                 guard let database = DedicatedDatabaseName.forSlug(state.slug) else {
                     throw TenantLifecycleError.invalidInput("slug \(state.slug) makes no database name")
                 }
-                try await databases.provision(database: database, administrator: administrator(for: state))
+                try await onTenantCluster(of: state) {
+                    try await databases.provision(database: database, administrator: administrator(for: state))
+                }
                 try await placements.record(.dedicated(database: database, clusterURL: state.clusterURL), of: state.id)
                 return ([.stepCompleted(.init(step: step, details: ["isolation": "dedicated", "database": database]))], nil)
             }
@@ -169,35 +253,88 @@ public struct ProvisioningSaga: Sendable {
         }
     }
 
-    /// Undoes the completed steps in reverse, records each, and marks the tenant failed.
-    private func fail(_ state: TenantState, at failedStep: ProvisioningStep, reason: String, metadata: EventMetadata) async throws -> TenantState {
-        var events: [TenantEvent] = []
-        // The failed step may have done part of its work before failing (a database created,
-        // its migration failed): undo that too. Every undo is idempotent.
-        if failedStep == .allocateStorage {
-            if state.isolation == .dedicated, let database = DedicatedDatabaseName.forSlug(state.slug) {
-                try await databases.drop(database: database, administrator: administrator(for: state))
-            }
-            try await placements.remove(state.id)
+    /// Runs work against the tenant's dedicated database's cluster. On a cluster of its own
+    /// (`clusterURL`), that cluster being out of reach (or timing out) is the tenant's storage
+    /// failing, not the platform's database being away: it is told apart as
+    /// `TenantClusterUnreachable`.
+    private func onTenantCluster(of state: TenantState, _ work: () async throws -> Void) async throws {
+        do {
+            try await work()
+        } catch where state.clusterURL != nil && ProvisioningErrorKind(error) == .platformUnavailable {
+            throw TenantClusterUnreachable(underlying: error)
         }
-        for step in ProvisioningStep.allCases.reversed() {
-            guard let details = state.completedSteps[step] else { continue }
-            switch step {
-            case .allocateStorage:
-                if let database = details["database"] {
-                    try await databases.drop(database: database, administrator: administrator(for: state))
+    }
+
+    /// Records the failure of `failedStep`, with the compensations that are events (keys
+    /// revoked, steps undone) in the same append and the others listed as owed. Recorded first,
+    /// so a compensation that cannot run never keeps the tenant `provisioning`.
+    private func recordFailure(
+        _ tenantID: UUID, at failedStep: ProvisioningStep, reason: String, metadata: EventMetadata
+    ) async throws -> TenantState {
+        for _ in 0..<5 {
+            let state = try await load(tenantID)
+            guard state.status == .provisioning else { return state }
+            var events: [TenantEvent] = []
+            var owed: [ProvisioningStep] = []
+            // The failed step may have done part of its work before failing (a database
+            // created, its migration failed): that is undone too. Every undo is idempotent.
+            if failedStep == .allocateStorage { owed.append(.allocateStorage) }
+            for step in ProvisioningStep.allCases.reversed() {
+                guard state.completedSteps[step] != nil else { continue }
+                switch step {
+                case .allocateStorage:
+                    if !owed.contains(step) { owed.append(step) }
+                case .issueAPIKey:
+                    for keyID in state.apiKeys.keys.sorted(by: { $0.uuidString < $1.uuidString }) {
+                        events.append(.apiKeyRevoked(.init(keyId: keyID)))
+                    }
+                    events.append(.stepCompensated(.init(step: step)))
+                case .seedEntitlements, .activate:
+                    events.append(.stepCompensated(.init(step: step)))
                 }
-                try await placements.remove(state.id)
-            case .issueAPIKey:
-                for keyID in state.apiKeys.keys { events.append(.apiKeyRevoked(.init(keyId: keyID))) }
-            case .seedEntitlements, .activate:
-                break
             }
-            events.append(.stepCompensated(.init(step: step)))
+            events.append(.provisioningFailed(.init(step: failedStep, reason: String(reason.prefix(500)), compensationsOwed: owed)))
+            do {
+                try await retryingUnavailable {
+                    try await tenants.record(events, to: tenantID, expectedVersion: state.version, metadata: metadata)
+                }
+            } catch EventStoreError.wrongExpectedVersion {
+                // Changed meanwhile (or this append committed before its connection went): look again.
+                continue
+            }
+            return try await load(tenantID)
         }
-        events.append(.provisioningFailed(.init(step: failedStep, reason: String(reason.prefix(500)))))
-        try await tenants.record(events, to: state.id, expectedVersion: state.version, metadata: metadata)
-        return try await tenants.load(state.id) ?? state
+        throw TenantLifecycleError.invalidInput("tenant \(tenantID.uuidString.lowercased()) kept changing while its failure was recorded; run it again")
+    }
+
+    /// Does the compensations a failure left owed (drop the dedicated database, remove the
+    /// placement) and records each. One that cannot run now (its cluster out of reach, the
+    /// database away) stays owed and is logged; the next run does it. Never throws.
+    private func compensateOwed(_ state: TenantState) async -> TenantState {
+        guard state.status == .failed, state.compensationsOwed.contains(.allocateStorage) else { return state }
+        let metadata = EventMetadata(correlationID: UUID(), actor: "system:provisioning")
+        do {
+            if state.isolation == .dedicated,
+               let database = state.completedSteps[.allocateStorage]?["database"] ?? DedicatedDatabaseName.forSlug(state.slug) {
+                try await retryingUnavailable {
+                    try await onTenantCluster(of: state) {
+                        try await databases.drop(database: database, administrator: administrator(for: state))
+                    }
+                }
+            }
+            try await retryingUnavailable { try await placements.remove(state.id) }
+            try await retryingUnavailable {
+                try await tenants.record(
+                    [.stepCompensated(.init(step: .allocateStorage))], to: state.id, expectedVersion: state.version, metadata: metadata
+                )
+            }
+            return try await load(state.id)
+        } catch {
+            logger.warning("provisioning compensation owed: it could not run; the provisioning runner retries it", metadata: [
+                "tenant": "\(state.slug)", "step": "\(ProvisioningStep.allocateStorage)", "error": "\(error)",
+            ])
+            return (try? await tenants.load(state.id)) ?? state
+        }
     }
 
     private func administrator(for state: TenantState) -> PostgresConfiguration {

@@ -14,7 +14,7 @@ enum AdminTenantRequests {
         var idempotencyKey: String?
     }
 
-    /// `POST …/suspend`, `…/resume`, `…/offboard`: why.
+    /// `POST …/suspend`, `…/resume`, `…/offboard`, `…/retry`: why.
     struct Reason: Decodable {
         var reason: String?
     }

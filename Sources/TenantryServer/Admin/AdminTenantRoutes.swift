@@ -23,6 +23,7 @@ struct AdminTenantRoutes: Sendable {
         group.post("tenants/:slug/plan", use: changePlan)
         group.post("tenants/:slug/attributes", use: changeAttributes)
         group.post("tenants/:slug/offboard", use: offboard)
+        group.post("tenants/:slug/retry", use: retry)
     }
 
     /// Other methods on these paths answer 405 before authentication.
@@ -31,7 +32,7 @@ struct AdminTenantRoutes: Sendable {
         group.refuseMethods(on: "tenants/expire-trials", except: [.post])
         group.refuseMethods(on: "tenants/:slug", except: [.get, .head])
         group.refuseMethods(on: "tenants/:slug/history", except: [.get, .head])
-        for action in ["suspend", "resume", "plan", "attributes", "offboard"] {
+        for action in ["suspend", "resume", "plan", "attributes", "offboard", "retry"] {
             group.refuseMethods(on: RouterPath("tenants/:slug/\(action)"), except: [.post])
         }
     }
@@ -167,6 +168,23 @@ struct AdminTenantRoutes: Sendable {
         let path = URL(fileURLWithPath: exportDirectory).appendingPathComponent("\(tenant.slug)-\(stamp)-\(UUID().uuidString.prefix(8).lowercased()).jsonl").path
         let (state, count) = try await administration.offboard(tenant.id, exportTo: path, actor: actor, reason: reason)
         return .json(.object(["tenant": state.adminJSON, "exportFile": .string(path), "exportedEvents": .integer(Int64(count))]))
+    }
+
+    /// `POST /v1/admin/tenants/{slug}/retry` `{"reason"?}` (as `tenant retry`): provisions a
+    /// failed tenant again and waits for the outcome; 200 with the tenant and its new first API
+    /// key (shown this once). Failing again is 422 `provisioning-failed`; a tenant that is not
+    /// failed, 409 `invalid-transition`.
+    @Sendable func retry(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        let body = try await AdminInput.optionalBody(request, as: AdminTenantRequests.Reason.self, context: context, empty: .init())
+        let reason = try AdminInput.reason(body.reason)
+        let outcome = try await administration.retry(
+            AdminInput.parameter("slug", of: context), reason: reason, actor: try context.requireAdmin().actor
+        )
+        let tenant = outcome.tenant
+        if tenant.status == .failed {
+            throw ProblemDetails.provisioningFailed(tenant: tenant.slug, reason: tenant.failureReason ?? "unknown")
+        }
+        return .json(.object(["tenant": tenant.adminJSON, "apiKey": outcome.apiKey.map { .string($0.secret) } ?? .null]))
     }
 
     /// `POST /v1/admin/tenants/expire-trials`: ends every due trial now.

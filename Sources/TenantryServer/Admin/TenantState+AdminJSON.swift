@@ -17,6 +17,7 @@ extension TenantState {
             "clusterURL": clusterURL.map(JSONValue.string) ?? .null,
             "trialEndsAt": trialEndsAt.map { .string($0.formatted(.iso8601)) } ?? .null,
             "failureReason": failureReason.map(JSONValue.string) ?? .null,
+            "compensationsOwed": .array(compensationsOwed.map(\.rawValue).sorted().map(JSONValue.string)),
             "attributes": .object(attributes.mapValues { value in
                 switch value {
                 case .string(let text): .string(text)

@@ -44,12 +44,14 @@ extension ProblemDetails {
         ProblemDetails(typeURI: typeBase + "invalid-definition", title: "Invalid flag definition", status: .unprocessableContent, detail: detail)
     }
 
-    /// 500: the new tenant's provisioning failed (its steps were compensated); the detail and
-    /// `reason` say where.
+    /// 422: the tenant's provisioning failed and the failure is recorded (the tenant is
+    /// `failed`, its steps compensated or their compensation owed, e.g. its cluster out of
+    /// reach); the detail and `reason` say where. `POST /v1/admin/tenants/{slug}/retry` tries
+    /// again once the cause is fixed.
     public static func provisioningFailed(tenant: String, reason: String) -> ProblemDetails {
         ProblemDetails(
-            typeURI: typeBase + "provisioning-failed", title: "Provisioning failed", status: .internalServerError,
-            detail: "tenant \(tenant) could not be provisioned: \(reason)",
+            typeURI: typeBase + "provisioning-failed", title: "Provisioning failed", status: .unprocessableContent,
+            detail: "tenant \(tenant) could not be provisioned: \(reason); retry it with POST /v1/admin/tenants/\(tenant)/retry once the cause is fixed",
             extensions: ["tenant": .string(tenant), "reason": .string(reason)]
         )
     }

@@ -9,7 +9,7 @@ struct TenantCommand: AsyncParsableCommand {
             TenantCreateCommand.self, TenantListCommand.self, TenantShowCommand.self, TenantHistoryCommand.self,
             TenantSuspendCommand.self, TenantResumeCommand.self, TenantPlanCommand.self, TenantAttributesCommand.self,
             TenantOffboardCommand.self, TenantRebuildCommand.self, TenantExpireTrialsCommand.self,
-            TenantProvisionPendingCommand.self, TenantWorkerCommand.self,
+            TenantRetryCommand.self, TenantProvisionPendingCommand.self, TenantWorkerCommand.self,
         ]
     )
 }

@@ -38,6 +38,9 @@ struct TenantCreateCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        if let cluster, let problem = SignupRequest.clusterURLProblem(cluster) {
+            throw ValidationError("--cluster: \(problem)")
+        }
         do {
             try request.validate()
         } catch {
@@ -76,17 +79,7 @@ struct TenantCreateCommand: AsyncParsableCommand {
                 if !json { FileHandle.standardError.write(Data("  ✓ \(step)\n".utf8)) }
             }
         }
-        let tenant = outcome.tenant
-        if json {
-            StandardOutput.line(TenantOutput.json(tenant, apiKey: outcome.apiKey?.secret).rendered)
-        } else {
-            TenantOutput.lines(tenant).forEach { StandardOutput.line($0) }
-            if let key = outcome.apiKey {
-                StandardOutput.line("")
-                StandardOutput.line("API key (shown this once; store it now):")
-                StandardOutput.line("  \(key.secret)")
-            }
-        }
-        if tenant.status == .failed { throw ExitCode(1) }
+        TenantOutput.printProvisioned(outcome.tenant, apiKey: outcome.apiKey?.secret, json: json)
+        if outcome.tenant.status == .failed { throw ExitCode(1) }
     }
 }

@@ -14,6 +14,7 @@ enum TenantOutput {
             "isolation": .string(state.isolation.rawValue),
             "trialEndsAt": state.trialEndsAt.map { .string($0.formatted(.iso8601)) } ?? .null,
             "failureReason": state.failureReason.map(JSONObject.Value.string) ?? .null,
+            "compensationsOwed": .array(state.compensationsOwed.map(\.rawValue).sorted().map(JSONObject.Value.string)),
             "createdAt": .string(state.createdAt.formatted(.iso8601)),
         ]
         fields["attributes"] = .object(state.attributes.mapValues { value in
@@ -25,6 +26,21 @@ enum TenantOutput {
         })
         if let apiKey { fields["apiKey"] = .string(apiKey) }
         return JSONObject(fields)
+    }
+
+    /// What `tenant create` and `tenant retry` print: the tenant, then its first API key (shown
+    /// this once) when provisioning issued one.
+    static func printProvisioned(_ state: TenantState, apiKey: String?, json: Bool) {
+        if json {
+            StandardOutput.line(Self.json(state, apiKey: apiKey).rendered)
+        } else {
+            lines(state).forEach { StandardOutput.line($0) }
+            if let apiKey {
+                StandardOutput.line("")
+                StandardOutput.line("API key (shown this once; store it now):")
+                StandardOutput.line("  \(apiKey)")
+            }
+        }
     }
 
     /// One line after a lifecycle command: the tenant, its state and plan.
@@ -49,6 +65,9 @@ enum TenantOutput {
         ]
         if let trialEndsAt = state.trialEndsAt { lines.append("trial ends: \(trialEndsAt.formatted(.iso8601))") }
         if let reason = state.failureReason { lines.append("failure:    \(reason)") }
+        if !state.compensationsOwed.isEmpty {
+            lines.append("owed:       compensation of \(state.compensationsOwed.map(\.rawValue).sorted().joined(separator: ", ")) (the provisioning runner retries it)")
+        }
         if !state.attributes.isEmpty {
             lines.append("attributes: " + state.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         }

@@ -1,0 +1,76 @@
+import EventStore
+import Foundation
+import PostgresClient
+import Provisioning
+import TestSupport
+import Testing
+
+@Suite("Self-serve signups while the database's connections are cut")
+struct SignupConnectionLossTests {
+    @Test("POST /v1/signup while every client backend is terminated again and again: each acknowledged (202) signup ends active, none failed")
+    func acknowledgedSignupsEndActive() async throws {
+        try await withTestServer(tenants: []) { server in
+            let database = try #require(try server.runtime.operatorPool.configuration.value(of: "dbname"))
+            let terminator = Task {
+                try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
+                    var terminated = 0
+                    while !Task.isCancelled {
+                        terminated += try await connection.query("""
+                            SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
+                            WHERE datname = \(database) AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+                            """).rows.first?.decode(Int.self) ?? 0
+                        // Pacing between rounds, not synchronisation.
+                        try? await Task.sleep(for: .milliseconds(40))
+                    }
+                    return terminated
+                }
+            }
+            defer { terminator.cancel() }
+            let accepted = try await withThrowingTaskGroup(of: [SignupAccepted].self) { group in
+                for client in 0..<3 {
+                    group.addTask {
+                        var acknowledged: [SignupAccepted] = []
+                        for n in 0..<8 {
+                            // Anything but 202 (a registration cut off) was not acknowledged: the
+                            // client sends it again with its key, as after any 5xx, a few times.
+                            for _ in 0..<10 {
+                                let response = try await server.signup(
+                                    email: "c\(client)n\(n)@cut.example", organization: "Cut \(client) \(n)", idempotencyKey: "cut-\(client)-\(n)"
+                                )
+                                if response.status == 202 {
+                                    acknowledged.append(try SignupAccepted(response))
+                                    break
+                                }
+                            }
+                        }
+                        return acknowledged
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(!accepted.isEmpty, "no signup was acknowledged")
+
+            // The terminations go on while the acknowledged signups are provisioned.
+            var statuses: [String: TenantStatus] = [:]
+            try await waitUntil("every acknowledged signup is provisioned", timeout: .seconds(120)) {
+                for signup in accepted where statuses[signup.slug] == nil {
+                    let id = try #require(UUID(uuidString: signup.tenantID))
+                    do {
+                        if let status = try await server.runtime.tenants.tenants.load(id)?.status, status != .provisioning {
+                            statuses[signup.slug] = status
+                        }
+                    } catch where PostgresError(underlying: error)?.isDatabaseUnavailable == true {
+                        return false
+                    }
+                }
+                return statuses.count == accepted.count
+            }
+            terminator.cancel()
+            #expect(try await terminator.value > 0, "no backend was terminated: the test raced nothing")
+            for signup in accepted {
+                let status = statuses[signup.slug]
+                #expect(status == .active, "\(signup.slug) was acknowledged and ended \(String(describing: status))")
+            }
+        }
+    }
+}
