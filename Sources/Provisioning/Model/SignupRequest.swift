@@ -47,6 +47,10 @@ public struct SignupRequest: Sendable, Hashable, Codable {
             throw .invalidInput("--cluster applies to dedicated tenants only")
         }
         if let clusterURL {
+            // An empty URL is libpq's defaults (a local socket): never the cluster meant.
+            guard clusterURL.contains(where: { !$0.isWhitespace }) else {
+                throw .invalidInput("the cluster URL is empty: leave it out to use the server's own cluster")
+            }
             // The URL is recorded in the tenant's events: it must not carry a secret.
             let password: String?
             do {
