@@ -13,7 +13,10 @@ with the tenant API key or the admin token as each operation's `security` says, 
 - status_code_conformance: every status is one the operation documents;
 - content_type_conformance: every response has a content type the status documents;
 - response_schema_conformance: every body matches its documented schema;
-- negative_data_rejection: a request the document forbids gets a 4xx.
+- negative_data_rejection: a request the document forbids gets a 4xx;
+- response_headers_conformance: documented response headers (Location, Retry-After, …) are sent;
+- unsupported_method, allow_header_conformance: a method a path does not document is 405 with
+  `Allow` (the methods tried: --unexpected-method, all of them by default).
 
 Prints one JSON object: {"exitCode", "failures": [...], "operations", "statuses" (by operation,
 how many responses had each status), "output"}; exits with
@@ -35,6 +38,9 @@ CHECKS = [
     "content_type_conformance",
     "response_schema_conformance",
     "negative_data_rejection",
+    "response_headers_conformance",
+    "unsupported_method",
+    "allow_header_conformance",
 ]
 
 
@@ -74,6 +80,8 @@ def config(arguments):
         # the fuzzer's own key or tenant, and revoking or suspending it would end the run.
         "[phases.examples.extra-data-sources]",
         "responses = false",
+        "[phases.coverage]",
+        f"unexpected-methods = {json.dumps(arguments.unexpected_method)}",
         "[phases.coverage.extra-data-sources]",
         "responses = false",
         "[phases.fuzzing.extra-data-sources]",
@@ -120,6 +128,10 @@ def main():
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--exclude-operation-id", action="append", default=[])
     parser.add_argument("--skip-check", action="append", default=[])
+    parser.add_argument(
+        "--unexpected-method", action="append", default=None,
+        help="a method the coverage phase sends to every path that does not document it (405 expected)",
+    )
     parser.add_argument("--include-operation-id", action="append", default=[])
     parser.add_argument(
         "--operation-path-value", action="append", default=[], metavar="OPERATION:NAME=VALUE",
@@ -135,6 +147,8 @@ def main():
     )
     parser.add_argument("--keep-report", help="copy Schemathesis's NDJSON report here")
     arguments = parser.parse_args()
+    if arguments.unexpected_method is None:
+        arguments.unexpected_method = ["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "TRACE", "QUERY"]
 
     st = pathlib.Path(sys.executable).with_name("st")
     if not st.exists():
