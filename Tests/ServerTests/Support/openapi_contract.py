@@ -16,7 +16,9 @@ with the tenant API key or the admin token as each operation's `security` says, 
 - negative_data_rejection: a request the document forbids gets a 4xx;
 - response_headers_conformance: documented response headers (Location, Retry-After, …) are sent;
 - unsupported_method, allow_header_conformance: a method a path does not document is 405 with
-  `Allow` (the methods tried: --unexpected-method, all of them by default).
+  `Allow` (the methods tried: --unexpected-method, all of them by default);
+- ignored_auth: an operation that needs credentials refuses a request without them, or with
+  wrong ones.
 
 Prints one JSON object: {"exitCode", "failures": [...], "operations", "statuses" (by operation,
 how many responses had each status), "output"}; exits with
@@ -41,6 +43,7 @@ CHECKS = [
     "response_headers_conformance",
     "unsupported_method",
     "allow_header_conformance",
+    "ignored_auth",
 ]
 
 
