@@ -115,7 +115,8 @@ struct OpenAPIContractTests {
             let summary = statuses.keys.sorted().map { operation in
                 "\(operation): " + (statuses[operation] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
             }
-            print("OpenAPI contract, statuses by operation:\n" + summary.joined(separator: "\n"))
+            let retried = (report["retried"] as? String).map { " (run twice: \($0))" } ?? ""
+            print("OpenAPI contract\(retried), statuses by operation:\n" + summary.joined(separator: "\n"))
         }
     }
 }
