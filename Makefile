@@ -6,7 +6,7 @@ BIN_DEBUG    := .build/debug/tenantry
 BIN_RELEASE  := .build/release/tenantry
 APT_PACKAGES := libpq-dev postgresql postgresql-contrib pkg-config
 PYTHON_VENV  := .tenantry/python
-PYTHON_TOOLS := jsonschema pyyaml openfeature-sdk openfeature-provider-ofrep selenium openapi-spec-validator kubernetes-validate
+PYTHON_TOOLS := jsonschema pyyaml openfeature-sdk openfeature-provider-ofrep selenium openapi-spec-validator kubernetes-validate schemathesis
 
 .PHONY: run test bench build deps python-tools clean
 
@@ -28,7 +28,8 @@ deps:
 
 ## python-tools: a private Python in .tenantry/python with what the server tests use (a JSON
 ## Schema validator for OFREP responses, the OpenFeature SDK and its OFREP provider, Selenium
-## for the signup page's browser test, kubernetes-validate for the rendered manifests); installs
+## for the signup page's browser test, kubernetes-validate for the rendered manifests, Schemathesis
+## for the OpenAPI contract test); installs
 ## only what is missing, from PyPI.
 python-tools:
 	@if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \

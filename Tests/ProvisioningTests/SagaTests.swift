@@ -131,4 +131,13 @@ struct ConcurrentSagaTests {
         let fine = SignupRequest(email: "it@bank.example", organization: "Bank", plan: .enterprise, clusterURL: "postgresql://postgres@db.example/postgres")
         #expect(throws: Never.self) { try fine.validate() }
     }
+
+    @Test("an empty cluster URL (libpq's defaults, a local socket) is refused before anything is recorded")
+    func emptyClusterURL() throws {
+        for url in ["", "  "] {
+            let request = SignupRequest(email: "it@bank.example", organization: "Bank", plan: .enterprise, clusterURL: url)
+            let error = #expect(throws: TenantLifecycleError.self) { try request.validate() }
+            #expect(error?.description.contains("cluster URL is empty") == true, "\(url.debugDescription)")
+        }
+    }
 }

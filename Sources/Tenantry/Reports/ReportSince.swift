@@ -9,7 +9,11 @@ public struct ReportSince: Sendable, Hashable {
     private let age: TimeInterval?
     private let instant: Date?
 
-    /// Nil when `text` is neither form.
+    /// The longest age accepted: a century (876600h, 36525d, 5218w). Beyond it the start would
+    /// soon be before the year 1, which no ISO 8601 report can name.
+    public static let maximumAge: TimeInterval = 36_525 * 86_400
+
+    /// Nil when `text` is neither form, or an age beyond `maximumAge`.
     public init?(_ text: String) {
         self.text = text
         if let unit = text.last, let count = Int(text.dropLast()), count >= 0 {
@@ -20,6 +24,7 @@ public struct ReportSince: Sendable, Hashable {
             default: nil
             }
             if let seconds {
+                guard Double(count) * seconds <= Self.maximumAge else { return nil }
                 age = Double(count) * seconds
                 instant = nil
                 return
