@@ -215,7 +215,7 @@ struct FlagServiceTests {
             let scheduler = FlagScheduler(flags: flags, catalog: live, interval: .milliseconds(20), now: { now.addingTimeInterval(7200) })
             let scheduling = Task { await scheduler.run() }
             defer { scheduling.cancel() }
-            let rolledOut = await live.waitUntil(timeout: .seconds(20)) { $0.flag("launch")?.rollout != nil }
+            let rolledOut = await live.waitUntil(timeout: .conditionDeadline) { $0.flag("launch")?.rollout != nil }
             #expect(rolledOut)
             #expect(live.state.flag("launch")?.scheduledChanges.isEmpty == true)
         }

@@ -15,7 +15,7 @@ struct LiveFlagCatalogTests {
             // A safety-net recheck of ten minutes: within the test only NOTIFY can wake the view.
             let following = Task { try await live.run(idleRecheck: .seconds(600)) }
             defer { following.cancel() }
-            #expect(await live.waitUntil(timeout: .seconds(20)) { _ in live.isCaughtUp })
+            #expect(await live.waitUntil(timeout: .conditionDeadline) { _ in live.isCaughtUp })
 
             // A writer of its own, as another process would be.
             let writerPool = PostgresPool(configuration: database.operatorConfiguration, maximumConnections: 1)
@@ -25,14 +25,14 @@ struct LiveFlagCatalogTests {
                 Flag(key: key, type: .boolean, variants: ["on": true, "off": false], defaultVariant: "off"),
                 by: .init(actor: "test")
             )
-            #expect(await live.waitUntil(timeout: .seconds(20)) { $0.flag("dark-mode") != nil })
+            #expect(await live.waitUntil(timeout: .conditionDeadline) { $0.flag("dark-mode") != nil })
 
             let tenant = TenantAttributes(id: UUID(), slug: "acme", plan: "pro", state: "active", isolation: "pooled", createdAt: Date())
             let context = EvaluationContext(tenant: tenant)
             #expect(FlagEvaluator(catalog: live.state).evaluate("dark-mode", context: context).variant == "off")
 
             try await writer.setOverride(key, tenant: tenant.id, variant: "on", by: .init(actor: "test"))
-            #expect(await live.waitUntil(timeout: .seconds(20)) { catalog in
+            #expect(await live.waitUntil(timeout: .conditionDeadline) { catalog in
                 FlagEvaluator(catalog: catalog).evaluate("dark-mode", context: context).variant == "on"
             })
             // Idle views cost nothing: nothing is polled, and a revision only moves with events.

@@ -47,7 +47,7 @@ struct AdminTokenTests {
             defer { following.cancel() }
 
             let issued = try await runtime.adminTokens.issue(label: "ops", actor: "operator:ann")
-            #expect(await directory.waitUntil(timeout: .seconds(20)) { $0.authenticate(token: issued.secret) != nil })
+            #expect(await directory.waitUntil(timeout: .conditionDeadline) { $0.authenticate(token: issued.secret) != nil })
             #expect(directory.state.authenticate(token: issued.secret)?.id == issued.record.id)
             #expect(directory.state.authenticate(token: issued.secret + "x") == nil)
             #expect(directory.state.authenticate(token: String(issued.secret.dropLast())) == nil)
@@ -57,7 +57,7 @@ struct AdminTokenTests {
             let revoked = try await runtime.adminTokens.revoke(issued.record.prefix, actor: "operator:bob", reason: "laptop lost")
             #expect(revoked.isRevoked)
             #expect(revoked.revokedBy == "operator:bob")
-            #expect(await directory.waitUntil(timeout: .seconds(20)) { $0.authenticate(token: issued.secret) == nil })
+            #expect(await directory.waitUntil(timeout: .conditionDeadline) { $0.authenticate(token: issued.secret) == nil })
             #expect(directory.state.tokens[issued.record.id]?.isRevoked == true)
         }
     }

@@ -19,7 +19,7 @@ struct TenantDirectoryTests {
             )
             let key = try #require(outcome.apiKey)
             // The key is recorded one step before activation: wait for the tenant to be active too.
-            #expect(await directory.waitUntil(timeout: .seconds(20)) { $0.authenticate(apiKey: key.secret)?.tenant.status == .active })
+            #expect(await directory.waitUntil(timeout: .conditionDeadline) { $0.authenticate(apiKey: key.secret)?.tenant.status == .active })
             let found = try #require(directory.state.authenticate(apiKey: key.secret))
             #expect(found.tenant.id == outcome.tenant.id)
             #expect(found.keyID == key.id)
@@ -30,7 +30,7 @@ struct TenantDirectoryTests {
             #expect(directory.state.tenant(slug: outcome.tenant.slug)?.id == outcome.tenant.id)
 
             _ = try await runtime.tenants.tenants.suspend(outcome.tenant.id, reason: "unpaid", actor: "test")
-            #expect(await directory.waitUntil(timeout: .seconds(20)) { $0.authenticate(apiKey: key.secret)?.tenant.status == .suspended })
+            #expect(await directory.waitUntil(timeout: .conditionDeadline) { $0.authenticate(apiKey: key.secret)?.tenant.status == .suspended })
         }
     }
 }

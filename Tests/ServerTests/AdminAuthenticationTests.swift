@@ -53,11 +53,11 @@ struct AdminAuthenticationTests {
     func revokedToken() async throws {
         try await withAdminServer { server async throws in
             let other = try await server.runtime.adminTokens.issue(label: "short-lived", actor: "test:admin")
-            #expect(await server.views.adminTokens.waitUntil(timeout: .seconds(20)) { $0.authenticate(token: other.secret) != nil })
+            #expect(await server.views.adminTokens.waitUntil(timeout: .conditionDeadline) { $0.authenticate(token: other.secret) != nil })
             #expect(try await server.call(.GET, "/v1/admin/tenants", as: .bearer(other.secret)).status == 200)
 
             _ = try await server.runtime.adminTokens.revoke(other.record.prefix, actor: "test:admin", reason: "rotated")
-            #expect(await server.views.adminTokens.waitUntil(timeout: .seconds(20)) { $0.authenticate(token: other.secret) == nil })
+            #expect(await server.views.adminTokens.waitUntil(timeout: .conditionDeadline) { $0.authenticate(token: other.secret) == nil })
             let answer = try await server.call(.GET, "/v1/admin/tenants", as: .bearer(other.secret))
             #expect(answer.status == 401, "\(answer.text)")
             #expect(answer.problemType == "unauthorized")

@@ -24,7 +24,7 @@ struct AdminTenantRoutesTests {
             #expect(registered?.type == "TenantRegistered")
             #expect(registered?.metadata.actor == "admin:tests")
 
-            #expect(await server.views.directory.waitUntil(timeout: .seconds(20)) { $0.authenticate(apiKey: key)?.tenant.status == .active })
+            #expect(await server.views.directory.waitUntil(timeout: .conditionDeadline) { $0.authenticate(apiKey: key)?.tenant.status == .active })
             let ofrep = try await server.client.post("/ofrep/v1/evaluate/flags", json: #"{"context":{}}"#, apiKey: key)
             #expect(ofrep.status == 200, "\(ofrep.text)")
 

@@ -143,8 +143,8 @@ func withAdminServer<Value: Sendable>(
             }
             // The views caught up before the server listened, but only below the feed's horizon:
             // a writer elsewhere on the cluster can hold the test's own writes back a moment.
-            let ready = await server.views.adminTokens.waitUntil(timeout: .seconds(20)) { $0.authenticate(token: issued.secret) != nil }
-            let keysReady = await server.views.directory.waitUntil(timeout: .seconds(20)) { directory in
+            let ready = await server.views.adminTokens.waitUntil(timeout: .conditionDeadline) { $0.authenticate(token: issued.secret) != nil }
+            let keysReady = await server.views.directory.waitUntil(timeout: .conditionDeadline) { directory in
                 created.allSatisfy { directory.authenticate(apiKey: $0.apiKey)?.tenant.status == .active }
             }
             guard ready, keysReady else { throw AdminTestFailure(description: "the server never saw the test's admin token or tenant keys") }

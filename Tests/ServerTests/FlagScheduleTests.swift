@@ -19,7 +19,7 @@ struct FlagScheduleTests {
             let change = ScheduledChange(at: Date().addingTimeInterval(0.3), action: .enable)
             try await server.flags.schedule(flag.key, change, by: TestServer.change)
             // Nothing else happens: the server's scheduler has to notice and record the change.
-            let enabled = await server.views.flags.waitUntil(timeout: .seconds(20)) { catalog in
+            let enabled = await server.views.flags.waitUntil(timeout: .conditionDeadline) { catalog in
                 catalog.flag("launch-day")?.isEnabled == true && catalog.flag("launch-day")?.scheduledChanges.isEmpty == true
             }
             #expect(enabled)

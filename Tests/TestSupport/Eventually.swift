@@ -6,7 +6,7 @@ import Foundation
 /// printing a line); the pause is a back-off between checks, never the synchronisation itself.
 public func waitUntil(
     _ description: String,
-    timeout: Duration = .seconds(20),
+    timeout: Duration = .conditionDeadline,
     _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
@@ -27,4 +27,11 @@ public struct TimedOut: Error, CustomStringConvertible {
     public init(description: String, timeout: Duration) {
         self.description = "timed out after \(timeout) waiting for: \(description)"
     }
+}
+
+extension Duration {
+    /// How long a test waits for a condition another task or process brings about before it
+    /// fails: generous, because `make test` must pass on a machine busy with other work, and
+    /// a condition that holds ends the wait at once, so a passing test never waits it out.
+    public static let conditionDeadline: Duration = .seconds(60)
 }

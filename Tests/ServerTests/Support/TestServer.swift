@@ -29,7 +29,7 @@ struct TestServer: Sendable {
 
     /// Waits until the server's directory has the tenant in a state that satisfies `condition`.
     func waitForTenant(_ id: UUID, _ description: String, _ condition: @escaping (TenantState) -> Bool) async throws {
-        let holds = await views.directory.waitUntil(timeout: .seconds(20)) { directory in
+        let holds = await views.directory.waitUntil(timeout: .conditionDeadline) { directory in
             directory.tenant(id).map(condition) ?? false
         }
         guard holds else { throw TestServerError("the server's directory never saw tenant \(id) \(description)") }
@@ -39,7 +39,7 @@ struct TestServer: Sendable {
     @discardableResult
     func waitForFlag(_ flag: Flag) async throws -> Flag {
         let key = flag.key.rawValue
-        let holds = await views.flags.waitUntil(timeout: .seconds(20)) { catalog in
+        let holds = await views.flags.waitUntil(timeout: .conditionDeadline) { catalog in
             (catalog.flags[key]?.version ?? 0) >= flag.version
         }
         guard holds else { throw TestServerError("the server's catalog never reached flag \(key) version \(flag.version)") }
