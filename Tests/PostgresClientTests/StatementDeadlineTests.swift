@@ -3,6 +3,10 @@ import Foundation
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite("Statements have a deadline and honour cancellation")
 struct StatementDeadlineTests {
     @Test("a statement past its deadline is cancelled on the server, fails as timedOut, and the connection stays usable")
@@ -19,6 +23,27 @@ struct StatementDeadlineTests {
                 let one = try await connection.query("SELECT 1").rows.first?.decode(Int.self)
                 #expect(one == 1)
             }
+        }
+    }
+
+    @Test("a server process that stops answering (SIGSTOP) fails the statement at its deadline plus the cancel grace, and the connection is dropped")
+    func frozenServerDoesNotHang() async throws {
+        try await withTestDatabase { database async throws in
+            let connection = try await PostgresConnection.connect(database.applicationConfiguration)
+            let backend = try await connection.backendProcessID()
+            #expect(kill(backend, SIGSTOP) == 0)
+            defer {
+                kill(backend, SIGCONT)
+                kill(backend, SIGTERM)
+            }
+            let started = ContinuousClock.now
+            let error = await #expect(throws: PostgresError.self) {
+                try await connection.query("SELECT 1", timeout: .milliseconds(300))
+            }
+            #expect(error?.kind == .connectionLost, "\(String(describing: error))")
+            #expect(started.duration(to: .now) < .seconds(30), "the wait outlasted its deadline and grace")
+            #expect(await !connection.isReusable())
+            await connection.close()
         }
     }
 

@@ -41,6 +41,9 @@ struct SignupConnectionLossTests {
                                     acknowledged.append(try SignupAccepted(response))
                                     break
                                 }
+                                // A registration cut off is 503 database-unavailable, never a 500.
+                                #expect(response.status == 503, "\(response.text)")
+                                #expect(response.jsonObject?["type"] as? String == "https://tenantry.dev/problems/database-unavailable")
                             }
                         }
                         return acknowledged

@@ -122,6 +122,14 @@ public struct PostgresConfiguration: Sendable, Hashable {
 }
 
 extension PostgresConfiguration {
+    /// The deadline of a wait for an advisory lock another session may hold for as long as its
+    /// own work takes (a migration, a provisioning run): far longer than a statement's, still
+    /// finite.
+    public static let lockWaitTimeout: Duration = .seconds(15 * 60)
+
+    /// The deadline of one migration's script (an index built over a large table takes its time).
+    public static let migrationTimeout: Duration = .seconds(60 * 60)
+
     /// libpq's TCP liveness settings Tenantry uses unless the connection string sets its own.
     static let liveness: [(keyword: String, value: String)] = [
         ("keepalives", "1"),

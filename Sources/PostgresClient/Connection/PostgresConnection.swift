@@ -86,6 +86,10 @@ public actor PostgresConnection {
             throw PostgresError(kind: .connectionFailed, message: "cannot connect to PostgreSQL: \(reason)")
         }
         socketIdentity = DescriptorIdentity(of: PQsocket(connection))
+        // Sends never block: a statement's bytes go out under its deadline (`flush`).
+        guard PQsetnonblocking(connection, 1) == 0 else {
+            throw PostgresError(kind: .connectionFailed, message: "libpq could not switch the connection to non-blocking mode")
+        }
         // Notices (e.g. "already exists, skipping") are not errors; keep them off stderr.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
         logger.trace("connected")
@@ -94,7 +98,7 @@ public actor PostgresConnection {
     /// Closes the connection and lets its thread go. Later calls fail with `.connectionClosed`.
     public func close() {
         if let handle {
-            PQfinish(handle)
+            finish(handle)
             self.handle = nil
         }
         preparedStatements.removeAll()
@@ -102,7 +106,7 @@ public actor PostgresConnection {
     }
 
     isolated deinit {
-        if let handle { PQfinish(handle) }
+        if let handle { finish(handle) }
         executor.shutDown()
     }
 
@@ -161,6 +165,7 @@ public actor PostgresConnection {
     /// else the last result is the answer.
     private func outcome(ofSending sent: Int32, on connection: OpaquePointer, wait: inout StatementWait) throws(PostgresError) -> PostgresResult {
         guard sent == 1 else { throw connectionError(connection, while: "sending a statement") }
+        try flush(connection, wait: &wait)
         let results = try awaitResults(of: connection, wait: &wait)
         defer { results.forEach { PQclear($0) } }
         var failure: PostgresError?
@@ -226,15 +231,45 @@ public actor PostgresConnection {
         }
     }
 
+    /// Hands what libpq has queued to the socket, waiting for the socket to take it until the
+    /// statement's deadline (or its task's cancellation). A statement cut off half-sent leaves
+    /// the protocol mid-message, so the connection is closed then.
+    private func flush(_ connection: OpaquePointer, wait: inout StatementWait) throws(PostgresError) {
+        while true {
+            switch PQflush(connection) {
+            case 0:
+                return
+            case 1:
+                break
+            default:
+                throw connectionError(connection, while: "sending a statement")
+            }
+            if let reason = wait.cancellationDue(at: ContinuousClock.now) {
+                abandon(because: "a statement could not be sent in time")
+                throw PostgresError(
+                    kind: reason == .deadline ? .timedOut : .cancelled,
+                    message: reason == .deadline
+                        ? "the statement could not be sent within its deadline; the connection was closed"
+                        : "the statement was cancelled with its task while it was being sent; the connection was closed")
+            }
+            try waitForSocket(of: connection, until: min(wait.deadline, ContinuousClock.now + Self.cancellationCheckInterval), writing: true)
+            // libpq asks callers waiting to write to read too: the server may be answering.
+            if PQconsumeInput(connection) == 0 { throw connectionError(connection, while: "sending a statement") }
+        }
+    }
+
     /// How long a cancelled statement's server gets to answer before the connection is given up.
     static let cancellationGrace: Duration = .seconds(5)
     /// How often a waiting statement looks at its task's cancellation when no wake-up came.
     static let cancellationCheckInterval: Duration = .milliseconds(100)
 
-    /// Blocks until the socket is readable, the wake-up pipe is signalled or `instant` passes.
-    private func waitForSocket(of connection: OpaquePointer, until instant: ContinuousClock.Instant) throws(PostgresError) {
+    /// Blocks until the socket is readable (or, `writing`, writable), the wake-up pipe is
+    /// signalled or `instant` passes.
+    private func waitForSocket(
+        of connection: OpaquePointer, until instant: ContinuousClock.Instant, writing: Bool = false
+    ) throws(PostgresError) {
         var descriptors = [
-            pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0),
+            pollfd(fd: PQsocket(connection), events: Int16(POLLIN) | (writing ? Int16(POLLOUT) : 0), revents: 0),
             pollfd(fd: wakeUp.readDescriptor, events: Int16(POLLIN), revents: 0),
         ]
         let ready = poll(&descriptors, 2, Self.milliseconds(until: instant))
@@ -255,14 +290,10 @@ public actor PostgresConnection {
             + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
     }
 
-    /// Asks the server to cancel the statement in flight (a separate, short connection).
+    /// Asks the server to cancel the statement in flight, without waiting for it to answer
+    /// (see `CancelRequest`).
     private func requestCancellation(of connection: OpaquePointer) {
-        guard let cancel = PQgetCancel(connection) else { return }
-        defer { PQfreeCancel(cancel) }
-        var reason = [CChar](repeating: 0, count: 256)
-        if PQcancel(cancel, &reason, Int32(reason.count)) == 0 {
-            logger.warning("could not cancel a statement: \(String(cString: reason))")
-        }
+        CancelRequest(for: connection, logger: logger)?.send()
     }
 
     /// Forgets a connection that cannot be trusted any more. Its socket is closed when its
@@ -271,11 +302,18 @@ public actor PostgresConnection {
     private func abandon(because reason: String) {
         guard let handle else { return }
         logger.error("giving up a database connection: \(reason)")
-        if DescriptorIdentity(of: PQsocket(handle)) == socketIdentity {
-            PQfinish(handle)
-        }
+        finish(handle)
         self.handle = nil
         preparedStatements.removeAll()
+    }
+
+    /// `PQfinish`, unless the socket's number now names another file: then closing it would
+    /// close someone else's descriptor, so the libpq handle is left (a small leak) instead.
+    /// A socket libpq already closed itself (after a lost connection) reads as -1.
+    private func finish(_ handle: OpaquePointer) {
+        let socket = PQsocket(handle)
+        guard socket < 0 || DescriptorIdentity(of: socket) == socketIdentity else { return }
+        PQfinish(handle)
     }
 
     // MARK: Transactions
@@ -294,8 +332,8 @@ public actor PostgresConnection {
             if let handle, PQtransactionStatus(handle) == PQTRANS_INERROR {
                 throw PostgresError.misuse("the transaction was aborted by an earlier failed statement; nothing was committed")
             }
-            // COMMIT is never cancelled from our side: a cancelled COMMIT leaves its outcome
-            // unknown to the caller, which is worse than letting it finish.
+            // COMMIT ignores the task's cancellation (a caller that went away would leave its
+            // outcome unknown); only its deadline can cut it short.
             let outcome = try query("COMMIT", honoringCancellation: false)
             guard outcome.commandTag == "COMMIT" else {
                 throw PostgresError.misuse("the transaction was rolled back (\(outcome.commandTag)); nothing was committed")
@@ -314,12 +352,14 @@ public actor PostgresConnection {
     /// Streams rows into a `COPY … FROM STDIN` statement; returns the number of rows copied.
     ///
     /// `chunks` are pieces of the COPY text (or CSV) stream, e.g. one line each; see
-    /// `CopyTextRow` for escaping values.
+    /// `CopyTextRow` for escaping values. The whole COPY, sending included, has one deadline
+    /// (`timeout`, else the configuration's `queryTimeout`) and honours task cancellation.
     @discardableResult
-    public func copyIn(_ statement: String, chunks: some Sequence<String>) throws(PostgresError) -> Int {
+    public func copyIn(_ statement: String, chunks: some Sequence<String>, timeout: Duration? = nil) throws(PostgresError) -> Int {
         let connection = try openHandle()
-        var wait = StatementWait(deadline: ContinuousClock.now + configuration.queryTimeout, honorsCancellation: true)
+        var wait = StatementWait(deadline: ContinuousClock.now + (timeout ?? configuration.queryTimeout), honorsCancellation: true)
         guard PQsendQuery(connection, statement) == 1 else { throw connectionError(connection, while: "starting COPY") }
+        try flush(connection, wait: &wait)
         let started = try awaitResults(of: connection, wait: &wait)
         defer { started.forEach { PQclear($0) } }
         guard let start = started.last, PQresultStatus(start) == PGRES_COPY_IN else {
@@ -327,40 +367,48 @@ public actor PostgresConnection {
             throw .misuse("copyIn needs a COPY … FROM STDIN statement")
         }
 
-        var failure: PostgresError?
         for chunk in chunks {
             var chunk = chunk
-            let sent = chunk.withUTF8 { bytes in
+            let queued: Result<Void, PostgresError> = chunk.withUTF8 { bytes in
                 bytes.withMemoryRebound(to: CChar.self) { characters in
-                    PQputCopyData(connection, characters.baseAddress, Int32(characters.count))
+                    Result { () throws(PostgresError) in
+                        try putCopy(on: connection, wait: &wait) {
+                            PQputCopyData(connection, characters.baseAddress, Int32(characters.count))
+                        }
+                    }
                 }
             }
-            if sent != 1 {
-                failure = connectionError(connection, while: "sending COPY data")
-                break
-            }
+            try queued.get()
         }
-        if PQputCopyEnd(connection, nil) != 1, failure == nil {
-            failure = connectionError(connection, while: "ending COPY")
-        }
+        try putCopy(on: connection, wait: &wait) { PQputCopyEnd(connection, nil) }
+        try flush(connection, wait: &wait)
         var copied = 0
-        let finished: [OpaquePointer]
-        do {
-            finished = try awaitResults(of: connection, wait: &wait)
-        } catch {
-            throw failure ?? error
-        }
-        for result in finished {
+        var failure: PostgresError?
+        for result in try awaitResults(of: connection, wait: &wait) {
             defer { PQclear(result) }
             do {
-                let outcome = try interpret(result, of: connection)
-                copied = outcome.affectedRows
+                copied = try interpret(result, of: connection).affectedRows
             } catch {
                 failure = failure ?? error
             }
         }
         if let failure { throw failure }
         return copied
+    }
+
+    /// Queues one piece of a COPY (`put` is `PQputCopyData` or `PQputCopyEnd`), waiting for
+    /// room in libpq's buffer (which only a socket that takes data makes) within the deadline.
+    private func putCopy(on connection: OpaquePointer, wait: inout StatementWait, _ put: () -> Int32) throws(PostgresError) {
+        while true {
+            switch put() {
+            case 1:
+                return
+            case 0:
+                try flush(connection, wait: &wait)
+            default:
+                throw connectionError(connection, while: "sending COPY data")
+            }
+        }
     }
 
     // MARK: LISTEN / NOTIFY
@@ -462,6 +510,12 @@ public actor PostgresConnection {
     func descriptorsAreIntact() -> Bool {
         guard let handle, let socketIdentity else { return false }
         return DescriptorIdentity(of: PQsocket(handle)) == socketIdentity && wakeUp.isIntact
+    }
+
+    /// Forgets a wake-up that came after the last wait had ended (a task cancelled just as it
+    /// gave the connection back), so that the connection's next user does not wake for it.
+    func discardPendingWakeUp() {
+        wakeUp.drain()
     }
 
     /// Whether the connection may go back to a pool: open and not inside a transaction.

@@ -39,7 +39,9 @@ final class WakeUpPipe: Sendable {
     }
 
     deinit {
-        close(readDescriptor)
-        close(writeDescriptor)
+        // An end whose number other code closed and reused is that code's now: leave it open.
+        for (descriptor, identity) in zip([readDescriptor, writeDescriptor], identities) where DescriptorIdentity(of: descriptor) == identity {
+            close(descriptor)
+        }
     }
 }

@@ -26,8 +26,10 @@ public struct SchemaMigrator: Sendable {
     /// Applies what is pending. Throws when an applied migration's script has since changed.
     @discardableResult
     public func migrate(on connection: PostgresConnection) async throws -> Outcome {
-        try await connection.query("SELECT pg_advisory_lock(hashtext(\(schema + ".migrate")))")
         do {
+            // Inside the do: a lock granted just as its wait was cancelled is released too.
+            try await connection.query(
+                "SELECT pg_advisory_lock(hashtext(\(schema + ".migrate")))", timeout: PostgresConfiguration.lockWaitTimeout)
             let outcome = try await applyPending(on: connection)
             try await connection.query("SELECT pg_advisory_unlock(hashtext(\(schema + ".migrate")))")
             return outcome
@@ -89,7 +91,7 @@ public struct SchemaMigrator: Sendable {
         for migration in migrations where applied[migration.version] == nil {
             try await connection.transaction { connection in
                 try setOwnerRole(on: connection)
-                try connection.runScript(migration.sql)
+                try connection.runScript(migration.sql, timeout: PostgresConfiguration.migrationTimeout)
                 try connection.query("""
                     INSERT INTO \(identifier: schema).schema_migrations (version, name, checksum)
                     VALUES (\(migration.version), \(migration.name), \(migration.checksum))

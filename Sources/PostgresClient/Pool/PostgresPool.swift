@@ -131,6 +131,7 @@ public actor PostgresPool {
             await discard(connection)
             return
         }
+        await connection.discardPendingWakeUp()
         if let waiter = waiters.popFirst() {
             waiter.continuation.resume(returning: connection)
         } else {

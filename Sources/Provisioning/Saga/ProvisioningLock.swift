@@ -38,7 +38,9 @@ struct ProvisioningLock {
             do {
                 let connection = try await PostgresConnection.connect(configuration, logger: logger)
                 opened = connection
-                try await connection.query("SELECT pg_advisory_lock(\(Self.namespace), hashtext(\(key)))")
+                // Another run holds it for as long as its saga takes (retries included).
+                try await connection.query(
+                    "SELECT pg_advisory_lock(\(Self.namespace), hashtext(\(key)))", timeout: PostgresConfiguration.lockWaitTimeout)
                 return connection
             } catch {
                 if let opened { await opened.close() }

@@ -77,9 +77,15 @@ public struct ProvisioningProcessManager: Sendable {
     /// and does not stop the others; the platform's database being away ends the sweep.
     @discardableResult
     public func sweep() async throws -> Int {
+        try await sweep(stoppingAt: StopRequest())
+    }
+
+    /// `sweep()`, stopping before the next tenant once `stop` is requested.
+    private func sweep(stoppingAt stop: StopRequest) async throws -> Int {
         try await registry.catchUpWithCommittedWrites()
         var finished = 0
         for tenant in try await TenantSummary.needingProvisioning(on: store.pool) {
+            if stop.isRequested { break }
             if try await provision(tenant) { finished += 1 }
         }
         return finished
@@ -124,8 +130,14 @@ public struct ProvisioningProcessManager: Sendable {
                 return
             }
             do {
-                // In a task of its own, so a shutdown lets the saga run it is in finish.
-                let finished = try await Task { try await sweep() }.value
+                // In a task of its own, so a shutdown lets the saga run it is in finish; then
+                // it stops before the next tenant.
+                let stop = StopRequest()
+                let finished = try await withTaskCancellationHandler {
+                    try await Task { try await sweep(stoppingAt: stop) }.value
+                } onCancel: {
+                    stop.request()
+                }
                 if finished > 0 { logger.info("provisioning sweep", metadata: ["tenants": "\(finished)"]) }
             } catch {
                 if Task.isCancelled { return }

@@ -137,10 +137,14 @@ public struct ProvisioningSaga: Sendable {
         let metadata = EventMetadata(correlationID: UUID(), actor: "system:provisioning")
         for step in ProvisioningStep.allCases where state.status == .provisioning && state.completedSteps[step] == nil {
             var attempts = ProvisioningRetryPolicy.Attempts(retryPolicy)
+            // The key of the last attempt: if its append committed but the answer was lost,
+            // the reload below finds it recorded, and it is still the one to show once.
+            var attemptedKey: APIKey?
             while true {
                 do {
                     try await beforeStep?(step, state)
                     let (events, key) = try await perform(step, for: state)
+                    attemptedKey = key ?? attemptedKey
                     try await tenants.record(events, to: tenantID, expectedVersion: state.version, metadata: metadata)
                     issuedKey = key ?? issuedKey
                     progress(step)
@@ -180,6 +184,11 @@ public struct ProvisioningSaga: Sendable {
                 }
             }
             state = try await load(tenantID)
+            if issuedKey == nil, let attemptedKey,
+                state.completedSteps[step]?["keyId"] == attemptedKey.id.uuidString.lowercased()
+            {
+                issuedKey = attemptedKey
+            }
         }
         if startedProvisioning, state.status == .active {
             Counter(label: "tenantry_provisioning_total", dimensions: [("outcome", "active")]).increment()

@@ -22,8 +22,10 @@ public struct DatabaseMigrator: Sendable {
 
     public func migrate(on connection: PostgresConnection) async throws -> Outcome {
         // One migrator per database at a time; advisory locks are per database.
-        try await connection.query("SELECT pg_advisory_lock(hashtext('tenantry.bootstrap'))")
         do {
+            // Inside the do: a lock granted just as its wait was cancelled is released too.
+            try await connection.query(
+                "SELECT pg_advisory_lock(hashtext('tenantry.bootstrap'))", timeout: PostgresConfiguration.lockWaitTimeout)
             let outcome = try await migrateHoldingLock(on: connection)
             try await connection.query("SELECT pg_advisory_unlock(hashtext('tenantry.bootstrap'))")
             return outcome

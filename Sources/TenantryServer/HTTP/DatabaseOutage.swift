@@ -8,7 +8,17 @@ import PostgresClient
 /// or of the code, and each passes by itself.
 enum DatabaseOutage {
     static func explains(_ error: any Error) -> Bool {
-        guard let postgres = PostgresError(underlying: error) else { return false }
-        return postgres.isDatabaseUnavailable || postgres.kind == .poolExhausted || postgres.kind == .timedOut
+        reason(for: error) != nil
+    }
+
+    /// What the client is told, or nil when `error` is no outage.
+    static func reason(for error: any Error) -> String? {
+        guard let postgres = PostgresError(underlying: error) else { return nil }
+        if postgres.isDatabaseUnavailable { return "the database is not reachable right now" }
+        switch postgres.kind {
+        case .poolExhausted: return "every database connection is busy"
+        case .timedOut: return "the database did not answer in time"
+        default: return nil
+        }
     }
 }

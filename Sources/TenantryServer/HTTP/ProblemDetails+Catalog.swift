@@ -74,10 +74,12 @@ extension ProblemDetails {
     /// answer in time. Nothing was done (or, at worst, a write committed that the answer could
     /// not confirm; every write Tenantry offers is safe to retry with its idempotency key), so
     /// the same request may be sent again after `Retry-After`.
-    public static func databaseUnavailable() -> ProblemDetails {
+    public static func databaseUnavailable(
+        _ reason: String = "the database is not reachable right now"
+    ) -> ProblemDetails {
         ProblemDetails(
             typeURI: typeBase + "database-unavailable", title: "Database unavailable", status: .serviceUnavailable,
-            detail: "the database is not reachable right now; retry after \(databaseRetryAfterSeconds) seconds",
+            detail: "\(reason); retry after \(databaseRetryAfterSeconds) seconds",
             headers: [.retryAfter: String(databaseRetryAfterSeconds)],
             extensions: ["retryAfter": .integer(Int64(databaseRetryAfterSeconds))]
         )

@@ -41,7 +41,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try error.response(from: request, context: context)
         } catch let error where DatabaseOutage.explains(error) {
             context.logger.warning("database unavailable", metadata: ["error": "\(error)"])
-            return try ProblemDetails.databaseUnavailable().response(from: request, context: context)
+            let reason = DatabaseOutage.reason(for: error) ?? "the database is not reachable right now"
+            return try ProblemDetails.databaseUnavailable(reason).response(from: request, context: context)
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             return try ProblemDetails.internalError().response(from: request, context: context)
