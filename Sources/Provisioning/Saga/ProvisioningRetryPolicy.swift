@@ -32,6 +32,12 @@ public struct ProvisioningRetryPolicy: Sendable, Hashable {
         maximumAttempts: 12, initialDelay: .milliseconds(50), maximumDelay: .seconds(5), deadline: .seconds(60)
     )
 
+    /// One attempt, no retry: for work a caller is waiting on and can send again itself (a
+    /// signup's registration, whose client retries with its idempotency key).
+    public static let singleAttempt = ProvisioningRetryPolicy(
+        maximumAttempts: 1, maximumTenantClusterAttempts: 1, initialDelay: .zero, maximumDelay: .zero, deadline: .zero
+    )
+
     /// The attempts of one operation, started at its first failure.
     struct Attempts {
         let policy: ProvisioningRetryPolicy

@@ -106,7 +106,10 @@ public struct ProvisioningSaga: Sendable {
         progress: @Sendable (ProvisioningStep) -> Void = { _ in }
     ) async throws -> (registration: TenantService.Registration, outcome: Outcome) {
         let tenantID = UUID()
-        let (registration, outcome) = try await lock.holding(Self.lockKey(tenantID)) {
+        // Nothing is registered yet: with the database away the caller hears so at once (503,
+        // exit 69) and sends the signup again with its key, rather than wait out the retries.
+        let registering = ProvisioningLock(configuration: tenants.store.pool.configuration, retry: .singleAttempt, logger: logger)
+        let (registration, outcome) = try await registering.holding(Self.lockKey(tenantID)) {
             let registration = try await tenants.register(request, tenantID: tenantID, actor: actor)
             await registered(registration)
             // An earlier signup with the same key: its tenant has another id, and another lock.
