@@ -295,7 +295,8 @@ let package = Package(
             ],
             exclude: [
                 "Support/validate_ofrep.py", "Support/openfeature_client.py", "Support/openapi_operations.py",
-                "Support/signup_browser.py", "Support/ofrep-openapi.yaml",
+                "Support/signup_browser.py", "Support/ofrep-openapi.yaml", "Support/openapi_contract.py",
+                "Support/urllib_large_body.py",
             ],
             swiftSettings: testSwiftSettings
         ),

@@ -22,7 +22,7 @@ struct SignupCoordinatorTests {
             if step == .seedEntitlements { throw StepFailed() }
         }) { runtime, _ in
             let coordinator = SignupCoordinator(
-                saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore), directoryWait: .zero
+                saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore)
             )
             let (ticket, status) = try await coordinator.start(try Self.request("Doomed"), idempotencyKey: nil)
             #expect(status == "provisioning")
@@ -42,7 +42,7 @@ struct SignupCoordinatorTests {
     func drain() async throws {
         try await withTestRuntime { runtime, _ in
             let coordinator = SignupCoordinator(
-                saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore), directoryWait: .zero
+                saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore)
             )
             let (ticket, _) = try await coordinator.start(try Self.request("Draining"), idempotencyKey: nil)
             await coordinator.drain()
@@ -63,7 +63,7 @@ struct SignupCoordinatorTests {
         try await withTestRuntime { runtime, _ in
             let coordinator = SignupCoordinator(
                 saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore),
-                lifetime: .zero, directoryWait: .zero
+                lifetime: .zero
             )
             let key = try #require(IdempotencyKey(UUID().uuidString))
             let form = SignupForm(email: "ops@coordinator.example", organization: "Fleeting \(UUID().uuidString.prefix(6))")
@@ -72,7 +72,7 @@ struct SignupCoordinatorTests {
             #expect(await coordinator.progress(of: ticket.tenantID, claimToken: ticket.claimToken, revealingKey: true) == nil)
 
             let retrying = SignupCoordinator(
-                saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore), directoryWait: .zero
+                saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore)
             )
             let (again, _) = try await retrying.start(try form.signupRequest(idempotencyKey: key), idempotencyKey: key)
             await retrying.drain()
@@ -92,7 +92,7 @@ struct SignupCoordinatorTests {
             let clock = MovableClock()
             let coordinator = SignupCoordinator(
                 saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore),
-                lifetime: .seconds(60), directoryWait: .zero, purgeInterval: .seconds(3600), now: clock.now
+                lifetime: .seconds(60), purgeInterval: .seconds(3600), now: clock.now
             )
             let key = try #require(IdempotencyKey(UUID().uuidString))
             let form = SignupForm(email: "ops@coordinator.example", organization: "Returning \(UUID().uuidString.prefix(6))")
@@ -120,7 +120,7 @@ struct SignupCoordinatorTests {
             let clock = MovableClock()
             let coordinator = SignupCoordinator(
                 saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore),
-                lifetime: .seconds(60), directoryWait: .zero, maximumEntries: 2, now: clock.now
+                lifetime: .seconds(60), maximumEntries: 2, now: clock.now
             )
             let key = try #require(IdempotencyKey(UUID().uuidString))
             let kept = SignupForm(email: "ops@coordinator.example", organization: "Kept \(UUID().uuidString.prefix(6))")
@@ -144,7 +144,7 @@ struct SignupCoordinatorTests {
             await coordinator.drain()
             let reopened = SignupCoordinator(
                 saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore),
-                lifetime: .seconds(60), directoryWait: .zero, maximumEntries: 1, now: clock.now
+                lifetime: .seconds(60), maximumEntries: 1, now: clock.now
             )
             _ = try await reopened.start(try Self.request("Fourth"), idempotencyKey: nil)
             await #expect(throws: ProblemDetails.self) { _ = try await reopened.start(try Self.request("Fifth"), idempotencyKey: nil) }

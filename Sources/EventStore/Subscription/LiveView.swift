@@ -84,6 +84,19 @@ public final class LiveView<State: Sendable>: Sendable {
         }
     }
 
+    /// Publishes `change` applied to the current state at the same cursor: for a writer that
+    /// knows a newer truth than the feed has delivered yet (its own committed write), so its
+    /// next read sees it. `change` must agree with what folding the feed will later produce.
+    public func amend(_ change: (inout State) -> Void) {
+        writer.withLock { _ in
+            let latest = published.load(ordering: .acquiring)
+            var state = latest.state
+            change(&state)
+            published.store(Published(state: state, cursor: latest.cursor, isCaughtUp: latest.isCaughtUp), ordering: .releasing)
+        }
+        changes.signal()
+    }
+
     /// Reads the page after the published cursor and publishes the state with it folded in.
     /// When another writer published meanwhile, it reads again from that writer's cursor, so
     /// the page it returns is always one it folded (a caller deciding it is caught up is right).

@@ -40,10 +40,13 @@ public struct TenantDirectory: Sendable {
         guard recorded.category == "tenant", recorded.tenantID == ControlPlane.tenantID,
             let event = try TenantEvent(recorded)
         else { return }
+        let streamID = UUID(uuidString: String(recorded.stream.dropFirst("tenant-".count)))
+        // A state adopted from a write is already past this event.
+        if let streamID, let existing = tenants[streamID], recorded.version <= existing.version { return }
         var tenant: TenantState
         if case .registered(let registered) = event {
             tenant = TenantState(registered: registered, at: recorded.recordedAt, version: recorded.version)
-        } else if let id = UUID(uuidString: String(recorded.stream.dropFirst("tenant-".count))), let existing = tenants[id] {
+        } else if let streamID, let existing = tenants[streamID] {
             tenant = existing
             tenant.apply(event, at: recorded.recordedAt, version: recorded.version)
         } else {
@@ -58,6 +61,16 @@ public struct TenantDirectory: Sendable {
             break
         }
         tenants[tenant.id] = tenant
+    }
+
+    /// Takes `state` (folded from the store by whoever just wrote it) when it is newer than
+    /// what the directory holds, so the writer's next request is served its own write before
+    /// the feed delivers it. Events the feed later delivers up to its version are skipped.
+    public mutating func adopt(_ state: TenantState) {
+        if let existing = tenants[state.id], existing.version >= state.version { return }
+        for issued in tenants[state.id]?.apiKeys.values.map(\.sha256) ?? [] { keysByHash[issued] = nil }
+        for (keyID, issued) in state.apiKeys { keysByHash[issued.sha256] = KeyOwner(tenantID: state.id, keyID: keyID) }
+        tenants[state.id] = state
     }
 
     /// A directory kept current from `store` (which must act as `tenantry_operator`).

@@ -37,9 +37,6 @@ public actor SignupCoordinator {
     public let directory: LiveView<TenantDirectory>
     /// How long a signup's claim and unshown key are kept.
     public let lifetime: Duration
-    /// How long a status answer waits for the directory to reach the state this process's run
-    /// ended with, so a key it shows already works against the API (read-your-writes).
-    public let directoryWait: Duration
     /// The most signups (and idempotency slots) kept at once; a new signup beyond it is 503.
     public let maximumEntries: Int
     /// How often expired entries are dropped (lookups check expiry themselves).
@@ -65,7 +62,6 @@ public actor SignupCoordinator {
         saga: ProvisioningSaga,
         directory: LiveView<TenantDirectory>,
         lifetime: Duration = .seconds(3600),
-        directoryWait: Duration = .seconds(5),
         maximumEntries: Int = SignupCoordinator.defaultMaximumEntries,
         purgeInterval: Duration = .seconds(10),
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
@@ -75,7 +71,6 @@ public actor SignupCoordinator {
         self.saga = saga
         self.directory = directory
         self.lifetime = lifetime
-        self.directoryWait = directoryWait
         self.maximumEntries = maximumEntries
         self.purgeInterval = purgeInterval
         self.now = now
@@ -181,6 +176,9 @@ public actor SignupCoordinator {
         guard var record = signups[tenantID] else { return }
         record.tenant = SignupRecord.newer(record.tenant, outcome.tenant)
         record.runEnded = true
+        // The key must work the moment the client has it, and API calls authenticate against
+        // the directory: it serves the state the run committed before the feed delivers it.
+        directory.amend { $0.adopt(outcome.tenant) }
         if let key = outcome.apiKey, outcome.tenant.status == .active, !record.apiKeyShown { record.apiKey = key.secret }
         signups[tenantID] = record
         var logger = logger
@@ -230,15 +228,6 @@ public actor SignupCoordinator {
     /// its API key, and the key is forgotten.
     public func progress(of tenantID: UUID, claimToken: String, revealingKey: Bool) async -> SignupProgress? {
         purgeIfDue()
-        guard let record = claimed(tenantID, claimToken) else { return nil }
-        if record.runEnded {
-            // The key must work the moment the client has it, and API calls authenticate
-            // against the directory: wait until it has what the run recorded.
-            let version = record.tenant.version
-            let caughtUp = await directory.waitUntil(timeout: directoryWait) { ($0.tenant(tenantID)?.version ?? 0) >= version }
-            if !caughtUp { logger.warning("tenant directory behind a signup", metadata: ["tenant": "\(record.tenant.slug)"]) }
-        }
-        // Read again after waiting: another request may have been answered meanwhile.
         guard var current = claimed(tenantID, claimToken) else { return nil }
         let tenant = SignupRecord.newer(directory.state.tenant(tenantID), current.tenant)
         var shown: String?

@@ -16,26 +16,18 @@ public import Tenancy
 ///
 /// Every route needs an active tenant (a suspended one gets 403 tenant-not-active, also for
 /// `GET /v1/tenant`: the key may not be the account owner's, and the problem names the state)
-/// and is rate limited by the tenant's plan (429 with `Retry-After`). A command answers once
-/// the live directory shows its write, so the caller's next request sees it.
+/// and is rate limited by the tenant's plan (429 with `Retry-After`). A command's committed
+/// state is adopted by the live directory before it answers, so the caller's next request to
+/// this server sees its own write (other servers see it once their feed delivers it).
 public struct TenantRoutes<Context: TenantAuthenticatedContext>: Sendable {
     public let views: LiveViews
     public let tenants: TenantService
     public let limiter: TenantRateLimiter
-    /// How long a command waits for the live directory to show its write before it answers
-    /// anyway (the write is committed either way).
-    public let consistencyTimeout: Duration
 
-    public init(
-        views: LiveViews,
-        tenants: TenantService,
-        limiter: TenantRateLimiter? = nil,
-        consistencyTimeout: Duration = .seconds(5)
-    ) {
+    public init(views: LiveViews, tenants: TenantService, limiter: TenantRateLimiter? = nil) {
         self.views = views
         self.tenants = tenants
         self.limiter = limiter ?? .byPlan(directory: views.directory)
-        self.consistencyTimeout = consistencyTimeout
     }
 
     /// Adds the routes under `/v1/tenant`; other methods on those paths get 405 (before
@@ -79,7 +71,7 @@ public struct TenantRoutes<Context: TenantAuthenticatedContext>: Sendable {
                 throw ProblemDetails.invalidRequest(message, field: "label")
             }
         }
-        await waitUntilServed(state, context: context)
+        serve(state)
         let id = key.id.uuidString.lowercased()
         return .json(
             TenantRepresentation.issuedAPIKey(key, in: state), status: .created,
@@ -97,7 +89,7 @@ public struct TenantRoutes<Context: TenantAuthenticatedContext>: Sendable {
         let state = try await refusing {
             try await tenants.revokeAPIKey(caller.state.id, keyID: keyID, actor: Self.actor(caller), reason: "revoked through the tenant API")
         }
-        await waitUntilServed(state, context: context)
+        serve(state)
         return Response(status: .noContent)
     }
 
@@ -113,7 +105,7 @@ public struct TenantRoutes<Context: TenantAuthenticatedContext>: Sendable {
         let state = try await refusing {
             try await tenants.changePlan(caller.state.id, to: plan, actor: Self.actor(caller), reason: "self-serve plan change", selfServe: true)
         }
-        await waitUntilServed(state, context: context)
+        serve(state)
         return .json(TenantRepresentation.tenant(state))
     }
 
@@ -147,14 +139,10 @@ public struct TenantRoutes<Context: TenantAuthenticatedContext>: Sendable {
         }
     }
 
-    /// Waits until the live directory shows the tenant at least at `state`'s version, so the
-    /// caller's next request (served from the directory) sees its own write.
-    private func waitUntilServed(_ state: TenantState, context: Context) async {
-        let served = await views.directory.waitUntil(timeout: consistencyTimeout) { directory in
-            (directory.tenant(state.id)?.version ?? 0) >= state.version
-        }
-        if !served {
-            context.logger.warning("the live directory did not show a tenant's write in time", metadata: ["version": "\(state.version)"])
-        }
+    /// Has the live directory serve the tenant at least at `state`'s version (the state the
+    /// command committed), so the caller's next request sees its own write without waiting
+    /// for the feed, which a long transaction elsewhere in the cluster can hold back.
+    private func serve(_ state: TenantState) {
+        views.directory.amend { $0.adopt(state) }
     }
 }
