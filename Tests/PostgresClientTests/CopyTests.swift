@@ -21,6 +21,26 @@ struct CopyTests {
         }
     }
 
+    @Test("CR LF, a control character before a combining mark and a backslash before one survive COPY: escaping is per scalar")
+    func escapesScalarsNotCharacters() async throws {
+        let awkward = ["crlf\r\nend", "tab\t\u{301}mark", "back\\\u{301}slash", "\r\n\r\n", "nl\n\u{20DD}"]
+        // Each of these is a grapheme cluster equal to none of the characters escaped.
+        #expect("\r\n" as Character != "\n" && "\r\n" as Character != "\r")
+        let line = CopyTextRow.line(awkward)
+        #expect(line.unicodeScalars.filter { $0 == "\n" }.count == 1, "only the line's own end is a raw newline")
+        #expect(!line.unicodeScalars.contains("\r"))
+        try await withTestDatabase { database async throws in
+            try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
+                try await connection.runScript("CREATE TABLE awkward (a text, b text, c text, d text, e text)")
+                #expect(try await connection.copyIn("COPY awkward FROM STDIN", chunks: [line]) == 1)
+                let row = try #require(try await connection.query("SELECT a, b, c, d, e FROM awkward").rows.first)
+                for (index, expected) in awkward.enumerated() {
+                    #expect(try row.decode(column: index, as: String.self) == expected)
+                }
+            }
+        }
+    }
+
     @Test("a bad row fails the COPY with SQLSTATE and copies nothing")
     func badRowCopiesNothing() async throws {
         try await withTestDatabase { database async throws in

@@ -172,6 +172,20 @@ struct SignupPageTests {
         }
     }
 
+    @Test("a quote or angle bracket followed by a combining mark is escaped too: no attribute can be injected through a grapheme cluster")
+    func combiningMarksAreEscaped() async throws {
+        try await withTestServer { server in
+            let email = "x\"\u{301} autofocus onfocus=alert(1) x=\"\u{301}"
+            let organization = "<\u{301}img src=x onerror=alert(1)>\u{301}"
+            let response = try await Self.postForm(server, [("email", email), ("organization", organization), ("idempotencyKey", UUID().uuidString)])
+            #expect(response.status == 400)
+            let html = response.text
+            #expect(!String(html.unicodeScalars.filter { $0 != "\u{301}" }).contains(#"x" autofocus"#))
+            #expect(html.contains("x&quot;\u{301} autofocus onfocus=alert(1) x=&quot;\u{301}"))
+            #expect(html.contains("&lt;\u{301}img src=x onerror=alert(1)&gt;\u{301}"))
+        }
+    }
+
     @Test("the form with a used key and other values comes back (422) with a fresh key that then goes through")
     func formKeyReused() async throws {
         try await withTestServer { server in

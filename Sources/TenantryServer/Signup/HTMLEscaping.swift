@@ -5,19 +5,23 @@
 /// open a tag, close an attribute or start an entity.
 enum HTMLEscaping {
     /// `text` with `& < > " '` as character references.
+    ///
+    /// Works on Unicode scalars, not `Character`s: `"` followed by a combining mark is one
+    /// grapheme cluster that is not equal to `"`, yet an HTML parser sees the quote and ends the
+    /// attribute there.
     static func escape(_ text: String) -> String {
-        var escaped = ""
+        var escaped = String.UnicodeScalarView()
         escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": escaped.append(contentsOf: "&amp;".unicodeScalars)
+            case "<": escaped.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": escaped.append(contentsOf: "&gt;".unicodeScalars)
+            case "\"": escaped.append(contentsOf: "&quot;".unicodeScalars)
+            case "'": escaped.append(contentsOf: "&#39;".unicodeScalars)
+            default: escaped.append(scalar)
             }
         }
-        return escaped
+        return String(escaped)
     }
 }
