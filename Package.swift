@@ -268,7 +268,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "TestSupport", "tenantry", "EventStore", "PostgresClient", "Tenancy", "ChildProcesses",
+                "TestSupport", "tenantry", "EventStore", "PostgresClient", "Tenancy", "ChildProcesses", "Customizations",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

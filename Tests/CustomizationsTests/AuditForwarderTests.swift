@@ -44,19 +44,46 @@ struct AuditForwarderTests {
                 let deliveries = receiver.deliveries
                 #expect(deliveries.map(\.eventID) == events.map { $0.id.uuidString.lowercased() }, "in order, the instance's tenant only")
                 for delivery in deliveries {
-                    let expected = "sha256=" + AuditEventForwarder.signature(of: delivery.body, secret: "s3cret")
-                    #expect(delivery.signature == expected)
+                    let header = try #require(delivery.signature)
+                    #expect(AuditEventForwarder.verify(header: header, body: delivery.body, secret: "s3cret"))
+                    #expect(!AuditEventForwarder.verify(header: header, body: delivery.body, secret: "other"))
                     let line = try #require(try JSONSerialization.jsonObject(with: Data(delivery.body)) as? [String: Any])
                     #expect(line["type"] as? String == "Noted")
                 }
-                // An independent HMAC over the received body, so the check does not trust our helper.
+                // An independent HMAC over "<t>." + the received body, so the check does not
+                // trust our helper; the timestamp is the sending time.
                 let first = try #require(deliveries.first)
-                let mac = HMAC<SHA256>.authenticationCode(for: first.body, using: SymmetricKey(data: Array("s3cret".utf8)))
-                #expect(first.signature == "sha256=" + mac.map { String(format: "%02x", $0) }.joined())
+                let header = try #require(first.signature)
+                let fields = Dictionary(uniqueKeysWithValues: header.split(separator: ",").map { field in
+                    let pair = field.split(separator: "=", maxSplits: 1)
+                    return (String(pair[0]), String(pair[1]))
+                })
+                let timestamp = try #require(fields["t"].flatMap { Int64($0) })
+                #expect(abs(Date().timeIntervalSince1970 - Double(timestamp)) < 600)
+                let mac = HMAC<SHA256>.authenticationCode(
+                    for: Array("\(timestamp).".utf8) + first.body, using: SymmetricKey(data: Array("s3cret".utf8))
+                )
+                #expect(fields["v1"] == mac.map { String(format: "%02x", $0) }.joined())
                 try await waitUntil("the checkpoint passes the fourth event") {
                     try await runner.checkpoint().map { $0.position >= 4 } ?? false
                 }
             }
         }
+    }
+
+    @Test("a signature covers its timestamp: a replay past the tolerance, a moved timestamp or another body is refused")
+    func signatureCoversTimestamp() {
+        let body = Array(#"{"type":"Noted"}"#.utf8)
+        let sent = Date(timeIntervalSince1970: 1_800_000_000)
+        let header = AuditEventForwarder.signatureHeader(of: body, secret: "s3cret", at: sent)
+        #expect(header.hasPrefix("t=1800000000,v1="))
+        #expect(AuditEventForwarder.verify(header: header, body: body, secret: "s3cret", now: sent.addingTimeInterval(299)))
+        // Replayed ten minutes later: refused, though the HMAC is right.
+        #expect(!AuditEventForwarder.verify(header: header, body: body, secret: "s3cret", now: sent.addingTimeInterval(600)))
+        // The timestamp moved forward to pass the window: the HMAC no longer matches.
+        let moved = header.replacingOccurrences(of: "t=1800000000", with: "t=1800000600")
+        #expect(!AuditEventForwarder.verify(header: moved, body: body, secret: "s3cret", now: sent.addingTimeInterval(600)))
+        #expect(!AuditEventForwarder.verify(header: header, body: body + [0x20], secret: "s3cret", now: sent))
+        #expect(!AuditEventForwarder.verify(header: "sha256=abc", body: body, secret: "s3cret", now: sent))
     }
 }
