@@ -101,6 +101,7 @@ let package = Package(
             resources: [
                 .embedInCode("Migrations/0200_tenants_read_model.sql"),
                 .embedInCode("Migrations/0201_tenants_compensation_owed.sql"),
+                .embedInCode("Migrations/0202_signup_admissions.sql"),
             ],
             swiftSettings: swiftSettings
         ),

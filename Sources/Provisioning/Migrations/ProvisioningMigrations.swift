@@ -13,5 +13,10 @@ public enum ProvisioningMigrations {
             name: "tenants_compensation_owed",
             sql: String(decoding: PackageResources._201_tenants_compensation_owed_sql, as: UTF8.self)
         ),
+        Migration(
+            version: 202,
+            name: "signup_admissions",
+            sql: String(decoding: PackageResources._202_signup_admissions_sql, as: UTF8.self)
+        ),
     ]
 }
