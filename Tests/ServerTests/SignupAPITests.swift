@@ -16,7 +16,7 @@ struct SignupAPITests {
             let accepted = try SignupAccepted(response)
             let id = try #require(UUID(uuidString: accepted.tenantID))
             #expect(accepted.tenantID == id.uuidString.lowercased())
-            #expect(accepted.slug == Slug.derive(from: organization))
+            #expect(accepted.slug.hasPrefix(Slug.derive(from: organization) + "-"))
             #expect(accepted.status == "provisioning")
             #expect(accepted.statusURL == "/v1/signup/\(accepted.tenantID)")
             #expect(response.header("Location") == accepted.statusURL)
@@ -189,33 +189,36 @@ struct SignupAPITests {
         }
     }
 
-    @Test("ten concurrent retries with one Idempotency-Key: one tenant, every answer 202 with its id and the same claim token")
+    @Test("ten concurrent retries with one Idempotency-Key: one tenant, every answer 202 with its id, the claim token in exactly one")
     func concurrentIdempotentRetries() async throws {
         try await withTestServer { server in
             let organization = "Vandelay \(UUID().uuidString.prefix(6))"
             let key = UUID().uuidString
-            let answers = try await withThrowingTaskGroup(of: SignupAccepted.self) { group in
+            let responses = try await withThrowingTaskGroup(of: HTTPTestClient.Response.self) { group in
                 for _ in 0..<10 {
-                    group.addTask {
-                        try SignupAccepted(try await server.signup(email: "art@vandelay.example", organization: organization, idempotencyKey: key))
-                    }
+                    group.addTask { try await server.signup(email: "art@vandelay.example", organization: organization, idempotencyKey: key) }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(answers.count == 10)
-            #expect(Set(answers.map(\.tenantID)).count == 1)
-            #expect(Set(answers.map(\.claimToken)).count == 1)
-            #expect(Set(answers.map(\.slug)) == [Slug.derive(from: organization)])
-            #expect(try await server.registeredTenants(named: organization) == [Slug.derive(from: organization)])
+            #expect(responses.allSatisfy { $0.status == 202 }, "\(responses.map(\.text))")
+            let bodies = responses.compactMap(\.jsonObject)
+            #expect(bodies.count == 10)
+            #expect(Set(bodies.compactMap { $0["tenantId"] as? String }).count == 1)
+            let claims = bodies.compactMap { $0["claimToken"] as? String }
+            #expect(claims.count == 1, "only the first answer carries the claim")
+            let slugs = Set(bodies.compactMap { $0["slug"] as? String })
+            #expect(slugs.count == 1)
+            #expect(try await server.registeredTenants(named: organization) == Array(slugs))
 
-            // A retry after provisioning: the same tenant and token, and its state.
-            let first = answers[0]
+            // A replay after provisioning: the same tenant, its state, and still no claim.
+            let first = try SignupAccepted(try #require(responses.first { $0.jsonObject?["claimToken"] != nil }))
             let final = try await server.waitForSignup(first.statusURL, claimToken: first.claimToken)
             #expect(final["apiKey"] is String)
-            let replay = try SignupAccepted(try await server.signup(email: "art@vandelay.example", organization: organization, idempotencyKey: key))
-            #expect(replay.tenantID == first.tenantID)
-            #expect(replay.claimToken == first.claimToken)
-            #expect(replay.status == "active")
+            let replay = try await server.signup(email: "art@vandelay.example", organization: organization, idempotencyKey: key)
+            #expect(replay.status == 202)
+            #expect(replay.jsonObject?["tenantId"] as? String == first.tenantID)
+            #expect(replay.jsonObject?["status"] as? String == "active")
+            #expect(replay.jsonObject?["claimToken"] == nil)
             #expect(try await server.registeredTenants(named: organization).count == 1)
         }
     }
@@ -240,14 +243,17 @@ struct SignupAPITests {
         }
     }
 
-    @Test("without an Idempotency-Key every request is a new signup (with the next free slug)")
+    @Test("without an Idempotency-Key every request is a new signup, each with an unguessable slug")
     func withoutIdempotencyKey() async throws {
         try await withTestServer { server in
             let organization = "Pied Piper \(UUID().uuidString.prefix(6))"
             let first = try SignupAccepted(try await server.signup(email: "r@piedpiper.example", organization: organization))
             let second = try SignupAccepted(try await server.signup(email: "r@piedpiper.example", organization: organization))
             #expect(first.tenantID != second.tenantID)
-            #expect(second.slug == first.slug + "-2")
+            // A self-serve slug always ends in a random suffix: it tells nobody which names exist.
+            let base = Slug.derive(from: organization)
+            #expect(first.slug != second.slug)
+            #expect([first.slug, second.slug].allSatisfy { $0.hasPrefix(base + "-") && $0.count == base.count + 7 })
             #expect(first.claimToken != second.claimToken)
             for accepted in [first, second] {
                 let final = try await server.waitForSignup(accepted.statusURL, claimToken: accepted.claimToken)

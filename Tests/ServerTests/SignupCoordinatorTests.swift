@@ -27,7 +27,8 @@ struct SignupCoordinatorTests {
             let (ticket, status) = try await coordinator.start(try Self.request("Doomed"), idempotencyKey: nil)
             #expect(status == "provisioning")
             await coordinator.drain()
-            let progress = try #require(await coordinator.progress(of: ticket.tenantID, claimToken: ticket.claimToken, revealingKey: true))
+            let claim = try #require(ticket.claimToken)
+            let progress = try #require(await coordinator.progress(of: ticket.tenantID, claimToken: claim, revealingKey: true))
             #expect(progress.status == "failed")
             #expect(progress.failureReason?.contains("storage is on fire") == true)
             #expect(progress.failureReason?.hasPrefix("seedEntitlements") == true)
@@ -49,7 +50,7 @@ struct SignupCoordinatorTests {
             #expect(await coordinator.runningCount == 0)
             // The run finished: the tenant is active in its events, and its key is waiting to be shown.
             #expect(try await runtime.tenants.tenants.load(ticket.tenantID)?.status == .active)
-            let progress = await coordinator.progress(of: ticket.tenantID, claimToken: ticket.claimToken, revealingKey: true)
+            let progress = await coordinator.progress(of: ticket.tenantID, claimToken: try #require(ticket.claimToken), revealingKey: true)
             #expect(progress?.status == "active")
             #expect(progress?.apiKey?.hasPrefix("tnt_") == true)
             await #expect(throws: ProblemDetails.self) {
@@ -58,7 +59,7 @@ struct SignupCoordinatorTests {
         }
     }
 
-    @Test("an expired signup is forgotten: its status is not found, and an idempotent retry gets a new claim on the same tenant")
+    @Test("an expired signup is forgotten: its status is not found, and an idempotent retry (another process) gets the same tenant without a claim")
     func expiry() async throws {
         try await withTestRuntime { runtime, _ in
             let coordinator = SignupCoordinator(
@@ -69,24 +70,22 @@ struct SignupCoordinatorTests {
             let form = SignupForm(email: "ops@coordinator.example", organization: "Fleeting \(UUID().uuidString.prefix(6))")
             let (ticket, _) = try await coordinator.start(try form.signupRequest(idempotencyKey: key), idempotencyKey: key)
             await coordinator.drain()
-            #expect(await coordinator.progress(of: ticket.tenantID, claimToken: ticket.claimToken, revealingKey: true) == nil)
+            let claim = try #require(ticket.claimToken)
+            #expect(await coordinator.progress(of: ticket.tenantID, claimToken: claim, revealingKey: true) == nil)
 
             let retrying = SignupCoordinator(
                 saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore)
             )
-            let (again, _) = try await retrying.start(try form.signupRequest(idempotencyKey: key), idempotencyKey: key)
+            let (again, status) = try await retrying.start(try form.signupRequest(idempotencyKey: key), idempotencyKey: key)
             await retrying.drain()
             #expect(again.tenantID == ticket.tenantID)
-            #expect(again.claimToken != ticket.claimToken)
-            // The key was issued to the first run (and never shown); this one cannot show it.
-            let progress = try #require(await retrying.progress(of: again.tenantID, claimToken: again.claimToken, revealingKey: true))
-            #expect(progress.status == "active")
-            #expect(progress.apiKey == nil)
-            #expect(progress.apiKeyUnavailable)
+            #expect(again.claimToken == nil, "the registry had this signup: its claim went with the first answer")
+            #expect(["provisioning", "active"].contains(status))
+            #expect(await retrying.progress(of: again.tenantID, claimToken: claim, revealingKey: true) == nil)
         }
     }
 
-    @Test("a retry that outlived its signup in the same process gets a claim that works, and the expired claim stays dead")
+    @Test("a retry that outlived its signup in the same process gets the tenant but no claim, and the expired claim stays dead")
     func retryAfterExpiryInTheSameProcess() async throws {
         try await withTestRuntime { runtime, _ in
             let clock = MovableClock()
@@ -97,20 +96,47 @@ struct SignupCoordinatorTests {
             let key = try #require(IdempotencyKey(UUID().uuidString))
             let form = SignupForm(email: "ops@coordinator.example", organization: "Returning \(UUID().uuidString.prefix(6))")
             let (first, _) = try await coordinator.start(try form.signupRequest(idempotencyKey: key), idempotencyKey: key)
+            let firstClaim = try #require(first.claimToken)
             try await waitUntil("the first run ended") { await coordinator.runningCount == 0 }
-            #expect(await coordinator.progress(of: first.tenantID, claimToken: first.claimToken, revealingKey: false) != nil)
+            #expect(await coordinator.progress(of: first.tenantID, claimToken: firstClaim, revealingKey: false) != nil)
 
             // Past the lifetime, not past the next purge: the expired entry is still held.
             clock.advance(by: .seconds(61))
-            #expect(await coordinator.progress(of: first.tenantID, claimToken: first.claimToken, revealingKey: false) == nil)
+            #expect(await coordinator.progress(of: first.tenantID, claimToken: firstClaim, revealingKey: false) == nil)
             #expect(await coordinator.entryCount.signups == 1)
 
-            let (again, _) = try await coordinator.start(try form.signupRequest(idempotencyKey: key), idempotencyKey: key)
+            let (again, status) = try await coordinator.start(try form.signupRequest(idempotencyKey: key), idempotencyKey: key)
             try await waitUntil("the retry's run ended") { await coordinator.runningCount == 0 }
             #expect(again.tenantID == first.tenantID)
-            let progress = await coordinator.progress(of: again.tenantID, claimToken: again.claimToken, revealingKey: false)
-            #expect(progress?.status == "active")
-            #expect(await coordinator.progress(of: first.tenantID, claimToken: first.claimToken, revealingKey: false) == nil)
+            #expect(again.claimToken == nil, "the claim was handed out with the first answer only")
+            #expect(["provisioning", "active"].contains(status))
+            #expect(await coordinator.progress(of: first.tenantID, claimToken: firstClaim, revealingKey: false) == nil)
+        }
+    }
+
+    @Test("a replayed idempotency key, while the first signup is kept, concurrent or later: the same tenant, never the claim")
+    func replayGetsNoClaim() async throws {
+        try await withTestRuntime { runtime, _ in
+            let coordinator = SignupCoordinator(saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore))
+            let key = try #require(IdempotencyKey(UUID().uuidString))
+            let form = SignupForm(email: "ops@replay.example", organization: "Replay \(UUID().uuidString.prefix(6))")
+            let request = try form.signupRequest(idempotencyKey: key)
+            // Eight racing requests with one key: exactly one answer carries a claim.
+            let tickets = try await withThrowingTaskGroup(of: SignupTicket.self) { group in
+                for _ in 0..<8 { group.addTask { try await coordinator.start(request, idempotencyKey: key).ticket } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(tickets.map(\.tenantID)).count == 1)
+            #expect(tickets.compactMap(\.claimToken).count == 1)
+            try await waitUntil("the run ended") { await coordinator.runningCount == 0 }
+            let later = try await coordinator.start(request, idempotencyKey: key).ticket
+            #expect(later.claimToken == nil)
+            #expect(later.pagePath == nil)
+            // The one claim still reveals the key, once.
+            let claim = try #require(tickets.compactMap(\.claimToken).first)
+            let progress = try #require(await coordinator.progress(of: later.tenantID, claimToken: claim, revealingKey: true))
+            #expect(progress.apiKey != nil)
+            await coordinator.drain()
         }
     }
 

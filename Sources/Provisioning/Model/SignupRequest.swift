@@ -11,6 +11,8 @@ public struct SignupRequest: Sendable, Hashable, Codable {
     public var clusterURL: String?
     /// The same key makes a retried signup return the first one's tenant.
     public var idempotencyKey: String?
+    /// How the tenant's slug is chosen: readable for operators, unguessable for self-serve.
+    public var slugStyle: Slug.Style = .readable
 
     public init(
         email: String,

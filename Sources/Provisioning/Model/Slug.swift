@@ -4,6 +4,15 @@ import Foundation
 public enum Slug {
     public static let maximumLength = 40
 
+    /// How a slug is picked from the organisation's name.
+    public enum Style: String, Sendable, Hashable, Codable {
+        /// `acme`, then `acme-2`… for operators, who see the registry anyway.
+        case readable
+        /// Always `acme-<6 random characters>`: for self-serve signup, whose answer would
+        /// otherwise tell an anonymous caller which organisation names are taken.
+        case unguessable
+    }
+
     /// A slug from an organisation's name: accents folded, everything else that is not a
     /// letter or digit becomes `-`. "Ålborg Café & Co." → "alborg-cafe-co".
     public static func derive(from name: String) -> String {
@@ -28,15 +37,20 @@ public enum Slug {
         return slug.isEmpty ? "tenant" : slug
     }
 
-    /// The candidates tried in turn until one is free: `acme`, `acme-2`, … `acme-9`, then
-    /// `acme-<4 random characters>`.
-    static func candidates(for base: String) -> [String] {
-        [base] + (2...9).map { "\(base)-\($0)" }
-            + (0..<20).map { _ in "\(base)-\(randomSuffix())" }
+    /// The candidates tried in turn until one is free. Readable: `acme`, `acme-2`, … `acme-9`,
+    /// then `acme-<4 random characters>`; unguessable: `acme-<6 random characters>` only.
+    static func candidates(for base: String, style: Style = .readable) -> [String] {
+        switch style {
+        case .readable:
+            [base] + (2...9).map { "\(base)-\($0)" } + (0..<20).map { _ in "\(base)-\(randomSuffix(length: 4))" }
+        case .unguessable:
+            (0..<20).map { _ in "\(base)-\(randomSuffix(length: 6))" }
+        }
     }
 
-    private static func randomSuffix() -> String {
+    private static func randomSuffix(length: Int) -> String {
         let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
-        return String((0..<4).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
     }
 }

@@ -89,7 +89,7 @@ public struct TenantService: Sendable {
             }
         }
         var chosen: String?
-        for candidate in Slug.candidates(for: base)
+        for candidate in Slug.candidates(for: base, style: request.slugStyle)
         where try store.streamVersion(try TenantStreams.slug(candidate), tenant: controlPlane, on: connection) == nil {
             chosen = candidate
             break

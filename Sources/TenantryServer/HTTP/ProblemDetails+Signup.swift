@@ -1,4 +1,5 @@
 import Hummingbird
+public import Provisioning
 
 /// The problem types of self-serve signup (`SignupRoutes`), beside the shared ones in
 /// `ProblemDetails+Catalog.swift`; the same base URI, just as stable.
@@ -44,6 +45,33 @@ extension ProblemDetails {
             typeURI: typeBase + "signup-unavailable", title: "Signup unavailable", status: .serviceUnavailable,
             detail: detail,
             headers: [.retryAfter: String(retryAfterSeconds)]
+        )
+    }
+
+    /// 429: this client reached a signup limit (`SignupAdmissionPolicy`); `Retry-After` says
+    /// when a slot frees up, `limit` which limit it was.
+    public static func signupRateLimited(_ limit: SignupAdmission.Limit, policy: SignupAdmissionPolicy, retryAfterSeconds: Int) -> ProblemDetails {
+        let minutes = max(1, Int(policy.window.components.seconds / 60))
+        let detail = switch limit {
+        case .perWindow:
+            "this network started \(policy.perWindow) signups in the last \(minutes) minutes, the most it may; try again in \(retryAfterSeconds) s"
+        case .unclaimed:
+            "this network has \(policy.unclaimed) signups whose API key was not taken yet; finish one (open its status page) or try again in \(retryAfterSeconds) s"
+        }
+        return ProblemDetails(
+            typeURI: typeBase + "signup-rate-limited", title: "Too many signups", status: .tooManyRequests,
+            detail: detail,
+            headers: [.retryAfter: String(retryAfterSeconds)],
+            extensions: ["limit": .string(limit.rawValue), "retryAfter": .integer(Int64(retryAfterSeconds))]
+        )
+    }
+
+    /// 409, for the signup page only: the form was submitted again after its signup was
+    /// accepted; the claim went with the first answer.
+    public static func signupAlreadyReceived() -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "signup-already-received", title: "Signup already received", status: .conflict,
+            detail: "this form was already sent and its workspace is being set up; its key was shown to the first answer only. Send the form again to start a new workspace"
         )
     }
 }

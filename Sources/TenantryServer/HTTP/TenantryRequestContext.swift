@@ -4,7 +4,7 @@ public import NIOCore
 /// The request context of every Tenantry route: Hummingbird's per-request storage, the
 /// request-body limit, the authenticated tenant (see `TenantAuthenticatedContext`) and the
 /// connection (for `RefusedBodyMiddleware`, which closes it after a refused body).
-public struct TenantryRequestContext: TenantAuthenticatedContext {
+public struct TenantryRequestContext: TenantAuthenticatedContext, PeerAddressContext {
     public var coreContext: CoreRequestContextStorage
     public var tenant: AuthenticatedTenant?
     /// The connection the request came on.
@@ -21,4 +21,6 @@ public struct TenantryRequestContext: TenantAuthenticatedContext {
     }
 
     public var maxUploadSize: Int { Self.maximumRequestBodySize }
+
+    public var peerAddress: String? { channel.remoteAddress?.ipAddress }
 }

@@ -33,6 +33,8 @@ public struct ServerConfiguration: Sendable {
     /// The clock the tenant API's rate limits refill on: the continuous clock, or a frozen one
     /// in tests, so a burst is refused by count and not by how fast requests arrive.
     public var rateLimitClock: @Sendable () -> ContinuousClock.Instant
+    /// Self-serve signup's per-client abuse limits, and where a client's address comes from.
+    public var signupLimits: SignupLimits = .standard
 
     /// `maximumSubscriptionLag`'s default: 500 events. A healthy subscription is within a few
     /// events of the feed (it reads within milliseconds of each commit); one this far behind is

@@ -30,7 +30,7 @@ extension TenantryServer {
             // A single-tenant instance takes no signups; it serves its customization's routes.
             CustomizationRoutes(scope: instance, views: views).register(on: router)
         } else {
-            SignupRoutes(coordinator: signups).register(on: router)
+            SignupRoutes(coordinator: signups, limits: configuration.signupLimits).register(on: router)
         }
         AdminRoutes(runtime: runtime, views: views, configuration: configuration).register(on: router)
         // Last: it wraps only the not-found responder.

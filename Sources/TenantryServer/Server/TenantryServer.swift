@@ -2,6 +2,7 @@ public import Logging
 public import Tenantry
 import Hummingbird
 import NIOCore
+import Provisioning
 public import ServiceLifecycle
 
 /// Tenantry's HTTP server: a Hummingbird application and the background services beside it, in
@@ -31,7 +32,11 @@ public struct TenantryServer: Sendable {
         self.runtime = runtime
         self.configuration = configuration
         self.views = LiveViews.live(store: runtime.operatorEventStore)
-        self.signups = SignupCoordinator(saga: runtime.tenants.saga, directory: views.directory, logger: logger)
+        self.signups = SignupCoordinator(
+            saga: runtime.tenants.saga, directory: views.directory,
+            admissions: configuration.signupLimits.admission.map { SignupAdmissions(pool: runtime.operatorPool, policy: $0) },
+            logger: logger
+        )
         self.logger = logger
     }
 

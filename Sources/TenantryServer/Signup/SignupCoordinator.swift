@@ -18,10 +18,15 @@ public import Provisioning
 ///   tenant's provisioning lock taken before the registration commits
 ///   (`ProvisioningSaga.registerAndRun`), so the first API key is issued by this run and can be
 ///   shown to this client. `drain()` (on graceful shutdown, `SignupService`) waits for the runs.
-/// - **Idempotent.** Requests with the same `Idempotency-Key` and the same email and
-///   organisation share one registration and get the same tenant and claim token; concurrent
-///   ones wait for the first. Another email or organisation under a used key is refused (422);
-///   the registry refuses that across processes too.
+/// - **Idempotent, claimed once.** Requests with the same `Idempotency-Key` and the same email
+///   and organisation share one registration and get the same tenant; concurrent ones wait for
+///   the first. Only the first answer carries the claim token: a retry or duplicate, here or on
+///   another server, gets the ticket without it, so a replayed key never hands out the one-time
+///   API key. Another email or organisation under a used key is refused (422); the registry
+///   refuses that across processes too.
+/// - **Limited per client.** With `admissions`, each new signup is first admitted under the
+///   per-client limits shared by every server (429 `signup-rate-limited` beyond them), and a
+///   signup counts as unclaimed until its key was shown.
 /// - **Shown once, forgotten after an hour.** Per signup only the claim token's SHA-256 is kept,
 ///   and the first API key until one status answer carried it. Entries expire after `lifetime`;
 ///   a restart forgets them all (the tenant is provisioned all the same). An expired entry is
@@ -33,6 +38,8 @@ public actor SignupCoordinator {
     public static let eventActor = "signup:web"
 
     public let saga: ProvisioningSaga
+    /// The per-client abuse limits; nil admits every signup.
+    public let admissions: SignupAdmissions?
     /// The live tenant directory: provisioning progress, and what API calls authenticate against.
     public let directory: LiveView<TenantDirectory>
     /// How long a signup's claim and unshown key are kept.
@@ -61,6 +68,7 @@ public actor SignupCoordinator {
     public init(
         saga: ProvisioningSaga,
         directory: LiveView<TenantDirectory>,
+        admissions: SignupAdmissions? = nil,
         lifetime: Duration = .seconds(3600),
         maximumEntries: Int = SignupCoordinator.defaultMaximumEntries,
         purgeInterval: Duration = .seconds(10),
@@ -70,6 +78,7 @@ public actor SignupCoordinator {
         precondition(maximumEntries > 0, "a coordinator keeps at least one signup")
         self.saga = saga
         self.directory = directory
+        self.admissions = admissions
         self.lifetime = lifetime
         self.maximumEntries = maximumEntries
         self.purgeInterval = purgeInterval
@@ -84,21 +93,31 @@ public actor SignupCoordinator {
     /// is registered, with its ticket and status (`provisioning`, or the outcome when an
     /// idempotent retry arrives after the run ended).
     ///
-    /// Throws `ProblemDetails`: 422 idempotency-key-reused, 400 when no slug is free, 503 while
-    /// shutting down or while `maximumEntries` are kept; other errors are the registry's (a 500).
-    public func start(_ request: SignupRequest, idempotencyKey: IdempotencyKey?) async throws -> (ticket: SignupTicket, status: String) {
+    /// Throws `ProblemDetails`: 422 idempotency-key-reused, 400 when no slug is free, 429 when
+    /// `client` reached a limit, 503 while shutting down or while `maximumEntries` are kept;
+    /// other errors are the registry's or the database's.
+    public func start(
+        _ request: SignupRequest, idempotencyKey: IdempotencyKey?, client: SignupClient = .unknown
+    ) async throws -> (ticket: SignupTicket, status: String) {
         purgeIfDue()
-        let now = now()
         let fingerprint = SignupRequestSlot.Fingerprint(email: request.email, organization: request.organization)
         let slot = idempotencyKey.map { "key:" + $0.value } ?? "once:" + UUID().uuidString
-        if let earlier = requests[slot], earlier.expiresAt > now {
-            guard earlier.fingerprint == fingerprint else {
-                throw ProblemDetails.idempotencyKeyReused(idempotencyKey?.value ?? "")
-            }
-            let ticket = try await ticket(of: slot)
-            return (ticket, status(of: ticket.tenantID))
-        }
+        if let retried = try await retry(of: slot, fingerprint: fingerprint, idempotencyKey: idempotencyKey) { return retried }
         guard isAccepting else { throw ProblemDetails.signupUnavailable() }
+        var admissionID: UUID?
+        if let admissions {
+            switch try await admissions.admit(client) {
+            case .admitted(let id):
+                admissionID = id
+            case .refused(let limit, let retryAfter):
+                logger.notice("signup refused by a limit", metadata: ["limit": "\(limit.rawValue)", "client": "\(client)"])
+                throw ProblemDetails.signupRateLimited(limit, policy: admissions.policy, retryAfterSeconds: retryAfter)
+            }
+            // Another request with this key may have started while the admission was counted.
+            if let retried = try await retry(of: slot, fingerprint: fingerprint, idempotencyKey: idempotencyKey) { return retried }
+            guard isAccepting else { throw ProblemDetails.signupUnavailable() }
+        }
+        let now = now()
         if isFull {
             purge()
             guard !isFull else {
@@ -109,7 +128,8 @@ public actor SignupCoordinator {
             }
         }
         requests[slot] = SignupRequestSlot(
-            fingerprint: fingerprint, idempotencyKey: idempotencyKey, phase: .registering([]), expiresAt: now + lifetime
+            fingerprint: fingerprint, idempotencyKey: idempotencyKey, admissionID: admissionID,
+            phase: .registering([]), expiresAt: now + lifetime
         )
         let runID = UUID()
         // The task is isolated to this actor, so it cannot start (nor remove itself) before
@@ -119,6 +139,20 @@ public actor SignupCoordinator {
             self.runs[runID] = nil
         }
         let ticket = try await ticket(of: slot)
+        return (ticket, status(of: ticket.tenantID))
+    }
+
+    /// The answer to a request whose slot is already taken by a live earlier request: its
+    /// ticket without the claim (the first answer carried it), or 422 for other data; nil when
+    /// the slot is free.
+    private func retry(
+        of slot: String, fingerprint: SignupRequestSlot.Fingerprint, idempotencyKey: IdempotencyKey?
+    ) async throws -> (ticket: SignupTicket, status: String)? {
+        guard let earlier = requests[slot], earlier.expiresAt > now() else { return nil }
+        guard earlier.fingerprint == fingerprint else {
+            throw ProblemDetails.idempotencyKeyReused(idempotencyKey?.value ?? "")
+        }
+        let ticket = try await ticket(of: slot).withoutClaim
         return (ticket, status(of: ticket.tenantID))
     }
 
@@ -149,24 +183,23 @@ public actor SignupCoordinator {
         }
     }
 
-    /// The registration committed: a claim for it, and the waiting requests answered.
+    /// The registration committed: a claim for a new tenant, and the waiting requests answered.
+    /// A registration the registry already had (a retry that outlived its slot here, or sent
+    /// to another server) gets no claim: the first answer carried it.
     private func registered(_ registration: TenantService.Registration, slot: String) {
         let tenant = registration.tenant
-        let token = ClaimToken.generate()
-        let now = now()
-        if var existing = signups[tenant.id], existing.expiresAt > now {
-            // The same tenant claimed again (a retry this process still remembers): both claims hold.
-            existing.claimDigests.append(token.digest)
-            signups[tenant.id] = existing
-        } else {
-            // New, or expired and not purged yet: an expired entry is absent, so its claims are
-            // not revived and the new claim lives a whole lifetime.
-            signups[tenant.id] = SignupRecord(claimDigests: [token.digest], tenant: tenant, expiresAt: now + lifetime)
+        var claimToken: String?
+        if registration.isNew {
+            let token = ClaimToken.generate()
+            claimToken = token.value
+            signups[tenant.id] = SignupRecord(
+                claimDigest: token.digest, admissionID: requests[slot]?.admissionID, tenant: tenant, expiresAt: now() + lifetime
+            )
         }
         var logger = logger
         logger[metadataKey: "tenant"] = .string(tenant.slug)
         logger.info("signup registered", metadata: ["new": "\(registration.isNew)"])
-        let ticket = SignupTicket(tenantID: tenant.id, slug: tenant.slug, claimToken: token.value)
+        let ticket = SignupTicket(tenantID: tenant.id, slug: tenant.slug, claimToken: claimToken)
         guard case .registering(let waiters)? = requests[slot]?.phase else { return }
         requests[slot]?.phase = .registered(ticket)
         for waiter in waiters { waiter.resume(returning: ticket) }
@@ -236,6 +269,14 @@ public actor SignupCoordinator {
             current.apiKey = nil
             current.apiKeyShown = true
             signups[tenantID] = current
+            if let admissions, let admissionID = current.admissionID {
+                do {
+                    try await admissions.claimed(admissionID)
+                } catch {
+                    // The signup goes on counting as unclaimed until its window ends: no harm.
+                    logger.warning("could not mark a signup claimed", metadata: ["tenant": "\(tenant.slug)", "error": "\(error)"])
+                }
+            }
         }
         return SignupProgress(tenant: tenant, runEnded: current.runEnded, apiKey: shown, apiKeyShown: current.apiKeyShown)
     }
@@ -243,15 +284,15 @@ public actor SignupCoordinator {
     /// The record of a live signup whose claim `token` is.
     private func claimed(_ tenantID: UUID, _ token: String) -> SignupRecord? {
         guard let record = signups[tenantID], record.expiresAt > now() else { return nil }
-        let digest = ClaimToken.digest(of: token)
-        // Every claim is compared (no early exit), each in constant time.
-        let matches = record.claimDigests.reduce(false) { found, claim in ClaimToken.equal(claim, digest) || found }
-        return matches ? record : nil
+        return ClaimToken.equal(record.claimDigest, ClaimToken.digest(of: token)) ? record : nil
     }
 
     private func status(of tenantID: UUID) -> String {
-        guard let record = signups[tenantID], record.runEnded else { return TenantStatus.provisioning.rawValue }
-        return record.tenant.status.rawValue
+        if let record = signups[tenantID] {
+            return record.runEnded ? record.tenant.status.rawValue : TenantStatus.provisioning.rawValue
+        }
+        // Registered by another server, or by a run this process no longer remembers.
+        return directory.state.tenant(tenantID)?.status.rawValue ?? TenantStatus.provisioning.rawValue
     }
 
     // MARK: Lifetime

@@ -14,7 +14,8 @@ public struct SignupForm: Sendable, Hashable, Decodable {
     /// The registry's request for this form (a trial, pooled), validated by the registry's own
     /// rules; what they refuse is a 400 naming the field, and nothing reaches the database.
     public func signupRequest(idempotencyKey: IdempotencyKey?) throws(ProblemDetails) -> SignupRequest {
-        let request = SignupRequest(email: email, organization: organization, idempotencyKey: idempotencyKey?.registryKey)
+        var request = SignupRequest(email: email, organization: organization, idempotencyKey: idempotencyKey?.registryKey)
+        request.slugStyle = .unguessable
         do {
             try request.validate()
         } catch {

@@ -14,12 +14,15 @@ import NIOCore
 ///
 /// With JavaScript the script takes over the form: it posts JSON to `/v1/signup` and follows
 /// `/v1/signup/{id}` itself (`SignupRoutes`).
-public struct SignupPageRoutes<Context: RequestContext>: Sendable {
+public struct SignupPageRoutes<Context: PeerAddressContext>: Sendable {
     public let coordinator: SignupCoordinator
+    /// Where a request's client address comes from, for the per-client limits.
+    public let limits: SignupLimits
 
     /// The page routes, starting signups through `coordinator`.
-    public init(coordinator: SignupCoordinator) {
+    public init(coordinator: SignupCoordinator, limits: SignupLimits = .standard) {
         self.coordinator = coordinator
+        self.limits = limits
     }
 
     /// Adds `GET /`, `POST /signup`, `GET /signup/{id}` and the assets; other methods on those
@@ -81,8 +84,15 @@ public struct SignupPageRoutes<Context: RequestContext>: Sendable {
         let key = submission.idempotencyKey.flatMap(IdempotencyKey.init)
         do {
             let form = SignupForm(email: values.email, organization: values.organization)
-            let (ticket, _) = try await coordinator.start(try form.signupRequest(idempotencyKey: key), idempotencyKey: key)
-            return Response(status: .seeOther, headers: [.location: ticket.pagePath, .cacheControl: "no-store"])
+            let (ticket, _) = try await coordinator.start(
+                try form.signupRequest(idempotencyKey: key), idempotencyKey: key, client: limits.client(of: request, context: context)
+            )
+            guard let pagePath = ticket.pagePath else {
+                // The form sent twice (a double click, a reload): the first submission's answer
+                // carried the claim, and a browser shows only the last answer.
+                return try refusedForm(.signupAlreadyReceived(), values, UUID().uuidString.lowercased())
+            }
+            return Response(status: .seeOther, headers: [.location: pagePath, .cacheControl: "no-store"])
         } catch let problem as ProblemDetails where problem.status.code < 500 || problem.status == .serviceUnavailable {
             // A reused key means this form's earlier submission had other values: a fresh key
             // lets the corrected form go through as the new signup it is.

@@ -1,10 +1,12 @@
+import Foundation
 import Provisioning
 
 /// What `SignupCoordinator` keeps of one registered signup, in memory only.
 struct SignupRecord: Sendable {
-    /// SHA-256 of each claim token handed out for it (one, or more after idempotent retries
-    /// that outlived their request slot).
-    var claimDigests: [[UInt8]]
+    /// SHA-256 of the one claim token handed out for it.
+    let claimDigest: [UInt8]
+    /// The signup's admission (`SignupAdmissions`), marked claimed once its key is shown.
+    let admissionID: UUID?
     /// The newest state this process's own run knows: the registration, then the outcome.
     var tenant: TenantState
     /// Whether this process's run ended (with an outcome or broken off).
@@ -14,8 +16,9 @@ struct SignupRecord: Sendable {
     var apiKeyShown = false
     let expiresAt: ContinuousClock.Instant
 
-    init(claimDigests: [[UInt8]], tenant: TenantState, expiresAt: ContinuousClock.Instant) {
-        self.claimDigests = claimDigests
+    init(claimDigest: [UInt8], admissionID: UUID?, tenant: TenantState, expiresAt: ContinuousClock.Instant) {
+        self.claimDigest = claimDigest
+        self.admissionID = admissionID
         self.tenant = tenant
         self.expiresAt = expiresAt
     }
@@ -43,6 +46,8 @@ struct SignupRequestSlot: Sendable {
 
     let fingerprint: Fingerprint
     let idempotencyKey: IdempotencyKey?
+    /// The admission this request was counted under, if limits apply.
+    let admissionID: UUID?
     var phase: Phase
     let expiresAt: ContinuousClock.Instant
 }

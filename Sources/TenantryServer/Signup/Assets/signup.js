@@ -82,6 +82,14 @@
       showError(body.detail || "Something went wrong (" + response.status + "). Please try again.", body.field || null);
       return;
     }
+    if (!body.claimToken) {
+      // A retry of a signup the server already answered (the answer was lost on the way):
+      // the claim went with that first answer and is never handed out again.
+      idempotencyKey = newKey();
+      setBusy(false);
+      showError("This signup was already received, but its answer did not reach this page, and its key is shown only once. Submit again to start a new workspace.", null);
+      return;
+    }
     formError.hidden = true;
     form.hidden = true;
     progress.hidden = false;
