@@ -20,6 +20,12 @@ public struct ClientAddressSource: Sendable, Hashable {
         self.trustedProxies = trustedProxies
     }
 
+    /// Trusting `headerName` from `trustedProxies`; nil when `headerName` is not a header name.
+    public init?(headerName: String, trustedProxies: [IPNetwork] = IPNetwork.loopback) {
+        guard let header = HTTPField.Name(headerName) else { return nil }
+        self.init(header: header, trustedProxies: trustedProxies)
+    }
+
     /// The client of a request from `peer` with `headers`; nil when no address is known.
     public func client(peer: String?, headers: HTTPFields) -> IPAddress? {
         let peerAddress = peer.flatMap(IPAddress.init)

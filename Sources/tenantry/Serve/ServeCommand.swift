@@ -38,6 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between trial-expiry checks (1–86400).", valueName: "seconds"))
     var trialCheckInterval = 60
 
+    @OptionGroup(title: "Signup limits") var signupLimits: SignupLimitOptions
+
     @OptionGroup var connection: ConnectionOptions
 
     private static let environment = ProcessInfo.processInfo.environment
@@ -56,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
             host: try resolvedHost(), port: try resolvedPort(), trialCheckInterval: .seconds(trialCheckInterval),
             adminToken: try configuredAdminToken(), exportDirectory: Self.exportDirectory
         )
+        configuration.signupLimits = try signupLimits.limits()
         let instanceName = instance ?? Self.environment["TENANTRY_INSTANCE"].flatMap { $0.isEmpty ? nil : $0 }
         guard let instanceName else {
             try await connection.withRuntime { runtime in
