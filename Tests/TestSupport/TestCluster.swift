@@ -47,17 +47,32 @@ public enum TestCluster {
     }
 }
 
-/// Builds the template database once.
+/// Builds the template database once: every caller in the process awaits the one build (an
+/// actor alone would let each caller start its own while the first is suspended).
 private actor TemplateDatabase {
-    private var ready: String?
+    private var building: Task<String, any Error>?
 
     func ensure() async throws -> String {
-        if let ready { return ready }
+        if let building { return try await building.value }
+        let build = Task { try await Self.buildOnce() }
+        building = build
+        do {
+            return try await build.value
+        } catch {
+            // A failed build is not remembered: the next test tries again.
+            building = nil
+            throw error
+        }
+    }
+
+    private static func buildOnce() async throws -> String {
         _ = try await TestCluster.cluster.start()
         let name = TestCluster.templateName
         try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
             // Advisory locks are per database; every test process takes this one in `postgres`.
-            try await connection.query("SELECT pg_advisory_lock(727274)")
+            // Another process may be migrating the template on a loaded machine: wait as long
+            // as a migration may take, not a statement's minute.
+            try await connection.query("SELECT pg_advisory_lock(727274)", timeout: PostgresConfiguration.migrationTimeout)
             do {
                 try await Self.build(name, on: connection)
                 try await connection.query("SELECT pg_advisory_unlock(727274)")
@@ -66,7 +81,6 @@ private actor TemplateDatabase {
                 throw error
             }
         }
-        ready = name
         return name
     }
 

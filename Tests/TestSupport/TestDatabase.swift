@@ -40,7 +40,11 @@ public struct TestDatabase: Sendable {
         let template = try await TestCluster.ensureTemplate()
         let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
         try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
-            try await connection.query("CREATE DATABASE \(identifier: String(name)) TEMPLATE \(identifier: template)")
+            // Copying the template is real I/O: on a loaded machine it may take more than a
+            // statement's usual minute.
+            try await connection.query(
+                "CREATE DATABASE \(identifier: String(name)) TEMPLATE \(identifier: template)", timeout: Self.databaseCommandTimeout
+            )
         }
         return TestDatabase(name: String(name))
     }
@@ -48,9 +52,12 @@ public struct TestDatabase: Sendable {
     /// Drops the database, ending any connection still open to it.
     public func drop() async throws {
         try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
-            try await connection.query("DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)")
+            try await connection.query("DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)", timeout: Self.databaseCommandTimeout)
         }
     }
+
+    /// How long creating or dropping a test database may take.
+    static let databaseCommandTimeout: Duration = .seconds(300)
 
     /// Makes the database refuse every new connection and ends the open ones (an outage, as a
     /// client sees it), or (false) accepts connections again.
