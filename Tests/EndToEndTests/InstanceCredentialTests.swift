@@ -145,10 +145,12 @@ struct InstanceCredentialTests {
             #expect(try await count("SELECT count(*) FROM tenantry.events WHERE stream_name = 'tenant-\(globex.id)'", database.operatorConfiguration) > 0)
             try await PostgresConnection.withConnection(instance) { connection in
                 try await connection.query("SET ROLE tenantry_instance")
-                let seen = try await connection.query("SELECT count(*) FROM tenantry.events WHERE stream_name IN ('tenant-\(globex.id)', 'tenant-\(initech.id)') OR tenant_id = '\(globex.id)'")
+                let seen = try await connection.query(
+                    "SELECT count(*) FROM tenantry.events WHERE stream_name IN (\("tenant-" + globex.id), \("tenant-" + initech.id)) OR tenant_id = \(globex.id)::uuid")
                 #expect(try seen.rows.first?.decode(Int.self) == 0, "acting as the group changes nothing")
             }
-            for table in ["tenants", "tenant_placements", "checkpoints", "instance_logins", "retired_pooled_copies", "streams", "snapshots"] {
+            #expect(try await count("SELECT count(*) FROM tenantry.retired_pooled_copies WHERE tenant_id <> '\(acme.id)'", instance) == 0)
+            for table in ["tenants", "tenant_placements", "checkpoints", "instance_logins", "streams", "snapshots"] {
                 #expect(await refused("SELECT count(*) FROM tenantry.\(table)", instance), "tenantry.\(table)")
             }
             // Appends: nothing to another tenant's stream, nothing but what its key may cause to its own, no tenant data here.

@@ -85,6 +85,11 @@ CREATE POLICY instance_pinned ON tenantry.snapshots AS RESTRICTIVE FOR ALL TO te
 
 GRANT USAGE ON SCHEMA tenantry TO tenantry_instance;
 GRANT SELECT ON tenantry.events TO tenantry_instance;
+-- tenant_isolation's subquery reads retired_pooled_copies with the caller's rights; an instance
+-- sees at most its own tenant's row there (as a tenant session does, migration 0103).
+GRANT SELECT ON tenantry.retired_pooled_copies TO tenantry_instance;
+CREATE POLICY instance_reads_own ON tenantry.retired_pooled_copies FOR SELECT TO tenantry_instance
+    USING (tenant_id = tenantry.instance_tenant());
 -- /readyz and start-up compare the migrations applied with the release's (nothing secret).
 GRANT SELECT ON tenantry.schema_migrations TO tenantry_instance;
 GRANT EXECUTE ON FUNCTION tenantry.append_control_events(text, bigint, jsonb) TO tenantry_instance;
