@@ -85,6 +85,7 @@ let package = Package(
                 .embedInCode("Migrations/0101_tenant_placements.sql"),
                 .embedInCode("Migrations/0102_retired_pooled_copies.sql"),
                 .embedInCode("Migrations/0103_retired_pooled_copies_private.sql"),
+                .embedInCode("Migrations/0104_instance_logins.sql"),
             ],
             swiftSettings: swiftSettings
         ),

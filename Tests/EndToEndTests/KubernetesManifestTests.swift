@@ -74,7 +74,19 @@ struct KubernetesManifestTests {
             #expect(configData["TENANTRY_SETTING_SECRET"] == nil)
             let secretData = (byKind["Secret"]?["data"] as? [String: String]) ?? [:]
             #expect(secretData["TENANTRY_SETTING_SECRET"] == Data("hunter2-hunter2".utf8).base64EncodedString())
-            #expect(secretData["TENANTRY_DATABASE_URL"] != nil)
+            // The Deployment gets the instance's own login; only the migration Job gets the operator's.
+            let instanceURL = String(decoding: Data(base64Encoded: secretData["TENANTRY_DATABASE_URL"] ?? "") ?? Data(), as: UTF8.self)
+            #expect(instanceURL.contains("user='tenantry_instance_"), "\(instanceURL)")
+            let migrationSecret = rendered.objects.first { ($0["metadata"] as? [String: Any])?["name"] as? String == "\(slug)-tenantry-instance-migration" }
+            let migrationURL = ((migrationSecret?["data"] as? [String: String])?["TENANTRY_DATABASE_URL"]).flatMap { Data(base64Encoded: $0) }
+            #expect(migrationURL.map { String(decoding: $0, as: UTF8.self) } == database.administratorConnectionString)
+            func secretReferences(_ kind: String) -> [String] {
+                let spec = ((byKind[kind]?["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any]
+                let containers = spec?["containers"] as? [[String: Any]] ?? []
+                return containers.flatMap { ($0["envFrom"] as? [[String: Any]] ?? []).compactMap { ($0["secretRef"] as? [String: Any])?["name"] as? String } }
+            }
+            #expect(secretReferences("Deployment") == ["\(slug)-tenantry-instance"])
+            #expect(secretReferences("Job") == ["\(slug)-tenantry-instance-migration"])
 
             // The recorded deployment holds the secret's fingerprint only.
             let status = try await TenantryProcess.run(["instance", "status", slug, "--json"], environment: environment)

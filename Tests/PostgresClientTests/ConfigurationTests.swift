@@ -24,4 +24,21 @@ struct ConfigurationTests {
         #expect(PostgresConfiguration(connectionString: "dbname=x").queryTimeout == .seconds(60))
         #expect(PostgresConfiguration(connectionString: "dbname=x", queryTimeout: .seconds(5)).queryTimeout == .seconds(5))
     }
+
+    @Test("another login on the same server: the URL's user and password replaced, its client certificate dropped, the rest kept")
+    func replacingTheLogin() throws {
+        let operatorURL = "postgresql://ops:s3cret@db.example:6432/tenantry?sslmode=verify-full&sslcert=/etc/ops.crt&sslkey=/etc/ops.key"
+        let instance = try PostgresConfiguration.connectionString(
+            operatorURL, replacing: ["user": "tenantry_instance_acme", "password": "it's\\new", "sslcert": nil, "sslkey": nil])
+        #expect(!instance.contains("s3cret") && !instance.contains("ops"), "\(instance)")
+        let configuration = PostgresConfiguration(connectionString: instance)
+        #expect(try configuration.value(of: "user") == "tenantry_instance_acme")
+        #expect(try configuration.value(of: "password") == "it's\\new")
+        #expect(try configuration.value(of: "host") == "db.example")
+        #expect(try configuration.value(of: "port") == "6432")
+        #expect(try configuration.value(of: "dbname") == "tenantry")
+        #expect(try configuration.value(of: "sslmode") == "verify-full")
+        #expect(try configuration.value(of: "sslcert") == nil)
+        #expect(throws: PostgresError.self) { try PostgresConfiguration.connectionString("host=db port", replacing: [:]) }
+    }
 }

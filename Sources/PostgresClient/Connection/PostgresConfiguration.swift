@@ -122,6 +122,42 @@ public struct PostgresConfiguration: Sendable, Hashable {
 }
 
 extension PostgresConfiguration {
+    /// `connectionString` (a URL or keyword/value pairs) with some keywords set or replaced
+    /// (`user`, `password`, `dbname`, …) and the others kept as given, rendered as libpq
+    /// keyword/value pairs (values quoted and escaped by libpq's rules); a nil value removes the
+    /// keyword. Throws when libpq cannot parse the string.
+    public static func connectionString(
+        _ connectionString: String, replacing overrides: [String: String?]
+    ) throws(PostgresError) -> String {
+        var parameters = try PostgresConfiguration(connectionString: connectionString).givenParameters()
+        for keyword in overrides.keys.sorted() {
+            parameters.removeAll { $0.keyword == keyword }
+            if let value = overrides[keyword] ?? nil { parameters.append((keyword, value)) }
+        }
+        return parameters.map { "\($0.keyword)='\($0.value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'"))'" }
+            .joined(separator: " ")
+    }
+
+    /// The keyword/value pairs the connection string itself gives, nothing added.
+    private func givenParameters() throws(PostgresError) -> [(keyword: String, value: String)] {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(connectionString, &errorMessage) else {
+            let message = errorMessage.map { String(cString: $0) } ?? "unparseable connection string"
+            errorMessage.map { PQfreemem($0) }
+            throw PostgresError(kind: .connectionFailed, message: "invalid database URL: \(message.trimmingTrailingWhitespace())")
+        }
+        defer { PQconninfoFree(options) }
+        var parameters: [(keyword: String, value: String)] = []
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { parameters.append((String(cString: keyword), String(cString: value))) }
+            option += 1
+        }
+        return parameters
+    }
+}
+
+extension PostgresConfiguration {
     /// The deadline of a wait for an advisory lock another session may hold for as long as its
     /// own work takes (a migration, a provisioning run): far longer than a statement's, still
     /// finite.

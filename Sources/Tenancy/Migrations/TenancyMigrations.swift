@@ -23,5 +23,10 @@ public enum TenancyMigrations {
             name: "retired_pooled_copies_private",
             sql: String(decoding: PackageResources._103_retired_pooled_copies_private_sql, as: UTF8.self)
         ),
+        Migration(
+            version: 104,
+            name: "instance_logins",
+            sql: String(decoding: PackageResources._104_instance_logins_sql, as: UTF8.self)
+        ),
     ]
 }

@@ -69,6 +69,12 @@ public struct InstanceAdministration: Sendable {
         let dedication = try await TenantDedication(administration: runtime.tenants, pooledStore: runtime.eventStore)
             .dedicate(tenantID, actor: request.actor) { progress("2/4 \($0)") }
         progress("2/4 \(tenant.slug) lives in database \(dedication.database) (\(dedication.fingerprint))")
+        // A database dedicated by an older release gets this release's schema (the instance
+        // logins' table and rules) before its login is granted anything there.
+        try await migrateDedicated(dedication.database)
+        let credentials = try await InstanceCredentials.provision(
+            tenantID: tenantID, database: dedication.database, controlPlane: runtime.target.administratorConfiguration)
+        progress("2/4 the instance logs in as \(credentials.role): its own tenant only, no migrations")
 
         for flagDefault in host.flagDefaults {
             try await applyFlagDefault(flagDefault, tenant: tenantID, host: host, progress: progress)
@@ -84,11 +90,13 @@ public struct InstanceAdministration: Sendable {
         else { throw InstanceError.notDeployed(tenant.slug) }
         progress("3/4 recorded InstanceDeployed (\(host.id) \(host.version), release \(TenantryRelease.version), target \(request.target))")
 
-        let environment = try environment(slug: tenant.slug, port: request.port, host: host)
+        let environment = try environment(slug: tenant.slug, port: request.port, host: host, credentials: credentials)
         let files = InstanceFiles(directory: request.directory, deployRoot: request.deployRoot)
-        let secretNames = Set(host.specifications.filter(\.isSecret).map { Self.settingVariable($0.name) } + ["TENANTRY_DATABASE_URL"])
-        try files.render(slug: tenant.slug, customization: host.id.rawValue, release: TenantryRelease.version, environment: environment, secretNames: secretNames)
-        progress("4/4 rendered \(files.directory.path): instance.env, tenantry-instance@\(tenant.slug).service, kubernetes/")
+        let secretNames = Set(host.specifications.filter(\.isSecret).map { Self.settingVariable($0.name) } + [DatabaseTarget.urlVariable])
+        try files.render(
+            slug: tenant.slug, customization: host.id.rawValue, release: TenantryRelease.version, environment: environment,
+            migrationEnvironment: migrationEnvironment(slug: tenant.slug), secretNames: secretNames)
+        progress("4/4 rendered \(files.directory.path): instance.env, migration.env, tenantry-instance@\(tenant.slug).service, tenantry-instance-migrate@\(tenant.slug).service, kubernetes/")
         return Deployment(tenantID: tenantID, slug: tenant.slug, host: host, record: record, files: files, environment: environment)
     }
 
@@ -117,18 +125,28 @@ public struct InstanceAdministration: Sendable {
         return recorded
     }
 
-    private func environment(slug: String, port: Int, host: CustomizationHost) throws -> [String: String] {
+    /// The serving process's environment: the instance's own login to the platform's database
+    /// (the operator's URL with the login replaced), never the operator's or a migration one.
+    private func environment(slug: String, port: Int, host: CustomizationHost, credentials: InstanceCredentials) throws -> [String: String] {
         var environment = [
             "TENANTRY_INSTANCE": slug,
             "TENANTRY_HOST": "127.0.0.1",
             "TENANTRY_PORT": String(port),
+            DatabaseTarget.urlVariable: try credentials.connectionString(replacingLoginOf: runtime.target.administratorConfiguration.connectionString),
         ]
+        for (name, value) in host.settings.values { environment[Self.settingVariable(name)] = value }
+        return environment
+    }
+
+    /// The migration step's environment (`tenantry instance migrate`): the deploying operator's
+    /// database, as this command was given it.
+    private func migrationEnvironment(slug: String) -> [String: String] {
+        var environment = ["TENANTRY_INSTANCE": slug]
         switch runtime.target {
-        case .external(let url): environment["TENANTRY_DATABASE_URL"] = url
-        case .embedded: environment["TENANTRY_HOME"] = ProcessInfo.processInfo.environment["TENANTRY_HOME"]
+        case .external(let url): environment[DatabaseTarget.urlVariable] = url
+        case .embedded: environment[DatabaseTarget.homeVariable] = ProcessInfo.processInfo.environment[DatabaseTarget.homeVariable]
             ?? FileManager.default.currentDirectoryPath + "/.tenantry"
         }
-        for (name, value) in host.settings.values { environment[Self.settingVariable(name)] = value }
         return environment
     }
 
@@ -149,6 +167,11 @@ public struct InstanceAdministration: Sendable {
     /// plane's were applied when the runtime started). The database must exist.
     public func migrateDedicated(_ database: String) async throws {
         _ = try await DatabaseMigrator().migrate(runtime.tenants.clusterAdministrator.with(database: database))
+    }
+
+    /// Drops the instance's own database login (`instance destroy`).
+    public func revokeCredentials(_ record: InstanceRecord) async throws {
+        try await InstanceCredentials.revoke(database: record.deployment.database, controlPlane: runtime.target.administratorConfiguration)
     }
 
     /// How far each of the customization's reactions is behind the tenant's events: the events

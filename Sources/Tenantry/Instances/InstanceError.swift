@@ -6,6 +6,12 @@ public enum InstanceError: Error, Sendable, CustomStringConvertible {
     case notRunning(String)
     case notReady(slug: String, detail: String)
     case invalidTarget(String)
+    /// A dedicated database whose name gives no instance login.
+    case noLogin(database: String)
+    /// `serve --instance` was given a login that is not the instance's own.
+    case notInstanceLogin(String)
+    /// The tenant's dedicated database has migrations this release needs still to apply.
+    case dedicatedNotMigrated(slug: String, pending: Int)
 
     public var description: String {
         switch self {
@@ -15,6 +21,10 @@ public enum InstanceError: Error, Sendable, CustomStringConvertible {
         case .notRunning(let slug): "the instance of \(slug) is not running"
         case let .notReady(slug, detail): "the instance of \(slug) did not become ready: \(detail)"
         case .invalidTarget(let target): "unknown target '\(target)': use local or kubernetes"
+        case .noLogin(let database): "database \(database) is not a dedicated database (tenantry_t_<name>): no instance login for it"
+        case .notInstanceLogin(let detail): "serve --instance runs with the instance's own login (TENANTRY_DATABASE_URL in the instance.env `tenantry instance deploy` rendered): \(detail)"
+        case let .dedicatedNotMigrated(slug, pending):
+            "the database of \(slug) has \(pending) migration(s) pending: run `tenantry instance migrate \(slug)` with the migration credential first"
         }
     }
 }

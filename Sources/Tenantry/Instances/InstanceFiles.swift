@@ -1,16 +1,25 @@
 public import Foundation
+import Glibc
 
-/// The deployment files of one instance, rendered under its directory:
+/// The deployment files of one instance, rendered under its directory (created 0700):
 ///
-/// - `instance.env` (mode 0600): what the process needs, for `systemd`'s `EnvironmentFile=` and
-///   for a local start: the database, the tenant, the port, the customization's settings
-///   (`TENANTRY_SETTING_<NAME>`);
-/// - `tenantry-instance@<slug>.service`: the unit of `Deploy/systemd/tenantry-instance@.service`;
-/// - `kubernetes/kustomization.yaml` and `kubernetes/secret.env` (0600): a Kustomize overlay on
-///   `Deploy/kubernetes/base` with the tenant's name prefix, labels, release tag and settings.
+/// - `instance.env` (0600): what the serving process needs, for `systemd`'s `EnvironmentFile=`
+///   and for a local start: the instance's own database login (never the operator's), the
+///   tenant, the port, the customization's settings (`TENANTRY_SETTING_<NAME>`);
+/// - `migration.env` (0600): what the migration step needs, and the serving process never
+///   sees: the migration credential (the deploying operator's URL) and the tenant;
+/// - `tenantry-instance@<slug>.service` and `tenantry-instance-migrate@<slug>.service`: the units
+///   of `Deploy/systemd`;
+/// - `kubernetes/kustomization.yaml`, `kubernetes/secret.env` and `kubernetes/migration-secret.env`
+///   (0600, in a 0700 folder): a Kustomize overlay on `Deploy/kubernetes/base` with the tenant's
+///   name prefix, labels, release tag and settings; the Deployment gets the first secret, the
+///   migration Job the second.
+///
+/// Files holding a secret are created with mode 0600 from the start (a new file opened with that
+/// mode, then renamed over the old one), never written first and narrowed afterwards.
 public struct InstanceFiles: Sendable {
     public let directory: URL
-    /// The `Deploy` folder of the release (systemd template, Kubernetes base).
+    /// The `Deploy` folder of the release (systemd templates, Kubernetes base).
     public let deployRoot: URL
 
     public init(directory: URL, deployRoot: URL) {
@@ -19,38 +28,58 @@ public struct InstanceFiles: Sendable {
     }
 
     public var environmentFile: URL { directory.appendingPathComponent("instance.env") }
+    public var migrationEnvironmentFile: URL { directory.appendingPathComponent("migration.env") }
     public var overlayDirectory: URL { directory.appendingPathComponent("kubernetes") }
     public func unitFile(slug: String) -> URL { directory.appendingPathComponent("tenantry-instance@\(slug).service") }
+    public func migrationUnitFile(slug: String) -> URL { directory.appendingPathComponent("tenantry-instance-migrate@\(slug).service") }
     public var logFile: URL { directory.appendingPathComponent("instance.log") }
     public var binaries: URL { directory.appendingPathComponent("bin") }
 
-    /// Renders every file; returns their paths.
+    /// Renders every file; returns their paths. `environment` is the serving process's,
+    /// `migrationEnvironment` the migration step's; the variables named in `secretNames` go to
+    /// the Kubernetes secrets, the others to the ConfigMap.
     @discardableResult
     public func render(
-        slug: String, customization: String, release: String, environment: [String: String], secretNames: Set<String>
+        slug: String, customization: String, release: String, environment: [String: String],
+        migrationEnvironment: [String: String], secretNames: Set<String>
     ) throws -> [URL] {
         let manager = FileManager.default
-        try manager.createDirectory(at: overlayDirectory, withIntermediateDirectories: true)
         let template = deployRoot.appendingPathComponent("systemd/tenantry-instance@.service")
+        let migrationTemplate = deployRoot.appendingPathComponent("systemd/tenantry-instance-migrate@.service")
         let base = deployRoot.appendingPathComponent("kubernetes/base")
-        guard manager.fileExists(atPath: template.path), manager.fileExists(atPath: base.appendingPathComponent("kustomization.yaml").path) else {
+        guard manager.fileExists(atPath: template.path), manager.fileExists(atPath: migrationTemplate.path),
+            manager.fileExists(atPath: base.appendingPathComponent("kustomization.yaml").path)
+        else {
             throw InstanceError.missingDeployFiles(deployRoot.path)
         }
+        try Self.makePrivateDirectory(directory)
+        try Self.makePrivateDirectory(overlayDirectory)
 
         try Self.write(Self.environmentText(environment), to: environmentFile, mode: 0o600)
+        try Self.write(Self.environmentText(migrationEnvironment), to: migrationEnvironmentFile, mode: 0o600)
         let unit = unitFile(slug: slug)
         try Self.write(try String(contentsOf: template, encoding: .utf8), to: unit, mode: 0o644)
+        let migrationUnit = migrationUnitFile(slug: slug)
+        try Self.write(try String(contentsOf: migrationTemplate, encoding: .utf8), to: migrationUnit, mode: 0o644)
 
         let secrets = environment.filter { secretNames.contains($0.key) }
         // In a cluster the base's address and port apply, and there is no embedded PostgreSQL.
         let plain = environment.filter { !secretNames.contains($0.key) && !Self.localOnly.contains($0.key) }
         let secretFile = overlayDirectory.appendingPathComponent("secret.env")
-        try Self.write(secrets.keys.sorted().map { "\($0)=\(secrets[$0] ?? "")" }.joined(separator: "\n") + "\n", to: secretFile, mode: 0o600)
+        try Self.write(Self.secretText(secrets), to: secretFile, mode: 0o600)
+        let migrationSecretFile = overlayDirectory.appendingPathComponent("migration-secret.env")
+        try Self.write(
+            Self.secretText(migrationEnvironment.filter { !Self.localOnly.contains($0.key) && $0.key != "TENANTRY_INSTANCE" }),
+            to: migrationSecretFile, mode: 0o600)
         let kustomization = overlayDirectory.appendingPathComponent("kustomization.yaml")
         try Self.write(
             Self.overlayText(slug: slug, customization: customization, release: release, base: Self.relativePath(from: overlayDirectory, to: base), literals: plain),
             to: kustomization, mode: 0o644)
-        return [environmentFile, unit, kustomization, secretFile]
+        return [environmentFile, migrationEnvironmentFile, unit, migrationUnit, kustomization, secretFile, migrationSecretFile]
+    }
+
+    static func secretText(_ secrets: [String: String]) -> String {
+        secrets.keys.sorted().map { "\($0)=\(secrets[$0] ?? "")" }.joined(separator: "\n") + "\n"
     }
 
     /// Variables of a local process only, left out of the Kubernetes overlay.
@@ -106,6 +135,9 @@ public struct InstanceFiles: Sendable {
             "  - name: tenantry-instance",
             "    envs:",
             "      - secret.env",
+            "  - name: tenantry-instance-migration",
+            "    envs:",
+            "      - migration-secret.env",
         ]
         return lines.joined(separator: "\n") + "\n"
     }
@@ -123,8 +155,52 @@ public struct InstanceFiles: Sendable {
         return (ups + to[common...]).joined(separator: "/")
     }
 
-    private static func write(_ text: String, to url: URL, mode: Int) throws {
-        try Data(text.utf8).write(to: url, options: .atomic)
-        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: url.path)
+    /// Creates `directory` with mode 0700 (its parents as usual); an existing one is narrowed
+    /// to 0700 (an older release made it 0755).
+    static func makePrivateDirectory(_ directory: URL) throws {
+        let path = directory.path
+        var status = stat()
+        if stat(path, &status) == 0 {
+            if status.st_mode & 0o077 != 0, chmod(path, 0o700) != 0 { throw Self.posixError("chmod", path) }
+            return
+        }
+        try FileManager.default.createDirectory(at: directory.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if mkdir(path, 0o700) != 0, errno != EEXIST { throw Self.posixError("mkdir", path) }
+    }
+
+    /// Writes `text` to a new file beside `url` opened with `mode` (so it is never readable by
+    /// anyone else, not even for a moment), flushes it and renames it over `url`.
+    static func write(_ text: String, to url: URL, mode: mode_t) throws {
+        let staging = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString.prefix(8))")
+        let descriptor = open(staging.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw Self.posixError("open", staging.path) }
+        do {
+            defer { close(descriptor) }
+            var bytes = Array(text.utf8)[...]
+            while !bytes.isEmpty {
+                let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw Self.posixError("write", staging.path)
+                }
+                bytes = bytes.dropFirst(written)
+            }
+            guard fsync(descriptor) == 0 else { throw Self.posixError("fsync", staging.path) }
+        } catch {
+            unlink(staging.path)
+            throw error
+        }
+        guard rename(staging.path, url.path) == 0 else {
+            let failure = Self.posixError("rename", url.path)
+            unlink(staging.path)
+            throw failure
+        }
+    }
+
+    private static func posixError(_ call: String, _ path: String) -> NSError {
+        let code = errno
+        return NSError(domain: NSPOSIXErrorDomain, code: Int(code), userInfo: [
+            NSLocalizedDescriptionKey: "\(call) \(path): \(String(cString: strerror(code)))",
+        ])
     }
 }

@@ -78,6 +78,10 @@ public struct DatabaseMigrator: Sendable {
                     CREATE ROLE tenantry_operator NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
                 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
                 END;
+                BEGIN
+                    CREATE ROLE tenantry_instance NOLOGIN NOINHERIT NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+                EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+                END;
                 EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO tenantry_app', current_database());
             END
             $$;
@@ -90,14 +94,14 @@ public struct DatabaseMigrator: Sendable {
     private func requireRoles(on connection: PostgresConnection) async throws {
         let rows = try await connection.query("""
             SELECT rolname, rolsuper OR rolbypassrls
-            FROM pg_roles WHERE rolname IN (\(DatabaseRoles.owner), \(DatabaseRoles.application), \(DatabaseRoles.operator))
+            FROM pg_roles WHERE rolname IN (\(DatabaseRoles.owner), \(DatabaseRoles.application), \(DatabaseRoles.operator), \(DatabaseRoles.instance))
             """).rows
         var found: [String: Bool] = [:]
         for row in rows {
             let (name, isPrivileged) = try row.decode((String, Bool).self)
             found[name] = isPrivileged
         }
-        guard found[DatabaseRoles.owner] != nil, found[DatabaseRoles.operator] != nil,
+        guard found[DatabaseRoles.owner] != nil, found[DatabaseRoles.operator] != nil, found[DatabaseRoles.instance] == false,
               let appIsPrivileged = found[DatabaseRoles.application]
         else {
             throw DatabaseSetupError.rolesMissing

@@ -8,7 +8,7 @@ public struct InstanceScope: Sendable {
     public let tenantID: UUID
     public let slug: String
     public let customization: CustomizationHost
-    /// The tenant's dedicated database, acting as `tenantry_operator`: where the customization's
+    /// The tenant's dedicated database, on the instance's own login: where the customization's
     /// reactions read the tenant's events and keep their checkpoints.
     public let tenantStore: EventStore
 

@@ -4,8 +4,11 @@ public import Hummingbird
 public import Provisioning
 
 /// On a single-tenant instance, refuses the API keys of every other tenant, and event-stream
-/// tokens naming another tenant, before any route runs: 403 `tenant-not-served`. Admin tokens
-/// and requests without a key pass on to the routes' own authentication.
+/// tokens naming another tenant, before any route runs: 403 `tenant-not-served`. Requests
+/// without a key pass on to the routes' own authentication. An instance's own directory holds
+/// only its tenant (its database login reads no other tenant's registry), so there another
+/// tenant's key is simply unknown, and the routes answer 401; a stream token names its tenant,
+/// so that one is still refused here.
 public struct InstanceTenantMiddleware<Context: RequestContext>: RouterMiddleware {
     public let directory: LiveView<TenantDirectory>
     public let tenantID: UUID

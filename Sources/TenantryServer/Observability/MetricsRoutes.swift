@@ -48,7 +48,7 @@ public struct MetricsRoutes<Context: RequestContext>: Sendable {
     /// up to `lagLimit`. When the database does not answer the gauges keep their last value
     /// (`/readyz` says why).
     private func recordLag() async {
-        let lag = SubscriptionLag(views: views, operatorStore: runtime.operatorEventStore)
+        let lag = SubscriptionLag(views: views, operatorStore: runtime.operatorEventStore, servesInstance: runtime.servesInstance)
         guard let measurements = try? await lag.measure(limit: Self.lagLimit) else { return }
         for measurement in measurements {
             if measurement.name == "provisioning-saga" {

@@ -32,7 +32,7 @@ struct ReadinessChecks: Sendable {
             logger.error("readiness: the database is unreachable", metadata: ["error": "\(error)"])
             checks.append(ReadinessCheck(name: "database", passed: false, detail: "unreachable"))
         }
-        let lag = SubscriptionLag(views: views, operatorStore: runtime.operatorEventStore)
+        let lag = SubscriptionLag(views: views, operatorStore: runtime.operatorEventStore, servesInstance: runtime.servesInstance)
         do {
             // One more than the limit, so "over the limit" is told apart from "at it".
             for measurement in try await lag.measure(limit: maximumLag + 1) {
@@ -41,7 +41,7 @@ struct ReadinessChecks: Sendable {
         } catch {
             lagWatch.reset()
             logger.error("readiness: the subscriptions' lag could not be measured", metadata: ["error": "\(error)"])
-            for name in SubscriptionLag.names {
+            for name in lag.names {
                 checks.append(ReadinessCheck(name: name, passed: false, detail: "unknown: the database is unreachable"))
             }
         }

@@ -23,20 +23,31 @@ struct SubscriptionLag: Sendable {
 
     let views: LiveViews
     /// Acting as `tenantry_operator`: the saga's checkpoint is placed in the feed of every tenant.
+    /// (On a single-tenant instance, its own login: only the flags and its tenant are measured.)
     let operatorStore: EventStore
+    /// Whether the server is a single-tenant instance, which follows only the flag catalog and
+    /// its own tenant (it has no admin API and runs no saga, and may not read their streams).
+    var servesInstance = false
 
     /// The names `measure` reports, in its order.
     static let names = ["flag-catalog", "tenant-directory", "admin-tokens", "provisioning-saga"]
+    /// The names `measure` reports on a single-tenant instance.
+    static let instanceNames = ["flag-catalog", "tenant-directory"]
+
+    /// The names this measurement reports.
+    var names: [String] { servesInstance ? Self.instanceNames : Self.names }
 
     /// Measures every subscription, counting each one's backlog up to `limit`; throws what the
     /// database throws.
     func measure(limit: Int) async throws -> [Measurement] {
-        [
+        var measurements = [
             try await measure(views.flags, name: "flag-catalog", limit: limit),
             try await measure(views.directory, name: "tenant-directory", limit: limit),
-            try await measure(views.adminTokens, name: "admin-tokens", limit: limit),
-            Measurement(name: "provisioning-saga", behind: try await sagaBacklog(limit: limit), hasCaughtUp: true),
         ]
+        guard !servesInstance else { return measurements }
+        measurements.append(try await measure(views.adminTokens, name: "admin-tokens", limit: limit))
+        measurements.append(Measurement(name: "provisioning-saga", behind: try await sagaBacklog(limit: limit), hasCaughtUp: true))
+        return measurements
     }
 
     /// The control plane's tenant events (what `ProvisioningProcessManager` follows) after the

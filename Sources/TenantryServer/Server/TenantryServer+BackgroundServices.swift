@@ -26,11 +26,10 @@ extension TenantryServer {
         ]
     }
 
-    /// A single-tenant instance: the live views, its tenant's activation, its customization's
-    /// reactions, and the flag scheduler (flags are the control plane's, and a deployment made
-    /// only of instances must still apply scheduled changes; applying is idempotent, so several
-    /// schedulers apply each change once). Provisioning and trial expiry are the pooled
-    /// deployment's.
+    /// A single-tenant instance: the live views it reads (flags, and its own tenant: its login
+    /// sees no other), its tenant's activation and its customization's reactions. Provisioning,
+    /// trial expiry and the flag schedule are the platform's (the pooled servers', or
+    /// `tenantry flag apply-due`): they write for every tenant, which an instance's login may not.
     private func instanceServices(_ instance: InstanceScope) -> [any Service] {
         let reactions: [any Service] = instance.customization.reactions.map { reaction in
             ReactionService(runner: ReactionRunner(
@@ -39,8 +38,6 @@ extension TenantryServer {
         return [
             LiveViewService(name: "flag-catalog", view: views.flags),
             LiveViewService(name: "tenant-directory", view: views.directory),
-            LiveViewService(name: "admin-tokens", view: views.adminTokens),
-            FlagScheduleService(scheduler: FlagScheduler(flags: runtime.flags, catalog: views.flags)),
             ActivationService(signal: activations, tenants: runtime.tenants.tenants),
         ] + reactions
     }

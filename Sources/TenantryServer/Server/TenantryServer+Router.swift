@@ -32,7 +32,11 @@ extension TenantryServer {
         } else {
             SignupRoutes(coordinator: signups, limits: configuration.signupLimits).register(on: router)
         }
-        AdminRoutes(runtime: runtime, views: views, configuration: configuration).register(on: router)
+        // A single-tenant instance mounts no admin API: its login could not act on other
+        // tenants anyway, and an instance is no place to administer the platform from.
+        if configuration.instance == nil {
+            AdminRoutes(runtime: runtime, views: views, configuration: configuration).register(on: router)
+        }
         // Last: it wraps only the not-found responder.
         let unknownMethods = UnknownMethodMiddleware<TenantryRequestContext>()
         router.add(middleware: unknownMethods)

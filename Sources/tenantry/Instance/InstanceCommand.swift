@@ -8,7 +8,7 @@ struct InstanceCommand: AsyncParsableCommand {
         abstract: "Deploy and run single-tenant instances: a dedicated database and a process of their own, with one customization.",
         subcommands: [
             InstanceDeployCommand.self, InstanceListCommand.self, InstanceStatusCommand.self,
-            InstanceUpgradeCommand.self, InstanceStopCommand.self, InstanceDestroyCommand.self,
+            InstanceUpgradeCommand.self, InstanceMigrateCommand.self, InstanceStopCommand.self, InstanceDestroyCommand.self,
         ]
     )
 }

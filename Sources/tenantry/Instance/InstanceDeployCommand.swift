@@ -11,9 +11,12 @@ struct InstanceDeployCommand: AsyncParsableCommand {
         discussion: """
             1. checks the customization's settings (a missing or invalid one stops here, named); \
             2. gives the tenant a database of its own if it has none (its pooled events copied, \
-            verified by count and checksum, the pooled copy retired); 3. records InstanceDeployed; \
-            4. renders instance.env, a systemd unit and a Kustomize overlay under \
-            Deploy/instances/<tenant>/ (or --out); with --target local (the default) 5. starts \
+            verified by count and checksum, the pooled copy retired) and a database login of its \
+            own that reaches that tenant only (tenantry_instance_<name>, a new password each \
+            time); 3. records InstanceDeployed; 4. renders instance.env (the instance's login), \
+            migration.env (the migration credential: this command's database URL), the systemd \
+            units and a Kustomize overlay under Deploy/instances/<tenant>/ (or --out; the folder \
+            0700, files with secrets 0600); with --target local (the default) 5. starts \
             `tenantry serve --instance <tenant>` on its own port and waits until /readyz answers.
 
             Examples:

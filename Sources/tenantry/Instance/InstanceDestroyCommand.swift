@@ -10,8 +10,8 @@ struct InstanceDestroyCommand: AsyncParsableCommand {
         abstract: "Export an instance's tenant, then remove the instance: process, dedicated database and files.",
         discussion: """
             Stops the process, writes every event of the tenant to FILE (JSON Lines) and offboards \
-            the tenant (which drops its dedicated database), removes the rendered files and records \
-            InstanceDestroyed. The export is written first: nothing is removed when it fails.
+            the tenant (which drops its dedicated database), drops the instance's database login, \
+            removes the rendered files and records InstanceDestroyed. The export is written first: nothing is removed when it fails.
             """
     )
 
@@ -40,6 +40,8 @@ struct InstanceDestroyCommand: AsyncParsableCommand {
             let (_, exported) = try await runtime.tenants.offboard(
                 tenantID, exportTo: export, actor: Operator.actor, reason: "instance destroyed")
             StandardOutput.line("exported \(exported) events to \(export); the tenant is offboarded and its database dropped")
+            try await InstanceAdministration(runtime: runtime, catalog: Customizations.catalog).revokeCredentials(record)
+            StandardOutput.line("dropped the instance's database login")
             try? FileManager.default.removeItem(atPath: record.deployment.directory)
             try await log.append(
                 .destroyed(.init(exportFile: URL(fileURLWithPath: export).standardizedFileURL.path, exportedEvents: exported)),

@@ -36,8 +36,8 @@ struct InstanceUpgradeCommand: AsyncParsableCommand {
             guard record.status != .destroyed else { throw InstanceError.destroyed(record.deployment.slug) }
             let slug = record.deployment.slug
             let files = InstanceFiles(directory: URL(fileURLWithPath: record.deployment.directory), deployRoot: URL(fileURLWithPath: "Deploy"))
-            // The new release migrates the database again as it starts (serve --instance does):
-            // this step only surfaces a migration failure before the old release is stopped.
+            // The instance's own login may not migrate (serve --instance refuses a schema with
+            // migrations pending): the upgrade migrates first, before the old release is stopped.
             StandardOutput.line("1/3 migrating \(record.deployment.database) with this release's migrations")
             try await administration.migrateDedicated(record.deployment.database)
             let port = record.process?.port ?? record.deployment.port

@@ -68,22 +68,29 @@ struct ServeCommand: AsyncParsableCommand {
             }
             return
         }
-        // The instance's deployment names its customization; its settings come from the environment.
-        let (tenantID, slug, host, database) = try await connection.withRuntime { runtime in
-            try await InstanceStartup.resolve(instanceName, runtime: runtime, environment: Self.environment)
+        // An instance runs with its own login only (the URL its instance.env gives): it reads
+        // its deployment with it, and never migrates or acts as any other role.
+        guard case .external(let url) = connection.target else {
+            throw ValidationError(InstanceError.notInstanceLogin("no TENANTRY_DATABASE_URL or --database-url is set").description)
         }
-        try await connection.withRuntime(customization: host) { runtime in
-            let tenantPool = PostgresPool(configuration: runtime.target.operatorConfiguration.with(database: database), maximumConnections: 4)
-            configuration.instance = InstanceScope(tenantID: tenantID, slug: slug, customization: host, tenantStore: EventStore(pool: tenantPool))
-            do {
-                try await TenantryServer(runtime: runtime, configuration: configuration).run { address in
-                    StandardOutput.line("listening on \(address.url) (instance of \(slug), customization \(host.id) \(host.version))")
-                }
-                await tenantPool.close()
-            } catch {
-                await tenantPool.close()
-                throw error
+        try await TenantryRuntime.requireInstanceLogin(PostgresConfiguration(connectionString: url))
+        let resolved = try await InstanceStartup.resolve(instanceName, url: url, environment: Self.environment)
+        let runtime = try await TenantryRuntime.startInstance(url: url, customization: resolved.host)
+        let tenantPool = PostgresPool(configuration: PostgresConfiguration(connectionString: url).with(database: resolved.database), maximumConnections: 4)
+        configuration.instance = InstanceScope(
+            tenantID: resolved.tenantID, slug: resolved.slug, customization: resolved.host, tenantStore: EventStore(pool: tenantPool))
+        // An instance mounts no admin API, so it takes no admin token.
+        configuration.adminToken = nil
+        do {
+            try await TenantryServer(runtime: runtime, configuration: configuration).run { address in
+                StandardOutput.line("listening on \(address.url) (instance of \(resolved.slug), customization \(resolved.host.id) \(resolved.host.version))")
             }
+            await tenantPool.close()
+            await runtime.shutdown()
+        } catch {
+            await tenantPool.close()
+            await runtime.shutdown()
+            throw error
         }
     }
 

@@ -76,7 +76,8 @@ struct CommandFailure: Error {
             case .notDeployed, .destroyed: self.init(message: error.description, exitCode: Self.notFound)
             case .notRunning, .invalidTarget: self.init(message: error.description, exitCode: Self.dataError)
             case .notReady: self.init(message: error.description, exitCode: Self.unavailable)
-            case .missingDeployFiles: self.init(message: error.description, exitCode: Self.configuration)
+            case .missingDeployFiles, .notInstanceLogin, .dedicatedNotMigrated: self.init(message: error.description, exitCode: Self.configuration)
+            case .noLogin: self.init(message: error.description, exitCode: Self.dataError)
             }
         case let error as DatabaseSetupError:
             self.init(message: error.description, exitCode: Self.configuration)
