@@ -13,6 +13,8 @@ public final class RequestBodyReader: @unchecked Sendable {
     private var iterator: RequestBody.AsyncIterator?
     /// Whether the end of the body was reached.
     public private(set) var finished = false
+    /// Called once, when the end of the body is reached (e.g. to cancel a deadline).
+    public var onFinished: (@Sendable () -> Void)?
 
     public init(_ body: RequestBody) {
         source = body
@@ -24,7 +26,11 @@ public final class RequestBodyReader: @unchecked Sendable {
         var current = iterator ?? source.makeAsyncIterator()
         let part = try await current.next()
         iterator = current
-        if part == nil { finished = true }
+        if part == nil {
+            finished = true
+            onFinished?()
+            onFinished = nil
+        }
         return part
     }
 
