@@ -20,4 +20,13 @@ extension ProblemDetails {
             extensions: ["limit": .integer(Int64(limit)), "retryAfter": .integer(Int64(eventStreamRetryAfterSeconds))]
         )
     }
+
+    /// 408: the request body did not arrive in time; the connection is closed (so the client
+    /// rarely reads this: it is what the route's failed read turns into, not a server fault).
+    public static func requestBodyTimeout() -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "request-timeout", title: "Request timeout", status: .requestTimeout,
+            detail: "the request body did not arrive in time; the connection is closed"
+        )
+    }
 }

@@ -45,7 +45,10 @@ public struct RefusedBodyMiddleware: RouterMiddleware {
         let channel = context.channel
         // A client that sends its body slower than this ties up a connection and a task for
         // nothing: cut it off. Reaching the body's end (read by the route or drained) cancels it.
-        let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(bodyTimeout)) { channel.close(promise: nil) }
+        let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(bodyTimeout)) {
+            reader.timeOut()
+            channel.close(promise: nil)
+        }
         reader.onFinished = { deadline.cancel() }
         var request = request
         request.body = reader.body

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import NIOCore
+import Synchronization
 
 /// A request body read by more than one reader in turn: the route first (through `body`, a
 /// `RequestBody` to put in the request), then `RefusedBodyMiddleware`, which reads and drops
@@ -15,6 +16,8 @@ public final class RequestBodyReader: @unchecked Sendable {
     public private(set) var finished = false
     /// Called once, when the end of the body is reached (e.g. to cancel a deadline).
     public var onFinished: (@Sendable () -> Void)?
+    /// Set (from any thread) when the body's deadline passed and the connection is being closed.
+    private let timedOut = Atomic<Bool>(false)
 
     public init(_ body: RequestBody) {
         source = body
@@ -24,7 +27,13 @@ public final class RequestBodyReader: @unchecked Sendable {
     public func next() async throws -> ByteBuffer? {
         guard !finished else { return nil }
         var current = iterator ?? source.makeAsyncIterator()
-        let part = try await current.next()
+        let part: ByteBuffer?
+        do {
+            part = try await current.next()
+        } catch where timedOut.load(ordering: .acquiring) {
+            // The connection was closed under the read on purpose: a client too slow, not a fault.
+            throw ProblemDetails.requestBodyTimeout()
+        }
         iterator = current
         if part == nil {
             finished = true
@@ -32,6 +41,11 @@ public final class RequestBodyReader: @unchecked Sendable {
             onFinished = nil
         }
         return part
+    }
+
+    /// Marks the body as past its deadline, before the connection is closed under the read.
+    public func timeOut() {
+        timedOut.store(true, ordering: .releasing)
     }
 
     /// The body to give the route: its parts come from this reader.
