@@ -52,11 +52,22 @@ public struct RefusedBodyMiddleware: RouterMiddleware {
         reader.onFinished = { deadline.cancel() }
         var request = request
         request.body = reader.body
-        var response = try await next(request, context)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            // Hummingbird answers and handles the connection; the deadline must not outlive the
+            // request and close the connection under a later one.
+            deadline.cancel()
+            throw error
+        }
         let refused = response.status == .contentTooLarge
         if refused { response.headers[.connection] = "close" }
         let body = response.body
         response.body = ResponseBody(contentLength: body.contentLength) { writer in
+            // From here the drain has its own bound, and a later request on the connection must
+            // not meet this one's deadline.
+            defer { deadline.cancel() }
             try await body.write(writer)
             let drained = await Self.drain(reader, closingAfter: Self.drainTime, of: channel)
             if refused || !drained { channel.close(promise: nil) }

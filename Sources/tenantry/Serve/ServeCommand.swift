@@ -20,7 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
             during a rotation; a random one per process when unset); limits and timeouts come from \
             TENANTRY_IDLE_TIMEOUT, TENANTRY_REQUEST_BODY_TIMEOUT, TENANTRY_EVENT_STREAMS_PER_KEY, \
             TENANTRY_EVENT_STREAMS_PER_TENANT, TENANTRY_OFREP_RATE_FACTOR, TENANTRY_DAILY_API_KEY_CHANGES \
-            and TENANTRY_DAILY_PLAN_CHANGES (see docs/operations.md). Flags and API keys are kept in memory, current within milliseconds of a \
+            and TENANTRY_DAILY_PLAN_CHANGES (see Docs/operations.md). Flags and API keys are kept in memory, current within milliseconds of a \
             change in any process. Beside HTTP it runs what `tenant worker` runs: provisioning \
             and trial expiry. Prints "listening on http://HOST:PORT" once bound; SIGTERM or \
             Ctrl-C finishes the requests in flight and exits 0.
