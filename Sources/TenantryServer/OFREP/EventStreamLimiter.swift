@@ -24,7 +24,9 @@ public final class EventStreamLimiter: Sendable {
 
     /// Why a stream was refused: which limit it met.
     public enum Refusal: Error, Sendable, Equatable {
+        /// The key holds this many streams already.
         case perKey(Int)
+        /// The tenant's keys hold this many streams already.
         case perTenant(Int)
     }
 
@@ -67,6 +69,7 @@ public final class EventStreamLimiter: Sendable {
             self.keyID = keyID
         }
 
+        /// Stops counting the stream; later calls do nothing.
         public func release() {
             guard !released.exchange(true, ordering: .acquiringAndReleasing) else { return }
             limiter.close(tenantID: tenantID, keyID: keyID)
