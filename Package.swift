@@ -281,6 +281,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "TenantryServer",
+                "Extensions",
                 "Tenantry",
                 "ChildProcesses",
                 "FeatureFlags",
@@ -294,6 +295,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: [
                 "Support/validate_ofrep.py", "Support/openfeature_client.py", "Support/openapi_operations.py",

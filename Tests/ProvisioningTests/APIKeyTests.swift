@@ -113,7 +113,7 @@ struct APIKeyTests {
             let (tenant, first) = try await Self.createTenant(runtime)
             let (other, otherKey) = try await Self.createTenant(runtime)
             let service = runtime.tenants.tenants
-            let (_, second) = try await service.issueAPIKey(tenant.id, label: "second", actor: "t")
+            let (_, second) = try await service.issueAPIKey(tenant.id, label: "second", scope: .manage, actor: "t")
 
             let revoked = try await service.revokeAPIKey(tenant.id, keyID: first.id, actor: "api-key:x", reason: "rotated")
             #expect(revoked.apiKeys[first.id] == nil)

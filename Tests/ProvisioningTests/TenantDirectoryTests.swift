@@ -44,7 +44,7 @@ struct TenantDirectoryTests {
             try await directory.catchUp()
             let original = try #require(outcome.apiKey)
             let service = runtime.tenants.tenants
-            let (issuedState, issued) = try await service.issueAPIKey(outcome.tenant.id, label: "second", actor: "test")
+            let (issuedState, issued) = try await service.issueAPIKey(outcome.tenant.id, label: "second", scope: .manage, actor: "test")
             let revokedState = try await service.revokeAPIKey(outcome.tenant.id, keyID: original.id, actor: "test")
             #expect(revokedState.version == issuedState.version + 1)
 

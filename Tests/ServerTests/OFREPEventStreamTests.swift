@@ -77,7 +77,8 @@ struct OFREPEventStreamTests {
             #expect(refetch.status == 200)
             #expect(refetch.text.contains(#""reason":"DISABLED""#))
             let garbled = try await server.client.post(TestServer.bulkPath + "?flagConfigEtag=not-an-etag", json: #"{"context":{}}"#, apiKey: server.apiKey)
-            #expect(garbled.status == 200, "an etag the server never made is ignored")
+            OFREPRecording.record("evaluateFlagsBulk", garbled, label: "re-fetch with a flagConfigEtag that is not one")
+            #expect(garbled.status == 400, "a flagConfigEtag that is not an etag is refused, in OFREP's shape")
         }
     }
 
@@ -115,15 +116,16 @@ struct OFREPEventStreamTests {
     func instanceRefusesOtherTenantsTokens() async throws {
         try await withTestServer(tenants: ["Acme", "Globex"]) { server in
             let (acme, globex) = (server.tenants[0].tenant, server.tenants[1].tenant)
+            let secrets = OFREPEventStreamSecrets.generated()
             @Sendable func token(_ tenant: TenantState) throws -> String {
-                let (keyID, issued) = try #require(tenant.apiKeys.first)
-                return OFREPEventStreamToken(tenantID: tenant.id, keyID: keyID, keySHA256: issued.sha256).description
+                let keyID = try #require(tenant.apiKeys.keys.first)
+                return OFREPEventStreamToken.issue(tenantID: tenant.id, keyID: keyID, secrets: secrets).description
             }
             // The router an instance of Acme assembles: the instance check first, then OFREP.
             let router = Router(context: TenantryRequestContext.self)
             router.add(middleware: ProblemMiddleware())
             router.add(middleware: InstanceTenantMiddleware(directory: server.views.directory, tenantID: acme.id, slug: acme.slug))
-            OFREPRoutes(views: server.views).register(on: router)
+            OFREPRoutes(views: server.views, streamSecrets: secrets).register(on: router)
             try await withRunningApplication(router) { client, address in
                 let path = OFREPRoutes<TenantryRequestContext>.eventStreamPath
                 let refused = try await client.send(.GET, path + "?token=\(try token(globex))")
@@ -163,7 +165,7 @@ struct OFREPEventStreamTests {
             #expect(try await open.next().map(Self.isRefetch) == true)
             let keyID = try #require(server.tenant.apiKeys.keys.first)
             // A tenant keeps at least one key: issue another before revoking the stream's.
-            _ = try await server.runtime.tenants.tenants.issueAPIKey(server.tenant.id, label: "replacement", actor: "test")
+            _ = try await server.runtime.tenants.tenants.issueAPIKey(server.tenant.id, label: "replacement", scope: .manage, actor: "test")
             _ = try await server.runtime.tenants.tenants.revokeAPIKey(server.tenant.id, keyID: keyID, actor: "test")
             // The open stream ends (no more events) once the server's directory has the revocation.
             #expect(try await open.next(where: { _ in false }) == nil)

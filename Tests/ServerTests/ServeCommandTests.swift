@@ -27,4 +27,20 @@ struct ServeCommandTests {
         #expect(outcome.status == 64)
         #expect(outcome.standardError.contains("TENANTRY_PORT=eighty"))
     }
+
+    @Test("a short stream-token secret, a previous secret alone, or a limit out of range is refused before anything starts, naming the variable",
+          arguments: [
+              ["TENANTRY_STREAM_TOKEN_SECRET": "short"],
+              ["TENANTRY_STREAM_TOKEN_PREVIOUS_SECRET": String(repeating: "p", count: 40)],
+              ["TENANTRY_IDLE_TIMEOUT": "0"],
+              ["TENANTRY_EVENT_STREAMS_PER_KEY": "many"],
+              ["TENANTRY_DAILY_PLAN_CHANGES": "-1"],
+          ])
+    func badLimitsAreRefused(_ environment: [String: String]) async throws {
+        let outcome = try await TenantryProcess.run(["serve"], environment: environment)
+        #expect(outcome.status == 64, "\(outcome.standardError)")
+        let variable = try #require(environment.keys.first)
+        #expect(outcome.standardError.contains(variable), "\(outcome.standardError)")
+        #expect(outcome.standardError.split(separator: "\n").count <= 2, "one readable line: \(outcome.standardError)")
+    }
 }

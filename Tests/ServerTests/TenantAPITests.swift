@@ -31,9 +31,13 @@ struct TenantAPIClient: Sendable {
         try await client.send(.DELETE, path, headers: Self.auth(key) + headers)
     }
 
-    /// `POST /v1/tenant/api-keys`, expecting 201: the new key's id and secret.
-    func createKey(label: String? = nil, key: String) async throws -> (id: String, secret: String) {
-        let body = label.map { #"{"label":"\#($0)"}"# } ?? "{}"
+    /// `POST /v1/tenant/api-keys`, expecting 201: the new key's id and secret; a `manage` key
+    /// unless another scope (or nil: the route's default) is asked for.
+    func createKey(label: String? = nil, scope: String? = "manage", key: String) async throws -> (id: String, secret: String) {
+        var members: [String] = []
+        if let label { members.append(#""label":"\#(label)""#) }
+        if let scope { members.append(#""scope":"\#(scope)""#) }
+        let body = "{" + members.joined(separator: ",") + "}"
         let response = try await post("/v1/tenant/api-keys", json: body, key: key)
         guard response.status == 201, let object = response.jsonObject,
               let id = object["id"] as? String, let secret = object["key"] as? String
@@ -97,9 +101,10 @@ struct TenantAPITests {
     func createKey() async throws {
         try await withTestServer { server in
             let api = TenantAPIClient(server)
-            let response = try await api.post("/v1/tenant/api-keys", json: #"{"label":"production"}"#, key: server.apiKey)
+            let response = try await api.post("/v1/tenant/api-keys", json: #"{"label":"production","scope":"manage"}"#, key: server.apiKey)
             #expect(response.status == 201, "\(response.text)")
             let body = try #require(response.jsonObject)
+            #expect(body["scope"] as? String == "manage")
             let id = try #require(body["id"] as? String)
             let secret = try #require(body["key"] as? String)
             #expect(secret.hasPrefix("tnt_"))
@@ -117,14 +122,16 @@ struct TenantAPITests {
             #expect(keys.count == 2)
             #expect(keys.last?["id"] as? String == id)
             #expect(keys.last?["label"] as? String == "production")
+            #expect(keys.map { $0["scope"] as? String } == ["manage", "manage"])
             let onboarding = try #require(shown.jsonObject?["onboarding"] as? [[String: Any]])
             #expect(onboarding.first { $0["id"] as? String == "create-api-key" }?["done"] as? Bool == true)
 
-            // Without a body, or with an empty object: a key without a label.
+            // Without a body, or with an empty object: a key without a label, of scope evaluate.
             for body in [nil, "{}"] as [String?] {
                 let unlabelled = try await api.post("/v1/tenant/api-keys", json: body, key: server.apiKey)
                 #expect(unlabelled.status == 201, "\(unlabelled.text)")
                 #expect(unlabelled.jsonObject?["label"] is NSNull)
+                #expect(unlabelled.jsonObject?["scope"] as? String == "evaluate")
             }
         }
     }

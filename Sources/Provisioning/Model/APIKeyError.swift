@@ -4,7 +4,7 @@ public import Foundation
 public enum APIKeyError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The tenant has no live key with this id (never issued, revoked, or another tenant's).
     case notFound(keyID: UUID)
-    /// Revoking the tenant's only live key would lock it out of the API for good.
+    /// Revoking the tenant's last live `manage` key would lock it out of the API for good.
     case lastKey(slug: String)
     /// The tenant holds `limit` live keys already: revoke one first.
     case limitReached(slug: String, limit: Int)
@@ -14,7 +14,7 @@ public enum APIKeyError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound(let keyID):
             "no API key \(keyID.uuidString.lowercased())"
         case .lastKey(let slug):
-            "cannot revoke the last API key of tenant \(slug): it would lock the tenant out; issue another key first"
+            "cannot revoke the last manage API key of tenant \(slug): it would lock the tenant out; issue another manage key first"
         case let .limitReached(slug, limit):
             "tenant \(slug) has \(limit) API keys already, the most it may hold; revoke one first"
         }

@@ -51,6 +51,12 @@ public enum TenantEvent: Sendable, Hashable {
         /// What the tenant calls the key ("ci", "production"); absent in events written
         /// before keys had labels, and for the key provisioning issues.
         public var label: String?
+        /// What the key may do; absent in events written before keys had scopes (such a key is
+        /// `APIKeyScope.beforeScopes`: read it through `effectiveScope`).
+        public var scope: APIKeyScope?
+
+        /// The key's scope, `APIKeyScope.beforeScopes` for a key issued before scopes.
+        public var effectiveScope: APIKeyScope { scope ?? .beforeScopes }
     }
 
     public struct APIKeyRevoked: Codable, Sendable, Hashable {

@@ -39,6 +39,8 @@ public struct TenantState: Sendable, Hashable {
     public private(set) var attributes: [String: TenantAttributeValue]
     public private(set) var createdAt: Date
     public private(set) var updatedAt: Date
+    /// Self-service changes counted per UTC day, for `TenantDailyCaps`.
+    public private(set) var dailyChanges = TenantDailyChanges()
     /// The stream's version after the last event folded in.
     public private(set) var version: Int64
 
@@ -79,9 +81,11 @@ public struct TenantState: Sendable, Hashable {
             apiKeyIssuedAt[key.keyId] = time
             if firstAPIKeyAt == nil { firstAPIKeyAt = time }
             if status == .active, firstCreatedAPIKeyAt == nil { firstCreatedAPIKeyAt = time }
+            dailyChanges.count(.apiKey, at: time)
         case .apiKeyRevoked(let revoked):
             apiKeys[revoked.keyId] = nil
             apiKeyIssuedAt[revoked.keyId] = nil
+            dailyChanges.count(.apiKey, at: time)
         case .provisioned(let provisioned):
             status = .active
             plan = provisioned.plan
@@ -107,6 +111,7 @@ public struct TenantState: Sendable, Hashable {
             plan = change.to
             if change.to != .trial { trialEndsAt = nil }
             if change.to.isPaid, status == .active, firstPaidAt == nil { firstPaidAt = time }
+            dailyChanges.count(.plan, at: time)
         case .trialExpired:
             trialEndsAt = nil
         case .suspended:

@@ -253,7 +253,7 @@ public struct ProvisioningSaga: Sendable {
         case .issueAPIKey:
             let key = APIKey.generate()
             return ([
-                .apiKeyIssued(.init(keyId: key.id, prefix: key.prefix, sha256: APIKey.hash(key.secret))),
+                .apiKeyIssued(.init(keyId: key.id, prefix: key.prefix, sha256: APIKey.hash(key.secret), scope: .manage)),
                 .stepCompleted(.init(step: step, details: ["keyId": key.id.uuidString.lowercased()])),
             ], key)
         case .activate:

@@ -9,15 +9,20 @@ extension TenantService {
     /// The longest label a key may have.
     public static let maximumAPIKeyLabelLength = 100
 
-    /// Issues a new API key to an active tenant. The key is returned once, here; only its
-    /// SHA-256 is recorded (with its prefix and label). Refused with `APIKeyError.limitReached`
-    /// when the tenant holds `maximumLiveAPIKeys` already, and with `TenantLifecycleError` when it
-    /// is not active or the label is not 1 to 100 printable characters.
-    public func issueAPIKey(_ tenantID: UUID, label: String?, actor: String) async throws -> (TenantState, APIKey) {
+    /// Issues a new API key of `scope` to an active tenant. The key is returned once, here; only
+    /// its SHA-256 is recorded (with its prefix, label and scope). Refused with
+    /// `APIKeyError.limitReached` when the tenant holds `maximumLiveAPIKeys` already, with
+    /// `TenantCapError` when `caps` are given (the tenant asking, not an operator) and it issued
+    /// and revoked that many keys today, and with `TenantLifecycleError` when it is not active or
+    /// the label is not 1 to 100 printable characters.
+    public func issueAPIKey(
+        _ tenantID: UUID, label: String?, scope: APIKeyScope = .evaluate, caps: TenantDailyCaps? = nil, actor: String
+    ) async throws -> (TenantState, APIKey) {
         let label = try Self.validatedLabel(label)
         // Generated once, outside the decision: a retry after a concurrent change records the
         // same key, so what the caller is shown is always what was stored.
         let key = APIKey.generate()
+        let time = Date()
         let state = try await execute(tenantID, actor: actor, reason: "API key issued") { state in
             guard state.status == .active else {
                 throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "issue an API key to")
@@ -25,19 +30,27 @@ extension TenantService {
             guard state.apiKeys.count < Self.maximumLiveAPIKeys else {
                 throw APIKeyError.limitReached(slug: state.slug, limit: Self.maximumLiveAPIKeys)
             }
-            return [.apiKeyIssued(.init(keyId: key.id, prefix: key.prefix, sha256: APIKey.hash(key.secret), label: label))]
+            try caps?.admit(.apiKey, to: state, at: time)
+            return [.apiKeyIssued(.init(keyId: key.id, prefix: key.prefix, sha256: APIKey.hash(key.secret), label: label, scope: scope))]
         }
         return (state, key)
     }
 
     /// Revokes one of the tenant's live keys: requests with it are refused from then on.
-    /// Refused with `APIKeyError.notFound` for a key the tenant does not hold, and with
-    /// `APIKeyError.lastKey` for its only live key, which would leave nobody able to issue another
-    /// through the API (an operator's offboarding or provisioning compensation is another matter).
-    public func revokeAPIKey(_ tenantID: UUID, keyID: UUID, actor: String, reason: String? = nil) async throws -> TenantState {
-        try await execute(tenantID, actor: actor, reason: reason ?? "API key revoked") { state in
-            guard state.apiKeys[keyID] != nil else { throw APIKeyError.notFound(keyID: keyID) }
-            guard state.apiKeys.count > 1 else { throw APIKeyError.lastKey(slug: state.slug) }
+    /// Refused with `APIKeyError.notFound` for a key the tenant does not hold, with
+    /// `APIKeyError.lastKey` for its last live `manage` key, which would leave nobody able to
+    /// issue another through the API (an operator's offboarding or provisioning compensation is
+    /// another matter), and with `TenantCapError` when `caps` are given and the tenant issued
+    /// and revoked that many keys today.
+    public func revokeAPIKey(
+        _ tenantID: UUID, keyID: UUID, caps: TenantDailyCaps? = nil, actor: String, reason: String? = nil
+    ) async throws -> TenantState {
+        let time = Date()
+        return try await execute(tenantID, actor: actor, reason: reason ?? "API key revoked") { state in
+            guard let revoked = state.apiKeys[keyID] else { throw APIKeyError.notFound(keyID: keyID) }
+            let managers = state.apiKeys.values.filter { $0.effectiveScope == .manage }
+            guard revoked.effectiveScope != .manage || managers.count > 1 else { throw APIKeyError.lastKey(slug: state.slug) }
+            try caps?.admit(.apiKey, to: state, at: time)
             return [.apiKeyRevoked(.init(keyId: keyID))]
         }
     }

@@ -194,11 +194,13 @@ public struct TenantService: Sendable {
 
     /// Moves an active tenant to another plan of the same isolation. With `selfServe` (the
     /// tenant asking, not an operator) only plans whose terms are self-serve are allowed: the
-    /// others are sales-led.
+    /// others are sales-led. With `caps`, refused (`TenantCapError`) once the tenant changed
+    /// plans that often today.
     public func changePlan(
-        _ tenantID: UUID, to plan: Plan, actor: String, reason: String? = nil, selfServe: Bool = false
+        _ tenantID: UUID, to plan: Plan, actor: String, reason: String? = nil, selfServe: Bool = false, caps: TenantDailyCaps? = nil
     ) async throws -> TenantState {
-        try await execute(tenantID, actor: actor, reason: reason) { state in
+        let time = Date()
+        return try await execute(tenantID, actor: actor, reason: reason) { state in
             guard state.status == .active else {
                 throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "change the plan of")
             }
@@ -217,6 +219,7 @@ public struct TenantService: Sendable {
                     reason: "it needs \(plan.terms.isolation.rawValue) isolation and the tenant is \(state.isolation.rawValue)"
                 )
             }
+            try caps?.admit(.plan, to: state, at: time)
             return [.planChanged(.init(from: state.plan, to: plan))]
         }
     }

@@ -4,7 +4,7 @@ import Provisioning
 
 extension TenantState {
     /// The tenant as the admin API shows it (the fields of `tenant show --json`, with its API
-    /// keys' ids and prefixes, never their digests).
+    /// keys' ids, prefixes and scopes, never their digests).
     var adminJSON: JSONValue {
         .object([
             "id": .string(id.uuidString.lowercased()),
@@ -26,7 +26,10 @@ extension TenantState {
                 }
             }),
             "apiKeys": .array(apiKeys.values.sorted { $0.prefix < $1.prefix }.map { key in
-                .object(["id": .string(key.keyId.uuidString.lowercased()), "prefix": .string(key.prefix)])
+                .object([
+                    "id": .string(key.keyId.uuidString.lowercased()), "prefix": .string(key.prefix),
+                    "scope": .string(key.effectiveScope.rawValue),
+                ])
             }),
             "createdAt": .string(createdAt.formatted(.iso8601)),
             "updatedAt": .string(updatedAt.formatted(.iso8601)),

@@ -8,6 +8,9 @@ public struct AuthenticatedTenant: Sendable {
     /// Which of the tenant's keys was used (for audit metadata on what the request records).
     public let keyID: UUID
 
+    /// What the key may do (`evaluate` for a key the directory no longer holds: the least).
+    public var scope: APIKeyScope { state.apiKeys[keyID]?.effectiveScope ?? .evaluate }
+
     public init(state: TenantState, keyID: UUID) {
         self.state = state
         self.keyID = keyID

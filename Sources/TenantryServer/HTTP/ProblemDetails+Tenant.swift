@@ -16,11 +16,11 @@ extension ProblemDetails {
         )
     }
 
-    /// 409: revoking the tenant's only live key would lock it out of the API.
+    /// 409: revoking the tenant's last live `manage` key would lock it out of the API.
     public static func lastAPIKey(slug: String) -> ProblemDetails {
         ProblemDetails(
             typeURI: typeBase + "last-api-key", title: "Last API key", status: .conflict,
-            detail: "this is the last API key of tenant \(slug): revoking it would lock the tenant out; create another key first"
+            detail: "this is the last manage API key of tenant \(slug): revoking it would lock the tenant out; create another manage key first"
         )
     }
 
@@ -44,6 +44,30 @@ extension ProblemDetails {
         )
     }
 
+    /// 403: the key is valid but its scope does not allow this route; `requiredScope` names the
+    /// scope that does, `scope` the key's.
+    public static func insufficientScope(required: APIKeyScope, presented: APIKeyScope) -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "insufficient-scope", title: "Insufficient scope", status: .forbidden,
+            detail: "this route needs an API key with scope \(required); this key's scope is \(presented)",
+            extensions: ["requiredScope": .string(required.rawValue), "scope": .string(presented.rawValue)]
+        )
+    }
+
+    /// 429: the tenant made as many changes of this kind today as it may (`TenantDailyCaps`);
+    /// `Retry-After` is the seconds until the next UTC midnight, when the count starts again.
+    public static func dailyCapReached(kind: TenantDailyChanges.Kind, limit: Int, retryAfterSeconds: Int) -> ProblemDetails {
+        let what = kind == .apiKey ? "API keys issued and revoked" : "plan changes"
+        return ProblemDetails(
+            typeURI: typeBase + "daily-cap-reached", title: "Daily cap reached", status: .tooManyRequests,
+            detail: "this tenant may make \(limit) \(what) a day and made them all today; retry after \(retryAfterSeconds) s (UTC midnight)",
+            headers: [.retryAfter: String(retryAfterSeconds)],
+            extensions: [
+                "change": .string(kind.rawValue), "limit": .integer(Int64(limit)), "retryAfter": .integer(Int64(retryAfterSeconds)),
+            ]
+        )
+    }
+
     /// The problem a tenant command's refusal is, or nil for errors that are not refusals
     /// (those are faults: 500).
     public static func refusal(_ error: any Error) -> ProblemDetails? {
@@ -58,6 +82,11 @@ extension ProblemDetails {
             }
         case let error as CustomizationError:
             return customization(error)
+        case let error as TenantCapError:
+            switch error {
+            case let .dailyCapReached(_, kind, limit, retryAfter):
+                return dailyCapReached(kind: kind, limit: limit, retryAfterSeconds: retryAfter)
+            }
         case let error as TenantLifecycleError:
             switch error {
             case .invalidInput(let message):

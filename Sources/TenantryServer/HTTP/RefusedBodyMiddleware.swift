@@ -15,6 +15,10 @@ import NIOCore
 ///   more than any route takes);
 /// - otherwise the connection goes on as the request asked (keep-alive or close).
 ///
+/// It also bounds how long a body may take to arrive: a connection whose request body is not
+/// in whole `bodyTimeout` after its head is closed, however slowly the client keeps sending
+/// (a client that stops altogether meets the server's idle timeout first, if that is shorter).
+///
 /// Add it first, outside `ProblemMiddleware`, so it sees every response as the client will.
 public struct RefusedBodyMiddleware: RouterMiddleware {
     public typealias Context = TenantryRequestContext
@@ -24,7 +28,12 @@ public struct RefusedBodyMiddleware: RouterMiddleware {
     /// The longest a connection is kept open to drop an unread body: 10 seconds.
     public static let drainTime = TimeAmount.seconds(10)
 
-    public init() {}
+    /// The longest a request body may take to arrive.
+    public let bodyTimeout: Duration
+
+    public init(bodyTimeout: Duration = .seconds(30)) {
+        self.bodyTimeout = bodyTimeout
+    }
 
     public func handle(
         _ request: Request,
@@ -33,14 +42,32 @@ public struct RefusedBodyMiddleware: RouterMiddleware {
     ) async throws -> Response {
         guard Self.hasBody(request) else { return try await next(request, context) }
         let reader = RequestBodyReader(request.body)
+        let channel = context.channel
+        // A client that sends its body slower than this ties up a connection and a task for
+        // nothing: cut it off. Reaching the body's end (read by the route or drained) cancels it.
+        let deadline = channel.eventLoop.scheduleTask(in: TimeAmount(bodyTimeout)) {
+            reader.timeOut()
+            channel.close(promise: nil)
+        }
+        reader.onFinished = { deadline.cancel() }
         var request = request
         request.body = reader.body
-        var response = try await next(request, context)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            // Hummingbird answers and handles the connection; the deadline must not outlive the
+            // request and close the connection under a later one.
+            deadline.cancel()
+            throw error
+        }
         let refused = response.status == .contentTooLarge
         if refused { response.headers[.connection] = "close" }
         let body = response.body
-        let channel = context.channel
         response.body = ResponseBody(contentLength: body.contentLength) { writer in
+            // From here the drain has its own bound, and a later request on the connection must
+            // not meet this one's deadline.
+            defer { deadline.cancel() }
             try await body.write(writer)
             let drained = await Self.drain(reader, closingAfter: Self.drainTime, of: channel)
             if refused || !drained { channel.close(promise: nil) }

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import NIOCore
+import Synchronization
 
 /// A request body read by more than one reader in turn: the route first (through `body`, a
 /// `RequestBody` to put in the request), then `RefusedBodyMiddleware`, which reads and drops
@@ -13,6 +14,10 @@ public final class RequestBodyReader: @unchecked Sendable {
     private var iterator: RequestBody.AsyncIterator?
     /// Whether the end of the body was reached.
     public private(set) var finished = false
+    /// Called once, when the end of the body is reached (e.g. to cancel a deadline).
+    public var onFinished: (@Sendable () -> Void)?
+    /// Set (from any thread) when the body's deadline passed and the connection is being closed.
+    private let timedOut = Atomic<Bool>(false)
 
     public init(_ body: RequestBody) {
         source = body
@@ -22,10 +27,25 @@ public final class RequestBodyReader: @unchecked Sendable {
     public func next() async throws -> ByteBuffer? {
         guard !finished else { return nil }
         var current = iterator ?? source.makeAsyncIterator()
-        let part = try await current.next()
+        let part: ByteBuffer?
+        do {
+            part = try await current.next()
+        } catch where timedOut.load(ordering: .acquiring) {
+            // The connection was closed under the read on purpose: a client too slow, not a fault.
+            throw ProblemDetails.requestBodyTimeout()
+        }
         iterator = current
-        if part == nil { finished = true }
+        if part == nil {
+            finished = true
+            onFinished?()
+            onFinished = nil
+        }
         return part
+    }
+
+    /// Marks the body as past its deadline, before the connection is closed under the read.
+    public func timeOut() {
+        timedOut.store(true, ordering: .releasing)
     }
 
     /// The body to give the route: its parts come from this reader.

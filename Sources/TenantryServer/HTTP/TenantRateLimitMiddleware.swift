@@ -1,5 +1,5 @@
 public import EventStore
-import Foundation
+public import Foundation
 public import Hummingbird
 public import Provisioning
 public import Tenancy
@@ -27,9 +27,16 @@ public struct TenantRateLimitMiddleware<Context: TenantAuthenticatedContext>: Ro
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let tenant = try context.requireTenant().state
+        try await limiter.admitRequest(of: try context.requireTenant().state.id)
+        return try await next(request, context)
+    }
+}
+
+extension TenantRateLimiter {
+    /// Admits one request of `tenantID`, or throws 429 `rate-limited` with `Retry-After`.
+    public func admitRequest(of tenantID: UUID) throws {
         do {
-            try await limiter.admit(tenant: tenant.id, eventCount: 1)
+            try admit(tenant: tenantID, eventCount: 1)
         } catch let error as TenantLimitError {
             switch error {
             case let .rateLimited(_, rate, retryAfter):
@@ -41,21 +48,28 @@ public struct TenantRateLimitMiddleware<Context: TenantAuthenticatedContext>: Ro
                 throw ProblemDetails.internalError()
             }
         }
-        return try await next(request, context)
     }
-}
 
-extension TenantRateLimiter {
     /// A limiter whose buckets follow each tenant's plan, as the live directory has it when the
     /// tenant's bucket is made, refilling as `now` tells time (tests pass a frozen clock). The
     /// limiter forgets buckets that have refilled (it sweeps them from time to time), so a plan
-    /// change takes effect once the tenant's old bucket is gone.
+    /// change takes effect once the tenant's old bucket is gone. With `factor`, the plan's rate
+    /// and burst are multiplied by it (OFREP's limits: evaluations are cheaper than writes).
     public static func byPlan(
         directory: LiveView<TenantDirectory>,
+        factor: Double = 1,
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) -> TenantRateLimiter {
-        TenantRateLimiter(
-            limits: { tenantID in directory.state.tenant(tenantID)?.plan.terms.limits ?? .standard },
+        precondition(factor > 0, "a rate limit factor must be positive")
+        return TenantRateLimiter(
+            limits: { tenantID in
+                let limits = directory.state.tenant(tenantID)?.plan.terms.limits ?? .standard
+                guard factor != 1 else { return limits }
+                return TenantLimits(
+                    maximumEventsPerAppend: limits.maximumEventsPerAppend,
+                    appendsPerSecond: limits.appendsPerSecond * factor,
+                    burst: max(1, Int((Double(limits.burst) * factor).rounded(.down))))
+            },
             now: now
         )
     }

@@ -21,6 +21,8 @@ struct OFREPEventStream: Sendable {
     let tenantID: UUID
     let keyID: UUID
     let keepAlive: Duration
+    /// Counts this stream as open until it ends (or its response is dropped unwritten).
+    let lease: EventStreamLimiter.Lease
 
     /// Where the configuration stands for the tenant: the SSE event id, and the `etag` a
     /// provider may send back as `flagConfigEtag` (accepted, not needed: answers are computed
@@ -36,11 +38,14 @@ struct OFREPEventStream: Sendable {
             self.tenantVersion = tenantVersion
         }
 
-        /// Parses `text` (an event id, a `flagConfigEtag`); nil when it is not one.
+        /// Parses `text` (an event id, a `flagConfigEtag`): two decimal numbers, each 0 to
+        /// 2^63-1, joined by `-`; nil when it is not one.
         init?(text: some StringProtocol) {
-            let parts = text.split(separator: "-")
-            guard parts.count == 2, let revision = UInt64(parts[0]), let version = Int64(parts[1]) else { return nil }
-            self.init(catalogRevision: revision, tenantVersion: version)
+            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.count <= 19 && $0.allSatisfy { ("0"..."9").contains($0) } }),
+                let revision = Int64(parts[0]), let version = Int64(parts[1])
+            else { return nil }
+            self.init(catalogRevision: UInt64(revision), tenantVersion: version)
         }
 
         /// Whether this position has moved past `other` in either part. Every server folds the
@@ -71,7 +76,9 @@ struct OFREPEventStream: Sendable {
     /// its last fetch and this connection is not missed), then one per change.
     func body(lastEventID: String?) -> ResponseBody {
         precondition(keepAlive > .zero, "an event stream's keep-alive interval must be positive")
+        let lease = self.lease
         return ResponseBody { writer in
+            defer { lease.release() }
             guard let now = position() else {
                 try await writer.finish(nil)
                 return

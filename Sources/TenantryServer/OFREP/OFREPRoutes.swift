@@ -2,6 +2,7 @@ import FeatureFlags
 import Foundation
 public import Hummingbird
 import NIOCore
+public import Tenancy
 
 /// OFREP's core endpoints (OpenFeature Remote Evaluation Protocol 0.3, `ofrep-openapi.yaml`),
 /// for the tenant whose API key the request carries:
@@ -14,24 +15,45 @@ import NIOCore
 ///
 /// Each evaluation reads the live catalog once (one atomic load) and runs in memory: nothing on
 /// the request path touches the database. `OFREPEvaluation` maps results to OFREP's shapes.
+/// Every route is rate limited per tenant (`limiter`: 429 with `Retry-After`), and open event
+/// streams are counted per key and per tenant (`streams`: 429 beyond either limit).
 public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
     public let views: LiveViews
     /// Told of each successful evaluation, so a tenant's first one is recorded (TenantActivated).
     public let activations: ActivationSignal?
     /// How often an idle event stream sends a comment, so proxies keep it open.
     public let eventStreamKeepAlive: Duration
+    /// What signs and verifies the event-stream tokens bulk evaluations hand out.
+    public let streamSecrets: OFREPEventStreamSecrets
+    /// Admits each tenant's OFREP requests (evaluations and stream openings).
+    public let limiter: TenantRateLimiter
+    /// Counts the open event streams.
+    public let streams: EventStreamLimiter
     private let counters: EvaluationCounters
 
-    /// How long a bulk evaluation with a `flagConfigEtag` waits for this server to catch up.
-    static var flagConfigWait: Duration { .seconds(2) }
+    /// How long a bulk evaluation with a `flagConfigEtag` waits, at most, for this server to
+    /// catch up (flags and tenant together): long enough for a feed a few events behind, short
+    /// enough that an etag from the future holds nothing.
+    static var flagConfigWait: Duration { .seconds(1) }
 
     /// The path of the event stream, as bulk responses name it.
     public static var eventStreamPath: String { "/ofrep/v1/event-stream" }
 
-    public init(views: LiveViews, activations: ActivationSignal? = nil, eventStreamKeepAlive: Duration = .seconds(15)) {
+    /// `limiter` defaults to the tenant's plan limits times `ServerConfiguration.defaultOFREPRateFactor`.
+    public init(
+        views: LiveViews,
+        activations: ActivationSignal? = nil,
+        eventStreamKeepAlive: Duration = .seconds(15),
+        streamSecrets: OFREPEventStreamSecrets = .generated(),
+        limiter: TenantRateLimiter? = nil,
+        streams: EventStreamLimiter = EventStreamLimiter()
+    ) {
         self.views = views
         self.activations = activations
         self.eventStreamKeepAlive = eventStreamKeepAlive
+        self.streamSecrets = streamSecrets
+        self.limiter = limiter ?? .byPlan(directory: views.directory, factor: ServerConfiguration.defaultOFREPRateFactor)
+        self.streams = streams
         _ = MetricsRegistry.shared
         self.counters = EvaluationCounters()
     }
@@ -48,13 +70,15 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
             .add(middleware: OFREPErrorMiddleware())
             .add(middleware: APIKeyAuthenticationMiddleware(directory: views.directory))
             .add(middleware: ActiveTenantMiddleware())
+            .add(middleware: TenantRateLimitMiddleware(limiter: limiter))
             .post("flags", use: evaluateFlags)
             .post("flags/:key", use: evaluateFlag)
         router.group("ofrep/v1").refuseMethods(on: "event-stream", except: [.get])
         router.group("ofrep/v1")
             .add(middleware: OFREPErrorMiddleware())
-            .add(middleware: OFREPEventStreamAuthenticationMiddleware(directory: views.directory))
+            .add(middleware: OFREPEventStreamAuthenticationMiddleware(directory: views.directory, secrets: streamSecrets))
             .add(middleware: ActiveTenantMiddleware())
+            .add(middleware: TenantRateLimitMiddleware(limiter: limiter))
             .get("event-stream", use: eventStream)
     }
 
@@ -79,16 +103,26 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
     }
 
     /// `POST /ofrep/v1/evaluate/flags`: 200 `bulkEvaluationSuccess` with an ETag, 304 when
-    /// `If-None-Match` matches it, 400 `bulkEvaluationFailure`.
+    /// `If-None-Match` matches it, 400 `bulkEvaluationFailure` (also for a `flagConfigEtag` that
+    /// is not an event stream's etag).
     @Sendable func evaluateFlags(_ request: Request, context: Context) async throws -> Response {
         var tenant = try context.requireTenant()
-        if let etag = request.uri.queryParameters["flagConfigEtag"], let seen = OFREPEventStream.Position(text: etag) {
+        if let etag = request.uri.queryParameters["flagConfigEtag"] {
+            guard let seen = OFREPEventStream.Position(text: etag) else {
+                // OFREP's shape for a refused bulk request (`bulkEvaluationFailure`), naming the parameter.
+                let refusal = OFREPRequestError(
+                    .general, "flagConfigEtag must be an etag from the event stream: <revision>-<version>, each 0 to 2^63-1")
+                return .json(refusal.bulkBody, status: .badRequest)
+            }
             // A re-fetch an event stream caused, perhaps one of another server's: answer once
             // this server has seen as much (or after a moment, from what it has), so the
-            // provider does not cache an answer older than the event it reacted to.
+            // provider does not cache an answer older than the event it reacted to. Both views
+            // are waited on together, within one bound.
             let id = tenant.state.id
-            _ = await views.flags.waitUntil(timeout: Self.flagConfigWait) { $0.revision >= seen.catalogRevision }
-            _ = await views.directory.waitUntil(timeout: Self.flagConfigWait) { ($0.tenant(id)?.version ?? .max) >= seen.tenantVersion }
+            let (flags, directory) = (views.flags, views.directory)
+            async let flagsCaughtUp = flags.waitUntil(timeout: Self.flagConfigWait) { $0.revision >= seen.catalogRevision }
+            async let tenantCaughtUp = directory.waitUntil(timeout: Self.flagConfigWait) { ($0.tenant(id)?.version ?? .max) >= seen.tenantVersion }
+            _ = await (flagsCaughtUp, tenantCaughtUp)
             if let current = views.directory.state.tenant(id) { tenant = AuthenticatedTenant(state: current, keyID: tenant.keyID) }
         }
         let body = try await request.readBody(context: context)
@@ -104,9 +138,9 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
             activations.evaluated(by: tenant.state, keyID: tenant.keyID)
         }
         var members: [String: JSONValue] = ["flags": .array(results.map { OFREPEvaluation($0).bulkItem })]
-        if let key = tenant.state.apiKeys[tenant.keyID] {
+        if tenant.state.apiKeys[tenant.keyID] != nil {
             // OFREP's `endpoint` form: the provider joins its configured origin and this path.
-            let token = OFREPEventStreamToken(tenantID: tenant.state.id, keyID: tenant.keyID, keySHA256: key.sha256)
+            let token = OFREPEventStreamToken.issue(tenantID: tenant.state.id, keyID: tenant.keyID, secrets: streamSecrets)
             members["eventStreams"] = .array([
                 .object(["type": "sse", "endpoint": .object(["requestUri": .string("\(Self.eventStreamPath)?token=\(token)")])]),
             ])
@@ -121,10 +155,18 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
     }
 
     /// `GET /ofrep/v1/event-stream`: `text/event-stream` of `refetchEvaluation` events for the
-    /// authenticated tenant (by the bulk response's token, or an API key).
+    /// authenticated tenant (by the bulk response's token, or an API key); 429 when the key or
+    /// the tenant holds as many open streams as it may.
     @Sendable func eventStream(_ request: Request, context: Context) async throws -> Response {
         let tenant = try context.requireTenant()
-        let stream = OFREPEventStream(views: views, tenantID: tenant.state.id, keyID: tenant.keyID, keepAlive: eventStreamKeepAlive)
+        let lease: EventStreamLimiter.Lease
+        do {
+            lease = try streams.open(tenantID: tenant.state.id, keyID: tenant.keyID)
+        } catch let refusal as EventStreamLimiter.Refusal {
+            throw ProblemDetails.tooManyEventStreams(refusal)
+        }
+        let stream = OFREPEventStream(
+            views: views, tenantID: tenant.state.id, keyID: tenant.keyID, keepAlive: eventStreamKeepAlive, lease: lease)
         let lastEventID = request.headers.first { $0.name.canonicalName == "last-event-id" }?.value
         // `X-Accel-Buffering: no`: nginx (and proxies that copy it) pass each event on at once.
         let headers = HTTPFields([.init(name: .contentType, value: "text/event-stream"), .init(name: .cacheControl, value: "no-cache")])

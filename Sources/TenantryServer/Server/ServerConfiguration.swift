@@ -1,3 +1,4 @@
+public import Provisioning
 public import Tenantry
 public import UnixSignals
 
@@ -35,6 +36,35 @@ public struct ServerConfiguration: Sendable {
     public var rateLimitClock: @Sendable () -> ContinuousClock.Instant
     /// Self-serve signup's per-client abuse limits, and where a client's address comes from.
     public var signupLimits: SignupLimits = .standard
+    /// The secrets event-stream tokens are signed with (`TENANTRY_STREAM_TOKEN_SECRET`, and
+    /// `TENANTRY_STREAM_TOKEN_PREVIOUS_SECRET` during a rotation); by default a random one made
+    /// at start, which only this process accepts: servers behind one address must share one.
+    public var streamTokenSecrets: OFREPEventStreamSecrets = .generated()
+    /// How many API key changes and plan changes a tenant may make a day through the tenant API.
+    public var dailyCaps: TenantDailyCaps = .standard
+    /// The most event streams this server holds open per API key and per tenant.
+    public var eventStreamsPerKey = EventStreamLimiter.defaultPerKey
+    public var eventStreamsPerTenant = EventStreamLimiter.defaultPerTenant
+    /// How often an idle event stream sends a comment (so proxies keep it open, and so a
+    /// stream whose client left is noticed and stops counting against its limits).
+    public var eventStreamKeepAlive: Duration = .seconds(15)
+    /// OFREP's rate limit is the tenant's plan limits (`TenantLimits`) times this: evaluations
+    /// are cheap (in memory) and client-side providers make many, but not without bound.
+    public var ofrepRateFactor: Double = ServerConfiguration.defaultOFREPRateFactor
+    /// How long a connection may sit without a complete request part arriving: between
+    /// requests, and while a request's head or body is being read (a client that stops
+    /// sending is cut off after it). Event streams and requests being answered are not idle.
+    public var idleTimeout: Duration = ServerConfiguration.defaultIdleTimeout
+    /// The longest a request's body may take to arrive, from when its head is in: a client
+    /// that trickles a byte at a time is cut off after it, however often it sends.
+    public var requestBodyTimeout: Duration = ServerConfiguration.defaultRequestBodyTimeout
+
+    /// `ofrepRateFactor`'s default: 10 (a trial tenant evaluates 500 times a second, 1000 at once).
+    public static let defaultOFREPRateFactor = 10.0
+    /// `idleTimeout`'s default: 60 s, above any keep-alive a browser or proxy holds unused.
+    public static let defaultIdleTimeout: Duration = .seconds(60)
+    /// `requestBodyTimeout`'s default: 30 s, for bodies of at most a few MiB.
+    public static let defaultRequestBodyTimeout: Duration = .seconds(30)
 
     /// `maximumSubscriptionLag`'s default: 500 events. A healthy subscription is within a few
     /// events of the feed (it reads within milliseconds of each commit); one this far behind is

@@ -1,4 +1,5 @@
 import Hummingbird
+import Tenancy
 
 extension TenantryServer {
     /// Every route. Middleware added to the router applies to the routes added after it (and to
@@ -8,7 +9,7 @@ extension TenantryServer {
         // Install the metrics backend before any middleware makes a metric.
         _ = MetricsRegistry.shared
         let router = Router(context: TenantryRequestContext.self, options: .autoGenerateHeadEndpoints)
-        router.add(middleware: RefusedBodyMiddleware())
+        router.add(middleware: RefusedBodyMiddleware(bodyTimeout: configuration.requestBodyTimeout))
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
         if let instance = configuration.instance {
@@ -21,14 +22,19 @@ extension TenantryServer {
             .register(on: router)
         MetricsRoutes(views: views, runtime: runtime).register(on: router)
         OpenAPIRoutes().register(on: router)
-        OFREPRoutes(views: views, activations: activations).register(on: router)
-        TenantRoutes(
-            views: views, tenants: runtime.tenants.tenants,
-            limiter: .byPlan(directory: views.directory, now: configuration.rateLimitClock)
+        OFREPRoutes(
+            views: views, activations: activations, eventStreamKeepAlive: configuration.eventStreamKeepAlive,
+            streamSecrets: configuration.streamTokenSecrets,
+            limiter: .byPlan(directory: views.directory, factor: configuration.ofrepRateFactor, now: configuration.rateLimitClock),
+            streams: EventStreamLimiter(perKey: configuration.eventStreamsPerKey, perTenant: configuration.eventStreamsPerTenant)
         ).register(on: router)
+        // One budget for the tenant API and the customization routes: both are the tenant's API.
+        let tenantLimiter = TenantRateLimiter.byPlan(directory: views.directory, now: configuration.rateLimitClock)
+        TenantRoutes(views: views, tenants: runtime.tenants.tenants, limiter: tenantLimiter, caps: configuration.dailyCaps)
+            .register(on: router)
         if let instance = configuration.instance {
             // A single-tenant instance takes no signups; it serves its customization's routes.
-            CustomizationRoutes(scope: instance, views: views).register(on: router)
+            CustomizationRoutes(scope: instance, views: views, limiter: tenantLimiter).register(on: router)
         } else {
             SignupRoutes(coordinator: signups, limits: configuration.signupLimits).register(on: router)
         }

@@ -54,6 +54,9 @@ public struct TenantryServer: Sendable {
         let port = configuration.port
         var application = Application(
             router: router(),
+            // A connection idle (between requests, or in the middle of a request's head or
+            // body) for `idleTimeout` is closed; `RefusedBodyMiddleware` bounds a body's time.
+            server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
             onServerRunning: { channel in
                 await onListening(ServerAddress(host: host, port: channel.localAddress?.port ?? port))

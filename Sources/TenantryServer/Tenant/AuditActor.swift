@@ -4,12 +4,15 @@
 /// CLI (`operator:<user>`), an admin token (`admin:<label>`), or a writer of another kind, as
 /// `operator`, so no operator identity or token label leaves the control plane.
 enum AuditActor {
+    /// How every operator, admin token and other writer outside the tenant is shown.
+    static let operatorShown = "operator"
+
     /// The actor to show for `recorded` (an event's `actor` metadata), nil when none was
     /// recorded.
     static func shown(_ recorded: String?) -> String? {
         guard let recorded else { return nil }
         if recorded.hasPrefix("api-key:") || recorded == "signup:web" { return recorded }
         if recorded.hasPrefix("system:") || recorded == "system" { return "system" }
-        return "operator"
+        return operatorShown
     }
 }

@@ -9,7 +9,7 @@ public import Provisioning
 public enum TenantRepresentation {
     /// `GET /v1/tenant`'s body: `id, slug, name, email, plan, state, isolation, trialEndsAt,
     /// createdAt, activatedAt, limits {maximumEventsPerAppend, appendsPerSecond, burst},
-    /// apiKeys [{id, prefix, label, createdAt}] (oldest first), onboarding [{id, title, done, doneAt}]`.
+    /// apiKeys [{id, prefix, label, scope, createdAt}] (oldest first), onboarding [{id, title, done, doneAt}]`.
     public static func tenant(_ state: TenantState) -> JSONValue {
         let limits = state.plan.terms.limits
         let keys = state.apiKeys.values.sorted { left, right in
@@ -37,12 +37,14 @@ public enum TenantRepresentation {
         ])
     }
 
-    /// A live key as listed: `{id, prefix, label, createdAt}`.
+    /// A live key as listed: `{id, prefix, label, scope, createdAt}` (a key issued before scopes
+    /// shows the scope it has, `APIKeyScope.beforeScopes`).
     public static func apiKey(_ key: TenantEvent.APIKeyIssued, issuedAt: Date?) -> JSONValue {
         .object([
             "id": .string(key.keyId.uuidString.lowercased()),
             "prefix": .string(key.prefix),
             "label": key.label.map(JSONValue.string) ?? .null,
+            "scope": .string(key.effectiveScope.rawValue),
             "createdAt": timestamp(issuedAt),
         ])
     }
@@ -69,23 +71,42 @@ public enum TenantRepresentation {
     }
 
     /// One event of the tenant's audit trail: `{version, type, recordedAt, actor, reason, data}`,
-    /// the data without its secret fields (`TenantEvent.secretFields(ofType:)`) and the actor as
-    /// `AuditActor` shows it (`api-key:<id>`, `signup:web`, `system` or `operator`).
+    /// the data without its secret fields (`TenantEvent.secretFields(ofType:)`) and its
+    /// operator-only fields (`TenantEvent.operatorOnlyFields(ofType:)`), the actor as
+    /// `AuditActor` shows it (`api-key:<id>`, `signup:web`, `system` or `operator`), and the
+    /// reason null when an operator wrote it (an operator's note is theirs).
     public static func auditEvent(_ recorded: RecordedEvent) -> JSONValue {
         var data: [String: JSONValue] = [:]
         if case .object(let members)? = try? JSONDecoder().decode(JSONValue.self, from: Data(recorded.dataJSON.utf8)) {
             data = members
         }
-        for field in TenantEvent.secretFields(ofType: recorded.type) { data[field] = nil }
+        for field in TenantEvent.secretFields(ofType: recorded.type).union(TenantEvent.operatorOnlyFields(ofType: recorded.type)) {
+            remove(field, from: &data)
+        }
         let metadata = recorded.metadata
+        let actor = AuditActor.shown(metadata.actor)
+        let reason = actor == AuditActor.operatorShown ? nil : metadata.reason
         return .object([
             "version": .integer(recorded.version),
             "type": .string(recorded.type),
             "recordedAt": timestamp(recorded.recordedAt),
-            "actor": AuditActor.shown(metadata.actor).map(JSONValue.string) ?? .null,
-            "reason": metadata.reason.map(JSONValue.string) ?? .null,
+            "actor": actor.map(JSONValue.string) ?? .null,
+            "reason": reason.map(JSONValue.string) ?? .null,
             "data": .object(data),
         ])
+    }
+
+    /// Removes `path` (`name`, or `object.name` one level down) from `data`.
+    private static func remove(_ path: String, from data: inout [String: JSONValue]) {
+        let parts = path.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else {
+            data[path] = nil
+            return
+        }
+        if case .object(var inner)? = data[parts[0]] {
+            inner[parts[1]] = nil
+            data[parts[0]] = .object(inner)
+        }
     }
 
     /// `2026-11-25T07:54:56.123Z`, or null.

@@ -9,25 +9,32 @@ public import Tenancy
 /// (`Authorization: Bearer <key>` or `X-API-Key`):
 ///
 /// - `GET /v1/tenant`: the tenant, its plan's limits, its live keys and its onboarding checklist.
-/// - `POST /v1/tenant/api-keys` `{"label"?}`: 201, a new key shown once, `Location` of it.
-/// - `DELETE /v1/tenant/api-keys/{id}`: 204; 404 for a key it does not hold, 409 for its last.
+/// - `POST /v1/tenant/api-keys` `{"label"?, "scope"?}`: 201, a new key shown once, `Location`
+///   of it; `scope` is `evaluate` (the default) or `manage`.
+/// - `DELETE /v1/tenant/api-keys/{id}`: 204; 404 for a key it does not hold, 409 for its last
+///   `manage` key.
 /// - `POST /v1/tenant/plan` `{"plan"}`: 200 and the tenant, among the self-serve plans only.
 /// - `GET /v1/tenant/events?after=&limit=`: its own audit trail, secrets left out, with `next`.
 ///
-/// Every route needs an active tenant (a suspended one gets 403 tenant-not-active, also for
-/// `GET /v1/tenant`: the key may not be the account owner's, and the problem names the state)
-/// and is rate limited by the tenant's plan (429 with `Retry-After`). A command's committed
+/// Every route needs a `manage` key (an `evaluate` key gets 403 insufficient-scope), an active
+/// tenant (a suspended one gets 403 tenant-not-active, also for `GET /v1/tenant`: the key may
+/// not be the account owner's, and the problem names the state) and is rate limited by the
+/// tenant's plan (429 with `Retry-After`). Key changes and plan changes are capped per day
+/// (`TenantDailyCaps`: 429 `daily-cap-reached`). A command's committed
 /// state is adopted by the live directory before it answers, so the caller's next request to
 /// this server sees its own write (other servers see it once their feed delivers it).
 public struct TenantRoutes<Context: TenantAuthenticatedContext>: Sendable {
     public let views: LiveViews
     public let tenants: TenantService
     public let limiter: TenantRateLimiter
+    /// How many key and plan changes a tenant may make a day through these routes.
+    public let caps: TenantDailyCaps
 
-    public init(views: LiveViews, tenants: TenantService, limiter: TenantRateLimiter? = nil) {
+    public init(views: LiveViews, tenants: TenantService, limiter: TenantRateLimiter? = nil, caps: TenantDailyCaps = .standard) {
         self.views = views
         self.tenants = tenants
         self.limiter = limiter ?? .byPlan(directory: views.directory)
+        self.caps = caps
     }
 
     /// Adds the routes under `/v1/tenant`; other methods on those paths get 405 (before
@@ -41,6 +48,7 @@ public struct TenantRoutes<Context: TenantAuthenticatedContext>: Sendable {
             .refuseMethods(on: "events", except: [.get, .head])
         router.group("v1/tenant")
             .add(middleware: APIKeyAuthenticationMiddleware(directory: views.directory))
+            .add(middleware: RequiredScopeMiddleware(.manage))
             .add(middleware: ActiveTenantMiddleware())
             .add(middleware: TenantRateLimitMiddleware(limiter: limiter))
             .get(use: show)
@@ -55,18 +63,20 @@ public struct TenantRoutes<Context: TenantAuthenticatedContext>: Sendable {
         .json(TenantRepresentation.tenant(try context.requireTenant().state))
     }
 
-    /// `POST /v1/tenant/api-keys`: 201 `{id, key, prefix, label, createdAt}`; the key is in no
-    /// other response, ever.
+    /// `POST /v1/tenant/api-keys`: 201 `{id, key, prefix, label, scope, createdAt}`; the key is
+    /// in no other response, ever. Without `scope` the key is `evaluate`: the least a key can do,
+    /// so a key made for an app or a browser cannot manage the tenant unless asked for.
     @Sendable func createAPIKey(_ request: Request, context: Context) async throws -> Response {
         let caller = try context.requireTenant()
         var request = request
         // An empty body is a key without a label.
         let body = try await request.readBody(context: context)
         request.body = RequestBody(buffer: body)
-        let label = body.readableBytes == 0 ? nil : try await request.decodeJSON(as: CreateAPIKeyRequest.self, context: context).label
+        let input = body.readableBytes == 0 ? CreateAPIKeyRequest() : try await request.decodeJSON(as: CreateAPIKeyRequest.self, context: context)
+        let scope = try input.validatedScope()
         let (state, key) = try await refusing {
             do {
-                return try await tenants.issueAPIKey(caller.state.id, label: label, actor: Self.actor(caller))
+                return try await tenants.issueAPIKey(caller.state.id, label: input.label, scope: scope, caps: caps, actor: Self.actor(caller))
             } catch TenantLifecycleError.invalidInput(let message) {
                 throw ProblemDetails.invalidRequest(message, field: "label")
             }
@@ -87,7 +97,7 @@ public struct TenantRoutes<Context: TenantAuthenticatedContext>: Sendable {
             throw ProblemDetails.invalidRequest("\"id\" must be an API key id (a UUID)", field: "id")
         }
         let state = try await refusing {
-            try await tenants.revokeAPIKey(caller.state.id, keyID: keyID, actor: Self.actor(caller), reason: "revoked through the tenant API")
+            try await tenants.revokeAPIKey(caller.state.id, keyID: keyID, caps: caps, actor: Self.actor(caller), reason: "revoked through the tenant API")
         }
         serve(state)
         return Response(status: .noContent)
@@ -103,7 +113,8 @@ public struct TenantRoutes<Context: TenantAuthenticatedContext>: Sendable {
         }
         guard plan != caller.state.plan else { throw ProblemDetails.planUnchanged(tenant: caller.state.slug, plan: plan) }
         let state = try await refusing {
-            try await tenants.changePlan(caller.state.id, to: plan, actor: Self.actor(caller), reason: "self-serve plan change", selfServe: true)
+            try await tenants.changePlan(
+                caller.state.id, to: plan, actor: Self.actor(caller), reason: "self-serve plan change", selfServe: true, caps: caps)
         }
         serve(state)
         return .json(TenantRepresentation.tenant(state))

@@ -15,7 +15,12 @@ struct ServeCommand: AsyncParsableCommand {
             callers with a tenant's API key (Authorization: Bearer <key> or X-API-Key), and GET \
             /healthz; the admin API under /v1/admin for admin tokens (Authorization: Bearer \
             <token>; see tenantry admin token create, or set TENANTRY_ADMIN_TOKEN, at least 32 \
-            characters, to accept one from a secret store). Flags and API keys are kept in memory, current within milliseconds of a \
+            characters, to accept one from a secret store). Event-stream tokens are signed with \
+            TENANTRY_STREAM_TOKEN_SECRET (shared by every server; TENANTRY_STREAM_TOKEN_PREVIOUS_SECRET \
+            during a rotation; a random one per process when unset); limits and timeouts come from \
+            TENANTRY_IDLE_TIMEOUT, TENANTRY_REQUEST_BODY_TIMEOUT, TENANTRY_EVENT_STREAMS_PER_KEY, \
+            TENANTRY_EVENT_STREAMS_PER_TENANT, TENANTRY_OFREP_RATE_FACTOR, TENANTRY_DAILY_API_KEY_CHANGES \
+            and TENANTRY_DAILY_PLAN_CHANGES (see Docs/operations.md). Flags and API keys are kept in memory, current within milliseconds of a \
             change in any process. Beside HTTP it runs what `tenant worker` runs: provisioning \
             and trial expiry. Prints "listening on http://HOST:PORT" once bound; SIGTERM or \
             Ctrl-C finishes the requests in flight and exits 0.
@@ -48,6 +53,8 @@ struct ServeCommand: AsyncParsableCommand {
         _ = try resolvedHost()
         _ = try resolvedPort()
         _ = try configuredAdminToken()
+        var probe = ServerConfiguration()
+        try ServeLimits(environment: Self.environment).apply(to: &probe)
         guard (1...86_400).contains(trialCheckInterval) else {
             throw ValidationError("--trial-check-interval must be between 1 and 86400 seconds")
         }
@@ -59,6 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
             adminToken: try configuredAdminToken(), exportDirectory: Self.exportDirectory
         )
         configuration.signupLimits = try signupLimits.limits()
+        try ServeLimits(environment: Self.environment).apply(to: &configuration)
         let instanceName = instance ?? Self.environment["TENANTRY_INSTANCE"].flatMap { $0.isEmpty ? nil : $0 }
         guard let instanceName else {
             try await connection.withRuntime { runtime in

@@ -66,7 +66,7 @@ struct TestServerError: Error, CustomStringConvertible {
 
 /// Runs `body` against a server started for it on 127.0.0.1 and a free port, over a fresh
 /// database with the named tenants; shuts the server down gracefully and drops the database
-/// afterwards.
+/// afterwards. `configure` adjusts the server's configuration, knowing the tenants made.
 ///
 /// The tenants are created through the real signup and provisioning saga before the server
 /// starts: with the server's provisioning runner already following the feed, the runner could
@@ -75,6 +75,7 @@ func withTestServer<Value: Sendable>(
     tenants names: [String] = ["Acme"],
     rateLimitClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
     signupLimits: SignupLimits = .generousForTests,
+    configure: @escaping @Sendable (inout ServerConfiguration, _ tenants: [TenantState], _ runtime: TenantryRuntime) -> Void = { _, _, _ in },
     _ body: @escaping @Sendable (TestServer) async throws -> Value
 ) async throws -> Value {
     try await withTestRuntime { runtime, database async throws in
@@ -94,6 +95,7 @@ func withTestServer<Value: Sendable>(
         logger.logLevel = .warning
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, gracefulShutdownSignals: [], rateLimitClock: rateLimitClock)
         configuration.signupLimits = signupLimits
+        configure(&configuration, created.map(\.tenant), runtime)
         let server = TenantryServer(runtime: runtime, configuration: configuration, logger: logger)
         let (addresses, listening) = AsyncStream<ServerAddress>.makeStream()
         let group = server.serviceGroup { address in listening.yield(address) }
