@@ -17,7 +17,7 @@ struct SubscriptionTests {
             let task = Task { try await subscription.run(from: .start) { received.append($0) } }
             try await waitUntil("caught up") { received.count == 3 }
             try await store.append([TestEvents.event(4)], to: "feed-1", tenant: tenant)
-            try await waitUntil("the live event arrived", timeout: .seconds(10)) { received.count == 4 }
+            try await waitUntil("the live event arrived") { received.count == 4 }
             task.cancel()
             _ = try? await task.value
             #expect(received.all.map(\.version) == [1, 2, 3, 4])
@@ -82,7 +82,7 @@ struct SubscriptionTests {
 
             try await blocker.query("ROLLBACK")
             await blocker.close()
-            try await waitUntil("the held-back event arrived", timeout: .seconds(10)) { received.count == 1 }
+            try await waitUntil("the held-back event arrived") { received.count == 1 }
             task.cancel()
             _ = try? await task.value
         }
