@@ -192,7 +192,7 @@ struct SharedClusterTests {
         #expect(try PSQL.value(connection, "SHOW fsync") == "off")
         #expect(try PSQL.value(connection, "SHOW synchronous_commit") == "off")
         #expect(try PSQL.value(connection, "SHOW full_page_writes") == "off")
-        #expect(try PSQL.value(connection, "SHOW max_connections") == "1000")
+        #expect(try PSQL.value(connection, "SHOW max_connections") == "2500")
         #expect(try PSQL.value(connection, "SHOW shared_buffers") == "128MB")
         #expect(try PSQL.value(connection, "SHOW max_wal_size") == "2GB")
         #expect(try PSQL.value(connection, "SHOW server_encoding") == "UTF8")

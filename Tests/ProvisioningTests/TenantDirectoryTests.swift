@@ -64,8 +64,11 @@ struct TenantDirectoryTests {
             #expect(directory.state.tenant(outcome.tenant.id)?.version == revokedState.version)
             #expect(directory.state.tenant(outcome.tenant.id)?.apiKeys.keys.sorted() == [issued.id])
             _ = try await service.suspend(outcome.tenant.id, reason: "unpaid", actor: "test")
-            try await directory.catchUp()
-            #expect(directory.state.authenticate(apiKey: issued.secret)?.tenant.status == .suspended)
+            // The feed delivers it once no older transaction anywhere in the cluster is open.
+            try await waitUntil("the feed delivers the suspension") {
+                try await directory.catchUp()
+                return directory.state.authenticate(apiKey: issued.secret)?.tenant.status == .suspended
+            }
             #expect(directory.state.authenticate(apiKey: original.secret) == nil)
         }
     }

@@ -54,10 +54,11 @@ struct ConnectionLimitTests {
             configuration.idleTimeout = .seconds(2)
         }) { server in
             for opening in ["", "GET /healthz HTTP/1.1\r\nHost: te"] {
+                // Before connecting: the server's timer starts when it accepts.
+                let started = ContinuousClock.now
                 let connection = try await RawConnection.open(host: server.address.host, port: server.address.port)
                 defer { connection.close() }
                 if !opening.isEmpty { try await connection.write(opening) }
-                let started = ContinuousClock.now
                 try await waitUntil("the server closes a connection that sent \(opening.debugDescription)", timeout: .seconds(15)) { !connection.isOpen }
                 #expect(ContinuousClock.now - started >= .seconds(1))
             }
