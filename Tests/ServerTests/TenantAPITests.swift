@@ -200,9 +200,41 @@ struct TenantAPITests {
         }
     }
 
+    @Test("a paid plan without a payment hook: 402 payment-required and nothing recorded; a hook's refusal is 402 with its page; a failing hook is 503; a free plan needs none")
+    func paidPlansNeedPayment() async throws {
+        try await withTestServer { server in
+            let api = TenantAPIClient(server)
+            let before = try #require(try await server.runtime.tenants.tenants.load(server.tenant.id)).version
+            let refused = try await api.post("/v1/tenant/plan", json: #"{"plan":"pro"}"#, key: server.apiKey)
+            #expect(refused.status == 402, "\(refused.text)")
+            #expect(refused.problemType == "payment-required")
+            #expect(refused.jsonObject?["plan"] as? String == "pro")
+            #expect((refused.jsonObject?["detail"] as? String)?.contains("no") == true)
+            #expect(try await server.runtime.tenants.tenants.load(server.tenant.id)?.version == before, "nothing recorded")
+            #expect(try await api.post("/v1/tenant/plan", json: #"{"plan":"free"}"#, key: server.apiKey).status == 200)
+        }
+        try await withTestServer(configure: { configuration, _, _ in
+            configuration.paymentHook = RefusingPaymentHook()
+        }) { server in
+            let refused = try await TenantAPIClient(server).post("/v1/tenant/plan", json: #"{"plan":"pro"}"#, key: server.apiKey)
+            #expect(refused.status == 402)
+            #expect(refused.jsonObject?["paymentUrl"] as? String == "https://billing.example/add-card")
+            #expect((refused.jsonObject?["detail"] as? String)?.contains("add a card first") == true)
+        }
+        try await withTestServer(configure: { configuration, _, _ in
+            configuration.paymentHook = FailingPaymentHook()
+        }) { server in
+            let failed = try await TenantAPIClient(server).post("/v1/tenant/plan", json: #"{"plan":"pro"}"#, key: server.apiKey)
+            #expect(failed.status == 503)
+            #expect(failed.problemType == "payment-unavailable")
+            #expect(failed.header("Retry-After") == "30")
+            #expect(try await server.runtime.tenants.tenants.load(server.tenant.id)?.plan == .trial)
+        }
+    }
+
     @Test("POST /v1/tenant/plan: up- and downgrades among self-serve plans; the trial, sales-led plans, unknown or unchanged plans refused")
     func changePlan() async throws {
-        try await withTestServer { server in
+        try await withTestServer(configure: { configuration, _, _ in configuration.paymentHook = ApprovingPaymentHook() }) { server in
             let api = TenantAPIClient(server)
             let key = server.apiKey
             let upgraded = try await api.post("/v1/tenant/plan", json: #"{"plan":"pro"}"#, key: key)

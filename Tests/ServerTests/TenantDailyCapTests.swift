@@ -39,6 +39,7 @@ struct TenantDailyCapTests {
     func planChangesCapped() async throws {
         try await withTestServer(configure: { configuration, _, _ in
             configuration.dailyCaps = TenantDailyCaps(apiKeyChanges: 100, planChanges: 2)
+            configuration.paymentHook = ApprovingPaymentHook()
         }) { server in
             let api = TenantAPIClient(server)
             #expect(try await api.post("/v1/tenant/plan", json: #"{"plan":"pro"}"#, key: server.apiKey).status == 200)

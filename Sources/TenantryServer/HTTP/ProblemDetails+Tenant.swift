@@ -1,4 +1,5 @@
 import Extensions
+import FeatureFlags
 public import Foundation
 public import Hummingbird
 public import Provisioning
@@ -65,6 +66,27 @@ extension ProblemDetails {
             extensions: [
                 "change": .string(kind.rawValue), "limit": .integer(Int64(limit)), "retryAfter": .integer(Int64(retryAfterSeconds)),
             ]
+        )
+    }
+
+    /// 402: a self-serve move to a paid plan that no payment hook authorised.
+    public static func paymentRequired(tenant: String, plan: Plan, refusal: PaymentRequired?) -> ProblemDetails {
+        var extensions: [String: JSONValue] = ["plan": .string(plan.rawValue)]
+        extensions["paymentUrl"] = refusal?.paymentURL.map(JSONValue.string)
+        return ProblemDetails(
+            typeURI: typeBase + "payment-required", title: "Payment required", status: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"),
+            detail: refusal.map { "cannot move tenant \(tenant) to \(plan.rawValue): \($0.detail)" }
+                ?? "cannot move tenant \(tenant) to \(plan.rawValue): paid plans need a payment provider, and none is configured; contact sales",
+            extensions: extensions
+        )
+    }
+
+    /// 503: the payment hook could not answer (its provider is away); the plan is unchanged.
+    public static func paymentUnavailable() -> ProblemDetails {
+        ProblemDetails(
+            typeURI: typeBase + "payment-unavailable", title: "Payment provider unavailable", status: .serviceUnavailable,
+            detail: "the payment provider could not be reached; the plan is unchanged, try again shortly",
+            headers: [.retryAfter: "30"]
         )
     }
 

@@ -36,6 +36,9 @@ public struct ServerConfiguration: Sendable {
     public var rateLimitClock: @Sendable () -> ContinuousClock.Instant
     /// Self-serve signup's per-client abuse limits, and where a client's address comes from.
     public var signupLimits: SignupLimits = .standard
+    /// Authorises a tenant's self-serve move to a paid plan (a payment provider's seam); nil:
+    /// such moves are 402 `payment-required`, operators still change plans.
+    public var paymentHook: (any PaymentHook)?
     /// The secrets event-stream tokens are signed with (`TENANTRY_STREAM_TOKEN_SECRET`, and
     /// `TENANTRY_STREAM_TOKEN_PREVIOUS_SECRET` during a rotation); by default a random one made
     /// at start, which only this process accepts: servers behind one address must share one.

@@ -30,7 +30,10 @@ extension TenantryServer {
         ).register(on: router)
         // One budget for the tenant API and the customization routes: both are the tenant's API.
         let tenantLimiter = TenantRateLimiter.byPlan(directory: views.directory, now: configuration.rateLimitClock)
-        TenantRoutes(views: views, tenants: runtime.tenants.tenants, limiter: tenantLimiter, caps: configuration.dailyCaps)
+        TenantRoutes(
+            views: views, tenants: runtime.tenants.tenants, limiter: tenantLimiter, caps: configuration.dailyCaps,
+            paymentHook: configuration.paymentHook
+        )
             .register(on: router)
         if let instance = configuration.instance {
             // A single-tenant instance takes no signups; it serves its customization's routes.

@@ -13,7 +13,8 @@ public import Tenancy
 ///   of it; `scope` is `evaluate` (the default) or `manage`.
 /// - `DELETE /v1/tenant/api-keys/{id}`: 204; 404 for a key it does not hold, 409 for its last
 ///   `manage` key.
-/// - `POST /v1/tenant/plan` `{"plan"}`: 200 and the tenant, among the self-serve plans only.
+/// - `POST /v1/tenant/plan` `{"plan"}`: 200 and the tenant, among the self-serve plans only;
+///   a paid one only when the `PaymentHook` authorises it (402 `payment-required` otherwise).
 /// - `GET /v1/tenant/events?after=&limit=`: its own audit trail, secrets left out, with `next`.
 ///
 /// Every route needs a `manage` key (an `evaluate` key gets 403 insufficient-scope), an active
@@ -29,12 +30,18 @@ public struct TenantRoutes<Context: TenantAuthenticatedContext>: Sendable {
     public let limiter: TenantRateLimiter
     /// How many key and plan changes a tenant may make a day through these routes.
     public let caps: TenantDailyCaps
+    /// What authorises a move to a paid plan; nil refuses every such move (402).
+    public let paymentHook: (any PaymentHook)?
 
-    public init(views: LiveViews, tenants: TenantService, limiter: TenantRateLimiter? = nil, caps: TenantDailyCaps = .standard) {
+    public init(
+        views: LiveViews, tenants: TenantService, limiter: TenantRateLimiter? = nil, caps: TenantDailyCaps = .standard,
+        paymentHook: (any PaymentHook)? = nil
+    ) {
         self.views = views
         self.tenants = tenants
         self.limiter = limiter ?? .byPlan(directory: views.directory)
         self.caps = caps
+        self.paymentHook = paymentHook
     }
 
     /// Adds the routes under `/v1/tenant`; other methods on those paths get 405 (before
@@ -112,12 +119,31 @@ public struct TenantRoutes<Context: TenantAuthenticatedContext>: Sendable {
             throw ProblemDetails.invalidRequest("unknown plan \"\(body.plan.prefix(40))\": use \(choices)", field: "plan")
         }
         guard plan != caller.state.plan else { throw ProblemDetails.planUnchanged(tenant: caller.state.slug, plan: plan) }
+        if plan.isPaid, Plan.selfServeTargets.contains(plan) {
+            try await authorizePayment(of: caller.state, to: plan, context: context)
+        }
         let state = try await refusing {
             try await tenants.changePlan(
                 caller.state.id, to: plan, actor: Self.actor(caller), reason: "self-serve plan change", selfServe: true, caps: caps)
         }
         serve(state)
         return .json(TenantRepresentation.tenant(state))
+    }
+
+    /// Asks the payment hook to let `tenant` move to the paid `plan`: 402 without a hook or on
+    /// its refusal, 503 when it cannot answer.
+    private func authorizePayment(of tenant: TenantState, to plan: Plan, context: Context) async throws {
+        guard let paymentHook else {
+            throw ProblemDetails.paymentRequired(tenant: tenant.slug, plan: plan, refusal: nil)
+        }
+        do {
+            try await paymentHook.authorizePlanChange(of: tenant, to: plan)
+        } catch let refusal as PaymentRequired {
+            throw ProblemDetails.paymentRequired(tenant: tenant.slug, plan: plan, refusal: refusal)
+        } catch {
+            context.logger.error("payment hook failed", metadata: ["plan": "\(plan.rawValue)", "error": "\(error)"])
+            throw ProblemDetails.paymentUnavailable()
+        }
     }
 
     /// `GET /v1/tenant/events`: `{events: [...], next}`; `next` is the `after` of the following
