@@ -74,6 +74,7 @@ let package = Package(
             resources: [
                 .embedInCode("Migrations/0001_event_store.sql"),
                 .embedInCode("Migrations/0002_schema_migrations_readable.sql"),
+                .embedInCode("Migrations/0003_quiet_notifications.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -85,6 +86,7 @@ let package = Package(
                 .embedInCode("Migrations/0101_tenant_placements.sql"),
                 .embedInCode("Migrations/0102_retired_pooled_copies.sql"),
                 .embedInCode("Migrations/0103_retired_pooled_copies_private.sql"),
+                .embedInCode("Migrations/0105_retired_snapshots.sql"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -23,5 +23,10 @@ public enum TenancyMigrations {
             name: "retired_pooled_copies_private",
             sql: String(decoding: PackageResources._103_retired_pooled_copies_private_sql, as: UTF8.self)
         ),
+        Migration(
+            version: 105,
+            name: "retired_snapshots",
+            sql: String(decoding: PackageResources._105_retired_snapshots_sql, as: UTF8.self)
+        ),
     ]
 }
