@@ -12,10 +12,10 @@ struct NotificationPayloadTests {
             let listener = try await PostgresConnection.connect(database.applicationConfiguration)
             try await listener.listen(EventStore.notificationChannel)
             let other = UUID()
-            try await store.append(TestEvents.events(1...3), to: "secretplans-\(other.uuidString.lowercased())", tenant: other)
+            try await store.append(TestEvents.events(1...3), to: StreamName(unchecked: "secretplans-" + other.uuidString.lowercased()), tenant: other)
             let operatorPool = PostgresPool(configuration: database.operatorConfiguration, maximumConnections: 1)
             try await EventStore(pool: operatorPool).append(
-                [TestEvents.event(1)], to: "tenant-\(other.uuidString.lowercased())", tenant: EventStore.controlPlaneTenantID
+                [TestEvents.event(1)], to: StreamName(unchecked: "tenant-" + other.uuidString.lowercased()), tenant: EventStore.controlPlaneTenantID
             )
             await operatorPool.close()
 

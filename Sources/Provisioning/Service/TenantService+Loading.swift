@@ -1,5 +1,5 @@
-import EventStore
-import Foundation
+public import EventStore
+public import Foundation
 
 extension TenantService {
     /// Loads a tenant from its latest snapshot and the events after it, every one of them

@@ -46,15 +46,12 @@ public struct ReadinessRoutes<Context: RequestContext>: Sendable {
         self.logger = logger
     }
 
-    /// The checks of the control plane's followers, which only a server that provisions has.
-    static let controlPlaneChecks: Set<String> = ["provisioning-saga", "tenant-registry"]
-
     /// Adds `GET /readyz` (HEAD comes with it when the router generates HEAD endpoints); other
     /// methods are 405.
     public func register(on router: some RouterMethods<Context>) {
         router.get("readyz") { _, _ -> Response in
             let checks = await ReadinessChecks(runtime: runtime, views: views, maximumLag: maximumLag, lagWatch: lagWatch, logger: logger).run()
-                .filter { runsProvisioning || !Self.controlPlaneChecks.contains($0.name) }
+                .filter { runsProvisioning || !SubscriptionLag.controlPlaneNames.contains($0.name) }
             let ready = checks.allSatisfy(\.passed)
             return .json(
                 .object([

@@ -30,6 +30,9 @@ struct SubscriptionLag: Sendable {
     /// The names `measure` reports, in its order.
     static let names = ["flag-catalog", "tenant-directory", "admin-tokens", "provisioning-saga", "tenant-registry"]
 
+    /// Those that follow the control plane, which only a server that provisions has.
+    static let controlPlaneNames: Set<String> = ["provisioning-saga", "tenant-registry"]
+
     /// Measures every subscription, counting each one's backlog up to `limit`; throws what the
     /// database throws.
     func measure(limit: Int) async throws -> [Measurement] {
