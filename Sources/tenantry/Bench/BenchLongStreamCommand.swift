@@ -124,10 +124,17 @@ struct BenchLongStreamCommand: AsyncParsableCommand {
                 short, exportTo: exports.appendingPathComponent("short.jsonl").path, actor: "bench", reason: "bench offboarding"
             )
         }
+        var exported = 0
         let longOffboard = try await Self.time(count: 1) { _ in
-            _ = try await administration.offboard(
+            exported = try await administration.offboard(
                 long, exportTo: exports.appendingPathComponent("long.jsonl").path, actor: "bench", reason: "bench offboarding"
-            )
+            ).1
+        }
+        if let milliseconds = longOffboard.latency?.p50, milliseconds > 0 {
+            notes.append(String(
+                format: "offboarding the long tenant exported %d events in %.2f s (%.0f events/s, streamed page by page); its command part is a load from the snapshot and one append, as in the suspend row",
+                exported, milliseconds / 1000, Double(exported) / (milliseconds / 1000)
+            ))
         }
         report.append("suspend + resume, \(events)-event stream", longCycle, against: "same, 10-event stream", shortCycle)
         report.append("load (snapshot + newer events)", longLoad, against: "load, 10-event stream", shortLoad)
@@ -156,13 +163,13 @@ struct BenchLongStreamCommand: AsyncParsableCommand {
                     ).rows.first?.decode(Int64.self) ?? 0
                     try connection.query("""
                         INSERT INTO tenantry.events (tenant_id, stream_name, stream_version, event_id, event_type, data, metadata)
-                        SELECT \(controlPlane), \(stream), \(current) + g, gen_random_uuid(), 'TenantAttributesChanged',
+                        SELECT \(controlPlane)::uuid, \(stream)::text, \(current)::bigint + g, gen_random_uuid(), 'TenantAttributesChanged',
                                jsonb_build_object('set', jsonb_build_object('bench', g), 'removed', '[]'::jsonb),
                                '{"actor": "bench", "reason": "padding"}'::jsonb
-                        FROM generate_series(1, \(Int64(batch))) AS g
+                        FROM generate_series(1::bigint, \(Int64(batch))::bigint) AS g
                         """)
                     try connection.query("""
-                        UPDATE tenantry.streams SET version = \(current) + \(Int64(batch)), updated_at = now()
+                        UPDATE tenantry.streams SET version = \(current)::bigint + \(Int64(batch))::bigint, updated_at = now()
                         WHERE tenant_id = \(controlPlane) AND stream_name = \(stream)
                         """)
                 }
