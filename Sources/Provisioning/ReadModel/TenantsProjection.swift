@@ -30,25 +30,21 @@ public struct TenantsProjection: Projection {
     }
 
     public func apply(_ events: [RecordedEvent], in connection: PostgresConnection) async throws {
-        // The newest version of each stream in the batch, streams in the order they appear.
-        var newest: [String: Int64] = [:]
+        // Each stream's events in the batch, streams in the order they first appear.
+        var batches: [String: [RecordedEvent]] = [:]
         var touched: [String] = []
         for event in events {
-            if let seen = newest[event.stream] {
-                newest[event.stream] = max(seen, event.version)
-            } else {
-                newest[event.stream] = event.version
-                touched.append(event.stream)
-            }
+            if batches[event.stream] == nil { touched.append(event.stream) }
+            batches[event.stream, default: []].append(event)
         }
         guard !touched.isEmpty else { return }
         // Control-plane snapshots are written by the operator in a transaction bound to the
         // control plane (migration 0105).
         try await store.bind(tenant: ControlPlane.tenantID, on: connection)
         for streamName in touched {
-            guard let target = newest[streamName] else { continue }
+            guard let batch = batches[streamName] else { continue }
             let stream = try StreamName(streamName)
-            guard let state = try await fold(stream, upTo: target, in: connection) else { continue }
+            guard let state = try await fold(stream, batch: batch, in: connection) else { continue }
             try await connection.query("""
                 INSERT INTO tenantry.tenants
                     (tenant_id, slug, name, email, state, plan, isolation, trial_ends_at, failure_reason, compensation_owed,
@@ -70,20 +66,28 @@ public struct TenantsProjection: Projection {
         try await SnapshotStore(pool: store.pool).deleteAll(type: TenantSnapshots.registryType, tenant: ControlPlane.tenantID, on: connection)
     }
 
-    /// The tenant's state at version `target` or later: the registry's snapshot and the events
-    /// after it. Every version up to `target` is committed (an append waits for the stream's
-    /// earlier appends to commit), even those the feed has not delivered yet; reading them now
-    /// and skipping them when they come is what keeps the work per event constant.
-    private func fold(_ stream: StreamName, upTo target: Int64, in connection: PostgresConnection) async throws -> TenantState? {
+    /// The tenant's state at the newest version in `batch` or later: the registry's snapshot
+    /// and the events after it, which are the batch's own when it holds them all (the usual
+    /// case), else read from the stream. Every version up to the batch's newest is committed (an
+    /// append waits for the stream's earlier appends to commit), even those the feed has not
+    /// delivered yet; reading them now and skipping them when they come is what keeps the work
+    /// per event constant.
+    private func fold(_ stream: StreamName, batch: [RecordedEvent], in connection: PostgresConnection) async throws -> TenantState? {
         let snapshots = SnapshotStore(pool: store.pool)
         let snapshot = try await snapshots.load(
             stream: stream, tenant: ControlPlane.tenantID, type: TenantSnapshots.registryType, on: connection
         )
         var state = TenantSnapshots.state(of: snapshot)
         let start = state?.version ?? 0
-        guard start < target else { return nil }
+        let newer = batch.filter { $0.version > start }.sorted { $0.version < $1.version }
+        guard let target = newer.last?.version else { return nil }
         var eventsRead = 0
         var next = start + 1
+        if newer.first?.version == next, target - next + 1 == Int64(newer.count) {
+            state = try TenantService.fold(newer, into: state)
+            eventsRead = newer.count
+            next = target + 1
+        }
         while next <= target {
             let page = try await store.readStream(
                 stream, tenant: ControlPlane.tenantID, from: next,
