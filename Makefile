@@ -83,6 +83,7 @@ bench: deps
 	$(BIN_RELEASE) bench provisioning
 	$(BIN_RELEASE) bench flags
 	$(BIN_RELEASE) bench http
+	$(BIN_RELEASE) bench long-stream
 
 clean:
 	-$(BIN_DEBUG) dev down 2>/dev/null

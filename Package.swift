@@ -74,6 +74,7 @@ let package = Package(
             resources: [
                 .embedInCode("Migrations/0001_event_store.sql"),
                 .embedInCode("Migrations/0002_schema_migrations_readable.sql"),
+                .embedInCode("Migrations/0003_quiet_notifications.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -86,6 +87,7 @@ let package = Package(
                 .embedInCode("Migrations/0102_retired_pooled_copies.sql"),
                 .embedInCode("Migrations/0103_retired_pooled_copies_private.sql"),
                 .embedInCode("Migrations/0104_instance_logins.sql"),
+                .embedInCode("Migrations/0105_retired_snapshots.sql"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -190,8 +190,7 @@ public struct TenantAdministration: Sendable {
             throw TenantLifecycleError.invalidInput("export file \(path) exists already; choose a new path")
         }
         let store = try await router.eventStore(for: tenantID)
-        let history = try await tenants.history(tenantID)
-        let count = try await TenantExport.write(tenant: tenantID, history: history, from: store, to: path)
+        let count = try await TenantExport.write(tenant: tenantID, tenants: tenants, from: store, to: path)
         let offboarded = try await tenants.markOffboarded(
             tenantID, exportFile: path, exportedEvents: count, actor: actor, reason: reason
         )

@@ -178,8 +178,19 @@ struct RowLevelSecurityTests {
             try await PostgresConnection.withConnection(database.operatorConfiguration) { connection in
                 let count = try await connection.query("SELECT count(DISTINCT tenant_id) FROM tenantry.events").rows.first?.decode(Int.self)
                 #expect(count == 2)
+                // It writes the control plane's snapshots only (migration 0105): a tenant's are
+                // neither deleted nor written, even in a transaction bound to that tenant.
+                try await connection.query("DELETE FROM tenantry.snapshots")
+                let snapshots = try await connection.query("SELECT count(*) FROM tenantry.snapshots").rows.first?.decode(Int.self)
+                #expect(snapshots == 2)
                 let error = await #expect(throws: PostgresError.self) {
-                    try await connection.query("DELETE FROM tenantry.snapshots")
+                    try await connection.transaction { connection in
+                        try connection.query("SELECT set_config('tenantry.tenant_id', \(tenants.a.uuidString.lowercased()), true)")
+                        try connection.query("""
+                            INSERT INTO tenantry.snapshots (tenant_id, stream_name, snapshot_type, stream_version, state)
+                            VALUES (\(tenants.a), 'doc-2', 'doc.v1', 1, '{}')
+                            """)
+                    }
                 }
                 #expect(error?.sqlState == .insufficientPrivilege)
             }

@@ -24,17 +24,22 @@ public struct ProjectionRunner<Subject: Projection>: Sendable {
         try await subscription.follow { try await applyNextPage() }
     }
 
-    /// Applies everything deliverable now and returns.
+    /// Applies everything deliverable now and returns. Cancellation stops it between pages
+    /// (each page's checkpoint saved with it), throwing `CancellationError`.
     public func catchUp() async throws {
-        while try await applyNextPage().isFull {}
+        while try await applyNextPage().isFull {
+            try Task.checkCancellation()
+        }
     }
 
     /// Applies everything committed so far, waiting (up to `timeout`) for events that an older
     /// transaction still holds back: a caller that just wrote sees its own writes folded in.
+    /// Cancellation stops it between pages, throwing `CancellationError`.
     public func catchUpWithCommittedWrites(timeout: Duration = .seconds(10)) async throws {
         let deadline = ContinuousClock.now + timeout
         var pause: Duration = .milliseconds(1)
         while true {
+            try Task.checkCancellation()
             let page = try await applyNextPage()
             if page.isFull { continue }
             guard page.hasHeldBackEvents, ContinuousClock.now < deadline else { return }

@@ -2,6 +2,10 @@ public import Foundation
 public import PostgresClient
 
 /// Reads and writes `tenantry.snapshots`: one snapshot per stream and type, the newest kept.
+///
+/// Row-level security applies as to events: a snapshot is the transaction's tenant's, a retired
+/// pooled tenant's are hidden (migration 0105), and the control plane's (the nil tenant) are
+/// `tenantry_operator`'s alone, in a transaction bound to the control plane.
 public struct SnapshotStore: Sendable {
     public let pool: PostgresPool
 
@@ -17,30 +21,64 @@ public struct SnapshotStore: Sendable {
         version: Int64,
         state: some Encodable & Sendable
     ) async throws {
+        let json = try Self.encode(state)
+        try await EventStore(pool: pool).inTenant(tenant) { connection in
+            try Self.save(stream: stream, tenant: tenant, type: type, version: version, json: json, on: connection)
+        }
+    }
+
+    /// Saves a state inside the caller's transaction (bound to `tenant`), so it commits or rolls
+    /// back with the caller's other writes (a projection's row and checkpoint).
+    public func save(
+        stream: StreamName,
+        tenant: UUID,
+        type: String,
+        version: Int64,
+        state: some Encodable & Sendable,
+        on connection: isolated PostgresConnection
+    ) throws {
+        try Self.save(stream: stream, tenant: tenant, type: type, version: version, json: try Self.encode(state), on: connection)
+    }
+
+    /// The snapshot of a stream and type, if one was saved.
+    public func load(stream: StreamName, tenant: UUID, type: String) async throws -> Snapshot? {
+        try await EventStore(pool: pool).inTenant(tenant) { connection in
+            try load(stream: stream, tenant: tenant, type: type, on: connection)
+        }
+    }
+
+    /// The snapshot of a stream and type inside the caller's transaction (bound to `tenant`).
+    public func load(stream: StreamName, tenant: UUID, type: String, on connection: isolated PostgresConnection) throws -> Snapshot? {
+        try connection.query("""
+            SELECT stream_version, state, taken_at FROM tenantry.snapshots
+            WHERE tenant_id = \(tenant) AND stream_name = \(stream.rawValue) AND snapshot_type = \(type)
+            """).rows.first.map { row in
+            let (version, state, takenAt) = try row.decode((Int64, String, Date).self)
+            return Snapshot(stream: stream.rawValue, type: type, version: version, stateJSON: state, takenAt: takenAt)
+        }
+    }
+
+    /// Deletes every snapshot of a type of one tenant inside the caller's transaction (bound to
+    /// `tenant`): a read model that keeps its state in snapshots forgets it when it is rebuilt.
+    public func deleteAll(type: String, tenant: UUID, on connection: isolated PostgresConnection) throws {
+        try connection.query("DELETE FROM tenantry.snapshots WHERE tenant_id = \(tenant) AND snapshot_type = \(type)")
+    }
+
+    private static func encode(_ state: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        let json = String(decoding: try encoder.encode(state), as: UTF8.self)
-        try await EventStore(pool: pool).inTenant(tenant) { connection in
-            try connection.query("""
+        return String(decoding: try encoder.encode(state), as: UTF8.self)
+    }
+
+    private static func save(
+        stream: StreamName, tenant: UUID, type: String, version: Int64, json: String, on connection: isolated PostgresConnection
+    ) throws {
+        try connection.query("""
             INSERT INTO tenantry.snapshots (tenant_id, stream_name, snapshot_type, stream_version, state)
             VALUES (\(tenant), \(stream.rawValue), \(type), \(version), \(json)::jsonb)
             ON CONFLICT (tenant_id, stream_name, snapshot_type) DO UPDATE
             SET stream_version = excluded.stream_version, state = excluded.state, taken_at = now()
             WHERE tenantry.snapshots.stream_version < excluded.stream_version
             """)
-        }
-    }
-
-    /// The snapshot of a stream and type, if one was saved.
-    public func load(stream: StreamName, tenant: UUID, type: String) async throws -> Snapshot? {
-        try await EventStore(pool: pool).inTenant(tenant) { connection in
-            try connection.query("""
-                SELECT stream_version, state, taken_at FROM tenantry.snapshots
-                WHERE tenant_id = \(tenant) AND stream_name = \(stream.rawValue) AND snapshot_type = \(type)
-                """).rows.first.map { row in
-                let (version, state, takenAt) = try row.decode((Int64, String, Date).self)
-                return Snapshot(stream: stream.rawValue, type: type, version: version, stateJSON: state, takenAt: takenAt)
-            }
-        }
     }
 }

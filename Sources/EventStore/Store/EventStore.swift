@@ -191,15 +191,17 @@ public struct EventStore: Sendable {
         }
     }
 
-    /// Reads a stream inside the caller's transaction (bound to `tenant`).
+    /// Reads a stream forward from a version (the first by default) inside the caller's
+    /// transaction (bound to `tenant`).
     public func readStream(
         _ stream: StreamName,
         tenant: UUID,
+        from version: Int64 = 1,
         limit: Int = 10_000,
         on connection: isolated PostgresConnection
     ) throws -> [RecordedEvent] {
         do {
-            return try connection.query(EventStoreStatements.readStreamForward(tenant: tenant, stream: stream, fromVersion: 1, limit: limit))
+            return try connection.query(EventStoreStatements.readStreamForward(tenant: tenant, stream: stream, fromVersion: version, limit: limit))
                 .rows.map { row throws(PostgresError) in try RecordedEvent(row: row) }
         } catch {
             throw EventStoreError.translate(error)
@@ -234,6 +236,16 @@ public struct EventStore: Sendable {
             return try await inTenant(tenant) { connection in
                 try connection.query(query).rows.map { row throws(PostgresError) in try RecordedEvent(row: row) }
             }
+        } catch {
+            throw EventStoreError.translate(error)
+        }
+    }
+
+    /// Binds the caller's transaction on `connection` to `tenant` (row-level security reads it),
+    /// for work that must share a transaction it did not open, e.g. a projection's batch.
+    public func bind(tenant: UUID, on connection: isolated PostgresConnection) throws {
+        do {
+            try connection.query(EventStoreStatements.setTenant(tenant))
         } catch {
             throw EventStoreError.translate(error)
         }

@@ -8,5 +8,9 @@ public enum EventStoreMigrations {
             version: 2, name: "schema_migrations_readable",
             sql: String(decoding: PackageResources._002_schema_migrations_readable_sql, as: UTF8.self)
         ),
+        Migration(
+            version: 3, name: "quiet_notifications",
+            sql: String(decoding: PackageResources._003_quiet_notifications_sql, as: UTF8.self)
+        ),
     ]
 }

@@ -50,6 +50,7 @@ public struct EventSubscription: Sendable {
     }
 
     /// Reads everything deliverable now, then returns the cursor after the last event.
+    /// Cancellation stops it between batches, throwing `CancellationError`.
     @discardableResult
     public func catchUp(
         from cursor: GlobalCursor,
@@ -57,6 +58,7 @@ public struct EventSubscription: Sendable {
     ) async throws -> GlobalCursor {
         var cursor = cursor
         while true {
+            try Task.checkCancellation()
             let page = try await store.readPage(after: cursor, filter: filter, limit: batchSize)
             if !page.events.isEmpty { try await handler(page.events) }
             cursor = page.nextCursor(after: cursor)

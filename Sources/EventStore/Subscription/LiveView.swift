@@ -67,9 +67,12 @@ public final class LiveView<State: Sendable>: Sendable {
         }
     }
 
-    /// Reads and folds everything deliverable now.
+    /// Reads and folds everything deliverable now. Cancellation stops it between pages (the
+    /// state published so far stays), throwing `CancellationError`.
     public func catchUp(batchSize: Int = 1000) async throws {
-        while try await step(limit: batchSize).isFull {}
+        while try await step(limit: batchSize).isFull {
+            try Task.checkCancellation()
+        }
     }
 
     /// Waits until `condition` holds for the published state, or the deadline passes;

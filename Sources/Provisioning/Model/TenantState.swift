@@ -1,7 +1,11 @@
 public import Foundation
 
 /// A tenant as its events say it is: the fold of its stream.
-public struct TenantState: Sendable, Hashable {
+///
+/// Codable so it can be snapshotted (`TenantSnapshots`): a snapshot's type names the stored
+/// properties, so adding or renaming one retires older snapshots by itself; a change to what
+/// `apply` does with an event must bump `TenantSnapshots.foldRevision`.
+public struct TenantState: Sendable, Hashable, Codable {
     public let id: UUID
     public private(set) var name: String
     public private(set) var slug: String

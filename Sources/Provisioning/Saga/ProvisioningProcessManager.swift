@@ -80,9 +80,10 @@ public struct ProvisioningProcessManager: Sendable {
         try await sweep(stoppingAt: StopRequest())
     }
 
-    /// `sweep()`, stopping before the next tenant once `stop` is requested.
-    private func sweep(stoppingAt stop: StopRequest) async throws -> Int {
-        try await registry.catchUpWithCommittedWrites()
+    /// `sweep()`, stopping before the next tenant once `stop` is requested; the registry is
+    /// caught up first unless the caller did.
+    private func sweep(stoppingAt stop: StopRequest, catchingUp: Bool = true) async throws -> Int {
+        if catchingUp { try await registry.catchUpWithCommittedWrites() }
         var finished = 0
         for tenant in try await TenantSummary.needingProvisioning(on: store.pool) {
             if stop.isRequested { break }
@@ -130,11 +131,14 @@ public struct ProvisioningProcessManager: Sendable {
                 return
             }
             do {
-                // In a task of its own, so a shutdown lets the saga run it is in finish; then
-                // it stops before the next tenant.
+                // The registry's catch-up runs in this task, so a shutdown stops it between
+                // pages instead of waiting for a long one to end.
+                try await registry.catchUpWithCommittedWrites()
+                // The saga runs in a task of its own, so a shutdown lets the run it is in
+                // finish; then it stops before the next tenant.
                 let stop = StopRequest()
                 let finished = try await withTaskCancellationHandler {
-                    try await Task { try await sweep(stoppingAt: stop) }.value
+                    try await Task { try await sweep(stoppingAt: stop, catchingUp: false) }.value
                 } onCancel: {
                     stop.request()
                 }

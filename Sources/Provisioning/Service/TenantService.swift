@@ -116,15 +116,18 @@ public struct TenantService: Sendable {
 
     // MARK: Queries
 
-    /// The tenant as its events say, or nil if it was never registered.
+    /// The tenant as its events say, or nil if it was never registered: its latest snapshot
+    /// and the events after it (see `loadTenant`).
     public func load(_ tenantID: UUID) async throws -> TenantState? {
-        let events = try await store.readStream(TenantStreams.tenant(tenantID), tenant: ControlPlane.tenantID, limit: 100_000)
-        return try Self.fold(events)
+        try await loadTenant(tenantID).state
     }
 
-    /// The tenant's recorded events, oldest first: who did what, when and why.
+    /// The tenant's recorded events, oldest first: who did what, when and why. All of them, read
+    /// page by page; an export uses `forEachHistoryPage` instead, not to hold them all.
     public func history(_ tenantID: UUID) async throws -> [RecordedEvent] {
-        try await store.readStream(TenantStreams.tenant(tenantID), tenant: ControlPlane.tenantID, limit: 100_000)
+        var events: [RecordedEvent] = []
+        try await forEachHistoryPage(tenantID) { events += $0 }
+        return events
     }
 
     /// A page of the tenant's recorded events: those after `version`, oldest first, at most `limit`.
@@ -142,8 +145,9 @@ public struct TenantService: Sendable {
         return try claim?.decodeData(as: TenantStreams.Claim.self).tenantId
     }
 
-    static func fold(_ events: [RecordedEvent]) throws -> TenantState? {
-        var state: TenantState?
+    /// Folds events into a state (a snapshot's, or none before the first event).
+    static func fold(_ events: [RecordedEvent], into start: TenantState? = nil) throws -> TenantState? {
+        var state = start
         for recorded in events {
             guard let event = try TenantEvent(recorded) else { continue }
             if case .registered(let registered) = event, state == nil {

@@ -28,5 +28,10 @@ public enum TenancyMigrations {
             name: "instance_logins",
             sql: String(decoding: PackageResources._104_instance_logins_sql, as: UTF8.self)
         ),
+        Migration(
+            version: 105,
+            name: "retired_snapshots",
+            sql: String(decoding: PackageResources._105_retired_snapshots_sql, as: UTF8.self)
+        ),
     ]
 }

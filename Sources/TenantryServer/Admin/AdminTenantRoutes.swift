@@ -162,7 +162,7 @@ struct AdminTenantRoutes: Sendable {
         let reason = try AdminInput.reason(body.reason) ?? "offboarded over the admin API"
         let actor = try context.requireAdmin().actor
         let tenant = try await administration.tenant(AdminInput.parameter("slug", of: context))
-        try FileManager.default.createDirectory(atPath: exportDirectory, withIntermediateDirectories: true)
+        // The export creates the directory if missing (0700: exports hold personal data).
         // A new name every time: offboarding refuses to overwrite an existing export.
         let stamp = Date().formatted(.iso8601).replacingOccurrences(of: ":", with: "")
         let path = URL(fileURLWithPath: exportDirectory).appendingPathComponent("\(tenant.slug)-\(stamp)-\(UUID().uuidString.prefix(8).lowercased()).jsonl").path

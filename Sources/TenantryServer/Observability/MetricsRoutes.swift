@@ -43,8 +43,8 @@ public struct MetricsRoutes<Context: RequestContext>: Sendable {
         router.refuseMethods(on: "metrics", except: [.get, .head])
     }
 
-    /// Sets `tenantry_live_view_behind_events{view}` and
-    /// `tenantry_provisioning_saga_behind_events`: the events each has still to handle, counted
+    /// Sets `tenantry_live_view_behind_events{view}`, `tenantry_provisioning_saga_behind_events`
+    /// and `tenantry_tenant_registry_behind_events`: the events each has still to handle, counted
     /// up to `lagLimit`. When the database does not answer the gauges keep their last value
     /// (`/readyz` says why).
     private func recordLag() async {
@@ -53,6 +53,8 @@ public struct MetricsRoutes<Context: RequestContext>: Sendable {
         for measurement in measurements {
             if measurement.name == "provisioning-saga" {
                 Gauge(label: "tenantry_provisioning_saga_behind_events").record(measurement.behind)
+            } else if measurement.name == "tenant-registry" {
+                Gauge(label: "tenantry_tenant_registry_behind_events").record(measurement.behind)
             } else {
                 Gauge(label: "tenantry_live_view_behind_events", dimensions: [("view", measurement.name)]).record(measurement.behind)
             }

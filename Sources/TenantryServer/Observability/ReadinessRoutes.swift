@@ -22,8 +22,8 @@ public struct ReadinessRoutes<Context: RequestContext>: Sendable {
     public var lagGrace: Duration { lagWatch.grace }
     private let lagWatch: LagWatch
     let logger: Logger
-    /// Whether this server runs the provisioning saga (a single-tenant instance does not, so its
-    /// readiness does not depend on it).
+    /// Whether this server runs the provisioning saga and keeps the tenant registry (a
+    /// single-tenant instance does neither, so its readiness depends on neither).
     public let runsProvisioning: Bool
 
     /// Readiness over `runtime`'s database and `views`, failing a subscription that stays more
@@ -51,7 +51,7 @@ public struct ReadinessRoutes<Context: RequestContext>: Sendable {
     public func register(on router: some RouterMethods<Context>) {
         router.get("readyz") { _, _ -> Response in
             let checks = await ReadinessChecks(runtime: runtime, views: views, maximumLag: maximumLag, lagWatch: lagWatch, logger: logger).run()
-                .filter { runsProvisioning || $0.name != "provisioning-saga" }
+                .filter { runsProvisioning || !SubscriptionLag.controlPlaneNames.contains($0.name) }
             let ready = checks.allSatisfy(\.passed)
             return .json(
                 .object([

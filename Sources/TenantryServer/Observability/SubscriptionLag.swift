@@ -2,17 +2,19 @@ import EventStore
 import Provisioning
 
 /// How far behind the event feed each subscription the server depends on is: the three live
-/// views (flag catalog, tenant directory, admin tokens) and the provisioning saga.
+/// views (flag catalog, tenant directory, admin tokens), the provisioning saga and the tenant
+/// registry (`TenantsProjection`, which the sweep, listings and commands catch up).
 ///
 /// A view's lag is the events of any tenant after its in-memory cursor that are deliverable
-/// now (its cursor moves past the events it skips, so a current view has none); the saga's is
-/// the control plane's tenant events after its stored checkpoint. Each is one bounded index
+/// now (its cursor moves past the events it skips, so a current view has none); the saga's and
+/// the registry's are the control plane's tenant events after their stored checkpoints. Each is one bounded index
 /// read (`EventStore.backlog`), counted up to a limit, so measuring is cheap however far a
 /// subscription fell behind; readiness and `/metrics` both measure with it.
 struct SubscriptionLag: Sendable {
     /// One subscription's measurement.
     struct Measurement: Sendable {
-        /// `flag-catalog`, `tenant-directory`, `admin-tokens` or `provisioning-saga`.
+        /// `flag-catalog`, `tenant-directory`, `admin-tokens`, `provisioning-saga` or
+        /// `tenant-registry`.
         let name: String
         /// Events it has still to handle, at most the limit measured with.
         let behind: Int
@@ -30,9 +32,11 @@ struct SubscriptionLag: Sendable {
     var servesInstance = false
 
     /// The names `measure` reports, in its order.
-    static let names = ["flag-catalog", "tenant-directory", "admin-tokens", "provisioning-saga"]
+    static let names = ["flag-catalog", "tenant-directory", "admin-tokens", "provisioning-saga", "tenant-registry"]
     /// The names `measure` reports on a single-tenant instance.
     static let instanceNames = ["flag-catalog", "tenant-directory"]
+    /// Those that follow the control plane, which only a server that provisions has.
+    static let controlPlaneNames: Set<String> = ["provisioning-saga", "tenant-registry"]
 
     /// The names this measurement reports.
     var names: [String] { servesInstance ? Self.instanceNames : Self.names }
@@ -46,14 +50,24 @@ struct SubscriptionLag: Sendable {
         ]
         guard !servesInstance else { return measurements }
         measurements.append(try await measure(views.adminTokens, name: "admin-tokens", limit: limit))
-        measurements.append(Measurement(name: "provisioning-saga", behind: try await sagaBacklog(limit: limit), hasCaughtUp: true))
+        measurements.append(Measurement(
+            name: "provisioning-saga",
+            behind: try await controlPlaneBacklog(after: ProvisioningProcessManager.checkpointName, limit: limit),
+            hasCaughtUp: true
+        ))
+        measurements.append(Measurement(
+            name: "tenant-registry",
+            behind: try await controlPlaneBacklog(after: TenantsProjection.checkpointName, limit: limit),
+            hasCaughtUp: true
+        ))
         return measurements
     }
 
-    /// The control plane's tenant events (what `ProvisioningProcessManager` follows) after the
-    /// saga's stored checkpoint, shared by every runner on the database.
-    private func sagaBacklog(limit: Int) async throws -> Int {
-        let checkpoint = try await CheckpointStore(pool: operatorStore.pool).load(ProvisioningProcessManager.checkpointName) ?? .start
+    /// The control plane's tenant events (what `ProvisioningProcessManager` and
+    /// `TenantsProjection` follow) after a stored checkpoint, shared by every runner on the
+    /// database.
+    private func controlPlaneBacklog(after checkpointName: String, limit: Int) async throws -> Int {
+        let checkpoint = try await CheckpointStore(pool: operatorStore.pool).load(checkpointName) ?? .start
         return try await operatorStore.backlog(after: checkpoint, tenant: ControlPlane.tenantID, category: "tenant", limit: limit)
     }
 
