@@ -20,9 +20,12 @@ public struct TenantAdministration: Sendable {
 
     init(
         target: DatabaseTarget, pooledStore: EventStore, operatorStore: EventStore, beforeStep: ProvisioningSaga.StepHook?,
-        customization: CustomizationHost?
+        customization: CustomizationHost?, servesInstance: Bool = false
     ) {
-        let tenants = TenantService(store: operatorStore, check: customization.map(CustomizationGate.check))
+        // An instance's login may read its tenant's stream but not the control plane's snapshots.
+        let tenants = TenantService(
+            store: operatorStore, check: customization.map(CustomizationGate.check), usesSnapshots: !servesInstance
+        )
         let placements = TenantPlacementStore(pool: operatorStore.pool)
         let databases = DedicatedDatabaseProvisioner { configuration in
             try await DatabaseMigrator().migrate(configuration)

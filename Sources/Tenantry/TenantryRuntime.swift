@@ -81,7 +81,8 @@ public struct TenantryRuntime: Sendable {
             operatorPool: pool,
             operatorEventStore: eventStore,
             tenants: TenantAdministration(
-                target: target, pooledStore: eventStore, operatorStore: eventStore, beforeStep: nil, customization: customization),
+                target: target, pooledStore: eventStore, operatorStore: eventStore, beforeStep: nil, customization: customization,
+                servesInstance: true),
             flags: FlagService(store: eventStore),
             customization: customization,
             servesInstance: true

@@ -66,6 +66,21 @@ struct SignupAccepted {
     }
 }
 
+/// A 202 body of `POST /v1/signup` that may be a retry's: the tenant, with or without the claim.
+struct SignupAcknowledged {
+    let tenantID: String
+    let slug: String
+    let claimToken: String?
+
+    init(_ response: HTTPTestClient.Response, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try #require(response.status == 202, "\(response.status) \(response.text)", sourceLocation: sourceLocation)
+        let body = try #require(response.jsonObject, sourceLocation: sourceLocation)
+        tenantID = try #require(body["tenantId"] as? String, sourceLocation: sourceLocation)
+        slug = try #require(body["slug"] as? String, sourceLocation: sourceLocation)
+        claimToken = body["claimToken"] as? String
+    }
+}
+
 /// A problem details body, read.
 struct SignupProblem {
     let type: String

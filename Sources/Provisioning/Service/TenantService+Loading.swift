@@ -11,7 +11,9 @@ extension TenantService {
     public func loadTenant(_ tenantID: UUID) async throws -> TenantLoad {
         let stream = TenantStreams.tenant(tenantID)
         let snapshots = SnapshotStore(pool: store.pool)
-        let snapshot = try await snapshots.load(stream: stream, tenant: ControlPlane.tenantID, type: TenantSnapshots.aggregateType)
+        let snapshot = usesSnapshots
+            ? try await snapshots.load(stream: stream, tenant: ControlPlane.tenantID, type: TenantSnapshots.aggregateType)
+            : nil
         var state = TenantSnapshots.state(of: snapshot)
         let snapshotVersion = state?.version ?? 0
         var eventsRead = 0
@@ -28,7 +30,7 @@ extension TenantService {
             next = last.version + 1
         }
         var wroteSnapshot = false
-        if let state, state.version - snapshotVersion >= TenantSnapshots.interval {
+        if usesSnapshots, let state, state.version - snapshotVersion >= TenantSnapshots.interval {
             try await snapshots.save(
                 stream: stream, tenant: ControlPlane.tenantID, type: TenantSnapshots.aggregateType,
                 version: state.version, state: state

@@ -18,18 +18,23 @@ public struct TenantService: Sendable {
     private let now: @Sendable () -> Date
     private let beforeAppend: BeforeAppend?
     private let check: TenantChangeCheck?
+    /// Whether loads start from (and write) the aggregate's snapshots in the control plane; a
+    /// single-tenant instance's login may not use them and folds its own stream instead.
+    public let usesSnapshots: Bool
 
     /// `check` sees every decided change before it is written (see `TenantChange`).
     public init(
         store: EventStore,
         now: @escaping @Sendable () -> Date = { Date() },
         beforeAppend: BeforeAppend? = nil,
-        check: TenantChangeCheck? = nil
+        check: TenantChangeCheck? = nil,
+        usesSnapshots: Bool = true
     ) {
         self.store = store
         self.now = now
         self.beforeAppend = beforeAppend
         self.check = check
+        self.usesSnapshots = usesSnapshots
     }
 
     // MARK: Signup

@@ -32,7 +32,7 @@ enum InstanceStartup {
         // Only the registry and instance streams of its own tenant are readable here.
         let store = EventStore(pool: PostgresPool(configuration: configuration, maximumConnections: 1))
         defer { Task { await store.pool.close() } }
-        guard let tenant = try await TenantService(store: store).load(tenantID),
+        guard let tenant = try await TenantService(store: store, usesSnapshots: false).load(tenantID),
             name == tenant.slug || UUID(uuidString: name) == tenantID
         else {
             throw InstanceError.notInstanceLogin("this login is the instance of another tenant, not of \(name)")
