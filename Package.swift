@@ -88,6 +88,7 @@ let package = Package(
                 .embedInCode("Migrations/0103_retired_pooled_copies_private.sql"),
                 .embedInCode("Migrations/0104_instance_logins.sql"),
                 .embedInCode("Migrations/0105_retired_snapshots.sql"),
+                .embedInCode("Migrations/0106_instance_writes_bounded.sql"),
             ],
             swiftSettings: swiftSettings
         ),

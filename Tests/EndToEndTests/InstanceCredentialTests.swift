@@ -160,12 +160,34 @@ struct InstanceCredentialTests {
             #expect(await refused("SELECT * FROM tenantry.append_control_events('admintoken-x', NULL, '\(event.replacingOccurrences(of: "TenantReactivated", with: "TenantActivated"))')", instance))
             let noted = #"[{"id":"\#(UUID().uuidString.lowercased())","type":"Noted","data":{}}]"#
             #expect(await refused("SELECT * FROM tenantry.append_events('\(globex.id)', 'doc-1', NULL, '\(noted)')", instance))
+            // No paid plan without a pooled server's payment hook; no more key changes than the day's cap.
+            for plan in ["pro", "enterprise"] {
+                let upgrade = #"[{"id":"\#(UUID().uuidString.lowercased())","type":"PlanChanged","data":{"from":"free","to":"\#(plan)"}}]"#
+                #expect(await refused("SELECT * FROM tenantry.append_control_events('tenant-\(acme.id)', NULL, '\(upgrade)')", instance), "\(plan)")
+            }
+            let flood = "[" + (0..<121).map { _ in
+                #"{"id":"\#(UUID().uuidString.lowercased())","type":"APIKeyRevoked","data":{"keyId":"\#(UUID().uuidString.lowercased())"}}"#
+            }.joined(separator: ",") + "]"
+            #expect(await refused("SELECT * FROM tenantry.append_control_events('tenant-\(acme.id)', NULL, '\(flood)')", instance))
 
             // Its dedicated database: its own events, nobody else's; another instance's database is closed to it.
             let dedicated = instance.with(database: acmeDatabase)
             #expect(try await count("SELECT count(*) FROM tenantry.events WHERE stream_name = 'doc-1'", dedicated, asTenant: acme.id) == 2)
             #expect(try await count("SELECT count(*) FROM tenantry.events WHERE stream_name = 'doc-1'", dedicated) == 2)
             #expect(await refused("SELECT * FROM tenantry.append_events('\(globex.id)', 'doc-1', NULL, '\(noted)')", dedicated))
+            // Its own tenant's snapshots there are its to write and read; another tenant's are not.
+            try await PostgresConnection.withConnection(dedicated) { connection in
+                try await connection.query("""
+                    INSERT INTO tenantry.snapshots (tenant_id, stream_name, snapshot_type, stream_version, state)
+                    VALUES (\(acme.id)::uuid, 'doc-1', 'instance-test', 1, '{}')
+                    """)
+                let own = try await connection.query("SELECT count(*) FROM tenantry.snapshots WHERE snapshot_type = 'instance-test'")
+                #expect(try own.rows.first?.decode(Int.self) == 1)
+            }
+            #expect(await refused("""
+                INSERT INTO tenantry.snapshots (tenant_id, stream_name, snapshot_type, stream_version, state)
+                VALUES ('\(globex.id)', 'doc-1', 'instance-test', 1, '{}')
+                """, dedicated))
             #expect(await refused("SELECT 1", instance.with(database: initechDatabase)), "another instance's database")
             #expect(await refused("SET ROLE tenantry_app", dedicated))
 

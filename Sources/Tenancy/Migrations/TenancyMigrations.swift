@@ -33,5 +33,10 @@ public enum TenancyMigrations {
             name: "retired_snapshots",
             sql: String(decoding: PackageResources._105_retired_snapshots_sql, as: UTF8.self)
         ),
+        Migration(
+            version: 106,
+            name: "instance_writes_bounded",
+            sql: String(decoding: PackageResources._106_instance_writes_bounded_sql, as: UTF8.self)
+        ),
     ]
 }
