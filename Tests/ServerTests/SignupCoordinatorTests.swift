@@ -140,6 +140,30 @@ struct SignupCoordinatorTests {
         }
     }
 
+    @Test("duplicates racing one signup count once against their client: the admissions of those that joined it are given back")
+    func duplicatesCountOnce() async throws {
+        try await withTestRuntime { runtime, _ in
+            let admissions = SignupAdmissions(pool: runtime.operatorPool, policy: SignupAdmissionPolicy(perWindow: 100, unclaimed: 100))
+            let coordinator = SignupCoordinator(
+                saga: runtime.tenants.saga, directory: TenantDirectory.live(store: runtime.operatorEventStore), admissions: admissions
+            )
+            let client = try #require(SignupClient(address: "198.51.100.\(Int.random(in: 1...254))"))
+            let key = try #require(IdempotencyKey(UUID().uuidString))
+            let form = SignupForm(email: "ops@duplicates.example", organization: "Duplicates \(UUID().uuidString.prefix(6))")
+            let request = try form.signupRequest(idempotencyKey: key)
+            let tickets = try await withThrowingTaskGroup(of: SignupTicket.self) { group in
+                for _ in 0..<6 { group.addTask { try await coordinator.start(request, idempotencyKey: key, client: client).ticket } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(tickets.map(\.tenantID)).count == 1)
+            await coordinator.drain()
+            let counted = try await runtime.operatorPool.query(
+                "SELECT count(*) FROM tenantry.signup_admissions WHERE client_digest = \(client.digest)"
+            ).rows.first?.decode(Int.self)
+            #expect(counted == 1)
+        }
+    }
+
     @Test("above maximumEntries a new signup is 503 signup-unavailable; retries of kept signups still answer, and room comes back as entries expire")
     func entryCap() async throws {
         try await withTestRuntime { runtime, _ in

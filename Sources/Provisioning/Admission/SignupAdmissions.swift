@@ -36,6 +36,12 @@ public struct SignupAdmissions: Sendable {
         return .refused(limit: limit, retryAfterSeconds: retryAfter)
     }
 
+    /// The admitted signup registered nothing (refused, failed, or a duplicate of one already
+    /// under way): it stops counting against its client.
+    public func release(_ id: UUID) async throws {
+        try await pool.query("DELETE FROM tenantry.signup_admissions WHERE admission_id = \(id)")
+    }
+
     /// The admitted signup's first API key was taken: it stops counting as unclaimed.
     public func claimed(_ id: UUID) async throws {
         try await pool.query("SELECT tenantry.claim_signup(\(id))")

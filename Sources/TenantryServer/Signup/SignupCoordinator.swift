@@ -114,8 +114,14 @@ public actor SignupCoordinator {
                 throw ProblemDetails.signupRateLimited(limit, policy: admissions.policy, retryAfterSeconds: retryAfter)
             }
             // Another request with this key may have started while the admission was counted.
-            if let retried = try await retry(of: slot, fingerprint: fingerprint, idempotencyKey: idempotencyKey) { return retried }
-            guard isAccepting else { throw ProblemDetails.signupUnavailable() }
+            if let retried = try await retry(of: slot, fingerprint: fingerprint, idempotencyKey: idempotencyKey) {
+                await release(admissionID)
+                return retried
+            }
+            guard isAccepting else {
+                await release(admissionID)
+                throw ProblemDetails.signupUnavailable()
+            }
         }
         let now = now()
         if isFull {
@@ -154,6 +160,17 @@ public actor SignupCoordinator {
         }
         let ticket = try await ticket(of: slot).withoutClaim
         return (ticket, status(of: ticket.tenantID))
+    }
+
+    /// Gives back an admission that registered nothing; a failure only leaves it counted until
+    /// its window ends.
+    private func release(_ admissionID: UUID?) async {
+        guard let admissions, let admissionID else { return }
+        do {
+            try await admissions.release(admissionID)
+        } catch {
+            logger.warning("could not release a signup admission", metadata: ["error": "\(error)"])
+        }
     }
 
     /// The slot's ticket: at once when registered, else once the registration is.
@@ -222,9 +239,12 @@ public actor SignupCoordinator {
     private func failed(slot: String, error: any Error) {
         switch requests[slot]?.phase {
         case .registering(let waiters)?:
-            // Nothing registered: forget the slot, so the same key may be used once corrected.
+            // Nothing registered: forget the slot, so the same key may be used once corrected,
+            // and give the client its admission back.
             let refusal = Self.problem(for: error, idempotencyKey: requests[slot]?.idempotencyKey)
+            let admissionID = requests[slot]?.admissionID
             requests[slot] = nil
+            if let admissionID { Task { await self.release(admissionID) } }
             for waiter in waiters { waiter.resume(throwing: refusal) }
         case .registered(let ticket)?:
             // Registered, then the run broke off (lost connection, shutdown): the tenant's
