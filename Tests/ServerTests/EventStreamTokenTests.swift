@@ -88,4 +88,30 @@ struct EventStreamTokenTests {
         }
         #expect(previous?.description.contains(OFREPEventStreamSecrets.previousVariable) == true)
     }
+
+    @Test("a stream opened with a token ends once the token expires (the provider reconnects with a fresh one); one opened with the key goes on")
+    func streamEndsAtExpiry() async throws {
+        try await withTestServer(configure: { configuration, _, _ in
+            configuration.streamTokenSecrets = try! OFREPEventStreamSecrets(current: Self.current, previous: nil)
+            configuration.eventStreamKeepAlive = .milliseconds(200)
+        }) { server in
+            let keyID = try #require(server.tenant.apiKeys.keys.first)
+            // Whole seconds: expiring two to three seconds from now.
+            let expiresAt = Int64(Date().timeIntervalSince1970) + 3
+            let token = OFREPEventStreamToken(
+                tenantID: server.tenant.id, keyID: keyID, expiresAt: expiresAt, secret: SymmetricKey(data: Data(Self.current.utf8)))
+            let byToken = try await EventStreamClient.open(server.address.url + Self.path(token.description))
+            defer { byToken.close() }
+            let byKey = try await EventStreamClient.open(
+                server.address.url + OFREPRoutes<TenantryRequestContext>.eventStreamPath, headers: [("Authorization", "Bearer \(server.apiKey)")])
+            defer { byKey.close() }
+            #expect(byToken.status == 200)
+            #expect(byKey.status == 200)
+            #expect(try await byToken.next() != nil, "the first event")
+            // Only keep-alive comments follow; the stream ends (nil) once the token expired.
+            #expect(try await byToken.next(where: { _ in false }, timeout: .seconds(30)) == nil)
+            #expect(Date().timeIntervalSince1970 >= Double(expiresAt), "ended at expiry, not before")
+            #expect(try await byKey.next() != nil, "the key's own stream is not ended by a token's expiry")
+        }
+    }
 }

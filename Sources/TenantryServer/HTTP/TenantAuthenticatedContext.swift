@@ -18,9 +18,9 @@ extension TenantAuthenticatedContext {
     }
 
     /// This context with `tenant`, authenticated by its key `keyID`, and its logger naming it.
-    public func authenticated(as tenant: TenantState, keyID: UUID) -> Self {
+    public func authenticated(as tenant: TenantState, keyID: UUID, expiresAt: Date? = nil) -> Self {
         var context = self
-        context.tenant = AuthenticatedTenant(state: tenant, keyID: keyID)
+        context.tenant = AuthenticatedTenant(state: tenant, keyID: keyID, expiresAt: expiresAt)
         context.logger[metadataKey: "tenant"] = .string(tenant.slug)
         return context
     }

@@ -14,12 +14,15 @@ import ServiceLifecycle
 /// so an event follows a change within milliseconds. Any event on the tenant's stream counts
 /// (a key issued, an activation: a provider re-fetches and gets a 304 at worst). A comment
 /// every `keepAlive` keeps proxies from closing an idle connection. The stream ends when the
-/// server shuts down gracefully, and when the tenant stops being active or its key is revoked
-/// (the provider's reconnection then gets the 401 or 403 that says why).
+/// server shuts down gracefully, when the tenant stops being active or its key is revoked
+/// (the provider's reconnection then gets the 401 or 403 that says why), and within a
+/// keep-alive of its token's expiry (the provider fetches a fresh token with the bulk answer).
 struct OFREPEventStream: Sendable {
     let views: LiveViews
     let tenantID: UUID
     let keyID: UUID
+    /// When the token the stream was opened with expires (nil when opened with an API key).
+    let expiresAt: Date?
     let keepAlive: Duration
     /// Counts this stream as open until it ends (or its response is dropped unwritten).
     let lease: EventStreamLimiter.Lease
@@ -60,8 +63,10 @@ struct OFREPEventStream: Sendable {
         }
     }
 
-    /// The position now, or nil when the stream must end (tenant not active, key revoked).
+    /// The position now, or nil when the stream must end (tenant not active, key revoked, the
+    /// token it was opened with expired: the client reconnects with a fresh one).
     func position() -> Position? {
+        if let expiresAt, Date() >= expiresAt { return nil }
         guard let tenant = views.directory.state.tenant(tenantID), tenant.status == .active, tenant.apiKeys[keyID] != nil else {
             return nil
         }

@@ -1,6 +1,7 @@
 public import Hummingbird
 public import Provisioning
 public import EventStore
+import Foundation
 
 /// Authenticates the event stream: by the `token` query parameter of the URL a bulk evaluation
 /// handed out (`OFREPEventStreamToken`; browsers' EventSource sends no headers), else by an API
@@ -26,6 +27,8 @@ public struct OFREPEventStreamAuthenticationMiddleware<Context: TenantAuthentica
         guard let token = OFREPEventStreamToken(text), let (tenant, keyID) = token.authenticate(in: directory.state, secrets: secrets) else {
             throw ProblemDetails.unauthorized("the event stream token is not valid or has expired: fetch the flags again for a new stream URL")
         }
-        return try await next(request, context.authenticated(as: tenant, keyID: keyID))
+        // The stream ends when the token expires: a leaked token opens nothing for longer.
+        let expiresAt = Date(timeIntervalSince1970: TimeInterval(token.expiresAt))
+        return try await next(request, context.authenticated(as: tenant, keyID: keyID, expiresAt: expiresAt))
     }
 }

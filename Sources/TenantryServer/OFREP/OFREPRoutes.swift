@@ -166,7 +166,8 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
             throw ProblemDetails.tooManyEventStreams(refusal)
         }
         let stream = OFREPEventStream(
-            views: views, tenantID: tenant.state.id, keyID: tenant.keyID, keepAlive: eventStreamKeepAlive, lease: lease)
+            views: views, tenantID: tenant.state.id, keyID: tenant.keyID, expiresAt: tenant.expiresAt,
+            keepAlive: eventStreamKeepAlive, lease: lease)
         let lastEventID = request.headers.first { $0.name.canonicalName == "last-event-id" }?.value
         // `X-Accel-Buffering: no`: nginx (and proxies that copy it) pass each event on at once.
         let headers = HTTPFields([.init(name: .contentType, value: "text/event-stream"), .init(name: .cacheControl, value: "no-cache")])
