@@ -31,17 +31,27 @@ struct StatementDeadlineTests {
         try await withTestDatabase { database async throws in
             let connection = try await PostgresConnection.connect(database.applicationConfiguration)
             let backend = try await connection.backendProcessID()
+            let started = ContinuousClock.now
+            // Stopped only once it sleeps in pg_sleep: a backend stopped anywhere else may hold a
+            // lock every other backend of the cluster needs (ProcArrayLock while it takes a
+            // snapshot, a shared statistics lock while it flushes), and would freeze them all.
+            let statement = Task {
+                try await connection.query("SELECT pg_sleep(3600)", timeout: .seconds(3))
+            }
+            try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                try await waitUntil("the backend sleeps in pg_sleep") {
+                    try await admin.query("SELECT wait_event = 'PgSleep' FROM pg_stat_activity WHERE pid = \(Int(backend))")
+                        .rows.first?.decode(Bool?.self) == true
+                }
+            }
             #expect(kill(backend, SIGSTOP) == 0)
             defer {
                 kill(backend, SIGCONT)
                 kill(backend, SIGTERM)
             }
-            let started = ContinuousClock.now
-            let error = await #expect(throws: PostgresError.self) {
-                try await connection.query("SELECT 1", timeout: .milliseconds(300))
-            }
+            let error = await #expect(throws: PostgresError.self) { try await statement.value }
             #expect(error?.kind == .connectionLost, "\(String(describing: error))")
-            #expect(started.duration(to: .now) < .seconds(30), "the wait outlasted its deadline and grace")
+            #expect(started.duration(to: .now) < .seconds(60), "the wait outlasted its deadline and grace")
             #expect(await !connection.isReusable())
             await connection.close()
         }
