@@ -37,7 +37,8 @@ struct CatchUpCancellationTests {
             let cancelledAt = ContinuousClock.now
             catchingUp.cancel()
             await #expect(throws: CancellationError.self) { try await catchingUp.value }
-            #expect(cancelledAt.duration(to: .now) < .seconds(5))
+            // Not a timing test (the machine may be busy): it must not run on to the end, checked below.
+            #expect(cancelledAt.duration(to: .now) < .conditionDeadline)
             // It stopped between pages long before the end, at a checkpoint it saved.
             let applied = count.current
             #expect(applied < Self.streamLength / Self.pageSize)
@@ -59,7 +60,8 @@ struct CatchUpCancellationTests {
             let cancelledAt = ContinuousClock.now
             catchingUp.cancel()
             await #expect(throws: CancellationError.self) { _ = try await catchingUp.value }
-            #expect(cancelledAt.duration(to: .now) < .seconds(5))
+            // Not a timing test (the machine may be busy): it must not run on to the end, checked below.
+            #expect(cancelledAt.duration(to: .now) < .conditionDeadline)
             #expect(count.current < Self.streamLength / Self.pageSize)
         }
     }
@@ -76,7 +78,8 @@ struct CatchUpCancellationTests {
             let cancelledAt = ContinuousClock.now
             catchingUp.cancel()
             await #expect(throws: CancellationError.self) { try await catchingUp.value }
-            #expect(cancelledAt.duration(to: .now) < .seconds(5))
+            // Not a timing test (the machine may be busy): it must not run on to the end, checked below.
+            #expect(cancelledAt.duration(to: .now) < .conditionDeadline)
             #expect(view.state < Self.streamLength)
         }
     }
