@@ -16,7 +16,7 @@ let package = Package(
     name: "Tenantry",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "tenantry", targets: ["tenantry"]),
+        .executable(name: "tenantry", targets: ["TenantryCLI"]),
         .library(name: "PostgresClient", targets: ["PostgresClient"]),
         .library(name: "EventStore", targets: ["EventStore"]),
         .library(name: "Tenancy", targets: ["Tenancy"]),
@@ -188,8 +188,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The `tenantry` command (product `tenantry`): one type per command, thin over the runtime.
         .executableTarget(
-            name: "tenantry",
+            name: "TenantryCLI",
             dependencies: [
                 "Tenantry",
                 "TenantryServer",
@@ -273,7 +274,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "TestSupport", "tenantry", "EventStore", "PostgresClient", "Tenancy", "ChildProcesses", "Customizations",
+                "TestSupport", "TenantryCLI", "EventStore", "PostgresClient", "Tenancy", "ChildProcesses", "Customizations",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -291,7 +292,7 @@ let package = Package(
                 "Provisioning",
                 "EventStore",
                 "TestSupport",
-                "tenantry",
+                "TenantryCLI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,6 @@
 import Foundation
 
-extension EmbeddedPostgres {
+extension EmbeddedCluster {
     /// How the server trades durability for speed.
     ///
     /// Both profiles listen on the unix socket only, use 128MB of shared buffers and 2GB of WAL
@@ -15,7 +15,7 @@ extension EmbeddedPostgres {
     }
 }
 
-extension EmbeddedPostgres.Profile {
+extension EmbeddedCluster.Profile {
     /// The postgresql.conf lines for this profile, with the server's socket in `socketDirectory`.
     func configuration(socketDirectory: String) -> String {
         var settings: [(name: String, value: String)] = [
@@ -40,7 +40,7 @@ extension EmbeddedPostgres.Profile {
                 ("full_page_writes", "off"),
             ]
         }
-        let header = "# Written by Tenantry's EmbeddedPostgres on every start; edits are overwritten.\n"
+        let header = "# Written by Tenantry's EmbeddedCluster on every start; edits are overwritten.\n"
         return header + settings.map { "\($0.name) = \($0.value)\n" }.joined()
     }
 

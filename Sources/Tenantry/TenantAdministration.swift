@@ -9,7 +9,7 @@ public import Tenancy
 /// so the two faces never differ in logic. Commands that change a tenant catch the registry up
 /// before they return, so a listing right after shows the change.
 public struct TenantAdministration: Sendable {
-    public let tenants: TenantService
+    public let lifecycle: TenantService
     public let saga: ProvisioningSaga
     public let placements: TenantPlacementStore
     public let router: TenantDatabaseRouter
@@ -19,7 +19,7 @@ public struct TenantAdministration: Sendable {
     let clusterAdministrator: PostgresConfiguration
 
     init(
-        target: DatabaseTarget, pooledStore: EventStore, operatorStore: EventStore, beforeStep: ProvisioningSaga.StepHook?,
+        target: DatabaseTarget, pooledStore: EventLog, operatorStore: EventLog, beforeStep: ProvisioningSaga.StepHook?,
         customization: CustomizationHost?, servesInstance: Bool = false
     ) {
         // An instance's login may read its tenant's stream but not the control plane's snapshots.
@@ -32,7 +32,7 @@ public struct TenantAdministration: Sendable {
         }
         let clusterAdministrator = target.administratorConfiguration.with(database: "postgres")
         let application = target.applicationConfiguration
-        self.tenants = tenants
+        self.lifecycle = tenants
         self.placements = placements
         self.databases = databases
         self.clusterAdministrator = clusterAdministrator
@@ -52,8 +52,8 @@ public struct TenantAdministration: Sendable {
 
     /// Resolves a slug, or a tenant id given as text, to the tenant's id.
     public func resolve(_ slugOrID: String) async throws -> UUID {
-        if let id = UUID(uuidString: slugOrID), try await tenants.load(id) != nil { return id }
-        guard let id = try await tenants.tenantID(forSlug: slugOrID) else {
+        if let id = UUID(uuidString: slugOrID), try await lifecycle.load(id) != nil { return id }
+        guard let id = try await lifecycle.tenantID(forSlug: slugOrID) else {
             throw TenantLifecycleError.notFound("with slug \(slugOrID)")
         }
         return id
@@ -62,19 +62,19 @@ public struct TenantAdministration: Sendable {
     /// The tenant with this slug (or id), as its events say it is.
     public func tenant(_ slugOrID: String) async throws -> TenantState {
         let id = try await resolve(slugOrID)
-        guard let state = try await tenants.load(id) else { throw TenantLifecycleError.notFound("with slug \(slugOrID)") }
+        guard let state = try await lifecycle.load(id) else { throw TenantLifecycleError.notFound("with slug \(slugOrID)") }
         return state
     }
 
     /// The tenant's recorded events, oldest first: who did what, when and why.
     public func history(of slugOrID: String) async throws -> [RecordedEvent] {
-        try await tenants.history(try await resolve(slugOrID))
+        try await lifecycle.history(try await resolve(slugOrID))
     }
 
     /// active → suspended; the registry is caught up before it returns.
     public func suspend(_ slugOrID: String, reason: String, actor: String) async throws -> TenantState {
         try Self.check(reason: reason)
-        let state = try await tenants.suspend(try await resolve(slugOrID), reason: reason, actor: actor)
+        let state = try await lifecycle.suspend(try await resolve(slugOrID), reason: reason, actor: actor)
         try await registry.catchUpWithCommittedWrites()
         return state
     }
@@ -82,7 +82,7 @@ public struct TenantAdministration: Sendable {
     /// suspended → active; the registry is caught up before it returns.
     public func resume(_ slugOrID: String, reason: String, actor: String) async throws -> TenantState {
         try Self.check(reason: reason)
-        let state = try await tenants.reactivate(try await resolve(slugOrID), reason: reason, actor: actor)
+        let state = try await lifecycle.reactivate(try await resolve(slugOrID), reason: reason, actor: actor)
         try await registry.catchUpWithCommittedWrites()
         return state
     }
@@ -90,7 +90,7 @@ public struct TenantAdministration: Sendable {
     /// Moves an active tenant to another plan of the same isolation.
     public func changePlan(_ slugOrID: String, to plan: Plan, reason: String?, actor: String) async throws -> TenantState {
         if let reason { try Self.check(reason: reason) }
-        let state = try await tenants.changePlan(try await resolve(slugOrID), to: plan, actor: actor, reason: reason)
+        let state = try await lifecycle.changePlan(try await resolve(slugOrID), to: plan, actor: actor, reason: reason)
         try await registry.catchUpWithCommittedWrites()
         return state
     }
@@ -101,7 +101,7 @@ public struct TenantAdministration: Sendable {
     ) async throws -> TenantState {
         if let reason { try Self.check(reason: reason) }
         guard !set.isEmpty || !remove.isEmpty else { return try await tenant(slugOrID) }
-        return try await tenants.changeAttributes(try await resolve(slugOrID), set: set, remove: remove, actor: actor, reason: reason)
+        return try await lifecycle.changeAttributes(try await resolve(slugOrID), set: set, remove: remove, actor: actor, reason: reason)
     }
 
     /// Exports the tenant named by slug (or id) to `path` and offboards it (see the other
@@ -171,7 +171,7 @@ public struct TenantAdministration: Sendable {
         try await registry.catchUpWithCommittedWrites()
         var expired: [UUID] = []
         for tenant in try await TenantSummary.dueTrials(at: time, on: operatorPool) {
-            if try await tenants.expireTrialIfDue(tenant, at: time)?.plan != .trial { expired.append(tenant) }
+            if try await lifecycle.expireTrialIfDue(tenant, at: time)?.plan != .trial { expired.append(tenant) }
         }
         try await registry.catchUpWithCommittedWrites()
         return expired
@@ -180,7 +180,7 @@ public struct TenantAdministration: Sendable {
     /// Exports the tenant's events to a JSON Lines file, then marks it offboarded; a dedicated
     /// tenant's database is dropped only after the export is written.
     public func offboard(_ tenantID: UUID, exportTo path: String, actor: String, reason: String) async throws -> (TenantState, Int) {
-        guard let state = try await tenants.load(tenantID) else { throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased()) }
+        guard let state = try await lifecycle.load(tenantID) else { throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased()) }
         // An offboarding whose database drop failed is finished by running it again.
         if state.status == .offboarded, case .dedicated = try await placements.placement(of: tenantID) {
             try await releaseStorage(of: tenantID)
@@ -193,8 +193,8 @@ public struct TenantAdministration: Sendable {
             throw TenantLifecycleError.invalidInput("export file \(path) exists already; choose a new path")
         }
         let store = try await router.eventStore(for: tenantID)
-        let count = try await TenantExport.write(tenant: tenantID, tenants: tenants, from: store, to: path)
-        let offboarded = try await tenants.markOffboarded(
+        let count = try await TenantExport.write(tenant: tenantID, tenants: lifecycle, from: store, to: path)
+        let offboarded = try await lifecycle.markOffboarded(
             tenantID, exportFile: path, exportedEvents: count, actor: actor, reason: reason
         )
         try await releaseStorage(of: tenantID)

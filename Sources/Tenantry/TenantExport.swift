@@ -19,7 +19,7 @@ import Darwin
 /// (`TenantEvent.secretFields`: an API key's hash would let its holder test guesses offline).
 /// Both streams are written page by page, so a long stream is never held in memory.
 enum TenantExport {
-    static func write(tenant: UUID, tenants: TenantService, from store: EventStore, to path: String) async throws -> Int {
+    static func write(tenant: UUID, tenants: TenantService, from store: EventLog, to path: String) async throws -> Int {
         try createMissingDirectories(of: path)
         let temporary = path + ".partial"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)

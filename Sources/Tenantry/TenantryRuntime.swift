@@ -13,10 +13,10 @@ public struct TenantryRuntime: Sendable {
     public let target: DatabaseTarget
     /// Connections acting as `tenantry_app`: one tenant per transaction.
     public let pool: PostgresPool
-    public let eventStore: EventStore
+    public let eventStore: EventLog
     /// Connections acting as `tenantry_operator`, for the all-tenant feed (e.g. `events tail`).
     public let operatorPool: PostgresPool
-    public let operatorEventStore: EventStore
+    public let operatorEventStore: EventLog
     /// Tenant registry, provisioning, placement and offboarding.
     public let tenants: TenantAdministration
     /// Flag definitions and changes (control-plane data, so on the operator store).
@@ -38,8 +38,8 @@ public struct TenantryRuntime: Sendable {
         try await DatabasePreparation(target: target).prepare()
         let pool = PostgresPool(configuration: target.applicationConfiguration, maximumConnections: maximumConnections)
         let operatorPool = PostgresPool(configuration: target.operatorConfiguration, maximumConnections: 4)
-        let eventStore = EventStore(pool: pool)
-        let operatorEventStore = EventStore(pool: operatorPool)
+        let eventStore = EventLog(pool: pool)
+        let operatorEventStore = EventLog(pool: operatorPool)
         return TenantryRuntime(
             target: target,
             pool: pool,
@@ -73,7 +73,7 @@ public struct TenantryRuntime: Sendable {
             guard pending.isEmpty else { throw DatabaseSetupError.schemaNotMigrated(pendingCount: pending.count) }
         }
         let pool = PostgresPool(configuration: configuration, maximumConnections: 8)
-        let eventStore = EventStore(pool: pool)
+        let eventStore = EventLog(pool: pool)
         return TenantryRuntime(
             target: target,
             pool: pool,

@@ -52,9 +52,9 @@ struct CorporateEmailDomainTests {
 
     @Test("the catalog has both examples, by id")
     func catalog() throws {
-        #expect(Customizations.catalog.customizations.map { $0.id.rawValue } == ["audit-forwarder", "corporate-email"])
-        #expect(try Customizations.catalog.customization(named: "corporate-email") == CorporateEmailDomain.self)
-        let error = #expect(throws: UnknownCustomization.self) { try Customizations.catalog.customization(named: "nope") }
+        #expect(ReleaseCustomizations.catalog.customizations.map { $0.id.rawValue } == ["audit-forwarder", "corporate-email"])
+        #expect(try ReleaseCustomizations.catalog.customization(named: "corporate-email") == CorporateEmailDomain.self)
+        let error = #expect(throws: UnknownCustomization.self) { try ReleaseCustomizations.catalog.customization(named: "nope") }
         #expect(error?.description == "no customization 'nope' in this build (there are: audit-forwarder, corporate-email)")
     }
 }

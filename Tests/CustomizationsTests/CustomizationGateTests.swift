@@ -53,7 +53,7 @@ struct CustomizationGateTests {
         let host = try CustomizationHost(PurchaseOrderPolicy.self, settings: [:])
         try await withTestRuntime(customization: host) { runtime, _ in
             let tenant = try await runtime.tenants.create(SignupRequest(email: "ann@acme.example", organization: "Acme", plan: .pro), actor: "test").tenant
-            let service = runtime.tenants.tenants
+            let service = runtime.tenants.lifecycle
             let refused = await #expect(throws: CustomizationError.self) {
                 try await service.changePlan(tenant.id, to: .free, actor: "operator", reason: "cheaper")
             }

@@ -25,9 +25,9 @@ enum TestCluster {
 
     /// Runs `body` with a fresh testing cluster and destroys it afterwards, also when `body` fails.
     static func with<T>(
-        directory: String = newDirectory(), _ body: (EmbeddedPostgres) async throws -> T
+        directory: String = newDirectory(), _ body: (EmbeddedCluster) async throws -> T
     ) async throws -> T {
-        let postgres = EmbeddedPostgres(directory: directory, profile: .testing)
+        let postgres = EmbeddedCluster(directory: directory, profile: .testing)
         let result: T
         do {
             result = try await body(postgres)
@@ -42,9 +42,9 @@ enum TestCluster {
 
 /// The cluster shared by the tests that only read from it; set up once by `.sharedCluster`.
 enum SharedCluster {
-    @TaskLocal static var current: EmbeddedPostgres?
+    @TaskLocal static var current: EmbeddedCluster?
 
-    static func require() throws -> EmbeddedPostgres {
+    static func require() throws -> EmbeddedCluster {
         try #require(current, "the suite must carry the .sharedCluster trait")
     }
 }
@@ -153,7 +153,7 @@ struct SharedClusterTests {
         let postgres = try SharedCluster.require()
         let connection = postgres.connectionString(database: "postgres")
         #expect(try PSQL.value(connection, "SELECT 1") == "1")
-        #expect(try PSQL.value(connection, "SELECT current_user") == EmbeddedPostgres.superuser)
+        #expect(try PSQL.value(connection, "SELECT current_user") == EmbeddedCluster.superuser)
     }
 
     @Test("the server listens on its unix socket only, not on TCP")
@@ -253,7 +253,7 @@ struct LifecycleTests {
     @Test("four concurrent start() calls end with exactly one running server")
     func concurrentStarts() async throws {
         try await TestCluster.with { postgres in
-            let statuses = try await withThrowingTaskGroup(of: EmbeddedPostgres.Status.self) { group in
+            let statuses = try await withThrowingTaskGroup(of: EmbeddedCluster.Status.self) { group in
                 for _ in 0..<4 {
                     group.addTask { try postgres.start() }
                 }
@@ -280,7 +280,7 @@ struct LifecycleTests {
             atPath: privateParent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: privateParent) }
         let directory = privateParent + "/postgres-cluster-with-a-name-long-enough-to-overflow-a-unix-socket-path"
-        let postgres = EmbeddedPostgres(directory: directory, profile: .testing)
+        let postgres = EmbeddedCluster(directory: directory, profile: .testing)
         #expect(postgres.socketDirectory.hasPrefix("/tmp/tenantry-"))
 
         let target = try await TestCluster.with(directory: directory) { postgres in
@@ -303,10 +303,10 @@ struct LifecycleTests {
     @Test("a cluster that was never started: status is empty, stop and destroy are no-ops")
     func neverStarted() throws {
         let directory = TestCluster.newDirectory()
-        let postgres = EmbeddedPostgres(directory: directory)
+        let postgres = EmbeddedCluster(directory: directory)
         #expect(
             postgres.status()
-                == EmbeddedPostgres.Status(
+                == EmbeddedCluster.Status(
                     isRunning: false, pid: nil, dataDirectory: directory + "/data",
                     socketDirectory: directory + "/run", serverVersion: nil))
         try postgres.stop()
@@ -321,7 +321,7 @@ struct LifecycleTests {
 struct PathTests {
     @Test("a short directory keeps its socket in <directory>/run")
     func shortPathUsesRun() {
-        let postgres = EmbeddedPostgres(directory: "/srv/project/.tenantry/postgres")
+        let postgres = EmbeddedCluster(directory: "/srv/project/.tenantry/postgres")
         #expect(postgres.socketDirectory == "/srv/project/.tenantry/postgres/run")
         #expect(postgres.dataDirectory == "/srv/project/.tenantry/postgres/data")
         #expect(postgres.port == 5432)
@@ -330,9 +330,9 @@ struct PathTests {
     @Test("a long directory puts its socket in a deterministic, short /tmp directory")
     func longPathFallsBack() {
         let long = "/srv/" + String(repeating: "deeply-nested/", count: 8) + "postgres"
-        let first = EmbeddedPostgres(directory: long)
-        let second = EmbeddedPostgres(directory: long + "/")
-        let other = EmbeddedPostgres(directory: long + "2")
+        let first = EmbeddedCluster(directory: long)
+        let second = EmbeddedCluster(directory: long + "/")
+        let other = EmbeddedCluster(directory: long + "2")
         #expect(first.socketDirectory.hasPrefix("/tmp/tenantry-"))
         #expect(first.socketDirectory.utf8.count == "/tmp/tenantry-".utf8.count + 12)
         #expect(first.socketDirectory == second.socketDirectory)
@@ -342,13 +342,13 @@ struct PathTests {
     @Test("relative and unnormalised directories are made absolute")
     func normalisesDirectory() {
         let cwd = FileManager.default.currentDirectoryPath
-        #expect(EmbeddedPostgres(directory: "a/./b/../pg").directory == (cwd == "/" ? "" : cwd) + "/a/pg")
-        #expect(EmbeddedPostgres(directory: "/x//y/").directory == "/x/y")
+        #expect(EmbeddedCluster(directory: "a/./b/../pg").directory == (cwd == "/" ? "" : cwd) + "/a/pg")
+        #expect(EmbeddedCluster(directory: "/x//y/").directory == "/x/y")
     }
 
     @Test("connection-string values with spaces, quotes or backslashes are quoted per libpq")
     func quoting() {
-        let postgres = EmbeddedPostgres(directory: "/tmp/my project/pg")
+        let postgres = EmbeddedCluster(directory: "/tmp/my project/pg")
         #expect(
             postgres.connectionString(database: "my db", user: #"o'neil\x"#)
                 == #"host='/tmp/my project/pg/run' port=5432 dbname='my db' user='o\'neil\\x'"#)

@@ -28,7 +28,7 @@ struct AdminCommandTests {
 
             // The token authenticates, as a server's directory sees it, until it is revoked.
             let pool = PostgresPool(configuration: database.operatorConfiguration, maximumConnections: 1)
-            let store = EventStore(pool: pool)
+            let store = EventLog(pool: pool)
             var directory = try await AdminTokenService(store: store).directory()
             #expect(directory.authenticate(token: token)?.label == "ci-deploy")
 

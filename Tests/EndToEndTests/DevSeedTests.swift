@@ -54,7 +54,7 @@ struct DevSeedTests {
             // Every printed key is a live key of its tenant, and the token an admin token, as a
             // server's directories see them.
             let pool = PostgresPool(configuration: database.operatorConfiguration, maximumConnections: 2)
-            let store = EventStore(pool: pool)
+            let store = EventLog(pool: pool)
             let directory = TenantDirectory.live(store: store)
             try await directory.catchUp()
             let owners = Set(keys.compactMap { directory.state.authenticate(apiKey: $0)?.tenant.slug })

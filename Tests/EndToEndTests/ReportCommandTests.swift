@@ -22,7 +22,7 @@ struct ReportCommandTests {
             // Two evaluate a flag (what the server records), one of them pays.
             let pool = PostgresPool(configuration: database.operatorConfiguration, maximumConnections: 2)
             do {
-                let service = TenantService(store: EventStore(pool: pool))
+                let service = TenantService(store: EventLog(pool: pool))
                 for id in ids.prefix(2) {
                     let state = try #require(try await service.load(id))
                     keys.append(try #require(state.apiKeys.keys.first))

@@ -17,7 +17,7 @@ struct CatchUpCancellationTests {
     static let streamLength = 3000
     static let pageSize = 10
 
-    static func appendLongStream(_ store: EventStore, tenant: UUID) async throws {
+    static func appendLongStream(_ store: EventLog, tenant: UUID) async throws {
         for start in stride(from: 1, through: streamLength, by: 500) {
             try await store.append(TestEvents.events(start...(start + 499)), to: "long-1", tenant: tenant)
         }

@@ -112,7 +112,7 @@ actor NaiveReader {
     }
 }
 
-extension EventStore {
+extension EventLog {
     func readAllPositions() async throws -> [Int64] {
         try await pool.query("SELECT position FROM tenantry.events ORDER BY position").rows.map { try $0.decode(Int64.self) }
     }

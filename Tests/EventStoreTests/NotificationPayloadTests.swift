@@ -10,12 +10,12 @@ struct NotificationPayloadTests {
     func payloadsAreEmpty() async throws {
         try await withEventStore(role: .application) { store, database async throws in
             let listener = try await PostgresConnection.connect(database.applicationConfiguration)
-            try await listener.listen(EventStore.notificationChannel)
+            try await listener.listen(EventLog.notificationChannel)
             let other = UUID()
             try await store.append(TestEvents.events(1...3), to: StreamName(unchecked: "secretplans-" + other.uuidString.lowercased()), tenant: other)
             let operatorPool = PostgresPool(configuration: database.operatorConfiguration, maximumConnections: 1)
-            try await EventStore(pool: operatorPool).append(
-                [TestEvents.event(1)], to: StreamName(unchecked: "tenant-" + other.uuidString.lowercased()), tenant: EventStore.controlPlaneTenantID
+            try await EventLog(pool: operatorPool).append(
+                [TestEvents.event(1)], to: StreamName(unchecked: "tenant-" + other.uuidString.lowercased()), tenant: EventLog.controlPlaneTenantID
             )
             await operatorPool.close()
 
@@ -24,7 +24,7 @@ struct NotificationPayloadTests {
                 received += try await listener.notifications(timeout: .milliseconds(100))
                 return received.count >= 2
             }
-            #expect(received.allSatisfy { $0.channel == EventStore.notificationChannel })
+            #expect(received.allSatisfy { $0.channel == EventLog.notificationChannel })
             #expect(received.map(\.payload) == Array(repeating: "", count: received.count))
             await listener.close()
         }

@@ -18,7 +18,7 @@ enum TestEvents {
     }
 }
 
-extension EventStore {
+extension EventLog {
     /// Counts the stored events of every tenant, directly: what is in the table, whether or not
     /// the feed may hand it out yet.
     func countAll() async throws -> Int {

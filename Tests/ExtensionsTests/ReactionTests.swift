@@ -82,7 +82,7 @@ struct ReactionTests {
         try (1...count).map { try NewEvent(type: "Noted", data: ["n": $0]) }
     }
 
-    private func runner(_ store: EventStore, recorder: String, logs: CapturedLogs = CapturedLogs()) throws -> ReactionRunner {
+    private func runner(_ store: EventLog, recorder: String, logs: CapturedLogs = CapturedLogs()) throws -> ReactionRunner {
         let host = try CustomizationHost(RecordingReaction.self, settings: ["recorder": recorder], logger: logs.logger())
         let reaction = try #require(host.reactions.first)
         return ReactionRunner(

@@ -118,7 +118,7 @@ struct FlagImportTests {
                 type: "FlagVariantsChanged", dataJSON: #"{"variants":{"off":false,"yes":true},"defaultVariant":"off"}"#,
                 metadataJSON: #"{"actor":"older-version"}"#
             )
-            try await runtime.operatorEventStore.append([stale], to: FlagStreams.stream(poison), tenant: EventStore.controlPlaneTenantID)
+            try await runtime.operatorEventStore.append([stale], to: FlagStreams.stream(poison), tenant: EventLog.controlPlaneTenantID)
             try await flags.schedule(victim, ScheduledChange(at: Date().addingTimeInterval(-5), action: .enable), by: Self.change)
 
             let results = try await flags.applyDueChanges(at: Date())

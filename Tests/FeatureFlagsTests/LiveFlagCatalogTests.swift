@@ -19,7 +19,7 @@ struct LiveFlagCatalogTests {
 
             // A writer of its own, as another process would be.
             let writerPool = PostgresPool(configuration: database.operatorConfiguration, maximumConnections: 1)
-            let writer = FlagService(store: EventStore(pool: writerPool))
+            let writer = FlagService(store: EventLog(pool: writerPool))
             let key = try FlagKey("dark-mode")
             try await writer.define(
                 Flag(key: key, type: .boolean, variants: ["on": true, "off": false], defaultVariant: "off"),

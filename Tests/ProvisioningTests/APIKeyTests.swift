@@ -17,7 +17,7 @@ struct APIKeyTests {
     /// The tenant directory folded from the tenant's whole history, as a server would have it.
     static func directory(_ runtime: TenantryRuntime, _ tenantID: UUID) async throws -> TenantDirectory {
         var directory = TenantDirectory()
-        for event in try await runtime.tenants.tenants.history(tenantID) { try directory.apply(event) }
+        for event in try await runtime.tenants.lifecycle.history(tenantID) { try directory.apply(event) }
         return directory
     }
 
@@ -25,7 +25,7 @@ struct APIKeyTests {
     func issue() async throws {
         try await withTestRuntime { runtime, _ async throws in
             let (tenant, first) = try await Self.createTenant(runtime)
-            let service = runtime.tenants.tenants
+            let service = runtime.tenants.lifecycle
             let (state, key) = try await service.issueAPIKey(tenant.id, label: "  ci pipeline ", actor: "api-key:test")
             #expect(key.secret.hasPrefix("tnt_"))
             #expect(key.secret != first.secret)
@@ -60,7 +60,7 @@ struct APIKeyTests {
                 )],
                 to: StreamName("tenant-\(tenant.id.uuidString.lowercased())"), tenant: ControlPlane.tenantID
             )
-            let state = try #require(try await runtime.tenants.tenants.load(tenant.id))
+            let state = try #require(try await runtime.tenants.lifecycle.load(tenant.id))
             let old = try #require(state.apiKeys[keyID])
             #expect(old.label == nil)
             #expect(old.prefix == "tnt_oldkey12")
@@ -71,7 +71,7 @@ struct APIKeyTests {
     func invalidLabels(_ label: String) async throws {
         try await withTestRuntime { runtime, _ async throws in
             let (tenant, _) = try await Self.createTenant(runtime)
-            let service = runtime.tenants.tenants
+            let service = runtime.tenants.lifecycle
             let before = try await service.history(tenant.id).count
             await #expect(throws: TenantLifecycleError.self) { _ = try await service.issueAPIKey(tenant.id, label: label, actor: "t") }
             #expect(try await service.history(tenant.id).count == before)
@@ -82,7 +82,7 @@ struct APIKeyTests {
     func suspendedTenantGetsNoKey() async throws {
         try await withTestRuntime { runtime, _ async throws in
             let (tenant, _) = try await Self.createTenant(runtime)
-            let service = runtime.tenants.tenants
+            let service = runtime.tenants.lifecycle
             _ = try await service.suspend(tenant.id, reason: "unpaid", actor: "t")
             let error = await #expect(throws: TenantLifecycleError.self) { _ = try await service.issueAPIKey(tenant.id, label: nil, actor: "t") }
             #expect(error?.description.contains("suspended") == true)
@@ -93,7 +93,7 @@ struct APIKeyTests {
     func keyLimit() async throws {
         try await withTestRuntime { runtime, _ async throws in
             let (tenant, _) = try await Self.createTenant(runtime)
-            let service = runtime.tenants.tenants
+            let service = runtime.tenants.lifecycle
             var keys: [APIKey] = []
             for index in 1..<TenantService.maximumLiveAPIKeys {
                 keys.append(try await service.issueAPIKey(tenant.id, label: "key \(index)", actor: "t").1)
@@ -112,7 +112,7 @@ struct APIKeyTests {
         try await withTestRuntime { runtime, _ async throws in
             let (tenant, first) = try await Self.createTenant(runtime)
             let (other, otherKey) = try await Self.createTenant(runtime)
-            let service = runtime.tenants.tenants
+            let service = runtime.tenants.lifecycle
             let (_, second) = try await service.issueAPIKey(tenant.id, label: "second", scope: .manage, actor: "t")
 
             let revoked = try await service.revokeAPIKey(tenant.id, keyID: first.id, actor: "api-key:x", reason: "rotated")
@@ -141,7 +141,7 @@ struct APIKeyTests {
     func lastKey() async throws {
         try await withTestRuntime { runtime, _ async throws in
             let (tenant, key) = try await Self.createTenant(runtime)
-            let service = runtime.tenants.tenants
+            let service = runtime.tenants.lifecycle
             let error = await #expect(throws: APIKeyError.self) { _ = try await service.revokeAPIKey(tenant.id, keyID: key.id, actor: "t") }
             #expect(error == .lastKey(slug: tenant.slug))
             #expect(try await service.load(tenant.id)?.apiKeys[key.id] != nil)

@@ -19,7 +19,7 @@ struct ActivationTests {
         try await withTestRuntime { runtime, _ async throws in
             let (tenant, key) = try await Self.createTenant(runtime)
             #expect(tenant.activatedAt == nil)
-            let service = runtime.tenants.tenants
+            let service = runtime.tenants.lifecycle
             let at = Date(timeIntervalSince1970: 1_800_000_000)
             let activated = try await service.recordActivation(tenant.id, keyID: key.id, at: at)
             #expect(activated.activatedAt == at)
@@ -57,10 +57,10 @@ struct ActivationTests {
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(await barrier.arrivals == 8)
-            let history = try await runtime.tenants.tenants.history(tenant.id)
+            let history = try await runtime.tenants.lifecycle.history(tenant.id)
             let activations = history.filter { $0.type == "TenantActivated" }
             #expect(activations.count == 1)
-            let recorded = try #require(try await runtime.tenants.tenants.load(tenant.id)?.activatedAt)
+            let recorded = try #require(try await runtime.tenants.lifecycle.load(tenant.id)?.activatedAt)
             // Every caller, winner or loser, sees the one activation that was recorded.
             #expect(states.allSatisfy { $0.activatedAt == recorded })
         }
@@ -71,9 +71,9 @@ struct ActivationTests {
         try await withTestRuntime { runtime, _ async throws in
             let (tenant, key) = try await Self.createTenant(runtime)
             let at = Date(timeIntervalSince1970: 1_800_000_000)
-            try await runtime.tenants.tenants.recordActivation(tenant.id, keyID: key.id, at: at)
+            try await runtime.tenants.lifecycle.recordActivation(tenant.id, keyID: key.id, at: at)
             var directory = TenantDirectory()
-            for event in try await runtime.tenants.tenants.history(tenant.id) { try directory.apply(event) }
+            for event in try await runtime.tenants.lifecycle.history(tenant.id) { try directory.apply(event) }
             #expect(directory.tenant(tenant.id)?.activatedAt == at)
             #expect(directory.authenticate(apiKey: key.secret)?.tenant.activatedAt == at)
         }

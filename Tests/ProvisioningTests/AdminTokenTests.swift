@@ -23,7 +23,7 @@ struct AdminTokenTests {
             #expect(second.record.actor == "admin:\(second.record.prefix)")
 
             // Nothing in the store holds a token, anywhere.
-            let events = try await runtime.operatorEventStore.readCategory(AdminTokenStreams.category, tenant: EventStore.controlPlaneTenantID)
+            let events = try await runtime.operatorEventStore.readCategory(AdminTokenStreams.category, tenant: EventLog.controlPlaneTenantID)
             #expect(events.map(\.type) == ["AdminTokenIssued", "AdminTokenIssued"])
             for event in events {
                 #expect(!event.dataJSON.contains(first.secret) && !event.dataJSON.contains(second.secret))
@@ -79,7 +79,7 @@ struct AdminTokenTests {
             await #expect(throws: AdminTokenError.self) { try await runtime.adminTokens.issue(label: String(repeating: "l", count: 65), actor: "operator:ann") }
             await #expect(throws: AdminTokenError.self) { try await runtime.adminTokens.issue(label: nil, actor: "operator:ann", reason: " ") }
 
-            let events = try await runtime.operatorEventStore.readCategory(AdminTokenStreams.category, tenant: EventStore.controlPlaneTenantID)
+            let events = try await runtime.operatorEventStore.readCategory(AdminTokenStreams.category, tenant: EventLog.controlPlaneTenantID)
             #expect(events.map(\.type) == ["AdminTokenIssued", "AdminTokenRevoked"])
         }
     }
@@ -96,7 +96,7 @@ struct AdminTokenTests {
                 return await group.reduce(into: [Bool]()) { $0.append($1) }
             }
             #expect(outcomes.filter { $0 }.count == 1)
-            let events = try await runtime.operatorEventStore.readStream(AdminTokenStreams.stream(issued.record.id), tenant: EventStore.controlPlaneTenantID)
+            let events = try await runtime.operatorEventStore.readStream(AdminTokenStreams.stream(issued.record.id), tenant: EventLog.controlPlaneTenantID)
             #expect(events.map(\.type) == ["AdminTokenIssued", "AdminTokenRevoked"])
         }
     }

@@ -10,7 +10,7 @@ struct FunnelReportTests {
     /// Five tenants: one fails provisioning, one stays a trial, one is activated, one is
     /// activated and pays, one pays without ever evaluating a flag.
     static func populate(_ runtime: TenantryRuntime) async throws -> [String: TenantState] {
-        let service = runtime.tenants.tenants
+        let service = runtime.tenants.lifecycle
         var tenants: [String: TenantState] = [:]
         for name in ["Failing", "Trial", "Activated", "Paying", "PaidOnly"] {
             let outcome = try await runtime.tenants.create(
@@ -53,7 +53,7 @@ struct FunnelReportTests {
             let tenants = try await Self.populate(runtime)
             // Registered in this order: Failing, Trial, Activated, Paying, PaidOnly.
             let activated = try #require(tenants["Activated"])
-            let registeredAt = try #require(try await runtime.tenants.tenants.history(activated.id).first?.recordedAt)
+            let registeredAt = try #require(try await runtime.tenants.lifecycle.history(activated.id).first?.recordedAt)
             let cohort = try await runtime.funnelReport(since: registeredAt)
             #expect(cohort.steps.map(\.count) == [3, 3, 2, 1])
             #expect(cohort.since == registeredAt)
@@ -68,7 +68,7 @@ struct FunnelReportTests {
     @Test("a tenant provisioned on a paid plan counts as paid once activated; events of other streams are ignored")
     func computedFromEvents() async throws {
         try await withTestRuntime { runtime, _ async throws in
-            let service = runtime.tenants.tenants
+            let service = runtime.tenants.lifecycle
             let outcome = try await runtime.tenants.create(
                 SignupRequest(email: "owner@funnel.example", organization: "Straight \(UUID().uuidString.prefix(6))"), actor: "test"
             )

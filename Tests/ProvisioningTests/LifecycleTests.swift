@@ -24,7 +24,7 @@ struct LifecycleTests {
             let key = try #require(outcome.apiKey)
             #expect(key.secret.hasPrefix("tnt_"))
             // Only the hash is stored.
-            let history = try await runtime.tenants.tenants.history(tenant.id)
+            let history = try await runtime.tenants.lifecycle.history(tenant.id)
             #expect(!history.contains { $0.dataJSON.contains(key.secret) })
             #expect(tenant.apiKeys.count == 1)
             #expect(Set(tenant.completedSteps.keys) == Set(ProvisioningStep.allCases))
@@ -42,7 +42,7 @@ struct LifecycleTests {
             #expect(retry.tenant.id == first.tenant.id)
             #expect(retry.apiKey == nil)
             #expect(try await runtime.tenants.list(state: nil, plan: nil).count == 1)
-            #expect(try await runtime.tenants.tenants.history(first.tenant.id).count == first.tenant.version)
+            #expect(try await runtime.tenants.lifecycle.history(first.tenant.id).count == first.tenant.version)
         }
     }
 
@@ -60,7 +60,7 @@ struct LifecycleTests {
     func legalTransitions() async throws {
         try await withTestRuntime { runtime, _ async throws in
             let id = try await runtime.tenants.create(Self.signup(), actor: "test").tenant.id
-            let service = runtime.tenants.tenants
+            let service = runtime.tenants.lifecycle
             #expect(try await service.suspend(id, reason: "unpaid", actor: "operator:ada").status == .suspended)
             #expect(try await service.reactivate(id, reason: "paid", actor: "operator:ada").status == .active)
             let upgraded = try await service.changePlan(id, to: .pro, actor: "operator:ada")
@@ -102,7 +102,7 @@ struct LifecycleTests {
     @Test("illegal transitions are refused with a clear error and write nothing", arguments: illegal)
     func illegalTransitions(_ testCase: IllegalCase) async throws {
         try await withTestRuntime { runtime, _ async throws in
-            let service = runtime.tenants.tenants
+            let service = runtime.tenants.lifecycle
             let id = try await runtime.tenants.create(Self.signup(), actor: "test").tenant.id
             try await testCase.prepare(service, id)
             let before = try await service.history(id).count
@@ -115,7 +115,7 @@ struct LifecycleTests {
     @Test("a tenant still provisioning can be neither suspended nor offboarded")
     func provisioningTenantIsLocked() async throws {
         try await withTestRuntime { runtime, _ async throws in
-            let service = runtime.tenants.tenants
+            let service = runtime.tenants.lifecycle
             let tenant = try await service.register(Self.signup(), actor: "test").tenant
             #expect(tenant.status == .provisioning)
             await #expect(throws: TenantLifecycleError.self) { _ = try await service.suspend(tenant.id, reason: "x", actor: "t") }
@@ -130,7 +130,7 @@ struct LifecycleTests {
     func failedTenant() async throws {
         let hook: ProvisioningSaga.StepHook = { step, _ in if step == .activate { throw InjectedFailure() } }
         try await withTestRuntime(beforeProvisioningStep: hook) { runtime, _ async throws in
-            let service = runtime.tenants.tenants
+            let service = runtime.tenants.lifecycle
             let failed = try await runtime.tenants.create(Self.signup(), actor: "test").tenant
             #expect(failed.status == .failed)
             await #expect(throws: TenantLifecycleError.self) { _ = try await service.reactivate(failed.id, reason: "x", actor: "t") }
@@ -153,11 +153,11 @@ struct LifecycleTests {
             let expired = try await runtime.tenants.expireDueTrials(at: checkTime)
             #expect(expired.contains(due.id))
             #expect(!expired.contains(paid.id))
-            let after = try #require(try await runtime.tenants.tenants.load(due.id))
+            let after = try #require(try await runtime.tenants.lifecycle.load(due.id))
             #expect(after.plan == .free)
             #expect(after.trialEndsAt == nil)
-            #expect(try await runtime.tenants.tenants.history(due.id).suffix(2).map(\.type) == ["TrialExpired", "PlanChanged"])
-            #expect(try await runtime.tenants.tenants.load(paid.id)?.plan == .pro)
+            #expect(try await runtime.tenants.lifecycle.history(due.id).suffix(2).map(\.type) == ["TrialExpired", "PlanChanged"])
+            #expect(try await runtime.tenants.lifecycle.load(paid.id)?.plan == .pro)
             // Nothing expires before its time.
             let early = try await runtime.tenants.expireDueTrials(at: Date())
             #expect(!early.contains(notDue.id))
@@ -187,10 +187,10 @@ struct TrialExpirySchedulerTests {
             let later = try #require(tenant.trialEndsAt).addingTimeInterval(1)
             let scheduler = TrialExpiryScheduler(administration: runtime.tenants, interval: .milliseconds(20), now: { later })
             let running = Task { await scheduler.run() }
-            try await waitUntil("the trial expired") { try await runtime.tenants.tenants.load(tenant.id)?.plan == .free }
+            try await waitUntil("the trial expired") { try await runtime.tenants.lifecycle.load(tenant.id)?.plan == .free }
             running.cancel()
             await running.value
-            #expect(try await runtime.tenants.tenants.history(tenant.id).filter { $0.type == "TrialExpired" }.count == 1)
+            #expect(try await runtime.tenants.lifecycle.history(tenant.id).filter { $0.type == "TrialExpired" }.count == 1)
         }
     }
 }

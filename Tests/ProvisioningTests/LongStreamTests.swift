@@ -34,20 +34,20 @@ struct LongStreamTests {
 
     /// Appends `count` attribute changes to the tenant's stream the way its own commands would
     /// record them (without the registry catching up), in appends of 500.
-    static func pad(_ tenant: UUID, with count: Int, from first: Int = 1, store: EventStore) async throws {
+    static func pad(_ tenant: UUID, with count: Int, from first: Int = 1, store: EventLog) async throws {
         let stream = try StreamName("tenant-" + tenant.uuidString.lowercased())
         for start in stride(from: first, to: first + count, by: 500) {
             let events = try (start..<min(start + 500, first + count)).map { n in
                 try NewEvent(type: "TenantAttributesChanged", dataJSON: #"{"set": {"n": \#(n)}, "removed": []}"#)
             }
-            try await store.append(events, to: stream, tenant: EventStore.controlPlaneTenantID)
+            try await store.append(events, to: stream, tenant: EventLog.controlPlaneTenantID)
         }
     }
 
     @Test("a command on a long stream reads only the events after the tenant's snapshot; a load never cuts a stream short")
     func commandsReadOnlyAfterTheSnapshot() async throws {
         try await withTestRuntime { runtime, _ async throws in
-            let tenants = runtime.tenants.tenants
+            let tenants = runtime.tenants.lifecycle
             let tenant = try await runtime.tenants.create(Self.signup("Long"), actor: "test").tenant
             try await Self.pad(tenant.id, with: Self.padding, store: tenants.store)
 
@@ -90,7 +90,7 @@ struct LongStreamTests {
     @Test("the registry folds only new events: its work per new event does not grow with the stream, and a rebuild reads each event once")
     func registryFoldsOnlyNewEvents() async throws {
         try await withTestRuntime { runtime, _ async throws in
-            let tenants = runtime.tenants.tenants
+            let tenants = runtime.tenants.lifecycle
             let long = try await runtime.tenants.create(Self.signup("Long"), actor: "test").tenant
             let short = try await runtime.tenants.create(Self.signup("Short"), actor: "test").tenant
             let reads = FoldReads()
@@ -131,7 +131,7 @@ struct LongStreamTests {
             let tenant = try await runtime.tenants.create(Self.signup("Export"), actor: "test").tenant
             let digests = tenant.apiKeys.values.map(\.sha256)
             #expect(!digests.isEmpty)
-            try await Self.pad(tenant.id, with: 1200, store: runtime.tenants.tenants.store)
+            try await Self.pad(tenant.id, with: 1200, store: runtime.tenants.lifecycle.store)
             let root = FileManager.default.temporaryDirectory.appendingPathComponent("tenantry-export-\(UUID().uuidString.prefix(8))")
             defer { try? FileManager.default.removeItem(at: root) }
             let file = root.appendingPathComponent("nested/export.jsonl")

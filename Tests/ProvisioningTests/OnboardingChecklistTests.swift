@@ -38,7 +38,7 @@ struct OnboardingChecklistTests {
             let outcome = try await runtime.tenants.create(
                 SignupRequest(email: "owner@onboarding.example", organization: "Onboard \(UUID().uuidString.prefix(6))"), actor: "test"
             )
-            let service = runtime.tenants.tenants
+            let service = runtime.tenants.lifecycle
             let id = outcome.tenant.id
 
             let (withKey, _) = try await service.issueAPIKey(id, label: "app", actor: "t")
@@ -68,7 +68,7 @@ struct OnboardingChecklistTests {
             let outcome = try await runtime.tenants.create(
                 SignupRequest(email: "owner@onboarding.example", organization: "Onboard \(UUID().uuidString.prefix(6))"), actor: "test"
             )
-            let free = try await runtime.tenants.tenants.changePlan(outcome.tenant.id, to: .free, actor: "t")
+            let free = try await runtime.tenants.lifecycle.changePlan(outcome.tenant.id, to: .free, actor: "t")
             #expect(!OnboardingChecklist(state: free)[.upgraded].done)
             #expect(!Plan.free.isPaid && !Plan.trial.isPaid && Plan.pro.isPaid && Plan.enterprise.isPaid)
         }

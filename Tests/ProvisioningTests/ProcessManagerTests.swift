@@ -12,27 +12,27 @@ struct ProcessManagerTests {
         try await withTestRuntime { runtime, _ async throws in
             let manager = ProvisioningProcessManager(saga: runtime.tenants.saga)
             // Registered only: as if the creating process died before its saga ran.
-            let waiting = try await runtime.tenants.tenants.register(
+            let waiting = try await runtime.tenants.lifecycle.register(
                 SignupRequest(email: "a@waiting.example", organization: "Waiting \(UUID().uuidString.prefix(6))"), actor: "test"
             ).tenant
             #expect(waiting.status == .provisioning)
 
             let running = Task { try await manager.run() }
             try await waitUntil("the waiting tenant is active") {
-                try await runtime.tenants.tenants.load(waiting.id)?.status == .active
+                try await runtime.tenants.lifecycle.load(waiting.id)?.status == .active
             }
             // One registered while the runner is live.
-            let live = try await runtime.tenants.tenants.register(
+            let live = try await runtime.tenants.lifecycle.register(
                 SignupRequest(email: "b@live.example", organization: "Live \(UUID().uuidString.prefix(6))"), actor: "test"
             ).tenant
             try await waitUntil("the live tenant is active") {
-                try await runtime.tenants.tenants.load(live.id)?.status == .active
+                try await runtime.tenants.lifecycle.load(live.id)?.status == .active
             }
             running.cancel()
             _ = try? await running.value
 
             for id in [waiting.id, live.id] {
-                let types = try await runtime.tenants.tenants.history(id).map(\.type)
+                let types = try await runtime.tenants.lifecycle.history(id).map(\.type)
                 #expect(types.filter { $0 == "TenantProvisioned" }.count == 1)
                 #expect(types.filter { $0 == "APIKeyIssued" }.count == 1)
             }
@@ -56,7 +56,7 @@ struct ProcessManagerTests {
                 )
                 #expect(outcome.tenant.status == .active)
                 #expect(outcome.apiKey != nil, "tenant \(index) was provisioned by the runner: its key was never shown")
-                let keys = try await runtime.tenants.tenants.history(outcome.tenant.id).filter { $0.type == "APIKeyIssued" }
+                let keys = try await runtime.tenants.lifecycle.history(outcome.tenant.id).filter { $0.type == "APIKeyIssued" }
                 #expect(keys.count == 1)
             }
         }
@@ -75,7 +75,7 @@ struct ProcessManagerTests {
             try Task.checkCancellation()
         }) { runtime, _ async throws in
             let manager = ProvisioningProcessManager(saga: runtime.tenants.saga)
-            let tenant = try await runtime.tenants.tenants.register(
+            let tenant = try await runtime.tenants.lifecycle.register(
                 SignupRequest(email: "a@stop.example", organization: "Stop \(UUID().uuidString.prefix(6))"), actor: "test"
             ).tenant
             let running = Task { try await manager.run() }
@@ -85,9 +85,9 @@ struct ProcessManagerTests {
             try await release.arrive()
             _ = try? await running.value
 
-            #expect(try await runtime.tenants.tenants.load(tenant.id)?.status == .active, "the batch ran to its end")
+            #expect(try await runtime.tenants.lifecycle.load(tenant.id)?.status == .active, "the batch ran to its end")
             let checkpoint = try await CheckpointStore(pool: runtime.operatorPool).load(ProvisioningProcessManager.checkpointName)
-            let registered = try #require(try await runtime.tenants.tenants.history(tenant.id).first)
+            let registered = try #require(try await runtime.tenants.lifecycle.history(tenant.id).first)
             #expect(checkpoint.map { $0 >= registered.cursor } == true, "the checkpoint covers the batch")
         }
     }

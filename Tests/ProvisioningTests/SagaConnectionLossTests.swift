@@ -54,7 +54,7 @@ struct SagaConnectionLossTests {
             #expect(outcome.tenant.status == .active)
             #expect(outcome.apiKey != nil)
             #expect(await calls.calls(of: .issueAPIKey) == 3)
-            let types = try await runtime.tenants.tenants.history(outcome.tenant.id).map(\.type)
+            let types = try await runtime.tenants.lifecycle.history(outcome.tenant.id).map(\.type)
             #expect(!types.contains("ProvisioningStepCompensated"))
             #expect(!types.contains("TenantProvisioningFailed"))
             #expect(types.filter { $0 == "APIKeyIssued" }.count == 1)
@@ -73,7 +73,7 @@ struct SagaConnectionLossTests {
             )
             #expect(outcome.tenant.status == .failed)
             #expect(outcome.tenant.failureReason?.hasPrefix("issueAPIKey: relation \"nope\" does not exist") == true)
-            let compensated = try await runtime.tenants.tenants.history(outcome.tenant.id)
+            let compensated = try await runtime.tenants.lifecycle.history(outcome.tenant.id)
                 .filter { $0.type == "ProvisioningStepCompensated" }
                 .map { try $0.decodeData(as: TenantEvent.StepCompensated.self).step }
             #expect(compensated == [.seedEntitlements, .allocateStorage])
@@ -141,7 +141,7 @@ struct SagaConnectionLossTests {
                 do {
                     failed = try await runtime.tenants.list(state: "failed", plan: nil)
                     for tenant in outcomes where histories[tenant.id] == nil {
-                        histories[tenant.id] = try await runtime.tenants.tenants.history(tenant.id).map(\.type)
+                        histories[tenant.id] = try await runtime.tenants.lifecycle.history(tenant.id).map(\.type)
                     }
                     return true
                 } catch where PostgresError(underlying: error)?.isDatabaseUnavailable == true {
@@ -160,7 +160,7 @@ struct SagaConnectionLossTests {
     @Test("the database away past the saga's retries leaves the tenant provisioning, and the runner's sweep finishes it")
     func runnerResumesAfterOutage() async throws {
         try await withTestRuntime { runtime, database async throws in
-            let tenant = try await runtime.tenants.tenants.register(
+            let tenant = try await runtime.tenants.lifecycle.register(
                 SignupRequest(email: "ops@outage.example", organization: "Outage \(UUID().uuidString.prefix(6))"), actor: "test"
             ).tenant
             let base = runtime.tenants.saga
@@ -176,15 +176,15 @@ struct SagaConnectionLossTests {
             #expect(error.flatMap { PostgresError(underlying: $0) }?.isDatabaseUnavailable == true, "\(String(describing: error))")
             try await database.refuseConnections(false)
 
-            let paused = try #require(try await runtime.tenants.tenants.load(tenant.id))
+            let paused = try #require(try await runtime.tenants.lifecycle.load(tenant.id))
             #expect(paused.status == .provisioning, "the outage is not a failure of the tenant")
             // The feed's checkpoint past the registration: only the sweep can find it now.
-            let last = try #require(try await runtime.tenants.tenants.history(tenant.id).last)
+            let last = try #require(try await runtime.tenants.lifecycle.history(tenant.id).last)
             try await CheckpointStore(pool: runtime.operatorPool).save(ProvisioningProcessManager.checkpointName, last.cursor)
 
             let manager = ProvisioningProcessManager(saga: impatient)
             #expect(try await manager.sweep() == 1)
-            #expect(try await runtime.tenants.tenants.load(tenant.id)?.status == .active)
+            #expect(try await runtime.tenants.lifecycle.load(tenant.id)?.status == .active)
             #expect(try await manager.sweep() == 0, "nothing left to do")
         }
     }
@@ -195,10 +195,10 @@ struct SagaConnectionLossTests {
             let manager = ProvisioningProcessManager(saga: runtime.tenants.saga)
             let running = Task { try await manager.run() }
             defer { running.cancel() }
-            let before = try await runtime.tenants.tenants.register(
+            let before = try await runtime.tenants.lifecycle.register(
                 SignupRequest(email: "a@before.example", organization: "Before \(UUID().uuidString.prefix(6))"), actor: "test"
             ).tenant
-            try await waitUntil("the first tenant is active") { try await runtime.tenants.tenants.load(before.id)?.status == .active }
+            try await waitUntil("the first tenant is active") { try await runtime.tenants.lifecycle.load(before.id)?.status == .active }
 
             try await database.refuseConnections(true)
             // The runner's connections are gone and it cannot reconnect: it waits.
@@ -212,7 +212,7 @@ struct SagaConnectionLossTests {
             var after: TenantState?
             try await waitUntil("a tenant can be registered again") {
                 do {
-                    after = try await runtime.tenants.tenants.register(
+                    after = try await runtime.tenants.lifecycle.register(
                         SignupRequest(email: "b@after.example", organization: "After outage", idempotencyKey: "after-outage"), actor: "test"
                     ).tenant
                     return true
@@ -223,7 +223,7 @@ struct SagaConnectionLossTests {
             let registered = try #require(after)
             try await waitUntil("the runner provisions the tenant registered after the outage", timeout: .seconds(30)) {
                 do {
-                    return try await runtime.tenants.tenants.load(registered.id)?.status == .active
+                    return try await runtime.tenants.lifecycle.load(registered.id)?.status == .active
                 } catch where PostgresError(underlying: error)?.isDatabaseUnavailable == true {
                     return false
                 }
@@ -234,7 +234,7 @@ struct SagaConnectionLossTests {
     @Test("a run waiting out an outage stops as soon as its task is cancelled, leaving the tenant provisioning")
     func cancellationStopsTheRetries() async throws {
         try await withTestRuntime { runtime, database async throws in
-            let tenant = try await runtime.tenants.tenants.register(
+            let tenant = try await runtime.tenants.lifecycle.register(
                 SignupRequest(email: "ops@cancel.example", organization: "Cancel \(UUID().uuidString.prefix(6))"), actor: "test"
             ).tenant
             try await database.refuseConnections(true)
@@ -249,7 +249,7 @@ struct SagaConnectionLossTests {
             try await database.refuseConnections(false)
             try await waitUntil("the tenant can be read again") {
                 do {
-                    return try await runtime.tenants.tenants.load(tenant.id)?.status == .provisioning
+                    return try await runtime.tenants.lifecycle.load(tenant.id)?.status == .provisioning
                 } catch where PostgresError(underlying: error)?.isDatabaseUnavailable == true {
                     return false
                 }

@@ -33,7 +33,7 @@ struct SagaTests {
 
             #expect(tenant.compensationsOwed.isEmpty)
             let done = ProvisioningStep.allCases.prefix { $0 != failing }
-            let history = try await runtime.tenants.tenants.history(tenant.id)
+            let history = try await runtime.tenants.lifecycle.history(tenant.id)
             let types = history.map(\.type)
             let compensations = try history
                 .filter { $0.type == "ProvisioningStepCompensated" }
@@ -85,7 +85,7 @@ struct SagaTests {
             #expect(Set(listed.map(\.slug)).count == listed.count)
             #expect(listed.allSatisfy { $0.state == "active" })
             for id in ids.prefix(20) {
-                let types = try await runtime.tenants.tenants.history(id).map(\.type)
+                let types = try await runtime.tenants.lifecycle.history(id).map(\.type)
                 #expect(types.filter { $0 == "TenantRegistered" }.count == 1)
                 #expect(types.filter { $0 == "APIKeyIssued" }.count == 1)
                 #expect(types.filter { $0 == "TenantProvisioned" }.count == 1)
@@ -103,7 +103,7 @@ struct ConcurrentSagaTests {
     @Test("two runners on one tenant at once: it ends active with each step, and its key, recorded once")
     func twoRunnersOneTenant() async throws {
         try await withTestRuntime { runtime, _ async throws in
-            let tenant = try await runtime.tenants.tenants.register(
+            let tenant = try await runtime.tenants.lifecycle.register(
                 SignupRequest(email: "a@race.example", organization: "Race \(UUID().uuidString.prefix(6))"), actor: "test"
             ).tenant
             let saga = runtime.tenants.saga
@@ -112,7 +112,7 @@ struct ConcurrentSagaTests {
             let outcomes = try await [first, second]
             #expect(outcomes.allSatisfy { $0.tenant.status == .active })
             #expect(outcomes.compactMap(\.apiKey).count == 1)
-            let types = try await runtime.tenants.tenants.history(tenant.id).map(\.type)
+            let types = try await runtime.tenants.lifecycle.history(tenant.id).map(\.type)
             #expect(types.filter { $0 == "ProvisioningStepCompleted" }.count == 3)
             #expect(types.filter { $0 == "APIKeyIssued" }.count == 1)
             #expect(types.filter { $0 == "TenantProvisioned" }.count == 1)

@@ -10,7 +10,7 @@ struct TenantAttributesTests {
     @Test("are set and removed as events, refuse built-in names, and reach flag rules as tenant.<name>")
     func attributesReachFlagRules() async throws {
         try await withTestRuntime { runtime, _ async throws in
-            let tenants = runtime.tenants.tenants
+            let tenants = runtime.tenants.lifecycle
             let outcome = try await runtime.tenants.create(
                 SignupRequest(email: "ops@attrs.example", organization: "Attrs \(UUID().uuidString.prefix(6))"), actor: "test"
             )

@@ -34,18 +34,18 @@ struct TenantClusterFailureTests {
                 // tenant, which stays failed and owing.
                 let manager = ProvisioningProcessManager(saga: runtime.tenants.saga)
                 _ = try await manager.runPending()
-                let last = try #require(try await runtime.tenants.tenants.history(tenant.id).last)
+                let last = try #require(try await runtime.tenants.lifecycle.history(tenant.id).last)
                 let checkpoint = try await CheckpointStore(pool: runtime.operatorPool).load(ProvisioningProcessManager.checkpointName)
                 #expect(checkpoint.map { $0 >= last.cursor } == true)
-                #expect(try await runtime.tenants.tenants.load(tenant.id)?.compensationsOwed == [.allocateStorage])
+                #expect(try await runtime.tenants.lifecycle.load(tenant.id)?.compensationsOwed == [.allocateStorage])
 
                 // The cluster back: the sweep does what was owed, and records it.
                 try await door.refuseConnections(false)
                 #expect(try await manager.sweep() == 1)
-                let settled = try #require(try await runtime.tenants.tenants.load(tenant.id))
+                let settled = try #require(try await runtime.tenants.lifecycle.load(tenant.id))
                 #expect(settled.status == .failed)
                 #expect(settled.compensationsOwed.isEmpty)
-                let types = try await runtime.tenants.tenants.history(tenant.id).map(\.type)
+                let types = try await runtime.tenants.lifecycle.history(tenant.id).map(\.type)
                 #expect(Array(types.suffix(2)) == ["TenantProvisioningFailed", "ProvisioningStepCompensated"])
                 #expect(try await manager.sweep() == 0)
 
@@ -58,7 +58,7 @@ struct TenantClusterFailureTests {
                 #expect(retried.tenant.failureReason == nil)
                 #expect(try await TenantClusterDoor.exists(database))
                 #expect(try await runtime.tenants.placements.placement(of: tenant.id) == .dedicated(database: database, clusterURL: door.url))
-                let retriedEvent = try #require(try await runtime.tenants.tenants.history(tenant.id).first { $0.type == "TenantProvisioningRetried" })
+                let retriedEvent = try #require(try await runtime.tenants.lifecycle.history(tenant.id).first { $0.type == "TenantProvisioningRetried" })
                 #expect(retriedEvent.metadata.reason == "cluster reachable again")
                 #expect(try await runtime.tenants.list(state: "active", plan: nil).map(\.id) == [tenant.id])
 
@@ -81,25 +81,25 @@ struct TenantClusterFailureTests {
             let running = Task { try await manager.run() }
             defer { running.cancel() }
             // Registered only: the runner provisions them, in the order of the feed.
-            let doomed = try await runtime.tenants.tenants.register(
+            let doomed = try await runtime.tenants.lifecycle.register(
                 SignupRequest(
                     email: "it@nowhere.example", organization: "Nowhere \(UUID().uuidString.prefix(6))", plan: .enterprise,
                     clusterURL: "postgresql://127.0.0.1:1/x"
                 ),
                 actor: "test"
             ).tenant
-            let next = try await runtime.tenants.tenants.register(
+            let next = try await runtime.tenants.lifecycle.register(
                 SignupRequest(email: "ops@next.example", organization: "Next \(UUID().uuidString.prefix(6))"), actor: "test"
             ).tenant
             try await waitUntil("the unreachable tenant failed and the next is active") {
-                let states = try await [runtime.tenants.tenants.load(doomed.id)?.status, runtime.tenants.tenants.load(next.id)?.status]
+                let states = try await [runtime.tenants.lifecycle.load(doomed.id)?.status, runtime.tenants.lifecycle.load(next.id)?.status]
                 return states == [.failed, .active]
             }
-            let failed = try #require(try await runtime.tenants.tenants.load(doomed.id))
+            let failed = try #require(try await runtime.tenants.lifecycle.load(doomed.id))
             #expect(failed.failureReason?.hasPrefix("allocateStorage: the tenant's cluster could not be reached") == true, "\(failed.failureReason ?? "")")
             try await waitUntil("the runner's checkpoint covers both tenants") {
                 let checkpoint = try await CheckpointStore(pool: runtime.operatorPool).load(ProvisioningProcessManager.checkpointName)
-                let last = try await runtime.tenants.tenants.history(next.id).last
+                let last = try await runtime.tenants.lifecycle.history(next.id).last
                 return checkpoint != nil && last != nil && checkpoint! >= last!.cursor
             }
             running.cancel()

@@ -29,7 +29,7 @@ struct TenantDirectoryTests {
             #expect(directory.state.authenticate(apiKey: "") == nil)
             #expect(directory.state.tenant(slug: outcome.tenant.slug)?.id == outcome.tenant.id)
 
-            _ = try await runtime.tenants.tenants.suspend(outcome.tenant.id, reason: "unpaid", actor: "test")
+            _ = try await runtime.tenants.lifecycle.suspend(outcome.tenant.id, reason: "unpaid", actor: "test")
             #expect(await directory.waitUntil(timeout: .conditionDeadline) { $0.authenticate(apiKey: key.secret)?.tenant.status == .suspended })
         }
     }
@@ -43,7 +43,7 @@ struct TenantDirectoryTests {
             let directory = TenantDirectory.live(store: runtime.operatorEventStore)
             try await directory.catchUp()
             let original = try #require(outcome.apiKey)
-            let service = runtime.tenants.tenants
+            let service = runtime.tenants.lifecycle
             let (issuedState, issued) = try await service.issueAPIKey(outcome.tenant.id, label: "second", scope: .manage, actor: "test")
             let revokedState = try await service.revokeAPIKey(outcome.tenant.id, keyID: original.id, actor: "test")
             #expect(revokedState.version == issuedState.version + 1)

@@ -26,7 +26,7 @@ struct APIKeyScopeTests {
             let owner = server.apiKey
             let ownerKeyID = try #require(server.tenant.apiKeys.keys.first).uuidString.lowercased()
             let browser = try await api.createKey(label: "browser", scope: nil, key: owner)
-            let before = try #require(try await server.runtime.tenants.tenants.load(server.tenant.id))
+            let before = try #require(try await server.runtime.tenants.lifecycle.load(server.tenant.id))
             #expect(before.apiKeys[try #require(UUID(uuidString: browser.id))]?.scope == .evaluate)
 
             for route in Self.managementRoutes(ownerKeyID: ownerKeyID) {
@@ -38,7 +38,7 @@ struct APIKeyScopeTests {
                 #expect(response.jsonObject?["requiredScope"] as? String == "manage")
                 #expect(response.jsonObject?["scope"] as? String == "evaluate")
             }
-            let after = try #require(try await server.runtime.tenants.tenants.load(server.tenant.id))
+            let after = try #require(try await server.runtime.tenants.lifecycle.load(server.tenant.id))
             #expect(after.version == before.version, "nothing was written")
             #expect(after.plan == before.plan)
             #expect(try await api.get("/v1/tenant", key: owner).status == 200, "the owner keeps its key")
@@ -115,7 +115,7 @@ struct APIKeyScopeTests {
                 to: StreamName("tenant-\(tenant.id.uuidString.lowercased())"), tenant: ControlPlane.tenantID
             )
             try await server.waitForTenant(tenant.id, "with the old key") { $0.apiKeys[keyID] != nil }
-            let state = try #require(try await server.runtime.tenants.tenants.load(tenant.id))
+            let state = try #require(try await server.runtime.tenants.lifecycle.load(tenant.id))
             #expect(state.apiKeys[keyID]?.scope == nil)
             #expect(state.apiKeys[keyID]?.effectiveScope == .manage)
 

@@ -131,7 +131,7 @@ struct AdminTenantRoutesTests {
             #expect((retried["apiKey"] as? String)?.hasPrefix("tnt_") == true)
             let idText = try #require(tenant["id"] as? String)
             let id = try #require(UUID(uuidString: idText))
-            let history = try await server.runtime.tenants.tenants.history(id)
+            let history = try await server.runtime.tenants.lifecycle.history(id)
             let retriedEvent = try #require(history.last { $0.type == "TenantProvisioningRetried" })
             #expect(retriedEvent.metadata.actor == "admin:tests")
             #expect(retriedEvent.metadata.reason == "cause fixed")

@@ -9,12 +9,12 @@ import TenantryServer
 import TestSupport
 import Testing
 
-/// A server for admin API tests: `TenantryServer` in this process on a free port, over a fresh
+/// A server for admin API tests: `APIServer` in this process on a free port, over a fresh
 /// database, with an admin token issued for the test (label `tests`), a configured
 /// `TENANTRY_ADMIN_TOKEN` and an export directory of its own.
 struct AdminTestServer: Sendable {
     let runtime: TenantryRuntime
-    let server: TenantryServer
+    let server: APIServer
     let address: ServerAddress
     /// The recorded admin token the requests use by default.
     let token: String
@@ -79,7 +79,7 @@ struct AdminTestServer: Sendable {
     /// The actor of the last event on `stream` of the control plane.
     func lastActor(of stream: String) async throws -> String? {
         let events = try await runtime.operatorEventStore.readStream(
-            try StreamName(stream), tenant: EventStore.controlPlaneTenantID, direction: .backward, limit: 1
+            try StreamName(stream), tenant: EventLog.controlPlaneTenantID, direction: .backward, limit: 1
         )
         return events.first?.metadata.actor
     }
@@ -120,7 +120,7 @@ func withAdminServer<Value: Sendable>(
         defer { try? FileManager.default.removeItem(at: exportDirectory) }
         var logger = Logger(label: "tenantry.server.admin-test")
         logger.logLevel = .warning
-        let server = TenantryServer(
+        let server = APIServer(
             runtime: runtime,
             configuration: ServerConfiguration(
                 host: "127.0.0.1", port: 0, gracefulShutdownSignals: [],

@@ -35,7 +35,7 @@ struct AuditTrailPrivacyTests {
             let issued = try #require(events.last { $0["type"] as? String == "APIKeyIssued" })
             #expect(issued["reason"] as? String == "API key issued")
             // The operator still sees everything.
-            let history = try await server.runtime.tenants.tenants.history(tenant.id)
+            let history = try await server.runtime.tenants.lifecycle.history(tenant.id)
             #expect(history.contains { $0.dataJSON.contains("fraud review requested by ada@ops") })
         }
     }
@@ -44,7 +44,7 @@ struct AuditTrailPrivacyTests {
     func infrastructureLeftOut() async throws {
         // No server: nothing must try to provision on the made-up cluster.
         try await withTestRuntime { runtime, _ async throws in
-            let service = runtime.tenants.tenants
+            let service = runtime.tenants.lifecycle
             let registration = try await service.register(
                 SignupRequest(
                     email: "ops@dedicated.example", organization: "Dedicated \(UUID().uuidString.prefix(6))", plan: .enterprise,

@@ -97,7 +97,7 @@ struct GracefulShutdownTests {
             // Read from the event store after the process is gone: what it acknowledged is there,
             // and its in-flight provisioning was drained to the end, not left half done.
             for tenantID in acknowledgedTenants {
-                let tenant = try await runtime.tenants.tenants.load(tenantID)
+                let tenant = try await runtime.tenants.lifecycle.load(tenantID)
                 #expect(tenant?.status == .active, "acknowledged tenant \(tenantID) is \(tenant.map { "\($0.status)" } ?? "missing")")
                 #expect(tenant?.apiKeys.count == 1, "its first key, issued once")
             }

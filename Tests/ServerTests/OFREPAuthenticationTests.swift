@@ -60,7 +60,7 @@ struct OFREPAuthenticationTests {
             let tenant = server.tenant
             let key = server.apiKey
             try await server.define(Flag(key: FlagKey("beta"), type: .boolean, variants: ["on": true], defaultVariant: "on"))
-            let service = server.runtime.tenants.tenants
+            let service = server.runtime.tenants.lifecycle
             _ = try await service.suspend(tenant.id, reason: "unpaid invoice", actor: "test:server")
             try await server.waitForTenant(tenant.id, "suspended") { $0.status == .suspended }
 

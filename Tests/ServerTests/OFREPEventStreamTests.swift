@@ -165,8 +165,8 @@ struct OFREPEventStreamTests {
             #expect(try await open.next().map(Self.isRefetch) == true)
             let keyID = try #require(server.tenant.apiKeys.keys.first)
             // A tenant keeps at least one key: issue another before revoking the stream's.
-            _ = try await server.runtime.tenants.tenants.issueAPIKey(server.tenant.id, label: "replacement", scope: .manage, actor: "test")
-            _ = try await server.runtime.tenants.tenants.revokeAPIKey(server.tenant.id, keyID: keyID, actor: "test")
+            _ = try await server.runtime.tenants.lifecycle.issueAPIKey(server.tenant.id, label: "replacement", scope: .manage, actor: "test")
+            _ = try await server.runtime.tenants.lifecycle.revokeAPIKey(server.tenant.id, keyID: keyID, actor: "test")
             // The open stream ends (no more events) once the server's directory has the revocation.
             #expect(try await open.next(where: { _ in false }) == nil)
             let revoked = try await server.client.send(.GET, String(url.dropFirst(server.address.url.count)))

@@ -128,7 +128,7 @@ struct ObservabilityTests {
             // Tenant events nothing folded into the registry yet (the service alone does not
             // catch it up); the saga's checkpoint is moved past them, so only the registry lags.
             for n in 1...3 {
-                _ = try await runtime.tenants.tenants.changeAttributes(tenant.id, set: ["n": .number(Double(n))], remove: [], actor: "test")
+                _ = try await runtime.tenants.lifecycle.changeAttributes(tenant.id, set: ["n": .number(Double(n))], remove: [], actor: "test")
             }
             // Another test's open transaction may hold the feed back a moment (xmin is
             // cluster-wide): wait until the changes are deliverable.

@@ -44,7 +44,7 @@ struct SignupAPITests {
             #expect(done["first-flag-evaluated"] == false)
 
             // The registry has it, registered by the web signup.
-            let history = try await server.runtime.tenants.tenants.history(id)
+            let history = try await server.runtime.tenants.lifecycle.history(id)
             #expect(history.first?.type == "TenantRegistered")
             #expect(history.first?.metadata.actor == "signup:web")
             // The key is the tenant's, and works at once (the directory already has it).
@@ -159,7 +159,7 @@ struct SignupAPITests {
             let final = try await server.waitForSignup(accepted.statusURL, claimToken: accepted.claimToken)
             #expect(final["organization"] as? String == organization)
             let id = try #require(UUID(uuidString: accepted.tenantID))
-            let tenant = try #require(try await server.runtime.tenants.tenants.load(id))
+            let tenant = try #require(try await server.runtime.tenants.lifecycle.load(id))
             #expect(tenant.email == "gavin@hooli.example")
             // A signup is always a trial: the body cannot choose a plan.
             #expect(tenant.plan == .trial)

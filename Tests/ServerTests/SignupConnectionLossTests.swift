@@ -64,7 +64,7 @@ struct SignupConnectionLossTests {
                 for signup in accepted where statuses[signup.slug] == nil {
                     let id = try #require(UUID(uuidString: signup.tenantID))
                     do {
-                        if let status = try await server.runtime.tenants.tenants.load(id)?.status, status != .provisioning {
+                        if let status = try await server.runtime.tenants.lifecycle.load(id)?.status, status != .provisioning {
                             statuses[signup.slug] = status
                         }
                     } catch where PostgresError(underlying: error)?.isDatabaseUnavailable == true {

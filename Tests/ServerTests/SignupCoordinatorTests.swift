@@ -49,7 +49,7 @@ struct SignupCoordinatorTests {
             await coordinator.drain()
             #expect(await coordinator.runningCount == 0)
             // The run finished: the tenant is active in its events, and its key is waiting to be shown.
-            #expect(try await runtime.tenants.tenants.load(ticket.tenantID)?.status == .active)
+            #expect(try await runtime.tenants.lifecycle.load(ticket.tenantID)?.status == .active)
             let progress = await coordinator.progress(of: ticket.tenantID, claimToken: try #require(ticket.claimToken), revealingKey: true)
             #expect(progress?.status == "active")
             #expect(progress?.apiKey?.hasPrefix("tnt_") == true)
@@ -232,7 +232,7 @@ struct SignupCoordinatorTests {
         }) { runtime, _ in
             var logger = Logger(label: "tenantry.server.test")
             logger.logLevel = .warning
-            let server = TenantryServer(
+            let server = APIServer(
                 runtime: runtime,
                 configuration: ServerConfiguration(host: "127.0.0.1", port: 0, gracefulShutdownSignals: []),
                 logger: logger
@@ -266,7 +266,7 @@ struct SignupCoordinatorTests {
                     // Then the signups drain, and the group cannot end while the run is held.
                     try await waitUntil("the signups drain", timeout: .seconds(10)) { await server.signups.isDraining }
                     #expect(await !ended.opened)
-                    #expect(try await runtime.tenants.tenants.load(try #require(UUID(uuidString: accepted.tenantID)))?.status == .provisioning)
+                    #expect(try await runtime.tenants.lifecycle.load(try #require(UUID(uuidString: accepted.tenantID)))?.status == .provisioning)
                 } catch {
                     // Let the held run (and so the server) finish before reporting.
                     await gate.open()
@@ -278,7 +278,7 @@ struct SignupCoordinatorTests {
                 return accepted
             }
             // The group ended only after the run: the tenant is active.
-            let tenant = try await runtime.tenants.tenants.load(try #require(UUID(uuidString: accepted.tenantID)))
+            let tenant = try await runtime.tenants.lifecycle.load(try #require(UUID(uuidString: accepted.tenantID)))
             #expect(tenant?.status == .active)
             #expect(tenant?.apiKeys.count == 1)
         }

@@ -204,13 +204,13 @@ struct TenantAPITests {
     func paidPlansNeedPayment() async throws {
         try await withTestServer { server in
             let api = TenantAPIClient(server)
-            let before = try #require(try await server.runtime.tenants.tenants.load(server.tenant.id)).version
+            let before = try #require(try await server.runtime.tenants.lifecycle.load(server.tenant.id)).version
             let refused = try await api.post("/v1/tenant/plan", json: #"{"plan":"pro"}"#, key: server.apiKey)
             #expect(refused.status == 402, "\(refused.text)")
             #expect(refused.problemType == "payment-required")
             #expect(refused.jsonObject?["plan"] as? String == "pro")
             #expect((refused.jsonObject?["detail"] as? String)?.contains("no") == true)
-            #expect(try await server.runtime.tenants.tenants.load(server.tenant.id)?.version == before, "nothing recorded")
+            #expect(try await server.runtime.tenants.lifecycle.load(server.tenant.id)?.version == before, "nothing recorded")
             #expect(try await api.post("/v1/tenant/plan", json: #"{"plan":"free"}"#, key: server.apiKey).status == 200)
         }
         try await withTestServer(configure: { configuration, _, _ in
@@ -228,7 +228,7 @@ struct TenantAPITests {
             #expect(failed.status == 503)
             #expect(failed.problemType == "payment-unavailable")
             #expect(failed.header("Retry-After") == "30")
-            #expect(try await server.runtime.tenants.tenants.load(server.tenant.id)?.plan == .trial)
+            #expect(try await server.runtime.tenants.lifecycle.load(server.tenant.id)?.plan == .trial)
         }
     }
 
@@ -246,7 +246,7 @@ struct TenantAPITests {
             #expect(shown["plan"] as? String == "pro")
             let onboarding = try #require(shown["onboarding"] as? [[String: Any]])
             #expect(onboarding.first { $0["id"] as? String == "upgraded" }?["done"] as? Bool == true)
-            let last = try #require(try await server.runtime.tenants.tenants.history(server.tenant.id).last)
+            let last = try #require(try await server.runtime.tenants.lifecycle.history(server.tenant.id).last)
             #expect(last.type == "PlanChanged")
             #expect(last.metadata.actor?.hasPrefix("api-key:") == true)
 
@@ -286,7 +286,7 @@ struct TenantAPITests {
             try await server.waitForTenant(tenant.id, "active again") { $0.version >= resumed.version && $0.status == .active }
             _ = try await api.createKey(label: "after-resume", key: key)
 
-            let recorded = try await server.runtime.tenants.tenants.history(tenant.id)
+            let recorded = try await server.runtime.tenants.lifecycle.history(tenant.id)
             let trail = try await api.get("/v1/tenant/events?limit=500", key: key)
             #expect(trail.status == 200, "\(trail.text)")
             let events = try #require(trail.jsonObject?["events"] as? [[String: Any]])
@@ -314,7 +314,7 @@ struct TenantAPITests {
             let (mine, key) = server.tenants[0]
             let theirs = server.tenants[1].tenant
             _ = try await api.createKey(label: "audited", key: key)
-            let history = try await server.runtime.tenants.tenants.history(mine.id)
+            let history = try await server.runtime.tenants.lifecycle.history(mine.id)
 
             let all = try await api.get("/v1/tenant/events?limit=500", key: key)
             #expect(all.status == 200, "\(all.text)")
@@ -329,7 +329,7 @@ struct TenantAPITests {
             #expect(issued.allSatisfy { ($0["data"] as? [String: Any])?["sha256"] == nil && ($0["data"] as? [String: Any])?["prefix"] is String })
             #expect(issued.last?["actor"] as? String == "api-key:\(try #require(mine.apiKeys.keys.first).uuidString.lowercased())")
             #expect(issued.last?["reason"] as? String == "API key issued")
-            for hash in try #require(try await server.runtime.tenants.tenants.load(mine.id)).apiKeys.values.map(\.sha256) {
+            for hash in try #require(try await server.runtime.tenants.lifecycle.load(mine.id)).apiKeys.values.map(\.sha256) {
                 #expect(!all.text.contains(hash))
             }
             #expect(!all.text.contains(theirs.id.uuidString.lowercased()))

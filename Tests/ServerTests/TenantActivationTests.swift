@@ -29,7 +29,7 @@ struct TenantActivationTests {
             // Evaluations after the activation is known change nothing either.
             #expect(try await server.evaluate("beta", apiKey: server.apiKey, label: "after activation").status == 200)
 
-            let activations = try await server.runtime.tenants.tenants.history(tenant.id).filter { $0.type == "TenantActivated" }
+            let activations = try await server.runtime.tenants.lifecycle.history(tenant.id).filter { $0.type == "TenantActivated" }
             #expect(activations.count == 1)
             let keyID = try #require(tenant.apiKeys.keys.first)
             #expect(try activations.first?.decodeData(as: TenantEvent.Activated.self).keyId == keyID)
@@ -76,7 +76,7 @@ struct TenantActivationTests {
             }
             signal.forget(outcome.tenant.id)
             signal.evaluated(by: outcome.tenant, keyID: key.id)
-            let activated = try await runtime.tenants.tenants.recordActivation(outcome.tenant.id, keyID: key.id, at: Date())
+            let activated = try await runtime.tenants.lifecycle.recordActivation(outcome.tenant.id, keyID: key.id, at: Date())
             signal.forget(outcome.tenant.id)
             signal.evaluated(by: activated, keyID: key.id)
             signal.finish()

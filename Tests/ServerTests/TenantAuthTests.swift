@@ -42,7 +42,7 @@ struct TenantAuthTests {
                     #expect((response.jsonObject?["detail"] as? String)?.contains(attempt.detail) == true)
                 }
             }
-            let state = try #require(try await server.runtime.tenants.tenants.load(server.tenant.id))
+            let state = try #require(try await server.runtime.tenants.lifecycle.load(server.tenant.id))
             #expect(state.version == server.tenant.version)
             // The X-API-Key scheme works as well as Bearer.
             #expect(try await server.client.send(.GET, "/v1/tenant", headers: [("X-API-Key", server.apiKey)]).status == 200)
@@ -74,7 +74,7 @@ struct TenantAuthTests {
         try await withTestServer { server in
             let tenant = server.tenant
             let keyID = try #require(tenant.apiKeys.keys.first).uuidString.lowercased()
-            let service = server.runtime.tenants.tenants
+            let service = server.runtime.tenants.lifecycle
             _ = try await service.suspend(tenant.id, reason: "unpaid invoice", actor: "test:server")
             try await server.waitForTenant(tenant.id, "suspended") { $0.status == .suspended }
             for route in Self.routes(keyID: keyID) {
@@ -104,7 +104,7 @@ struct TenantAuthTests {
             try await server.define(Flag(key: FlagKey("beta"), type: .boolean, variants: ["on": true], defaultVariant: "on"))
             // The free plan: a burst of 20, refilled at 10 per second. The bucket is made at the
             // tenant's first API request, from its plan then.
-            _ = try await server.runtime.tenants.tenants.changePlan(noisy.id, to: .free, actor: "test:server")
+            _ = try await server.runtime.tenants.lifecycle.changePlan(noisy.id, to: .free, actor: "test:server")
             try await server.waitForTenant(noisy.id, "on the free plan") { $0.plan == .free }
             let burst = Plan.free.terms.limits.burst
             // Twice the burst: with no refill, exactly the burst is admitted.

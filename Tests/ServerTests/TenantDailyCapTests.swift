@@ -13,9 +13,9 @@ struct TenantDailyCapTests {
             // Provisioning's first key counts: two more changes fit in today's three.
             let second = try await api.createKey(label: "second", key: server.apiKey)
             #expect(try await api.delete("/v1/tenant/api-keys/\(second.id)", key: server.apiKey).status == 204)
-            let before = try #require(try await server.runtime.tenants.tenants.load(server.tenant.id))
+            let before = try #require(try await server.runtime.tenants.lifecycle.load(server.tenant.id))
             // An operator's key change is not capped (and counts): a key the tenant may try to revoke.
-            let (_, spare) = try await server.runtime.tenants.tenants.issueAPIKey(server.tenant.id, label: "spare", actor: "operator:test")
+            let (_, spare) = try await server.runtime.tenants.lifecycle.issueAPIKey(server.tenant.id, label: "spare", actor: "operator:test")
             for attempt in [("POST", #"{"label":"one too many"}"#), ("DELETE", "")] {
                 let response = attempt.0 == "POST"
                     ? try await api.post("/v1/tenant/api-keys", json: attempt.1, key: server.apiKey)
@@ -28,7 +28,7 @@ struct TenantDailyCapTests {
                 let untilMidnight = TenantDailyChanges.nextDay(after: Date()).timeIntervalSinceNow
                 #expect(retryAfter >= 1 && Double(retryAfter) <= untilMidnight + 5, "Retry-After \(retryAfter), midnight in \(untilMidnight)")
             }
-            let after = try #require(try await server.runtime.tenants.tenants.load(server.tenant.id))
+            let after = try #require(try await server.runtime.tenants.lifecycle.load(server.tenant.id))
             #expect(after.version == before.version + 1, "only the operator's key was written")
             #expect(after.apiKeys[spare.id] != nil)
             #expect(after.dailyChanges.count(of: .apiKey, on: Date()) == 4)

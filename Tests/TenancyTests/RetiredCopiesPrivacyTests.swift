@@ -13,7 +13,7 @@ struct RetiredCopiesPrivacyTests {
             let tenants = TwoTenants()
             let operatorPool = PostgresPool(configuration: database.operatorConfiguration, maximumConnections: 1)
             let application = database.applicationPool(maximumConnections: 1)
-            let store = EventStore(pool: application)
+            let store = EventLog(pool: application)
             try await tenants.seed(store, snapshots: SnapshotStore(pool: application))
             try await operatorPool.query("""
                 INSERT INTO tenantry.retired_pooled_copies (tenant_id, moved_to, event_count, checksum)

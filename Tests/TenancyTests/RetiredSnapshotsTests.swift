@@ -15,7 +15,7 @@ struct RetiredSnapshotsTests {
             let operatorPool = PostgresPool(configuration: database.operatorConfiguration, maximumConnections: 1)
             let appSnapshots = SnapshotStore(pool: application)
             let operatorSnapshots = SnapshotStore(pool: operatorPool)
-            try await tenants.seed(EventStore(pool: application), snapshots: appSnapshots)
+            try await tenants.seed(EventLog(pool: application), snapshots: appSnapshots)
             // Before the move both tenants' snapshots are there for both roles.
             #expect(try await appSnapshots.load(stream: "doc-1", tenant: tenants.b, type: "doc.v1") != nil)
             #expect(try await operatorSnapshots.load(stream: "doc-1", tenant: tenants.b, type: "doc.v1") != nil)
@@ -41,7 +41,7 @@ struct RetiredSnapshotsTests {
             }
             #expect(fresh?.sqlState == .insufficientPrivilege)
             // Nor can the application delete or change it behind the policy's back.
-            try await EventStore(pool: application).inTenant(tenants.b) { connection in
+            try await EventLog(pool: application).inTenant(tenants.b) { connection in
                 try connection.query("UPDATE tenantry.snapshots SET stream_version = 9")
                 try connection.query("DELETE FROM tenantry.snapshots")
             }

@@ -10,7 +10,7 @@ struct TwoTenants {
     let a = UUID()
     let b = UUID()
 
-    func seed(_ store: EventStore, snapshots: SnapshotStore) async throws {
+    func seed(_ store: EventLog, snapshots: SnapshotStore) async throws {
         for tenant in [a, b] {
             try await store.append(
                 [try NewEvent(type: "Seeded", data: ["tenant": tenant.uuidString])],
@@ -203,7 +203,7 @@ struct RowLevelSecurityTests {
             let forged = await #expect(throws: EventStoreError.self) {
                 try await store.append(
                     [try NewEvent(type: "APIKeyIssued", dataJSON: #"{"sha256": "attacker"}"#)],
-                    to: "tenant-1", tenant: EventStore.controlPlaneTenantID
+                    to: "tenant-1", tenant: EventLog.controlPlaneTenantID
                 )
             }
             guard case .database(let underlying) = forged else { Issue.record("got \(String(describing: forged))"); return }

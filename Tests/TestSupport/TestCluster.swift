@@ -15,7 +15,7 @@ public enum TestCluster {
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()
 
-    public static let cluster = EmbeddedPostgres(
+    public static let cluster = EmbeddedCluster(
         directory: packageRoot.appendingPathComponent(".tenantry/test/postgres").path,
         profile: .testing
     )
@@ -39,8 +39,8 @@ public enum TestCluster {
     }
 
     /// A fresh throwaway cluster of a test's own, for tests that stop or restart the server.
-    public static func privateCluster() -> EmbeddedPostgres {
-        EmbeddedPostgres(
+    public static func privateCluster() -> EmbeddedCluster {
+        EmbeddedCluster(
             directory: packageRoot.appendingPathComponent(".tenantry/test-clusters/\(UUID().uuidString.prefix(8))").path,
             profile: .testing
         )

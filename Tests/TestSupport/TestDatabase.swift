@@ -130,7 +130,7 @@ public enum TestRole: Sendable {
 public func withEventStore<Value: Sendable>(
     role: TestRole = .operator,
     maximumConnections: Int = 8,
-    _ body: (EventStore, TestDatabase) async throws -> Value
+    _ body: (EventLog, TestDatabase) async throws -> Value
 ) async throws -> Value {
     try await withTestDatabase { database async throws in
         let configuration = switch role {
@@ -139,7 +139,7 @@ public func withEventStore<Value: Sendable>(
         }
         let pool = PostgresPool(configuration: configuration, maximumConnections: maximumConnections)
         do {
-            let value = try await body(EventStore(pool: pool), database)
+            let value = try await body(EventLog(pool: pool), database)
             await pool.close()
             return value
         } catch {

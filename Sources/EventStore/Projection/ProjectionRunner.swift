@@ -4,11 +4,11 @@ import PostgresClient
 /// same transaction as each batch it applies.
 public struct ProjectionRunner<Subject: Projection>: Sendable {
     public let projection: Subject
-    public let store: EventStore
+    public let store: EventLog
     public let checkpoints: CheckpointStore
     public let batchSize: Int
 
-    public init(projection: Subject, store: EventStore, batchSize: Int = 500) {
+    public init(projection: Subject, store: EventLog, batchSize: Int = 500) {
         self.projection = projection
         self.store = store
         self.checkpoints = CheckpointStore(pool: store.pool)

@@ -22,7 +22,7 @@ public struct SnapshotStore: Sendable {
         state: some Encodable & Sendable
     ) async throws {
         let json = try Self.encode(state)
-        try await EventStore(pool: pool).inTenant(tenant) { connection in
+        try await EventLog(pool: pool).inTenant(tenant) { connection in
             try Self.save(stream: stream, tenant: tenant, type: type, version: version, json: json, on: connection)
         }
     }
@@ -42,7 +42,7 @@ public struct SnapshotStore: Sendable {
 
     /// The snapshot of a stream and type, if one was saved.
     public func load(stream: StreamName, tenant: UUID, type: String) async throws -> Snapshot? {
-        try await EventStore(pool: pool).inTenant(tenant) { connection in
+        try await EventLog(pool: pool).inTenant(tenant) { connection in
             try load(stream: stream, tenant: tenant, type: type, on: connection)
         }
     }

@@ -9,7 +9,7 @@ enum EventStoreStatements {
     }
 
     static func append(tenant: UUID, stream: StreamName, expectedVersion: ExpectedVersion, eventsJSON: String) -> PostgresQuery {
-        if tenant == EventStore.controlPlaneTenantID {
+        if tenant == EventLog.controlPlaneTenantID {
             return """
                 SELECT stream_version, positions
                 FROM tenantry.append_control_events(\(stream.rawValue), \(expectedVersion.sqlValue), \(eventsJSON)::jsonb)

@@ -12,14 +12,14 @@ import PostgresClient
 /// rolls back, or writes no events), it looks again after a short back-off; otherwise it only
 /// wakes on a notification or, as a safety net, after `idleRecheck`.
 public struct EventSubscription: Sendable {
-    public let store: EventStore
+    public let store: EventLog
     public let filter: EventFilter
     public let batchSize: Int
     public let idleRecheck: Duration
     private let logger: Logger
 
     public init(
-        store: EventStore,
+        store: EventLog,
         filter: EventFilter = .all,
         batchSize: Int = 500,
         idleRecheck: Duration = .seconds(30),
@@ -86,7 +86,7 @@ public struct EventSubscription: Sendable {
                     // Listen before reading, so a commit between the read and the wait still wakes us.
                     let connection = try await PostgresConnection.connect(store.pool.configuration, logger: logger)
                     listener = connection
-                    try await connection.listen(EventStore.notificationChannel)
+                    try await connection.listen(EventLog.notificationChannel)
                 }
                 let page = try await step()
                 if failedAttempts > 0 {

@@ -24,7 +24,7 @@ public final class LiveView<State: Sendable>: Sendable {
 
     public typealias Fold = @Sendable (inout State, RecordedEvent) throws -> Void
 
-    public let store: EventStore
+    public let store: EventLog
     public let filter: EventFilter
     private let fold: Fold
     private let logger: Logger
@@ -35,7 +35,7 @@ public final class LiveView<State: Sendable>: Sendable {
 
     /// A view over `store`'s events matching `filter`, starting from `initial`.
     public init(
-        store: EventStore,
+        store: EventLog,
         filter: EventFilter,
         initial: State,
         logger: Logger = Logger(label: "tenantry.live-view"),

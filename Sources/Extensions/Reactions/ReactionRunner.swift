@@ -30,13 +30,13 @@ public struct ReactionRunner: Sendable {
 
     public let host: CustomizationHost
     public let reaction: Reaction
-    public let store: EventStore
+    public let store: EventLog
     /// The events of this tenant only (a single-tenant instance's), or every tenant's when nil.
     public let tenantID: UUID?
     public let retry: RetryPolicy
     public let maximumInFlight: Int
 
-    public init(host: CustomizationHost, reaction: Reaction, store: EventStore, tenantID: UUID?, retry: RetryPolicy = RetryPolicy(), maximumInFlight: Int = 10_000) {
+    public init(host: CustomizationHost, reaction: Reaction, store: EventLog, tenantID: UUID?, retry: RetryPolicy = RetryPolicy(), maximumInFlight: Int = 10_000) {
         self.host = host
         self.reaction = reaction
         self.store = store

@@ -57,7 +57,7 @@ public struct FlagCatalog: Sendable {
 
     /// Folds a recorded event of a `flag-<key>` stream in; other events are ignored.
     public mutating func apply(_ recorded: RecordedEvent) throws {
-        guard recorded.category == FlagStreams.category, recorded.tenantID == EventStore.controlPlaneTenantID,
+        guard recorded.category == FlagStreams.category, recorded.tenantID == EventLog.controlPlaneTenantID,
             let event = try FlagEvent(recorded)
         else { return }
         let key = String(recorded.stream.dropFirst(FlagStreams.category.count + 1))

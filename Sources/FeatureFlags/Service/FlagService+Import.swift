@@ -92,9 +92,9 @@ extension FlagService {
         }
         for step in plan where !step.events.isEmpty { try await beforeAppendHook?(step.flag.key) }
         // `append(on:)` throws the store's own errors, a wrong expected version among them.
-        try await store.inTenant(EventStore.controlPlaneTenantID) { [store] connection in
+        try await store.inTenant(EventLog.controlPlaneTenantID) { [store] connection in
             for batch in batches {
-                try store.append(batch.events, to: batch.stream, tenant: EventStore.controlPlaneTenantID, expectedVersion: batch.expected, on: connection)
+                try store.append(batch.events, to: batch.stream, tenant: EventLog.controlPlaneTenantID, expectedVersion: batch.expected, on: connection)
             }
         }
     }

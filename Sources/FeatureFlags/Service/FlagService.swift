@@ -11,7 +11,7 @@ import PostgresClient
 /// cannot together form a prerequisite cycle.
 public struct FlagService: Sendable {
     /// An event store acting as `tenantry_operator` (flags are control-plane data).
-    public let store: EventStore
+    public let store: EventLog
     let now: @Sendable () -> Date
     private let beforeAppend: BeforeAppend?
     var beforeAppendHook: BeforeAppend? { beforeAppend }
@@ -20,7 +20,7 @@ public struct FlagService: Sendable {
     /// to hold one writer there while another runs into it).
     public typealias BeforeAppend = @Sendable (FlagKey) async throws -> Void
 
-    public init(store: EventStore, now: @escaping @Sendable () -> Date = { Date() }, beforeAppend: BeforeAppend? = nil) {
+    public init(store: EventLog, now: @escaping @Sendable () -> Date = { Date() }, beforeAppend: BeforeAppend? = nil) {
         self.store = store
         self.now = now
         self.beforeAppend = beforeAppend
@@ -48,7 +48,7 @@ public struct FlagService: Sendable {
 
     /// The flag's recorded events, oldest first: who changed what, when and why.
     public func history(_ key: FlagKey) async throws -> [RecordedEvent] {
-        try await store.readStream(FlagStreams.stream(key), tenant: EventStore.controlPlaneTenantID, limit: 1_000_000)
+        try await store.readStream(FlagStreams.stream(key), tenant: EventLog.controlPlaneTenantID, limit: 1_000_000)
     }
 
     /// Every flag, from every committed event (not only those below the feed's horizon).
@@ -57,7 +57,7 @@ public struct FlagService: Sendable {
         var position: Int64 = 0
         while true {
             let events = try await store.readCategory(
-                FlagStreams.category, tenant: EventStore.controlPlaneTenantID, after: position, limit: 5000
+                FlagStreams.category, tenant: EventLog.controlPlaneTenantID, after: position, limit: 5000
             )
             for event in events { try catalog.apply(event) }
             guard let last = events.last, events.count == 5000 else { return catalog }
@@ -306,7 +306,7 @@ public struct FlagService: Sendable {
         try await store.append(
             try events.map { try $0.newEvent(metadata: metadata) },
             to: FlagStreams.stream(key),
-            tenant: EventStore.controlPlaneTenantID,
+            tenant: EventLog.controlPlaneTenantID,
             expectedVersion: expected
         )
     }

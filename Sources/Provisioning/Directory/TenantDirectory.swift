@@ -74,7 +74,7 @@ public struct TenantDirectory: Sendable {
     }
 
     /// A directory kept current from `store` (which must act as `tenantry_operator`).
-    public static func live(store: EventStore) -> LiveView<TenantDirectory> {
+    public static func live(store: EventLog) -> LiveView<TenantDirectory> {
         LiveView(store: store, filter: EventFilter(categories: ["tenant"]), initial: TenantDirectory()) { directory, event in
             try directory.apply(event)
         }

@@ -21,10 +21,10 @@ public struct TenantsProjection: Projection {
 
     public let name = TenantsProjection.checkpointName
     public let filter = EventFilter(tenantID: ControlPlane.tenantID, categories: ["tenant"])
-    private let store: EventStore
+    private let store: EventLog
     private let observer: Observer?
 
-    public init(store: EventStore, observer: Observer? = nil) {
+    public init(store: EventLog, observer: Observer? = nil) {
         self.store = store
         self.observer = observer
     }

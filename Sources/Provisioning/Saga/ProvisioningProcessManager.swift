@@ -32,7 +32,7 @@ public struct ProvisioningProcessManager: Sendable {
         self.logger = logger
     }
 
-    private var store: EventStore { saga.tenants.store }
+    private var store: EventLog { saga.tenants.store }
 
     private var subscription: EventSubscription {
         EventSubscription(store: store, filter: EventFilter(tenantID: ControlPlane.tenantID, categories: ["tenant"]))

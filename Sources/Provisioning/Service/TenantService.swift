@@ -14,7 +14,7 @@ public struct TenantService: Sendable {
     public typealias BeforeAppend = @Sendable (UUID) async throws -> Void
 
     /// An event store acting as `tenantry_operator` (the registry is control-plane data).
-    public let store: EventStore
+    public let store: EventLog
     private let now: @Sendable () -> Date
     private let beforeAppend: BeforeAppend?
     private let check: TenantChangeCheck?
@@ -24,7 +24,7 @@ public struct TenantService: Sendable {
 
     /// `check` sees every decided change before it is written (see `TenantChange`).
     public init(
-        store: EventStore,
+        store: EventLog,
         now: @escaping @Sendable () -> Date = { Date() },
         beforeAppend: BeforeAppend? = nil,
         check: TenantChangeCheck? = nil,
@@ -83,7 +83,7 @@ public struct TenantService: Sendable {
         tenantID: UUID,
         base: String,
         metadata: EventMetadata,
-        store: EventStore,
+        store: EventLog,
         on connection: isolated PostgresConnection
     ) throws -> (tenantID: UUID, isNew: Bool) {
         let controlPlane = ControlPlane.tenantID

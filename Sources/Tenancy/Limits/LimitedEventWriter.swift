@@ -5,10 +5,10 @@ public import Foundation
 ///
 /// A refused append throws `TenantLimitError` before anything reaches the database.
 public struct LimitedEventWriter: Sendable {
-    public let store: EventStore
+    public let store: EventLog
     public let limiter: TenantRateLimiter
 
-    public init(store: EventStore, limiter: TenantRateLimiter) {
+    public init(store: EventLog, limiter: TenantRateLimiter) {
         self.store = store
         self.limiter = limiter
     }

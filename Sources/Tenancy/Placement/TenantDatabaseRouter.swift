@@ -11,14 +11,14 @@ public actor TenantDatabaseRouter {
     /// How to reach a dedicated database as the application role.
     public typealias DedicatedConfiguration = @Sendable (_ database: String, _ clusterURL: String?) -> PostgresConfiguration
 
-    public nonisolated let pooled: EventStore
+    public nonisolated let pooled: EventLog
     private let placements: TenantPlacementStore
     private let dedicatedConfiguration: DedicatedConfiguration
     private let connectionsPerDedicatedDatabase: Int
-    private var dedicated: [TenantPlacement: EventStore] = [:]
+    private var dedicated: [TenantPlacement: EventLog] = [:]
 
     public init(
-        pooled: EventStore,
+        pooled: EventLog,
         placements: TenantPlacementStore,
         connectionsPerDedicatedDatabase: Int = 4,
         dedicatedConfiguration: @escaping DedicatedConfiguration
@@ -30,7 +30,7 @@ public actor TenantDatabaseRouter {
     }
 
     /// The store holding `tenant`'s events.
-    public func eventStore(for tenant: UUID) async throws -> EventStore {
+    public func eventStore(for tenant: UUID) async throws -> EventLog {
         let placement = try await placements.placement(of: tenant)
         guard case let .dedicated(database, clusterURL) = placement else { return pooled }
         if let store = dedicated[placement] { return store }
@@ -38,7 +38,7 @@ public actor TenantDatabaseRouter {
             configuration: dedicatedConfiguration(database, clusterURL),
             maximumConnections: connectionsPerDedicatedDatabase
         )
-        let store = EventStore(pool: pool)
+        let store = EventLog(pool: pool)
         dedicated[placement] = store
         return store
     }

@@ -32,7 +32,7 @@ public struct AdminTokenDirectory: Sendable {
     /// Folds a recorded event of an `admintoken-<id>` stream in; other events are ignored, and
     /// so is a tenant's own stream of that category (only the control plane issues tokens).
     public mutating func apply(_ recorded: RecordedEvent) throws {
-        guard recorded.category == AdminTokenStreams.category, recorded.tenantID == EventStore.controlPlaneTenantID,
+        guard recorded.category == AdminTokenStreams.category, recorded.tenantID == EventLog.controlPlaneTenantID,
             let event = try AdminTokenEvent(recorded)
         else { return }
         let actor = recorded.metadata.actor
@@ -52,7 +52,7 @@ public struct AdminTokenDirectory: Sendable {
     }
 
     /// A directory kept current from `store` (which must act as `tenantry_operator`).
-    public static func live(store: EventStore) -> LiveView<AdminTokenDirectory> {
+    public static func live(store: EventLog) -> LiveView<AdminTokenDirectory> {
         LiveView(store: store, filter: EventFilter(categories: [AdminTokenStreams.category]), initial: AdminTokenDirectory()) { directory, event in
             try directory.apply(event)
         }

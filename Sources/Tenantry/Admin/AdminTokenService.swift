@@ -5,9 +5,9 @@ public import Foundation
 /// an event on `admintoken-<id>` under the control-plane tenant, with its actor and reason.
 public struct AdminTokenService: Sendable {
     /// An event store acting as `tenantry_operator` (tokens are control-plane data).
-    public let store: EventStore
+    public let store: EventLog
 
-    public init(store: EventStore) {
+    public init(store: EventLog) {
         self.store = store
     }
 
@@ -38,7 +38,7 @@ public struct AdminTokenService: Sendable {
         let metadata = EventMetadata(correlationID: UUID(), actor: actor, reason: reason)
         try await store.append(
             [try AdminTokenEvent.issued(issued).newEvent(metadata: metadata)],
-            to: AdminTokenStreams.stream(token.id), tenant: EventStore.controlPlaneTenantID, expectedVersion: .noStream
+            to: AdminTokenStreams.stream(token.id), tenant: EventLog.controlPlaneTenantID, expectedVersion: .noStream
         )
         guard let record = try await load(token.id) else { throw AdminTokenError.notFound(token.id.uuidString.lowercased()) }
         return Issued(record: record, secret: token.secret)
@@ -56,7 +56,7 @@ public struct AdminTokenService: Sendable {
         var position: Int64 = 0
         while true {
             let events = try await store.readCategory(
-                AdminTokenStreams.category, tenant: EventStore.controlPlaneTenantID, after: position, limit: 5000
+                AdminTokenStreams.category, tenant: EventLog.controlPlaneTenantID, after: position, limit: 5000
             )
             for event in events { try directory.apply(event) }
             guard let last = events.last, events.count == 5000 else { return directory }
@@ -67,7 +67,7 @@ public struct AdminTokenService: Sendable {
     /// The token with this id, as its stream says; nil when there is none.
     public func load(_ id: UUID) async throws -> AdminTokenRecord? {
         var directory = AdminTokenDirectory()
-        for event in try await store.readStream(AdminTokenStreams.stream(id), tenant: EventStore.controlPlaneTenantID, limit: 100) {
+        for event in try await store.readStream(AdminTokenStreams.stream(id), tenant: EventLog.controlPlaneTenantID, limit: 100) {
             try directory.apply(event)
         }
         return directory.tokens[id]
@@ -104,7 +104,7 @@ public struct AdminTokenService: Sendable {
             // At the version read: of two concurrent revocations, one records and one is refused.
             try await store.append(
                 [try AdminTokenEvent.revoked(.init(tokenId: record.id)).newEvent(metadata: metadata)],
-                to: AdminTokenStreams.stream(record.id), tenant: EventStore.controlPlaneTenantID,
+                to: AdminTokenStreams.stream(record.id), tenant: EventLog.controlPlaneTenantID,
                 expectedVersion: .exact(record.version)
             )
         } catch EventStoreError.wrongExpectedVersion {

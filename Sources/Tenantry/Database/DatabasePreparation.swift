@@ -16,7 +16,7 @@ public struct DatabasePreparation: Sendable {
 
     /// What `prepare()` found or did.
     public struct Report: Sendable {
-        public var cluster: EmbeddedPostgres.Status?
+        public var cluster: EmbeddedCluster.Status?
         public var createdDatabase: Bool
         public var appliedMigrations: [Migration]
         public var pendingMigrations: [Migration]

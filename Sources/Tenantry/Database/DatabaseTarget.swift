@@ -6,7 +6,7 @@ public import PostgresClient
 /// cluster under `.tenantry/postgres` when none was named.
 public enum DatabaseTarget: Sendable {
     case external(url: String)
-    case embedded(EmbeddedPostgres, database: String)
+    case embedded(EmbeddedCluster, database: String)
 
     /// The environment variable that names the database.
     public static let urlVariable = "TENANTRY_DATABASE_URL"
@@ -29,10 +29,10 @@ public enum DatabaseTarget: Sendable {
     /// The embedded development cluster: `$TENANTRY_HOME/postgres`, else `./.tenantry/postgres`.
     public static func embeddedCluster(
         environment: [String: String] = ProcessInfo.processInfo.environment
-    ) -> EmbeddedPostgres {
+    ) -> EmbeddedCluster {
         let home = environment[homeVariable].flatMap { $0.isEmpty ? nil : $0 }
             ?? FileManager.default.currentDirectoryPath + "/.tenantry"
-        return EmbeddedPostgres(directory: home + "/postgres", profile: .development)
+        return EmbeddedCluster(directory: home + "/postgres", profile: .development)
     }
 
     /// How migrations connect: the URL as given (a superuser or a member of tenantry_owner),

@@ -38,7 +38,7 @@ public struct FlagAdministration: Sendable {
     /// Every tenant a flag can still serve (all but offboarded and failed ones), read from the
     /// tenant streams in one pass, by slug.
     public func servedTenants() async throws -> [TenantAttributes] {
-        let directory = TenantDirectory.live(store: tenants.tenants.store)
+        let directory = TenantDirectory.live(store: tenants.lifecycle.store)
         try await directory.catchUp()
         return directory.state.tenants.values
             .filter { $0.status != .offboarded && $0.status != .failed }

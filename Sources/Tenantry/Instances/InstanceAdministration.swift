@@ -62,7 +62,7 @@ public struct InstanceAdministration: Sendable {
         progress("1/4 settings of \(host.id) \(host.version) are valid")
 
         let tenantID = try await runtime.tenants.resolve(request.tenant)
-        guard let tenant = try await runtime.tenants.tenants.load(tenantID) else {
+        guard let tenant = try await runtime.tenants.lifecycle.load(tenantID) else {
             throw TenantLifecycleError.notFound(request.tenant)
         }
         let existing = try await log.record(of: tenantID)
@@ -181,7 +181,7 @@ public struct InstanceAdministration: Sendable {
             configuration: runtime.tenants.clusterAdministrator.with(database: record.deployment.database).acting(as: DatabaseRoles.operator),
             maximumConnections: 1)
         defer { Task { await pool.close() } }
-        let store = EventStore(pool: pool)
+        let store = EventLog(pool: pool)
         var lags: [String: Int] = [:]
         for reaction in host.reactions {
             let runner = ReactionRunner(host: host, reaction: reaction, store: store, tenantID: record.deployment.tenantId)

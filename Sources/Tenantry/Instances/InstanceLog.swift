@@ -3,10 +3,10 @@ public import EventStore
 
 /// The instances' event streams in the control plane: `instance-<tenant id>`.
 public struct InstanceLog: Sendable {
-    let store: EventStore
+    let store: EventLog
 
     /// On the control plane's store (acting as `tenantry_operator`).
-    public init(store: EventStore) {
+    public init(store: EventLog) {
         self.store = store
     }
 
@@ -16,7 +16,7 @@ public struct InstanceLog: Sendable {
 
     /// The tenant's instance, or nil when it never had one.
     public func record(of tenantID: UUID) async throws -> InstanceRecord? {
-        let events = try await store.readStream(try Self.stream(tenantID), tenant: EventStore.controlPlaneTenantID)
+        let events = try await store.readStream(try Self.stream(tenantID), tenant: EventLog.controlPlaneTenantID)
         let decoded = try events.compactMap { event in try InstanceEvent(event).map { ($0, event.recordedAt) } }
         return InstanceRecord(folding: decoded, version: events.last?.version ?? 0)
     }
@@ -26,7 +26,7 @@ public struct InstanceLog: Sendable {
         var tenants = Set<UUID>()
         var cursor = GlobalCursor.start
         while true {
-            let page = try await store.readPage(after: cursor, filter: EventFilter(tenantID: EventStore.controlPlaneTenantID, categories: ["instance"]), limit: 1000)
+            let page = try await store.readPage(after: cursor, filter: EventFilter(tenantID: EventLog.controlPlaneTenantID, categories: ["instance"]), limit: 1000)
             for event in page.events {
                 if let id = UUID(uuidString: String(event.stream.dropFirst("instance-".count))) { tenants.insert(id) }
             }
@@ -45,7 +45,7 @@ public struct InstanceLog: Sendable {
     public func append(_ event: InstanceEvent, for tenantID: UUID, expectedVersion: Int64, actor: String, reason: String?) async throws -> InstanceRecord? {
         let metadata = EventMetadata(correlationID: UUID(), actor: actor, reason: reason)
         try await store.append(
-            [try event.newEvent(metadata: metadata)], to: try Self.stream(tenantID), tenant: EventStore.controlPlaneTenantID,
+            [try event.newEvent(metadata: metadata)], to: try Self.stream(tenantID), tenant: EventLog.controlPlaneTenantID,
             expectedVersion: expectedVersion == 0 ? .noStream : .exact(expectedVersion))
         return try await record(of: tenantID)
     }

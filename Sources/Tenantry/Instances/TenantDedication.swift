@@ -13,7 +13,7 @@ import Tenancy
 /// and redone; after it, only what is missing (the event) is recorded.
 struct TenantDedication: Sendable {
     let administration: TenantAdministration
-    let pooledStore: EventStore
+    let pooledStore: EventLog
 
     /// What the move did.
     struct Outcome: Sendable {
@@ -24,7 +24,7 @@ struct TenantDedication: Sendable {
     }
 
     func dedicate(_ tenantID: UUID, actor: String, progress: @Sendable (String) -> Void) async throws -> Outcome {
-        let tenants = administration.tenants
+        let tenants = administration.lifecycle
         guard let state = try await tenants.load(tenantID) else {
             throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased())
         }
@@ -51,7 +51,7 @@ struct TenantDedication: Sendable {
         let source = try await TenantEventsFingerprint.of(tenantID, on: administration.operatorPool)
         progress("copying \(source.count) events")
         try await withDedicatedPool(database, role: DatabaseRoles.application) { pool in
-            try await copyEvents(of: tenantID, to: EventStore(pool: pool))
+            try await copyEvents(of: tenantID, to: EventLog(pool: pool))
         }
         let copied = try await withDedicatedPool(database, role: DatabaseRoles.operator) { pool in
             try await TenantEventsFingerprint.of(tenantID, on: pool)
@@ -68,7 +68,7 @@ struct TenantDedication: Sendable {
 
     /// Appends the tenant's pooled events to `target`, each stream's in version order, a page of
     /// the feed at a time; events keep their ids, types, data and metadata.
-    private func copyEvents(of tenantID: UUID, to target: EventStore) async throws {
+    private func copyEvents(of tenantID: UUID, to target: EventLog) async throws {
         var cursor = GlobalCursor.start
         var versions: [String: Int64] = [:]
         while true {

@@ -64,7 +64,7 @@ public struct FunnelReport: Sendable, Hashable, Codable {
 
     /// Reads the control plane's `tenant` streams from `store` (acting as `tenantry_operator`)
     /// page by page and computes the report.
-    public static func load(from store: EventStore, since: Date?, pageSize: Int = 1000) async throws -> FunnelReport {
+    public static func load(from store: EventLog, since: Date?, pageSize: Int = 1000) async throws -> FunnelReport {
         var tally = Tally()
         var after: Int64 = 0
         while true {

@@ -106,7 +106,7 @@ struct AdminTenantRoutes: Sendable {
     @Sendable func history(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let query = try AuditTrailQuery(request)
         let tenant = try await administration.resolve(AdminInput.parameter("slug", of: context))
-        let events = try await administration.tenants.history(tenant, after: query.after, limit: query.limit + 1)
+        let events = try await administration.lifecycle.history(tenant, after: query.after, limit: query.limit + 1)
         let page = Array(events.prefix(query.limit))
         return .eventPage(page, next: events.count > query.limit ? page.last?.version : nil)
     }
@@ -193,7 +193,7 @@ struct AdminTenantRoutes: Sendable {
         let expired = try await administration.expireDueTrials()
         var tenants: [JSONValue] = []
         for id in expired {
-            if let state = try await administration.tenants.load(id) { tenants.append(state.adminJSON) }
+            if let state = try await administration.lifecycle.load(id) { tenants.append(state.adminJSON) }
         }
         return .json(.object(["expired": .array(tenants)]))
     }

@@ -10,9 +10,9 @@ public struct InstanceScope: Sendable {
     public let customization: CustomizationHost
     /// The tenant's dedicated database, on the instance's own login: where the customization's
     /// reactions read the tenant's events and keep their checkpoints.
-    public let tenantStore: EventStore
+    public let tenantStore: EventLog
 
-    public init(tenantID: UUID, slug: String, customization: CustomizationHost, tenantStore: EventStore) {
+    public init(tenantID: UUID, slug: String, customization: CustomizationHost, tenantStore: EventLog) {
         self.tenantID = tenantID
         self.slug = slug
         self.customization = customization

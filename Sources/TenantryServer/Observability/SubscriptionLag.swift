@@ -8,7 +8,7 @@ import Provisioning
 /// A view's lag is the events of any tenant after its in-memory cursor that are deliverable
 /// now (its cursor moves past the events it skips, so a current view has none); the saga's and
 /// the registry's are the control plane's tenant events after their stored checkpoints. Each is one bounded index
-/// read (`EventStore.backlog`), counted up to a limit, so measuring is cheap however far a
+/// read (`EventLog.backlog`), counted up to a limit, so measuring is cheap however far a
 /// subscription fell behind; readiness and `/metrics` both measure with it.
 struct SubscriptionLag: Sendable {
     /// One subscription's measurement.
@@ -26,7 +26,7 @@ struct SubscriptionLag: Sendable {
     let views: LiveViews
     /// Acting as `tenantry_operator`: the saga's checkpoint is placed in the feed of every tenant.
     /// (On a single-tenant instance, its own login: only the flags and its tenant are measured.)
-    let operatorStore: EventStore
+    let operatorStore: EventLog
     /// Whether the server is a single-tenant instance, which follows only the flag catalog and
     /// its own tenant (it has no admin API and runs no saga, and may not read their streams).
     var servesInstance = false

@@ -3,7 +3,7 @@ public import Provisioning
 import Synchronization
 
 /// Carries a tenant's first successful flag evaluation from the OFREP request path to
-/// `ActivationService`, which records it (TenantActivated). The request path must do no I/O, so
+/// `ActivationWorker`, which records it (TenantActivated). The request path must do no I/O, so
 /// it only calls `evaluated(by:keyID:)`: a check of the in-memory state, then at most once per
 /// tenant a lock-guarded insert and a yield into an unbounded stream.
 ///
@@ -26,7 +26,7 @@ public final class ActivationSignal: Sendable {
     private let stream: AsyncStream<Activation>
     private let continuation: AsyncStream<Activation>.Continuation
 
-    /// An empty signal; one per server, shared by the OFREP routes and `ActivationService`.
+    /// An empty signal; one per server, shared by the OFREP routes and `ActivationWorker`.
     public init() {
         (stream, continuation) = AsyncStream.makeStream(of: Activation.self, bufferingPolicy: .unbounded)
     }
@@ -40,7 +40,7 @@ public final class ActivationSignal: Sendable {
         continuation.yield(Activation(tenantID: tenant.id, keyID: keyID, at: time))
     }
 
-    /// The activations, for the one consumer (`ActivationService`); ends when `finish()` is
+    /// The activations, for the one consumer (`ActivationWorker`); ends when `finish()` is
     /// called or the consuming task is cancelled.
     public var activations: AsyncStream<Activation> { stream }
 

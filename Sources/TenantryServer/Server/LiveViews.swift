@@ -4,7 +4,7 @@ public import Provisioning
 public import Tenantry
 
 /// The in-memory projections the request path reads: every flag, every tenant with its live
-/// API keys, and every admin token. Reading one is one atomic load; `LiveViewService` keeps
+/// API keys, and every admin token. Reading one is one atomic load; `LiveViewWorker` keeps
 /// each current from the event feed.
 public struct LiveViews: Sendable {
     /// Every flag of the control plane (`FlagCatalog.live`).
@@ -23,7 +23,7 @@ public struct LiveViews: Sendable {
 
     /// The views over `store`, which must act as `tenantry_operator` (flags, tenants and admin
     /// tokens live under the control-plane tenant).
-    public static func live(store: EventStore) -> LiveViews {
+    public static func live(store: EventLog) -> LiveViews {
         LiveViews(
             flags: FlagCatalog.live(store: store), directory: TenantDirectory.live(store: store),
             adminTokens: AdminTokenDirectory.live(store: store)

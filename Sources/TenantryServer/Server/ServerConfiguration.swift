@@ -2,7 +2,7 @@ public import Provisioning
 public import Tenantry
 public import UnixSignals
 
-/// Where `TenantryServer` listens and how it runs.
+/// Where `APIServer` listens and how it runs.
 public struct ServerConfiguration: Sendable {
     /// The address to bind (`127.0.0.1`, `0.0.0.0`, a host name).
     public var host: String

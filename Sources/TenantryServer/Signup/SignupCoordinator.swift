@@ -17,7 +17,7 @@ public import Provisioning
 /// - **One run per signup, owned here.** The saga runs in a task of the coordinator, with the
 ///   tenant's provisioning lock taken before the registration commits
 ///   (`ProvisioningSaga.registerAndRun`), so the first API key is issued by this run and can be
-///   shown to this client. `drain()` (on graceful shutdown, `SignupService`) waits for the runs.
+///   shown to this client. `drain()` (on graceful shutdown, `SignupWorker`) waits for the runs.
 /// - **Idempotent, claimed once.** Requests with the same `Idempotency-Key` and the same email
 ///   and organisation share one registration and get the same tenant; concurrent ones wait for
 ///   the first. Only the first answer carries the claim token: a retry or duplicate, here or on

@@ -7,13 +7,13 @@ import Tenantry
 import TenantryServer
 import TestSupport
 
-/// A `TenantryServer` running in this process on a real port, over a fresh migrated test
+/// A `APIServer` running in this process on a real port, over a fresh migrated test
 /// database: what each server test talks to with `HTTPTestClient`.
 struct TestServer: Sendable {
     let runtime: TenantryRuntime
     /// The test's database, for tests that take it away (`refuseConnections`).
     let database: TestDatabase
-    let server: TenantryServer
+    let server: APIServer
     let address: ServerAddress
 
     var client: HTTPTestClient { HTTPTestClient(host: address.host, port: address.port) }
@@ -96,7 +96,7 @@ func withTestServer<Value: Sendable>(
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, gracefulShutdownSignals: [], rateLimitClock: rateLimitClock)
         configuration.signupLimits = signupLimits
         configure(&configuration, created.map(\.tenant), runtime)
-        let server = TenantryServer(runtime: runtime, configuration: configuration, logger: logger)
+        let server = APIServer(runtime: runtime, configuration: configuration, logger: logger)
         let (addresses, listening) = AsyncStream<ServerAddress>.makeStream()
         let group = server.serviceGroup { address in listening.yield(address) }
         return try await withThrowingTaskGroup(of: Void.self) { tasks in

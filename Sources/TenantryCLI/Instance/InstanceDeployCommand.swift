@@ -1,0 +1,104 @@
+import ArgumentParser
+import Customizations
+import Foundation
+import Tenantry
+
+/// `tenantry instance deploy <tenant> --customization <id>`.
+struct InstanceDeployCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deploy",
+        abstract: "Deploy a tenant's single-tenant instance with a customization.",
+        discussion: """
+            1. checks the customization's settings (a missing or invalid one stops here, named); \
+            2. gives the tenant a database of its own if it has none (its pooled events copied, \
+            verified by count and checksum, the pooled copy retired) and a database login of its \
+            own that reaches that tenant only (tenantry_instance_<name>, a new password each \
+            time); 3. records InstanceDeployed; 4. renders instance.env (the instance's login), \
+            migration.env (the migration credential: this command's database URL), the systemd \
+            units and a Kustomize overlay under Deploy/instances/<tenant>/ (or --out; the folder \
+            0700, files with secrets 0600); with --target local (the default) 5. starts \
+            `tenantry serve --instance <tenant>` on its own port and waits until /readyz answers.
+
+            Examples:
+              tenantry instance deploy acme-corp --customization corporate-email --setting domain=acme.example
+              tenantry instance deploy acme-corp --customization audit-forwarder \\
+                --setting endpoint=https://siem.acme.example/ingest --setting secret=… --target kubernetes
+            """
+    )
+
+    @Argument(help: "The tenant's slug or id.")
+    var tenant: String
+
+    @Option(help: ArgumentHelp("The customization to run (see `tenantry customization list`).", valueName: "id"))
+    var customization: String
+
+    @Option(name: .customLong("setting"), help: ArgumentHelp("A setting of the customization, name=value (repeatable).", valueName: "name=value"))
+    var settings: [String] = []
+
+    @Option(help: ArgumentHelp("local (start the process here) or kubernetes (render only).", valueName: "target"))
+    var target = "local"
+
+    @Option(help: ArgumentHelp("The instance's port (default: a free one for local, 8080 for kubernetes).", valueName: "port"))
+    var port: Int?
+
+    @Option(help: ArgumentHelp("Where to render the files (default: Deploy/instances/<tenant>).", valueName: "dir"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("The release's Deploy folder with the templates (default: ./Deploy).", valueName: "dir"))
+    var deployRoot = "Deploy"
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        guard ["local", "kubernetes"].contains(target) else { throw ValidationError("--target must be local or kubernetes, not '\(target)'") }
+        if let port { guard (1...65_535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") } }
+        _ = try parsedSettings()
+    }
+
+    func parsedSettings() throws -> [String: String] {
+        var parsed: [String: String] = [:]
+        for setting in settings {
+            guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex else {
+                throw ValidationError("--setting \(setting): give name=value")
+            }
+            let name = String(setting[..<equals])
+            guard parsed[name] == nil else { throw ValidationError("--setting \(name) is given twice") }
+            parsed[name] = String(setting[setting.index(after: equals)...])
+        }
+        return parsed
+    }
+
+    func run() async throws {
+        let settings = try parsedSettings()
+        try await connection.withRuntime { runtime in
+            let tenantID = try await runtime.tenants.resolve(tenant)
+            let slug = try await runtime.tenants.lifecycle.load(tenantID)?.slug ?? tenant
+            let port = try self.port ?? (target == "local" ? FreePort.find() : 8080)
+            let directory = URL(fileURLWithPath: out ?? "Deploy/instances/\(slug)")
+            let administration = InstanceAdministration(runtime: runtime, catalog: ReleaseCustomizations.catalog)
+            let deployment = try await administration.deploy(
+                .init(tenant: tenantID.uuidString, customization: customization, settings: settings, target: target, port: port,
+                      directory: directory, deployRoot: URL(fileURLWithPath: deployRoot), actor: Operator.actor),
+                progress: { StandardOutput.line($0) })
+            guard target == "local" else {
+                StandardOutput.line("apply with: kubectl apply -k \(deployment.files.overlayDirectory.path)")
+                return
+            }
+            if let running = deployment.record.process, LocalInstanceProcess.isRunning(processID: running.processId, slug: slug) {
+                StandardOutput.line("5/5 stopping the running instance (pid \(running.processId)) to restart it with the new deployment")
+                try await LocalInstanceProcess.stop(processID: running.processId, slug: slug)
+            }
+            StandardOutput.line("5/5 starting tenantry serve --instance \(slug) on port \(port)…")
+            let started = try await LocalInstanceProcess.start(
+                files: deployment.files, slug: slug, port: port, release: TenantryRelease.version, binary: Self.binary)
+            try await administration.log.append(
+                .started(started), for: deployment.tenantID, expectedVersion: deployment.record.version, actor: Operator.actor, reason: "local start")
+            StandardOutput.line("5/5 ready: http://127.0.0.1:\(port) (pid \(started.processId), log \(deployment.files.logFile.path))")
+        }
+    }
+
+    /// This very binary.
+    static var binary: URL {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Customizations
+import Foundation
+import Tenantry
+
+/// `tenantry instance migrate <tenant>`: the migration step of an instance.
+struct InstanceMigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Apply this release's migrations to the platform's database and an instance's dedicated database.",
+        discussion: """
+            The step that runs before an instance starts (tenantry-instance-migrate@<tenant>.service, \
+            the Kubernetes migration Job), with the migration credential: the environment of \
+            migration.env, a superuser or a login that is a member of tenantry_owner and \
+            tenantry_operator. `serve --instance` runs with the instance's own login, which may \
+            not migrate, and refuses a schema with migrations pending.
+            """
+    )
+
+    @Argument(help: "The tenant's slug or id.")
+    var tenant: String
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        // The platform's database first: the runtime refuses one with migrations pending.
+        if case .external = connection.target {
+            let outcome = try await DatabaseMigrator().migrate(connection.target.administratorConfiguration)
+            StandardOutput.line("platform database: \(outcome.applied.count) migration(s) applied, at version \(outcome.currentVersion)")
+        }
+        try await connection.withRuntime { runtime in
+            let tenantID = try await runtime.tenants.resolve(tenant)
+            let administration = InstanceAdministration(runtime: runtime, catalog: ReleaseCustomizations.catalog)
+            guard let record = try await administration.log.record(of: tenantID) else { throw InstanceError.notDeployed(tenant) }
+            guard record.status != .destroyed else { throw InstanceError.destroyed(record.deployment.slug) }
+            try await administration.migrateDedicated(record.deployment.database)
+            StandardOutput.line("\(record.deployment.database): migrated")
+        }
+    }
+}
