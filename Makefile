@@ -4,27 +4,41 @@ SWIFT        ?= swift
 CONFIG       ?= debug
 BIN_DEBUG    := .build/debug/tenantry
 BIN_RELEASE  := .build/release/tenantry
-APT_PACKAGES := libpq-dev postgresql postgresql-contrib pkg-config
 PYTHON_VENV  := .tenantry/python
 PYTHON_TOOLS := jsonschema pyyaml openfeature-sdk openfeature-provider-ofrep selenium openapi-spec-validator kubernetes-validate schemathesis
 
-.PHONY: run test bench build deps python-tools clean
+# Installs the Debian packages in $(1) (a shell expression), if any, as root or through sudo.
+apt_install = if [ -n "$(1)" ]; then \
+		echo "installing:$(1)"; \
+		if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(1); \
+	fi
 
-## deps: install the system packages Tenantry needs, only those missing.
+.PHONY: run test bench build deps test-deps bench-deps python-tools clean
+
+## deps: install the system packages running Tenantry needs (libpq, PostgreSQL and psql), only
+## those missing. `make run` needs nothing more.
 deps:
 	@missing=""; \
 	pkg-config --exists libpq 2>/dev/null || missing="$$missing libpq-dev pkg-config"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
-	command -v pgbench >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 || missing="$$missing postgresql-contrib"; \
 	command -v psql >/dev/null 2>&1 || missing="$$missing postgresql-client"; \
+	$(call apt_install,$$missing)
+	@command -v $(SWIFT) >/dev/null 2>&1 || { echo "error: swift is not on PATH (expected at /opt/swift/usr/bin)"; exit 1; }
+
+## test-deps: what only the tests add: Chromium and its driver for the signup page's browser test.
+test-deps: deps
+	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
-	if [ -n "$$missing" ]; then \
-		echo "installing:$$missing"; \
-		if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
-	fi
-	@command -v $(SWIFT) >/dev/null 2>&1 || { echo "error: swift is not on PATH (expected at /opt/swift/usr/bin)"; exit 1; }
+	$(call apt_install,$$missing)
+
+## bench-deps: what only the benchmarks add: pgbench (postgresql-contrib) and wrk, the references.
+bench-deps: deps
+	@missing=""; \
+	command -v pgbench >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pgbench >/dev/null 2>&1 || missing="$$missing postgresql-contrib"; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
+	$(call apt_install,$$missing)
 
 ## python-tools: a private Python in .tenantry/python with what the server tests use (a JSON
 ## Schema validator for OFREP responses, the OpenFeature SDK and its OFREP provider, Selenium
@@ -65,7 +79,8 @@ run: build
 ## (.tenantry/test/postgres), stopped again afterwards whatever the outcome. The server tests
 ## also use the Python tools (python-tools). A crash prints the crashed thread only: symbolicating
 ## every thread of the debug test binary froze the process for minutes.
-test: deps python-tools
+test: test-deps python-tools
+	.ci/check-package-imports
 	$(SWIFT) build --build-tests
 	@rc=0; SWIFT_BACKTRACE=$${SWIFT_BACKTRACE:-threads=crashed,images=none} $(SWIFT) test --skip-build || rc=$$?; \
 	TENANTRY_HOME=$(CURDIR)/.tenantry/test $(BIN_DEBUG) dev down >/dev/null 2>&1 || true; \
@@ -73,11 +88,7 @@ test: deps python-tools
 
 ## bench: release build, then every benchmark next to its reference, on the embedded cluster
 ## (wrk, from Debian, loads the server for the HTTP rows).
-bench: deps
-	@command -v wrk >/dev/null 2>&1 || { \
-		echo "installing: wrk"; \
-		if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }
+bench: bench-deps
 	$(SWIFT) build -c release --product tenantry
 	$(BIN_RELEASE) bench eventstore
 	$(BIN_RELEASE) bench provisioning

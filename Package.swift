@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        // HTTP field names and statuses, as Hummingbird's requests and responses carry them.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         // The audit forwarder customization's webhook client (https included).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
     ],
@@ -114,7 +116,6 @@ let package = Package(
             dependencies: [
                 "PostgresClient",
                 "EventStore",
-                "Tenancy",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -124,7 +125,6 @@ let package = Package(
         .target(
             name: "Extensions",
             dependencies: [
-                "PostgresClient",
                 "EventStore",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
@@ -150,7 +150,6 @@ let package = Package(
             dependencies: [
                 "ChildProcesses",
                 "Extensions",
-                "Customizations",
                 "FeatureFlags",
                 "Provisioning",
                 "PostgresClient",
@@ -170,8 +169,11 @@ let package = Package(
                 "Tenantry",
                 "FeatureFlags",
                 "Provisioning",
+                "Tenancy",
                 "EventStore",
+                "PostgresClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -200,7 +202,9 @@ let package = Package(
                 "FeatureFlags",
                 "Provisioning",
                 "EventStore",
+                "Tenancy",
                 "PostgresClient",
+                "EmbeddedPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -212,7 +216,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "PostgresClient", "EmbeddedPostgres", "ChildProcesses", "EventStore", "Tenancy", "Provisioning", "FeatureFlags",
+                "PostgresClient", "EmbeddedPostgres", "ChildProcesses", "EventStore", "Provisioning",
                 "Extensions", "Tenantry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -223,7 +227,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PostgresClientTests",
-            dependencies: ["PostgresClient", "TestSupport", "EmbeddedPostgres", "ChildProcesses"],
+            dependencies: ["PostgresClient", "TestSupport", "ChildProcesses"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
@@ -235,8 +239,6 @@ let package = Package(
             name: "CustomizationsTests",
             dependencies: [
                 "Customizations", "Extensions", "EventStore", "Provisioning", "Tenantry", "TenantryServer", "TestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: testSwiftSettings
@@ -263,7 +265,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProvisioningTests",
-            dependencies: ["Provisioning", "Tenancy", "EventStore", "PostgresClient", "TestSupport", "Tenantry"],
+            dependencies: ["Provisioning", "Tenancy", "EventStore", "FeatureFlags", "PostgresClient", "TestSupport", "Tenantry"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
@@ -274,7 +276,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "TestSupport", "TenantryCLI", "EventStore", "PostgresClient", "Tenancy", "ChildProcesses", "Customizations",
+                "TestSupport", "TenantryCLI", "Tenantry", "EventStore", "PostgresClient", "Tenancy", "Provisioning", "ChildProcesses",
+                "Customizations",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -291,10 +294,12 @@ let package = Package(
                 "FeatureFlags",
                 "Provisioning",
                 "EventStore",
+                "PostgresClient",
                 "TestSupport",
                 "TenantryCLI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
