@@ -1,3 +1,4 @@
+public import Provisioning
 public import Foundation
 
 extension TenantryRuntime {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Provisioning
 import Tenantry
 
 /// `tenantry report funnel`: signups → provisioned → activated → paid.

@@ -1,5 +1,5 @@
 public import ArgumentParser
-public import Tenantry
+public import Provisioning
 
 /// `--since`: a `ReportSince` (an ISO 8601 date or timestamp, or an age such as `7d`).
 extension ReportSince: ExpressibleByArgument {

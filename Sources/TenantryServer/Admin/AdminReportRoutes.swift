@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 import NIOCore
+import Provisioning
 import Tenantry
 
 /// The admin API's reports: `GET /v1/admin/reports/funnel?since=` — the same `FunnelReport`

@@ -1,20 +1,21 @@
-public import FeatureFlags
-public import Foundation
+import FeatureFlags
+import Foundation
 import PostgresClient
-public import Provisioning
+import Provisioning
+import Tenantry
 
 /// A demo to try the platform on (`tenantry dev seed`, `make run`): a few flags, one tenant per
 /// plan (the enterprise one dedicated: a database of its own) and an admin token, recorded
 /// through the same services as any operator's commands, and only into a database that has no
 /// tenants and no flags, so it never mixes with real data.
-public struct DemoSeed: Sendable {
+struct DemoSeed: Sendable {
     /// A tenant of the demo.
-    public struct DemoTenant: Sendable, Hashable {
-        public var organization: String
-        public var email: String
-        public var plan: Plan
+    struct DemoTenant: Sendable, Hashable {
+        var organization: String
+        var email: String
+        var plan: Plan
 
-        public init(organization: String, email: String, plan: Plan) {
+        init(organization: String, email: String, plan: Plan) {
             self.organization = organization
             self.email = email
             self.plan = plan
@@ -22,45 +23,45 @@ public struct DemoSeed: Sendable {
     }
 
     /// One tenant per plan.
-    public static let standardTenants = [
+    static let standardTenants = [
         DemoTenant(organization: "Initech", email: "owner@initech.example", plan: .free),
         DemoTenant(organization: "Hooli", email: "owner@hooli.example", plan: .trial),
         DemoTenant(organization: "Globex", email: "owner@globex.example", plan: .pro),
         DemoTenant(organization: "Umbrella", email: "owner@umbrella.example", plan: .enterprise),
     ]
 
-    public var tenants: [DemoTenant]
+    var tenants: [DemoTenant]
 
-    public init(tenants: [DemoTenant] = DemoSeed.standardTenants) {
+    init(tenants: [DemoTenant] = DemoSeed.standardTenants) {
         self.tenants = tenants
     }
 
     /// A tenant the seed created, with its first API key (shown once).
-    public struct SeededTenant: Sendable {
-        public let tenant: TenantState
-        public let apiKey: String?
+    struct SeededTenant: Sendable {
+        let tenant: TenantState
+        let apiKey: String?
     }
 
     /// What a seed recorded.
-    public struct Seeded: Sendable {
-        public let flags: [Flag]
-        public let tenants: [SeededTenant]
-        public let adminToken: AdminTokenService.Issued
+    struct Seeded: Sendable {
+        let flags: [Flag]
+        let tenants: [SeededTenant]
+        let adminToken: AdminTokenService.Issued
     }
 
     /// What `run` did.
-    public enum Outcome: Sendable {
+    enum Outcome: Sendable {
         case seeded(Seeded)
         /// The database has data already; nothing was written.
         case leftAlone(tenants: Int, flags: Int)
     }
 
     /// Why every seeded event was recorded.
-    public static let reason = "demo seed"
+    static let reason = "demo seed"
 
     /// Seeds the demo unless the database has tenants or flags. Two seeds at once take turns
     /// (an advisory lock), so the second finds the first one's data and leaves it alone.
-    public func run(on runtime: TenantryRuntime, actor: String) async throws -> Outcome {
+    func run(on runtime: TenantryRuntime, actor: String) async throws -> Outcome {
         try await PostgresConnection.withAdvisoryLock(
             runtime.operatorPool.configuration, namespace: Self.lockNamespace, key: "demo-seed"
         ) {
