@@ -37,7 +37,7 @@ struct MigrationTests {
 
     @Test("a migrated database records each migration once; migrating again applies nothing")
     func appliedOnce() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             let again = try await DatabaseMigrator().migrate(database.administratorConfiguration)
             #expect(again.applied.isEmpty)
             #expect(again.currentVersion == TenantryMigrations.all.map(\.version).max())
@@ -53,7 +53,7 @@ struct MigrationTests {
 
     @Test("two migrators of one fresh database at once: one applies everything, the other nothing")
     func concurrentMigratorsOfOneDatabase() async throws {
-        try await withEmptyDatabase { configuration in
+        try await withEmptyDatabase { configuration async throws in
             async let first = DatabaseMigrator().migrate(configuration)
             async let second = DatabaseMigrator().migrate(configuration)
             let applied = try await [first.applied.count, second.applied.count].sorted()
@@ -63,7 +63,7 @@ struct MigrationTests {
 
     @Test("an applied migration whose script changed is refused, naming it")
     func changedMigrationRefused() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             let edited = TenantryMigrations.all.map { migration in
                 migration.version == 1 ? Migration(version: 1, name: migration.name, sql: migration.sql + "\n-- edited") : migration
             }

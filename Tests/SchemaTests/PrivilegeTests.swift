@@ -7,7 +7,7 @@ import Testing
 struct PrivilegeTests {
     @Test("the application role may read events and append through append_events, never write the table itself")
     func applicationCannotChangeEvents() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             let privileges = try await tablePrivileges(of: DatabaseRoles.application, on: "tenantry.events", in: database)
             #expect(privileges == ["SELECT"])
             #expect(try await mayExecute(DatabaseRoles.application, "tenantry.append_events(uuid, text, bigint, jsonb)", in: database))
@@ -16,7 +16,7 @@ struct PrivilegeTests {
 
     @Test("the application, operator and instance roles may call read_feed, which runs with the caller's rights")
     func readFeedGrants() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             let function = "tenantry.read_feed(xid8, bigint, integer, uuid, text[])"
             for role in [DatabaseRoles.application, DatabaseRoles.operator, DatabaseRoles.instance] {
                 #expect(try await mayExecute(role, function, in: database), "\(role)")
@@ -35,7 +35,7 @@ struct PrivilegeTests {
 
     @Test("the instance group keeps what it had: it reads events, no checkpoints, and appends to no tenant here")
     func instanceGroupUnchanged() async throws {
-        try await withTestDatabase { database in
+        try await withTestDatabase { database async throws in
             #expect(try await tablePrivileges(of: DatabaseRoles.instance, on: "tenantry.events", in: database) == ["SELECT"])
             #expect(try await tablePrivileges(of: DatabaseRoles.instance, on: "tenantry.checkpoints", in: database) == [])
             #expect(try await !mayExecute(DatabaseRoles.instance, "tenantry.append_events(uuid, text, bigint, jsonb)", in: database))

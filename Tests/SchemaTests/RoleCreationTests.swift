@@ -16,7 +16,7 @@ struct RoleCreationTests {
         defer { try? cluster.destroy() }
         _ = try await cluster.start()
         let maintenance = PostgresConfiguration(connectionString: cluster.connectionString(database: "postgres"))
-        try await PostgresConnection.withConnection(maintenance) { connection in
+        try await PostgresConnection.withConnection(maintenance) { connection async throws in
             #expect(try await connection.createDatabaseIfMissing("first"))
             #expect(try await connection.createDatabaseIfMissing("second"))
             #expect(try await !connection.createDatabaseIfMissing("second"))
@@ -30,7 +30,7 @@ struct RoleCreationTests {
         try await holder.runScript(SetupScripts.roles)
         let second = Task { try await DatabaseMigrator().migrate(maintenance.with(database: "second")) }
         try await waitUntil("the second migration waits for the first session's roles") {
-            try await PostgresConnection.withConnection(maintenance) { connection in
+            try await PostgresConnection.withConnection(maintenance) { connection async throws in
                 try await connection.query("""
                     SELECT count(*) FROM pg_stat_activity WHERE datname = 'second' AND wait_event_type = 'Lock'
                     """).rows.first?.decode(Int.self) == 1
@@ -56,7 +56,7 @@ struct RoleCreationTests {
         _ = try await cluster.start()
         let maintenance = PostgresConfiguration(connectionString: cluster.connectionString(database: "postgres"))
         let names = ["one", "two", "three"]
-        try await PostgresConnection.withConnection(maintenance) { connection in
+        try await PostgresConnection.withConnection(maintenance) { connection async throws in
             for name in names { try await connection.createDatabaseIfMissing(name) }
         }
         let outcomes = try await withThrowingTaskGroup(of: DatabaseMigrator.Outcome.self) { group in
