@@ -55,6 +55,31 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The database's roles, grants and every migration, as SQL files, with the runner that
+        // applies them: the bottom of the schema, below every module whose tables it creates.
+        .target(
+            name: "Schema",
+            dependencies: ["PostgresClient"],
+            resources: [
+                .embedInCode("Roles/roles.sql"),
+                .embedInCode("Roles/database.sql"),
+                .embedInCode("Migrations/0001_event_store.sql"),
+                .embedInCode("Migrations/0002_schema_migrations_readable.sql"),
+                .embedInCode("Migrations/0003_quiet_notifications.sql"),
+                .embedInCode("Migrations/0004_read_feed.sql"),
+                .embedInCode("Migrations/0100_row_level_security.sql"),
+                .embedInCode("Migrations/0101_tenant_placements.sql"),
+                .embedInCode("Migrations/0102_retired_pooled_copies.sql"),
+                .embedInCode("Migrations/0103_retired_pooled_copies_private.sql"),
+                .embedInCode("Migrations/0104_instance_logins.sql"),
+                .embedInCode("Migrations/0105_retired_snapshots.sql"),
+                .embedInCode("Migrations/0106_instance_writes_bounded.sql"),
+                .embedInCode("Migrations/0200_tenants_read_model.sql"),
+                .embedInCode("Migrations/0201_tenants_compensation_owed.sql"),
+                .embedInCode("Migrations/0202_signup_admissions.sql"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // posix_spawn with captured output and a watcher per child; Foundation's Process is not used.
         .target(
             name: "ChildProcesses",
@@ -73,25 +98,11 @@ let package = Package(
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [
-                .embedInCode("Migrations/0001_event_store.sql"),
-                .embedInCode("Migrations/0002_schema_migrations_readable.sql"),
-                .embedInCode("Migrations/0003_quiet_notifications.sql"),
-            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Tenancy",
-            dependencies: ["PostgresClient", "EventStore"],
-            resources: [
-                .embedInCode("Migrations/0100_row_level_security.sql"),
-                .embedInCode("Migrations/0101_tenant_placements.sql"),
-                .embedInCode("Migrations/0102_retired_pooled_copies.sql"),
-                .embedInCode("Migrations/0103_retired_pooled_copies_private.sql"),
-                .embedInCode("Migrations/0104_instance_logins.sql"),
-                .embedInCode("Migrations/0105_retired_snapshots.sql"),
-                .embedInCode("Migrations/0106_instance_writes_bounded.sql"),
-            ],
+            dependencies: ["PostgresClient", "EventStore", "Schema"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -103,11 +114,6 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            resources: [
-                .embedInCode("Migrations/0200_tenants_read_model.sql"),
-                .embedInCode("Migrations/0201_tenants_compensation_owed.sql"),
-                .embedInCode("Migrations/0202_signup_admissions.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -155,6 +161,7 @@ let package = Package(
                 "PostgresClient",
                 "EmbeddedPostgres",
                 "EventStore",
+                "Schema",
                 "Tenancy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -166,6 +173,7 @@ let package = Package(
             name: "TenantryServer",
             dependencies: [
                 "Extensions",
+                "Schema",
                 "Tenantry",
                 "FeatureFlags",
                 "Provisioning",
@@ -205,6 +213,7 @@ let package = Package(
                 "Tenancy",
                 "PostgresClient",
                 "EmbeddedPostgres",
+                "Schema",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -216,13 +225,25 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "PostgresClient", "EmbeddedPostgres", "ChildProcesses", "EventStore", "Provisioning",
-                "Extensions", "Tenantry",
+                "PostgresClient", "EmbeddedPostgres", "ChildProcesses", "EventStore", "Schema",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport",
+            swiftSettings: testSwiftSettings
+        ),
+        // The whole runtime on a test database, for the tests of the composition root and of
+        // what only it wires together; module tests need only TestSupport.
+        .target(
+            name: "RuntimeTestSupport",
+            dependencies: ["TestSupport", "Tenantry", "Extensions", "Provisioning"],
+            path: "Tests/RuntimeTestSupport",
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "SchemaTests",
+            dependencies: ["Schema", "PostgresClient", "EmbeddedPostgres", "TestSupport"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
@@ -238,7 +259,7 @@ let package = Package(
         .testTarget(
             name: "CustomizationsTests",
             dependencies: [
-                "Customizations", "Extensions", "EventStore", "Provisioning", "Tenantry", "TenantryServer", "TestSupport",
+                "Customizations", "Extensions", "EventStore", "Provisioning", "Tenantry", "TenantryServer", "TestSupport", "RuntimeTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: testSwiftSettings
@@ -260,17 +281,17 @@ let package = Package(
         ),
         .testTarget(
             name: "TenancyTests",
-            dependencies: ["Tenancy", "EventStore", "PostgresClient", "TestSupport", "Tenantry"],
+            dependencies: ["Tenancy", "EventStore", "PostgresClient", "Schema", "TestSupport"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "ProvisioningTests",
-            dependencies: ["Provisioning", "Tenancy", "EventStore", "FeatureFlags", "PostgresClient", "TestSupport", "Tenantry"],
+            dependencies: ["Provisioning", "Tenancy", "EventStore", "FeatureFlags", "PostgresClient", "TestSupport", "RuntimeTestSupport", "Tenantry"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "FeatureFlagsTests",
-            dependencies: ["FeatureFlags", "EventStore", "PostgresClient", "TestSupport", "Tenantry"],
+            dependencies: ["FeatureFlags", "EventStore", "PostgresClient", "TestSupport"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
@@ -296,6 +317,7 @@ let package = Package(
                 "EventStore",
                 "PostgresClient",
                 "TestSupport",
+                "RuntimeTestSupport",
                 "TenantryCLI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

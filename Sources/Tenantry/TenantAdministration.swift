@@ -3,6 +3,7 @@ import Extensions
 public import Foundation
 import PostgresClient
 public import Provisioning
+import Schema
 public import Tenancy
 
 /// The tenant operations the CLI and the admin API offer, wired to their services: one place,
@@ -27,9 +28,7 @@ public struct TenantAdministration: Sendable {
             store: operatorStore, check: customization.map(CustomizationGate.check), usesSnapshots: !servesInstance
         )
         let placements = TenantPlacementStore(pool: operatorStore.pool)
-        let databases = DedicatedDatabaseProvisioner { configuration in
-            try await DatabaseMigrator().migrate(configuration)
-        }
+        let databases = DedicatedDatabaseProvisioner()
         let clusterAdministrator = target.administratorConfiguration.with(database: "postgres")
         let application = target.applicationConfiguration
         self.lifecycle = tenants

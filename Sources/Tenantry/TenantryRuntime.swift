@@ -4,6 +4,7 @@ public import FeatureFlags
 public import Provisioning
 import Logging
 public import PostgresClient
+import Schema
 
 /// The composition root: one place that turns a database target into ready services.
 ///

@@ -3,6 +3,7 @@ import EventStore
 import Extensions
 import Foundation
 import Provisioning
+import RuntimeTestSupport
 import Tenantry
 import Testing
 import TestSupport

@@ -1,7 +1,6 @@
 import EventStore
 import FeatureFlags
 import Foundation
-import Tenantry
 import TestSupport
 import Testing
 
@@ -15,8 +14,8 @@ struct FlagImportTests {
 
     @Test("a document valid as a whole is recorded in one go, even when each change alone would be refused")
     func wholeDocumentIsChecked() async throws {
-        try await withTestRuntime { runtime, _ async throws in
-            let flags = runtime.flags
+        try await withFlagHarness { harness, _ async throws in
+            let flags = harness.flags
             let b = try FlagKey("imp-b")
             _ = try await flags.importFlags([
                 try Self.toggle("imp-a"),
@@ -47,8 +46,8 @@ struct FlagImportTests {
 
     @Test("a key that differs from another only in case is refused, by define and by import, archived flags included")
     func keysDistinctButForCase() async throws {
-        try await withTestRuntime { runtime, _ async throws in
-            let flags = runtime.flags
+        try await withFlagHarness { harness, _ async throws in
+            let flags = harness.flags
             try await flags.define(try Self.toggle("newCheckout"), by: Self.change)
             do {
                 try await flags.define(try Self.toggle("newcheckout"), by: Self.change)
@@ -71,8 +70,8 @@ struct FlagImportTests {
 
     @Test("a document with one bad flag records nothing, not even the flags before it")
     func badDocumentRecordsNothing() async throws {
-        try await withTestRuntime { runtime, _ async throws in
-            let flags = runtime.flags
+        try await withFlagHarness { harness, _ async throws in
+            let flags = harness.flags
             let b = try FlagKey("imp-b")
             _ = try await flags.importFlags([
                 try Self.toggle("imp-a"),
@@ -102,8 +101,8 @@ struct FlagImportTests {
 
     @Test("a scheduled change that can no longer apply is cancelled with its reason and does not block the others")
     func brokenScheduledChangeIsCancelled() async throws {
-        try await withTestRuntime { runtime, _ async throws in
-            let flags = runtime.flags
+        try await withFlagHarness { harness, _ async throws in
+            let flags = harness.flags
             let (poison, victim) = (try FlagKey("a-poison"), try FlagKey("z-victim"))
             try await flags.define(try Self.toggle("a-poison"), by: Self.change)
             try await flags.define(Flag(key: victim, type: .boolean, variants: ["on": true, "off": false], defaultVariant: "off", isEnabled: false), by: Self.change)
@@ -118,7 +117,7 @@ struct FlagImportTests {
                 type: "FlagVariantsChanged", dataJSON: #"{"variants":{"off":false,"yes":true},"defaultVariant":"off"}"#,
                 metadataJSON: #"{"actor":"older-version"}"#
             )
-            try await runtime.operatorEventStore.append([stale], to: FlagStreams.stream(poison), tenant: EventLog.controlPlaneTenantID)
+            try await harness.operatorEventStore.append([stale], to: FlagStreams.stream(poison), tenant: EventLog.controlPlaneTenantID)
             try await flags.schedule(victim, ScheduledChange(at: Date().addingTimeInterval(-5), action: .enable), by: Self.change)
 
             let results = try await flags.applyDueChanges(at: Date())

@@ -2,7 +2,6 @@ import EventStore
 import FeatureFlags
 import Foundation
 import PostgresClient
-import Tenantry
 import TestSupport
 import Testing
 
@@ -24,8 +23,8 @@ struct FlagServiceTests {
 
     @Test("each change is an event with its actor and reason; a key is defined once")
     func changesAreEvents() async throws {
-        try await withTestRuntime { runtime, _ async throws in
-            let flags = runtime.flags
+        try await withFlagHarness { harness, _ async throws in
+            let flags = harness.flags
             let key = try FlagKey("new-billing")
             try await flags.define(try Self.booleanFlag("new-billing"), by: Self.operatorChange)
             let tenant = UUID()
@@ -52,8 +51,8 @@ struct FlagServiceTests {
 
     @Test("an invalid change is refused naming the problem, and nothing is written")
     func invalidChangesWriteNothing() async throws {
-        try await withTestRuntime { runtime, _ async throws in
-            let flags = runtime.flags
+        try await withFlagHarness { harness, _ async throws in
+            let flags = harness.flags
             let key = try FlagKey("theme")
             try await flags.define(
                 Flag(key: key, type: .string, variants: ["light": "light", "dark": "dark"], defaultVariant: "light"),
@@ -85,13 +84,13 @@ struct FlagServiceTests {
 
     @Test("concurrent changes to one flag all land: each loser decides again on the new state")
     func concurrentChangesAllLand() async throws {
-        try await withTestRuntime { runtime, _ async throws in
+        try await withFlagHarness { harness, _ async throws in
             let key = try FlagKey("checkout")
-            try await runtime.flags.define(try Self.booleanFlag("checkout"), by: Self.operatorChange)
+            try await harness.flags.define(try Self.booleanFlag("checkout"), by: Self.operatorChange)
             // Every writer holds at the append until all eight have decided on version 1, so
             // seven must find the stream moved on and decide again.
             let barrier = Barrier(parties: 8)
-            let flags = FlagService(store: runtime.operatorEventStore, beforeAppend: { _ in try await barrier.arrive() })
+            let flags = FlagService(store: harness.operatorEventStore, beforeAppend: { _ in try await barrier.arrive() })
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<8 {
                     group.addTask {
@@ -114,14 +113,14 @@ struct FlagServiceTests {
 
     @Test("two prerequisite changes racing cannot form a cycle together: the second waits for the first")
     func prerequisiteCycleRace() async throws {
-        try await withTestRuntime { runtime, database async throws in
+        try await withFlagHarness { harness, database async throws in
             let (a, b) = (try FlagKey("flag-a"), try FlagKey("flag-b"))
-            try await runtime.flags.define(try Self.booleanFlag("flag-a"), by: Self.operatorChange)
-            try await runtime.flags.define(try Self.booleanFlag("flag-b"), by: Self.operatorChange)
+            try await harness.flags.define(try Self.booleanFlag("flag-a"), by: Self.operatorChange)
+            try await harness.flags.define(try Self.booleanFlag("flag-b"), by: Self.operatorChange)
             // A's change is held after its checks until B's change is waiting for the catalog
             // lock: without the lock, B would check the catalog without A's edge and both would
             // be recorded, forming a → b → a.
-            let holdingA = FlagService(store: runtime.operatorEventStore, beforeAppend: { key in
+            let holdingA = FlagService(store: harness.operatorEventStore, beforeAppend: { key in
                 guard key == a else { return }
                 try await waitUntil("B's change waits for the catalog lock") {
                     try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
@@ -142,7 +141,7 @@ struct FlagServiceTests {
                 } > 0
             }
             let bRequiresA = await Self.outcome {
-                try await runtime.flags.setPrerequisites(b, [Prerequisite(flag: a, variant: "on")], by: Self.operatorChange)
+                try await harness.flags.setPrerequisites(b, [Prerequisite(flag: a, variant: "on")], by: Self.operatorChange)
             }
             let first = await aRequiresB
             if case .failure(let error) = first { Issue.record("A's change was refused: \(error)") }
@@ -151,43 +150,43 @@ struct FlagServiceTests {
                 return
             }
             #expect("\(error)".contains("cycle"))
-            let catalog = try await runtime.flags.catalog()
+            let catalog = try await harness.flags.catalog()
             #expect(catalog.flag("flag-a")?.prerequisites.map(\.flag) == [b])
             #expect(catalog.flag("flag-b")?.prerequisites.isEmpty == true)
 
             // A flag others require cannot be archived, nor lose the variant they require.
-            await #expect(throws: FlagError.self) { try await runtime.flags.archive(b, by: Self.operatorChange) }
+            await #expect(throws: FlagError.self) { try await harness.flags.archive(b, by: Self.operatorChange) }
             await #expect(throws: FlagError.self) {
-                try await runtime.flags.setVariants(b, ["off": false, "yes": true], defaultVariant: "off", by: Self.operatorChange)
+                try await harness.flags.setVariants(b, ["off": false, "yes": true], defaultVariant: "off", by: Self.operatorChange)
             }
         }
     }
 
     @Test("two schedulers racing for one due change: it is recorded once, and only the one that recorded it reports it")
     func racingSchedulers() async throws {
-        try await withTestRuntime { runtime, _ async throws in
+        try await withFlagHarness { harness, _ async throws in
             let key = try FlagKey("race-launch")
             let off = Flag(key: key, type: .boolean, variants: ["on": true, "off": false], defaultVariant: "off", isEnabled: false)
-            try await runtime.flags.define(off, by: Self.operatorChange)
+            try await harness.flags.define(off, by: Self.operatorChange)
             let due = ScheduledChange(at: Date().addingTimeInterval(-1), action: .enable)
-            try await runtime.flags.schedule(key, due, by: Self.operatorChange)
+            try await harness.flags.schedule(key, due, by: Self.operatorChange)
             // Both decide on the same version before either appends, so one must lose the append
             // and decide again, finding the change applied.
             let barrier = Barrier(parties: 2)
-            let schedulers = FlagService(store: runtime.operatorEventStore, beforeAppend: { _ in try await barrier.arrive() })
+            let schedulers = FlagService(store: harness.operatorEventStore, beforeAppend: { _ in try await barrier.arrive() })
             async let first = schedulers.applyDueChanges(at: Date())
             async let second = schedulers.applyDueChanges(at: Date())
             let reported = try await first.count + second.count
             #expect(reported == 1)
-            #expect(try await runtime.flags.history(key).filter { $0.type == "FlagEnabled" }.count == 1)
+            #expect(try await harness.flags.history(key).filter { $0.type == "FlagEnabled" }.count == 1)
             #expect(await barrier.arrivals == 2)
         }
     }
 
     @Test("a scheduled change is applied when due, once, as its own event")
     func scheduledChangesApplyOnce() async throws {
-        try await withTestRuntime { runtime, _ async throws in
-            let flags = runtime.flags
+        try await withFlagHarness { harness, _ async throws in
+            let flags = harness.flags
             let key = try FlagKey("launch")
             var flag = try Self.booleanFlag("launch")
             flag = Flag(key: flag.key, type: .boolean, variants: flag.variants, defaultVariant: "off", isEnabled: false)
@@ -209,7 +208,7 @@ struct FlagServiceTests {
             #expect(last.metadata.actor == "system:flag-scheduler")
 
             // The scheduler, given the live catalog, applies the later one when its time comes.
-            let live = FlagCatalog.live(store: runtime.operatorEventStore)
+            let live = FlagCatalog.live(store: harness.operatorEventStore)
             let following = Task { try await live.run() }
             defer { following.cancel() }
             let scheduler = FlagScheduler(flags: flags, catalog: live, interval: .milliseconds(20), now: { now.addingTimeInterval(7200) })

@@ -2,7 +2,6 @@ import EventStore
 import FeatureFlags
 import Foundation
 import PostgresClient
-import Tenantry
 import TestSupport
 import Testing
 
@@ -10,8 +9,8 @@ import Testing
 struct LiveFlagCatalogTests {
     @Test("a change written through another connection pool is visible to a running view, woken by NOTIFY")
     func changesPropagate() async throws {
-        try await withTestRuntime { runtime, database async throws in
-            let live = FlagCatalog.live(store: runtime.operatorEventStore)
+        try await withFlagHarness { harness, database async throws in
+            let live = FlagCatalog.live(store: harness.operatorEventStore)
             // A safety-net recheck of ten minutes: within the test only NOTIFY can wake the view.
             let following = Task { try await live.run(idleRecheck: .seconds(600)) }
             defer { following.cancel() }
@@ -44,16 +43,16 @@ struct LiveFlagCatalogTests {
 
     @Test("flag streams written by a tenant are not flags")
     func tenantStreamsAreIgnored() async throws {
-        try await withTestRuntime { runtime, _ async throws in
+        try await withFlagHarness { harness, _ async throws in
             let tenant = UUID()
             let defined = try NewEvent(
                 type: "FlagDefined",
                 dataJSON: #"{"key":"spoofed","description":"","type":"boolean","variants":{"on":true},"defaultVariant":"on","enabled":true,"metadata":{}}"#
             )
-            try await runtime.eventStore.append([defined], to: "flag-spoofed", tenant: tenant)
-            let catalog = try await FlagCatalog.load(from: runtime.operatorEventStore)
+            try await harness.eventStore.append([defined], to: "flag-spoofed", tenant: tenant)
+            let catalog = try await FlagCatalog.load(from: harness.operatorEventStore)
             #expect(catalog.flag("spoofed") == nil)
-            #expect(try await runtime.flags.catalog().flag("spoofed") == nil)
+            #expect(try await harness.flags.catalog().flag("spoofed") == nil)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Provisioning
+import RuntimeTestSupport
 import Tenantry
 import TestSupport
 import Testing

@@ -2,6 +2,7 @@ import EventStore
 import Foundation
 import PostgresClient
 import Provisioning
+import RuntimeTestSupport
 import Tenantry
 import TestSupport
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresClient
 import Provisioning
+import RuntimeTestSupport
 import Tenantry
 import TestSupport
 import Testing

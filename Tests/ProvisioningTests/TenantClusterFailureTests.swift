@@ -2,6 +2,7 @@ import EventStore
 import Foundation
 import PostgresClient
 import Provisioning
+import RuntimeTestSupport
 import Tenancy
 import Tenantry
 import TestSupport

@@ -1,6 +1,7 @@
 import EventStore
 import Foundation
 import Provisioning
+import RuntimeTestSupport
 import Tenantry
 import TestSupport
 import Testing

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOHTTP1
 import Provisioning
+import RuntimeTestSupport
 import Tenantry
 import TenantryServer
 import TestSupport

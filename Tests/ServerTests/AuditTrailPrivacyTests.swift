@@ -2,6 +2,7 @@ import EventStore
 import FeatureFlags
 import Foundation
 import Provisioning
+import RuntimeTestSupport
 import TenantryServer
 import TestSupport
 import Testing

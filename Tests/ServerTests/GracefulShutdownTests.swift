@@ -1,5 +1,6 @@
 import Foundation
 import Provisioning
+import RuntimeTestSupport
 import Synchronization
 import TestSupport
 import Testing

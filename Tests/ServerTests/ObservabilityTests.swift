@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import PostgresClient
 import Provisioning
+import RuntimeTestSupport
 import Tenantry
 @testable import TenantryServer
 import TestSupport

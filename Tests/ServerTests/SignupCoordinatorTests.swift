@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Provisioning
+import RuntimeTestSupport
 import TenantryServer
 import TestSupport
 import Testing

@@ -2,6 +2,7 @@ import EventStore
 import FeatureFlags
 import Foundation
 import Provisioning
+import RuntimeTestSupport
 import Tenantry
 import TenantryServer
 import TestSupport

@@ -2,7 +2,7 @@ import EventStore
 import Foundation
 import PostgresClient
 import Tenancy
-import Tenantry
+import Schema
 import TestSupport
 import Testing
 
@@ -13,9 +13,7 @@ struct DedicatedIsolationTests {
         try await withEventStore(role: .application) { pooledStore, database async throws in
             let slug = "acme-" + UUID().uuidString.prefix(8).lowercased()
             let dedicatedName = try #require(DedicatedDatabaseName.forSlug(slug))
-            let provisioner = DedicatedDatabaseProvisioner { configuration in
-                try await DatabaseMigrator().migrate(configuration)
-            }
+            let provisioner = DedicatedDatabaseProvisioner()
             let operatorPool = PostgresPool(configuration: database.operatorConfiguration, maximumConnections: 2)
             let placements = TenantPlacementStore(pool: operatorPool)
             let router = TenantDatabaseRouter(

@@ -1,7 +1,7 @@
 import EmbeddedPostgres
 import Foundation
 import PostgresClient
-import Tenantry
+import Schema
 
 /// The throwaway PostgreSQL cluster the tests share: `.tenantry/test/postgres` in the package,
 /// started (initdb on first use) by the first test that needs it and reused afterwards.
@@ -34,7 +34,7 @@ public enum TestCluster {
 
     /// Starts the cluster and builds the template once per process (and once per cluster:
     /// concurrent test processes wait for each other on an advisory lock).
-    static func ensureTemplate() async throws -> String {
+    public static func ensureTemplate() async throws -> String {
         try await template.ensure()
     }
 
@@ -72,13 +72,8 @@ private actor TemplateDatabase {
             // Advisory locks are per database; every test process takes this one in `postgres`.
             // Another process may be migrating the template on a loaded machine: wait as long
             // as a migration may take, not a statement's minute.
-            try await connection.query("SELECT pg_advisory_lock(727274)", timeout: PostgresConfiguration.migrationTimeout)
-            do {
+            try await connection.withAdvisoryLock("tenantry.test_template", timeout: PostgresConfiguration.migrationTimeout) {
                 try await Self.build(name, on: connection)
-                try await connection.query("SELECT pg_advisory_unlock(727274)")
-            } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(727274)")
-                throw error
             }
         }
         return name

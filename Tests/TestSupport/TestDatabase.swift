@@ -2,7 +2,7 @@ import EmbeddedPostgres
 import EventStore
 import Foundation
 import PostgresClient
-import Tenantry
+import Schema
 
 /// A database of one test's own, migrated, on the shared test cluster.
 public struct TestDatabase: Sendable {

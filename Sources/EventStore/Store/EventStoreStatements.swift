@@ -48,34 +48,20 @@ enum EventStoreStatements {
         """
     }
 
-    /// The no-skip read: only transactions below the snapshot's xmin, all of which have ended,
-    /// so nothing can later appear before the last event returned. The first two columns say
-    /// where that horizon was and whether committed events (matching the filter) wait at or
-    /// beyond it; the event columns are NULL when no event is deliverable.
+    /// The no-skip read, `tenantry.read_feed` (migration 0004): only transactions below the
+    /// snapshot's xmin, all of which have ended, so nothing can later appear before the last
+    /// event returned. The first two columns say where that horizon was and whether committed
+    /// events (matching the filter) wait at or beyond it; the event columns are NULL when no
+    /// event is deliverable. The function runs with the caller's rights: row-level security
+    /// decides whose events it sees.
     static func readPage(after cursor: GlobalCursor, filter: EventFilter, limit: Int) -> PostgresQuery {
         """
-        WITH horizon AS MATERIALIZED (
-            SELECT x.xmin, EXISTS (
-                SELECT 1 FROM tenantry.events w
-                WHERE w.transaction_id >= x.xmin
-                  AND (w.transaction_id, w.position) > (\(cursor.transactionID)::xid8, \(cursor.position)::bigint)
-                  AND (\(filter.tenantID)::uuid IS NULL OR w.tenant_id = \(filter.tenantID)::uuid)
-                  AND (\(filter.categories)::text[] IS NULL OR w.category = ANY(\(filter.categories)::text[]))
-            ) AS held_back
-            FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) x
+        SELECT horizon, held_back, \(literalSQL: RecordedEvent.columns)
+        FROM tenantry.read_feed(
+            \(cursor.transactionID)::xid8, \(cursor.position)::bigint, \(limit)::integer,
+            \(filter.tenantID)::uuid, \(filter.categories)::text[]
         )
-        SELECT h.xmin, h.held_back, e.*
-        FROM horizon h
-        LEFT JOIN LATERAL (
-            SELECT \(literalSQL: RecordedEvent.columns) FROM tenantry.events
-            WHERE (transaction_id, position) > (\(cursor.transactionID)::xid8, \(cursor.position)::bigint)
-              AND transaction_id < h.xmin
-              AND (\(filter.tenantID)::uuid IS NULL OR tenant_id = \(filter.tenantID)::uuid)
-              AND (\(filter.categories)::text[] IS NULL OR category = ANY(\(filter.categories)::text[]))
-            ORDER BY transaction_id, position
-            LIMIT \(limit)
-        ) e ON true
-        ORDER BY e.transaction_id, e.position
+        ORDER BY transaction_id, position
         """
     }
 

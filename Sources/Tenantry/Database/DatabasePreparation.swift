@@ -1,6 +1,7 @@
 public import EmbeddedPostgres
 import Foundation
 public import PostgresClient
+public import Schema
 
 /// Gets a database target ready for use.
 ///
@@ -33,9 +34,10 @@ public struct DatabasePreparation: Sendable {
             return Report(cluster: nil, createdDatabase: false, appliedMigrations: [], pendingMigrations: [])
         case let .embedded(cluster, database):
             let status = try await cluster.start()
-            let created = try await Self.createDatabaseIfMissing(
-                database, using: PostgresConfiguration(connectionString: cluster.connectionString(database: "postgres"))
-            )
+            let maintenance = PostgresConfiguration(connectionString: cluster.connectionString(database: "postgres"))
+            let created = try await PostgresConnection.withConnection(maintenance) { connection in
+                try await connection.createDatabaseIfMissing(database)
+            }
             let migrator = DatabaseMigrator()
             let pending = try await migrator.pending(target.administratorConfiguration)
             var applied: [Migration] = []
@@ -43,39 +45,6 @@ public struct DatabasePreparation: Sendable {
                 applied = try await migrator.migrate(target.administratorConfiguration).applied
             }
             return Report(cluster: status, createdDatabase: created, appliedMigrations: applied, pendingMigrations: [])
-        }
-    }
-
-    /// Creates a database unless it exists; tolerant of a concurrent creator.
-    public static func createDatabaseIfMissing(
-        _ name: String,
-        using maintenance: PostgresConfiguration,
-        template: String? = nil
-    ) async throws -> Bool {
-        try await PostgresConnection.withConnection(maintenance) { connection in
-            try await createDatabaseIfMissing(name, on: connection, template: template)
-        }
-    }
-
-    private static func createDatabaseIfMissing(
-        _ name: String,
-        on connection: PostgresConnection,
-        template: String?
-    ) async throws -> Bool {
-        let exists = try await connection.query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = \(name))")
-            .rows.first?.decode(Bool.self) ?? false
-        if exists { return false }
-        do {
-            if let template {
-                try await connection.query("CREATE DATABASE \(identifier: name) TEMPLATE \(identifier: template)")
-            } else {
-                try await connection.query("CREATE DATABASE \(identifier: name)")
-            }
-            return true
-        } catch {
-            // A concurrent creator got there first.
-            if error.sqlState == .duplicateDatabase || error.sqlState == .uniqueViolation { return false }
-            throw error
         }
     }
 }

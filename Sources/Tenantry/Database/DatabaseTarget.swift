@@ -1,6 +1,7 @@
 public import EmbeddedPostgres
 public import Foundation
 public import PostgresClient
+import Schema
 
 /// Which PostgreSQL Tenantry talks to: one the operator named by URL, or the private embedded
 /// cluster under `.tenantry/postgres` when none was named.

@@ -5,6 +5,7 @@ public import Extensions
 import FeatureFlags
 public import Foundation
 import Provisioning
+import Schema
 
 /// The control-plane side of single-tenant instances, shared by the CLI (and any future API):
 /// check a deployment's settings, move the tenant to its own database, apply the

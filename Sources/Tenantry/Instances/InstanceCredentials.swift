@@ -1,6 +1,7 @@
 import Crypto
 public import Foundation
 public import PostgresClient
+import Schema
 
 /// The database login of one single-tenant instance: a role of its own,
 /// `tenantry_instance_<name>` (the dedicated database's name after `tenantry_t_`), with a

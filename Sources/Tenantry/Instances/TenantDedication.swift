@@ -2,6 +2,7 @@ public import Foundation
 import EventStore
 import PostgresClient
 import Provisioning
+import Schema
 import Tenancy
 
 /// Gives a pooled tenant a database of its own: creates and migrates it, copies the tenant's

@@ -1,6 +1,7 @@
 import EmbeddedPostgres
 import Foundation
 import PostgresClient
+import Schema
 import Tenantry
 
 /// The throwaway database every workload runs in, `tenantry_bench` on the target's server, and

@@ -3,6 +3,7 @@ import EventStore
 import Foundation
 import PostgresClient
 import Provisioning
+import Schema
 import Tenancy
 import Tenantry
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Customizations
 import Foundation
+import Schema
 import Tenantry
 
 /// `tenantry instance migrate <tenant>`: the migration step of an instance.

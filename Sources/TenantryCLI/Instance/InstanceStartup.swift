@@ -4,6 +4,7 @@ import Extensions
 import Foundation
 import PostgresClient
 import Provisioning
+import Schema
 import Tenancy
 import Tenantry
 

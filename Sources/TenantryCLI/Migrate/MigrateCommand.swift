@@ -1,5 +1,6 @@
 import ArgumentParser
 import PostgresClient
+import Schema
 import Tenantry
 
 /// `tenantry migrate`: create roles and schema, apply pending migrations.
@@ -28,9 +29,10 @@ struct MigrateCommand: AsyncParsableCommand {
         let target = connection.target
         if case let .embedded(cluster, database) = target {
             _ = try await cluster.start()
-            _ = try await DatabasePreparation.createDatabaseIfMissing(
-                database, using: PostgresConfiguration(connectionString: cluster.connectionString(database: "postgres"))
-            )
+            let maintenance = PostgresConfiguration(connectionString: cluster.connectionString(database: "postgres"))
+            try await PostgresConnection.withConnection(maintenance) { connection in
+                try await connection.createDatabaseIfMissing(database)
+            }
         }
         let migrator = DatabaseMigrator()
         if status {

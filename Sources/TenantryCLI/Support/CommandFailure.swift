@@ -5,6 +5,7 @@ import Extensions
 import FeatureFlags
 import PostgresClient
 import Provisioning
+import Schema
 import Tenantry
 
 /// A failure of a command in the terms an operator (or a script) acts on: one line of text and

@@ -1,6 +1,7 @@
 import EventStore
 import Logging
 import PostgresClient
+import Schema
 import Tenantry
 
 /// What `/readyz` checks: the database answers, its schema has every migration this release

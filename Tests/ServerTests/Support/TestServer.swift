@@ -3,6 +3,7 @@ import FeatureFlags
 import Foundation
 import Logging
 import Provisioning
+import RuntimeTestSupport
 import Tenantry
 import TenantryServer
 import TestSupport

@@ -7,6 +7,7 @@ public struct Migration: Sendable, Hashable {
     /// The script, run in one transaction as the schema owner.
     public let sql: String
 
+    /// A migration from its number, name and script.
     public init(version: Int, name: String, sql: String) {
         self.version = version
         self.name = name

@@ -2,6 +2,7 @@ import Extensions
 import Foundation
 import Provisioning
 import Tenantry
+import TestSupport
 
 /// Runs `body` with the whole runtime (pools, event store, tenant administration) on a fresh
 /// test database, the way the CLI builds it. Dedicated databases the test creates are dropped

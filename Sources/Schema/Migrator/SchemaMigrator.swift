@@ -1,15 +1,19 @@
+public import PostgresClient
+
 /// Applies numbered migrations once each, in order, recording them in a table.
 ///
 /// Safe to run from several processes at once: a session-level advisory lock makes one of them
 /// do the work while the others wait and then find nothing left to do. Each migration runs in
 /// its own transaction, so a failing one leaves the schema at the previous version.
 public struct SchemaMigrator: Sendable {
+    /// Every migration, ascending by version.
     public let migrations: [Migration]
-    /// Schema-qualified table that records applied versions, e.g. `tenantry.schema_migrations`.
+    /// The schema whose `schema_migrations` table records applied versions, e.g. `tenantry`.
     public let schema: String
     /// The role that runs (and so owns what) the migrations create; `nil` keeps the login role.
     public let ownerRole: String?
 
+    /// A migrator of `migrations` (versions unique) recording them in `schema`.schema_migrations.
     public init(migrations: [Migration], schema: String, ownerRole: String?) {
         precondition(Set(migrations.map(\.version)).count == migrations.count, "migration versions must be unique")
         self.migrations = migrations.sorted { $0.version < $1.version }
@@ -19,23 +23,17 @@ public struct SchemaMigrator: Sendable {
 
     /// What was applied by one run.
     public struct Outcome: Sendable {
+        /// The migrations this run applied, in order.
         public var applied: [Migration]
+        /// The highest version applied now.
         public var currentVersion: Int
     }
 
     /// Applies what is pending. Throws when an applied migration's script has since changed.
     @discardableResult
     public func migrate(on connection: PostgresConnection) async throws -> Outcome {
-        do {
-            // Inside the do: a lock granted just as its wait was cancelled is released too.
-            try await connection.query(
-                "SELECT pg_advisory_lock(hashtext(\(schema + ".migrate")))", timeout: PostgresConfiguration.lockWaitTimeout)
-            let outcome = try await applyPending(on: connection)
-            try await connection.query("SELECT pg_advisory_unlock(hashtext(\(schema + ".migrate")))")
-            return outcome
-        } catch {
-            _ = try? await connection.query("SELECT pg_advisory_unlock(hashtext(\(schema + ".migrate")))", honoringCancellation: false)
-            throw error
+        try await connection.withAdvisoryLock(schema + ".migrate") {
+            try await applyPending(on: connection)
         }
     }
 
@@ -82,9 +80,7 @@ public struct SchemaMigrator: Sendable {
         let applied = try await appliedVersions(on: connection)
         for migration in migrations {
             if let checksum = applied[migration.version], checksum != migration.checksum {
-                throw PostgresError.misuse(
-                    "migration \(migration.version) (\(migration.name)) changed after it was applied; add a new migration instead"
-                )
+                throw DatabaseSetupError.migrationChanged(version: migration.version, name: migration.name)
             }
         }
         var outcome = Outcome(applied: [], currentVersion: applied.keys.max() ?? 0)

@@ -7,6 +7,8 @@ public enum DatabaseSetupError: Error, Sendable, CustomStringConvertible {
     case rolesMissing
     /// `tenantry_app` is a superuser or may bypass row-level security.
     case applicationRoleTooPowerful
+    /// An applied migration's script differs from this release's (its checksum changed).
+    case migrationChanged(version: Int, name: String)
 
     public var description: String {
         switch self {
@@ -16,6 +18,8 @@ public enum DatabaseSetupError: Error, Sendable, CustomStringConvertible {
             "roles \(DatabaseRoles.owner), \(DatabaseRoles.application), \(DatabaseRoles.operator) and \(DatabaseRoles.instance) do not all exist (or \(DatabaseRoles.instance) is a superuser or may bypass row-level security): run `tenantry migrate` once with a superuser URL, or create them (see Deploy/README.md)"
         case .applicationRoleTooPowerful:
             "role \(DatabaseRoles.application) is a superuser or has BYPASSRLS; tenant isolation needs it without: ALTER ROLE \(DatabaseRoles.application) NOSUPERUSER NOBYPASSRLS"
+        case let .migrationChanged(version, name):
+            "migration \(version) (\(name)) changed after it was applied; add a new migration instead"
         }
     }
 }

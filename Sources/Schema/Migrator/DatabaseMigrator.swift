@@ -1,14 +1,20 @@
 public import PostgresClient
 
 /// Brings a database to the current schema: creates the roles and the schema when connected as
-/// a superuser, then applies pending migrations as `tenantry_owner`.
+/// a superuser (`SetupScripts`), then applies pending migrations (`TenantryMigrations`) as
+/// `tenantry_owner`. Connected as a member of `tenantry_owner` it only checks that the roles
+/// exist and migrates.
 public struct DatabaseMigrator: Sendable {
+    /// The migrator of the current release's schema.
     public init() {}
 
     /// What `migrate` did.
     public struct Outcome: Sendable {
+        /// Whether the roles and schema were set up (the login was a superuser).
         public var createdRoles: Bool
+        /// The migrations this run applied, in order.
         public var applied: [Migration]
+        /// The highest version applied now.
         public var currentVersion: Int
     }
 
@@ -20,18 +26,12 @@ public struct DatabaseMigrator: Sendable {
         }
     }
 
+    /// Migrates the database `connection` is in (see the type's description).
     public func migrate(on connection: PostgresConnection) async throws -> Outcome {
-        // One migrator per database at a time; advisory locks are per database.
-        do {
-            // Inside the do: a lock granted just as its wait was cancelled is released too.
-            try await connection.query(
-                "SELECT pg_advisory_lock(hashtext('tenantry.bootstrap'))", timeout: PostgresConfiguration.lockWaitTimeout)
-            let outcome = try await migrateHoldingLock(on: connection)
-            try await connection.query("SELECT pg_advisory_unlock(hashtext('tenantry.bootstrap'))")
-            return outcome
-        } catch {
-            _ = try? await connection.query("SELECT pg_advisory_unlock(hashtext('tenantry.bootstrap'))", honoringCancellation: false)
-            throw error
+        // One migrator per database at a time; advisory locks are per database, and roles,
+        // which are cluster-wide, are created tolerating a migrator of another database.
+        try await connection.withAdvisoryLock("tenantry.bootstrap") {
+            try await migrateHoldingLock(on: connection)
         }
     }
 
@@ -61,32 +61,11 @@ public struct DatabaseMigrator: Sendable {
     }
 
     /// Creates the roles (cluster-wide, so tolerant of a concurrent creator in another database)
-    /// and the schema, and lets the application role connect.
+    /// and the schema, and lets the application role connect: `Roles/roles.sql`, then
+    /// `Roles/database.sql`.
     private func bootstrap(on connection: PostgresConnection) async throws {
-        try await connection.runScript("""
-            DO $$
-            BEGIN
-                BEGIN
-                    CREATE ROLE tenantry_owner NOLOGIN;
-                EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-                END;
-                BEGIN
-                    CREATE ROLE tenantry_app LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-                EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-                END;
-                BEGIN
-                    CREATE ROLE tenantry_operator NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-                EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-                END;
-                BEGIN
-                    CREATE ROLE tenantry_instance NOLOGIN NOINHERIT NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-                EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-                END;
-                EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO tenantry_app', current_database());
-            END
-            $$;
-            CREATE SCHEMA IF NOT EXISTS tenantry AUTHORIZATION tenantry_owner;
-            """)
+        try await connection.runScript(SetupScripts.roles)
+        try await connection.runScript(SetupScripts.database)
         try await requireRoles(on: connection)
     }
 
