@@ -8,7 +8,7 @@ APT_PACKAGES := libpq-dev postgresql postgresql-contrib pkg-config
 PYTHON_VENV  := .tenantry/python
 PYTHON_TOOLS := jsonschema pyyaml openfeature-sdk openfeature-provider-ofrep selenium openapi-spec-validator kubernetes-validate schemathesis
 
-.PHONY: run test bench build deps python-tools clean
+.PHONY: run test bench build deps python-tools clean docs cli-reference
 
 ## deps: install the system packages Tenantry needs, only those missing.
 deps:
@@ -67,6 +67,7 @@ run: build
 ## every thread of the debug test binary froze the process for minutes.
 test: deps python-tools
 	$(SWIFT) build --build-tests
+	python3 .ci/cli_reference.py --check --binary $(BIN_DEBUG)
 	@rc=0; SWIFT_BACKTRACE=$${SWIFT_BACKTRACE:-threads=crashed,images=none} $(SWIFT) test --skip-build || rc=$$?; \
 	TENANTRY_HOME=$(CURDIR)/.tenantry/test $(BIN_DEBUG) dev down >/dev/null 2>&1 || true; \
 	exit $$rc
@@ -84,6 +85,22 @@ bench: deps
 	$(BIN_RELEASE) bench flags
 	$(BIN_RELEASE) bench http
 	$(BIN_RELEASE) bench long-stream
+
+## docs: the DocC catalogs of the library modules, built with swift-docc-plugin into
+## .build/docs/<Module> (static HTML, not committed), and the CLI reference (cli-reference).
+DOCC_TARGETS := PostgresClient EventStore Tenancy FeatureFlags Extensions
+docs: cli-reference
+	@for target in $(DOCC_TARGETS); do \
+		echo "documentation: $$target → .build/docs/$$target"; \
+		$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation \
+			--target $$target --output-path .build/docs/$$target \
+			--transform-for-static-hosting --hosting-base-path $$target || exit 1; \
+	done
+
+## cli-reference: regenerate Docs/cli.md's command reference from the commands' help (the
+## hand-written header above its marker line stays); `make test` fails when it is stale.
+cli-reference: build
+	python3 .ci/cli_reference.py --binary $(BIN_DEBUG)
 
 clean:
 	-$(BIN_DEBUG) dev down 2>/dev/null
