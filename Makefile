@@ -90,6 +90,7 @@ bench: deps
 ## .build/docs/<Module> (static HTML, not committed), and the CLI reference (cli-reference).
 DOCC_TARGETS := PostgresClient EventStore Tenancy FeatureFlags Extensions
 docs: cli-reference
+	@mkdir -p .build/docs
 	@for target in $(DOCC_TARGETS); do \
 		echo "documentation: $$target → .build/docs/$$target"; \
 		$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation \
