@@ -14,7 +14,7 @@ apt_install = if [ -n "$(1)" ]; then \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(1); \
 	fi
 
-.PHONY: run test bench build deps test-deps bench-deps python-tools clean
+.PHONY: run test bench build deps test-deps bench-deps python-tools clean docs cli-reference
 
 ## deps: install the system packages running Tenantry needs (libpq, PostgreSQL and psql), only
 ## those missing. `make run` needs nothing more.
@@ -82,6 +82,7 @@ run: build
 test: test-deps python-tools
 	.ci/check-package-imports
 	$(SWIFT) build --build-tests
+	python3 .ci/cli_reference.py --check --binary $(BIN_DEBUG)
 	@rc=0; SWIFT_BACKTRACE=$${SWIFT_BACKTRACE:-threads=crashed,images=none} $(SWIFT) test --skip-build || rc=$$?; \
 	TENANTRY_HOME=$(CURDIR)/.tenantry/test $(BIN_DEBUG) dev down >/dev/null 2>&1 || true; \
 	exit $$rc
@@ -95,6 +96,23 @@ bench: bench-deps
 	$(BIN_RELEASE) bench flags
 	$(BIN_RELEASE) bench http
 	$(BIN_RELEASE) bench long-stream
+
+## docs: the DocC catalogs of the library modules, built with swift-docc-plugin into
+## .build/docs/<Module> (static HTML, not committed), and the CLI reference (cli-reference).
+DOCC_TARGETS := PostgresClient EventStore Tenancy FeatureFlags Extensions
+docs: cli-reference
+	@mkdir -p .build/docs
+	@for target in $(DOCC_TARGETS); do \
+		echo "documentation: $$target → .build/docs/$$target"; \
+		$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation \
+			--target $$target --output-path .build/docs/$$target \
+			--transform-for-static-hosting --hosting-base-path $$target || exit 1; \
+	done
+
+## cli-reference: regenerate Docs/cli.md's command reference from the commands' help (the
+## hand-written header above its marker line stays); `make test` fails when it is stale.
+cli-reference: build
+	python3 .ci/cli_reference.py --binary $(BIN_DEBUG)
 
 clean:
 	-$(BIN_DEBUG) dev down 2>/dev/null

@@ -38,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         // The audit forwarder customization's webhook client (https included).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
+        // `make docs`: the DocC catalogs (a command plugin; nothing of it is linked or built by `swift build`).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // libpq, from Debian's libpq-dev.
