@@ -1,3 +1,4 @@
+public import AdminTokens
 public import FeatureFlags
 public import Foundation
 import PostgresClient
