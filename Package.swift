@@ -1,6 +1,8 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+import class Foundation.ProcessInfo
+
 /// Strict concurrency everywhere; the language mode is Swift 6 for every target.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -153,20 +155,47 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Admin tokens: issued, listed and revoked as events; the in-memory directory a server
+        // authenticates admin requests with.
+        .target(
+            name: "AdminTokens",
+            dependencies: [
+                "EventStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Single-tenant instances: every workflow (deploy, status, upgrade with rollback, stop,
+        // destroy), over the services the composition root passes down.
+        .target(
+            name: "Instances",
+            dependencies: [
+                "Schema",
+                "ChildProcesses",
+                "EventStore",
+                "Extensions",
+                "FeatureFlags",
+                "PostgresClient",
+                "Provisioning",
+                "Tenancy",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Tenantry",
             dependencies: [
-                "ChildProcesses",
+                "AdminTokens",
                 "Extensions",
                 "FeatureFlags",
+                "Instances",
                 "Provisioning",
                 "PostgresClient",
                 "EmbeddedPostgres",
                 "EventStore",
                 "Schema",
                 "Tenancy",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -174,6 +203,7 @@ let package = Package(
         .target(
             name: "TenantryServer",
             dependencies: [
+                "AdminTokens",
                 "Extensions",
                 "Schema",
                 "Tenantry",
@@ -200,13 +230,42 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The benchmarks `tenantry bench` runs: workloads, the references measured beside them
+        // (pgbench, psql, wrk), measurement and report. The SQL they run is in SQL/ and named
+        // statements.
+        .target(
+            name: "Benchmarks",
+            dependencies: [
+                "Schema",
+                "ChildProcesses",
+                "EmbeddedPostgres",
+                "EventStore",
+                "FeatureFlags",
+                "PostgresClient",
+                "Provisioning",
+                "Tenancy",
+                "Tenantry",
+            ],
+            // The flag-evaluation micro-benchmark is a target of its own (below).
+            exclude: ["FlagEvaluation"],
+            resources: [
+                .embedInCode("SQL/eventstore_setup.sql"),
+                .embedInCode("SQL/pgbench_append_events.sql"),
+                .embedInCode("SQL/pgbench_plain_insert.sql"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The `tenantry` command (product `tenantry`): one type per command, thin over the runtime.
         .executableTarget(
             name: "TenantryCLI",
             dependencies: [
+                "AdminTokens",
+                "Benchmarks",
+                "EmbeddedPostgres",
+                "Instances",
+                "Tenancy",
                 "Tenantry",
                 "TenantryServer",
-                "ChildProcesses",
                 "Extensions",
                 "Customizations",
                 "FeatureFlags",
@@ -287,6 +346,18 @@ let package = Package(
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
+            name: "AdminTokensTests",
+            dependencies: ["AdminTokens", "EventStore", "PostgresClient", "TestSupport"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "InstancesTests",
+            dependencies: [
+                "Instances", "Tenantry", "Customizations", "Provisioning", "EventStore", "PostgresClient", "TestSupport", "RuntimeTestSupport",
+            ],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
             name: "ProvisioningTests",
             dependencies: ["Provisioning", "Tenancy", "EventStore", "FeatureFlags", "PostgresClient", "TestSupport", "RuntimeTestSupport", "Tenantry"],
             swiftSettings: testSwiftSettings
@@ -299,8 +370,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "TestSupport", "TenantryCLI", "Tenantry", "EventStore", "PostgresClient", "Tenancy", "Provisioning", "ChildProcesses",
-                "Customizations",
+                "TestSupport", "TenantryCLI", "Tenantry", "AdminTokens", "EventStore", "PostgresClient", "Tenancy", "Provisioning",
+                "ChildProcesses", "Customizations",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -310,6 +381,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
+                "AdminTokens",
                 "TenantryServer",
                 "Extensions",
                 "Tenantry",
@@ -340,3 +412,27 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// Micro-benchmarks (ordo-one/benchmark, `swift package benchmark`) only when asked for:
+/// `make bench` sets TENANTRY_MICROBENCHMARKS=1. Without it the package neither resolves nor
+/// builds the benchmark package and its dependencies, so `swift build --build-tests` and
+/// `make test` do not pay for them (Decision 16). The plugin finds benchmark targets by their
+/// folder's parent being `Benchmarks`: Sources/Benchmarks/FlagEvaluation.
+if ProcessInfo.processInfo.environment["TENANTRY_MICROBENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"])
+    )
+    package.targets.append(
+        .executableTarget(
+            name: "FlagEvaluation",
+            dependencies: [
+                "Benchmarks",
+                "FeatureFlags",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Sources/Benchmarks/FlagEvaluation",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+}

@@ -1,4 +1,5 @@
 public import EventStore
+import Instances
 public import Extensions
 public import FeatureFlags
 public import Provisioning

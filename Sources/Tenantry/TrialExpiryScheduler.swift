@@ -1,3 +1,4 @@
+import EventStore
 public import Foundation
 public import Logging
 
@@ -22,23 +23,12 @@ public struct TrialExpiryScheduler: Sendable {
         self.logger = logger
     }
 
-    /// Checks at once, then every `interval`, until cancelled. A failed check is logged and
-    /// tried again at the next tick: the check is idempotent.
+    /// Checks at once, then every `interval`, until cancelled (`PeriodicCheck`). A failed check
+    /// is logged and tried again at the next tick: the check is idempotent.
     public func run() async {
-        while !Task.isCancelled {
-            do {
-                let expired = try await administration.expireDueTrials(at: now())
-                if !expired.isEmpty { logger.info("trials expired", metadata: ["count": "\(expired.count)"]) }
-            } catch is CancellationError {
-                return
-            } catch {
-                logger.error("trial expiry check failed", metadata: ["error": "\(error)"])
-            }
-            do {
-                try await Task.sleep(for: interval)
-            } catch {
-                return
-            }
-        }
+        await PeriodicCheck(name: "trial expiry check", interval: interval, logger: logger) { [administration, now, logger] in
+            let expired = try await administration.expireDueTrials(at: now())
+            if !expired.isEmpty { logger.info("trials expired", metadata: ["count": "\(expired.count)"]) }
+        }.run()
     }
 }

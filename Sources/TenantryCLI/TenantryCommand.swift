@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Instances
 import Tenantry
 
 /// `tenantry`: the one binary of the platform, for operators and for the server.

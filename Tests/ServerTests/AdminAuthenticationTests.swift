@@ -1,3 +1,4 @@
+import AdminTokens
 import EventStore
 import FeatureFlags
 import Foundation

@@ -27,29 +27,18 @@ public struct FlagScheduler: Sendable {
         self.logger = logger
     }
 
-    /// Checks at once, then every `interval`, until cancelled. A failed check is logged and
-    /// tried again at the next tick: applying a change is idempotent.
+    /// Checks at once, then every `interval`, until cancelled (`PeriodicCheck`). A failed check
+    /// is logged and tried again at the next tick: applying a change is idempotent.
     public func run() async {
-        while !Task.isCancelled {
-            do {
-                for (key, change, outcome) in try await flags.applyDueChanges(at: now(), knownFrom: catalog?.state) {
-                    switch outcome {
-                    case .applied:
-                        logger.info("scheduled flag change applied", metadata: ["flag": "\(key)", "change": "\(change.action)"])
-                    case .cancelled(let reason):
-                        logger.error("scheduled flag change cancelled", metadata: ["flag": "\(key)", "change": "\(change.action)", "reason": "\(reason)"])
-                    }
+        await PeriodicCheck(name: "scheduled flag changes", interval: interval, logger: logger) { [flags, catalog, now, logger] in
+            for (key, change, outcome) in try await flags.applyDueChanges(at: now(), knownFrom: catalog?.state) {
+                switch outcome {
+                case .applied:
+                    logger.info("scheduled flag change applied", metadata: ["flag": "\(key)", "change": "\(change.action)"])
+                case .cancelled(let reason):
+                    logger.error("scheduled flag change cancelled", metadata: ["flag": "\(key)", "change": "\(change.action)", "reason": "\(reason)"])
                 }
-            } catch is CancellationError {
-                return
-            } catch {
-                logger.error("scheduled flag changes failed", metadata: ["error": "\(error)"])
             }
-            do {
-                try await Task.sleep(for: interval)
-            } catch {
-                return
-            }
-        }
+        }.run()
     }
 }

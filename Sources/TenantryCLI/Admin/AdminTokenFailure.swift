@@ -1,3 +1,4 @@
+import AdminTokens
 import Tenantry
 
 /// An admin token command's refusals in the CLI's terms: 66 for an unknown token, 65 for the

@@ -1,3 +1,4 @@
+import AdminTokens
 import ArgumentParser
 import Tenantry
 

@@ -1,3 +1,4 @@
+import AdminTokens
 import Foundation
 import Tenantry
 

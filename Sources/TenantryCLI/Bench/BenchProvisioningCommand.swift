@@ -1,11 +1,5 @@
 import ArgumentParser
-import EventStore
-import Foundation
-import PostgresClient
-import Provisioning
-import Schema
-import Tenancy
-import Tenantry
+import Benchmarks
 
 /// `tenantry bench provisioning`: how fast tenants go from signup to active, each figure next
 /// to a reference measured in the same run on the same server.
@@ -36,10 +30,6 @@ struct BenchProvisioningCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
-    /// The appends one pooled signup makes: slug claim, registration, signup record, and one
-    /// per provisioning step (the API key and trial ride along with theirs).
-    static let appendsPerPooledSignup = 7
-
     func validate() throws {
         guard (1...100_000).contains(tenants) else { throw ValidationError("--tenants must be between 1 and 100000") }
         guard (1...64).contains(clients) else { throw ValidationError("--clients must be between 1 and 64") }
@@ -47,122 +37,7 @@ struct BenchProvisioningCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let report = try await BenchDatabase.withFresh(on: connection.target) { database, _ in
-            try await BenchHeader.print(
-                "provisioning", database: database, options: "--tenants \(tenants) --clients \(clients) --dedicated \(dedicated)",
-                references: "the same appends without the saga; bare CREATE DATABASE + migrate (same server)", json: output.json
-            )
-            var report = BenchReport()
-            report.unit = "tenants/s"
-            let runtime = try await TenantryRuntime.start(target: .external(url: database.administratorURL), maximumConnections: clients)
-            do {
-                try await measurePooled(runtime, into: &report)
-                if dedicated > 0 { try await measureDedicated(runtime, database: database, into: &report) }
-                await runtime.shutdown()
-            } catch {
-                await runtime.shutdown()
-                try? await dropDedicatedDatabases(database)
-                throw error
-            }
-            try await dropDedicatedDatabases(database)
-            return report
-        }
-        report.print(json: output.json, notes: ["ratio = tenantry tenants/s ÷ reference tenants/s. Latency is signup to active, per tenant."])
-    }
-
-    private func measurePooled(_ runtime: TenantryRuntime, into report: inout BenchReport) async throws {
-        let (tenants, clients) = (self.tenants, self.clients)
-        BenchProgress.note("measuring \(tenants) pooled signups, \(clients) clients…")
-        let ours = try await Self.concurrently(total: tenants, clients: clients) { index in
-            let request = SignupRequest(email: "owner\(index)@bench.example", organization: "Bench \(index % 50)")
-            _ = try await runtime.tenants.create(request, actor: "bench")
-        }
-        BenchProgress.note("measuring the same appends, bare…")
-        let store = runtime.eventStore
-        let reference = try await Self.concurrently(total: tenants, clients: clients) { _ in
-            let tenant = UUID()
-            for n in 0..<Self.appendsPerPooledSignup {
-                try await store.append(
-                    [try NewEvent(type: "Benchmarked", dataJSON: "{\"n\":\(n)}")],
-                    to: StreamName(unchecked: "bench-" + tenant.uuidString.lowercased()), tenant: tenant
-                )
-            }
-        }
-        report.append("pooled signup → active", ours, against: "\(Self.appendsPerPooledSignup) bare appends", reference)
-    }
-
-    private func measureDedicated(_ runtime: TenantryRuntime, database: BenchDatabase, into report: inout BenchReport) async throws {
-        BenchProgress.note("measuring \(dedicated) dedicated signups…")
-        let ours = try await Self.sequentially(count: dedicated) { index in
-            let request = SignupRequest(
-                email: "it\(index)@bench.example", organization: "Bench Dedicated \(UUID().uuidString.prefix(6))", plan: .enterprise
-            )
-            _ = try await runtime.tenants.create(request, actor: "bench")
-        }
-        BenchProgress.note("measuring \(dedicated) bare CREATE DATABASE + migrate…")
-        let maintenance = database.maintenanceConfiguration
-        let reference = try await Self.sequentially(count: dedicated) { index in
-            let name = "tenantry_bench_ref_\(index)"
-            try await PostgresConnection.withConnection(maintenance) { connection in
-                try await connection.query("DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)")
-                try await connection.query("CREATE DATABASE \(identifier: name)")
-            }
-            try await DatabaseMigrator().migrate(maintenance.with(database: name))
-        }
-        try await PostgresConnection.withConnection(maintenance) { connection in
-            for index in 0..<dedicated {
-                try await connection.query("DROP DATABASE IF EXISTS \(identifier: "tenantry_bench_ref_\(index)") WITH (FORCE)")
-            }
-        }
-        report.append("dedicated signup → active", ours, against: "CREATE DATABASE + migrate", reference)
-    }
-
-    /// Drops the databases of the dedicated tenants this run created.
-    private func dropDedicatedDatabases(_ database: BenchDatabase) async throws {
-        let names = try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
-            try await connection.query(
-                "SELECT database_name FROM tenantry.tenant_placements WHERE database_name IS NOT NULL"
-            ).rows.map { try $0.decode(String.self) }
-        }
-        try await PostgresConnection.withConnection(database.maintenanceConfiguration) { connection in
-            for name in names {
-                try await connection.query("DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)")
-            }
-        }
-    }
-
-    /// Runs `work` `total` times over `clients` tasks; the rate counts calls, the latency is per call.
-    private static func concurrently(
-        total: Int, clients: Int, _ work: @escaping @Sendable (Int) async throws -> Void
-    ) async throws -> BenchMeasurement {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-            for client in 0..<clients {
-                group.addTask {
-                    var latencies: [Double] = []
-                    for index in stride(from: client, to: total, by: clients) {
-                        let began = clock.now
-                        try await work(index)
-                        latencies.append(BenchMeasurement.milliseconds(began.duration(to: clock.now)))
-                    }
-                    return latencies
-                }
-            }
-            return try await group.reduce(into: []) { $0 += $1 }
-        }
-        return BenchMeasurement(events: total, elapsed: start.duration(to: clock.now), latency: LatencySummary(milliseconds: latencies))
-    }
-
-    private static func sequentially(count: Int, _ work: (Int) async throws -> Void) async throws -> BenchMeasurement {
-        let clock = ContinuousClock()
-        let start = clock.now
-        var latencies: [Double] = []
-        for index in 0..<count {
-            let began = clock.now
-            try await work(index)
-            latencies.append(BenchMeasurement.milliseconds(began.duration(to: clock.now)))
-        }
-        return BenchMeasurement(events: count, elapsed: start.duration(to: clock.now), latency: LatencySummary(milliseconds: latencies))
+        let benchmark = ProvisioningBenchmark(tenants: tenants, clients: clients, dedicated: dedicated)
+        try await benchmark.run(on: connection.target, console: BenchConsole(json: output.json))
     }
 }

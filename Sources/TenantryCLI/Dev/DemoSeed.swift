@@ -1,3 +1,4 @@
+import AdminTokens
 import FeatureFlags
 import Foundation
 import PostgresClient

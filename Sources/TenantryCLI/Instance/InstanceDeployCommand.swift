@@ -1,7 +1,6 @@
 import ArgumentParser
-import Customizations
 import Foundation
-import Tenantry
+import Instances
 
 /// `tenantry instance deploy <tenant> --customization <id>`.
 struct InstanceDeployCommand: AsyncParsableCommand {
@@ -70,35 +69,17 @@ struct InstanceDeployCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try parsedSettings()
-        try await connection.withRuntime { runtime in
-            let tenantID = try await runtime.tenants.resolve(tenant)
-            let slug = try await runtime.tenants.lifecycle.load(tenantID)?.slug ?? tenant
-            let port = try self.port ?? (target == "local" ? FreePort.find() : 8080)
-            let directory = URL(fileURLWithPath: out ?? "Deploy/instances/\(slug)")
-            let administration = InstanceAdministration(runtime: runtime, catalog: ReleaseCustomizations.catalog)
-            let deployment = try await administration.deploy(
-                .init(tenant: tenantID.uuidString, customization: customization, settings: settings, target: target, port: port,
-                      directory: directory, deployRoot: URL(fileURLWithPath: deployRoot), actor: Operator.actor),
+        try await connection.withInstances { instances in
+            let deployment = try await instances.deploy(
+                .init(tenant: tenant, customization: customization, settings: settings, target: target, port: port,
+                      directory: out.map { URL(fileURLWithPath: $0) }, deployRoot: URL(fileURLWithPath: deployRoot),
+                      binary: ReleaseBinary.current.url, actor: Operator.actor),
                 progress: { StandardOutput.line($0) })
-            guard target == "local" else {
+            guard let started = deployment.started else {
                 StandardOutput.line("apply with: kubectl apply -k \(deployment.files.overlayDirectory.path)")
                 return
             }
-            if let running = deployment.record.process, LocalInstanceProcess.isRunning(processID: running.processId, slug: slug) {
-                StandardOutput.line("5/5 stopping the running instance (pid \(running.processId)) to restart it with the new deployment")
-                try await LocalInstanceProcess.stop(processID: running.processId, slug: slug)
-            }
-            StandardOutput.line("5/5 starting tenantry serve --instance \(slug) on port \(port)…")
-            let started = try await LocalInstanceProcess.start(
-                files: deployment.files, slug: slug, port: port, release: TenantryRelease.version, binary: Self.binary)
-            try await administration.log.append(
-                .started(started), for: deployment.tenantID, expectedVersion: deployment.record.version, actor: Operator.actor, reason: "local start")
-            StandardOutput.line("5/5 ready: http://127.0.0.1:\(port) (pid \(started.processId), log \(deployment.files.logFile.path))")
+            StandardOutput.line("5/5 ready: http://127.0.0.1:\(started.port) (pid \(started.processId), log \(deployment.files.logFile.path))")
         }
-    }
-
-    /// This very binary.
-    static var binary: URL {
-        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Tenantry
+import Instances
 
 /// `tenantry instance list`.
 struct InstanceListCommand: AsyncParsableCommand {
@@ -11,19 +11,20 @@ struct InstanceListCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let records = try await connection.withRuntime { runtime in
-            try await InstanceLog(store: runtime.operatorEventStore).all().values.sorted { $0.deployment.slug < $1.deployment.slug }
+        let (records, states) = try await connection.withInstances { instances in
+            let records = try await instances.list()
+            return (records, records.map(instances.state(of:)))
         }
         if output.json {
-            for record in records { StandardOutput.line(InstanceOutput.json(record).rendered) }
+            for (record, state) in zip(records, states) { StandardOutput.line(InstanceOutput.json(record, state: state).rendered) }
             return
         }
         var table = TextTable("TENANT", "CUSTOMIZATION", "RELEASE", "TARGET", "STATE", "PORT", "DATABASE")
-        for record in records {
+        for (record, state) in zip(records, states) {
             let deployment = record.deployment
             table.append([
                 deployment.slug, "\(deployment.customizationId) \(deployment.customizationVersion)", record.release,
-                deployment.target, InstanceOutput.state(record), String(record.process?.port ?? deployment.port), deployment.database,
+                deployment.target, state, String(record.process?.port ?? deployment.port), deployment.database,
             ])
         }
         StandardOutput.line(table.rendered)

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Customizations
 import Foundation
 import Schema
+import Instances
 import Tenantry
 
 /// `tenantry instance migrate <tenant>`: the migration step of an instance.
@@ -29,13 +29,7 @@ struct InstanceMigrateCommand: AsyncParsableCommand {
             let outcome = try await DatabaseMigrator().migrate(connection.target.administratorConfiguration)
             StandardOutput.line("platform database: \(outcome.applied.count) migration(s) applied, at version \(outcome.currentVersion)")
         }
-        try await connection.withRuntime { runtime in
-            let tenantID = try await runtime.tenants.resolve(tenant)
-            let administration = InstanceAdministration(runtime: runtime, catalog: ReleaseCustomizations.catalog)
-            guard let record = try await administration.log.record(of: tenantID) else { throw InstanceError.notDeployed(tenant) }
-            guard record.status != .destroyed else { throw InstanceError.destroyed(record.deployment.slug) }
-            try await administration.migrateDedicated(record.deployment.database)
-            StandardOutput.line("\(record.deployment.database): migrated")
-        }
+        let database = try await connection.withInstances { instances in try await instances.migrate(tenant) }
+        StandardOutput.line("\(database): migrated")
     }
 }

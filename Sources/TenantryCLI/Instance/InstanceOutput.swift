@@ -1,20 +1,10 @@
 import Foundation
-import Tenantry
+import Instances
 
 /// How the instance commands print a record.
 enum InstanceOutput {
-    /// The recorded status, corrected by what runs: a "running" local process that is gone is
-    /// `exited`.
-    static func state(_ record: InstanceRecord) -> String {
-        if record.status == .running, let process = record.process,
-            !LocalInstanceProcess.isRunning(processID: process.processId, slug: record.deployment.slug)
-        {
-            return "exited"
-        }
-        return record.status.rawValue
-    }
-
-    static func json(_ record: InstanceRecord, extra: [String: JSONObject.Value] = [:]) -> JSONObject {
+    /// A record as JSON, with the state `InstanceAdministration.state(of:)` gives it.
+    static func json(_ record: InstanceRecord, state: String, extra: [String: JSONObject.Value] = [:]) -> JSONObject {
         let deployment = record.deployment
         var fields: [String: JSONObject.Value] = [
             "tenant": .string(deployment.slug),
@@ -23,7 +13,7 @@ enum InstanceOutput {
             "customizationVersion": .string(deployment.customizationVersion),
             "release": .string(record.release),
             "target": .string(deployment.target),
-            "state": .string(state(record)),
+            "state": .string(state),
             "port": .number(Double(record.process?.port ?? deployment.port)),
             "database": .string(deployment.database),
             "directory": .string(deployment.directory),

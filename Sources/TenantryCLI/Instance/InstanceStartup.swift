@@ -2,6 +2,7 @@ import Customizations
 import EventStore
 import Extensions
 import Foundation
+import Instances
 import PostgresClient
 import Provisioning
 import Schema

@@ -1,6 +1,8 @@
+import AdminTokens
 import ArgumentParser
 import EventStore
 import Foundation
+import Instances
 import PostgresClient
 import Tenantry
 import TenantryServer

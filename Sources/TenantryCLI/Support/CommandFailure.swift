@@ -3,6 +3,7 @@ import EmbeddedPostgres
 import EventStore
 import Extensions
 import FeatureFlags
+import Instances
 import PostgresClient
 import Provisioning
 import Schema
@@ -75,8 +76,8 @@ struct CommandFailure: Error {
         case let error as InstanceError:
             switch error {
             case .notDeployed, .destroyed: self.init(message: error.description, exitCode: Self.notFound)
-            case .notRunning, .invalidTarget: self.init(message: error.description, exitCode: Self.dataError)
-            case .notReady: self.init(message: error.description, exitCode: Self.unavailable)
+            case .notRunning, .invalidTarget, .exportInsideFiles, .unknownRelease: self.init(message: error.description, exitCode: Self.dataError)
+            case .notReady, .noFreePort: self.init(message: error.description, exitCode: Self.unavailable)
             case .missingDeployFiles, .notInstanceLogin, .dedicatedNotMigrated: self.init(message: error.description, exitCode: Self.configuration)
             case .noLogin: self.init(message: error.description, exitCode: Self.dataError)
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventStore
 import Foundation
 import Tenantry
 

@@ -1,3 +1,4 @@
+import EventStore
 import FeatureFlags
 import Foundation
 import Hummingbird

@@ -1,3 +1,4 @@
+public import AdminTokens
 public import EventStore
 import Foundation
 public import Hummingbird

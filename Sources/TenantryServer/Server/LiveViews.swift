@@ -1,3 +1,4 @@
+public import AdminTokens
 public import EventStore
 public import FeatureFlags
 public import Provisioning

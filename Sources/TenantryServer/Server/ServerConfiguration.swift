@@ -1,3 +1,4 @@
+public import AdminTokens
 public import Provisioning
 public import Tenantry
 public import UnixSignals

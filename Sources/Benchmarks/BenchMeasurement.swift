@@ -1,9 +1,9 @@
 /// One side of one workload: how many events, how fast, and (where there are calls to time)
 /// the latency per call.
-struct BenchMeasurement: Sendable {
-    let events: Int
-    let eventsPerSecond: Double
-    let latency: LatencySummary?
+public struct BenchMeasurement: Sendable {
+    public let events: Int
+    public let eventsPerSecond: Double
+    public let latency: LatencySummary?
 
     /// Events over the wall-clock time they took.
     init(events: Int, elapsed: Duration, latency: LatencySummary? = nil) {

@@ -35,6 +35,13 @@ public enum InstanceEvent: Sendable, Hashable {
         public var release: String
         /// The copy of the binary the process runs (kept per release, for rollback).
         public var binary: String
+
+        public init(processId: Int32, port: Int, release: String, binary: String) {
+            self.processId = processId
+            self.port = port
+            self.release = release
+            self.binary = binary
+        }
     }
 
     public struct Stopped: Codable, Sendable, Hashable {

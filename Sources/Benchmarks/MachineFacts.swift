@@ -24,12 +24,10 @@ struct MachineFacts: Sendable {
     ]
 
     static func gather(on connection: PostgresConnection, target: DatabaseTarget) async throws -> MachineFacts {
-        let version = try await connection.query("SELECT current_setting('server_version')")
+        let version = try await connection.query(BenchStatements.serverVersion)
             .rows.first?.decode(String.self) ?? "unknown"
         var values: [String: String] = [:]
-        for row in try await connection.query(
-            "SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(\(settingNames))"
-        ).rows {
+        for row in try await connection.query(BenchStatements.settings(settingNames)).rows {
             let (name, value) = try row.decode((String, String).self)
             values[name] = value
         }

@@ -1,8 +1,8 @@
 /// The median and 99th percentile of a set of per-call latencies, in milliseconds.
-struct LatencySummary: Sendable {
-    let count: Int
-    let p50: Double
-    let p99: Double
+public struct LatencySummary: Sendable {
+    public let count: Int
+    public let p50: Double
+    public let p99: Double
 
     /// `nil` when there are no samples: a summary of nothing would print as a measured zero.
     init?(milliseconds samples: [Double]) {

@@ -12,6 +12,12 @@ public enum InstanceError: Error, Sendable, CustomStringConvertible {
     case notInstanceLogin(String)
     /// The tenant's dedicated database has migrations this release needs still to apply.
     case dedicatedNotMigrated(slug: String, pending: Int)
+    /// No free local port could be found for a local instance.
+    case noFreePort(String)
+    /// `destroy` was asked to write its export inside the files it removes.
+    case exportInsideFiles(export: String, directory: String)
+    /// A release binary to upgrade to that does not say which release it is.
+    case unknownRelease(binary: String, detail: String)
 
     public var description: String {
         switch self {
@@ -25,6 +31,10 @@ public enum InstanceError: Error, Sendable, CustomStringConvertible {
         case .notInstanceLogin(let detail): "serve --instance runs with the instance's own login (TENANTRY_DATABASE_URL in the instance.env `tenantry instance deploy` rendered): \(detail)"
         case let .dedicatedNotMigrated(slug, pending):
             "the database of \(slug) has \(pending) migration(s) pending: run `tenantry instance migrate \(slug)` with the migration credential first"
+        case .noFreePort(let detail): "no free local port for the instance: \(detail)"
+        case let .exportInsideFiles(export, directory):
+            "--export \(export) is inside the instance's files (\(directory)), which destroy removes: write it elsewhere"
+        case let .unknownRelease(binary, detail): "--binary \(binary): `--version` did not print a release (\(detail))"
         }
     }
 }

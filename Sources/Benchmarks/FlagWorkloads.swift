@@ -1,15 +1,16 @@
 import EventStore
-import FeatureFlags
+public import FeatureFlags
 import Foundation
 import PostgresClient
 
 /// The workloads of `bench flags` that need no HTTP: evaluation in memory and propagation of a
-/// change from its append to a live catalog, each next to its floor.
-enum FlagWorkloads {
+/// change from its append to a live catalog, each next to its floor. The synthetic catalog is
+/// public: the flag-evaluation micro-benchmark (`FlagEvaluation`) evaluates the same one.
+public enum FlagWorkloads {
     /// A catalog like a large customer's: `flags` flags, each with `rulesPerFlag` rules over
     /// tenant and caller attributes, a 30 % rollout, a plan entitlement, and an override for
     /// every `overrideEvery`-th tenant.
-    static func syntheticCatalog(flags: Int, rulesPerFlag: Int, tenants: [TenantAttributes], overrideEvery: Int) throws -> FlagCatalog {
+    public static func syntheticCatalog(flags: Int, rulesPerFlag: Int, tenants: [TenantAttributes], overrideEvery: Int) throws -> FlagCatalog {
         var generated: [Flag] = []
         generated.reserveCapacity(flags)
         for index in 0..<flags {
@@ -45,7 +46,8 @@ enum FlagWorkloads {
         return FlagCatalog(flags: generated)
     }
 
-    static func tenants(_ count: Int) -> [TenantAttributes] {
+    /// `count` pooled, active tenants, their plans in turn free, trial, pro and enterprise.
+    public static func tenants(_ count: Int) -> [TenantAttributes] {
         let plans = ["free", "trial", "pro", "enterprise"]
         return (0..<count).map { index in
             TenantAttributes(
@@ -56,7 +58,7 @@ enum FlagWorkloads {
     }
 
     /// The caller attributes of one request: a user's country, email, app version, seats.
-    static func context(for tenant: TenantAttributes, index: Int) -> EvaluationContext {
+    public static func context(for tenant: TenantAttributes, index: Int) -> EvaluationContext {
         EvaluationContext(
             tenant: tenant,
             attributes: [
@@ -141,7 +143,7 @@ enum FlagWorkloads {
         for index in 0..<count {
             let payload = String(index)
             let start = clock.now
-            try await sender.query("SELECT pg_notify('tenantry_bench_propagation', \(payload))")
+            try await sender.query(BenchStatements.notify(payload))
             var received = false
             while !received {
                 let notifications = try await listener.notifications(timeout: .seconds(10))

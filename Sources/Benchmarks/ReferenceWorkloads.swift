@@ -9,28 +9,13 @@ struct ReferenceWorkloads: Sendable {
     let tenant: UUID
     let workDirectory: URL
 
-    /// Reference A: the very function Tenantry calls, with the same single event, from C.
-    static let appendFunctionScript = #"""
-        SELECT * FROM tenantry.append_events(:tenant::uuid, 'benchpg-' || :client_id, NULL, jsonb_build_array(jsonb_build_object('id', gen_random_uuid(), 'type', 'Benchmarked', 'data', '{"n": 1}'::jsonb)));
+    /// Reference A (`SQL/pgbench_append_events.sql`): the very function Tenantry calls, with the
+    /// same single event, from C.
+    static var appendFunctionScript: String { String(decoding: PackageResources.pgbench_append_events_sql, as: UTF8.self) }
 
-        """#
-
-    /// Reference B: the same row, inserted plainly into a copy of the table. pgbench keeps
-    /// variables per client across transactions, so `version` numbers each client's stream.
-    static let plainInsertScript = #"""
-        \set version :version + 1
-        INSERT INTO public.bench_plain_events (tenant_id, stream_name, stream_version, event_id, event_type, data) VALUES (:tenant::uuid, 'benchpg-' || :client_id, :version, gen_random_uuid(), 'Benchmarked', '{"n": 1}'::jsonb);
-
-        """#
-
-    /// tenantry.events' columns, defaults, identity, generated column and indexes, but none of
-    /// its CHECK constraints, triggers or privileges: what a bare INSERT costs.
-    static let createPlainTable: PostgresQuery = """
-        CREATE TABLE public.bench_plain_events (LIKE tenantry.events INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED INCLUDING INDEXES)
-        """
-
-    /// Emptied before each INSERT run, whose stream versions start again at 1.
-    static let truncatePlainTable: PostgresQuery = "TRUNCATE public.bench_plain_events"
+    /// Reference B (`SQL/pgbench_plain_insert.sql`): the same row, inserted plainly into a copy
+    /// of the table.
+    static var plainInsertScript: String { String(decoding: PackageResources.pgbench_plain_insert_sql, as: UTF8.self) }
 
     /// `clients` pgbench clients calling `tenantry.append_events` for `seconds`.
     func appendFunction(clients: Int, threads: Int, seconds: Int) async throws -> BenchMeasurement {

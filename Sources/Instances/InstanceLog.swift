@@ -40,13 +40,18 @@ public struct InstanceLog: Sendable {
         return records
     }
 
-    /// Appends `event` at the version `expected` was read at.
+    /// Appends `events` to the tenant's instance stream at the version `record` was loaded at
+    /// (nil: the stream must not exist yet), in one append: a change recorded by someone else in
+    /// between is refused (`wrongExpectedVersion`), never written over. Returns the record after.
     @discardableResult
-    public func append(_ event: InstanceEvent, for tenantID: UUID, expectedVersion: Int64, actor: String, reason: String?) async throws -> InstanceRecord? {
+    public func append(
+        _ events: [InstanceEvent], after record: InstanceRecord?, for tenantID: UUID, actor: String, reason: String?
+    ) async throws -> InstanceRecord {
         let metadata = EventMetadata(correlationID: UUID(), actor: actor, reason: reason)
         try await store.append(
-            [try event.newEvent(metadata: metadata)], to: try Self.stream(tenantID), tenant: EventLog.controlPlaneTenantID,
-            expectedVersion: expectedVersion == 0 ? .noStream : .exact(expectedVersion))
-        return try await record(of: tenantID)
+            try events.map { try $0.newEvent(metadata: metadata) }, to: try Self.stream(tenantID), tenant: EventLog.controlPlaneTenantID,
+            expectedVersion: record.map { .exact($0.version) } ?? .noStream)
+        guard let appended = try await self.record(of: tenantID) else { throw InstanceError.notDeployed(tenantID.uuidString.lowercased()) }
+        return appended
     }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import EventStore
 import PostgresClient
 import Provisioning
@@ -13,8 +13,7 @@ import Tenancy
 /// Safe to run again after a crash at any point: before the switch, a partial copy is dropped
 /// and redone; after it, only what is missing (the event) is recorded.
 struct TenantDedication: Sendable {
-    let administration: TenantAdministration
-    let pooledStore: EventLog
+    let platform: InstancePlatform
 
     /// What the move did.
     struct Outcome: Sendable {
@@ -25,13 +24,13 @@ struct TenantDedication: Sendable {
     }
 
     func dedicate(_ tenantID: UUID, actor: String, progress: @Sendable (String) -> Void) async throws -> Outcome {
-        let tenants = administration.lifecycle
+        let tenants = platform.tenants
         guard let state = try await tenants.load(tenantID) else {
             throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased())
         }
-        let placement = try await administration.placements.placement(of: tenantID)
+        let placement = try await platform.placements.placement(of: tenantID)
         if case .dedicated(let database, _) = placement {
-            let fingerprint = try await withDedicatedPool(database, role: DatabaseRoles.operator) { pool in
+            let fingerprint = try await withDedicatedPool(database, role: SchemaRoleNames.operator) { pool in
                 try await TenantEventsFingerprint.of(tenantID, on: pool)
             }
             _ = try await tenants.recordDedicated(tenantID, database: database, copiedEvents: Int(fingerprint.count), actor: actor, reason: "dedicated database")
@@ -46,15 +45,15 @@ struct TenantDedication: Sendable {
 
         progress("creating and migrating database \(database)")
         // A copy left by an interrupted run is not trusted: start from an empty database.
-        try await administration.databases.drop(database: database, administrator: administration.clusterAdministrator)
-        try await administration.databases.provision(database: database, administrator: administration.clusterAdministrator)
+        try await platform.databases.drop(database: database, administrator: platform.clusterAdministrator)
+        try await platform.databases.provision(database: database, administrator: platform.clusterAdministrator)
 
-        let source = try await TenantEventsFingerprint.of(tenantID, on: administration.operatorPool)
+        let source = try await TenantEventsFingerprint.of(tenantID, on: platform.operatorStore.pool)
         progress("copying \(source.count) events")
-        try await withDedicatedPool(database, role: DatabaseRoles.application) { pool in
+        try await withDedicatedPool(database, role: SchemaRoleNames.application) { pool in
             try await copyEvents(of: tenantID, to: EventLog(pool: pool))
         }
-        let copied = try await withDedicatedPool(database, role: DatabaseRoles.operator) { pool in
+        let copied = try await withDedicatedPool(database, role: SchemaRoleNames.operator) { pool in
             try await TenantEventsFingerprint.of(tenantID, on: pool)
         }
         guard copied == source else {
@@ -62,7 +61,7 @@ struct TenantDedication: Sendable {
                 "the copy of \(state.slug)'s events does not match the pooled copy (pooled: \(source); dedicated: \(copied)); nothing was switched")
         }
         progress("verified \(copied); retiring the pooled copy")
-        try await PooledCopyRetirement(pool: administration.operatorPool).retire(tenantID, movedTo: database, verified: copied)
+        try await PooledCopyRetirement(pool: platform.operatorStore.pool).retire(tenantID, movedTo: database, verified: copied)
         _ = try await tenants.recordDedicated(tenantID, database: database, copiedEvents: Int(copied.count), actor: actor, reason: "dedicated database")
         return Outcome(database: database, fingerprint: copied, moved: true)
     }
@@ -73,7 +72,7 @@ struct TenantDedication: Sendable {
         var cursor = GlobalCursor.start
         var versions: [String: Int64] = [:]
         while true {
-            let page = try await pooledStore.readPage(after: cursor, filter: EventFilter(tenantID: tenantID), limit: 1000)
+            let page = try await platform.pooledStore.readPage(after: cursor, filter: EventFilter(tenantID: tenantID), limit: 1000)
             // Consecutive events of one stream go in one append.
             var run: [RecordedEvent] = []
             func flush() async throws {
@@ -102,7 +101,7 @@ struct TenantDedication: Sendable {
         _ database: String, role: String, _ body: (PostgresPool) async throws -> Value
     ) async throws -> Value {
         let pool = PostgresPool(
-            configuration: administration.clusterAdministrator.with(database: database).acting(as: role), maximumConnections: 2)
+            configuration: platform.clusterAdministrator.with(database: database).acting(as: role), maximumConnections: 2)
         do {
             let value = try await body(pool)
             await pool.close()

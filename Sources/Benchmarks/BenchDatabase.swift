@@ -102,16 +102,14 @@ struct BenchDatabase: Sendable {
     /// Drops any leftover of an earlier run, creates the database and migrates it.
     func create() async throws {
         try await PostgresConnection.withConnection(maintenanceConfiguration) { connection in
-            let isSuperuser = try await connection.query(
-                "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
-            ).rows.first?.decode(Bool.self) ?? false
+            let isSuperuser = try await connection.query(BenchStatements.isSuperuser).rows.first?.decode(Bool.self) ?? false
             guard isSuperuser else {
                 throw BenchError(
                     "bench needs a superuser URL: it creates and drops the database \(Self.name) and loads tenantry.events with COPY as the superuser"
                 )
             }
-            try await connection.query("DROP DATABASE IF EXISTS \(identifier: Self.name) WITH (FORCE)")
-            try await connection.query("CREATE DATABASE \(identifier: Self.name)")
+            try await connection.query(BenchStatements.dropDatabase(Self.name))
+            try await connection.query(BenchStatements.createDatabase(Self.name))
         }
         try await DatabaseMigrator().migrate(administratorConfiguration)
     }
@@ -119,7 +117,7 @@ struct BenchDatabase: Sendable {
     /// Drops the database, disconnecting anything still in it.
     func drop() async throws {
         try await PostgresConnection.withConnection(maintenanceConfiguration) { connection in
-            try await connection.query("DROP DATABASE IF EXISTS \(identifier: Self.name) WITH (FORCE)")
+            try await connection.query(BenchStatements.dropDatabase(Self.name))
         }
     }
 

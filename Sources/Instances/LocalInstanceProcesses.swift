@@ -6,11 +6,13 @@ public import Foundation
 /// of the release's binary kept beside the deployment files (so an upgrade can roll back to the
 /// previous one), in a session of its own so it outlives the command that started it, logging
 /// to `instance.log`.
-public enum LocalInstanceProcess {
+public struct LocalInstanceProcesses: InstanceProcesses {
+    public init() {}
+
     /// Copies `binary` to `bin/tenantry-<release>` (once) and starts it; returns once `/readyz`
     /// answers 200, or throws with the log's last lines when the process exits or `timeout` passes.
-    public static func start(
-        files: InstanceFiles, slug: String, port: Int, release: String, binary: URL, timeout: Duration = .seconds(90)
+    public func start(
+        files: InstanceFiles, slug: String, port: Int, release: String, binary: URL, timeout: Duration
     ) async throws -> InstanceEvent.Started {
         let manager = FileManager.default
         try manager.createDirectory(at: files.binaries, withIntermediateDirectories: true)
@@ -32,7 +34,7 @@ public enum LocalInstanceProcess {
         var pause: Duration = .milliseconds(50)
         while ContinuousClock.now < deadline {
             if let status = child.exitStatus {
-                throw InstanceError.notReady(slug: slug, detail: "the process exited with status \(status): \(logTail(files))")
+                throw InstanceError.notReady(slug: slug, detail: "the process exited with status \(status): \(Self.logTail(files))")
             }
             if await isReady(port: port) {
                 return InstanceEvent.Started(processId: child.processIdentifier, port: port, release: release, binary: copy.path)
@@ -41,11 +43,11 @@ public enum LocalInstanceProcess {
             pause = min(pause * 2, .milliseconds(500))
         }
         child.signal(SIGTERM)
-        throw InstanceError.notReady(slug: slug, detail: "/readyz did not answer 200 within \(timeout): \(logTail(files))")
+        throw InstanceError.notReady(slug: slug, detail: "/readyz did not answer 200 within \(timeout): \(Self.logTail(files))")
     }
 
     /// Whether `GET http://127.0.0.1:<port>/readyz` answers 200.
-    public static func isReady(port: Int) async -> Bool {
+    public func isReady(port: Int) async -> Bool {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz")
         request.method = .GET
         guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)) else { return false }
@@ -55,7 +57,7 @@ public enum LocalInstanceProcess {
 
     /// Whether `processID` is a live (not zombie) `tenantry serve --instance <slug>`: a pid alone
     /// may have been reused since it was recorded.
-    public static func isRunning(processID: Int32, slug: String) -> Bool {
+    public func isRunning(processID: Int32, slug: String) -> Bool {
         guard let commandLine = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(processID)/cmdline")) else { return false }
         let arguments = commandLine.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         guard arguments.contains("serve"), arguments.contains(slug),
@@ -66,11 +68,11 @@ public enum LocalInstanceProcess {
     }
 
     /// SIGTERM (graceful: requests drained, subscriptions checkpointed), then waits up to
-    /// `timeout` for the process to end; SIGKILL after that.
-    public static func stop(processID: Int32, slug: String, timeout: Duration = .seconds(40)) async throws {
+    /// `stopTimeout` for the process to end; SIGKILL after that.
+    public func stop(processID: Int32, slug: String) async throws {
         guard isRunning(processID: processID, slug: slug) else { return }
         kill(processID, SIGTERM)
-        let deadline = ContinuousClock.now + timeout
+        let deadline = ContinuousClock.now + Self.stopTimeout
         while isRunning(processID: processID, slug: slug) {
             if ContinuousClock.now >= deadline {
                 kill(processID, SIGKILL)
@@ -79,6 +81,9 @@ public enum LocalInstanceProcess {
             try await Task.sleep(for: .milliseconds(50))
         }
     }
+
+    /// How long a stopped instance may take to drain before it is killed.
+    static let stopTimeout: Duration = .seconds(40)
 
     static func logTail(_ files: InstanceFiles) -> String {
         let text = (try? String(contentsOf: files.logFile, encoding: .utf8)) ?? ""

@@ -1,0 +1,78 @@
+import Foundation
+import PostgresClient
+
+/// Every statement the benchmarks run themselves, by name (what a reference tool runs is in
+/// `SQL/`): set-up and clean-up as the superuser, the settling between measurements, and the
+/// padding of a long stream.
+enum BenchStatements {
+    /// Set-up of `bench eventstore` (`SQL/eventstore_setup.sql`): the plain table of the INSERT
+    /// reference, and autovacuum off for the tables measured.
+    static var eventStoreSetup: String { String(decoding: PackageResources.eventstore_setup_sql, as: UTF8.self) }
+
+    static let isSuperuser: PostgresQuery = "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+
+    /// Drops a benchmark database, ending its sessions; nothing when there is none.
+    static func dropDatabase(_ name: String) -> PostgresQuery {
+        "DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)"
+    }
+
+    static func createDatabase(_ name: String) -> PostgresQuery {
+        "CREATE DATABASE \(identifier: name)"
+    }
+
+    /// The dedicated databases the tenants of a run were given.
+    static let dedicatedDatabases: PostgresQuery = "SELECT database_name FROM tenantry.tenant_placements WHERE database_name IS NOT NULL"
+
+    /// Emptied before each INSERT run, whose stream versions start again at 1.
+    static let truncatePlainTable: PostgresQuery = "TRUNCATE public.bench_plain_events"
+
+    /// Statistics current and hint bits set before a measurement of the event store.
+    static let vacuumEventStore: PostgresQuery = "VACUUM (ANALYZE) tenantry.events, tenantry.streams"
+    /// The same, with the INSERT reference's table.
+    static let vacuumEventStoreAndPlainTable: PostgresQuery = "VACUUM (ANALYZE) tenantry.events, tenantry.streams, public.bench_plain_events"
+    static let checkpoint: PostgresQuery = "CHECKPOINT"
+
+    /// How many events `readAll` may hand out now (none newer than the oldest open
+    /// transaction), and how many there are.
+    static let deliverableEvents: PostgresQuery = """
+        SELECT count(*) FILTER (WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())), count(*)
+        FROM tenantry.events
+        """
+
+    static let serverVersion: PostgresQuery = "SELECT current_setting('server_version')"
+
+    /// The current values of the server settings `names`.
+    static func settings(_ names: [String]) -> PostgresQuery {
+        "SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(\(names))"
+    }
+
+    /// One notification on the propagation reference's channel.
+    static func notify(_ payload: String) -> PostgresQuery {
+        "SELECT pg_notify('tenantry_bench_propagation', \(payload))"
+    }
+
+    /// Locks a stream's row for padding; its version.
+    static func lockStream(_ stream: String, tenant: UUID) -> PostgresQuery {
+        "SELECT version FROM tenantry.streams WHERE tenant_id = \(tenant) AND stream_name = \(stream) FOR UPDATE"
+    }
+
+    /// `count` TenantAttributesChanged events appended after version `current`, as if the tenant
+    /// had made them (inserted as the superuser: far faster than appending them one by one).
+    static func padStream(_ stream: String, tenant: UUID, after current: Int64, count: Int64) -> PostgresQuery {
+        """
+        INSERT INTO tenantry.events (tenant_id, stream_name, stream_version, event_id, event_type, data, metadata)
+        SELECT \(tenant)::uuid, \(stream)::text, \(current)::bigint + g, gen_random_uuid(), 'TenantAttributesChanged',
+               jsonb_build_object('set', jsonb_build_object('bench', g), 'removed', '[]'::jsonb),
+               '{"actor": "bench", "reason": "padding"}'::jsonb
+        FROM generate_series(1::bigint, \(count)::bigint) AS g
+        """
+    }
+
+    /// Moves a padded stream's version to `version`.
+    static func advanceStream(_ stream: String, tenant: UUID, to version: Int64) -> PostgresQuery {
+        """
+        UPDATE tenantry.streams SET version = \(version)::bigint, updated_at = now()
+        WHERE tenant_id = \(tenant) AND stream_name = \(stream)
+        """
+    }
+}

@@ -1,0 +1,4 @@
+public import Instances
+
+/// Destroying an instance offboards its tenant the way `tenant offboard` does.
+extension TenantAdministration: TenantOffboarding {}

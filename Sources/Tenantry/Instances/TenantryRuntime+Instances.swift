@@ -1,0 +1,33 @@
+import Schema
+public import Extensions
+import Foundation
+public import Instances
+
+extension TenantryRuntime {
+    /// Single-tenant instances, on this runtime's platform: deploy, status, upgrade, stop,
+    /// destroy. `processes` starts and stops the local ones.
+    public func instances(catalog: CustomizationCatalog, processes: any InstanceProcesses = LocalInstanceProcesses()) -> InstanceAdministration {
+        InstanceAdministration(platform: instancePlatform, catalog: catalog, processes: processes)
+    }
+
+    /// The services instance operations use, from this runtime.
+    var instancePlatform: InstancePlatform {
+        InstancePlatform(
+            tenants: tenants.lifecycle, placements: tenants.placements, databases: tenants.databases, flags: flags,
+            pooledStore: eventStore, operatorStore: operatorEventStore,
+            administrator: target.administratorConfiguration, clusterAdministrator: tenants.clusterAdministrator,
+            migrationEnvironment: migrationEnvironment, databaseURLVariable: DatabaseTarget.urlVariable,
+            schema: DatabaseMigrator(), offboarding: tenants)
+    }
+
+    /// What an instance's migration step is given to reach this runtime's database: the
+    /// deploying operator's URL, or the embedded cluster's home.
+    private var migrationEnvironment: [String: String] {
+        switch target {
+        case .external(let url): [DatabaseTarget.urlVariable: url]
+        case .embedded:
+            [DatabaseTarget.homeVariable: ProcessInfo.processInfo.environment[DatabaseTarget.homeVariable]
+                ?? FileManager.default.currentDirectoryPath + "/.tenantry"]
+        }
+    }
+}
