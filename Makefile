@@ -72,8 +72,7 @@ test: deps python-tools
 	exit $$rc
 
 ## bench: release build, then every benchmark next to its reference, on the embedded cluster
-## (wrk, from Debian, loads the server for the HTTP rows); then the flag-evaluation
-## micro-benchmark under ordo-one/benchmark (Sources/Benchmarks/FlagEvaluation).
+## (wrk, from Debian, loads the server for the HTTP rows).
 bench: deps
 	@command -v wrk >/dev/null 2>&1 || { \
 		echo "installing: wrk"; \
@@ -85,7 +84,6 @@ bench: deps
 	$(BIN_RELEASE) bench flags
 	$(BIN_RELEASE) bench http
 	$(BIN_RELEASE) bench long-stream
-	TENANTRY_MICROBENCHMARKS=1 $(SWIFT) package benchmark --target FlagEvaluation
 
 clean:
 	-$(BIN_DEBUG) dev down 2>/dev/null
