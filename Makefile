@@ -88,8 +88,7 @@ test: test-deps python-tools
 	exit $$rc
 
 ## bench: release build, then every benchmark next to its reference, on the embedded cluster
-## (wrk, from Debian, loads the server for the HTTP rows); then the flag-evaluation
-## micro-benchmark under ordo-one/benchmark (Sources/Benchmarks/FlagEvaluation).
+## (wrk, from Debian, loads the server for the HTTP rows).
 bench: bench-deps
 	$(SWIFT) build -c release --product tenantry
 	$(BIN_RELEASE) bench eventstore
@@ -97,7 +96,6 @@ bench: bench-deps
 	$(BIN_RELEASE) bench flags
 	$(BIN_RELEASE) bench http
 	$(BIN_RELEASE) bench long-stream
-	TENANTRY_MICROBENCHMARKS=1 $(SWIFT) package benchmark --target FlagEvaluation
 
 ## docs: the DocC catalogs of the library modules, built with swift-docc-plugin into
 ## .build/docs/<Module> (static HTML, not committed), and the CLI reference (cli-reference).

@@ -1,8 +1,6 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-import class Foundation.ProcessInfo
-
 /// Strict concurrency everywhere; the language mode is Swift 6 for every target.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -246,8 +244,6 @@ let package = Package(
                 "Tenancy",
                 "Tenantry",
             ],
-            // The flag-evaluation micro-benchmark is a target of its own (below).
-            exclude: ["FlagEvaluation"],
             resources: [
                 .embedInCode("SQL/eventstore_setup.sql"),
                 .embedInCode("SQL/pgbench_append_events.sql"),
@@ -413,26 +409,3 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-/// Micro-benchmarks (ordo-one/benchmark, `swift package benchmark`) only when asked for:
-/// `make bench` sets TENANTRY_MICROBENCHMARKS=1. Without it the package neither resolves nor
-/// builds the benchmark package and its dependencies, so `swift build --build-tests` and
-/// `make test` do not pay for them (Decision 16). The plugin finds benchmark targets by their
-/// folder's parent being `Benchmarks`: Sources/Benchmarks/FlagEvaluation.
-if ProcessInfo.processInfo.environment["TENANTRY_MICROBENCHMARKS"] != nil {
-    package.dependencies.append(
-        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"])
-    )
-    package.targets.append(
-        .executableTarget(
-            name: "FlagEvaluation",
-            dependencies: [
-                "Benchmarks",
-                "FeatureFlags",
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Sources/Benchmarks/FlagEvaluation",
-            swiftSettings: swiftSettings,
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
-    )
-}

@@ -1,16 +1,15 @@
 import EventStore
-public import FeatureFlags
+import FeatureFlags
 import Foundation
 import PostgresClient
 
 /// The workloads of `bench flags` that need no HTTP: evaluation in memory and propagation of a
-/// change from its append to a live catalog, each next to its floor. The synthetic catalog is
-/// public: the flag-evaluation micro-benchmark (`FlagEvaluation`) evaluates the same one.
-public enum FlagWorkloads {
+/// change from its append to a live catalog, each next to its floor.
+enum FlagWorkloads {
     /// A catalog like a large customer's: `flags` flags, each with `rulesPerFlag` rules over
     /// tenant and caller attributes, a 30 % rollout, a plan entitlement, and an override for
     /// every `overrideEvery`-th tenant.
-    public static func syntheticCatalog(flags: Int, rulesPerFlag: Int, tenants: [TenantAttributes], overrideEvery: Int) throws -> FlagCatalog {
+    static func syntheticCatalog(flags: Int, rulesPerFlag: Int, tenants: [TenantAttributes], overrideEvery: Int) throws -> FlagCatalog {
         var generated: [Flag] = []
         generated.reserveCapacity(flags)
         for index in 0..<flags {
@@ -47,7 +46,7 @@ public enum FlagWorkloads {
     }
 
     /// `count` pooled, active tenants, their plans in turn free, trial, pro and enterprise.
-    public static func tenants(_ count: Int) -> [TenantAttributes] {
+    static func tenants(_ count: Int) -> [TenantAttributes] {
         let plans = ["free", "trial", "pro", "enterprise"]
         return (0..<count).map { index in
             TenantAttributes(
@@ -58,7 +57,7 @@ public enum FlagWorkloads {
     }
 
     /// The caller attributes of one request: a user's country, email, app version, seats.
-    public static func context(for tenant: TenantAttributes, index: Int) -> EvaluationContext {
+    static func context(for tenant: TenantAttributes, index: Int) -> EvaluationContext {
         EvaluationContext(
             tenant: tenant,
             attributes: [
