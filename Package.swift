@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         // The audit forwarder customization's webhook client (https included).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
+        // The signup pages' templates.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libpq, from Debian's libpq-dev.
@@ -172,6 +174,7 @@ let package = Package(
                 "Provisioning",
                 "EventStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -185,6 +188,12 @@ let package = Package(
                 // The signup page's stylesheet and script: plain files, no build step.
                 .embedInCode("Signup/Assets/signup.css"),
                 .embedInCode("Signup/Assets/signup.js"),
+                // The signup pages (Mustache, escaped by the library).
+                .embedInCode("Signup/Templates/document.mustache"),
+                .embedInCode("Signup/Templates/form.mustache"),
+                .embedInCode("Signup/Templates/status.mustache"),
+                .embedInCode("Signup/Templates/not-found.mustache"),
+                .embedInCode("Signup/Templates/progress.mustache"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -217,6 +226,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // The tests' one HTTP client (HTTPTestClient) on a real socket.
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: testSwiftSettings
@@ -295,6 +307,7 @@ let package = Package(
                 "TenantryCLI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
