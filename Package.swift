@@ -40,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
         // `make docs`: the DocC catalogs (a command plugin; nothing of it is linked or built by `swift build`).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // The signup pages' templates.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libpq, from Debian's libpq-dev.
@@ -212,6 +214,7 @@ let package = Package(
                 "PostgresClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -225,6 +228,12 @@ let package = Package(
                 // The signup page's stylesheet and script: plain files, no build step.
                 .embedInCode("Signup/Assets/signup.css"),
                 .embedInCode("Signup/Assets/signup.js"),
+                // The signup pages (Mustache, escaped by the library).
+                .embedInCode("Signup/Templates/document.mustache"),
+                .embedInCode("Signup/Templates/form.mustache"),
+                .embedInCode("Signup/Templates/status.mustache"),
+                .embedInCode("Signup/Templates/not-found.mustache"),
+                .embedInCode("Signup/Templates/progress.mustache"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -286,6 +295,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // The tests' one HTTP client (HTTPTestClient) on a real socket.
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: testSwiftSettings
@@ -368,8 +380,6 @@ let package = Package(
             dependencies: [
                 "TestSupport", "TenantryCLI", "Tenantry", "AdminTokens", "EventStore", "PostgresClient", "Tenancy", "Provisioning",
                 "ChildProcesses", "Customizations",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
             ],
             exclude: ["Support/render_kustomize.py"],
             swiftSettings: testSwiftSettings
@@ -392,6 +402,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

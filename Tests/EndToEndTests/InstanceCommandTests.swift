@@ -70,15 +70,15 @@ struct InstanceCommandTests {
             #expect(read.lines.count == 3, "read from the dedicated database: \(read.standardOutput) \(read.standardError)")
 
             // The instance serves its tenant with the customization active, and no other tenant.
-            let client = HTTPClientForTests(port: port)
-            let policy = try await client.get("/x/corporate-email/policy", key: acme.apiKey)
+            let client = HTTPTestClient(host: "127.0.0.1", port: port)
+            let policy = try await client.get("/x/corporate-email/policy", apiKey: acme.apiKey)
             #expect(policy.status == 200)
-            #expect(policy.body.contains(#""domain":"acme.example""#))
+            #expect(policy.text.contains(#""domain":"acme.example""#))
             // Another tenant's key is unknown to the instance: its login reads no other tenant.
-            let other = try await client.get("/v1/tenant", key: globex.apiKey)
+            let other = try await client.get("/v1/tenant", apiKey: globex.apiKey)
             #expect(other.status == 401)
-            #expect(try await client.get("/v1/tenant", key: acme.apiKey).status == 200)
-            #expect(try await client.get("/x/corporate-email/policy", key: nil).status == 401)
+            #expect(try await client.get("/v1/tenant", apiKey: acme.apiKey).status == 200)
+            #expect(try await client.get("/x/corporate-email/policy", apiKey: nil).status == 401)
 
             let upgraded = try await TenantryProcess.run(["instance", "upgrade", acme.slug], environment: environment)
             #expect(upgraded.status == 0, "\(upgraded.standardOutput)\n\(upgraded.standardError)")
@@ -99,7 +99,7 @@ struct InstanceCommandTests {
             #expect(try await count("SELECT count(*) FROM pg_database WHERE datname = '\(databaseName)'", database.administratorConfiguration) == 0)
             let list = try await TenantryProcess.run(["instance", "list", "--json"], environment: environment)
             #expect(list.standardOutput.contains(#""state":"destroyed""#))
-            await #expect(throws: (any Error).self) { _ = try await client.get("/healthz", key: nil) }
+            await #expect(throws: (any Error).self) { _ = try await client.get("/healthz", apiKey: nil) }
         }
     }
 

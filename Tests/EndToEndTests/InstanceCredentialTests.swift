@@ -197,20 +197,20 @@ struct InstanceCredentialTests {
             #expect(withOperatorLogin.standardError.contains("is a superuser"), "\(withOperatorLogin.standardError)")
 
             // And with its own login the instance serves its tenant: its route, OFREP (recording its activation), its API.
-            let client = HTTPClientForTests(port: port)
-            #expect(try await client.get("/x/corporate-email/policy", key: acme.apiKey).status == 200)
-            let evaluated = try await client.post("/ofrep/v1/evaluate/flags", json: #"{"context":{"targetingKey":"u-1"}}"#, key: acme.apiKey)
-            #expect(evaluated.status == 200, "\(evaluated.body)")
+            let client = HTTPTestClient(host: "127.0.0.1", port: port)
+            #expect(try await client.get("/x/corporate-email/policy", apiKey: acme.apiKey).status == 200)
+            let evaluated = try await client.post("/ofrep/v1/evaluate/flags", json: #"{"context":{"targetingKey":"u-1"}}"#, apiKey: acme.apiKey)
+            #expect(evaluated.status == 200, "\(evaluated.text)")
             try await waitUntil("the instance recorded its tenant's activation") {
                 try await count("SELECT count(*) FROM tenantry.events WHERE stream_name = 'tenant-\(acme.id)' AND event_type = 'TenantActivated'", database.operatorConfiguration) == 1
             }
-            let issued = try await client.post("/v1/tenant/api-keys", json: #"{"label":"ci"}"#, key: acme.apiKey)
-            #expect(issued.status == 201, "\(issued.body)")
-            #expect(try await client.get("/v1/tenant", key: acme.apiKey).status == 200)
+            let issued = try await client.post("/v1/tenant/api-keys", json: #"{"label":"ci"}"#, apiKey: acme.apiKey)
+            #expect(issued.status == 201, "\(issued.text)")
+            #expect(try await client.get("/v1/tenant", apiKey: acme.apiKey).status == 200)
             // Another tenant's key is unknown here; the admin API is not mounted.
-            #expect(try await client.get("/v1/tenant", key: globex.apiKey).status == 401)
-            #expect(try await client.get("/v1/admin/tenants", key: nil).status == 404)
-            #expect(try await client.get("/readyz", key: nil).status == 200)
+            #expect(try await client.get("/v1/tenant", apiKey: globex.apiKey).status == 401)
+            #expect(try await client.get("/v1/admin/tenants", apiKey: nil).status == 404)
+            #expect(try await client.get("/readyz", apiKey: nil).status == 200)
 
             // Destroy drops the login.
             for (tenant, name) in [(acme, "acme"), (initech, "initech")] {

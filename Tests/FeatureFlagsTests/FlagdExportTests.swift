@@ -11,7 +11,7 @@ struct FlagdExportTests {
     static let tenantC = UUID(uuidString: "2A4D9EBC-7C2F-4E5B-9B7D-5E3F40617C8D") ?? UUID()
 
     func json(_ text: String) throws -> JSONValue {
-        try JSONText.parse(Data(text.utf8))
+        try JSONReader.parse(Data(text.utf8))
     }
 
     /// JSON text of the nested three-argument `if`s that choose between `branches`

@@ -47,7 +47,7 @@ struct APIKeyScopeTests {
 
     @Test("an evaluate key evaluates a flag, in bulk, and opens the event stream")
     func evaluateKeyEvaluates() async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             try await server.define(Flag(key: FlagKey("banner"), type: .boolean, variants: ["on": true, "off": false], defaultVariant: "on"))
             let browser = try await TenantAPIClient(server).createKey(label: "browser", scope: "evaluate", key: server.apiKey)
             let single = try await server.client.post("/ofrep/v1/evaluate/flags/banner", json: #"{"context":{}}"#, apiKey: browser.secret)

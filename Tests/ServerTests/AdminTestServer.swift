@@ -11,13 +11,14 @@ import TenantryServer
 import TestSupport
 import Testing
 
-/// A server for admin API tests: `APIServer` in this process on a free port, over a fresh
+/// A server for admin API tests: `APIServer` in this process (reached in process unless the
+/// test asks for a socket), over a fresh
 /// database, with an admin token issued for the test (label `tests`), a configured
 /// `TENANTRY_ADMIN_TOKEN` and an export directory of its own.
 struct AdminTestServer: Sendable {
     let runtime: TenantryRuntime
     let server: APIServer
-    let address: ServerAddress
+    let served: ServedServer
     /// The recorded admin token the requests use by default.
     let token: String
     let tokenRecord: AdminTokenRecord
@@ -27,7 +28,9 @@ struct AdminTestServer: Sendable {
     /// Tenants created before the server started, each with its first API key.
     let tenants: [(tenant: TenantState, apiKey: String)]
 
-    var client: HTTPTestClient { HTTPTestClient(host: address.host, port: address.port) }
+    var client: HTTPTestClient { served.client }
+    /// The listening address (only with `transport: .socket`).
+    var address: ServerAddress { served.address() }
     var views: LiveViews { server.views }
 
     static let problemType = "https://tenantry.dev/problems/"
@@ -92,6 +95,7 @@ struct AdminTestServer: Sendable {
 /// first step (the saga compensates), to test how the API reports that, until the tenant
 /// carries the attribute `fixed` = true (the cause fixed, for a retry).
 func withAdminServer<Value: Sendable>(
+    transport: ServerTransport = .inProcess,
     tenants names: [String] = ["Acme"],
     failingOrganization: String? = nil,
     _ body: @escaping @Sendable (AdminTestServer) async throws -> Value
@@ -131,39 +135,18 @@ func withAdminServer<Value: Sendable>(
             logger: logger
         )
         let created = tenants
-        let (addresses, listening) = AsyncStream<ServerAddress>.makeStream()
-        let group = server.serviceGroup { address in listening.yield(address) }
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                defer { listening.finish() }
-                try await group.run()
-            }
-            var iterator = addresses.makeAsyncIterator()
-            guard let address = await iterator.next() else {
-                try await tasks.waitForAll()
-                throw AdminTestFailure(description: "the server stopped before it listened")
-            }
-            // The views caught up before the server listened, but only below the feed's horizon:
+        return try await serve(server, on: transport) { served in
+            // The views caught up before the server started, but only below the feed's horizon:
             // a writer elsewhere on the cluster can hold the test's own writes back a moment.
             let ready = await server.views.adminTokens.waitUntil(timeout: .conditionDeadline) { $0.authenticate(token: issued.secret) != nil }
             let keysReady = await server.views.directory.waitUntil(timeout: .conditionDeadline) { directory in
                 created.allSatisfy { directory.authenticate(apiKey: $0.apiKey)?.tenant.status == .active }
             }
             guard ready, keysReady else { throw AdminTestFailure(description: "the server never saw the test's admin token or tenant keys") }
-            let admin = AdminTestServer(
-                runtime: runtime, server: server, address: address, token: issued.secret, tokenRecord: issued.record,
+            return try await body(AdminTestServer(
+                runtime: runtime, server: server, served: served, token: issued.secret, tokenRecord: issued.record,
                 configuredToken: configuredToken, exportDirectory: exportDirectory, tenants: created
-            )
-            do {
-                let value = try await body(admin)
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return value
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await tasks.waitForAll()
-                throw error
-            }
+            ))
         }
     }
 }

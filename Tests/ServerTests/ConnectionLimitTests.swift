@@ -10,7 +10,7 @@ import Testing
 struct ConnectionLimitTests {
     @Test("a client that sends 1 byte of a declared 60,000 and stalls is cut off at the body deadline")
     func stalledBody() async throws {
-        try await withTestServer(configure: { configuration, _, _ in
+        try await withTestServer(transport: .socket, configure: { configuration, _, _ in
             configuration.idleTimeout = .seconds(30)
             configuration.requestBodyTimeout = .seconds(2)
         }) { server in
@@ -30,7 +30,7 @@ struct ConnectionLimitTests {
 
     @Test("a client that trickles its body, a byte at a time, is cut off at the body deadline all the same")
     func tricklingBody() async throws {
-        try await withTestServer(configure: { configuration, _, _ in
+        try await withTestServer(transport: .socket, configure: { configuration, _, _ in
             configuration.idleTimeout = .seconds(30)
             configuration.requestBodyTimeout = .seconds(2)
         }) { server in
@@ -50,7 +50,7 @@ struct ConnectionLimitTests {
 
     @Test("a connection that never finishes its request head, or sits idle, is closed at the idle timeout")
     func idleAndSlowHead() async throws {
-        try await withTestServer(configure: { configuration, _, _ in
+        try await withTestServer(transport: .socket, configure: { configuration, _, _ in
             configuration.idleTimeout = .seconds(2)
         }) { server in
             for opening in ["", "GET /healthz HTTP/1.1\r\nHost: te"] {
@@ -67,7 +67,7 @@ struct ConnectionLimitTests {
 
     @Test("event streams beyond the per-key or per-tenant limit are 429 too-many-event-streams; a closed stream frees its place")
     func eventStreamLimits() async throws {
-        try await withTestServer(configure: { configuration, _, _ in
+        try await withTestServer(transport: .socket, configure: { configuration, _, _ in
             configuration.eventStreamsPerKey = 2
             configuration.eventStreamsPerTenant = 3
             configuration.eventStreamKeepAlive = .milliseconds(300)
@@ -111,7 +111,7 @@ struct ConnectionLimitTests {
 
     @Test("flagConfigEtag: malformed or out of range is OFREP's 400 naming it; one far ahead of the server is not waited on long")
     func flagConfigEtag() async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             for etag in ["abc", "1-2-3", "-1-5", "1-", "99999999999999999999-1", "1-99999999999999999999", "%2B1-2", "1.5-2"] {
                 let response = try await server.client.post("/ofrep/v1/evaluate/flags?flagConfigEtag=\(etag)", json: #"{"context":{}}"#, apiKey: server.apiKey)
                 #expect(response.status == 400, "\(etag): \(response.text)")
@@ -136,7 +136,7 @@ struct ConnectionLimitTests {
     @Test("OFREP is rate limited per tenant: past the burst, 429 rate-limited with Retry-After; another tenant is unaffected")
     func ofrepRateLimited() async throws {
         let frozen = ContinuousClock.now
-        try await withTestServer(tenants: ["Busy", "Calm"], rateLimitClock: { frozen }, configure: { configuration, _, _ in
+        try await withTestServer(transport: .socket, tenants: ["Busy", "Calm"], rateLimitClock: { frozen }, configure: { configuration, _, _ in
             // A trial's burst of 100 times 0.05: five requests at once, none refilled on a frozen clock.
             configuration.ofrepRateFactor = 0.05
         }) { server in

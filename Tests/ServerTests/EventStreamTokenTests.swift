@@ -20,7 +20,7 @@ struct EventStreamTokenTests {
 
     @Test("the bulk response's token opens the stream and lives a day; expired, other-secret and key-digest tokens are 401")
     func refusedTokens() async throws {
-        try await withTestServer(configure: { configuration, _, _ in
+        try await withTestServer(transport: .socket, configure: { configuration, _, _ in
             configuration.streamTokenSecrets = try! OFREPEventStreamSecrets(current: Self.current, previous: Self.previous)
         }) { server in
             let bulk = try await server.client.post("/ofrep/v1/evaluate/flags", json: #"{"context":{}}"#, apiKey: server.apiKey)
@@ -60,7 +60,7 @@ struct EventStreamTokenTests {
 
     @Test("after a rotation a token of the previous secret still works; once the previous secret is removed it does not")
     func rotation() async throws {
-        try await withTestServer(configure: { configuration, _, _ in
+        try await withTestServer(transport: .socket, configure: { configuration, _, _ in
             configuration.streamTokenSecrets = try! OFREPEventStreamSecrets(current: Self.current, previous: Self.previous)
         }) { server in
             let keyID = try #require(server.tenant.apiKeys.keys.first)
@@ -91,7 +91,7 @@ struct EventStreamTokenTests {
 
     @Test("a stream opened with a token ends once the token expires (the provider reconnects with a fresh one); one opened with the key goes on")
     func streamEndsAtExpiry() async throws {
-        try await withTestServer(configure: { configuration, _, _ in
+        try await withTestServer(transport: .socket, configure: { configuration, _, _ in
             configuration.streamTokenSecrets = try! OFREPEventStreamSecrets(current: Self.current, previous: nil)
             configuration.eventStreamKeepAlive = .milliseconds(200)
         }) { server in

@@ -6,7 +6,7 @@ import Testing
 struct HTTPBehaviourTests {
     @Test("GET /healthz is 200 {\"status\":\"ok\"}, HEAD too, other methods 405")
     func health() async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             let ok = try await server.client.send(.GET, "/healthz")
             #expect(ok.status == 200)
             #expect(ok.text == #"{"status":"ok"}"#)
@@ -22,7 +22,7 @@ struct HTTPBehaviourTests {
 
     @Test("a request body over 64 KiB: 413 content-too-large problem")
     func bodyTooLarge() async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             let key = server.apiKey
             let padding = String(repeating: "x", count: 70 * 1024)
             for path in ["/ofrep/v1/evaluate/flags/any", "/ofrep/v1/evaluate/flags"] {
@@ -43,7 +43,7 @@ struct HTTPBehaviourTests {
 
     @Test("the OFREP paths with another method: 405 with Allow: POST, before authentication")
     func methodNotAllowed() async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             for (method, path) in [(HTTPMethod.GET, "/ofrep/v1/evaluate/flags"), (.GET, "/ofrep/v1/evaluate/flags/beta"), (.DELETE, "/ofrep/v1/evaluate/flags/beta"), (.PUT, "/ofrep/v1/evaluate/flags")] {
                 let response = try await server.client.send(method, path)
                 #expect(response.status == 405, "\(method) \(path): \(response.text)")
@@ -56,7 +56,7 @@ struct HTTPBehaviourTests {
 
     @Test("an unknown route: 404 not-found problem details, with or without a key")
     func unknownRoute() async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             let key = server.apiKey
             for path in ["/nope", "/ofrep/v1/evaluate", "/ofrep/v2/evaluate/flags/x", "/ofrep/v1/evaluate/flags/a/b"] {
                 let response = try await server.client.post(path, json: #"{"context":{}}"#, apiKey: key)
@@ -72,7 +72,7 @@ struct HTTPBehaviourTests {
 
     @Test("TRACE, QUERY and methods no route knows (PROPFIND, PURGE) on a known path: 405 with Allow; on an unknown path 404")
     func unknownMethods() async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             let methods: [(HTTPMethod, String)] = [(.TRACE, "TRACE"), (.RAW(value: "QUERY"), "QUERY"), (.PROPFIND, "PROPFIND"), (.RAW(value: "PURGE"), "PURGE")]
             for (path, allow) in [("/healthz", "GET, HEAD"), ("/v1/signup", "POST"), ("/v1/admin/tenants", "GET, HEAD, POST"), ("/v1/tenant/api-keys/abc", "DELETE")] {
                 for (method, name) in methods {

@@ -36,7 +36,7 @@ struct OFREPEventStreamTests {
 
     @Test("a new stream starts with an event for now; a flag change and a change of the tenant each follow as refetchEvaluation, in OFREP's shape")
     func changesArriveAsEvents() async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             try await server.define(Flag(key: FlagKey("new-checkout"), type: .boolean, variants: Self.toggle, defaultVariant: "off"))
             let url = try await Self.streamURL(server)
             try await Self.waitForActivation(server)
@@ -84,7 +84,7 @@ struct OFREPEventStreamTests {
 
     @Test("Last-Event-ID: behind gets an event at once, current gets none until the next change; an API key works as well as the token")
     func lastEventID() async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             try await server.define(Flag(key: FlagKey("banner"), type: .string, variants: ["a": "A", "b": "B"], defaultVariant: "a"))
             let url = server.address.url + OFREPRoutes<TenantryRequestContext>.eventStreamPath
             let key = ("Authorization", "Bearer \(server.apiKey)")
@@ -114,7 +114,7 @@ struct OFREPEventStreamTests {
 
     @Test("on a single-tenant instance, another tenant's stream token is refused before any route, and the instance tenant's is served")
     func instanceRefusesOtherTenantsTokens() async throws {
-        try await withTestServer(tenants: ["Acme", "Globex"]) { server in
+        try await withTestServer(transport: .socket, tenants: ["Acme", "Globex"]) { server in
             let (acme, globex) = (server.tenants[0].tenant, server.tenants[1].tenant)
             let secrets = OFREPEventStreamSecrets.generated()
             @Sendable func token(_ tenant: TenantState) throws -> String {
@@ -144,7 +144,7 @@ struct OFREPEventStreamTests {
 
     @Test("no credentials, a forged token, and the token of a revoked key are 401; the stream of a revoked key ends")
     func refusedAndEnded() async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             let url = try await Self.streamURL(server)
             let path = OFREPRoutes<TenantryRequestContext>.eventStreamPath
             let anonymous = try await server.client.send(.GET, path)

@@ -1,23 +1,26 @@
 import Foundation
 import Hummingbird
+import HummingbirdTesting
 import TenantryServer
+import TestSupport
 import Testing
 
 @Suite("OFREP's 500 in the specification's shape", .validatesOFREPResponses)
 struct OFREPInternalErrorTests {
     struct StoreUnavailable: Error {}
 
-    /// A real server whose OFREP routes fail unexpectedly, with the middlewares the Tenantry
-    /// server puts in front of them (nothing in Tenantry's own routes fails this way on purpose).
+    /// A router whose OFREP routes fail unexpectedly, with the middlewares the Tenantry server
+    /// puts in front of them (nothing in Tenantry's own routes fails this way on purpose),
+    /// driven in process.
     func withFailingOFREPServer(_ body: @Sendable (HTTPTestClient) async throws -> Void) async throws {
         let router = Router(context: TenantryRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.group("ofrep/v1/evaluate")
-            .add(middleware: OFREPErrorMiddleware())
+            .add(middleware: ProblemMiddleware.ofrep)
             .post("flags/:key") { _, _ -> Response in throw StoreUnavailable() }
             .post("flags") { _, _ -> Response in throw StoreUnavailable() }
             .post("flags/refused/:key") { _, _ -> Response in throw ProblemDetails.status(.unauthorized, detail: "no key") }
-        try await withRunningApplication(router) { client, _ in try await body(client) }
+        try await Application(router: router).test(.router) { client in try await body(.inProcess(client)) }
     }
 
     @Test("an unexpected failure is 500 application/json {errorDetails}, for one flag and in bulk; a refusal stays a problem document")

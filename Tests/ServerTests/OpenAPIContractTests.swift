@@ -36,7 +36,7 @@ struct OpenAPIContractTests {
         // it. Most admin operations name Bystander (its plan and attributes change); Paused is
         // suspended and resumed, Leaving offboarded. Most flag operations name contract-flag;
         // contract-archived is archived. Other values are generated: mostly 404s.
-        try await withAdminServer(tenants: ["Contract", "Bystander", "Paused", "Leaving"]) { server in
+        try await withAdminServer(transport: .socket, tenants: ["Contract", "Bystander", "Paused", "Leaving"]) { server in
             for key in ["contract-flag", "contract-archived"] {
                 let flag = try await server.call(.POST, "/v1/admin/flags", #"""
                     {"key":"\#(key)","type":"string","variants":{"a":"A","b":"B","c":"C"},"defaultVariant":"a"}

@@ -8,7 +8,7 @@ import Testing
 struct OpenAPIDocumentTests {
     @Test("/openapi.yaml is valid OpenAPI 3.1, documents every registered route, and every undocumented method of a path answers 405")
     func documentMatchesRoutes() async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             let served = try await server.client.send(.GET, "/openapi.yaml")
             #expect(served.status == 200)
             #expect(served.header("Content-Type")?.hasPrefix("application/yaml") == true)

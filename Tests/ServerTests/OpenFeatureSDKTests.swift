@@ -6,7 +6,7 @@ import Testing
 struct OpenFeatureSDKTests {
     @Test("Python SDK + OFREPProvider: every flag type with its value, variant and reason; a missing flag, a type the flag does not have and a refused context fall back with their error codes")
     func pythonProvider() async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             let key = server.apiKey
             let toggle: [String: JSONValue] = ["on": true, "off": false]
             try await server.define(Flag(

@@ -25,7 +25,7 @@ struct RefusedBodyTests {
         arguments: [true, false], [true, false]
     )
     func largeBodyWrittenWhole(close: Bool, declared: Bool) async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             let client = WholeBodyClient(host: server.address.host, port: server.address.port)
             let body = Self.signupBody(size: 10 * 1024 * 1024)
             for (path, extra) in [("/v1/signup", [String]()), ("/ofrep/v1/evaluate/flags", ["Authorization: Bearer \(server.apiKey)"])] {
@@ -42,7 +42,7 @@ struct RefusedBodyTests {
 
     @Test("a Content-Length over the limit is refused before any of the body is sent")
     func declaredTooLargeRefusedAtOnce() async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             let client = WholeBodyClient(host: server.address.host, port: server.address.port)
             let head = Self.head("/v1/signup", server: server, length: 10 * 1024 * 1024, close: false)
             // No body at all: the answer can only come from the head.
@@ -54,7 +54,7 @@ struct RefusedBodyTests {
 
     @Test("a body within the limit is still read and answered")
     func withinTheLimit() async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             let response = try await server.client.post("/v1/signup", json: #"{"email":"fits@example.com","organization":"Fits Ltd"}"#, apiKey: nil)
             #expect(response.status == 202, "\(response.text)")
         }
@@ -62,7 +62,7 @@ struct RefusedBodyTests {
 
     @Test("Python's urllib posting 10 MB to /v1/signup gets the 413 (it sends Connection: close and writes the whole body before reading)")
     func urllibGetsTheAnswer() async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             let outcome = try await PythonTool.run(
                 "urllib_large_body.py", ["http://127.0.0.1:\(server.address.port)/v1/signup", String(10 * 1024 * 1024), "20"],
                 timeout: .seconds(60)

@@ -44,7 +44,7 @@ struct SignupLimitsTests {
             admission: SignupAdmissionPolicy(window: .seconds(3600), perWindow: 3, unclaimed: 2),
             clientAddress: ClientAddressSource(header: forwarded)
         )
-        try await withTestServer(tenants: [], signupLimits: limits) { server in
+        try await withTestServer(transport: .socket, tenants: [], signupLimits: limits) { server in
             func signup(from address: String, _ name: String) async throws -> HTTPTestClient.Response {
                 let body = try JSONSerialization.data(withJSONObject: ["email": "ops@limits.example", "organization": "\(name) \(UUID().uuidString.prefix(6))"])
                 return try await server.client.send(
@@ -80,7 +80,7 @@ struct SignupLimitsTests {
     @Test("without a configured proxy header a forwarded address is ignored: every request from one peer counts against that peer")
     func spoofedHeaderIgnored() async throws {
         let limits = SignupLimits(admission: SignupAdmissionPolicy(window: .seconds(3600), perWindow: 10, unclaimed: 1))
-        try await withTestServer(tenants: [], signupLimits: limits) { server in
+        try await withTestServer(transport: .socket, tenants: [], signupLimits: limits) { server in
             var refused = 0
             for address in ["198.51.100.1", "198.51.100.2", "198.51.100.3"] {
                 let body = try JSONSerialization.data(withJSONObject: ["email": "ops@spoof.example", "organization": "Spoof \(UUID().uuidString.prefix(6))"])

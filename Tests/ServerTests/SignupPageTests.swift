@@ -270,7 +270,7 @@ struct SignupPageTests {
 
     @Test("in headless Chromium at phone width: fill the form, submit, wait for active, read the key, use it")
     func browserSignup() async throws {
-        try await withTestServer { server in
+        try await withTestServer(transport: .socket) { server in
             let output = try signupTestOutputDirectory()
             print("signup browser screenshots: \(output.path)")
             let organization = "Stark Industries \(UUID().uuidString.prefix(6))"

@@ -3,6 +3,7 @@ import FeatureFlags
 import Foundation
 import NIOHTTP1
 import Provisioning
+import TestSupport
 import Testing
 
 /// Calls of the tenant API as a tenant's application makes them.
@@ -39,17 +40,31 @@ struct TenantAPIClient: Sendable {
         if let scope { members.append(#""scope":"\#(scope)""#) }
         let body = "{" + members.joined(separator: ",") + "}"
         let response = try await post("/v1/tenant/api-keys", json: body, key: key)
-        guard response.status == 201, let object = response.jsonObject,
-              let id = object["id"] as? String, let secret = object["key"] as? String
-        else { throw TestServerError("creating a key failed: \(response.status) \(response.text)") }
-        return (id, secret)
+        guard response.status == 201, let created = try? response.decode(CreatedKey.self) else {
+            throw TestServerError("creating a key failed: \(response.status) \(response.text)")
+        }
+        return (created.id, created.key)
     }
+
+    /// The body of `201` from `POST /v1/tenant/api-keys` (the members these tests read).
+    struct CreatedKey: Decodable {
+        let id: String
+        let key: String
+    }
+}
+
+/// The members of a problem document (RFC 9457) every problem has.
+struct ProblemBody: Decodable {
+    let type: String
+    let title: String
+    let status: Int
+    let detail: String
 }
 
 extension HTTPTestClient.Response {
     /// The problem type's last path segment (`unauthorized`), nil for another body.
     var problemType: String? {
-        guard header("Content-Type") == "application/problem+json", let type = jsonObject?["type"] as? String else { return nil }
+        guard header("Content-Type") == "application/problem+json", let type = (try? decode(ProblemBody.self))?.type else { return nil }
         return type.hasPrefix(OFREPAuthenticationTests.problemType) ? String(type.dropFirst(OFREPAuthenticationTests.problemType.count)) : type
     }
 }

@@ -2,6 +2,7 @@ import FeatureFlags
 import Foundation
 import NIOHTTP1
 import Provisioning
+import TestSupport
 import Testing
 
 @Suite("Tenant API authentication and rate limits")

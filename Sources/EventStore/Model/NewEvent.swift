@@ -68,6 +68,6 @@ public struct NewEvent: Sendable, Hashable {
     /// This event as an element of `append_events`' JSON array. The data and metadata are
     /// embedded as they are: both were checked to be exactly one JSON object each.
     var envelopeJSON: String {
-        "{\"id\":\"\(id.uuidString.lowercased())\",\"type\":\(JSONText.quote(type)),\"data\":\(dataJSON),\"metadata\":\(metadataJSON)}"
+        "{\"id\":\"\(id.uuidString.lowercased())\",\"type\":\(JSONString.quoted(type)),\"data\":\(dataJSON),\"metadata\":\(metadataJSON)}"
     }
 }

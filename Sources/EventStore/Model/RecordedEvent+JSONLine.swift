@@ -9,8 +9,8 @@ extension RecordedEvent {
     /// reader that must not see every field, e.g. an API key's hash.
     public func jsonLine(data: String) -> String {
         "{\"position\":\(position),\"tenantId\":\"\(tenantID.uuidString.lowercased())\","
-            + "\"stream\":\(JSONText.quote(stream)),\"version\":\(version),"
-            + "\"id\":\"\(id.uuidString.lowercased())\",\"type\":\(JSONText.quote(type)),"
+            + "\"stream\":\(JSONString.quoted(stream)),\"version\":\(version),"
+            + "\"id\":\"\(id.uuidString.lowercased())\",\"type\":\(JSONString.quoted(type)),"
             + "\"data\":\(data),\"metadata\":\(metadataJSON),"
             + "\"recordedAt\":\"\(recordedAt.formatted(.iso8601Microseconds))\"}"
     }

@@ -4,7 +4,7 @@ extension FlagdDocument {
     /// The flags as a flagd document: two-space indented JSON with sorted keys and a final
     /// newline, so the same flags always give the same bytes. Archived flags are left out.
     public static func export(_ flags: [Flag]) -> Data {
-        Data((JSONText.pretty(document(for: flags)) + "\n").utf8)
+        Data((JSONWriter.pretty(document(for: flags)) + "\n").utf8)
     }
 
     /// The flags as a flagd document's JSON value (`export` writes it out).

@@ -9,7 +9,7 @@ extension FlagdDocument {
     public static func importFlags(_ data: Data, now: Date) throws(FlagError) -> [Flag] {
         let document: JSONValue
         do {
-            document = try JSONText.parse(data)
+            document = try JSONReader.parse(data)
         } catch {
             throw .invalidDefinition("not a flagd document: \(error.description)")
         }

@@ -166,11 +166,10 @@ public struct TenantService: Sendable {
 
     // MARK: Lifecycle commands
 
-    /// active → suspended.
+    /// active → suspended (`TenantLifecycle.suspend`).
     public func suspend(_ tenantID: UUID, reason: String, actor: String) async throws -> TenantState {
         try await execute(tenantID, actor: actor, reason: reason) { state in
-            guard state.status == .active else { throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "suspend") }
-            return [.suspended(.init(reason: reason))]
+            try TenantLifecycle.suspend(state, reason: reason)
         }
     }
 
@@ -183,65 +182,37 @@ public struct TenantService: Sendable {
             if let problem = TenantAttributeValue.problem(withName: name) { throw TenantLifecycleError.invalidInput(problem) }
         }
         return try await execute(tenantID, actor: actor, reason: reason) { state in
-            guard state.status != .offboarded else {
-                throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "change the attributes of")
-            }
-            let removed = remove.filter { state.attributes[$0] != nil && set[$0] == nil }
-            let changed = set.filter { state.attributes[$0.key] != $0.value }
-            guard !removed.isEmpty || !changed.isEmpty else { return [] }
-            return [.attributesChanged(.init(set: changed, removed: removed.sorted()))]
+            try TenantLifecycle.changeAttributes(state, set: set, remove: remove)
         }
     }
 
-    /// suspended → active.
+    /// suspended → active (`TenantLifecycle.reactivate`).
     public func reactivate(_ tenantID: UUID, reason: String, actor: String) async throws -> TenantState {
         try await execute(tenantID, actor: actor, reason: reason) { state in
-            guard state.status == .suspended else { throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "resume") }
-            return [.reactivated(.init(reason: reason))]
+            try TenantLifecycle.reactivate(state, reason: reason)
         }
     }
 
-    /// Moves an active tenant to another plan of the same isolation. With `selfServe` (the
-    /// tenant asking, not an operator) only plans whose terms are self-serve are allowed: the
-    /// others are sales-led. With `caps`, refused (`TenantCapError`) once the tenant changed
-    /// plans that often today.
+    /// Moves an active tenant to another plan (`TenantLifecycle.changePlan`). With `caps`,
+    /// refused (`TenantCapError`) once the tenant changed plans that often today.
     public func changePlan(
         _ tenantID: UUID, to plan: Plan, actor: String, reason: String? = nil, selfServe: Bool = false, caps: TenantDailyCaps? = nil
     ) async throws -> TenantState {
         let time = Date()
         return try await execute(tenantID, actor: actor, reason: reason) { state in
-            guard state.status == .active else {
-                throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "change the plan of")
-            }
-            guard plan != state.plan else {
-                throw TenantLifecycleError.planNotAllowed(slug: state.slug, plan: plan, reason: TenantLifecycleError.alreadyOnPlanReason)
-            }
-            guard plan != .trial else {
-                throw TenantLifecycleError.planNotAllowed(slug: state.slug, plan: plan, reason: "the trial is for new tenants only")
-            }
-            guard !selfServe || plan.terms.isSelfServe else {
-                throw TenantLifecycleError.planNotAllowed(slug: state.slug, plan: plan, reason: "it is sales-led: contact sales to move to it")
-            }
-            guard plan.terms.isolation == state.isolation else {
-                throw TenantLifecycleError.planNotAllowed(
-                    slug: state.slug, plan: plan,
-                    reason: "it needs \(plan.terms.isolation.rawValue) isolation and the tenant is \(state.isolation.rawValue)"
-                )
-            }
+            let events = try TenantLifecycle.changePlan(state, to: plan, selfServe: selfServe)
             try caps?.admit(.plan, to: state, at: time)
-            return [.planChanged(.init(from: state.plan, to: plan))]
+            return events
         }
     }
 
-    /// Ends a trial that is due: TrialExpired, then the plan the trial falls back to. Nothing
-    /// when the tenant is not on a due trial (so a scheduler may call it freely).
+    /// Ends a trial that is due (`TenantLifecycle.expireTrialIfDue`). Nothing when the tenant
+    /// is not on a due trial (so a scheduler may call it freely).
     @discardableResult
     public func expireTrialIfDue(_ tenantID: UUID, at time: Date? = nil, actor: String = "system:trial-expiry") async throws -> TenantState? {
         let currentTime = time ?? now()
         return try await execute(tenantID, actor: actor, reason: "trial ended") { state in
-            guard state.status == .active, state.plan == .trial, let endsAt = state.trialEndsAt, endsAt <= currentTime else { return [] }
-            let fallback = Plan.trial.terms.afterTrial ?? .free
-            return [.trialExpired(.init(fallbackPlan: fallback)), .planChanged(.init(from: .trial, to: fallback))]
+            TenantLifecycle.expireTrialIfDue(state, at: currentTime)
         }
     }
 
@@ -250,16 +221,13 @@ public struct TenantService: Sendable {
         _ tenantID: UUID, exportFile: String, exportedEvents: Int, actor: String, reason: String
     ) async throws -> TenantState {
         try await execute(tenantID, actor: actor, reason: reason) { state in
-            guard Self.canOffboard(state.status) else {
-                throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "offboard")
-            }
-            return [.offboarded(.init(exportFile: exportFile, exportedEvents: exportedEvents))]
+            try TenantLifecycle.offboard(state, exportFile: exportFile, exportedEvents: exportedEvents)
         }
     }
 
     /// Whether a tenant in this state may be offboarded.
     public static func canOffboard(_ status: TenantStatus) -> Bool {
-        [.active, .suspended, .failed].contains(status)
+        TenantLifecycle.canOffboard(status)
     }
 
     /// Loads, decides, appends at the loaded version; retries on a concurrent change.

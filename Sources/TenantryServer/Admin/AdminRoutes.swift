@@ -34,7 +34,7 @@ public struct AdminRoutes: Sendable {
         AdminReportRoutes.refuseOtherMethods(on: refusals)
 
         let admin = router.group("v1/admin", context: AdminRequestContext.self)
-            .add(middleware: AdminErrorMiddleware())
+            .add(middleware: ProblemMiddleware.admin)
             .add(middleware: AdminAuthenticationMiddleware(
                 tokens: views.adminTokens, configured: configuration.adminToken, tenants: views.directory
             ))

@@ -61,13 +61,13 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
     /// Adds the routes under `/ofrep/v1/evaluate`, behind API-key authentication and the
     /// active-tenant check, and the event stream `/ofrep/v1/event-stream` (by its token or an
     /// API key); other methods on those paths get 405 (before authentication). An unexpected
-    /// failure is OFREP's 500 (`OFREPErrorMiddleware`).
+    /// failure is OFREP's 500 (`ProblemMiddleware.ofrep`).
     public func register(on router: some RouterMethods<Context>) {
         router.group("ofrep/v1/evaluate")
             .refuseMethods(on: "flags", except: [.post])
             .refuseMethods(on: "flags/:key", except: [.post])
         router.group("ofrep/v1/evaluate")
-            .add(middleware: OFREPErrorMiddleware())
+            .add(middleware: ProblemMiddleware.ofrep)
             .add(middleware: APIKeyAuthenticationMiddleware(directory: views.directory))
             .add(middleware: ActiveTenantMiddleware())
             .add(middleware: TenantRateLimitMiddleware(limiter: limiter))
@@ -75,7 +75,7 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
             .post("flags/:key", use: evaluateFlag)
         router.group("ofrep/v1").refuseMethods(on: "event-stream", except: [.get])
         router.group("ofrep/v1")
-            .add(middleware: OFREPErrorMiddleware())
+            .add(middleware: ProblemMiddleware.ofrep)
             .add(middleware: OFREPEventStreamAuthenticationMiddleware(directory: views.directory, secrets: streamSecrets))
             .add(middleware: ActiveTenantMiddleware())
             .add(middleware: TenantRateLimitMiddleware(limiter: limiter))

@@ -1,6 +1,6 @@
 public import Logging
 public import Tenantry
-import Hummingbird
+public import Hummingbird
 import NIOCore
 import Provisioning
 public import ServiceLifecycle
@@ -50,6 +50,27 @@ public struct APIServer: Sendable {
     /// The service group `run()` runs, for a caller that stops it itself with
     /// `triggerGracefulShutdown()` (tests) or runs it inside a larger group.
     public func serviceGroup(onListening: @escaping @Sendable (ServerAddress) async -> Void = { _ in }) -> ServiceGroup {
+        // Shutdown runs in reverse order: the HTTP server first, the services it reads last.
+        var group = ServiceGroupConfiguration(
+            services: backgroundWorkers() + [httpApplication(onListening: onListening)],
+            gracefulShutdownSignals: configuration.gracefulShutdownSignals,
+            logger: logger
+        )
+        group.maximumGracefulShutdownDuration = configuration.maximumShutdownDuration
+        return ServiceGroup(configuration: group)
+    }
+
+    /// The same routes, middleware and background workers without a socket: the workers are
+    /// the application's own services, for HummingbirdTesting's in-process client
+    /// (`app.test(.router)`), which runs them and sends requests straight to the router.
+    public func inProcessApplication() -> Application<RouterResponder<TenantryRequestContext>> {
+        var application = httpApplication(onListening: { _ in })
+        application.addServices(backgroundWorkers())
+        return application
+    }
+
+    /// The HTTP application on `configuration`'s address; the live views catch up before it binds.
+    func httpApplication(onListening: @escaping @Sendable (ServerAddress) async -> Void) -> Application<RouterResponder<TenantryRequestContext>> {
         let host = configuration.host
         let port = configuration.port
         var application = Application(
@@ -64,13 +85,6 @@ public struct APIServer: Sendable {
             logger: logger
         )
         application.beforeServerStarts { [views] in try await views.catchUp() }
-        // Shutdown runs in reverse order: the HTTP server first, the services it reads last.
-        var group = ServiceGroupConfiguration(
-            services: backgroundWorkers() + [application],
-            gracefulShutdownSignals: configuration.gracefulShutdownSignals,
-            logger: logger
-        )
-        group.maximumGracefulShutdownDuration = configuration.maximumShutdownDuration
-        return ServiceGroup(configuration: group)
+        return application
     }
 }

@@ -39,7 +39,7 @@ public struct SignupPageRoutes<Context: PeerAddressContext>: Sendable {
 
     /// `GET /`.
     @Sendable func form(_ request: Request, context: Context) async throws -> Response {
-        Self.page(SignupPage.form(SignupPage.Values(), error: nil, idempotencyKey: UUID().uuidString.lowercased()))
+        Self.page(try SignupPage.form(SignupPage.Values(), error: nil, idempotencyKey: UUID().uuidString.lowercased()))
     }
 
     /// The fields the form posts; any may be missing (the form is shown again, saying so).
@@ -75,7 +75,7 @@ public struct SignupPageRoutes<Context: PeerAddressContext>: Sendable {
         } catch {
             if Self.prefersProblemJSON(request) { throw ProblemDetails.invalidRequest("the form body could not be read") }
             return Self.page(
-                SignupPage.form(SignupPage.Values(), error: .init(message: "The form could not be read; please fill it in again.", field: nil), idempotencyKey: UUID().uuidString.lowercased()),
+                try SignupPage.form(SignupPage.Values(), error: .init(message: "The form could not be read; please fill it in again.", field: nil), idempotencyKey: UUID().uuidString.lowercased()),
                 status: .badRequest
             )
         }
@@ -116,13 +116,13 @@ public struct SignupPageRoutes<Context: PeerAddressContext>: Sendable {
     }
 
     /// The form again, with `problem`'s message (marking its field), its status and headers.
-    static func refusedForm(_ problem: ProblemDetails, values: SignupPage.Values, idempotencyKey: String) -> Response {
+    static func refusedForm(_ problem: ProblemDetails, values: SignupPage.Values, idempotencyKey: String) throws -> Response {
         let field = problem.extensions["field"].flatMap { value -> String? in
             if case .string(let name) = value { return name }
             return nil
         }
         var response = page(
-            SignupPage.form(values, error: .init(message: problem.detail, field: field), idempotencyKey: idempotencyKey),
+            try SignupPage.form(values, error: .init(message: problem.detail, field: field), idempotencyKey: idempotencyKey),
             status: problem.status
         )
         for header in problem.headers { response.headers.append(header) }
@@ -135,10 +135,10 @@ public struct SignupPageRoutes<Context: PeerAddressContext>: Sendable {
             let token = ClaimToken.presented(in: request),
             let progress = await coordinator.progress(of: id, claimToken: token, revealingKey: request.method != .head)
         else {
-            return Self.page(SignupPage.notFound(), status: .notFound)
+            return Self.page(try SignupPage.notFound(), status: .notFound)
         }
         let path = "/signup/" + id.uuidString.lowercased() + "?token=" + token
-        return Self.page(SignupPage.status(progress, origin: Self.origin(of: request), path: path))
+        return Self.page(try SignupPage.status(progress, origin: Self.origin(of: request), path: path))
     }
 
     /// Where the page was reached, for the examples it shows (`http://host:port`); the host

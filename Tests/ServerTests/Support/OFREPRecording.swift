@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 /// The OFREP responses a suite received, kept to be checked against the specification's

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import TenantryServer
+import TestSupport
 import Testing
 
 /// Runs a Hummingbird application of `router` on 127.0.0.1 and a free port for `body`, for

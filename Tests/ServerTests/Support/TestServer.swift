@@ -7,17 +7,21 @@ import RuntimeTestSupport
 import Tenantry
 import TenantryServer
 import TestSupport
+import Testing
 
-/// A `APIServer` running in this process on a real port, over a fresh migrated test
-/// database: what each server test talks to with `HTTPTestClient`.
+/// An `APIServer` running in this process over a fresh migrated test database, reached in
+/// process or on a real port (`ServerTransport`): what each server test talks to with
+/// `HTTPTestClient`.
 struct TestServer: Sendable {
     let runtime: TenantryRuntime
     /// The test's database, for tests that take it away (`refuseConnections`).
     let database: TestDatabase
     let server: APIServer
-    let address: ServerAddress
+    let served: ServedServer
 
-    var client: HTTPTestClient { HTTPTestClient(host: address.host, port: address.port) }
+    var client: HTTPTestClient { served.client }
+    /// The listening address (only with `transport: .socket`).
+    var address: ServerAddress { served.address() }
     var views: LiveViews { server.views }
     var flags: FlagService { FlagService(store: runtime.operatorEventStore) }
     static let change = FlagService.Change(actor: "test:server")
@@ -65,14 +69,16 @@ struct TestServerError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Runs `body` against a server started for it on 127.0.0.1 and a free port, over a fresh
-/// database with the named tenants; shuts the server down gracefully and drops the database
-/// afterwards. `configure` adjusts the server's configuration, knowing the tenants made.
+/// Runs `body` against a server started for it, over a fresh database with the named tenants,
+/// in process or (`transport: .socket`) on 127.0.0.1 and a free port; shuts the server down
+/// gracefully and drops the database afterwards. `configure` adjusts the server's
+/// configuration, knowing the tenants made.
 ///
 /// The tenants are created through the real signup and provisioning saga before the server
 /// starts: with the server's provisioning runner already following the feed, the runner could
 /// finish a new tenant first, and the key it issues is then shown to nobody.
 func withTestServer<Value: Sendable>(
+    transport: ServerTransport = .inProcess,
     tenants names: [String] = ["Acme"],
     rateLimitClock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
     signupLimits: SignupLimits = .generousForTests,
@@ -98,29 +104,8 @@ func withTestServer<Value: Sendable>(
         configuration.signupLimits = signupLimits
         configure(&configuration, created.map(\.tenant), runtime)
         let server = APIServer(runtime: runtime, configuration: configuration, logger: logger)
-        let (addresses, listening) = AsyncStream<ServerAddress>.makeStream()
-        let group = server.serviceGroup { address in listening.yield(address) }
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask {
-                defer { listening.finish() }
-                try await group.run()
-            }
-            var iterator = addresses.makeAsyncIterator()
-            guard let address = await iterator.next() else {
-                // The server stopped before it listened: its error says why.
-                try await tasks.waitForAll()
-                throw TestServerError("the server stopped before it listened")
-            }
-            do {
-                let value = try await body(TestServer(runtime: runtime, database: database, server: server, address: address, tenants: created))
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return value
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await tasks.waitForAll()
-                throw error
-            }
+        return try await serve(server, on: transport) { served in
+            try await body(TestServer(runtime: runtime, database: database, server: server, served: served, tenants: created))
         }
     }
 }

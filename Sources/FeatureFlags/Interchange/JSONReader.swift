@@ -1,10 +1,9 @@
 import Foundation
 
-/// JSON text for flagd documents, read and written here rather than by `JSONDecoder` and
-/// `JSONEncoder` because the spelling of a number carries meaning: flagd infers a flag's type
-/// from its variants, so `1.0` (a double) must not come back as `1` (an integer), and an
-/// exported document should be byte-for-byte stable so it diffs well under version control.
-enum JSONText {
+/// Reads flagd documents, here rather than by `JSONDecoder` because the spelling of a number
+/// carries meaning: flagd infers a flag's type from its variants, so `1.0` (a double) must not
+/// come back as `1` (an integer). `JSONWriter` writes them.
+enum JSONReader {
     /// Why a document is not JSON, with the line and column where reading stopped.
     struct SyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
         let description: String
@@ -20,97 +19,6 @@ enum JSONText {
         var reader = Reader(bytes: Array(data))
         return try reader.document()
     }
-
-    /// Two-space indented JSON with sorted keys. Arrays of scalars stay on one line so flagd's
-    /// `["variant", weight]` pairs read as they do in flagd's documentation.
-    static func pretty(_ value: JSONValue) -> String {
-        var output = ""
-        write(value, indentation: "", into: &output)
-        return output
-    }
-
-    private static func write(_ value: JSONValue, indentation: String, into output: inout String) {
-        switch value {
-        case .null:
-            output += "null"
-        case .bool(let flag):
-            output += flag ? "true" : "false"
-        case .integer(let integer):
-            output += String(integer)
-        case .double(let double):
-            // Swift spells every finite double with a '.' or an exponent, so it reads back as a
-            // double; JSON has no spelling for infinities and NaN.
-            output += double.isFinite ? "\(double)" : "null"
-        case .string(let text):
-            writeString(text, into: &output)
-        case .array(let elements):
-            if elements.isEmpty {
-                output += "[]"
-            } else if elements.allSatisfy(\.isScalar) {
-                output += "["
-                for (offset, element) in elements.enumerated() {
-                    if offset > 0 { output += ", " }
-                    write(element, indentation: indentation, into: &output)
-                }
-                output += "]"
-            } else {
-                let inner = indentation + "  "
-                output += "[\n"
-                for (offset, element) in elements.enumerated() {
-                    output += inner
-                    write(element, indentation: inner, into: &output)
-                    output += offset == elements.count - 1 ? "\n" : ",\n"
-                }
-                output += indentation + "]"
-            }
-        case .object(let members):
-            if members.isEmpty {
-                output += "{}"
-                return
-            }
-            let inner = indentation + "  "
-            output += "{\n"
-            let sorted = members.sorted { $0.key < $1.key }
-            for (offset, member) in sorted.enumerated() {
-                output += inner
-                writeString(member.key, into: &output)
-                output += ": "
-                write(member.value, indentation: inner, into: &output)
-                output += offset == sorted.count - 1 ? "\n" : ",\n"
-            }
-            output += indentation + "}"
-        }
-    }
-
-    private static func writeString(_ text: String, into output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
-    }
-}
-
-extension JSONValue {
-    fileprivate var isScalar: Bool {
-        switch self {
-        case .array, .object: false
-        default: true
-        }
-    }
 }
 
 /// A recursive-descent reader over the document's UTF-8 bytes (RFC 8259).
@@ -125,14 +33,14 @@ private struct Reader {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
     }
 
-    mutating func document() throws(JSONText.SyntaxError) -> JSONValue {
+    mutating func document() throws(JSONReader.SyntaxError) -> JSONValue {
         let result = try value()
         skipWhitespace()
         guard position == bytes.count else { throw failure("unexpected text after the JSON value") }
         return result
     }
 
-    private mutating func value() throws(JSONText.SyntaxError) -> JSONValue {
+    private mutating func value() throws(JSONReader.SyntaxError) -> JSONValue {
         skipWhitespace()
         guard let byte = peek() else { throw failure("unexpected end of the document") }
         switch byte {
@@ -155,7 +63,7 @@ private struct Reader {
         }
     }
 
-    private mutating func object() throws(JSONText.SyntaxError) -> JSONValue {
+    private mutating func object() throws(JSONReader.SyntaxError) -> JSONValue {
         try enter()
         var members: [String: JSONValue] = [:]
         skipWhitespace()
@@ -186,7 +94,7 @@ private struct Reader {
         }
     }
 
-    private mutating func array() throws(JSONText.SyntaxError) -> JSONValue {
+    private mutating func array() throws(JSONReader.SyntaxError) -> JSONValue {
         try enter()
         var elements: [JSONValue] = []
         skipWhitespace()
@@ -212,13 +120,13 @@ private struct Reader {
     }
 
     /// Consumes the opening bracket and counts the nesting level.
-    private mutating func enter() throws(JSONText.SyntaxError) {
-        guard depth < JSONText.maximumDepth else { throw failure("nesting deeper than \(JSONText.maximumDepth) levels") }
+    private mutating func enter() throws(JSONReader.SyntaxError) {
+        guard depth < JSONReader.maximumDepth else { throw failure("nesting deeper than \(JSONReader.maximumDepth) levels") }
         depth += 1
         position += 1
     }
 
-    private mutating func string() throws(JSONText.SyntaxError) -> String {
+    private mutating func string() throws(JSONReader.SyntaxError) -> String {
         position += 1
         var buffer: [UInt8] = []
         while true {
@@ -241,7 +149,7 @@ private struct Reader {
         }
     }
 
-    private mutating func escape(into buffer: inout [UInt8]) throws(JSONText.SyntaxError) {
+    private mutating func escape(into buffer: inout [UInt8]) throws(JSONReader.SyntaxError) {
         guard let byte = peek() else { throw failure("unterminated escape") }
         position += 1
         switch byte {
@@ -270,7 +178,7 @@ private struct Reader {
         }
     }
 
-    private mutating func hexQuad() throws(JSONText.SyntaxError) -> UInt32 {
+    private mutating func hexQuad() throws(JSONReader.SyntaxError) -> UInt32 {
         var code: UInt32 = 0
         for _ in 0..<4 {
             guard let byte = peek(), let digit = Self.hexValue(byte) else { throw failure("\\u needs four hex digits") }
@@ -280,7 +188,7 @@ private struct Reader {
         return code
     }
 
-    private mutating func number() throws(JSONText.SyntaxError) -> JSONValue {
+    private mutating func number() throws(JSONReader.SyntaxError) -> JSONValue {
         let start = position
         if peek() == UInt8(ascii: "-") { position += 1 }
         guard let first = peek(), Self.isDigit(first) else { throw failure("a number needs digits") }
@@ -309,7 +217,7 @@ private struct Reader {
         return .double(double)
     }
 
-    private mutating func literal(_ word: String) throws(JSONText.SyntaxError) {
+    private mutating func literal(_ word: String) throws(JSONReader.SyntaxError) {
         for expected in word.utf8 {
             guard peek() == expected else { throw failure("unexpected text; expected \(word)") }
             position += 1
@@ -328,14 +236,14 @@ private struct Reader {
         position < bytes.count ? bytes[position] : nil
     }
 
-    private func failure(_ message: String) -> JSONText.SyntaxError {
+    private func failure(_ message: String) -> JSONReader.SyntaxError {
         var line = 1
         var lineStart = 0
         for (offset, byte) in bytes[..<min(position, bytes.count)].enumerated() where byte == 0x0A {
             line += 1
             lineStart = offset + 1
         }
-        return JSONText.SyntaxError(description: "\(message) at line \(line), column \(position - lineStart + 1)")
+        return JSONReader.SyntaxError(description: "\(message) at line \(line), column \(position - lineStart + 1)")
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool {

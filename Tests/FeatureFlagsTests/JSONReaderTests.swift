@@ -4,9 +4,9 @@ import Testing
 
 /// The JSON reader and writer of the flagd interchange.
 @Suite("JSON text for flagd documents")
-struct JSONTextTests {
+struct JSONReaderTests {
     func parse(_ text: String) throws -> JSONValue {
-        try JSONText.parse(Data(text.utf8))
+        try JSONReader.parse(Data(text.utf8))
     }
 
     @Test("numbers keep their spelling's kind: 1 is an integer, 1.0 and 1e2 are doubles")
@@ -29,13 +29,13 @@ struct JSONTextTests {
             "nested": .object(["empty": .object([:]), "list": .array([]), "flags": .array([true, false, .null])]),
             "rows": .array([.array(["red", 25]), .object(["a": 1])]),
         ])
-        #expect(try JSONText.parse(Data(JSONText.pretty(value).utf8)) == value)
+        #expect(try JSONReader.parse(Data(JSONWriter.pretty(value).utf8)) == value)
     }
 
     @Test("output is indented with sorted keys and one-line scalar arrays")
     func layout() {
         let value: JSONValue = .object(["b": .array(["red", 25]), "a": .object(["c": 1.0])])
-        #expect(JSONText.pretty(value) == "{\n  \"a\": {\n    \"c\": 1.0\n  },\n  \"b\": [\"red\", 25]\n}")
+        #expect(JSONWriter.pretty(value) == "{\n  \"a\": {\n    \"c\": 1.0\n  },\n  \"b\": [\"red\", 25]\n}")
     }
 
     @Test("malformed documents are refused with the line and column", arguments: [
@@ -50,19 +50,19 @@ struct JSONTextTests {
         ("tru", "unexpected text; expected true at line 1, column 4"),
     ])
     func malformed(text: String, message: String) {
-        #expect(throws: JSONText.SyntaxError(description: message)) { try parse(text) }
+        #expect(throws: JSONReader.SyntaxError(description: message)) { try parse(text) }
     }
 
     @Test("nesting beyond the limit is refused instead of overflowing the stack")
     func deepNesting() throws {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-        #expect(throws: JSONText.SyntaxError.self) { try parse(deep) }
-        let fine = String(repeating: "[", count: JSONText.maximumDepth) + String(repeating: "]", count: JSONText.maximumDepth)
+        #expect(throws: JSONReader.SyntaxError.self) { try parse(deep) }
+        let fine = String(repeating: "[", count: JSONReader.maximumDepth) + String(repeating: "]", count: JSONReader.maximumDepth)
         #expect(throws: Never.self) { try parse(fine) }
     }
 
     @Test("a byte-order mark is skipped")
     func byteOrderMark() throws {
-        #expect(try JSONText.parse(Data([0xEF, 0xBB, 0xBF]) + Data("{\"a\": 1}".utf8)) == .object(["a": 1]))
+        #expect(try JSONReader.parse(Data([0xEF, 0xBB, 0xBF]) + Data("{\"a\": 1}".utf8)) == .object(["a": 1]))
     }
 }
