@@ -5,6 +5,7 @@ public import Extensions
 import FeatureFlags
 public import Foundation
 import Provisioning
+import Schema
 
 /// Every workflow of single-tenant instances: deploy, status, list, upgrade (rolled back when
 /// the new release does not become ready), migrate, stop and destroy. The CLI's `instance`
@@ -348,14 +349,14 @@ public struct InstanceAdministration: Sendable {
     /// Applies this release's pending migrations to the tenant's dedicated database (the control
     /// plane's were applied when the runtime started). The database must exist.
     func migrateDedicated(_ database: String) async throws {
-        try await platform.schema.migrateSchema(of: platform.clusterAdministrator.with(database: database))
+        try await DatabaseMigrator().migrate(platform.clusterAdministrator.with(database: database))
     }
 
     /// How far each of the customization's reactions is behind the tenant's events: the events
     /// after its checkpoint (nil when it never ran).
     func reactionLag(_ record: InstanceRecord, host: CustomizationHost) async throws -> [String: Int] {
         let pool = PostgresPool(
-            configuration: platform.clusterAdministrator.with(database: record.deployment.database).acting(as: SchemaRoleNames.operator),
+            configuration: platform.clusterAdministrator.with(database: record.deployment.database).acting(as: DatabaseRoles.operator),
             maximumConnections: 1)
         defer { Task { await pool.close() } }
         let store = EventLog(pool: pool)

@@ -26,7 +26,7 @@ public struct InstanceCredentials: Sendable {
         guard database.hasPrefix("tenantry_t_") else { return nil }
         let name = database.dropFirst("tenantry_t_".count)
         guard !name.isEmpty, name.count <= 40, name.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "_" }) else { return nil }
-        return SchemaRoleNames.instanceLoginPrefix + name
+        return DatabaseRoles.instanceLoginPrefix + name
     }
 
     /// Creates the instance's login (or gives the existing one a new password and takes away
@@ -57,12 +57,12 @@ public struct InstanceCredentials: Sendable {
             let memberships = try await connection.query("""
                 SELECT r.rolname FROM pg_auth_members m
                 JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
-                WHERE u.rolname = \(role) AND r.rolname <> \(SchemaRoleNames.instance)
+                WHERE u.rolname = \(role) AND r.rolname <> \(DatabaseRoles.instance)
                 """).rows.map { try $0.decode(String.self) }
             for membership in memberships {
                 try await connection.query("REVOKE \(identifier: membership) FROM \(identifier: role)")
             }
-            try await connection.query("GRANT \(identifier: SchemaRoleNames.instance) TO \(identifier: role)")
+            try await connection.query("GRANT \(identifier: DatabaseRoles.instance) TO \(identifier: role)")
             let controlPlaneDatabase = try await currentDatabase(connection)
             try await connection.query("GRANT CONNECT ON DATABASE \(identifier: controlPlaneDatabase) TO \(identifier: role)")
             try await record(role: role, tenant: tenant, database: database, on: connection)

@@ -30,13 +30,12 @@ public struct InstancePlatform: Sendable {
     public var migrationEnvironment: [String: String]
     /// The environment variable the serving process reads its database URL from.
     public var databaseURLVariable: String
-    public var schema: any InstanceSchema
     public var offboarding: any TenantOffboarding
 
     public init(
         tenants: TenantService, placements: TenantPlacementStore, databases: DedicatedDatabaseProvisioner, flags: FlagService,
         pooledStore: EventLog, operatorStore: EventLog, administrator: PostgresConfiguration, clusterAdministrator: PostgresConfiguration,
-        migrationEnvironment: [String: String], databaseURLVariable: String, schema: any InstanceSchema, offboarding: any TenantOffboarding
+        migrationEnvironment: [String: String], databaseURLVariable: String, offboarding: any TenantOffboarding
     ) {
         self.tenants = tenants
         self.placements = placements
@@ -48,7 +47,6 @@ public struct InstancePlatform: Sendable {
         self.clusterAdministrator = clusterAdministrator
         self.migrationEnvironment = migrationEnvironment
         self.databaseURLVariable = databaseURLVariable
-        self.schema = schema
         self.offboarding = offboarding
     }
 

@@ -30,7 +30,7 @@ struct TenantDedication: Sendable {
         }
         let placement = try await platform.placements.placement(of: tenantID)
         if case .dedicated(let database, _) = placement {
-            let fingerprint = try await withDedicatedPool(database, role: SchemaRoleNames.operator) { pool in
+            let fingerprint = try await withDedicatedPool(database, role: DatabaseRoles.operator) { pool in
                 try await TenantEventsFingerprint.of(tenantID, on: pool)
             }
             _ = try await tenants.recordDedicated(tenantID, database: database, copiedEvents: Int(fingerprint.count), actor: actor, reason: "dedicated database")
@@ -50,10 +50,10 @@ struct TenantDedication: Sendable {
 
         let source = try await TenantEventsFingerprint.of(tenantID, on: platform.operatorStore.pool)
         progress("copying \(source.count) events")
-        try await withDedicatedPool(database, role: SchemaRoleNames.application) { pool in
+        try await withDedicatedPool(database, role: DatabaseRoles.application) { pool in
             try await copyEvents(of: tenantID, to: EventLog(pool: pool))
         }
-        let copied = try await withDedicatedPool(database, role: SchemaRoleNames.operator) { pool in
+        let copied = try await withDedicatedPool(database, role: DatabaseRoles.operator) { pool in
             try await TenantEventsFingerprint.of(tenantID, on: pool)
         }
         guard copied == source else {

@@ -1,4 +1,3 @@
-import Schema
 public import Extensions
 import Foundation
 public import Instances
@@ -16,8 +15,7 @@ extension TenantryRuntime {
             tenants: tenants.lifecycle, placements: tenants.placements, databases: tenants.databases, flags: flags,
             pooledStore: eventStore, operatorStore: operatorEventStore,
             administrator: target.administratorConfiguration, clusterAdministrator: tenants.clusterAdministrator,
-            migrationEnvironment: migrationEnvironment, databaseURLVariable: DatabaseTarget.urlVariable,
-            schema: DatabaseMigrator(), offboarding: tenants)
+            migrationEnvironment: migrationEnvironment, databaseURLVariable: DatabaseTarget.urlVariable, offboarding: tenants)
     }
 
     /// What an instance's migration step is given to reach this runtime's database: the
