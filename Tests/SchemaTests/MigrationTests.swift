@@ -77,6 +77,24 @@ struct MigrationTests {
         }
     }
 
+    @Test("a late migration numbered below applied ones (0004 after 0202) leaves the reported version at the highest")
+    func lateLowMigrationKeepsHighestVersion() async throws {
+        try await withEmptyDatabase { configuration async throws in
+            let first = Migration(version: 1, name: "first", sql: "CREATE TABLE ordering.a (id int)")
+            let late = Migration(version: 2, name: "late", sql: "CREATE TABLE ordering.b (id int)")
+            let high = Migration(version: 300, name: "high", sql: "CREATE TABLE ordering.c (id int)")
+            let released = SchemaMigrator(migrations: [first, high], schema: "ordering", ownerRole: nil)
+            let upgraded = SchemaMigrator(migrations: [first, late, high], schema: "ordering", ownerRole: nil)
+            try await PostgresConnection.withConnection(configuration) { connection in
+                let before = try await released.migrate(on: connection)
+                #expect(before.currentVersion == 300)
+                let after = try await upgraded.migrate(on: connection)
+                #expect(after.applied.map(\.version) == [2])
+                #expect(after.currentVersion == 300)
+            }
+        }
+    }
+
     /// A database of the shared test cluster with nothing in it, dropped afterwards.
     private func withEmptyDatabase(_ body: (PostgresConfiguration) async throws -> Void) async throws {
         _ = try await TestCluster.ensureTemplate()

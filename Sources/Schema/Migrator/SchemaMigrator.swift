@@ -94,7 +94,8 @@ public struct SchemaMigrator: Sendable {
                     """)
             }
             outcome.applied.append(migration)
-            outcome.currentVersion = migration.version
+            // A late migration can be numbered below ones applied before (0004 after 0202).
+            outcome.currentVersion = max(outcome.currentVersion, migration.version)
         }
         return outcome
     }
