@@ -81,7 +81,9 @@ struct DescriptorIntegrityTests {
             let started = ContinuousClock.now
             let error = await #expect(throws: PostgresError.self) { try await connection.query("SELECT 1") }
             #expect(error?.kind == .connectionLost)
-            #expect(started.duration(to: .now) < .seconds(5))
+            // Told apart from a wait on the dead socket (forever, or the 60 s statement deadline),
+            // with room for a busy machine: a guard, not a measurement.
+            #expect(started.duration(to: .now) < .seconds(30))
             // Abandoned without closing the number, which is the pipe's now.
             #expect(fcntl(socket, F_GETFD) >= 0, "the connection closed a descriptor that was no longer its own")
             await pool.checkin(connection)

@@ -81,7 +81,8 @@ struct StatementDeadlineTests {
             sleeper.cancel()
             // Through the pool a cancelled statement ends as cancelled Swift work does.
             await #expect(throws: CancellationError.self) { try await sleeper.value }
-            #expect(cancelled.duration(to: .now) < .seconds(10))
+            // Well before the 60 s sleep would end by itself, with room for a busy machine.
+            #expect(cancelled.duration(to: .now) < .seconds(45))
             #expect(try await database.activeQueries(containing: "pg_sleep(60)") == 0)
             // The connection went back to the pool in working order.
             let two = try await pool.query("SELECT 2").rows.first?.decode(Int.self)

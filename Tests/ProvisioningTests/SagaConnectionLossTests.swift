@@ -245,7 +245,8 @@ struct SagaConnectionLossTests {
             let started = ContinuousClock.now
             run.cancel()
             let result = await run.result
-            #expect(ContinuousClock.now - started < .seconds(10), "the retries did not honour the cancellation")
+            // Well inside the minute the policy would retry for, with room for a busy machine.
+            #expect(ContinuousClock.now - started < .seconds(40), "the retries did not honour the cancellation")
             #expect(throws: CancellationError.self) { try result.get() }
             try await database.refuseConnections(false)
             try await waitUntil("the tenant can be read again") {
