@@ -3,7 +3,7 @@ public import Foundation
 public import PostgresClient
 public import EventStore
 import Schema
-import Tenancy
+import Provisioning
 
 /// What `serve --instance` has checked before it serves, read with the instance's own login
 /// only: the login is no more than an instance's, the platform's and the tenant's dedicated
