@@ -268,7 +268,6 @@ let package = Package(
                 "Benchmarks",
                 "EmbeddedPostgres",
                 "Instances",
-                "Tenancy",
                 "Tenantry",
                 "TenantryServer",
                 "Extensions",

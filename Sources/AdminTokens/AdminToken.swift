@@ -5,6 +5,7 @@ public import Foundation
 /// once, to whoever issued it; only its SHA-256 is recorded, so neither the event store nor a
 /// backup of it can authenticate anyone.
 public struct AdminToken: Sendable, Hashable {
+    /// The token's id (its stream's); shown and used to revoke it.
     public let id: UUID
     /// The token itself. Never logged, never stored.
     public let secret: String

@@ -7,10 +7,12 @@ public import Foundation
 /// Kept current by `AdminTokenDirectory.live(store:)` (a `LiveView`), so a token issued or
 /// revoked in another process takes effect within milliseconds.
 public struct AdminTokenDirectory: Sendable {
+    /// Every token issued, by id, revoked ones included.
     public private(set) var tokens: [UUID: AdminTokenRecord] = [:]
     /// SHA-256 (hex) of each live (unrevoked) token → its id.
     private var liveByHash: [String: UUID] = [:]
 
+    /// An empty directory, to fold the tokens' events into.
     public init() {}
 
     /// The live token `secret` is, or nil (unknown or revoked). The token is hashed first, so

@@ -9,6 +9,7 @@ public enum AdminTokenError: Error, Sendable, Hashable, CustomStringConvertible 
     /// A label, reason or token that cannot be used, with why.
     case invalidInput(String)
 
+    /// The reason, in one line.
     public var description: String {
         switch self {
         case .notFound(let what): "no admin token \(what)"

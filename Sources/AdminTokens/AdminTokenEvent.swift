@@ -9,8 +9,11 @@ public enum AdminTokenEvent: Sendable, Hashable {
     /// `AdminTokenRevoked`: the token no longer authenticates.
     case revoked(Revoked)
 
+    /// `AdminTokenIssued`: a token was created (its secret is never recorded, only its hash).
     public struct Issued: Codable, Sendable, Hashable {
+        /// The token's id.
         public let tokenId: UUID
+        /// The operator's label for it, if any.
         public let label: String?
         /// The token's first 12 characters, to recognise it in listings.
         public let prefix: String
@@ -18,7 +21,9 @@ public enum AdminTokenEvent: Sendable, Hashable {
         public let sha256: String
     }
 
+    /// `AdminTokenRevoked`: the token is refused from now on.
     public struct Revoked: Codable, Sendable, Hashable {
+        /// The token revoked.
         public let tokenId: UUID
     }
 

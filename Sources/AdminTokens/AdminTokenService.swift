@@ -7,13 +7,16 @@ public struct AdminTokenService: Sendable {
     /// An event store acting as `tenantry_operator` (tokens are control-plane data).
     public let store: EventLog
 
+    /// Tokens recorded in `store` (the control plane's, acting as operator).
     public init(store: EventLog) {
         self.store = store
     }
 
     /// A token just issued: its record and the token itself, which is shown this once.
     public struct Issued: Sendable {
+        /// The token as recorded.
         public let record: AdminTokenRecord
+        /// The secret, shown once: only its hash is kept.
         public let secret: String
     }
 

@@ -43,16 +43,7 @@ public struct InstanceCredentials: Sendable {
         let password = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.map { String(format: "%02x", $0) }.joined()
         let tenant = tenantID.uuidString.lowercased()
         try await PostgresConnection.withConnection(controlPlane.acting(as: nil)) { connection in
-            // Roles are cluster-wide: tolerate a concurrent creator, and one left by an earlier deploy.
-            try await connection.runScript("""
-                DO $$
-                BEGIN
-                    CREATE ROLE \(role) LOGIN;
-                EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-                END
-                $$;
-                ALTER ROLE \(role) LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '\(password)';
-                """)
+            try await createOrAlterLogin(role, verifier: ScramVerifier.make(password: password), on: connection)
             // Whatever else it was made a member of is taken back: its only membership is the group.
             let memberships = try await connection.query("""
                 SELECT r.rolname FROM pg_auth_members m
@@ -68,13 +59,14 @@ public struct InstanceCredentials: Sendable {
             try await record(role: role, tenant: tenant, database: database, on: connection)
         }
         try await PostgresConnection.withConnection(controlPlane.acting(as: nil).with(database: database)) { connection in
-            try await connection.runScript("""
-                REVOKE CONNECT, TEMPORARY ON DATABASE \(database) FROM PUBLIC;
-                GRANT CONNECT ON DATABASE \(database) TO \(role), tenantry_app, tenantry_operator, tenantry_owner;
-                GRANT SELECT ON tenantry.streams TO \(role);
-                GRANT SELECT, INSERT, UPDATE, DELETE ON tenantry.snapshots, tenantry.checkpoints TO \(role);
-                GRANT EXECUTE ON FUNCTION tenantry.append_events(uuid, text, bigint, jsonb) TO \(role);
+            try await connection.query("REVOKE CONNECT, TEMPORARY ON DATABASE \(identifier: database) FROM PUBLIC")
+            try await connection.query("""
+                GRANT CONNECT ON DATABASE \(identifier: database)
+                TO \(identifier: role), \(identifier: DatabaseRoles.application), \(identifier: DatabaseRoles.operator), \(identifier: DatabaseRoles.owner)
                 """)
+            try await connection.query("GRANT SELECT ON tenantry.streams TO \(identifier: role)")
+            try await connection.query("GRANT SELECT, INSERT, UPDATE, DELETE ON tenantry.snapshots, tenantry.checkpoints TO \(identifier: role)")
+            try await connection.query("GRANT EXECUTE ON FUNCTION tenantry.append_events(uuid, text, bigint, jsonb) TO \(identifier: role)")
             try await record(role: role, tenant: tenant, database: database, on: connection)
         }
         return InstanceCredentials(role: role, password: password)
@@ -109,6 +101,40 @@ public struct InstanceCredentials: Sendable {
         try PostgresConfiguration.connectionString(connectionString, replacing: [
             "user": role, "password": password, "passfile": nil, "sslcert": nil, "sslkey": nil, "sslpassword": nil,
         ])
+    }
+
+    /// Creates `role` as a login (tolerating a concurrent creator, and one left by an earlier
+    /// deploy: roles are cluster-wide) and gives it `verifier` as its password and no privilege.
+    /// The role name and verifier are bound as values and quoted by the server (`format`'s `%I`
+    /// and `%L`); the session settings carrying them are cleared before returning.
+    private static func createOrAlterLogin(_ role: String, verifier: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "SELECT set_config('tenantry.instance_login', \(role), false), set_config('tenantry.instance_verifier', \(verifier), false)")
+        do {
+            try await connection.runScript("""
+                DO $$
+                BEGIN
+                    EXECUTE format('CREATE ROLE %I LOGIN', current_setting('tenantry.instance_login'));
+                EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+                END
+                $$;
+                DO $$
+                BEGIN
+                    EXECUTE format(
+                        'ALTER ROLE %I LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD %L',
+                        current_setting('tenantry.instance_login'), current_setting('tenantry.instance_verifier'));
+                END
+                $$;
+                """)
+        } catch {
+            try await clearLoginSettings(on: connection)
+            throw error
+        }
+        try await clearLoginSettings(on: connection)
+    }
+
+    private static func clearLoginSettings(on connection: PostgresConnection) async throws {
+        try await connection.query("SELECT set_config('tenantry.instance_login', '', false), set_config('tenantry.instance_verifier', '', false)")
     }
 
     private static func currentDatabase(_ connection: PostgresConnection) async throws -> String {

@@ -19,6 +19,7 @@ public enum InstanceError: Error, Sendable, CustomStringConvertible {
     /// A release binary to upgrade to that does not say which release it is.
     case unknownRelease(binary: String, detail: String)
 
+    /// The reason, with what to do about it where there is something to do.
     public var description: String {
         switch self {
         case .notDeployed(let slug): "tenant \(slug) has no instance: deploy one with `tenantry instance deploy \(slug) --customization <id>`"

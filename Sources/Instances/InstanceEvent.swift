@@ -4,19 +4,30 @@ import EventStore
 /// What happens to a tenant's single-tenant instance, recorded on `instance-<tenant id>` in the
 /// control plane (actor and reason in the metadata).
 public enum InstanceEvent: Sendable, Hashable {
+    /// `InstanceDeployed`: the deployment's settings, files and database.
     case deployed(Deployed)
+    /// `InstanceStarted`: a local process serves it.
     case started(Started)
+    /// `InstanceStopped`: the local process was stopped on purpose.
     case stopped(Stopped)
+    /// `InstanceUpgraded`: another release serves it (recorded with that release's start).
     case upgraded(Upgraded)
+    /// `InstanceUpgradeRolledBack`: an upgrade failed and the previous release serves it again.
     case upgradeRolledBack(UpgradeRolledBack)
+    /// `InstanceDestroyed`: exported, offboarded and removed; nothing is done with it after.
     case destroyed(Destroyed)
 
     /// The instance was deployed (or redeployed with other settings).
     public struct Deployed: Codable, Sendable, Hashable {
+        /// The tenant it serves.
         public var tenantId: UUID
+        /// The tenant's slug when deployed: the name of its files, units and process.
         public var slug: String
+        /// The customization it runs (its id in the release's catalog).
         public var customizationId: String
+        /// The customization's version when deployed.
         public var customizationVersion: String
+        /// The Tenantry release deployed (later ones are recorded by `Upgraded`).
         public var release: String
         /// Secret settings are recorded as `sha256:<hex>` of their value, never the value.
         public var settings: [String: String]
@@ -24,18 +35,24 @@ public enum InstanceEvent: Sendable, Hashable {
         public var target: String
         /// Where the deployment files were rendered.
         public var directory: String
+        /// The port it was deployed to serve on.
         public var port: Int
+        /// The tenant's dedicated database, which its own login reaches.
         public var database: String
     }
 
     /// A local instance process was started.
     public struct Started: Codable, Sendable, Hashable {
+        /// The process id, to stop it or see whether it still runs.
         public var processId: Int32
+        /// The port it serves on.
         public var port: Int
+        /// The release the process runs.
         public var release: String
         /// The copy of the binary the process runs (kept per release, for rollback).
         public var binary: String
 
+        /// A start as a process runner reports it.
         public init(processId: Int32, port: Int, release: String, binary: String) {
             self.processId = processId
             self.port = port
@@ -44,25 +61,36 @@ public enum InstanceEvent: Sendable, Hashable {
         }
     }
 
+    /// The local instance process was stopped gracefully.
     public struct Stopped: Codable, Sendable, Hashable {
+        /// The process that was stopped.
         public var processId: Int32
+        /// A stop of `processId`.
         public init(processId: Int32) { self.processId = processId }
     }
 
+    /// The instance runs another release.
     public struct Upgraded: Codable, Sendable, Hashable {
+        /// The release it ran before.
         public var from: String
+        /// The release it runs now.
         public var to: String
+        /// An upgrade from `from` to `to`.
         public init(from: String, to: String) {
             self.from = from
             self.to = to
         }
     }
 
-    /// An upgrade whose new release did not become ready: the previous one runs again.
+    /// An upgrade that failed once the previous release was stopped: the previous one runs again.
     public struct UpgradeRolledBack: Codable, Sendable, Hashable {
+        /// The release that runs again.
         public var from: String
+        /// The release that was tried.
         public var to: String
+        /// Why the upgrade failed, in one line.
         public var reason: String
+        /// A rollback from the attempted `to` back to `from`.
         public init(from: String, to: String, reason: String) {
             self.from = from
             self.to = to
@@ -70,15 +98,20 @@ public enum InstanceEvent: Sendable, Hashable {
         }
     }
 
+    /// The instance was destroyed after its tenant's events were exported.
     public struct Destroyed: Codable, Sendable, Hashable {
+        /// The absolute path of the export.
         public var exportFile: String
+        /// How many events the export holds.
         public var exportedEvents: Int
+        /// A destruction whose export is `exportFile`.
         public init(exportFile: String, exportedEvents: Int) {
             self.exportFile = exportFile
             self.exportedEvents = exportedEvents
         }
     }
 
+    /// The recorded event type (`InstanceDeployed`, …).
     public var type: String {
         switch self {
         case .deployed: "InstanceDeployed"

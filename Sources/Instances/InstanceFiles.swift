@@ -18,21 +18,30 @@ import Glibc
 /// Files holding a secret are created with mode 0600 from the start (a new file opened with that
 /// mode, then renamed over the old one), never written first and narrowed afterwards.
 public struct InstanceFiles: Sendable {
+    /// The folder the files are rendered in (created 0700).
     public let directory: URL
     /// The `Deploy` folder of the release (systemd templates, Kubernetes base).
     public let deployRoot: URL
 
+    /// The files under `directory`, rendered from the templates in `deployRoot`; both paths are standardized.
     public init(directory: URL, deployRoot: URL) {
         self.directory = directory.standardizedFileURL
         self.deployRoot = deployRoot.standardizedFileURL
     }
 
+    /// `instance.env`: the serving process's environment (0600).
     public var environmentFile: URL { directory.appendingPathComponent("instance.env") }
+    /// `migration.env`: the migration step's environment with its credential (0600).
     public var migrationEnvironmentFile: URL { directory.appendingPathComponent("migration.env") }
+    /// `kubernetes/`: the Kustomize overlay to `kubectl apply -k`.
     public var overlayDirectory: URL { directory.appendingPathComponent("kubernetes") }
+    /// The systemd unit that serves the instance.
     public func unitFile(slug: String) -> URL { directory.appendingPathComponent("tenantry-instance@\(slug).service") }
+    /// The systemd unit that migrates the instance's database before it serves.
     public func migrationUnitFile(slug: String) -> URL { directory.appendingPathComponent("tenantry-instance-migrate@\(slug).service") }
+    /// `instance.log`: the output of a local instance process.
     public var logFile: URL { directory.appendingPathComponent("instance.log") }
+    /// `bin/`: the copies of each release's binary a local instance ran (for rollback).
     public var binaries: URL { directory.appendingPathComponent("bin") }
 
     /// Renders every file; returns their paths. `environment` is the serving process's,

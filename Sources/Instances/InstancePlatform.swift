@@ -30,8 +30,10 @@ public struct InstancePlatform: Sendable {
     public var migrationEnvironment: [String: String]
     /// The environment variable the serving process reads its database URL from.
     public var databaseURLVariable: String
+    /// How `destroy` exports and offboards the tenant.
     public var offboarding: any TenantOffboarding
 
+    /// The platform as the runtime wires it.
     public init(
         tenants: TenantService, placements: TenantPlacementStore, databases: DedicatedDatabaseProvisioner, flags: FlagService,
         pooledStore: EventLog, operatorStore: EventLog, administrator: PostgresConfiguration, clusterAdministrator: PostgresConfiguration,

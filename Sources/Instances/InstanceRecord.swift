@@ -2,6 +2,7 @@ public import Foundation
 
 /// A tenant's instance as its events leave it.
 public struct InstanceRecord: Sendable, Hashable {
+    /// What the last recorded event left the instance in.
     public enum Status: String, Sendable {
         /// Files rendered and recorded; no local process running.
         case deployed
@@ -10,13 +11,17 @@ public struct InstanceRecord: Sendable, Hashable {
         case destroyed
     }
 
+    /// The last deployment.
     public private(set) var deployment: InstanceEvent.Deployed
+    /// The recorded status (whether a local process still runs is not recorded).
     public private(set) var status: Status
     /// The running (or last) local process.
     public private(set) var process: InstanceEvent.Started?
     /// The release of the last upgrade, else the deployment's.
     public private(set) var release: String
+    /// The stream version it was read at: a change is appended only after it.
     public private(set) var version: Int64
+    /// When the last event was recorded.
     public private(set) var updatedAt: Date
 
     init?(folding events: [(InstanceEvent, Date)], version: Int64) {

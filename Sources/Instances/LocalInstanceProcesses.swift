@@ -7,6 +7,7 @@ public import Foundation
 /// previous one), in a session of its own so it outlives the command that started it, logging
 /// to `instance.log`.
 public struct LocalInstanceProcesses: InstanceProcesses {
+    /// Processes on this machine.
     public init() {}
 
     /// Copies `binary` to `bin/tenantry-<release>` (once) and starts it; returns once `/readyz`

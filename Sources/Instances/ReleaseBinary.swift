@@ -4,9 +4,12 @@ public import Foundation
 /// A release's binary and the release it is: what a local instance runs, and what an upgrade
 /// moves it to.
 public struct ReleaseBinary: Sendable {
+    /// The binary's path.
     public let url: URL
+    /// The release it is (what its `--version` prints).
     public let release: String
 
+    /// A binary known to be `release`.
     public init(url: URL, release: String) {
         self.url = url
         self.release = release

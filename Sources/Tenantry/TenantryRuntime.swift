@@ -1,5 +1,5 @@
 public import EventStore
-import Instances
+public import Instances
 public import Extensions
 public import FeatureFlags
 public import Provisioning
@@ -59,23 +59,16 @@ public struct TenantryRuntime: Sendable {
     }
 
     /// The runtime of a single-tenant instance (`serve --instance`), on the instance's own login
-    /// (`url`: the `TENANTRY_DATABASE_URL` of its `instance.env`): both pools log in as that role
-    /// and act as nothing else (no `-c role=`), so everything the process does is bounded by
-    /// what migration 0104 and `instance deploy` granted it: its tenant's rows, its registry and
-    /// instance streams and the flags. It migrates nothing: a schema with migrations pending is
-    /// refused (`instance migrate` runs them, with another credential). A login that is a
-    /// superuser, may bypass row-level security, or is a member of any Tenantry role but
-    /// `tenantry_instance` is refused too: the instance must not run with more than its own.
-    public static func startInstance(url: String, customization: CustomizationHost) async throws -> TenantryRuntime {
-        let target = DatabaseTarget.external(url: url)
-        let configuration = PostgresConfiguration(connectionString: url)
-        try await requireInstanceLogin(configuration)
-        try await PostgresConnection.withConnection(configuration) { connection in
-            let pending = try await DatabaseMigrator().pending(on: connection)
-            guard pending.isEmpty else { throw DatabaseSetupError.schemaNotMigrated(pendingCount: pending.count) }
-        }
-        let pool = PostgresPool(configuration: configuration, maximumConnections: 8)
+    /// that `startup` checked (`InstanceStartup.check`: no more than an instance's, schema
+    /// migrated): both pools log in as that role and act as nothing else (no `-c role=`), so
+    /// everything the process does is bounded by what migration 0104 and `instance deploy`
+    /// granted it: its tenant's rows, its registry and instance streams and the flags. It
+    /// migrates nothing.
+    public static func startInstance(_ startup: InstanceStartup) -> TenantryRuntime {
+        let target = DatabaseTarget.external(url: startup.configuration.connectionString)
+        let pool = PostgresPool(configuration: startup.configuration, maximumConnections: 8)
         let eventStore = EventLog(pool: pool)
+        let customization = startup.host
         return TenantryRuntime(
             target: target,
             pool: pool,
@@ -89,30 +82,6 @@ public struct TenantryRuntime: Sendable {
             customization: customization,
             servesInstance: true
         )
-    }
-
-    /// Refuses a login that is a superuser, may bypass row-level security, create roles or
-    /// databases or replicate, or is a member of any role but `tenantry_instance`: a
-    /// single-tenant instance must not run with more than its own login (an `instance.env` of an
-    /// older release held the operator's URL).
-    public static func requireInstanceLogin(_ configuration: PostgresConfiguration) async throws {
-        try await PostgresConnection.withConnection(configuration.acting(as: nil)) { connection in
-            let row = try await connection.query("""
-                SELECT session_user::text, r.rolsuper OR r.rolbypassrls OR r.rolcreaterole OR r.rolcreatedb OR r.rolreplication,
-                       coalesce((SELECT string_agg(g.rolname, ', ' ORDER BY g.rolname) FROM pg_roles g
-                                 WHERE g.rolname <> \(DatabaseRoles.instance) AND g.rolname <> session_user::text
-                                   AND pg_has_role(session_user, g.oid, 'MEMBER')), '')
-                FROM pg_roles r WHERE r.rolname = session_user
-                """).rows.first
-            guard let row else { throw InstanceError.notInstanceLogin("the login is not a role") }
-            let (login, isPrivileged, memberships) = try row.decode((String, Bool, String).self)
-            guard !isPrivileged else {
-                throw InstanceError.notInstanceLogin("\(login) is a superuser, or may bypass row-level security, create roles or databases")
-            }
-            guard memberships.isEmpty else {
-                throw InstanceError.notInstanceLogin("\(login) is a member of \(memberships), not only of \(DatabaseRoles.instance)")
-            }
-        }
     }
 
     /// Closes the pools.

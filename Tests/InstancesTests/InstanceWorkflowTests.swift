@@ -10,8 +10,9 @@ import RuntimeTestSupport
 import TestSupport
 import Testing
 
-/// Instance processes that start nothing: each "process" is a number in a table, and a release
-/// listed in `unready` never becomes ready. The workflows' events, versions, database moves and
+/// Instance processes that start nothing: each "process" is a number in a table, a release
+/// listed in `unready` never becomes ready, and one listed in `crashing` fails to start with an
+/// error that is no `InstanceError`. The workflows' events, versions, database moves and
 /// files are real; only the serving processes are not.
 final class SimulatedProcesses: InstanceProcesses {
     private struct State {
@@ -22,9 +23,14 @@ final class SimulatedProcesses: InstanceProcesses {
 
     private let state = Mutex(State())
     private let unready: Set<String>
+    private let crashing: Set<String>
 
-    init(unready: Set<String> = []) {
+    /// A start failure that is not an `InstanceError`.
+    struct Crash: Error {}
+
+    init(unready: Set<String> = [], crashing: Set<String> = []) {
         self.unready = unready
+        self.crashing = crashing
     }
 
     /// The releases started, in order.
@@ -35,6 +41,7 @@ final class SimulatedProcesses: InstanceProcesses {
     func start(files: InstanceFiles, slug: String, port: Int, release: String, binary: URL, timeout: Duration) async throws -> InstanceEvent.Started {
         try state.withLock { state in
             state.starts.append(release)
+            guard !crashing.contains(release) else { throw Crash() }
             guard !unready.contains(release) else { throw InstanceError.notReady(slug: slug, detail: "release \(release) never answered /readyz") }
             state.nextProcessID += 1
             state.running[state.nextProcessID] = (slug, port, release)
@@ -73,7 +80,7 @@ struct InstanceWorkflowTests {
                 try await runtime.eventStore.append(
                     [try NewEvent(type: "Noted", dataJSON: #"{"n":\#(n)}"#)], to: try StreamName("doc-1"), tenant: tenant.id)
             }
-            let processes = SimulatedProcesses(unready: ["9.9.9-broken"])
+            let processes = SimulatedProcesses(unready: ["9.9.9-broken"], crashing: ["9.9.10-crashing"])
             let instances = runtime.instances(catalog: ReleaseCustomizations.catalog, processes: processes)
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("instances-\(UUID().uuidString.prefix(8))")
             defer { try? FileManager.default.removeItem(at: scratch) }
@@ -107,24 +114,30 @@ struct InstanceWorkflowTests {
             #expect(status.health == "ready")
             #expect(status.record.release == TenantryRelease.version)
 
-            let upgraded = try await instances.upgrade(tenant.slug, to: "0.7.0", binary: URL(fileURLWithPath: "/bin/true"), actor: "operator:test")
+            let upgraded = try await instances.upgrade(tenant.slug, to: "0.7.0", binary: URL(fileURLWithPath: "/bin/true"), deployRoot: deployRoot, actor: "operator:test")
             #expect(upgraded.release == "0.7.0")
             #expect(upgraded.status == .running)
             #expect(upgraded.version == 4, "InstanceUpgraded and InstanceStarted in one append")
             #expect(processes.runningReleases == ["0.7.0"], "the old release was stopped")
 
             await #expect(throws: InstanceError.self) {
-                try await instances.upgrade(tenant.slug, to: "9.9.9-broken", binary: URL(fileURLWithPath: "/bin/false"), actor: "operator:test")
+                try await instances.upgrade(tenant.slug, to: "9.9.9-broken", binary: URL(fileURLWithPath: "/bin/false"), deployRoot: deployRoot, actor: "operator:test")
+            }
+            // Any failure once the old release was stopped rolls back, not only an InstanceError.
+            await #expect(throws: SimulatedProcesses.Crash.self) {
+                try await instances.upgrade(
+                    tenant.slug, to: "9.9.10-crashing", binary: URL(fileURLWithPath: "/bin/false"), deployRoot: deployRoot, actor: "operator:test")
             }
             let rolledBack = try await instances.record(of: tenant.slug)
             #expect(rolledBack.release == "0.7.0")
             #expect(rolledBack.status == .running)
-            #expect(processes.starts == [TenantryRelease.version, "0.7.0", "9.9.9-broken", "0.7.0"])
+            #expect(processes.starts == [TenantryRelease.version, "0.7.0", "9.9.9-broken", "0.7.0", "9.9.10-crashing", "0.7.0"])
             #expect(processes.runningReleases == ["0.7.0"])
             let stream = try await runtime.operatorEventStore.readStream(
                 try StreamName(category: "instance", id: tenant.id.uuidString.lowercased()), tenant: EventLog.controlPlaneTenantID)
             #expect(stream.map(\.type) == [
                 "InstanceDeployed", "InstanceStarted", "InstanceUpgraded", "InstanceStarted", "InstanceUpgradeRolledBack", "InstanceStarted",
+                "InstanceUpgradeRolledBack", "InstanceStarted",
             ])
 
             // A record read before the last change is stale: appending after it is refused.

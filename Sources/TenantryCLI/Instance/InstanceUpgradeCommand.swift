@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Instances
 
 /// `tenantry instance upgrade <tenant>`.
@@ -22,12 +23,17 @@ struct InstanceUpgradeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The release binary to upgrade to (default: this one).", valueName: "path"))
     var binary: String?
 
+    @Option(help: ArgumentHelp("The release's Deploy folder with the templates (default: ./Deploy).", valueName: "dir"))
+    var deployRoot = "Deploy"
+
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
         let target = if let binary { try await ReleaseBinary.staged(at: binary) } else { ReleaseBinary.current }
         try await connection.withInstances { instances in
-            try await instances.upgrade(tenant, to: target.release, binary: target.url, actor: Operator.actor) { StandardOutput.line($0) }
+            try await instances.upgrade(
+                tenant, to: target.release, binary: target.url, deployRoot: URL(fileURLWithPath: deployRoot), actor: Operator.actor
+            ) { StandardOutput.line($0) }
         }
     }
 }

@@ -1,4 +1,5 @@
 import AdminTokens
+import Customizations
 import ArgumentParser
 import EventStore
 import Foundation
@@ -83,22 +84,22 @@ struct ServeCommand: AsyncParsableCommand {
         guard case .external(let url) = connection.target else {
             throw ValidationError(InstanceError.notInstanceLogin("no TENANTRY_DATABASE_URL or --database-url is set").description)
         }
-        try await TenantryRuntime.requireInstanceLogin(PostgresConfiguration(connectionString: url))
-        let resolved = try await InstanceStartup.resolve(instanceName, url: url, environment: Self.environment)
-        let runtime = try await TenantryRuntime.startInstance(url: url, customization: resolved.host)
-        let tenantPool = PostgresPool(configuration: PostgresConfiguration(connectionString: url).with(database: resolved.database), maximumConnections: 4)
-        configuration.instance = InstanceScope(
-            tenantID: resolved.tenantID, slug: resolved.slug, customization: resolved.host, tenantStore: EventLog(pool: tenantPool))
+        let startup = try await InstanceStartup.check(
+            instanceName, url: url, environment: Self.environment, catalog: ReleaseCustomizations.catalog)
+        let runtime = TenantryRuntime.startInstance(startup)
         // An instance mounts no admin API, so it takes no admin token.
         configuration.adminToken = nil
+        let base = configuration
         do {
-            try await APIServer(runtime: runtime, configuration: configuration).run { address in
-                StandardOutput.line("listening on \(address.url) (instance of \(resolved.slug), customization \(resolved.host.id) \(resolved.host.version))")
+            try await startup.withTenantStore { tenantStore in
+                var scoped = base
+                scoped.instance = InstanceScope(tenantID: startup.tenantID, slug: startup.slug, customization: startup.host, tenantStore: tenantStore)
+                try await APIServer(runtime: runtime, configuration: scoped).run { address in
+                    StandardOutput.line("listening on \(address.url) (instance of \(startup.slug), customization \(startup.host.id) \(startup.host.version))")
+                }
             }
-            await tenantPool.close()
             await runtime.shutdown()
         } catch {
-            await tenantPool.close()
             await runtime.shutdown()
             throw error
         }

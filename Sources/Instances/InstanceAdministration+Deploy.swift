@@ -1,0 +1,168 @@
+import PostgresClient
+import Provisioning
+import Crypto
+import FeatureFlags
+public import Extensions
+public import Foundation
+
+extension InstanceAdministration {
+    /// What a deployment asks for.
+    public struct Request: Sendable {
+        /// The tenant's slug or id.
+        public var tenant: String
+        /// The customization's id in the catalog.
+        public var customization: String
+        /// The customization's settings by name; checked before anything is written.
+        public var settings: [String: String]
+        /// `local` (start the process here) or `kubernetes` (render only).
+        public var target: String
+        /// Nil: a free port for a local instance, 8080 in a cluster.
+        public var port: Int?
+        /// Nil: `Deploy/instances/<slug>` under the working directory.
+        public var directory: URL?
+        /// The release's `Deploy` folder with the templates.
+        public var deployRoot: URL
+        /// The release binary a local instance runs (a copy is kept beside its files).
+        public var binary: URL
+        /// Who deploys, as recorded in the events' metadata.
+        public var actor: String
+
+        /// A request; `port` and `directory` nil take the defaults above.
+        public init(
+            tenant: String, customization: String, settings: [String: String], target: String, port: Int? = nil, directory: URL? = nil,
+            deployRoot: URL, binary: URL, actor: String
+        ) {
+            self.tenant = tenant
+            self.customization = customization
+            self.settings = settings
+            self.target = target
+            self.port = port
+            self.directory = directory
+            self.deployRoot = deployRoot
+            self.binary = binary
+            self.actor = actor
+        }
+    }
+
+    /// What `deploy` did.
+    public struct Deployment: Sendable {
+        /// The tenant deployed.
+        public let tenantID: UUID
+        /// The tenant's slug.
+        public let slug: String
+        /// The customization with the settings it was deployed with.
+        public let host: CustomizationHost
+        /// The record after the deployment (and, locally, the start).
+        public let record: InstanceRecord
+        /// The files rendered.
+        public let files: InstanceFiles
+        /// The serving process's environment, as `instance.env` holds it (with the login's password).
+        public let environment: [String: String]
+        /// The local process started; nil for a cluster deployment.
+        public let started: InstanceEvent.Started?
+    }
+
+    /// Deploys the tenant's instance: 1. checks the customization's settings (throws before
+    /// writing anything when one is invalid); 2. gives the tenant a database and a login of its
+    /// own and applies the customization's flag defaults; 3. records InstanceDeployed; 4.
+    /// renders the files; and for a local target 5. (re)starts the process and records
+    /// InstanceStarted. Each step is reported to `progress`.
+    public func deploy(_ request: Request, progress: @Sendable (String) -> Void = { _ in }) async throws -> Deployment {
+        guard ["local", "kubernetes"].contains(request.target) else { throw InstanceError.invalidTarget(request.target) }
+        let customization = try catalog.customization(named: request.customization)
+        let host = try CustomizationHost(customization, settings: request.settings)
+        progress("1/4 settings of \(host.id) \(host.version) are valid")
+
+        let tenant = try await platform.tenant(request.tenant)
+        let port = try request.port ?? (request.target == "local" ? FreePort.find() : 8080)
+        let directory = request.directory ?? URL(fileURLWithPath: "Deploy/instances/\(tenant.slug)")
+        let existing = try await log.record(of: tenant.id)
+        let dedication = try await TenantDedication(platform: platform).dedicate(tenant.id, actor: request.actor) { progress("2/4 \($0)") }
+        progress("2/4 \(tenant.slug) lives in database \(dedication.database) (\(dedication.fingerprint))")
+        // A database dedicated by an older release gets this release's schema (the instance
+        // logins' table and rules) before its login is granted anything there.
+        try await migrateDedicated(dedication.database)
+        let credentials = try await InstanceCredentials.provision(
+            tenantID: tenant.id, database: dedication.database, controlPlane: platform.administrator)
+        progress("2/4 the instance logs in as \(credentials.role): its own tenant only, no migrations")
+
+        for flagDefault in host.flagDefaults {
+            try await applyFlagDefault(flagDefault, tenant: tenant.id, host: host, progress: progress)
+        }
+
+        let deployed = InstanceEvent.Deployed(
+            tenantId: tenant.id, slug: tenant.slug, customizationId: host.id.rawValue, customizationVersion: host.version,
+            release: TenantryRelease.version, settings: Self.recorded(host), target: request.target,
+            directory: directory.standardizedFileURL.path, port: port, database: dedication.database)
+        var record = try await log.append(
+            [.deployed(deployed)], after: existing, for: tenant.id, actor: request.actor, reason: "deploy \(host.id) \(host.version)")
+        progress("3/4 recorded InstanceDeployed (\(host.id) \(host.version), release \(TenantryRelease.version), target \(request.target))")
+
+        let environment = try environment(slug: tenant.slug, port: port, host: host, credentials: credentials)
+        let files = InstanceFiles(directory: directory, deployRoot: request.deployRoot)
+        let secretNames = Set(host.specifications.filter(\.isSecret).map { Self.settingVariable($0.name) } + [platform.databaseURLVariable])
+        try files.render(
+            slug: tenant.slug, customization: host.id.rawValue, release: TenantryRelease.version, environment: environment,
+            migrationEnvironment: migrationEnvironment(slug: tenant.slug), secretNames: secretNames)
+        progress("4/4 rendered \(files.directory.path): instance.env, migration.env, tenantry-instance@\(tenant.slug).service, tenantry-instance-migrate@\(tenant.slug).service, kubernetes/")
+        guard request.target == "local" else {
+            return Deployment(tenantID: tenant.id, slug: tenant.slug, host: host, record: record, files: files, environment: environment, started: nil)
+        }
+
+        if let running = record.process, processes.isRunning(processID: running.processId, slug: tenant.slug) {
+            progress("5/5 stopping the running instance (pid \(running.processId)) to restart it with the new deployment")
+            try await processes.stop(processID: running.processId, slug: tenant.slug)
+        }
+        progress("5/5 starting tenantry serve --instance \(tenant.slug) on port \(port)…")
+        let started = try await processes.start(
+            files: files, slug: tenant.slug, port: port, release: TenantryRelease.version, binary: request.binary, timeout: Self.startTimeout)
+        record = try await log.append([.started(started)], after: record, for: tenant.id, actor: request.actor, reason: "local start")
+        return Deployment(tenantID: tenant.id, slug: tenant.slug, host: host, record: record, files: files, environment: environment, started: started)
+    }
+
+    /// How long a newly deployed local instance may take to become ready.
+    public static let startTimeout: Duration = .seconds(90)
+
+    /// The recorded settings: secrets as `sha256:<hex>`, so the event never holds them.
+    static func recorded(_ host: CustomizationHost) -> [String: String] {
+        var recorded = host.settings.values
+        for specification in host.specifications where specification.isSecret {
+            if let value = recorded[specification.name] {
+                recorded[specification.name] = "sha256:" + SHA256.hash(data: Data(value.utf8)).map { String(format: "%02x", $0) }.joined()
+            }
+        }
+        return recorded
+    }
+
+    /// The serving process's environment: the instance's own login to the platform's database
+    /// (the operator's URL with the login replaced), never the operator's or a migration one.
+    private func environment(slug: String, port: Int, host: CustomizationHost, credentials: InstanceCredentials) throws -> [String: String] {
+        var environment = [
+            "TENANTRY_INSTANCE": slug,
+            "TENANTRY_HOST": "127.0.0.1",
+            "TENANTRY_PORT": String(port),
+            platform.databaseURLVariable: try credentials.connectionString(replacingLoginOf: platform.administrator.connectionString),
+        ]
+        for (name, value) in host.settings.values { environment[Self.settingVariable(name)] = value }
+        return environment
+    }
+
+    /// The migration step's environment (`tenantry instance migrate`): the deploying operator's
+    /// database, as the platform was given it.
+    private func migrationEnvironment(slug: String) -> [String: String] {
+        platform.migrationEnvironment.merging(["TENANTRY_INSTANCE": slug]) { _, new in new }
+    }
+
+    private func applyFlagDefault(_ flagDefault: FlagDefault, tenant: UUID, host: CustomizationHost, progress: @Sendable (String) -> Void) async throws {
+        let key = try FlagKey(flagDefault.flagKey)
+        guard let flag = try await platform.flags.load(key) else {
+            progress("2/4 flag default \(flagDefault.flagKey)=\(flagDefault.variant) skipped: no such flag")
+            return
+        }
+        guard flag.overrides[tenant] == nil else { return }
+        _ = try await platform.flags.setOverride(
+            key, tenant: tenant, variant: flagDefault.variant,
+            by: FlagService.Change(actor: "customization:\(host.id)", reason: "flag default of \(host.id) \(host.version)"))
+        progress("2/4 flag default \(flagDefault.flagKey)=\(flagDefault.variant) set")
+    }
+}
