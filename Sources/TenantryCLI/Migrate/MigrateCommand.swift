@@ -28,13 +28,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let target = connection.target
-        if case let .embedded(cluster, database) = target {
-            _ = try await cluster.start()
-            let maintenance = PostgresConfiguration(connectionString: cluster.connectionString(database: "postgres"))
-            try await PostgresConnection.withConnection(maintenance) { connection in
-                try await connection.createDatabaseIfMissing(database)
-            }
-        }
+        try await DatabasePreparation(target: target).startEmbeddedDatabase()
         let migrator = DatabaseMigrator()
         if status {
             let pending = try await migrator.pending(target.administratorConfiguration)
