@@ -23,7 +23,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
-    @Flag(help: "Only list pending migrations; change nothing. Exit status 3 when some are pending.")
+    @ArgumentParser.Flag(help: "Only list pending migrations; change nothing. Exit status 3 when some are pending.")
     var status = false
 
     func run() async throws {
