@@ -289,14 +289,24 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "PostgresClient", "EmbeddedPostgres", "ChildProcesses", "EventStore", "Schema",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: testSwiftSettings
+        ),
+        // The HTTP side of the tests, apart so module tests that need no HTTP link no
+        // Hummingbird or NIO: the tests' one HTTP client (HTTPTestClient) on a real socket, and
+        // WebhookReceiver.
+        .target(
+            name: "HTTPTestSupport",
+            dependencies: [
+                "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                // The tests' one HTTP client (HTTPTestClient) on a real socket.
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            path: "Tests/TestSupport",
+            path: "Tests/HTTPTestSupport",
             swiftSettings: testSwiftSettings
         ),
         // The whole runtime on a test database, for the tests of the composition root and of
@@ -326,6 +336,7 @@ let package = Package(
             name: "CustomizationsTests",
             dependencies: [
                 "Customizations", "Extensions", "EventStore", "Provisioning", "Tenantry", "TenantryServer", "TestSupport", "RuntimeTestSupport",
+                "HTTPTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: testSwiftSettings
@@ -376,7 +387,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "TestSupport", "TenantryCLI", "Tenantry", "AdminTokens", "EventStore", "PostgresClient", "Tenancy", "Provisioning",
-                "ChildProcesses", "Customizations",
+                "ChildProcesses", "Customizations", "HTTPTestSupport",
             ],
             exclude: ["Support/render_kustomize.py"],
             swiftSettings: testSwiftSettings
@@ -394,6 +405,7 @@ let package = Package(
                 "EventStore",
                 "PostgresClient",
                 "TestSupport",
+                "HTTPTestSupport",
                 "RuntimeTestSupport",
                 "TenantryCLI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,4 +1,4 @@
-import EventStore
+public import EventStore
 public import Foundation
 public import Logging
 
@@ -23,12 +23,17 @@ public struct TrialExpiryScheduler: Sendable {
         self.logger = logger
     }
 
-    /// Checks at once, then every `interval`, until cancelled (`PeriodicCheck`). A failed check
-    /// is logged and tried again at the next tick: the check is idempotent.
+    /// Checks at once, then every `interval`, until cancelled. A failed check is logged and
+    /// tried again at the next tick: the check is idempotent.
     public func run() async {
-        await PeriodicCheck(name: "trial expiry check", interval: interval, logger: logger) { [administration, now, logger] in
+        await periodicCheck.run()
+    }
+
+    /// The loop `run()` runs, for a process that runs it as a service (`PeriodicCheckWorker`).
+    public var periodicCheck: PeriodicCheck {
+        PeriodicCheck(name: "trial expiry check", interval: interval, logger: logger) { [administration, now, logger] in
             let expired = try await administration.expireDueTrials(at: now())
             if !expired.isEmpty { logger.info("trials expired", metadata: ["count": "\(expired.count)"]) }
-        }.run()
+        }
     }
 }

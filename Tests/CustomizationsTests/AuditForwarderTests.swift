@@ -3,6 +3,7 @@ import Customizations
 import EventStore
 import Extensions
 import Foundation
+import HTTPTestSupport
 import Testing
 import TestSupport
 

@@ -1,5 +1,6 @@
 import Customizations
 import Foundation
+import HTTPTestSupport
 import PostgresClient
 import Tenancy
 import TestSupport

@@ -2,6 +2,7 @@ import AdminTokens
 import EventStore
 import FeatureFlags
 import Foundation
+import HTTPTestSupport
 import Logging
 import NIOHTTP1
 import Provisioning

@@ -1,5 +1,6 @@
 import FeatureFlags
 import Foundation
+import HTTPTestSupport
 import TestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTestSupport
 import Provisioning
 import RuntimeTestSupport
 import Synchronization

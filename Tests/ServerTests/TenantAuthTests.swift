@@ -1,5 +1,6 @@
 import FeatureFlags
 import Foundation
+import HTTPTestSupport
 import NIOHTTP1
 import Provisioning
 import TestSupport

@@ -1,7 +1,11 @@
 import Foundation
 
 extension JSONValue {
-    /// The value as compact JSON text with sorted keys (for display and hashing).
+    /// The value as compact JSON text with sorted keys, in a frozen format: flag bucketing hashes
+    /// it (an attribute a rollout buckets by), so changing a byte of it re-buckets tenants. Use it
+    /// only for that hash and for values quoted in messages and tables; everything else writes
+    /// JSON with `JSONWriter` (this one goes through `JSONEncoder`, whose number and escaping
+    /// choices are not `JSONWriter`'s).
     public var compactJSON: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

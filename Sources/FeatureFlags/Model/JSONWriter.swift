@@ -2,8 +2,10 @@ import EventStore
 
 /// Writes a `JSONValue` as JSON text with sorted keys: the same value always gives the same
 /// bytes, which is what an ETag computed from a body needs and what makes an exported flagd
-/// document diff well under version control. The one JSON writer of the package; strings are
-/// escaped by the event store's `JSONString`.
+/// document diff well under version control. It writes every JSON value the package produces
+/// (HTTP bodies, flagd exports, the CLI's `--json` output); strings are escaped by the event
+/// store's `JSONString`. The one exception is `JSONValue.compactJSON`, a frozen format kept
+/// byte for byte because flag bucketing hashes it.
 ///
 /// Unlike `JSONEncoder`, a double is always written as a double (`1.0`, not `1`): flagd infers a
 /// flag's type from its variants, and an OpenFeature client asking for a float flag must get a
@@ -15,6 +17,11 @@ public enum JSONWriter {
         output.reserveCapacity(256)
         write(value, indentation: nil, to: &output)
         return output
+    }
+
+    /// `value` as compact JSON text (no whitespace), one line: what a `--json` command prints.
+    public static func compact(_ value: JSONValue) -> String {
+        String(decoding: bytes(value), as: UTF8.self)
     }
 
     /// Two-space indented JSON. Arrays of scalars stay on one line so flagd's

@@ -27,10 +27,15 @@ public struct FlagScheduler: Sendable {
         self.logger = logger
     }
 
-    /// Checks at once, then every `interval`, until cancelled (`PeriodicCheck`). A failed check
-    /// is logged and tried again at the next tick: applying a change is idempotent.
+    /// Checks at once, then every `interval`, until cancelled. A failed check is logged and
+    /// tried again at the next tick: applying a change is idempotent.
     public func run() async {
-        await PeriodicCheck(name: "scheduled flag changes", interval: interval, logger: logger) { [flags, catalog, now, logger] in
+        await periodicCheck.run()
+    }
+
+    /// The loop `run()` runs, for a process that runs it as a service (`PeriodicCheckWorker`).
+    public var periodicCheck: PeriodicCheck {
+        PeriodicCheck(name: "scheduled flag changes", interval: interval, logger: logger) { [flags, catalog, now, logger] in
             for (key, change, outcome) in try await flags.applyDueChanges(at: now(), knownFrom: catalog?.state) {
                 switch outcome {
                 case .applied:
@@ -39,6 +44,6 @@ public struct FlagScheduler: Sendable {
                     logger.error("scheduled flag change cancelled", metadata: ["flag": "\(key)", "change": "\(change.action)", "reason": "\(reason)"])
                 }
             }
-        }.run()
+        }
     }
 }

@@ -13,23 +13,47 @@ extension PostgresConnection {
         timeout: Duration = PostgresConfiguration.lockWaitTimeout,
         _ body: () async throws -> Value
     ) async throws -> Value {
-        let lock: PostgresQuery
-        let unlock: PostgresQuery
-        if let namespace {
-            lock = "SELECT pg_advisory_lock(\(namespace), hashtext(\(key)))"
-            unlock = "SELECT pg_advisory_unlock(\(namespace), hashtext(\(key)))"
-        } else {
-            lock = "SELECT pg_advisory_lock(hashtext(\(key)))"
-            unlock = "SELECT pg_advisory_unlock(hashtext(\(key)))"
-        }
         do {
-            try await query(lock, timeout: timeout)
+            try await takeAdvisoryLock(key, namespace: namespace, timeout: timeout)
             let value = try await body()
-            try await query(unlock)
+            try await query(Self.advisoryUnlock(key, namespace: namespace))
             return value
         } catch {
-            _ = try? await query(unlock, honoringCancellation: false)
+            await releaseAdvisoryLock(key, namespace: namespace)
             throw error
+        }
+    }
+
+    /// Takes the session-level advisory lock `key` (as `withAdvisoryLock` names it) on this
+    /// connection and returns once it is granted, waiting while another session holds it, up to
+    /// `timeout`. The lock stays until `releaseAdvisoryLock` or the end of the session. For a
+    /// holder that is not one call (a lock taken with retries, held across other connections'
+    /// work); otherwise `withAdvisoryLock` pairs the two.
+    public nonisolated func takeAdvisoryLock(
+        _ key: String,
+        namespace: Int32? = nil,
+        timeout: Duration = PostgresConfiguration.lockWaitTimeout
+    ) async throws {
+        let lock: PostgresQuery =
+            if let namespace {
+                "SELECT pg_advisory_lock(\(namespace), hashtext(\(key)))"
+            } else {
+                "SELECT pg_advisory_lock(hashtext(\(key)))"
+            }
+        try await query(lock, timeout: timeout)
+    }
+
+    /// Releases the advisory lock `takeAdvisoryLock` took, even in a cancelled task. Never
+    /// fails: a lock whose session has gone went with it, and one not held needs no release.
+    public nonisolated func releaseAdvisoryLock(_ key: String, namespace: Int32? = nil) async {
+        _ = try? await query(Self.advisoryUnlock(key, namespace: namespace), honoringCancellation: false)
+    }
+
+    private static func advisoryUnlock(_ key: String, namespace: Int32?) -> PostgresQuery {
+        if let namespace {
+            "SELECT pg_advisory_unlock(\(namespace), hashtext(\(key)))"
+        } else {
+            "SELECT pg_advisory_unlock(hashtext(\(key)))"
         }
     }
 

@@ -23,10 +23,10 @@ struct ProvisioningLock {
         let connection = try await acquire(key)
         do {
             let value = try await body()
-            await release(connection)
+            await release(key, on: connection)
             return value
         } catch {
-            await release(connection)
+            await release(key, on: connection)
             throw error
         }
     }
@@ -39,8 +39,7 @@ struct ProvisioningLock {
                 let connection = try await PostgresConnection.connect(configuration, logger: logger)
                 opened = connection
                 // Another run holds it for as long as its saga takes (retries included).
-                try await connection.query(
-                    "SELECT pg_advisory_lock(\(Self.namespace), hashtext(\(key)))", timeout: PostgresConfiguration.lockWaitTimeout)
+                try await connection.takeAdvisoryLock(key, namespace: Self.namespace)
                 return connection
             } catch {
                 if let opened { await opened.close() }
@@ -51,9 +50,9 @@ struct ProvisioningLock {
         }
     }
 
-    private func release(_ connection: PostgresConnection) async {
+    private func release(_ key: String, on connection: PostgresConnection) async {
         // Closing the session releases its locks too; unlocking first returns them at once.
-        _ = try? await connection.query("SELECT pg_advisory_unlock_all()")
+        await connection.releaseAdvisoryLock(key, namespace: Self.namespace)
         await connection.close()
     }
 }

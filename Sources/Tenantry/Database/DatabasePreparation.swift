@@ -32,19 +32,32 @@ public struct DatabasePreparation: Sendable {
                 throw DatabaseSetupError.schemaNotMigrated(pendingCount: pending.count)
             }
             return Report(cluster: nil, createdDatabase: false, appliedMigrations: [], pendingMigrations: [])
-        case let .embedded(cluster, database):
-            let status = try await cluster.start()
-            let maintenance = PostgresConfiguration(connectionString: cluster.connectionString(database: "postgres"))
-            let created = try await PostgresConnection.withConnection(maintenance) { connection in
-                try await connection.createDatabaseIfMissing(database)
-            }
+        case .embedded:
+            let started = try await startEmbeddedDatabase()
             let migrator = DatabaseMigrator()
             let pending = try await migrator.pending(target.administratorConfiguration)
             var applied: [Migration] = []
             if !pending.isEmpty {
                 applied = try await migrator.migrate(target.administratorConfiguration).applied
             }
-            return Report(cluster: status, createdDatabase: created, appliedMigrations: applied, pendingMigrations: [])
+            return Report(
+                cluster: started?.cluster, createdDatabase: started?.createdDatabase ?? false,
+                appliedMigrations: applied, pendingMigrations: [])
         }
+    }
+
+    /// The embedded cluster's part alone: start it (initdb on first use) and create the
+    /// application database if it is missing; no roles, no migrations (`tenantry migrate` leaves
+    /// those to the migrator). Returns the cluster's status and whether the database was
+    /// created; nil for an external database, which is left alone.
+    @discardableResult
+    public func startEmbeddedDatabase() async throws -> (cluster: EmbeddedCluster.Status, createdDatabase: Bool)? {
+        guard case let .embedded(cluster, database) = target else { return nil }
+        let status = try await cluster.start()
+        let maintenance = PostgresConfiguration(connectionString: cluster.connectionString(database: "postgres"))
+        let created = try await PostgresConnection.withConnection(maintenance) { connection in
+            try await connection.createDatabaseIfMissing(database)
+        }
+        return (status, created)
     }
 }

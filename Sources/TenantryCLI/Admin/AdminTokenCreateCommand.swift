@@ -1,5 +1,6 @@
 import AdminTokens
 import ArgumentParser
+import FeatureFlags
 import Foundation
 import Tenantry
 
@@ -36,8 +37,8 @@ struct AdminTokenCreateCommand: AsyncParsableCommand {
         }
         if output.json {
             var json = AdminTokenOutput.json(issued.record)
-            json.fields["token"] = .string(issued.secret)
-            StandardOutput.line(json.rendered)
+            json["token"] = .string(issued.secret)
+            StandardOutput.line(JSONWriter.compact(.object(json)))
             return
         }
         StandardOutput.line("admin token \(issued.record.prefix)… (id \(issued.record.id.uuidString.lowercased()))"

@@ -1,5 +1,6 @@
 import AdminTokens
 import ArgumentParser
+import FeatureFlags
 import Tenantry
 
 /// `tenantry admin token list`: every token ever issued, newest first.
@@ -18,7 +19,7 @@ struct AdminTokenListCommand: AsyncParsableCommand {
             try await runtime.adminTokens.list()
         }
         if output.json {
-            StandardOutput.line(JSONObject.render(.array(tokens.map { .object(AdminTokenOutput.json($0).fields) })))
+            StandardOutput.line(JSONWriter.compact(.array(tokens.map { .object(AdminTokenOutput.json($0)) })))
             return
         }
         guard !tokens.isEmpty else {

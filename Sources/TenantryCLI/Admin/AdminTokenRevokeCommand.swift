@@ -1,5 +1,6 @@
 import AdminTokens
 import ArgumentParser
+import FeatureFlags
 import Tenantry
 
 /// `tenantry admin token revoke <id|prefix>`.
@@ -28,7 +29,7 @@ struct AdminTokenRevokeCommand: AsyncParsableCommand {
             }
         }
         if output.json {
-            StandardOutput.line(AdminTokenOutput.json(revoked).rendered)
+            StandardOutput.line(JSONWriter.compact(.object(AdminTokenOutput.json(revoked))))
         } else {
             StandardOutput.line("admin token \(revoked.prefix)… revoked")
         }

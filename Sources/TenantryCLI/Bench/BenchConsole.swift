@@ -1,4 +1,5 @@
 import Benchmarks
+import FeatureFlags
 import Foundation
 
 /// How `tenantry bench` prints a benchmark: the header and a table followed by its notes, or
@@ -49,22 +50,22 @@ struct BenchConsole: BenchmarkConsole {
     }
 
     static func json(_ report: BenchReport) -> String {
-        func milliseconds(_ value: Double?) -> JSONObject.Value {
-            value.map { .number(BenchReport.rounded($0, places: 3)) } ?? .null
+        func milliseconds(_ value: Double?) -> JSONValue {
+            value.map { .double(BenchReport.rounded($0, places: 3)) } ?? .null
         }
-        return JSONObject.render(.array(report.rows.map { row in
+        return JSONWriter.compact(.array(report.rows.map { row in
             .object([
                 "workload": .string(row.workload),
-                "tenantryEvents": .number(Double(row.tenantry.events)),
-                "tenantryEventsPerSecond": .number(BenchReport.rounded(row.tenantry.eventsPerSecond, places: 1)),
+                "tenantryEvents": .integer(Int64(row.tenantry.events)),
+                "tenantryEventsPerSecond": .double(BenchReport.rounded(row.tenantry.eventsPerSecond, places: 1)),
                 "tenantryP50Ms": milliseconds(row.tenantry.latency?.p50),
                 "tenantryP99Ms": milliseconds(row.tenantry.latency?.p99),
                 "reference": .string(row.reference),
-                "referenceEvents": .number(Double(row.referenceMeasurement.events)),
-                "referenceEventsPerSecond": .number(BenchReport.rounded(row.referenceMeasurement.eventsPerSecond, places: 1)),
+                "referenceEvents": .integer(Int64(row.referenceMeasurement.events)),
+                "referenceEventsPerSecond": .double(BenchReport.rounded(row.referenceMeasurement.eventsPerSecond, places: 1)),
                 "referenceP50Ms": milliseconds(row.referenceMeasurement.latency?.p50),
                 "referenceP99Ms": milliseconds(row.referenceMeasurement.latency?.p99),
-                "ratio": row.ratio.map { .number(BenchReport.significant($0)) } ?? .null,
+                "ratio": row.ratio.map { .double(BenchReport.significant($0)) } ?? .null,
             ])
         }))
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Customizations
 import Extensions
+import FeatureFlags
 
 /// `tenantry customization list`: each customization with its version, hooks and settings.
 struct CustomizationListCommand: AsyncParsableCommand {
@@ -23,7 +24,7 @@ struct CustomizationListCommand: AsyncParsableCommand {
     func run() async throws {
         let descriptions = ReleaseCustomizations.catalog.customizations.map(CustomizationDescription.init)
         if output.json {
-            StandardOutput.line(JSONObject.render(.array(descriptions.map(Self.json))))
+            StandardOutput.line(JSONWriter.compact(.array(descriptions.map(Self.json))))
             return
         }
         for (index, description) in descriptions.enumerated() {
@@ -37,7 +38,7 @@ struct CustomizationListCommand: AsyncParsableCommand {
         }
     }
 
-    static func json(_ description: CustomizationDescription) -> JSONObject.Value {
+    static func json(_ description: CustomizationDescription) -> JSONValue {
         .object([
             "id": .string(description.id.rawValue),
             "version": .string(description.version),

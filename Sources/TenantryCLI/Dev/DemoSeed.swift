@@ -89,14 +89,14 @@ struct DemoSeed: Sendable {
 
     /// `new-billing` (boolean, on for the pro plan), `theme` (string, dark for callers in the
     /// Nordics), `checkout-v2` (boolean, on for a sticky 25 % of tenants).
-    private func seedFlags(_ flags: FlagAdministration, actor: String) async throws -> [Flag] {
+    private func seedFlags(_ administration: FlagAdministration, actor: String) async throws -> [Flag] {
         let change = FlagService.Change(actor: actor, reason: Self.reason)
-        _ = try await flags.define(
+        _ = try await administration.define(
             FlagDefinition(key: "new-billing", description: "Billing v2: the new invoices page"), by: change
         )
-        let billing = try await flags.flags.setEntitlement(try FlagKey("new-billing"), plan: Plan.pro.rawValue, variant: "on", by: change)
+        let billing = try await administration.flags.setEntitlement(try FlagKey("new-billing"), plan: Plan.pro.rawValue, variant: "on", by: change)
 
-        _ = try await flags.define(
+        _ = try await administration.define(
             FlagDefinition(
                 key: "theme", type: .string, variants: [.init("light", "light"), .init("dark", "dark")],
                 description: "The UI theme"
@@ -104,10 +104,10 @@ struct DemoSeed: Sendable {
             by: change
         )
         let nordics = Condition.compare(attribute: "country", operator: .in, value: .array(["se", "no", "fi"]))
-        let theme = try await flags.addRule(try FlagKey("theme"), name: "nordics", condition: nordics, variant: "dark", position: nil, by: change).flag
+        let theme = try await administration.addRule(try FlagKey("theme"), name: "nordics", condition: nordics, variant: "dark", position: nil, by: change).flag
 
-        _ = try await flags.define(FlagDefinition(key: "checkout-v2", description: "The one-page checkout"), by: change)
-        let checkout = try await flags.setRollout(try FlagKey("checkout-v2"), percent: 25, variant: nil, bucketBy: nil, by: change)
+        _ = try await administration.define(FlagDefinition(key: "checkout-v2", description: "The one-page checkout"), by: change)
+        let checkout = try await administration.setRollout(try FlagKey("checkout-v2"), percent: 25, variant: nil, bucketBy: nil, by: change)
         return [billing, theme, checkout]
     }
 }

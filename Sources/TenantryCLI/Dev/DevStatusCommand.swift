@@ -1,4 +1,5 @@
 import ArgumentParser
+import FeatureFlags
 import Tenantry
 
 /// `tenantry dev status`: is the embedded cluster running, and where.
@@ -15,13 +16,13 @@ struct DevStatusCommand: AsyncParsableCommand {
         let cluster = DatabaseTarget.embeddedCluster()
         let status = cluster.status()
         if output.json {
-            StandardOutput.line(JSONObject([
+            StandardOutput.line(JSONWriter.compact(.object([
                 "running": .bool(status.isRunning),
-                "pid": status.pid.map { .number(Double($0)) } ?? .null,
+                "pid": status.pid.map { .integer(Int64($0)) } ?? .null,
                 "dataDirectory": .string(status.dataDirectory),
                 "socketDirectory": .string(status.socketDirectory),
-                "serverVersion": status.serverVersion.map(JSONObject.Value.string) ?? .null,
-            ]).rendered)
+                "serverVersion": status.serverVersion.map(JSONValue.string) ?? .null,
+            ])))
         } else {
             var table = TextTable("RUNNING", "PID", "VERSION", "DATA", "SOCKET")
             table.append([

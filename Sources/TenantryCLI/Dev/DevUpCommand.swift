@@ -1,4 +1,5 @@
 import ArgumentParser
+import FeatureFlags
 import Tenantry
 
 /// `tenantry dev up`: start the embedded cluster, create the database, migrate.
@@ -18,15 +19,15 @@ struct DevUpCommand: AsyncParsableCommand {
         let report = try await DatabasePreparation(target: target).prepare()
         let psql = "psql \"\(cluster.connectionString(database: database))\""
         if output.json {
-            StandardOutput.line(JSONObject([
+            StandardOutput.line(JSONWriter.compact(.object([
                 "running": .bool(true),
-                "pid": .number(Double(report.cluster?.pid ?? 0)),
+                "pid": .integer(Int64(report.cluster?.pid ?? 0)),
                 "dataDirectory": .string(cluster.dataDirectory),
                 "socketDirectory": .string(cluster.socketDirectory),
                 "database": .string(database),
                 "psql": .string(psql),
-                "appliedMigrations": .number(Double(report.appliedMigrations.count)),
-            ]).rendered)
+                "appliedMigrations": .integer(Int64(report.appliedMigrations.count)),
+            ])))
             return
         }
         StandardOutput.line("PostgreSQL \(report.cluster?.serverVersion ?? "") is running (pid \(report.cluster?.pid.map(String.init) ?? "?")), unix socket only.")

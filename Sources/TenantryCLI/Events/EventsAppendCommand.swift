@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventStore
+import FeatureFlags
 import Foundation
 
 /// `tenantry events append`: append one event to a stream.
@@ -62,12 +63,12 @@ struct EventsAppendCommand: AsyncParsableCommand {
         }
         let position = result.positions.first ?? 0
         if output.json {
-            StandardOutput.line(JSONObject([
+            StandardOutput.line(JSONWriter.compact(.object([
                 "id": .string(event.id.uuidString.lowercased()),
                 "stream": .string(streamName.rawValue),
-                "version": .number(Double(result.streamVersion)),
-                "position": .number(Double(position)),
-            ]).rendered)
+                "version": .integer(Int64(result.streamVersion)),
+                "position": .integer(Int64(position)),
+            ])))
         } else {
             StandardOutput.line("appended \(type) to \(streamName) at version \(result.streamVersion) (position \(position), id \(event.id.uuidString.lowercased()))")
         }
@@ -77,6 +78,6 @@ struct EventsAppendCommand: AsyncParsableCommand {
         let user = ProcessInfo.processInfo.environment["USER"]
             ?? getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) }
             ?? "unknown"
-        return JSONObject(["actor": .string("operator:\(user)")]).rendered
+        return JSONWriter.compact(.object(["actor": .string("operator:\(user)")]))
     }
 }

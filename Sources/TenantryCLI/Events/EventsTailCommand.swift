@@ -59,7 +59,7 @@ struct EventsTailCommand: AsyncParsableCommand {
             }
             if follow {
                 try await SignalledShutdown.run([
-                    CommandWork(description: "events tail --follow") {
+                    CommandWorker(description: "events tail --follow") {
                         try await subscription.run(from: start) { batch in printBatch(batch) }
                     },
                 ], logger: Logger(label: "tenantry.events.tail"))

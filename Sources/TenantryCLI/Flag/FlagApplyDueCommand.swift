@@ -18,8 +18,8 @@ struct FlagApplyDueCommand: AsyncParsableCommand {
             try await runtime.flags.applyDueChanges(at: Date())
         }
         if output.json {
-            StandardOutput.line(JSONObject.render(.array(results.map { entry in
-                var fields = ["flag": JSONObject.Value.string(entry.flag.rawValue)]
+            StandardOutput.line(JSONWriter.compact(.array(results.map { entry in
+                var fields = ["flag": JSONValue.string(entry.flag.rawValue)]
                 if case .object(let change) = FlagOutput.scheduled(entry.change) { fields.merge(change) { $1 } }
                 switch entry.outcome {
                 case .applied: fields["outcome"] = .string("applied")

@@ -43,7 +43,7 @@ struct FlagEvalCommand: AsyncParsableCommand {
             try await runtime.flagAdministration.evaluate(key, tenant: slug, context: caller)
         }
         if output.json {
-            StandardOutput.line(FlagOutput.evaluation(result).rendered)
+            StandardOutput.line(JSONWriter.compact(.object(FlagOutput.evaluation(result))))
         } else if result.errorCode == nil {
             StandardOutput.line("value:   \(result.value?.compactJSON ?? "null")")
             StandardOutput.line("variant: \(result.variant ?? "-")")

@@ -44,7 +44,7 @@ struct FlagImportCommand: AsyncParsableCommand {
             }
         }
         if output.json {
-            StandardOutput.line(JSONObject.render(.array(outcomes.map { .object(["key": .string($0.key), "action": .string($0.action)]) })))
+            StandardOutput.line(JSONWriter.compact(.array(outcomes.map { .object(["key": .string($0.key), "action": .string($0.action)]) })))
             return
         }
         for outcome in outcomes { StandardOutput.line("\(outcome.key): \(outcome.action)") }

@@ -21,7 +21,7 @@ struct FlagListCommand: AsyncParsableCommand {
         }
         let flags = catalog.flags.values.filter { archived || !$0.isArchived }.sorted { $0.key < $1.key }
         if output.json {
-            StandardOutput.line(JSONObject.render(.array(flags.map { .object(FlagOutput.json($0, slugs: slugs).fields) })))
+            StandardOutput.line(JSONWriter.compact(.array(flags.map { .object(FlagOutput.json($0, slugs: slugs)) })))
             return
         }
         guard !flags.isEmpty else {

@@ -6,12 +6,12 @@ enum FlagOutput {
     // MARK: JSON
 
     /// The whole flag; overrides name the tenant's slug too when `slugs` knows it.
-    static func json(_ flag: Flag, slugs: [UUID: String] = [:]) -> JSONObject {
-        JSONObject([
+    static func json(_ flag: Flag, slugs: [UUID: String] = [:]) -> [String: JSONValue] {
+        [
             "key": .string(flag.key.rawValue),
             "description": .string(flag.description),
             "type": .string(flag.type.rawValue),
-            "variants": .object(flag.variants.mapValues(value)),
+            "variants": .object(flag.variants),
             "defaultVariant": .string(flag.defaultVariant),
             "enabled": .bool(flag.isEnabled),
             "archived": .bool(flag.isArchived),
@@ -19,44 +19,40 @@ enum FlagOutput {
             "overrides": .array(sortedOverrides(flag, slugs: slugs).map { override in
                 .object([
                     "tenantId": .string(override.tenant.uuidString.lowercased()),
-                    "slug": override.slug.map(JSONObject.Value.string) ?? .null,
+                    "slug": override.slug.map(JSONValue.string) ?? .null,
                     "variant": .string(override.variant),
                 ])
             }),
             "rules": .array(flag.rules.enumerated().map { rule($0.element, position: $0.offset + 1) }),
             "rollout": flag.rollout.map(rollout) ?? .null,
-            "entitlements": .object(flag.entitlements.mapValues(JSONObject.Value.string)),
+            "entitlements": .object(flag.entitlements.mapValues(JSONValue.string)),
             "scheduledChanges": .array(flag.scheduledChanges.map(scheduled)),
-            "metadata": .object(flag.metadata.mapValues(value)),
+            "metadata": .object(flag.metadata),
             "createdAt": .string(timestamp(flag.createdAt)),
             "updatedAt": .string(timestamp(flag.updatedAt)),
-            "version": .number(Double(flag.version)),
-        ])
+            "version": .integer(Int64(flag.version)),
+        ]
     }
 
-    static func value(_ value: JSONValue) -> JSONObject.Value {
-        .raw(value.compactJSON)
-    }
-
-    static func rule(_ rule: TargetingRule, position: Int) -> JSONObject.Value {
+    static func rule(_ rule: TargetingRule, position: Int) -> JSONValue {
         .object([
-            "position": .number(Double(position)),
+            "position": .integer(Int64(position)),
             "name": .string(rule.name),
             "condition": encoded(rule.condition),
             "variant": .string(rule.variant),
         ])
     }
 
-    static func rollout(_ rollout: Rollout) -> JSONObject.Value {
+    static func rollout(_ rollout: Rollout) -> JSONValue {
         .object([
             "splits": .array(rollout.splits.map { split in
-                .object(["variant": split.variant.map(JSONObject.Value.string) ?? .null, "weight": .number(Double(split.weight))])
+                .object(["variant": split.variant.map(JSONValue.string) ?? .null, "weight": .integer(Int64(split.weight))])
             }),
-            "bucketBy": rollout.bucketBy.map(JSONObject.Value.string) ?? .null,
+            "bucketBy": rollout.bucketBy.map(JSONValue.string) ?? .null,
         ])
     }
 
-    static func scheduled(_ change: ScheduledChange) -> JSONObject.Value {
+    static func scheduled(_ change: ScheduledChange) -> JSONValue {
         .object([
             "id": .string(change.id.uuidString.lowercased()),
             "at": .string(timestamp(change.at)),
@@ -64,27 +60,25 @@ enum FlagOutput {
         ])
     }
 
-    static func evaluation(_ result: EvaluationResult) -> JSONObject {
-        var fields: [String: JSONObject.Value] = [
+    static func evaluation(_ result: EvaluationResult) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [
             "key": .string(result.flagKey),
-            "value": result.value.map(value) ?? .null,
-            "variant": result.variant.map(JSONObject.Value.string) ?? .null,
+            "value": result.value ?? .null,
+            "variant": result.variant.map(JSONValue.string) ?? .null,
             "reason": .string(result.reason.rawValue),
-            "metadata": .object(result.metadata.mapValues(value)),
+            "metadata": .object(result.metadata),
         ]
         if let code = result.errorCode {
             fields["errorCode"] = .string(code.rawValue)
             fields["errorMessage"] = .string(result.errorMessage ?? code.rawValue)
         }
-        return JSONObject(fields)
+        return fields
     }
 
     /// A Codable model value (a condition) as its JSON.
-    static func encoded(_ value: some Encodable) -> JSONObject.Value {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return .null }
-        return .raw(String(decoding: data, as: UTF8.self))
+    static func encoded(_ value: some Encodable) -> JSONValue {
+        guard let data = try? JSONEncoder().encode(value) else { return .null }
+        return (try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .null
     }
 
     // MARK: Text
@@ -149,7 +143,7 @@ enum FlagOutput {
     /// Prints the outcome of a change: one line for people, the flag for scripts.
     static func printChange(_ flag: Flag, _ message: String, json: Bool, slugs: [UUID: String] = [:]) {
         if json {
-            StandardOutput.line(Self.json(flag, slugs: slugs).rendered)
+            StandardOutput.line(JSONWriter.compact(.object(Self.json(flag, slugs: slugs))))
         } else {
             StandardOutput.line("\(flag.key): \(message)")
         }

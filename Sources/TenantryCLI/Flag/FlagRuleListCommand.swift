@@ -21,7 +21,7 @@ struct FlagRuleListCommand: AsyncParsableCommand {
         }
         let rules = current.rules
         if output.json {
-            StandardOutput.line(JSONObject.render(.array(rules.enumerated().map { FlagOutput.rule($0.element, position: $0.offset + 1) })))
+            StandardOutput.line(JSONWriter.compact(.array(rules.enumerated().map { FlagOutput.rule($0.element, position: $0.offset + 1) })))
             return
         }
         guard !rules.isEmpty else {

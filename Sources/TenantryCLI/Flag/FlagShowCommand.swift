@@ -22,7 +22,7 @@ struct FlagShowCommand: AsyncParsableCommand {
             return (flag, try await runtime.flagAdministration.slugs())
         }
         if output.json {
-            StandardOutput.line(FlagOutput.json(shown, slugs: slugs).rendered)
+            StandardOutput.line(JSONWriter.compact(.object(FlagOutput.json(shown, slugs: slugs))))
         } else {
             Self.lines(shown, slugs: slugs).forEach { StandardOutput.line($0) }
         }

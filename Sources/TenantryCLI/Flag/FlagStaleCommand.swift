@@ -31,10 +31,10 @@ struct FlagStaleCommand: AsyncParsableCommand {
             try await runtime.flagAdministration.staleFlags(days: days)
         }
         if output.json {
-            StandardOutput.line(JSONObject.render(.array(stale.map { flag in
+            StandardOutput.line(JSONWriter.compact(.array(stale.map { flag in
                 .object([
-                    "key": .string(flag.key.rawValue), "variant": .string(flag.variant), "value": FlagOutput.value(flag.value),
-                    "lastChanged": .string(FlagOutput.timestamp(flag.lastChanged)), "tenants": .number(Double(flag.tenantCount)),
+                    "key": .string(flag.key.rawValue), "variant": .string(flag.variant), "value": flag.value,
+                    "lastChanged": .string(FlagOutput.timestamp(flag.lastChanged)), "tenants": .integer(Int64(flag.tenantCount)),
                 ])
             })))
             return

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FeatureFlags
 import Foundation
 import Instances
 
@@ -16,7 +17,7 @@ struct InstanceListCommand: AsyncParsableCommand {
             return (records, records.map(instances.state(of:)))
         }
         if output.json {
-            for (record, state) in zip(records, states) { StandardOutput.line(InstanceOutput.json(record, state: state).rendered) }
+            for (record, state) in zip(records, states) { StandardOutput.line(JSONWriter.compact(.object(InstanceOutput.json(record, state: state)))) }
             return
         }
         var table = TextTable("TENANT", "CUSTOMIZATION", "RELEASE", "TARGET", "STATE", "PORT", "DATABASE")

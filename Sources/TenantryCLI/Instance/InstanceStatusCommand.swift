@@ -1,4 +1,5 @@
 import ArgumentParser
+import FeatureFlags
 import Instances
 
 /// `tenantry instance status <tenant>`.
@@ -17,9 +18,9 @@ struct InstanceStatusCommand: AsyncParsableCommand {
         let status = try await connection.withInstances { instances in try await instances.status(of: tenant) }
         let record = status.record
         if output.json {
-            StandardOutput.line(InstanceOutput.json(record, state: status.state, extra: [
-                "health": .string(status.health), "lag": .object(status.reactionLag.mapValues { .number(Double($0)) }),
-            ]).rendered)
+            StandardOutput.line(JSONWriter.compact(.object(InstanceOutput.json(record, state: status.state, extra: [
+                "health": .string(status.health), "lag": .object(status.reactionLag.mapValues { .integer(Int64($0)) }),
+            ]))))
             return
         }
         let deployment = record.deployment

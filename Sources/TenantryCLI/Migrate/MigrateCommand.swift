@@ -1,4 +1,5 @@
 import ArgumentParser
+import FeatureFlags
 import PostgresClient
 import Schema
 import Tenantry
@@ -22,23 +23,17 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
-    @Flag(help: "Only list pending migrations; change nothing. Exit status 3 when some are pending.")
+    @ArgumentParser.Flag(help: "Only list pending migrations; change nothing. Exit status 3 when some are pending.")
     var status = false
 
     func run() async throws {
         let target = connection.target
-        if case let .embedded(cluster, database) = target {
-            _ = try await cluster.start()
-            let maintenance = PostgresConfiguration(connectionString: cluster.connectionString(database: "postgres"))
-            try await PostgresConnection.withConnection(maintenance) { connection in
-                try await connection.createDatabaseIfMissing(database)
-            }
-        }
+        try await DatabasePreparation(target: target).startEmbeddedDatabase()
         let migrator = DatabaseMigrator()
         if status {
             let pending = try await migrator.pending(target.administratorConfiguration)
             if output.json {
-                StandardOutput.line(JSONObject(["pending": .array(pending.map { .string("\($0.version) \($0.name)") })]).rendered)
+                StandardOutput.line(JSONWriter.compact(.object(["pending": .array(pending.map { .string("\($0.version) \($0.name)") })])))
             } else if pending.isEmpty {
                 StandardOutput.line("schema is current (\(TenantryMigrations.all.last.map { "version \($0.version)" } ?? "empty"))")
             } else {
@@ -49,10 +44,10 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         let outcome = try await migrator.migrate(target.administratorConfiguration)
         if output.json {
-            StandardOutput.line(JSONObject([
+            StandardOutput.line(JSONWriter.compact(.object([
                 "applied": .array(outcome.applied.map { .string("\($0.version) \($0.name)") }),
-                "version": .number(Double(outcome.currentVersion)),
-            ]).rendered)
+                "version": .integer(Int64(outcome.currentVersion)),
+            ])))
         } else if outcome.applied.isEmpty {
             StandardOutput.line("schema is current (version \(outcome.currentVersion)); nothing to apply")
         } else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FeatureFlags
 import Foundation
 import Provisioning
 import Tenantry
@@ -37,7 +38,7 @@ struct ReportFunnelCommand: AsyncParsableCommand {
             try await runtime.funnelReport(since: since)
         }
         if output.json {
-            StandardOutput.line(Self.json(report).rendered)
+            StandardOutput.line(JSONWriter.compact(.object(Self.json(report))))
             return
         }
         if let since { StandardOutput.line("tenants registered since \(since.formatted(.iso8601))") }
@@ -51,20 +52,20 @@ struct ReportFunnelCommand: AsyncParsableCommand {
 
     /// `{"since", "steps": [{"step", "count", "conversionFromPrevious", "conversionFromStart"}], "overallConversion"}`;
     /// rates are fractions (0.25), null where undefined.
-    static func json(_ report: FunnelReport) -> JSONObject {
-        func rate(_ value: Double?) -> JSONObject.Value { value.map(JSONObject.Value.number) ?? .null }
-        return JSONObject([
+    static func json(_ report: FunnelReport) -> [String: JSONValue] {
+        func rate(_ value: Double?) -> JSONValue { value.map(JSONValue.double) ?? .null }
+        return [
             "since": report.since.map { .string($0.formatted(.iso8601)) } ?? .null,
             "steps": .array(report.steps.map { step in
                 .object([
                     "step": .string(step.stage.rawValue),
-                    "count": .number(Double(step.count)),
+                    "count": .integer(Int64(step.count)),
                     "conversionFromPrevious": rate(step.conversionFromPrevious),
                     "conversionFromStart": rate(step.conversionFromStart),
                 ])
             }),
             "overallConversion": rate(report.overallConversion),
-        ])
+        ]
     }
 
     /// `45.5%`, or `-` where a rate is undefined (nobody at the step before).

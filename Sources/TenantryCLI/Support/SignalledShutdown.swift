@@ -1,6 +1,5 @@
 import Logging
 import ServiceLifecycle
-import TenantryServer
 
 /// How a long-running command stops: the way `serve` does. SIGTERM or SIGINT starts a graceful
 /// shutdown of the command's services (in reverse order); each stops where it can stop safely
@@ -13,15 +12,5 @@ enum SignalledShutdown {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()
-    }
-}
-
-/// One command's work as a service: ended cleanly by the group's shutdown.
-struct CommandWork: Service, CustomStringConvertible {
-    let description: String
-    let operation: @Sendable () async throws -> Void
-
-    func run() async throws {
-        try await runUntilShutdown(operation)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FeatureFlags
 import Provisioning
 
 /// `tenantry tenant attributes <slug> [k=v…] [--remove k…]`: the custom attributes flag rules
@@ -37,7 +38,7 @@ struct TenantAttributesCommand: AsyncParsableCommand {
             try await runtime.tenants.changeAttributes(slug, set: set, remove: removals, reason: reason, actor: Operator.actor)
         }
         if output.json {
-            StandardOutput.line(TenantOutput.json(state).rendered)
+            StandardOutput.line(JSONWriter.compact(.object(TenantOutput.json(state))))
         } else if state.attributes.isEmpty {
             StandardOutput.line("\(state.slug): no attributes")
         } else {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FeatureFlags
 import Foundation
 import Provisioning
 
@@ -31,7 +32,7 @@ struct TenantListCommand: AsyncParsableCommand {
             try await runtime.tenants.list(state: state, plan: plan)
         }
         if output.json {
-            StandardOutput.line(JSONObject.render(.array(tenants.map { tenant in
+            StandardOutput.line(JSONWriter.compact(.array(tenants.map { tenant in
                 .object([
                     "id": .string(tenant.id.uuidString.lowercased()), "slug": .string(tenant.slug),
                     "name": .string(tenant.name), "state": .string(tenant.state), "plan": .string(tenant.plan),

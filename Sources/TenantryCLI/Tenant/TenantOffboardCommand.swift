@@ -1,4 +1,5 @@
 import ArgumentParser
+import FeatureFlags
 import Foundation
 import Provisioning
 
@@ -31,9 +32,9 @@ struct TenantOffboardCommand: AsyncParsableCommand {
         }
         if output.json {
             var json = TenantOutput.json(state)
-            json.fields["exportFile"] = .string(path)
-            json.fields["exportedEvents"] = .number(Double(count))
-            StandardOutput.line(json.rendered)
+            json["exportFile"] = .string(path)
+            json["exportedEvents"] = .integer(Int64(count))
+            StandardOutput.line(JSONWriter.compact(.object(json)))
         } else {
             StandardOutput.line("\(state.slug): offboarded; \(count) events exported to \(path)")
         }

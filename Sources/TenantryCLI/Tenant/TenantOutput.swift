@@ -1,10 +1,11 @@
+import FeatureFlags
 import Foundation
 import Provisioning
 
 /// How tenants are printed, for people and for scripts.
 enum TenantOutput {
-    static func json(_ state: TenantState, apiKey: String? = nil) -> JSONObject {
-        var fields: [String: JSONObject.Value] = [
+    static func json(_ state: TenantState, apiKey: String? = nil) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [
             "id": .string(state.id.uuidString.lowercased()),
             "slug": .string(state.slug),
             "name": .string(state.name),
@@ -13,26 +14,26 @@ enum TenantOutput {
             "plan": .string(state.plan.rawValue),
             "isolation": .string(state.isolation.rawValue),
             "trialEndsAt": state.trialEndsAt.map { .string($0.formatted(.iso8601)) } ?? .null,
-            "failureReason": state.failureReason.map(JSONObject.Value.string) ?? .null,
-            "compensationsOwed": .array(state.compensationsOwed.map(\.rawValue).sorted().map(JSONObject.Value.string)),
+            "failureReason": state.failureReason.map(JSONValue.string) ?? .null,
+            "compensationsOwed": .array(state.compensationsOwed.map(\.rawValue).sorted().map(JSONValue.string)),
             "createdAt": .string(state.createdAt.formatted(.iso8601)),
         ]
         fields["attributes"] = .object(state.attributes.mapValues { value in
             switch value {
             case .string(let text): .string(text)
-            case .number(let number): .number(number)
+            case .number(let number): number.rounded() == number && abs(number) < 1e15 ? .integer(Int64(number)) : .double(number)
             case .bool(let flag): .bool(flag)
             }
         })
         if let apiKey { fields["apiKey"] = .string(apiKey) }
-        return JSONObject(fields)
+        return fields
     }
 
     /// What `tenant create` and `tenant retry` print: the tenant, then its first API key (shown
     /// this once) when provisioning issued one.
     static func printProvisioned(_ state: TenantState, apiKey: String?, json: Bool) {
         if json {
-            StandardOutput.line(Self.json(state, apiKey: apiKey).rendered)
+            StandardOutput.line(JSONWriter.compact(.object(Self.json(state, apiKey: apiKey))))
         } else {
             lines(state).forEach { StandardOutput.line($0) }
             if let apiKey {
@@ -46,7 +47,7 @@ enum TenantOutput {
     /// One line after a lifecycle command: the tenant, its state and plan.
     static func printTransition(_ state: TenantState, json: Bool) {
         if json {
-            StandardOutput.line(Self.json(state).rendered)
+            StandardOutput.line(JSONWriter.compact(.object(Self.json(state))))
         } else {
             StandardOutput.line("\(state.slug): \(state.status), plan \(state.plan)")
         }

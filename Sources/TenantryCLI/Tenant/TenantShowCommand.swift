@@ -1,4 +1,5 @@
 import ArgumentParser
+import FeatureFlags
 import Provisioning
 
 /// `tenantry tenant show <slug>`.
@@ -20,7 +21,7 @@ struct TenantShowCommand: AsyncParsableCommand {
             try await runtime.tenants.tenant(slug)
         }
         if output.json {
-            StandardOutput.line(TenantOutput.json(state).rendered)
+            StandardOutput.line(JSONWriter.compact(.object(TenantOutput.json(state))))
         } else {
             TenantOutput.lines(state).forEach { StandardOutput.line($0) }
         }

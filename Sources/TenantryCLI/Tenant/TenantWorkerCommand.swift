@@ -38,7 +38,7 @@ struct TenantWorkerCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("tenant worker running; Ctrl-C stops it\n".utf8))
             try await SignalledShutdown.run([
                 ProvisioningWorker(manager: ProvisioningProcessManager(saga: runtime.tenants.saga)),
-                TrialExpiryWorker(scheduler: TrialExpiryScheduler(administration: runtime.tenants, interval: interval)),
+                PeriodicCheckWorker(TrialExpiryScheduler(administration: runtime.tenants, interval: interval).periodicCheck),
             ], logger: Logger(label: "tenantry.worker"))
             FileHandle.standardError.write(Data("tenant worker stopped\n".utf8))
         }

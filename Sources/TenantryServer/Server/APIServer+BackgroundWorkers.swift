@@ -16,10 +16,10 @@ extension APIServer {
             LiveViewWorker(name: "tenant-directory", view: views.directory),
             LiveViewWorker(name: "admin-tokens", view: views.adminTokens),
             ProvisioningWorker(manager: ProvisioningProcessManager(saga: runtime.tenants.saga)),
-            TrialExpiryWorker(
-                scheduler: TrialExpiryScheduler(administration: runtime.tenants, interval: configuration.trialCheckInterval)
+            PeriodicCheckWorker(
+                TrialExpiryScheduler(administration: runtime.tenants, interval: configuration.trialCheckInterval).periodicCheck
             ),
-            FlagScheduleWorker(scheduler: FlagScheduler(flags: runtime.flags, catalog: views.flags)),
+            PeriodicCheckWorker(FlagScheduler(flags: runtime.flags, catalog: views.flags).periodicCheck),
             ActivationWorker(signal: activations, tenants: runtime.tenants.lifecycle),
             // Last, so it stops first after the HTTP server: in-flight signups finish provisioning.
             SignupWorker(coordinator: signups),

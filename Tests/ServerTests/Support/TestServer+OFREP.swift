@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTestSupport
 import TestSupport
 
 /// OFREP calls as a provider makes them, each recorded for the suite's schema validation.

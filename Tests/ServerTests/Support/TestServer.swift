@@ -1,6 +1,7 @@
 import EventStore
 import FeatureFlags
 import Foundation
+import HTTPTestSupport
 import Logging
 import Provisioning
 import RuntimeTestSupport

@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import Synchronization
 import Testing
+import TestSupport
 
 /// A small HTTP server in the test process standing in for a client's SIEM: it records every
 /// POST to `/ingest` and answers 503 to the first `failures` of them.
