@@ -35,7 +35,7 @@ enum BenchStatements {
     /// How many events `readAll` may hand out now (none newer than the oldest open
     /// transaction), and how many there are.
     static let deliverableEvents: PostgresQuery = """
-        SELECT count(*) FILTER (WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())), count(*)
+        SELECT count(*) FILTER (WHERE transaction_id < (SELECT tenantry.feed_horizon())), count(*)
         FROM tenantry.events
         """
 

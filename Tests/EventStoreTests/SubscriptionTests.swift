@@ -6,13 +6,13 @@ import Testing
 
 @Suite("Catch-up and live subscriptions")
 struct SubscriptionTests {
-    @Test("an idle subscriber is woken by NOTIFY, not by its safety-net recheck")
-    func wokenByNotify() async throws {
+    @Test("an idle subscriber is woken by the feed-tip watcher, not by its safety-net recheck")
+    func wokenByTheWatcher() async throws {
         try await withEventStore { store, _ async throws in
             let tenant = UUID()
             try await store.append(TestEvents.events(1...3), to: "feed-1", tenant: tenant)
             let received = Received()
-            // A recheck of ten minutes: only a notification can deliver within the test.
+            // A recheck of ten minutes: only the watcher can deliver within the test.
             let subscription = EventSubscription(store: store, idleRecheck: .seconds(600))
             let task = Task { try await subscription.run(from: .start) { received.append($0) } }
             try await waitUntil("caught up") { received.count == 3 }
@@ -69,7 +69,7 @@ struct SubscriptionTests {
             let subscription = EventSubscription(store: store, idleRecheck: .seconds(600))
             let task = Task { try await subscription.run(from: .start) { received.append($0) } }
 
-            // An older transaction takes an id and stays open; it will roll back, so it never notifies.
+            // An older transaction takes an id and stays open; it will roll back, writing nothing.
             let blocker = try await PostgresConnection.connect(database.applicationConfiguration)
             try await blocker.query("BEGIN")
             try await blocker.query("SELECT pg_current_xact_id()")

@@ -7,11 +7,11 @@ import Testing
 
 @Suite("The live flag catalog")
 struct LiveFlagCatalogTests {
-    @Test("a change written through another connection pool is visible to a running view, woken by NOTIFY")
+    @Test("a change written through another connection pool is visible to a running view, woken by the feed-tip watcher")
     func changesPropagate() async throws {
         try await withFlagHarness { harness, database async throws in
             let live = FlagCatalog.live(store: harness.operatorEventStore)
-            // A safety-net recheck of ten minutes: within the test only NOTIFY can wake the view.
+            // A safety-net recheck of ten minutes: within the test only the feed-tip watcher can wake the view.
             let following = Task { try await live.run(idleRecheck: .seconds(600)) }
             defer { following.cancel() }
             #expect(await live.waitUntil(timeout: .conditionDeadline) { _ in live.isCaughtUp })
@@ -34,7 +34,7 @@ struct LiveFlagCatalogTests {
             #expect(await live.waitUntil(timeout: .conditionDeadline) { catalog in
                 FlagEvaluator(catalog: catalog).evaluate("dark-mode", context: context).variant == "on"
             })
-            // Idle views cost nothing: nothing is polled, and a revision only moves with events.
+            // A revision only moves with events: waking the view for nothing publishes nothing.
             let revision = live.state.revision
             #expect(revision == 2)
             await writerPool.close()

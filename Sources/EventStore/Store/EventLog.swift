@@ -24,7 +24,8 @@ public struct EventLog: Sendable {
     /// shows its rows to the operator alone.
     public static let controlPlaneTenantID = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
 
-    /// The channel `append_events` notifies at each commit.
+    /// The channel on which a process nudges other processes' feed-tip watchers after an
+    /// append (outside the append's transaction; the append functions send nothing).
     public static let notificationChannel = "tenantry_events"
 
     public init(pool: PostgresPool) {
@@ -51,8 +52,10 @@ public struct EventLog: Sendable {
         }
     }
 
-    /// Appends inside the caller's transaction on `connection`, so the events commit (and
-    /// notify subscribers) together with the caller's other writes.
+    /// Appends inside the caller's transaction on `connection`, so the events commit
+    /// together with the caller's other writes. The database's feed-tip watchers (this
+    /// process's and, by a NOTIFY sent outside the transaction, other processes') are nudged to
+    /// look for the commit.
     @discardableResult
     public func append(
         _ events: [NewEvent],
@@ -62,6 +65,7 @@ public struct EventLog: Sendable {
         on connection: isolated PostgresConnection
     ) throws -> AppendResult {
         guard !events.isEmpty else { throw EventStoreError.invalidEvent("invalid event: an append needs at least one event") }
+        FeedTipWatchers.shared.nudge(pool)
         let envelope = "[" + events.map(\.envelopeJSON).joined(separator: ",") + "]"
         do {
             let result = try connection.query(EventStoreStatements.append(

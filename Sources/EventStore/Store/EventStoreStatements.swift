@@ -48,9 +48,10 @@ enum EventStoreStatements {
         """
     }
 
-    /// The no-skip read, `tenantry.read_feed` (migration 0004): only transactions below the
-    /// snapshot's xmin, all of which have ended, so nothing can later appear before the last
-    /// event returned. The first two columns say where that horizon was and whether committed
+    /// The no-skip read, `tenantry.read_feed` (migrations 0004, 0005): only transactions below
+    /// the database's feed horizon (`tenantry.feed_horizon()`: its oldest transaction still
+    /// running), all of which have ended, so nothing can later appear before the last event
+    /// returned. The first two columns say where that horizon was and whether committed
     /// events (matching the filter) wait at or beyond it; the event columns are NULL when no
     /// event is deliverable. The function runs with the caller's rights: row-level security
     /// decides whose events it sees.
@@ -70,7 +71,7 @@ enum EventStoreStatements {
     /// an event at or after the position).
     static func cursorBefore(position: Int64) -> PostgresQuery {
         """
-        SELECT least(min(transaction_id), pg_snapshot_xmin(pg_current_snapshot()))
+        SELECT least(min(transaction_id), (SELECT tenantry.feed_horizon()))
         FROM tenantry.events WHERE position >= \(position)
         """
     }
@@ -79,7 +80,7 @@ enum EventStoreStatements {
     static let currentEnd: PostgresQuery = """
         SELECT coalesce(max(transaction_id), '0'::xid8), coalesce(max(position), 0)
         FROM tenantry.events
-        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        WHERE transaction_id < (SELECT tenantry.feed_horizon())
         """
 
     /// How many events of any tenant follow the cursor in feed order and are deliverable now,
@@ -90,7 +91,7 @@ enum EventStoreStatements {
         SELECT count(*) FROM (
             SELECT 1 FROM tenantry.events
             WHERE (transaction_id, position) > (\(cursor.transactionID)::xid8, \(cursor.position)::bigint)
-              AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+              AND transaction_id < (SELECT tenantry.feed_horizon())
             LIMIT \(limit)
         ) behind
         """
@@ -113,7 +114,7 @@ enum EventStoreStatements {
             SELECT 1 FROM tenantry.events e, floor f
             WHERE e.tenant_id = \(tenant) AND e.category = \(category) AND e.position > f.position
               AND (e.transaction_id, e.position) > (\(cursor.transactionID)::xid8, \(cursor.position)::bigint)
-              AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+              AND e.transaction_id < (SELECT tenantry.feed_horizon())
             LIMIT \(limit)
         ) behind
         """
@@ -123,4 +124,12 @@ enum EventStoreStatements {
         "SELECT version FROM tenantry.streams WHERE tenant_id = \(tenant) AND stream_name = \(stream.rawValue)"
     }
 
+    /// The feed-tip watcher's probe (migration 0005): the last position drawn and, when asked,
+    /// the database's oldest writing transaction.
+    static func feedTip(watchingWriters: Bool) -> PostgresQuery {
+        "SELECT last_position, oldest_writer FROM tenantry.feed_tip(\(watchingWriters))"
+    }
+
+    /// Wakes the feed-tip watchers of other processes (sent outside any append transaction).
+    static let nudgeWatchers: PostgresQuery = "SELECT pg_notify('tenantry_events', '')"
 }

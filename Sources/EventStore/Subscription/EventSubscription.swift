@@ -1,16 +1,17 @@
 public import Logging
 import PostgresClient
 
-/// Catch-up then live delivery of the global feed, woken by LISTEN/NOTIFY.
+/// Catch-up then live delivery of the global feed, woken by the process's feed-tip watcher.
 ///
-/// It reads from a cursor in batches until nothing more is deliverable, then waits on its own
-/// listening connection for `append_events`' notification. Events arrive once each, in
+/// It reads from a cursor in batches until nothing more is deliverable, then waits until the
+/// database's `FeedTipWatcher` sees the feed's tip move. Events arrive once each, in
 /// (transaction id, position) order, even while writers commit out of order: a batch holds only
 /// events of transactions older than every transaction still running.
 ///
-/// When committed events are held back by an older transaction that will not notify (one that
-/// rolls back, or writes no events), it looks again after a short back-off; otherwise it only
-/// wakes on a notification or, as a safety net, after `idleRecheck`.
+/// When committed events are held back by an older transaction still running, the watcher
+/// watches the database's writers until it ends, and the subscription looks again after a
+/// short back-off at the latest; otherwise it wakes only when the tip moves or, as a safety
+/// net, after `idleRecheck`.
 public struct EventSubscription: Sendable {
     public let store: EventLog
     public let filter: EventFilter
@@ -67,27 +68,23 @@ public struct EventSubscription: Sendable {
     }
 
     /// Calls `step`, which reads one page of the feed, whenever the feed may have moved on: at
-    /// once after a full page, after a short back-off while committed events are held back,
-    /// otherwise when `append_events` notifies (or after `idleRecheck`). Returns when the task
-    /// is cancelled; rethrows what `step` throws, except lost connections, after which it
-    /// reconnects, backing off from 0.1 s to 5 s, and goes on (the step's own cursor makes that
-    /// lossless).
+    /// once after a full page, otherwise when the database's feed-tip watcher (one per process,
+    /// see `FeedTipWatcher`) sees the tip move, or after `idleRecheck`. While committed events
+    /// are held back by an older transaction still running, the watcher also watches the
+    /// database's writers, and the step runs again after a short back-off at the latest.
+    /// Returns when the task is cancelled; rethrows what `step` throws, except lost
+    /// connections, after which it backs off from 0.1 s to 5 s and goes on (the step's own
+    /// cursor makes that lossless).
     public func follow(_ step: () async throws -> FeedPage) async throws {
-        var listener: PostgresConnection?
+        let lease = FeedTipWatchers.shared.lease(for: store.pool, logger: logger)
+        defer { lease.release() }
         var heldBackDelay = Self.minimumHeldBackDelay
         var reconnectDelay = Self.minimumReconnectDelay
         var failedAttempts = 0
-        defer {
-            if let listener { Task { await listener.close() } }
-        }
         while !Task.isCancelled {
             do {
-                if listener == nil {
-                    // Listen before reading, so a commit between the read and the wait still wakes us.
-                    let connection = try await PostgresConnection.connect(store.pool.configuration, logger: logger)
-                    listener = connection
-                    try await connection.listen(EventLog.notificationChannel)
-                }
+                // Read the watcher's count before the page: a commit after the read moves it.
+                let seen = lease.watcher.version
                 let page = try await step()
                 if failedAttempts > 0 {
                     logger.info("subscription reconnected", metadata: ["failed attempts": "\(failedAttempts)"])
@@ -95,15 +92,13 @@ public struct EventSubscription: Sendable {
                     reconnectDelay = Self.minimumReconnectDelay
                 }
                 if page.isFull { continue }
-                let timeout: Duration
                 if page.hasHeldBackEvents {
-                    timeout = heldBackDelay
+                    await lease.watcher.waitForChange(after: seen, until: .now + heldBackDelay, watchingWriters: true)
                     heldBackDelay = min(heldBackDelay * 2, Self.maximumHeldBackDelay)
                 } else {
-                    timeout = idleRecheck
                     heldBackDelay = Self.minimumHeldBackDelay
+                    await lease.watcher.waitForChange(after: seen, until: .now + idleRecheck, watchingWriters: false)
                 }
-                _ = try await listener?.notifications(timeout: timeout)
             } catch where error is CancellationError || Task.isCancelled {
                 return
             } catch where Self.isConnectionLoss(error) {
@@ -114,8 +109,6 @@ public struct EventSubscription: Sendable {
                     logger.debug("subscription still cannot reach the database", metadata: ["attempt": "\(failedAttempts + 1)", "error": "\(error)"])
                 }
                 failedAttempts += 1
-                if let broken = listener { await broken.close() }
-                listener = nil
                 do {
                     // Jitter, so subscriptions of many processes do not retry in step.
                     try await Task.sleep(for: reconnectDelay * Double.random(in: 0.5...1.0))

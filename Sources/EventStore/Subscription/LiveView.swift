@@ -5,8 +5,9 @@ import Synchronization
 /// An in-memory projection kept current by a subscription: readers take the latest state with
 /// one atomic load (no lock, no I/O); one writer folds events into a copy and publishes it.
 ///
-/// `run()` catches up from the start of the feed and then follows it, woken by NOTIFY, so a
-/// change committed in another process is visible within milliseconds of its commit. Readers
+/// `run()` catches up from the start of the feed and then follows it, woken by the process's
+/// feed-tip watcher, so a change committed in another process is visible within milliseconds of
+/// its commit. Readers
 /// that need "at least as new as this write" wait with `waitUntil(covers:)`.
 public final class LiveView<State: Sendable>: Sendable {
     /// One published state. Immutable, so sharing it between threads is safe.
@@ -58,8 +59,8 @@ public final class LiveView<State: Sendable>: Sendable {
     public var isCaughtUp: Bool { published.load(ordering: .acquiring).isCaughtUp }
 
     /// Follows the feed until the task is cancelled; rethrows what reading the feed throws
-    /// (lost connections are retried by the subscription). NOTIFY wakes it; `idleRecheck` is
-    /// only the safety net for a notification that never came.
+    /// (lost connections are retried by the subscription). The feed-tip watcher wakes it; `idleRecheck`
+    /// is only a safety net.
     public func run(batchSize: Int = 1000, idleRecheck: Duration = .seconds(30)) async throws {
         let subscription = EventSubscription(store: store, filter: filter, batchSize: batchSize, idleRecheck: idleRecheck, logger: logger)
         try await subscription.follow {

@@ -1,0 +1,132 @@
+-- 0005 database feed horizon: the no-skip feed waits only for this database's transactions,
+-- and a feed tip a watcher can probe instead of a NOTIFY in every append
+--
+-- read_feed handed out events below pg_snapshot_xmin, the oldest transaction running anywhere
+-- in the cluster: a long transaction in another database (a migration, a report, another
+-- tenant's dedicated database) stalled every live view here. Only this database's
+-- transactions can write this database's events, so the horizon is now the oldest
+-- transaction of the read's snapshot that may belong to this database.
+--
+-- feed_horizon(): the snapshot's in-progress transactions (pg_snapshot_xip) minus those seen
+-- running in another database (pg_stat_get_activity's backend_xid and datid; prepared
+-- transactions by their database), else the snapshot's xmax. The activity is read after the
+-- snapshot was taken, so a transaction that ended in between is no longer listed anywhere:
+-- its database is unknown, and it is kept as a horizon (conservative: the next read has it
+-- gone from the snapshot). Every event of a transaction below the horizon has been visible to
+-- the snapshot or never will be. STABLE, so the horizon and the rows a statement reads come
+-- from the same snapshot. backend_xid is shown to every role, so it runs as the caller.
+--
+-- feed_tip(): what a per-process watcher probes (about every millisecond while the feed
+-- moves, backing off while it is idle) to wake its subscriptions: the last position drawn
+-- and the oldest transaction running in this database (its 32-bit id, read live from the
+-- backends, not from a snapshot, which PostgreSQL reuses while no transaction ends). An
+-- event's commit changes one of the two between two probes: a transaction takes its id
+-- before it draws a position (the append functions write the stream row first), so either a
+-- probe saw it running, and its events become deliverable only once every older writer of
+-- this database has ended, which moves oldest_writer on, or it drew its position after the
+-- previous probe. It reads the sequence, not the table, so row-level security does not hide
+-- the tip and the probe costs no index scan; SECURITY DEFINER for the sequence, which only
+-- its owner reads.
+--
+-- The NOTIFY in append_events goes in 0107; until then it only wakes watchers early.
+
+CREATE FUNCTION tenantry.feed_horizon() RETURNS xid8
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    taken        pg_snapshot := pg_current_snapshot();
+    this_database oid;
+    horizon      xid8;
+BEGIN
+    IF pg_snapshot_xmin(taken) = pg_snapshot_xmax(taken) THEN
+        RETURN pg_snapshot_xmax(taken);
+    END IF;
+    SELECT d.oid INTO this_database FROM pg_database d WHERE d.datname = current_database();
+    SELECT min(x) INTO horizon FROM pg_snapshot_xip(taken) AS x
+    WHERE (x::text::numeric % 4294967296)::text::xid NOT IN (
+        SELECT a.backend_xid FROM pg_stat_get_activity(NULL) a
+        WHERE a.backend_xid IS NOT NULL AND a.datid IS NOT NULL AND a.datid <> this_database
+        UNION ALL
+        SELECT p.transaction FROM pg_prepared_xact() p WHERE p.dbid <> this_database);
+    RETURN coalesce(horizon, pg_snapshot_xmax(taken));
+END;
+$$;
+
+CREATE FUNCTION tenantry.feed_tip(watch_writers boolean, OUT last_position bigint, OUT oldest_writer bigint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    this_database oid;
+BEGIN
+    last_position := coalesce(pg_sequence_last_value('tenantry.events_position_seq'::regclass), 0);
+    IF NOT watch_writers THEN
+        RETURN;
+    END IF;
+    SELECT d.oid INTO this_database FROM pg_database d WHERE d.datname = current_database();
+    SELECT w.xid::text::bigint INTO oldest_writer FROM (
+        SELECT a.backend_xid AS xid FROM pg_stat_get_activity(NULL) a
+        WHERE a.backend_xid IS NOT NULL AND a.datid = this_database
+        UNION ALL
+        SELECT p.transaction FROM pg_prepared_xact() p WHERE p.dbid = this_database
+    ) w
+    ORDER BY age(w.xid) DESC
+    LIMIT 1;
+END;
+$$;
+
+REVOKE ALL ON FUNCTION tenantry.feed_horizon() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tenantry.feed_horizon() TO tenantry_app, tenantry_operator, tenantry_instance;
+REVOKE ALL ON FUNCTION tenantry.feed_tip(boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tenantry.feed_tip(boolean) TO tenantry_app, tenantry_operator, tenantry_instance;
+
+CREATE OR REPLACE FUNCTION tenantry.read_feed(
+    after_transaction xid8,
+    after_position    bigint,
+    max_count         integer,
+    tenant            uuid DEFAULT NULL,
+    categories        text[] DEFAULT NULL
+)
+RETURNS TABLE (
+    horizon        xid8,
+    held_back      boolean,
+    "position"     bigint,
+    transaction_id xid8,
+    tenant_id      uuid,
+    stream_name    text,
+    stream_version bigint,
+    event_id       uuid,
+    event_type     text,
+    data           jsonb,
+    metadata       jsonb,
+    recorded_at    timestamptz
+)
+LANGUAGE sql STABLE
+AS $$
+    WITH page_horizon AS MATERIALIZED (
+        SELECT x.xmin, EXISTS (
+            SELECT 1 FROM tenantry.events w
+            WHERE w.transaction_id >= x.xmin
+              AND (w.transaction_id, w.position) > (read_feed.after_transaction, read_feed.after_position)
+              AND (read_feed.tenant IS NULL OR w.tenant_id = read_feed.tenant)
+              AND (read_feed.categories IS NULL OR w.category = ANY (read_feed.categories))
+        ) AS held_back
+        FROM (SELECT tenantry.feed_horizon() AS xmin) x
+    )
+    SELECT h.xmin, h.held_back, e.position, e.transaction_id, e.tenant_id, e.stream_name, e.stream_version,
+           e.event_id, e.event_type, e.data, e.metadata, e.recorded_at
+    FROM page_horizon h
+    LEFT JOIN LATERAL (
+        SELECT ev.position, ev.transaction_id, ev.tenant_id, ev.stream_name, ev.stream_version,
+               ev.event_id, ev.event_type, ev.data, ev.metadata, ev.recorded_at
+        FROM tenantry.events ev
+        WHERE (ev.transaction_id, ev.position) > (read_feed.after_transaction, read_feed.after_position)
+          AND ev.transaction_id < h.xmin
+          AND (read_feed.tenant IS NULL OR ev.tenant_id = read_feed.tenant)
+          AND (read_feed.categories IS NULL OR ev.category = ANY (read_feed.categories))
+        ORDER BY ev.transaction_id, ev.position
+        LIMIT read_feed.max_count
+    ) e ON true
+    ORDER BY e.transaction_id, e.position
+$$;
