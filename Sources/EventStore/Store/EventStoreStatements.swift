@@ -124,10 +124,10 @@ enum EventStoreStatements {
         "SELECT version FROM tenantry.streams WHERE tenant_id = \(tenant) AND stream_name = \(stream.rawValue)"
     }
 
-    /// The feed-tip watcher's probe (migration 0005): the last position drawn and, when asked,
-    /// the database's oldest writing transaction.
-    static func feedTip(watchingWriters: Bool) -> PostgresQuery {
-        "SELECT last_position, oldest_writer FROM tenantry.feed_tip(\(watchingWriters))"
+    /// The feed-tip watcher's probe (migration 0005): the last position drawn and, when it moved
+    /// past `knownPosition` or when asked, the database's oldest writing transaction.
+    static func feedTip(knownPosition: Int64, watchingWriters: Bool) -> PostgresQuery {
+        "SELECT last_position, oldest_writer FROM tenantry.feed_tip(\(knownPosition), \(watchingWriters))"
     }
 
     /// Wakes the feed-tip watchers of other processes (sent outside any append transaction).

@@ -11,9 +11,10 @@ import Synchronization
 /// `EventLog.notificationChannel` that another process's nudge sent outside its append
 /// transaction — brings it back to the busy interval at once for `nudgeWindow`, long enough to
 /// see the nudging transaction commit. Appends from clients that do not nudge (psql, pgbench)
-/// are seen within `idleInterval`. While a subscription waits for events held back by a
-/// still-running transaction, the probe also watches the database's oldest writer, whose end
-/// releases them.
+/// are seen within `idleInterval`. A probe that sees new positions also looks at the database's
+/// oldest writing transaction, and keeps watching it until no writer runs: its end is the
+/// commit (or rollback) that makes events deliverable. So does a probe while a subscription
+/// waits for events held back by a still-running transaction.
 ///
 /// Get one through `FeedTipWatchers.lease(for:logger:)`.
 public final class FeedTipWatcher: Sendable {
@@ -82,11 +83,11 @@ public final class FeedTipWatcher: Sendable {
         while !Task.isCancelled {
             do {
                 let connection = try await connected()
-                let watchWriters = state.withLock { $0.writerWatchers > 0 }
-                let tip = try await probe(on: connection, watchingWriters: watchWriters)
+                // A writer seen running stays watched until its end moves the oldest writer on.
+                let watchWriters = lastTip?.oldestWriter != nil || state.withLock { $0.writerWatchers > 0 }
+                let tip = try await probe(on: connection, knownPosition: lastTip?.lastPosition ?? -1, watchingWriters: watchWriters)
                 reconnectDelay = Self.minimumReconnectDelay
                 if tip != lastTip {
-                    print("DEBUGW \(configuration.database ?? configuration.connectionString) \(tip) \(ContinuousClock.now)")
                     // The first probe signals too: a subscription may have read the feed
                     // before it, and a commit since then is only in this probe's tip.
                     changes.signal()
@@ -127,8 +128,9 @@ public final class FeedTipWatcher: Sendable {
         return connection
     }
 
-    private func probe(on connection: PostgresConnection, watchingWriters: Bool) async throws -> FeedTip {
-        guard let row = try await connection.query(EventStoreStatements.feedTip(watchingWriters: watchingWriters)).rows.first else {
+    private func probe(on connection: PostgresConnection, knownPosition: Int64, watchingWriters: Bool) async throws -> FeedTip {
+        let query = EventStoreStatements.feedTip(knownPosition: knownPosition, watchingWriters: watchingWriters)
+        guard let row = try await connection.query(query).rows.first else {
             throw EventStoreError.database(.misuse("feed_tip returned no row"))
         }
         let (lastPosition, oldestWriter) = try row.decode((Int64, Int64?).self)

@@ -16,18 +16,21 @@
 -- the snapshot or never will be. STABLE, so the horizon and the rows a statement reads come
 -- from the same snapshot. backend_xid is shown to every role, so it runs as the caller.
 --
--- feed_tip(): what a per-process watcher probes (about every millisecond while the feed
--- moves, backing off while it is idle) to wake its subscriptions: the last position drawn
--- and the oldest transaction running in this database (its 32-bit id, read live from the
--- backends, not from a snapshot, which PostgreSQL reuses while no transaction ends). An
--- event's commit changes one of the two between two probes: a transaction takes its id
--- before it draws a position (the append functions write the stream row first), so either a
--- probe saw it running, and its events become deliverable only once every older writer of
--- this database has ended, which moves oldest_writer on, or it drew its position after the
--- previous probe. It reads the sequence, not the table, so row-level security does not hide
--- the tip and the probe costs no index scan; SECURITY DEFINER for the sequence, which only
--- its owner reads.
---
+-- feed_tip(known_position, watch_writers): what a per-process watcher probes (about every
+-- millisecond while the feed moves, backing off while it is idle) to wake its subscriptions:
+-- the last position drawn and the oldest transaction running in this database (its 32-bit
+-- id, read live from the backends, not from a snapshot, which PostgreSQL reuses while no
+-- transaction ends). The writers are looked at only when the position moved past
+-- known_position (the watcher's previous probe) or the watcher asks (it does while a writer
+-- ran at its previous probe, or a subscription waits for held-back events), so an idle probe
+-- reads the sequence alone. An event's commit changes the answer between two probes: a
+-- transaction takes its id before it draws a position (the append functions write the stream
+-- row first), so the probe that first sees its position also sees it running (or already
+-- ended, and then a read after that probe sees its events), and it stays watched until its
+-- end, or the end of an older writer holding its events back, moves oldest_writer on. It
+-- reads the sequence, not the table, so row-level security does not hide the tip and the
+-- probe costs no index scan; SECURITY DEFINER for the sequence, which only its owner reads.
+
 -- The NOTIFY in append_events goes in 0107; until then it only wakes watchers early.
 
 CREATE FUNCTION tenantry.feed_horizon() RETURNS xid8
@@ -53,7 +56,12 @@ BEGIN
 END;
 $$;
 
-CREATE FUNCTION tenantry.feed_tip(watch_writers boolean, OUT last_position bigint, OUT oldest_writer bigint)
+CREATE FUNCTION tenantry.feed_tip(
+    known_position bigint,
+    watch_writers  boolean,
+    OUT last_position bigint,
+    OUT oldest_writer bigint
+)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -61,7 +69,7 @@ DECLARE
     this_database oid;
 BEGIN
     last_position := coalesce(pg_sequence_last_value('tenantry.events_position_seq'::regclass), 0);
-    IF NOT watch_writers THEN
+    IF NOT watch_writers AND last_position = known_position THEN
         RETURN;
     END IF;
     SELECT d.oid INTO this_database FROM pg_database d WHERE d.datname = current_database();
@@ -78,8 +86,8 @@ $$;
 
 REVOKE ALL ON FUNCTION tenantry.feed_horizon() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tenantry.feed_horizon() TO tenantry_app, tenantry_operator, tenantry_instance;
-REVOKE ALL ON FUNCTION tenantry.feed_tip(boolean) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION tenantry.feed_tip(boolean) TO tenantry_app, tenantry_operator, tenantry_instance;
+REVOKE ALL ON FUNCTION tenantry.feed_tip(bigint, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tenantry.feed_tip(bigint, boolean) TO tenantry_app, tenantry_operator, tenantry_instance;
 
 CREATE OR REPLACE FUNCTION tenantry.read_feed(
     after_transaction xid8,
