@@ -75,4 +75,39 @@ enum BenchStatements {
         WHERE tenant_id = \(tenant) AND stream_name = \(stream)
         """
     }
+
+    /// `tenantry bench scale`'s growth: events `from` up to (not including) `to`, in streams of
+    /// 100 (`item-<n>`, versions 1…100), stream n belonging to tenant n % `tenants` (a UUID made
+    /// from the number), with their stream rows; as the superuser, a set-up step.
+    static func fillScaleStore(from: Int64, to: Int64, tenants: Int64) -> PostgresQuery {
+        """
+        WITH filled AS (
+            INSERT INTO tenantry.events (tenant_id, stream_name, stream_version, event_id, event_type, data, metadata)
+            SELECT ('00000000-0000-4000-8000-' || lpad(to_hex((g / 100) % \(tenants)::bigint), 12, '0'))::uuid,
+                   'item-' || (g / 100), g % 100 + 1, gen_random_uuid(), 'ItemRecorded',
+                   jsonb_build_object('n', g, 'note', 'scale benchmark padding'), '{"actor": "bench"}'::jsonb
+            FROM generate_series(\(from)::bigint, \(to)::bigint - 1) AS g
+            RETURNING tenant_id, stream_name, stream_version
+        )
+        INSERT INTO tenantry.streams (tenant_id, stream_name, version)
+        SELECT tenant_id, stream_name, max(stream_version) FROM filled GROUP BY tenant_id, stream_name
+        ON CONFLICT (tenant_id, stream_name)
+        DO UPDATE SET version = greatest(tenantry.streams.version, EXCLUDED.version), updated_at = now()
+        """
+    }
+
+    /// The stream `tenantry bench scale` reads: `count` events of one tenant's `ledger-1`.
+    static func fillLedger(tenant: UUID, count: Int64) -> PostgresQuery {
+        """
+        WITH filled AS (
+            INSERT INTO tenantry.events (tenant_id, stream_name, stream_version, event_id, event_type, data, metadata)
+            SELECT \(tenant)::uuid, 'ledger-1', g, gen_random_uuid(), 'EntryRecorded',
+                   jsonb_build_object('n', g, 'note', 'scale benchmark ledger'), '{"actor": "bench"}'::jsonb
+            FROM generate_series(1::bigint, \(count)::bigint) AS g
+            RETURNING tenant_id
+        )
+        INSERT INTO tenantry.streams (tenant_id, stream_name, version)
+        SELECT DISTINCT tenant_id, 'ledger-1', \(count)::bigint FROM filled
+        """
+    }
 }

@@ -35,8 +35,10 @@ struct StatementDeadlineTests {
             // Stopped only once it sleeps in pg_sleep: a backend stopped anywhere else may hold a
             // lock every other backend of the cluster needs (ProcArrayLock while it takes a
             // snapshot, a shared statistics lock while it flushes), and would freeze them all.
+            // A deadline long enough that the backend is surely stopped before it passes, even
+            // when finding it asleep takes seconds on a busy machine (else the cancel is answered).
             let statement = Task {
-                try await connection.query("SELECT pg_sleep(3600)", timeout: .seconds(3))
+                try await connection.query("SELECT pg_sleep(3600)", timeout: .seconds(15))
             }
             try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
                 try await waitUntil("the backend sleeps in pg_sleep") {
