@@ -7,9 +7,9 @@ import Synchronization
 ///
 /// An append nudges this process's watcher directly and other processes' watchers with a
 /// NOTIFY sent on a pooled connection outside the append's transaction, one at a time per
-/// process and database, the nudges that arrive meanwhile coalesced into the next one. So the
-/// commits of appends never queue behind PostgreSQL's notification lock, and a burst of
-/// appends costs one NOTIFY per round trip, not one per append.
+/// process and database and at most one per `nudgeSpacing`, the nudges that arrive meanwhile
+/// coalesced into the next one. So the commits of appends never queue behind PostgreSQL's
+/// notification lock, and a burst of appends costs a few NOTIFYs a second, not one per append.
 public final class FeedTipWatchers: Sendable {
     /// The watchers of this process.
     public static let shared = FeedTipWatchers()
@@ -51,6 +51,9 @@ public final class FeedTipWatchers: Sendable {
     }
 
     private let state = Mutex(State())
+
+    /// The least time between two NOTIFY nudges of one process to one database.
+    static let nudgeSpacing: Duration = .milliseconds(50)
 
     /// The watcher of `pool`'s database, started if this is its first lease. It connects with
     /// `pool`'s configuration.
@@ -107,11 +110,14 @@ public final class FeedTipWatchers: Sendable {
         Task { await self.sendNudges(key: key, pool: pool) }
     }
 
-    /// Sends one NOTIFY, then one more for every burst of nudges that arrived meanwhile.
+    /// Sends one NOTIFY at once, then at most one per `nudgeSpacing` while nudges keep coming:
+    /// a nudged watcher stays busy for `FeedTipWatcher.nudgeWindow`, longer than the spacing,
+    /// so more would wake nobody sooner and would take pooled connections from the appends.
     private func sendNudges(key: DatabaseKey, pool: PostgresPool) async {
         while true {
             // Best effort: a watcher that misses it sees the commit within its idle interval.
             _ = try? await pool.query(EventStoreStatements.nudgeWatchers)
+            try? await Task.sleep(for: Self.nudgeSpacing)
             let again = state.withLock { state -> Bool in
                 guard var nudging = state.nudging[key] else { return false }
                 defer { state.nudging[key] = nudging.isSending ? nudging : nil }
