@@ -51,8 +51,8 @@ public struct EventLog: Sendable {
         }
     }
 
-    /// Appends inside the caller's transaction on `connection`, so the events commit (and
-    /// notify subscribers) together with the caller's other writes.
+    /// Appends inside the caller's transaction on `connection`, so the events commit together
+    /// with the caller's other writes.
     @discardableResult
     public func append(
         _ events: [NewEvent],
