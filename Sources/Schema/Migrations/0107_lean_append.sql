@@ -222,13 +222,18 @@ BEGIN
     INTO existing
     FROM tenantry.events ev
     WHERE ev.tenant_id = append_events_as_owner.tenant_id AND ev.event_id = ANY (ids)
-      -- Not what this call itself just inserted: only it can write past current_version.
-      AND NOT (ev.stream_name = stream AND ev.stream_version > current_version);
+      -- Not what this call itself just inserted (a batch whose other ids were taken).
+      AND NOT (ev.position = ANY (coalesce(positions, '{}')));
 
     IF existing.found > 0 THEN
         IF existing.found = event_count AND existing.in_stream = event_count AND existing.in_order
            AND inserted_count = 0 THEN
-            IF new_version IS NOT NULL THEN
+            IF new_version IS NOT NULL AND current_version = 0 THEN
+                -- Only for events written around this function (a superuser's COPY): the
+                -- upsert created the row of a stream that had events but no row.
+                DELETE FROM tenantry.streams s
+                WHERE s.tenant_id = append_events_as_owner.tenant_id AND s.stream_name = stream;
+            ELSIF new_version IS NOT NULL THEN
                 -- The upsert moved the stream on before the insert found every id taken.
                 UPDATE tenantry.streams s
                 SET version = current_version,
