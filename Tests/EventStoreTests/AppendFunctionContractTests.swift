@@ -6,7 +6,8 @@ import Testing
 
 /// What the append functions of migration 0107 promise any SQL client, beyond the checks of
 /// `AppendTests`: no notification, a retry that changes nothing, the first append of a stream
-/// raced by many writers, and an id raced across streams.
+/// raced by many writers, an id raced across streams, and the transaction id and category
+/// recorded on both the one-event and the batch path.
 @Suite("The append functions' contract, as any SQL client sees it")
 struct AppendFunctionContractTests {
     static let controlPlane = "00000000-0000-0000-0000-000000000000"
@@ -170,6 +171,32 @@ struct AppendFunctionContractTests {
             let error = await #expect(throws: PostgresError.self) { try await second.value }
             #expect(error?.sqlState == EventStoreError.Code.duplicateEventID)
             #expect(error?.message.contains("left-1") == true, "\(String(describing: error))")
+        }
+    }
+
+    @Test("one event and a batch each record the writing transaction's id and the category the stream name begins with")
+    func transactionAndCategoryRecorded() async throws {
+        try await withTestDatabase { database async throws in
+            let tenant = UUID()
+            for (stream, ids) in [("order.eu-7", [UUID()]), ("order.us-8", [UUID(), UUID()])] {
+                let pool = PostgresPool(configuration: database.applicationConfiguration, maximumConnections: 1)
+                let writer = try await pool.transaction { connection in
+                    try connection.query(
+                        "SELECT * FROM tenantry.append_events(\(tenant), \(stream), NULL, \(Self.eventsJSON(ids))::jsonb)"
+                    )
+                    return try connection.query("SELECT pg_current_xact_id()::text").rows.first?.decode(String.self)
+                }
+                await pool.close()
+                let recorded = try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
+                    try await connection.query("""
+                        SELECT transaction_id::text, category FROM tenantry.events
+                        WHERE tenant_id = \(tenant) AND stream_name = \(stream) ORDER BY stream_version
+                        """).rows.map { try $0.decode((String, String).self) }
+                }
+                #expect(recorded.count == ids.count)
+                #expect(recorded.map(\.0) == Array(repeating: writer ?? "", count: ids.count), "\(stream)")
+                #expect(recorded.map(\.1) == Array(repeating: String(stream.split(separator: "-")[0]), count: ids.count), "\(stream)")
+            }
         }
     }
 
