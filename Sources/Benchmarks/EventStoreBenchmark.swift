@@ -161,9 +161,9 @@ public struct EventStoreBenchmark: Sendable {
     /// Loads `--read-events` events with COPY before any append is measured.
     ///
     /// Appends then go into a table of realistic size, and both sides of a pair meet nearly the
-    /// same table: on a small, growing one, append_events' duplicate-id probe is planned as a
-    /// scan of all the tenant's events, so whichever side ran later looked slower for that
-    /// alone. The read workload reads these events too.
+    /// same table: on a small, growing one, plans and index depths change between the runs, so
+    /// whichever side ran later could look slower for that alone. The read workload reads these
+    /// events too.
     private func preload(tenant: UUID, reference: ReferenceWorkloads, workDirectory: URL) async throws {
         BenchProgress.note("loading \(readEvents) events with COPY…")
         let file = workDirectory.appendingPathComponent("load.copy")

@@ -100,7 +100,7 @@ enum FlagWorkloads {
     }
 
     /// Per change: the time from starting the append of an override to the live catalog
-    /// (another connection, woken by NOTIFY) serving it. Sequential, so rate = 1 / latency.
+    /// (woken by the feed-tip watcher) serving it. Sequential, so rate = 1 / latency.
     static func measurePropagation(flags: FlagService, live: LiveView<FlagCatalog>, changes: Int) async throws -> BenchMeasurement {
         let key = try FlagKey("bench-propagation")
         try await flags.define(
@@ -124,7 +124,7 @@ enum FlagWorkloads {
         return BenchMeasurement(events: changes, elapsed: clock.now - started, latency: LatencySummary(milliseconds: samples))
     }
 
-    /// The floor of any NOTIFY-driven propagation: `pg_notify` committed on one connection, to
+    /// The floor of any notification-driven propagation: `pg_notify` committed on one connection, to
     /// its delivery on a listening one.
     static func measureNotifyRoundTrip(configuration: PostgresConfiguration, count: Int) async throws -> BenchMeasurement {
         let listener = try await PostgresConnection.connect(configuration)

@@ -15,8 +15,8 @@ struct BenchFlagsCommand: AsyncParsableCommand {
             flag system does).
               OFREP single / bulk: POST /ofrep/v1/evaluate/flags[/key] on `tenantry serve` (this \
             binary, a child process) under wrk; vs GET /healthz of the same server in the same run.
-              propagation: an override appended to the live catalog serving it (another connection, \
-            woken by NOTIFY), one change at a time; vs a bare pg_notify round trip.
+              propagation: an override appended to the live catalog serving it (woken by the \
+            feed-tip watcher), one change at a time; vs a bare pg_notify round trip.
             ratio = tenantry rate ÷ reference rate (for propagation, one change at a time, the \
             inverse of the latency ratio). Needs wrk (Debian package) for the HTTP rows.
             Example:

@@ -12,7 +12,7 @@ struct TenantWorkerCommand: AsyncParsableCommand {
         abstract: "Run the tenant background work until interrupted: provisioning driven by the event feed, and the trial-expiry check.",
         discussion: """
             Provisions every tenant the feed shows still provisioning (live, woken by \
-            LISTEN/NOTIFY; from its checkpoint after a restart) and ends due trials every \
+            the feed-tip watcher; from its checkpoint after a restart) and ends due trials every \
             --trial-check-interval seconds. The server runs the same services. SIGTERM or \
             SIGINT stops it as it stops the server: the runner finishes its batch and saves \
             its checkpoint, then the command exits 0.
