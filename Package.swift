@@ -78,6 +78,7 @@ let package = Package(
                 .embedInCode("Migrations/0104_instance_logins.sql"),
                 .embedInCode("Migrations/0105_retired_snapshots.sql"),
                 .embedInCode("Migrations/0106_instance_writes_bounded.sql"),
+                .embedInCode("Migrations/0108_staged_append.sql"),
                 .embedInCode("Migrations/0200_tenants_read_model.sql"),
                 .embedInCode("Migrations/0201_tenants_compensation_owed.sql"),
                 .embedInCode("Migrations/0202_signup_admissions.sql"),
