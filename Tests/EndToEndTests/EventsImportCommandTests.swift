@@ -65,7 +65,7 @@ struct EventsImportCommandTests {
             let good = line(tenant: tenant, stream: "import-3", n: 1)
             for (bad, says) in [
                 ("{not json", "is not a JSON object"),
-                (good.replacingOccurrences(of: #""data":{"#, with: #""data":["#).replacingOccurrences(of: #"},"metadata""#, with: #"],"metadata""#), "\"data\" must be a JSON object"),
+                (good.replacingOccurrences(of: #""data":{"#, with: #""data":"text","unused":{"#), "\"data\" must be a JSON object"),
                 (good.replacingOccurrences(of: #""stream":"import-3""#, with: #""stream":"nodash""#), "\"stream\""),
             ] {
                 let file = try write([good, line(tenant: tenant, stream: "import-3", n: 2), bad, line(tenant: tenant, stream: "import-3", n: 4)])

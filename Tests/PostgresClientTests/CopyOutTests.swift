@@ -6,6 +6,8 @@ import Testing
 
 @Suite("COPY TO STDOUT")
 struct CopyOutTests {
+    // Endless results are cross joins of two small series: a set-returning function is
+    // materialised whole before its first row, a join of two streams its rows at once.
     @Test("a large result streams row by row, escaped values read back intact")
     func largeResult() async throws {
         try await withTestDatabase { database async throws in
@@ -34,7 +36,8 @@ struct CopyOutTests {
                 let (error, seen) = await stopAtTenthRow(on: connection)
                 #expect(error?.message == "stop here")
                 #expect(seen == 10)
-                #expect(try await connection.query("SELECT 2").rows.first?.decode(Int.self) == 2)
+                let two = try await connection.query("SELECT 2").rows.first?.decode(Int.self)
+                #expect(two == 2)
             }
         }
     }
@@ -45,7 +48,7 @@ struct CopyOutTests {
             let connection = try await PostgresConnection.connect(database.administratorConfiguration)
             let started = Atomic<Int>(0)
             let copy = Task {
-                try await connection.copyOut("COPY (SELECT n FROM generate_series(1, 1000000000) n) TO STDOUT") { _ in
+                try await connection.copyOut("COPY (SELECT a.n FROM generate_series(1, 100000) a(n), generate_series(1, 100000) b(n)) TO STDOUT") { _ in
                     started.add(1, ordering: .relaxed)
                 }
             }
@@ -69,7 +72,7 @@ struct CopyOutTests {
             let backend = try await connection.backendProcessID()
             let started = Atomic<Int>(0)
             let copy = Task {
-                try await connection.copyOut("COPY (SELECT n, pg_sleep(0.0001) FROM generate_series(1, 1000000000) n) TO STDOUT") { _ in
+                try await connection.copyOut("COPY (SELECT a.n FROM generate_series(1, 100000) a(n), generate_series(1, 100000) b(n)) TO STDOUT") { _ in
                     started.add(1, ordering: .relaxed)
                 }
             }
@@ -114,7 +117,7 @@ struct CopyOutTests {
     private func stopAtTenthRow(on connection: isolated PostgresConnection) -> (PostgresError?, Int) {
         var seen = 0
         do {
-            try connection.copyOut("COPY (SELECT n FROM generate_series(1, 100000000) n) TO STDOUT") { _ throws(PostgresError) in
+            try connection.copyOut("COPY (SELECT a.n FROM generate_series(1, 10000) a(n), generate_series(1, 10000) b(n)) TO STDOUT") { _ throws(PostgresError) in
                 seen += 1
                 if seen == 10 { throw .decoding("stop here") }
             }

@@ -7,7 +7,7 @@ extension EventLog {
     /// table and appends it with `tenantry.append_staged_events` (migration 0108) instead of
     /// sending one JSON array. Both give the same guarantees; below this size the single round
     /// trip of `append_events` is cheaper (Decision 20 has the measurements).
-    public static let stagedAppendThreshold = 64
+    public static let stagedAppendThreshold = 256
 
     /// Appends a batch through the staging table, in the caller's transaction or, outside one,
     /// in a transaction of its own (the staging table empties at every commit). Returns nil,

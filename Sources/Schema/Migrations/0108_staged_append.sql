@@ -11,7 +11,8 @@
 --   * stream name (TY003), expected version (TY001, DETAIL as append_events), each event's
 --     id, type, data and metadata (TY004), its size as append_events measures it (TY005), an
 --     id twice in one batch (TY004), ids used before (TY006, or the first result back and
---     nothing written when the same ids went to this stream in this order);
+--     nothing written when the same ids went to this stream in this order; 23505 on the key
+--     events_tenant_id_event_id_key when only ids after the first were used before);
 --   * versions numbered with no gap under the stream row's lock; the transaction id and the
 --     category are the events table's defaults, as for every append.
 -- No NOTIFY: subscribers are woken by polling the feed.
@@ -159,19 +160,24 @@ BEGIN
         stream_is_new := NOT FOUND;
         current_version := coalesce(current_version, 0);
 
-        -- Idempotency: the same ids appended before, to this stream, in this order.
-        SELECT count(*) AS found,
-               count(*) FILTER (WHERE ev.stream_name = stream) AS in_stream,
-               min(ev.stream_name) FILTER (WHERE ev.stream_name <> stream) AS other_stream,
-               array_agg(ev.event_id ORDER BY ev.stream_version) = event_ids
-                   AND max(ev.stream_version) - min(ev.stream_version) + 1 = count(*) AS in_order,
-               max(ev.stream_version) AS last_version,
-               array_agg(ev.position ORDER BY ev.stream_version) AS found_positions
-        INTO existing
-        FROM tenantry.events ev
-        WHERE ev.tenant_id = append_event_batch.tenant_id AND ev.event_id = ANY (event_ids);
+        -- Idempotency: the same ids appended before, to this stream, in this order. A batch
+        -- sent again holds its first id, so only that one is looked up (one index probe, not
+        -- one per event); when it is found, every id is. A batch whose first id is new but
+        -- another is not fails at the insert on the unique key (tenant_id, event_id): SQLSTATE
+        -- 23505, constraint events_tenant_id_event_id_key, the same refusal as TY006.
+        IF EXISTS (SELECT 1 FROM tenantry.events ev
+                   WHERE ev.tenant_id = append_event_batch.tenant_id AND ev.event_id = event_ids[1]) THEN
+            SELECT count(*) AS found,
+                   count(*) FILTER (WHERE ev.stream_name = stream) AS in_stream,
+                   min(ev.stream_name) FILTER (WHERE ev.stream_name <> stream) AS other_stream,
+                   array_agg(ev.event_id ORDER BY ev.stream_version) = event_ids
+                       AND max(ev.stream_version) - min(ev.stream_version) + 1 = count(*) AS in_order,
+                   max(ev.stream_version) AS last_version,
+                   array_agg(ev.position ORDER BY ev.stream_version) AS found_positions
+            INTO existing
+            FROM tenantry.events ev
+            WHERE ev.tenant_id = append_event_batch.tenant_id AND ev.event_id = ANY (event_ids);
 
-        IF existing.found > 0 THEN
             IF existing.found = event_count AND existing.in_stream = event_count AND existing.in_order THEN
                 stream_version := existing.last_version;
                 positions := existing.found_positions;

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventStore
+import FeatureFlags
 import Foundation
 
 /// `tenantry events import`: append the events of a JSON-lines file, stream by stream, in
