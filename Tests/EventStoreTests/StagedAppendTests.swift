@@ -65,6 +65,13 @@ struct StagedAppendTests {
             await #expect(throws: EventStoreError.self) {
                 try await store.append(Array(events.prefix(Self.batch - 1)) + [TestEvents.event(0)], to: "ledger-3", tenant: tenant)
             }
+            // So is one whose first id is new and a later one is not (the unique key catches it).
+            await #expect {
+                try await store.append([TestEvents.event(0)] + Array(events.suffix(Self.batch - 1)), to: "ledger-3b", tenant: tenant)
+            } throws: { error in
+                guard case EventStoreError.duplicateEventID = error else { return false }
+                return true
+            }
             let other = TestEvents.events(1...Self.batch)
             let (a, b) = try await store.inTenant(tenant) { connection in
                 let a = try store.append(other, to: "ledger-4", tenant: tenant, expectedVersion: .noStream, on: connection)
