@@ -80,6 +80,7 @@ let package = Package(
                 .embedInCode("Migrations/0105_retired_snapshots.sql"),
                 .embedInCode("Migrations/0106_instance_writes_bounded.sql"),
                 .embedInCode("Migrations/0107_lean_append.sql"),
+                .embedInCode("Migrations/0108_staged_append.sql"),
                 .embedInCode("Migrations/0200_tenants_read_model.sql"),
                 .embedInCode("Migrations/0201_tenants_compensation_owed.sql"),
                 .embedInCode("Migrations/0202_signup_admissions.sql"),

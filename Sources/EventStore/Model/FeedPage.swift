@@ -3,8 +3,9 @@
 public struct FeedPage: Sendable {
     /// Deliverable events after the cursor, in (transaction id, position) order.
     public let events: [RecordedEvent]
-    /// The oldest transaction still running at the read (`pg_snapshot_xmin`): every event of an
-    /// older transaction was visible to it.
+    /// The database's feed horizon at the read (`tenantry.feed_horizon()`: its oldest
+    /// transaction still running, else the snapshot's xmax): every event of an older
+    /// transaction was visible to the read.
     public let horizon: UInt64
     /// Whether committed events matching the filter wait at or beyond the horizon, held back by
     /// an older transaction that is still running.

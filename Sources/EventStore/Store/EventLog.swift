@@ -66,6 +66,10 @@ public struct EventLog: Sendable {
     ) throws -> AppendResult {
         guard !events.isEmpty else { throw EventStoreError.invalidEvent("invalid event: an append needs at least one event") }
         FeedTipWatchers.shared.nudge(pool)
+        if events.count >= Self.stagedAppendThreshold, tenant != Self.controlPlaneTenantID,
+           let result = try appendStaged(events, to: stream, tenant: tenant, expectedVersion: expectedVersion, on: connection) {
+            return result
+        }
         let envelope = "[" + events.map(\.envelopeJSON).joined(separator: ",") + "]"
         do {
             let result = try connection.query(EventStoreStatements.append(
@@ -159,15 +163,7 @@ public struct EventLog: Sendable {
     ) throws -> FeedPage {
         precondition(limit > 0, "a page holds at least one event")
         do {
-            let rows = try connection.query(EventStoreStatements.readPage(after: cursor, filter: filter, limit: limit)).rows
-            guard let first = rows.first else { throw EventStoreError.database(.misuse("the feed read returned no row")) }
-            let (horizon, heldBack) = try first.decode((UInt64, Bool).self)
-            var events: [RecordedEvent] = []
-            events.reserveCapacity(rows.count)
-            for row in rows where row.values[2] != nil {
-                events.append(try RecordedEvent(row: row, offset: 2))
-            }
-            return FeedPage(events: events, horizon: horizon, hasHeldBackEvents: heldBack, isFull: events.count == limit)
+            return try readPageByCopy(after: cursor, filter: filter, limit: limit, on: connection)
         } catch {
             throw EventStoreError.translate(error)
         }

@@ -72,7 +72,7 @@ public enum EventStoreError: Error, Sendable, CustomStringConvertible {
         case Code.duplicateEventID?:
             self = .duplicateEventID(error.message)
         case SQLState.uniqueViolation? where error.constraint == "events_tenant_id_event_id_key":
-            self = .duplicateEventID("duplicate event id: an event with this id was appended concurrently")
+            self = .duplicateEventID("duplicate event id: an event of this append has an id already used, or being used by a concurrent append")
         case SQLState.invalidTextRepresentation?:
             self = .invalidEvent("invalid event: \(error.message)")
         default:

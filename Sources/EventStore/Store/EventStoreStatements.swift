@@ -48,24 +48,6 @@ enum EventStoreStatements {
         """
     }
 
-    /// The no-skip read, `tenantry.read_feed` (migrations 0004, 0005): only transactions below
-    /// the database's feed horizon (`tenantry.feed_horizon()`: its oldest transaction still
-    /// running), all of which have ended, so nothing can later appear before the last event
-    /// returned. The first two columns say where that horizon was and whether committed
-    /// events (matching the filter) wait at or beyond it; the event columns are NULL when no
-    /// event is deliverable. The function runs with the caller's rights: row-level security
-    /// decides whose events it sees.
-    static func readPage(after cursor: GlobalCursor, filter: EventFilter, limit: Int) -> PostgresQuery {
-        """
-        SELECT horizon, held_back, \(literalSQL: RecordedEvent.columns)
-        FROM tenantry.read_feed(
-            \(cursor.transactionID)::xid8, \(cursor.position)::bigint, \(limit)::integer,
-            \(filter.tenantID)::uuid, \(filter.categories)::text[]
-        )
-        ORDER BY transaction_id, position
-        """
-    }
-
     /// The cursor just before the first event at or after a position: the smallest writing
     /// transaction among them, or the horizon if lower (a running transaction may still add
     /// an event at or after the position).

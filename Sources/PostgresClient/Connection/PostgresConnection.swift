@@ -197,7 +197,7 @@ public actor PostgresConnection {
     /// and its error result awaited for a grace period; a server that does not answer even then
     /// is taken for gone: the connection is closed and the call fails with `.connectionLost`.
     /// Stops early at a COPY result, which the caller continues.
-    private func awaitResults(of connection: OpaquePointer, wait: inout StatementWait) throws(PostgresError) -> [OpaquePointer] {
+    func awaitResults(of connection: OpaquePointer, wait: inout StatementWait) throws(PostgresError) -> [OpaquePointer] {
         var results: [OpaquePointer] = []
         var giveUp: ContinuousClock.Instant?
         while true {
@@ -234,7 +234,7 @@ public actor PostgresConnection {
     /// Hands what libpq has queued to the socket, waiting for the socket to take it until the
     /// statement's deadline (or its task's cancellation). A statement cut off half-sent leaves
     /// the protocol mid-message, so the connection is closed then.
-    private func flush(_ connection: OpaquePointer, wait: inout StatementWait) throws(PostgresError) {
+    func flush(_ connection: OpaquePointer, wait: inout StatementWait) throws(PostgresError) {
         while true {
             switch PQflush(connection) {
             case 0:
@@ -265,7 +265,7 @@ public actor PostgresConnection {
 
     /// Blocks until the socket is readable (or, `writing`, writable), the wake-up pipe is
     /// signalled or `instant` passes.
-    private func waitForSocket(
+    func waitForSocket(
         of connection: OpaquePointer, until instant: ContinuousClock.Instant, writing: Bool = false
     ) throws(PostgresError) {
         var descriptors = [
@@ -283,7 +283,7 @@ public actor PostgresConnection {
         if descriptors[1].revents != 0 { wakeUp.drain() }
     }
 
-    private static func milliseconds(until instant: ContinuousClock.Instant) -> Int32 {
+    static func milliseconds(until instant: ContinuousClock.Instant) -> Int32 {
         let remaining = ContinuousClock.now.duration(to: instant)
         guard remaining > .zero else { return 0 }
         return Int32(clamping: remaining.components.seconds * 1000
@@ -292,14 +292,14 @@ public actor PostgresConnection {
 
     /// Asks the server to cancel the statement in flight, without waiting for it to answer
     /// (see `CancelRequest`).
-    private func requestCancellation(of connection: OpaquePointer) {
+    func requestCancellation(of connection: OpaquePointer) {
         CancelRequest(for: connection, logger: logger)?.send()
     }
 
     /// Forgets a connection that cannot be trusted any more. Its socket is closed when its
     /// number is still its own; a number other code now uses is left alone (closing it would
     /// break that code in turn), at the price of the small libpq handle.
-    private func abandon(because reason: String) {
+    func abandon(because reason: String) {
         guard let handle else { return }
         logger.error("giving up a database connection: \(reason)")
         finish(handle)
@@ -524,6 +524,14 @@ public actor PostgresConnection {
         return PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
     }
 
+    /// Whether a transaction is open on the connection (begun by `transaction` or a `BEGIN`),
+    /// so that work which needs one can join it rather than open its own.
+    public func isInTransaction() -> Bool {
+        guard let handle else { return false }
+        let status = PQtransactionStatus(handle)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+    }
+
     /// The server backend's process id (for `pg_terminate_backend` in tests and operations).
     public func backendProcessID() throws(PostgresError) -> Int32 {
         PQbackendPID(try openHandle())
@@ -539,7 +547,7 @@ public actor PostgresConnection {
 
     /// The libpq handle, once its socket is known to be still its own: a number other code
     /// closed and reused would take this connection's bytes and never answer.
-    private func openHandle() throws(PostgresError) -> OpaquePointer {
+    func openHandle() throws(PostgresError) -> OpaquePointer {
         guard let handle else {
             throw PostgresError(kind: .connectionClosed, message: "the connection is closed")
         }
@@ -557,12 +565,12 @@ public actor PostgresConnection {
         PQsocket(try openHandle())
     }
 
-    private func connectionError(_ connection: OpaquePointer, while activity: String) -> PostgresError {
+    func connectionError(_ connection: OpaquePointer, while activity: String) -> PostgresError {
         let reason = String(cString: PQerrorMessage(connection)).trimmingTrailingWhitespace()
         return PostgresError(kind: .connectionLost, message: "connection to PostgreSQL lost while \(activity): \(reason)")
     }
 
-    private func interpret(_ result: OpaquePointer?, of connection: OpaquePointer) throws(PostgresError) -> PostgresResult {
+    func interpret(_ result: OpaquePointer?, of connection: OpaquePointer) throws(PostgresError) -> PostgresResult {
         guard let result else {
             throw connectionError(connection, while: "running a statement")
         }

@@ -7,6 +7,14 @@ public enum CopyTextRow {
     /// neither `"\r"` nor `"\n"`, and a control character followed by a combining mark is
     /// another; COPY reads bytes, so every scalar must be looked at on its own.
     public static func line(_ values: [String?]) -> String {
+        // Most values hold nothing to escape (checked byte by byte: every byte of a multi-byte
+        // UTF-8 sequence is above 0x7F, so none is taken for one of these); they are copied whole.
+        let plain = values.allSatisfy { value in
+            value?.utf8.allSatisfy { $0 != 0x5C && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D } ?? true
+        }
+        if plain {
+            return values.map { $0 ?? "\\N" }.joined(separator: "\t") + "\n"
+        }
         var line = String.UnicodeScalarView()
         for (index, value) in values.enumerated() {
             if index > 0 { line.append("\t") }

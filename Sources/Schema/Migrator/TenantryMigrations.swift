@@ -20,6 +20,7 @@ public enum TenantryMigrations {
         migration(105, "retired_snapshots", PackageResources._105_retired_snapshots_sql),
         migration(106, "instance_writes_bounded", PackageResources._106_instance_writes_bounded_sql),
         migration(107, "lean_append", PackageResources._107_lean_append_sql),
+        migration(108, "staged_append", PackageResources._108_staged_append_sql),
         migration(200, "tenants_read_model", PackageResources._200_tenants_read_model_sql),
         migration(201, "tenants_compensation_owed", PackageResources._201_tenants_compensation_owed_sql),
         migration(202, "signup_admissions", PackageResources._202_signup_admissions_sql),

@@ -4,7 +4,7 @@ import ArgumentParser
 struct EventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
-        abstract: "Append, read and tail events in the event store.",
-        subcommands: [EventsAppendCommand.self, EventsReadCommand.self, EventsTailCommand.self]
+        abstract: "Append, read, tail and import events in the event store.",
+        subcommands: [EventsAppendCommand.self, EventsReadCommand.self, EventsTailCommand.self, EventsImportCommand.self]
     )
 }

@@ -1,0 +1,89 @@
+import Foundation
+import Metrics
+import PostgresClient
+
+extension EventLog {
+    /// From this many events on, `append` streams the batch with COPY into the session's staging
+    /// table and appends it with `tenantry.append_staged_events` (migration 0108) instead of
+    /// sending one JSON array. Both give the same guarantees; below this size the single round
+    /// trip of `append_events` is cheaper (Decision 20 has the measurements).
+    public static let stagedAppendThreshold = 256
+
+    /// Appends a batch through the staging table, in the caller's transaction or, outside one,
+    /// in a transaction of its own (the staging table empties at every commit). Returns nil,
+    /// having written nothing, when the session may not make temporary tables (an instance's
+    /// login in its dedicated database): the caller then appends through `append_events`.
+    func appendStaged(
+        _ events: [NewEvent],
+        to stream: StreamName,
+        tenant: UUID,
+        expectedVersion: ExpectedVersion,
+        on connection: isolated PostgresConnection
+    ) throws -> AppendResult? {
+        let ownsTransaction = !connection.isInTransaction()
+        if ownsTransaction { try connection.query("BEGIN", honoringCancellation: false) }
+        do {
+            let staged = try connection.query(EventStoreStatements.prepareStaging).rows.first?.decode(Bool.self) ?? false
+            guard staged else {
+                if ownsTransaction { try connection.query("COMMIT", honoringCancellation: false) }
+                return nil
+            }
+            try connection.copyIn(EventStoreStatements.copyIntoStaging, chunks: Self.copyChunks(events))
+            let result = try connection.query(EventStoreStatements.appendStaged(
+                tenant: tenant, stream: stream, expectedVersion: expectedVersion))
+            guard let row = result.rows.first else {
+                throw EventStoreError.database(.misuse("append_staged_events returned no row"))
+            }
+            let (version, positions) = try row.decode((Int64, [Int64]).self)
+            if ownsTransaction {
+                let outcome = try connection.query("COMMIT", honoringCancellation: false)
+                guard outcome.commandTag == "COMMIT" else {
+                    throw EventStoreError.database(.misuse("the batch append was rolled back (\(outcome.commandTag))"))
+                }
+            }
+            Counter(label: "tenantry_events_appended_total").increment(by: events.count)
+            return AppendResult(streamVersion: version, positions: positions)
+        } catch {
+            if ownsTransaction && connection.isInTransaction() {
+                _ = try? connection.query("ROLLBACK", honoringCancellation: false)
+            }
+            throw EventStoreError.translate(error)
+        }
+    }
+
+    /// The COPY text of the batch, in pieces of about 64 KiB (one `PQputCopyData` each), the
+    /// events numbered from 1 in the order given.
+    static func copyChunks(_ events: [NewEvent]) -> [String] {
+        var chunks: [String] = []
+        var chunk = ""
+        chunk.reserveCapacity(70_000)
+        for (index, event) in events.enumerated() {
+            chunk += CopyTextRow.line([
+                String(index + 1), event.id.uuidString.lowercased(), event.type, event.dataJSON, event.metadataJSON,
+            ])
+            if chunk.utf8.count >= 65_536 {
+                chunks.append(chunk)
+                chunk = ""
+                chunk.reserveCapacity(70_000)
+            }
+        }
+        if !chunk.isEmpty { chunks.append(chunk) }
+        return chunks
+    }
+}
+
+extension EventStoreStatements {
+    /// Makes the session's staging table if need be; false when the login may not.
+    static let prepareStaging: PostgresQuery = "SELECT tenantry.prepare_staged_events()"
+
+    /// The COPY into the staging table (migration 0108), one row per event.
+    static let copyIntoStaging =
+        "COPY pg_temp.tenantry_staged_events (ordinal, event_id, event_type, data, metadata) FROM STDIN"
+
+    static func appendStaged(tenant: UUID, stream: StreamName, expectedVersion: ExpectedVersion) -> PostgresQuery {
+        """
+        SELECT stream_version, positions
+        FROM tenantry.append_staged_events(\(tenant), \(stream.rawValue), \(expectedVersion.sqlValue))
+        """
+    }
+}

@@ -1,0 +1,113 @@
+import CLibPQ
+
+extension PostgresConnection {
+    /// Runs a `COPY … TO STDOUT` statement and hands each row, as the bytes of one line of
+    /// COPY's text format (newline included), to `row`; returns the number of rows copied.
+    ///
+    /// The rows stream: none is kept after `row` returns, so a result of any size costs one
+    /// row's memory. The whole COPY has one deadline (`timeout`, else the configuration's
+    /// `queryTimeout`) and honours task cancellation, as `query` does: the statement is
+    /// cancelled on the server, the rest of its data read and dropped, and the call throws
+    /// `.timedOut` or `.cancelled` with the connection still usable. When `row` throws, the
+    /// COPY is cancelled the same way and its error rethrown. A connection lost mid-copy throws
+    /// `.connectionLost` and is closed, so no pool hands it out again. See `CopyTextFields`
+    /// for reading a line's values.
+    @discardableResult
+    public func copyOut(
+        _ statement: String,
+        timeout: Duration? = nil,
+        row: (UnsafeRawBufferPointer) throws(PostgresError) -> Void
+    ) throws(PostgresError) -> Int {
+        let connection = try openHandle()
+        var wait = StatementWait(deadline: ContinuousClock.now + (timeout ?? configuration.queryTimeout), honorsCancellation: true)
+        guard PQsendQuery(connection, statement) == 1 else { throw connectionError(connection, while: "starting COPY") }
+        try flush(connection, wait: &wait)
+        let started = try awaitResults(of: connection, wait: &wait)
+        defer { started.forEach { PQclear($0) } }
+        guard let start = started.last, PQresultStatus(start) == PGRES_COPY_OUT else {
+            for result in started { _ = try interpret(result, of: connection) }
+            throw .misuse("copyOut needs a COPY … TO STDOUT statement")
+        }
+
+        var rowFailure: PostgresError?
+        var giveUp: ContinuousClock.Instant?
+        var copied = 0
+        copying: while true {
+            var buffer: UnsafeMutablePointer<CChar>?
+            let length = PQgetCopyData(connection, &buffer, 1)
+            if length > 0, let buffer {
+                defer { PQfreemem(buffer) }
+                // Once cancelled (by the deadline, the task or `row`), the rest is read and dropped.
+                guard giveUp == nil else { continue }
+                do {
+                    try row(UnsafeRawBufferPointer(start: buffer, count: Int(length)))
+                    copied += 1
+                } catch {
+                    rowFailure = error
+                    requestCancellation(of: connection)
+                    giveUp = ContinuousClock.now + Self.cancellationGrace
+                }
+                continue
+            }
+            switch length {
+            case -1:
+                break copying
+            case 0:
+                break
+            default:
+                let error = connectionError(connection, while: "receiving COPY data")
+                abandon(because: "it was lost in the middle of a COPY")
+                throw error
+            }
+            // No whole row buffered: wait for the socket, within the deadline and the grace.
+            let now = ContinuousClock.now
+            if let giveUp {
+                if now >= giveUp {
+                    abandon(because: "no answer after the COPY was cancelled")
+                    throw PostgresError(
+                        kind: .connectionLost,
+                        message: "connection to PostgreSQL lost: no answer within \(Self.cancellationGrace) of cancelling a COPY")
+                }
+            } else if let reason = wait.cancellationDue(at: now) {
+                wait.cancellation = reason
+                requestCancellation(of: connection)
+                giveUp = now + Self.cancellationGrace
+            }
+            try waitForSocket(of: connection, until: giveUp ?? min(wait.deadline, now + Self.cancellationCheckInterval))
+            if PQconsumeInput(connection) == 0 {
+                let error = connectionError(connection, while: "receiving COPY data")
+                abandon(because: "it was lost in the middle of a COPY")
+                throw error
+            }
+        }
+
+        var failure: PostgresError?
+        for result in try awaitResults(of: connection, wait: &wait) {
+            defer { PQclear(result) }
+            do {
+                _ = try interpret(result, of: connection)
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        if let rowFailure { throw rowFailure }
+        if var failure {
+            if failure.kind == .connectionLost {
+                abandon(because: "it was lost at the end of a COPY")
+            } else if failure.sqlState == .queryCanceled, let reason = wait.cancellation {
+                failure.kind = reason == .deadline ? .timedOut : .cancelled
+                failure.message = reason == .deadline
+                    ? "the COPY did not finish within its deadline and was cancelled: \(failure.message)"
+                    : "the COPY was cancelled with its task: \(failure.message)"
+            }
+            throw failure
+        }
+        // Cancelled after the server had sent everything: rows were dropped, so not a success.
+        if let reason = wait.cancellation {
+            throw PostgresError(
+                kind: reason == .deadline ? .timedOut : .cancelled,
+                message: reason == .deadline ? "the COPY did not finish within its deadline" : "the COPY was cancelled with its task")
+        }
+        return copied
+    }
+}

@@ -1,0 +1,210 @@
+import EventStore
+import Foundation
+import PostgresClient
+import TestSupport
+import Testing
+
+/// Batches at or above `EventLog.stagedAppendThreshold` go through COPY and
+/// `append_staged_events` (migration 0108); these are the guarantees of `append_events`, checked
+/// on that path.
+@Suite("Batch append through COPY")
+struct StagedAppendTests {
+    static let batch = EventLog.stagedAppendThreshold
+
+    @Test("versions continue with no gap and the positions come back in order, batches and single events mixed")
+    func gaplessNumbering() async throws {
+        try await withEventStore { store, _ async throws in
+            let tenant = UUID()
+            let stream: StreamName = "ledger-1"
+            let first = try await store.append(TestEvents.events(1...Self.batch), to: stream, tenant: tenant, expectedVersion: .noStream)
+            #expect(first.streamVersion == Int64(Self.batch))
+            #expect(first.positions.count == Self.batch)
+            #expect(first.positions == first.positions.sorted())
+            try await store.append([TestEvents.event(0)], to: stream, tenant: tenant, expectedVersion: .exact(Int64(Self.batch)))
+            let third = try await store.append(
+                TestEvents.events(1...(2 * Self.batch)), to: stream, tenant: tenant, expectedVersion: .exact(Int64(Self.batch + 1)))
+            #expect(third.streamVersion == Int64(3 * Self.batch + 1))
+            let events = try await store.readStream(stream, tenant: tenant, limit: 10_000)
+            #expect(events.map(\.version) == Array(1...Int64(3 * Self.batch + 1)))
+            #expect(events.suffix(2 * Self.batch).map(\.position) == third.positions)
+            #expect(events.prefix(Self.batch).map(\.type) == Array(repeating: "Counted", count: Self.batch))
+        }
+    }
+
+    @Test("a wrong expected version refuses the whole batch and writes nothing")
+    func conflictWritesNothing() async throws {
+        try await withEventStore { store, _ async throws in
+            let tenant = UUID()
+            let stream: StreamName = "ledger-2"
+            try await store.append(TestEvents.events(1...Self.batch), to: stream, tenant: tenant, expectedVersion: .noStream)
+            let before = try await store.countAll()
+            await #expect {
+                try await store.append(TestEvents.events(1...Self.batch), to: stream, tenant: tenant, expectedVersion: .exact(3))
+            } throws: { error in
+                guard case let EventStoreError.wrongExpectedVersion(_, expected, actual) = error else { return false }
+                return expected == .exact(3) && actual == Int64(Self.batch)
+            }
+            await #expect(throws: EventStoreError.self) {
+                try await store.append(TestEvents.events(1...Self.batch), to: stream, tenant: tenant, expectedVersion: .noStream)
+            }
+            #expect(try await store.countAll() == before)
+            #expect(try await store.streamVersion(stream, tenant: tenant) == Int64(Self.batch))
+        }
+    }
+
+    @Test("re-appending the same batch returns the first result and writes nothing; two batches in one transaction each stand alone")
+    func idempotentReappend() async throws {
+        try await withEventStore { store, _ async throws in
+            let tenant = UUID()
+            let events = TestEvents.events(1...Self.batch)
+            let first = try await store.append(events, to: "ledger-3", tenant: tenant, expectedVersion: .noStream)
+            let again = try await store.append(events, to: "ledger-3", tenant: tenant, expectedVersion: .noStream)
+            #expect(again == first)
+            #expect(try await store.countAll() == Self.batch)
+            // A different append reusing some ids is refused.
+            await #expect(throws: EventStoreError.self) {
+                try await store.append(Array(events.prefix(Self.batch - 1)) + [TestEvents.event(0)], to: "ledger-3", tenant: tenant)
+            }
+            // So is one whose first id is new and a later one is not (the unique key catches it).
+            await #expect {
+                try await store.append([TestEvents.event(0)] + Array(events.suffix(Self.batch - 1)), to: "ledger-3b", tenant: tenant)
+            } throws: { error in
+                guard case EventStoreError.duplicateEventID = error else { return false }
+                return true
+            }
+            let other = TestEvents.events(1...Self.batch)
+            let (a, b) = try await store.inTenant(tenant) { connection in
+                let a = try store.append(other, to: "ledger-4", tenant: tenant, expectedVersion: .noStream, on: connection)
+                let b = try store.append(TestEvents.events(1...Self.batch), to: "ledger-5", tenant: tenant, on: connection)
+                return (a, b)
+            }
+            #expect(a.streamVersion == Int64(Self.batch) && b.streamVersion == Int64(Self.batch))
+            #expect(try await store.countAll() == 3 * Self.batch)
+        }
+    }
+
+    @Test("batch writers and single writers race on one stream with exact expected versions: versions 1…N, no gap, no duplicate")
+    func concurrentBatchAndSingleWriters() async throws {
+        let batchWriters = 3
+        let batchesEach = 6
+        let singleWriters = 3
+        let singlesEach = 40
+        try await withEventStore(maximumConnections: batchWriters + singleWriters) { store, _ async throws in
+            let tenant = UUID()
+            let stream: StreamName = "race-1"
+            let conflicts = try await withThrowingTaskGroup(of: Int.self) { group in
+                for writer in 0..<(batchWriters + singleWriters) {
+                    group.addTask {
+                        var known: Int64 = 0
+                        var conflicts = 0
+                        let appends = writer < batchWriters ? batchesEach : singlesEach
+                        for n in 0..<appends {
+                            let events = writer < batchWriters
+                                ? TestEvents.events((n * 1000)...(n * 1000 + Self.batch - 1))
+                                : [TestEvents.event(n)]
+                            while true {
+                                do {
+                                    known = try await store.append(events, to: stream, tenant: tenant, expectedVersion: .exact(known)).streamVersion
+                                    break
+                                } catch let EventStoreError.wrongExpectedVersion(_, _, actual) {
+                                    conflicts += 1
+                                    known = actual
+                                }
+                            }
+                        }
+                        return conflicts
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            let total = batchWriters * batchesEach * Self.batch + singleWriters * singlesEach
+            let events = try await store.readStream(stream, tenant: tenant, limit: total + 1)
+            #expect(events.map(\.version) == Array(1...Int64(total)))
+            #expect(Set(events.map(\.id)).count == total)
+            // The writers really raced: some lost and retried.
+            #expect(conflicts > 0)
+        }
+    }
+
+    @Test("the batch path refuses the control plane, another tenant's context and bad events, like append_events")
+    func rulesOfAppendEvents() async throws {
+        try await withEventStore(role: .application) { store, _ async throws in
+            let tenant = UUID()
+            await #expect(throws: EventStoreError.self) {
+                try await store.inTenant(UUID()) { connection in
+                    try store.append(TestEvents.events(1...Self.batch), to: "ledger-6", tenant: tenant, on: connection)
+                }
+            }
+            let bad = try NewEvent(type: "not a type", dataJSON: "{}")
+            await #expect {
+                try await store.append(TestEvents.events(1...Self.batch) + [bad], to: "ledger-6", tenant: tenant)
+            } throws: { error in
+                guard case let EventStoreError.invalidEvent(message) = error else { return false }
+                return message.contains("event \(Self.batch + 1)")
+            }
+            let large = try NewEvent(type: "Large", dataJSON: "{\"text\":\"" + String(repeating: "x", count: 1_100_000) + "\"}")
+            await #expect {
+                try await store.append(TestEvents.events(1...Self.batch) + [large], to: "ledger-6", tenant: tenant)
+            } throws: { error in
+                guard case EventStoreError.eventTooLarge = error else { return false }
+                return true
+            }
+            let duplicate = TestEvents.event(1)
+            await #expect(throws: EventStoreError.self) {
+                try await store.append(TestEvents.events(1...Self.batch) + [duplicate, duplicate], to: "ledger-6", tenant: tenant)
+            }
+            #expect(try await store.streamVersion("ledger-6", tenant: tenant) == nil)
+        }
+    }
+
+    @Test("an instance's login cannot use the batch functions for another tenant, the control plane, or its own tenant outside its database")
+    func instanceLoginKeptToItsLimits() async throws {
+        try await withTestDatabase { database async throws in
+            let own = UUID()
+            let other = UUID()
+            let role = "tenantry_instance_staged_\(UUID().uuidString.prefix(8).lowercased())"
+            try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                try await admin.runScript("CREATE ROLE \(role) LOGIN IN ROLE tenantry_instance")
+                try await admin.query("""
+                    INSERT INTO tenantry.instance_logins (role_name, tenant_id, database_name)
+                    VALUES (\(role), \(own), 'tenantry_t_staged')
+                    """)
+            }
+            let login = database.administratorConfiguration.with(user: role)
+            func batchCall(_ tenant: UUID) -> PostgresQuery {
+                """
+                SELECT * FROM tenantry.append_event_batch(\(tenant), 'doc-1', NULL,
+                    ARRAY[gen_random_uuid()], ARRAY['Noted'], ARRAY['{}'::jsonb], ARRAY['{}'::jsonb])
+                """
+            }
+            try await PostgresConnection.withConnection(login) { connection in
+                for (tenant, state) in [(other, "TY007"), (EventLog.controlPlaneTenantID, "TY008"), (own, "42501")] {
+                    await #expect {
+                        try await connection.query(batchCall(tenant))
+                    } throws: { error in
+                        (error as? PostgresError)?.sqlState?.rawValue == state
+                    }
+                }
+                // Through the staging table too.
+                try await connection.query("BEGIN")
+                #expect(try await connection.query("SELECT tenantry.prepare_staged_events()").rows.first?.decode(Bool.self) == true)
+                try await connection.copyIn(
+                    "COPY pg_temp.tenantry_staged_events (ordinal, event_id, event_type, data, metadata) FROM STDIN",
+                    chunks: [CopyTextRow.line(["1", UUID().uuidString, "Noted", "{}", "{}"])])
+                await #expect {
+                    try await connection.query("SELECT * FROM tenantry.append_staged_events(\(own), 'doc-1', NULL)")
+                } throws: { error in
+                    (error as? PostgresError)?.sqlState?.rawValue == "42501"
+                }
+                try await connection.query("ROLLBACK")
+            }
+            let written = try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                try await admin.query("SELECT count(*) FROM tenantry.events").rows.first?.decode(Int.self)
+            }
+            #expect(written == 0)
+            try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                try await admin.runScript("DROP OWNED BY \(role); DROP ROLE \(role)")
+            }
+        }
+    }
+}
