@@ -87,10 +87,12 @@ public struct ProvisioningSaga: Sendable {
         reason: String?,
         progress: @Sendable (ProvisioningStep) -> Void = { _ in }
     ) async throws -> Outcome {
-        try await withLockedConnection(tenantID, retry: retryPolicy) { connection in
+        let outcome = try await withLockedConnection(tenantID, retry: retryPolicy) { connection in
             _ = try await tenants.markRetried(tenantID, actor: actor, reason: reason)
-            return try await provision(tenantID, holding: connection, progress: progress)
+            return try await provisionOrLoseConnection(tenantID, holding: connection, progress: progress)
         }
+        if let outcome { return outcome }
+        return try await run(tenantID, progress: progress)
     }
 
     /// Registers a signup and provisions it, taking the new tenant's lock before its
@@ -119,11 +121,28 @@ public struct ProvisioningSaga: Sendable {
             await registered(registration)
             // An earlier signup with the same key: its tenant has another id, and another lock.
             guard registration.tenant.id == tenantID else { return (registration, Outcome?.none) }
-            return (registration, try await provision(tenantID, holding: connection, progress: progress))
+            return (registration, try await provisionOrLoseConnection(tenantID, holding: connection, progress: progress))
         }
         if let outcome { return (registration, outcome) }
         return (registration, try await run(registration.tenant.id, progress: progress))
     }
+
+    /// Provisions on `locked` (which holds the tenant's lock); nil when that connection was lost
+    /// on the way, for the caller to give it back to the pool and go on with `run`, so that a run
+    /// never holds a lost connection while it waits for another (with every pooled connection
+    /// held by lost ones, the pool would have none left to give).
+    private func provisionOrLoseConnection(
+        _ tenantID: UUID, holding locked: PostgresConnection, progress: @Sendable (ProvisioningStep) -> Void
+    ) async throws -> Outcome? {
+        do {
+            return try await provision(tenantID, holding: locked, progress: progress)
+        } catch is LockedConnectionLost {
+            return nil
+        }
+    }
+
+    /// The connection holding the tenant's lock went away during a run.
+    private struct LockedConnectionLost: Error {}
 
     /// Runs `body` with a pooled connection that holds the tenant's lock session-scoped. Taking
     /// it rides out an unavailable database within `policy`; `body` itself is run once.
@@ -151,15 +170,17 @@ public struct ProvisioningSaga: Sendable {
 
     /// Runs `body` in a transaction holding the tenant's lock (transaction-scoped), bound to the
     /// control plane: on `locked` (the caller's connection, already holding the lock
-    /// session-scoped) while it is usable, else on a pooled connection. A lost connection
-    /// rolls back everything `body` wrote and releases the lock.
+    /// session-scoped), else on a pooled connection. A lost connection rolls back everything
+    /// `body` wrote and releases the lock. Throws `LockedConnectionLost` when `locked` is no
+    /// longer usable.
     private func inLockedTransaction<Value: Sendable>(
         _ tenantID: UUID,
         holding locked: PostgresConnection?,
         _ body: @Sendable (isolated PostgresConnection) async throws -> Value
     ) async throws -> Value {
         let store = tenants.store
-        if let locked, await locked.isReusable() {
+        if let locked {
+            guard await locked.isReusable() else { throw LockedConnectionLost() }
             // The session lock is held: taking it again would be a round trip that cannot wait.
             return try await locked.transaction { connection in
                 try store.bind(tenant: ControlPlane.tenantID, on: connection)
@@ -215,15 +236,17 @@ public struct ProvisioningSaga: Sendable {
                         Counter(label: "tenantry_provisioning_total", dimensions: [("outcome", "active")]).increment()
                     }
                     if tenant.status == .failed, !tenant.compensationsOwed.isEmpty {
-                        return Outcome(tenant: await compensateOwed(tenant, holding: locked), apiKey: nil)
+                        return Outcome(tenant: try await compensateOwed(tenant, holding: locked), apiKey: nil)
                     }
                     let issued = tenant.completedSteps[.issueAPIKey]?["keyId"] == key.id.uuidString.lowercased()
                     return Outcome(tenant: tenant, apiKey: issued ? key : nil)
                 case let .failed(step, reason):
                     logger.warning("provisioning step failed", metadata: ["tenant": "\(tenant.slug)", "step": "\(step)", "error": "\(reason)"])
                     Counter(label: "tenantry_provisioning_total", dimensions: [("outcome", "failed")]).increment()
-                    return Outcome(tenant: await compensateOwed(tenant, holding: locked), apiKey: nil)
+                    return Outcome(tenant: try await compensateOwed(tenant, holding: locked), apiKey: nil)
                 }
+            } catch let lost as LockedConnectionLost {
+                throw lost
             } catch {
                 let (failedStep, cause) = StepError.unwrap(error)
                 let kind = ProvisioningErrorKind(cause)
@@ -326,7 +349,7 @@ public struct ProvisioningSaga: Sendable {
             }
         }
         if recorded { Counter(label: "tenantry_provisioning_total", dimensions: [("outcome", "failed")]).increment() }
-        return Outcome(tenant: await compensateOwed(tenant, holding: locked), apiKey: nil)
+        return Outcome(tenant: try await compensateOwed(tenant, holding: locked), apiKey: nil)
     }
 
     /// Runs `operation` again while the database is unavailable (within the retry policy) or
@@ -429,8 +452,9 @@ public struct ProvisioningSaga: Sendable {
     /// Does the compensations a failure left owed (drop the dedicated database, remove the
     /// placement) and records them, holding the tenant's lock. One that cannot run now (its
     /// cluster out of reach, the database away) stays owed and is logged; the next run does it.
-    /// Never throws; returns the tenant as it is then (`tenant` when it cannot be read).
-    private func compensateOwed(_ tenant: TenantState, holding locked: PostgresConnection?) async -> TenantState {
+    /// Throws only `LockedConnectionLost`; returns the tenant as it is then (`tenant` when it
+    /// cannot be read).
+    private func compensateOwed(_ tenant: TenantState, holding locked: PostgresConnection?) async throws -> TenantState {
         guard tenant.status == .failed, tenant.compensationsOwed.contains(.allocateStorage) else { return tenant }
         let metadata = EventMetadata(correlationID: UUID(), actor: "system:provisioning")
         do {
@@ -453,6 +477,8 @@ public struct ProvisioningSaga: Sendable {
                     return try tenants.catchUp(state, on: connection)
                 }
             }
+        } catch let lost as LockedConnectionLost {
+            throw lost
         } catch {
             logger.warning("provisioning compensation owed: it could not run; the provisioning runner retries it", metadata: [
                 "tenant": "\(tenant.slug)", "step": "\(ProvisioningStep.allocateStorage)", "error": "\(error)",
