@@ -25,7 +25,8 @@ public import Tenancy
 ///   cannot run yet stays owed and is retried by the next run (the provisioning runner's),
 ///   never blocking anything.
 public struct ProvisioningSaga: Sendable {
-    /// Called before each step; a test makes a step fail by throwing here.
+    /// Called before each step, with the tenant as the attempt loaded it (the steps of one
+    /// attempt are recorded together, after the last); a test makes a step fail by throwing here.
     public typealias StepHook = @Sendable (ProvisioningStep, TenantState) async throws -> Void
 
     public let tenants: TenantService
