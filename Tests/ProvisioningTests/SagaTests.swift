@@ -121,6 +121,50 @@ struct ConcurrentSagaTests {
         }
     }
 
+    @Test("two runners racing on one tenant, the second waiting on the lock while the first is inside a step: each step runs once")
+    func racingRunnersRunEachStepOnce() async throws {
+        let calls = HookCalls()
+        let inStep = Barrier(parties: 2)
+        let release = Barrier(parties: 2)
+        try await withTestRuntime(beforeProvisioningStep: { step, _ in
+            // The first runner stops inside its first step until the second is seen waiting.
+            if await calls.count(step) == 1, step == .allocateStorage {
+                try await inStep.arrive()
+                try await release.arrive()
+            }
+        }) { runtime, database async throws in
+            let tenant = try await runtime.tenants.lifecycle.register(
+                SignupRequest(email: "a@lockrace.example", organization: "Lock race \(UUID().uuidString.prefix(6))"), actor: "test"
+            ).tenant
+            let saga = runtime.tenants.saga
+            let first = Task { try await saga.run(tenant.id) }
+            try await inStep.arrive()
+            let second = Task { try await saga.run(tenant.id) }
+            // The race, for real: the second runner is blocked on the tenant's lock while the
+            // first holds it inside a step.
+            try await waitUntil("the second runner waits for the tenant's lock") {
+                try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
+                    try await connection.query("""
+                        SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+                        WHERE d.datname = \(database.name) AND l.locktype = 'advisory' AND l.classid = 727275 AND NOT l.granted
+                        """).rows.first?.decode(Int.self) == 1
+                }
+            }
+            try await release.arrive()
+            let outcomes = [try await first.value, try await second.value]
+            #expect(outcomes.allSatisfy { $0.tenant.status == .active })
+            #expect(outcomes.compactMap(\.apiKey).count == 1)
+            for step in ProvisioningStep.allCases {
+                let runs = await calls.calls(of: step)
+                #expect(runs == 1, "\(step) ran \(runs) times")
+            }
+            let types = try await runtime.tenants.lifecycle.history(tenant.id).map(\.type)
+            #expect(types.filter { $0 == "ProvisioningStepCompleted" }.count == 3)
+            #expect(types.filter { $0 == "APIKeyIssued" }.count == 1)
+            #expect(types.filter { $0 == "TenantProvisioned" }.count == 1)
+        }
+    }
+
     @Test("a cluster URL carrying a password is refused before anything is recorded")
     func clusterURLWithoutSecrets() throws {
         let request = SignupRequest(

@@ -1,58 +1,58 @@
-import EventStore
-import Logging
+import Foundation
 import PostgresClient
 
-/// One provisioning run per tenant at a time: a session advisory lock `(727275, hashtext(id))`
-/// on a connection of its own, so the lock outlives the transactions the run makes elsewhere
-/// and a crashed holder's lock goes with its connection.
+/// One provisioning run per tenant at a time: the advisory lock `(727275, hashtext(id))`, taken
+/// on the pooled connections the run works on, never on a connection opened for it.
 ///
-/// Taking it rides out an unavailable database (see `ProvisioningRetryPolicy`). Losing it is
-/// not an error of the run: if the lock's connection is cut while the run goes on, the run
-/// finishes (every step is recorded at the version it loaded, so a second run that gets the
-/// lock meanwhile cannot record a step twice) and releasing a lock that went with its
-/// connection is a no-op.
-struct ProvisioningLock {
+/// - Each attempt of a run is one transaction that takes the lock transaction-scoped
+///   (`lockTransaction`) before it reads the tenant, and writes what it did before it commits.
+///   Two runners of one tenant therefore never run a step at once, and a lost connection takes
+///   the lock and everything the attempt had not committed with it: the next attempt (or another
+///   runner) starts again from what is recorded.
+/// - A signup's creator holds the lock session-scoped (`holding`) on its pooled connection from
+///   before the registration commits until its run ends, so a runner woken by the registration
+///   waits and finds the tenant done. The lock is released before the connection goes back to
+///   the pool; when the release cannot be confirmed the connection is closed instead, so a lock
+///   never stays behind on a pooled connection.
+enum ProvisioningLock {
     /// The advisory lock namespace of provisioning runs.
     static let namespace: Int32 = 727_275
 
-    let configuration: PostgresConfiguration
-    let retry: ProvisioningRetryPolicy
-    let logger: Logger
+    static func key(_ tenantID: UUID) -> String { tenantID.uuidString.lowercased() }
 
-    func holding<Value: Sendable>(_ key: String, _ body: () async throws -> Value) async throws -> Value {
-        let connection = try await acquire(key)
+    /// Takes the tenant's lock for the rest of the transaction open on `connection`, waiting
+    /// while another run holds it (up to `PostgresConfiguration.lockWaitTimeout`).
+    static func lockTransaction(_ tenantID: UUID, on connection: isolated PostgresConnection) throws {
+        try connection.query(
+            "SELECT pg_advisory_xact_lock(\(namespace), hashtext(\(key(tenantID))))",
+            timeout: PostgresConfiguration.lockWaitTimeout
+        )
+    }
+
+    /// Runs `body` holding the tenant's lock session-scoped on `connection` (a pooled connection
+    /// the caller has checked out and keeps until this returns).
+    static func holding<Value: Sendable>(
+        _ tenantID: UUID,
+        on connection: PostgresConnection,
+        _ body: () async throws -> Value
+    ) async throws -> Value {
+        try await connection.takeAdvisoryLock(key(tenantID), namespace: namespace)
         do {
             let value = try await body()
-            await release(key, on: connection)
+            await release(tenantID, on: connection)
             return value
         } catch {
-            await release(key, on: connection)
+            await release(tenantID, on: connection)
             throw error
         }
     }
 
-    private func acquire(_ key: String) async throws -> PostgresConnection {
-        var attempts = ProvisioningRetryPolicy.Attempts(retry)
-        while true {
-            var opened: PostgresConnection?
-            do {
-                let connection = try await PostgresConnection.connect(configuration, logger: logger)
-                opened = connection
-                // Another run holds it for as long as its saga takes (retries included).
-                try await connection.takeAdvisoryLock(key, namespace: Self.namespace)
-                return connection
-            } catch {
-                if let opened { await opened.close() }
-                guard PostgresError(underlying: error)?.isDatabaseUnavailable == true else { throw error }
-                logger.debug("provisioning lock: database unavailable", metadata: ["attempt": "\(attempts.count)", "error": "\(error)"])
-                guard try await attempts.backOff() else { throw error }
-            }
-        }
-    }
-
-    private func release(_ key: String, on connection: PostgresConnection) async {
-        // Closing the session releases its locks too; unlocking first returns them at once.
-        await connection.releaseAdvisoryLock(key, namespace: Self.namespace)
-        await connection.close()
+    /// Releases the session lock; a connection on which that cannot be confirmed is closed, so
+    /// the pool discards it (and the server ends its session, which releases the lock).
+    private static func release(_ tenantID: UUID, on connection: PostgresConnection) async {
+        let released = try? await connection.query(
+            "SELECT pg_advisory_unlock(\(namespace), hashtext(\(key(tenantID))))", honoringCancellation: false
+        ).rows.first?.decode(Bool.self)
+        if released != true { await connection.close() }
     }
 }

@@ -9,18 +9,24 @@ public import Tenancy
 ///
 /// - Each step is idempotent, and recorded in the same append as its outcome, so running the
 ///   saga again after a crash resumes at the first step not recorded and creates nothing twice.
+/// - An attempt is one transaction holding the tenant's lock (`ProvisioningLock`): it reads the
+///   tenant, does every step not recorded yet (none needs to read what the one before wrote)
+///   and records them all with one append. A lost connection rolls the attempt back; the next
+///   attempt starts from what is recorded.
 /// - A step that meets an unavailable database (a lost connection, a restart, a failover) is
 ///   tried again, backing off (`ProvisioningRetryPolicy`); that is never a failure of the step.
 ///   When the platform's own database stays away longer, the run gives up with the error and
 ///   leaves the tenant `provisioning` for the provisioning runner to resume. A dedicated
 ///   tenant's own cluster staying out of reach fails `allocateStorage`.
 /// - When a step fails, the failure is recorded first (`failed`, with the step and reason),
-///   together with the compensations that are only events (keys revoked, steps undone); then
-///   the work outside the event store is undone (the dedicated database dropped, the placement
-///   removed) and recorded. A compensation that cannot run yet stays owed and is retried by the
-///   next run (the provisioning runner's), never blocking anything.
+///   after the steps done before it, together with the compensations that are only events
+///   (keys revoked, steps undone); then the work outside the event store is undone (the
+///   dedicated database dropped, the placement removed) and recorded. A compensation that
+///   cannot run yet stays owed and is retried by the next run (the provisioning runner's),
+///   never blocking anything.
 public struct ProvisioningSaga: Sendable {
-    /// Called before each step; a test makes a step fail by throwing here.
+    /// Called before each step, with the tenant as the attempt loaded it (the steps of one
+    /// attempt are recorded together, after the last); a test makes a step fail by throwing here.
     public typealias StepHook = @Sendable (ProvisioningStep, TenantState) async throws -> Void
 
     public let tenants: TenantService
@@ -69,9 +75,7 @@ public struct ProvisioningSaga: Sendable {
         _ tenantID: UUID,
         progress: @Sendable (ProvisioningStep) -> Void = { _ in }
     ) async throws -> Outcome {
-        try await lock.holding(Self.lockKey(tenantID)) {
-            try await runHoldingLock(tenantID, progress: progress)
-        }
+        try await provision(tenantID, holding: nil, progress: progress)
     }
 
     /// Retries a failed tenant's provisioning (an operator's `tenant retry`): records
@@ -84,10 +88,12 @@ public struct ProvisioningSaga: Sendable {
         reason: String?,
         progress: @Sendable (ProvisioningStep) -> Void = { _ in }
     ) async throws -> Outcome {
-        try await lock.holding(Self.lockKey(tenantID)) {
+        let outcome = try await withLockedConnection(tenantID, retry: retryPolicy) { connection in
             _ = try await tenants.markRetried(tenantID, actor: actor, reason: reason)
-            return try await runHoldingLock(tenantID, progress: progress)
+            return try await provisionOrLoseConnection(tenantID, holding: connection, progress: progress)
         }
+        if let outcome { return outcome }
+        return try await run(tenantID, progress: progress)
     }
 
     /// Registers a signup and provisions it, taking the new tenant's lock before its
@@ -95,6 +101,9 @@ public struct ProvisioningSaga: Sendable {
     /// `tenant worker`'s) then waits for this run and finds the tenant done, so the first API
     /// key is issued here and shown to this caller, never to a runner that cannot show it. A
     /// retried signup (same idempotency key) resumes the earlier tenant's provisioning.
+    ///
+    /// The registration, and then the steps, run on one pooled connection, which holds the lock
+    /// (see `ProvisioningLock`): no connection is opened for the signup.
     ///
     /// `registered` hears the registration as soon as it has committed, before provisioning
     /// starts (a server answers its client there and lets the run go on). It is called holding
@@ -108,160 +117,297 @@ public struct ProvisioningSaga: Sendable {
         let tenantID = UUID()
         // Nothing is registered yet: with the database away the caller hears so at once (503,
         // exit 69) and sends the signup again with its key, rather than wait out the retries.
-        let registering = ProvisioningLock(configuration: tenants.store.pool.configuration, retry: .singleAttempt, logger: logger)
-        let (registration, outcome) = try await registering.holding(Self.lockKey(tenantID)) {
-            let registration = try await tenants.register(request, tenantID: tenantID, actor: actor)
+        let (registration, outcome) = try await withLockedConnection(tenantID, retry: .singleAttempt) { connection in
+            let registration = try await tenants.register(request, tenantID: tenantID, actor: actor, on: connection)
             await registered(registration)
             // An earlier signup with the same key: its tenant has another id, and another lock.
             guard registration.tenant.id == tenantID else { return (registration, Outcome?.none) }
-            return (registration, try await runHoldingLock(tenantID, progress: progress))
+            return (registration, try await provisionOrLoseConnection(tenantID, holding: connection, progress: progress))
         }
         if let outcome { return (registration, outcome) }
         return (registration, try await run(registration.tenant.id, progress: progress))
     }
 
-    /// One runner per tenant at a time (a CLI create and a background runner may meet).
-    private var lock: ProvisioningLock {
-        ProvisioningLock(configuration: tenants.store.pool.configuration, retry: retryPolicy, logger: logger)
+    /// Provisions on `locked` (which holds the tenant's lock); nil when that connection was lost
+    /// on the way, for the caller to give it back to the pool and go on with `run`, so that a run
+    /// never holds a lost connection while it waits for another (with every pooled connection
+    /// held by lost ones, the pool would have none left to give).
+    private func provisionOrLoseConnection(
+        _ tenantID: UUID, holding locked: PostgresConnection, progress: @Sendable (ProvisioningStep) -> Void
+    ) async throws -> Outcome? {
+        do {
+            return try await provision(tenantID, holding: locked, progress: progress)
+        } catch is LockedConnectionLost {
+            return nil
+        }
     }
 
-    private static func lockKey(_ tenantID: UUID) -> String { tenantID.uuidString.lowercased() }
+    /// The connection holding the tenant's lock went away during a run.
+    private struct LockedConnectionLost: Error {}
 
-    private func runHoldingLock(
+    /// Runs `body` with a pooled connection that holds the tenant's lock session-scoped. Taking
+    /// it rides out an unavailable database within `policy`; `body` itself is run once.
+    private func withLockedConnection<Value: Sendable>(
         _ tenantID: UUID,
-        progress: @Sendable (ProvisioningStep) -> Void
-    ) async throws -> Outcome {
-        var state = try await load(tenantID)
-        if state.status == .failed, !state.compensationsOwed.isEmpty {
-            return Outcome(tenant: await compensateOwed(state), apiKey: nil)
-        }
-        var issuedKey: APIKey?
-        let startedProvisioning = state.status == .provisioning
-        let metadata = EventMetadata(correlationID: UUID(), actor: "system:provisioning")
-        for step in ProvisioningStep.allCases where state.status == .provisioning && state.completedSteps[step] == nil {
-            var attempts = ProvisioningRetryPolicy.Attempts(retryPolicy)
-            // The key of the last attempt: if its append committed but the answer was lost,
-            // the reload below finds it recorded, and it is still the one to show once.
-            var attemptedKey: APIKey?
-            while true {
-                do {
-                    try await beforeStep?(step, state)
-                    let (events, key) = try await perform(step, for: state)
-                    attemptedKey = key ?? attemptedKey
-                    try await tenants.record(events, to: tenantID, expectedVersion: state.version, metadata: metadata)
-                    issuedKey = key ?? issuedKey
-                    progress(step)
-                    break
-                } catch {
-                    let kind = ProvisioningErrorKind(error)
-                    switch kind {
-                    case .concurrentChange:
-                        // Someone else recorded something meanwhile (an operator's command, or
-                        // this very append, committed before its connection was lost): the
-                        // step's work is idempotent, so reload and carry on from what is recorded.
-                        break
-                    case .interrupted:
-                        throw error
-                    case .platformUnavailable, .tenantClusterUnreachable:
-                        logger.debug("provisioning step: database unavailable; trying again", metadata: [
-                            "tenant": "\(state.slug)", "step": "\(step)", "attempt": "\(attempts.count)", "error": "\(error)",
-                        ])
-                        let limit = kind == .tenantClusterUnreachable ? retryPolicy.maximumTenantClusterAttempts : nil
-                        if try await attempts.backOff(upTo: limit) {
-                            // The last attempt may have been recorded before its connection went.
-                            state = try await load(tenantID)
-                            guard state.status == .provisioning, state.completedSteps[step] == nil else { break }
-                            continue
-                        }
-                        guard kind == .tenantClusterUnreachable else {
-                            logger.warning("provisioning paused: the database is unavailable; the provisioning runner resumes it", metadata: [
-                                "tenant": "\(state.slug)", "step": "\(step)", "attempts": "\(attempts.count)", "error": "\(error)",
-                            ])
-                            throw error
-                        }
-                        return try await failed(tenantID, at: step, error: error, metadata: metadata)
-                    case .stepFailure:
-                        return try await failed(tenantID, at: step, error: error, metadata: metadata)
-                    }
-                    break
-                }
-            }
-            state = try await load(tenantID)
-            if issuedKey == nil, let attemptedKey,
-                state.completedSteps[step]?["keyId"] == attemptedKey.id.uuidString.lowercased()
-            {
-                issuedKey = attemptedKey
-            }
-        }
-        if startedProvisioning, state.status == .active {
-            Counter(label: "tenantry_provisioning_total", dimensions: [("outcome", "active")]).increment()
-        }
-        return Outcome(tenant: state, apiKey: issuedKey)
-    }
-
-    /// The step failed: records the failure (and what it undoes as events), then undoes the
-    /// storage; the tenant ends `failed`.
-    private func failed(_ tenantID: UUID, at step: ProvisioningStep, error: any Error, metadata: EventMetadata) async throws -> Outcome {
-        logger.warning("provisioning step failed", metadata: ["tenant": "\(tenantID)", "step": "\(step)", "error": "\(error)"])
-        let failed = try await recordFailure(tenantID, at: step, reason: "\(error)", metadata: metadata)
-        Counter(label: "tenantry_provisioning_total", dimensions: [("outcome", "failed")]).increment()
-        return Outcome(tenant: await compensateOwed(failed), apiKey: nil)
-    }
-
-    /// The tenant as its events say, reloaded through an unavailable database.
-    private func load(_ tenantID: UUID) async throws -> TenantState {
-        try await retryingUnavailable {
-            guard let state = try await tenants.load(tenantID) else {
-                throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased())
-            }
-            return state
-        }
-    }
-
-    /// Runs `operation`, trying again while the database is unavailable, within the retry policy.
-    private func retryingUnavailable<Value>(_ operation: () async throws -> Value) async throws -> Value {
-        var attempts = ProvisioningRetryPolicy.Attempts(retryPolicy)
+        retry policy: ProvisioningRetryPolicy,
+        _ body: (PostgresConnection) async throws -> Value
+    ) async throws -> Value {
+        var attempts = ProvisioningRetryPolicy.Attempts(policy)
         while true {
+            var started = false
             do {
-                return try await operation()
-            } catch where ProvisioningErrorKind(error) == .platformUnavailable {
+                return try await tenants.store.pool.withConnection { connection in
+                    try await ProvisioningLock.holding(tenantID, on: connection) {
+                        started = true
+                        return try await body(connection)
+                    }
+                }
+            } catch where !started && ProvisioningErrorKind(error) == .platformUnavailable {
+                logger.debug("provisioning lock: database unavailable", metadata: ["attempt": "\(attempts.count)", "error": "\(error)"])
                 guard try await attempts.backOff() else { throw error }
             }
         }
     }
 
-    /// Does one step (idempotently) and returns the events that record it.
-    private func perform(_ step: ProvisioningStep, for state: TenantState) async throws -> ([TenantEvent], APIKey?) {
+    /// Runs `body` in a transaction holding the tenant's lock (transaction-scoped), bound to the
+    /// control plane: on `locked` (the caller's connection, already holding the lock
+    /// session-scoped), else on a pooled connection. A lost connection rolls back everything
+    /// `body` wrote and releases the lock. Throws `LockedConnectionLost` when `locked` is no
+    /// longer usable.
+    private func inLockedTransaction<Value: Sendable>(
+        _ tenantID: UUID,
+        holding locked: PostgresConnection?,
+        _ body: @Sendable (isolated PostgresConnection) async throws -> Value
+    ) async throws -> Value {
+        let store = tenants.store
+        if let locked {
+            guard await locked.isReusable() else { throw LockedConnectionLost() }
+            // The session lock is held: taking it again would be a round trip that cannot wait.
+            return try await locked.transaction { connection in
+                try store.bind(tenant: ControlPlane.tenantID, on: connection)
+                return try await body(connection)
+            }
+        }
+        return try await store.pool.transaction { connection in
+            try ProvisioningLock.lockTransaction(tenantID, on: connection)
+            try store.bind(tenant: ControlPlane.tenantID, on: connection)
+            return try await body(connection)
+        }
+    }
+
+    /// What one attempt (one transaction) did.
+    private struct Attempt: Sendable {
+        enum Ending: Sendable {
+            /// Nothing (more) to do, or every step recorded.
+            case settled
+            /// A step failed; its failure is recorded and compensations may be owed.
+            case failed(ProvisioningStep, reason: String)
+        }
+
+        /// The steps this attempt recorded, in order.
+        var recorded: [ProvisioningStep]
+        var ending: Ending
+        /// The tenant after the attempt.
+        var tenant: TenantState
+    }
+
+    /// Runs attempts until the tenant is active or failed (its owed compensations done or left
+    /// for the runner), trying again when the database is away.
+    private func provision(
+        _ tenantID: UUID,
+        holding locked: PostgresConnection?,
+        progress: @Sendable (ProvisioningStep) -> Void
+    ) async throws -> Outcome {
+        // The key this run issues, in whichever attempt records issueAPIKey. Its id is recorded
+        // with the step, so an attempt that committed but whose answer was lost is recognised.
+        let key = APIKey.generate()
+        let metadata = EventMetadata(correlationID: UUID(), actor: "system:provisioning")
+        var attempts = ProvisioningRetryPolicy.Attempts(retryPolicy)
+        var conflicts = 0
+        while true {
+            do {
+                let attempt = try await inLockedTransaction(tenantID, holding: locked) { connection in
+                    try await advance(tenantID, issuing: key, metadata: metadata, on: connection)
+                }
+                for step in attempt.recorded { progress(step) }
+                let tenant = attempt.tenant
+                switch attempt.ending {
+                case .settled:
+                    if attempt.recorded.contains(.activate) {
+                        Counter(label: "tenantry_provisioning_total", dimensions: [("outcome", "active")]).increment()
+                    }
+                    if tenant.status == .failed, !tenant.compensationsOwed.isEmpty {
+                        return Outcome(tenant: try await compensateOwed(tenant, holding: locked), apiKey: nil)
+                    }
+                    let issued = tenant.completedSteps[.issueAPIKey]?["keyId"] == key.id.uuidString.lowercased()
+                    return Outcome(tenant: tenant, apiKey: issued ? key : nil)
+                case let .failed(step, reason):
+                    logger.warning("provisioning step failed", metadata: ["tenant": "\(tenant.slug)", "step": "\(step)", "error": "\(reason)"])
+                    Counter(label: "tenantry_provisioning_total", dimensions: [("outcome", "failed")]).increment()
+                    return Outcome(tenant: try await compensateOwed(tenant, holding: locked), apiKey: nil)
+                }
+            } catch let lost as LockedConnectionLost {
+                throw lost
+            } catch {
+                let (failedStep, cause) = StepError.unwrap(error)
+                let kind = ProvisioningErrorKind(cause)
+                switch kind {
+                case .concurrentChange:
+                    // Someone else recorded something meanwhile (an operator's command, or this
+                    // very attempt, committed before its connection was lost): every step's work
+                    // is idempotent, so the next attempt carries on from what is recorded.
+                    conflicts += 1
+                    guard conflicts < 10 else { throw cause }
+                case .interrupted:
+                    throw cause
+                case .platformUnavailable, .tenantClusterUnreachable:
+                    logger.debug("provisioning: database unavailable; trying again", metadata: [
+                        "tenant": "\(tenantID)", "attempt": "\(attempts.count)", "error": "\(cause)",
+                    ])
+                    let limit = kind == .tenantClusterUnreachable ? retryPolicy.maximumTenantClusterAttempts : nil
+                    if try await attempts.backOff(upTo: limit) { continue }
+                    guard kind == .tenantClusterUnreachable else {
+                        logger.warning("provisioning paused: the database is unavailable; the provisioning runner resumes it", metadata: [
+                            "tenant": "\(tenantID)", "attempts": "\(attempts.count)", "error": "\(cause)",
+                        ])
+                        throw cause
+                    }
+                    return try await fail(tenantID, at: failedStep ?? .allocateStorage, error: cause, metadata: metadata, holding: locked)
+                case .stepFailure:
+                    // A step's writes refused (its work failing is recorded by the attempt).
+                    guard let failedStep else { throw cause }
+                    return try await fail(tenantID, at: failedStep, error: cause, metadata: metadata, holding: locked)
+                }
+            }
+        }
+    }
+
+    /// One attempt, inside its locked transaction: loads the tenant, does every step not
+    /// recorded yet (each idempotent; none needs to read what the one before wrote), and records
+    /// them with one append. A step that fails by itself records the steps done before it, then
+    /// its failure, in the same transaction. Any other error rolls the whole attempt back.
+    private func advance(
+        _ tenantID: UUID,
+        issuing key: APIKey,
+        metadata: EventMetadata,
+        on connection: isolated PostgresConnection
+    ) async throws -> Attempt {
+        guard var state = try tenants.loadTenant(tenantID, on: connection) else {
+            throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased())
+        }
+        guard state.status == .provisioning else { return Attempt(recorded: [], ending: .settled, tenant: state) }
+        var events: [TenantEvent] = []
+        var steps: [ProvisioningStep] = []
+        for step in ProvisioningStep.allCases where state.completedSteps[step] == nil {
+            do {
+                try await beforeStep?(step, state)
+                events += try await perform(step, for: state, issuing: key, on: connection)
+                steps.append(step)
+            } catch let error as StepError {
+                // A statement of this transaction failed: it can record nothing more.
+                throw error
+            } catch where ProvisioningErrorKind(error) == .stepFailure {
+                if let first = steps.first {
+                    try StepError.attributing(first) {
+                        try tenants.record(events, to: tenantID, expectedVersion: state.version, metadata: metadata, on: connection)
+                    }
+                    state = try tenants.catchUp(state, on: connection)
+                }
+                let failure = Self.failureEvents(of: state, at: step, reason: "\(error)")
+                try tenants.record(failure, to: tenantID, expectedVersion: state.version, metadata: metadata, on: connection)
+                return Attempt(recorded: steps, ending: .failed(step, reason: "\(error)"), tenant: try tenants.catchUp(state, on: connection))
+            } catch {
+                throw StepError(step: step, underlying: error)
+            }
+        }
+        if let first = steps.first {
+            try StepError.attributing(first) {
+                try tenants.record(events, to: tenantID, expectedVersion: state.version, metadata: metadata, on: connection)
+            }
+            state = try tenants.catchUp(state, on: connection)
+        }
+        return Attempt(recorded: steps, ending: .settled, tenant: state)
+    }
+
+    /// A step failed outside an attempt's transaction (its cluster out of reach to the end, its
+    /// writes refused): records the failure, then runs the compensations; the tenant ends `failed`.
+    private func fail(
+        _ tenantID: UUID, at step: ProvisioningStep, error: any Error, metadata: EventMetadata, holding locked: PostgresConnection?
+    ) async throws -> Outcome {
+        logger.warning("provisioning step failed", metadata: ["tenant": "\(tenantID)", "step": "\(step)", "error": "\(error)"])
+        let reason = "\(error)"
+        let (recorded, tenant) = try await retrying {
+            try await inLockedTransaction(tenantID, holding: locked) { connection in
+                guard let state = try tenants.loadTenant(tenantID, on: connection) else {
+                    throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased())
+                }
+                guard state.status == .provisioning else { return (false, state) }
+                try tenants.record(
+                    Self.failureEvents(of: state, at: step, reason: reason), to: tenantID, expectedVersion: state.version,
+                    metadata: metadata, on: connection
+                )
+                return (true, try tenants.catchUp(state, on: connection))
+            }
+        }
+        if recorded { Counter(label: "tenantry_provisioning_total", dimensions: [("outcome", "failed")]).increment() }
+        return Outcome(tenant: try await compensateOwed(tenant, holding: locked), apiKey: nil)
+    }
+
+    /// Runs `operation` again while the database is unavailable (within the retry policy) or
+    /// the tenant changed meanwhile (a few times).
+    private func retrying<Value>(_ operation: () async throws -> Value) async throws -> Value {
+        var attempts = ProvisioningRetryPolicy.Attempts(retryPolicy)
+        var conflicts = 0
+        while true {
+            do {
+                return try await operation()
+            } catch where ProvisioningErrorKind(error) == .platformUnavailable {
+                guard try await attempts.backOff() else { throw error }
+            } catch where ProvisioningErrorKind(error) == .concurrentChange {
+                conflicts += 1
+                guard conflicts < 5 else { throw error }
+            }
+        }
+    }
+
+    /// Does one step (idempotently) inside the attempt's transaction and returns the events
+    /// that record it. A dedicated tenant's database is made on its cluster meanwhile, before
+    /// the transaction has written anything.
+    private func perform(
+        _ step: ProvisioningStep, for state: TenantState, issuing key: APIKey, on connection: isolated PostgresConnection
+    ) async throws -> [TenantEvent] {
         switch step {
         case .allocateStorage:
             switch state.isolation {
             case .pooled:
-                try await placements.record(.pooled, of: state.id)
-                return ([.stepCompleted(.init(step: step, details: ["isolation": "pooled"]))], nil)
+                try StepError.attributing(step) { try placements.record(.pooled, of: state.id, on: connection) }
+                return [.stepCompleted(.init(step: step, details: ["isolation": "pooled"]))]
             case .dedicated:
                 guard let database = DedicatedDatabaseName.forSlug(state.slug) else {
                     throw TenantLifecycleError.invalidInput("slug \(state.slug) makes no database name")
                 }
+                let administrator = administrator(for: state)
                 try await onTenantCluster(of: state) {
-                    try await databases.provision(database: database, administrator: administrator(for: state))
+                    try await databases.provision(database: database, administrator: administrator)
                 }
-                try await placements.record(.dedicated(database: database, clusterURL: state.clusterURL), of: state.id)
-                return ([.stepCompleted(.init(step: step, details: ["isolation": "dedicated", "database": database]))], nil)
+                try StepError.attributing(step) {
+                    try placements.record(.dedicated(database: database, clusterURL: state.clusterURL), of: state.id, on: connection)
+                }
+                return [.stepCompleted(.init(step: step, details: ["isolation": "dedicated", "database": database]))]
             }
         case .seedEntitlements:
-            return ([.stepCompleted(.init(step: step, details: state.plan.terms.entitlements))], nil)
+            return [.stepCompleted(.init(step: step, details: state.plan.terms.entitlements))]
         case .issueAPIKey:
-            let key = APIKey.generate()
-            return ([
+            return [
                 .apiKeyIssued(.init(keyId: key.id, prefix: key.prefix, sha256: APIKey.hash(key.secret), scope: .manage)),
                 .stepCompleted(.init(step: step, details: ["keyId": key.id.uuidString.lowercased()])),
-            ], key)
+            ]
         case .activate:
             var events: [TenantEvent] = [.provisioned(.init(plan: state.plan))]
             if let days = state.plan.terms.trialDays {
                 events.append(.trialStarted(.init(endsAt: now().addingTimeInterval(Double(days) * 86_400))))
             }
-            return (events, nil)
+            return events
         }
     }
 
@@ -277,75 +423,68 @@ public struct ProvisioningSaga: Sendable {
         }
     }
 
-    /// Records the failure of `failedStep`, with the compensations that are events (keys
-    /// revoked, steps undone) in the same append and the others listed as owed. Recorded first,
-    /// so a compensation that cannot run never keeps the tenant `provisioning`.
-    private func recordFailure(
-        _ tenantID: UUID, at failedStep: ProvisioningStep, reason: String, metadata: EventMetadata
-    ) async throws -> TenantState {
-        for _ in 0..<5 {
-            let state = try await load(tenantID)
-            guard state.status == .provisioning else { return state }
-            var events: [TenantEvent] = []
-            var owed: [ProvisioningStep] = []
-            // The failed step may have done part of its work before failing (a database
-            // created, its migration failed): that is undone too. Every undo is idempotent.
-            if failedStep == .allocateStorage { owed.append(.allocateStorage) }
-            for step in ProvisioningStep.allCases.reversed() {
-                guard state.completedSteps[step] != nil else { continue }
-                switch step {
-                case .allocateStorage:
-                    if !owed.contains(step) { owed.append(step) }
-                case .issueAPIKey:
-                    for keyID in state.apiKeys.keys.sorted(by: { $0.uuidString < $1.uuidString }) {
-                        events.append(.apiKeyRevoked(.init(keyId: keyID)))
-                    }
-                    events.append(.stepCompensated(.init(step: step)))
-                case .seedEntitlements, .activate:
-                    events.append(.stepCompensated(.init(step: step)))
+    /// The failure of `failedStep`, with the compensations that are events (keys revoked,
+    /// steps undone) and the others listed as owed. Recorded first, in one append, so a
+    /// compensation that cannot run never keeps the tenant `provisioning`.
+    private static func failureEvents(of state: TenantState, at failedStep: ProvisioningStep, reason: String) -> [TenantEvent] {
+        var events: [TenantEvent] = []
+        var owed: [ProvisioningStep] = []
+        // The failed step may have done part of its work before failing (a database
+        // created, its migration failed): that is undone too. Every undo is idempotent.
+        if failedStep == .allocateStorage { owed.append(.allocateStorage) }
+        for step in ProvisioningStep.allCases.reversed() {
+            guard state.completedSteps[step] != nil else { continue }
+            switch step {
+            case .allocateStorage:
+                if !owed.contains(step) { owed.append(step) }
+            case .issueAPIKey:
+                for keyID in state.apiKeys.keys.sorted(by: { $0.uuidString < $1.uuidString }) {
+                    events.append(.apiKeyRevoked(.init(keyId: keyID)))
                 }
+                events.append(.stepCompensated(.init(step: step)))
+            case .seedEntitlements, .activate:
+                events.append(.stepCompensated(.init(step: step)))
             }
-            events.append(.provisioningFailed(.init(step: failedStep, reason: String(reason.prefix(500)), compensationsOwed: owed)))
-            do {
-                try await retryingUnavailable {
-                    try await tenants.record(events, to: tenantID, expectedVersion: state.version, metadata: metadata)
-                }
-            } catch EventStoreError.wrongExpectedVersion {
-                // Changed meanwhile (or this append committed before its connection went): look again.
-                continue
-            }
-            return try await load(tenantID)
         }
-        throw TenantLifecycleError.invalidInput("tenant \(tenantID.uuidString.lowercased()) kept changing while its failure was recorded; run it again")
+        events.append(.provisioningFailed(.init(step: failedStep, reason: String(reason.prefix(500)), compensationsOwed: owed)))
+        return events
     }
 
     /// Does the compensations a failure left owed (drop the dedicated database, remove the
-    /// placement) and records each. One that cannot run now (its cluster out of reach, the
-    /// database away) stays owed and is logged; the next run does it. Never throws.
-    private func compensateOwed(_ state: TenantState) async -> TenantState {
-        guard state.status == .failed, state.compensationsOwed.contains(.allocateStorage) else { return state }
+    /// placement) and records them, holding the tenant's lock. One that cannot run now (its
+    /// cluster out of reach, the database away) stays owed and is logged; the next run does it.
+    /// Throws only `LockedConnectionLost`; returns the tenant as it is then (`tenant` when it
+    /// cannot be read).
+    private func compensateOwed(_ tenant: TenantState, holding locked: PostgresConnection?) async throws -> TenantState {
+        guard tenant.status == .failed, tenant.compensationsOwed.contains(.allocateStorage) else { return tenant }
         let metadata = EventMetadata(correlationID: UUID(), actor: "system:provisioning")
         do {
-            if state.isolation == .dedicated,
-               let database = state.completedSteps[.allocateStorage]?["database"] ?? DedicatedDatabaseName.forSlug(state.slug) {
-                try await retryingUnavailable {
-                    try await onTenantCluster(of: state) {
-                        try await databases.drop(database: database, administrator: administrator(for: state))
+            return try await retrying {
+                try await inLockedTransaction(tenant.id, holding: locked) { connection in
+                    guard let state = try tenants.loadTenant(tenant.id, on: connection) else { return tenant }
+                    guard state.status == .failed, state.compensationsOwed.contains(.allocateStorage) else { return state }
+                    if state.isolation == .dedicated,
+                       let database = state.completedSteps[.allocateStorage]?["database"] ?? DedicatedDatabaseName.forSlug(state.slug) {
+                        let administrator = administrator(for: state)
+                        try await onTenantCluster(of: state) {
+                            try await databases.drop(database: database, administrator: administrator)
+                        }
                     }
+                    try placements.remove(state.id, on: connection)
+                    try tenants.record(
+                        [.stepCompensated(.init(step: .allocateStorage))], to: state.id, expectedVersion: state.version,
+                        metadata: metadata, on: connection
+                    )
+                    return try tenants.catchUp(state, on: connection)
                 }
             }
-            try await retryingUnavailable { try await placements.remove(state.id) }
-            try await retryingUnavailable {
-                try await tenants.record(
-                    [.stepCompensated(.init(step: .allocateStorage))], to: state.id, expectedVersion: state.version, metadata: metadata
-                )
-            }
-            return try await load(state.id)
+        } catch let lost as LockedConnectionLost {
+            throw lost
         } catch {
             logger.warning("provisioning compensation owed: it could not run; the provisioning runner retries it", metadata: [
-                "tenant": "\(state.slug)", "step": "\(ProvisioningStep.allocateStorage)", "error": "\(error)",
+                "tenant": "\(tenant.slug)", "step": "\(ProvisioningStep.allocateStorage)", "error": "\(error)",
             ])
-            return (try? await tenants.load(state.id)) ?? state
+            return (try? await tenants.load(tenant.id)) ?? tenant
         }
     }
 

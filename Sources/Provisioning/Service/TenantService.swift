@@ -17,7 +17,7 @@ public struct TenantService: Sendable {
     public let store: EventLog
     private let now: @Sendable () -> Date
     private let beforeAppend: BeforeAppend?
-    private let check: TenantChangeCheck?
+    let check: TenantChangeCheck?
     /// Whether loads start from (and write) the aggregate's snapshots in the control plane; a
     /// single-tenant instance's login may not use them and folds its own stream instead.
     public let usesSnapshots: Bool
@@ -78,7 +78,7 @@ public struct TenantService: Sendable {
         throw TenantLifecycleError.invalidInput("could not find a free slug for \"\(request.organization)\"; try another name")
     }
 
-    private static func register(
+    static func register(
         _ request: SignupRequest,
         tenantID: UUID,
         base: String,

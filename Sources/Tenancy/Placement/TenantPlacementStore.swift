@@ -23,20 +23,39 @@ public struct TenantPlacementStore: Sendable {
 
     /// Records (or replaces) where a tenant lives.
     public func record(_ placement: TenantPlacement, of tenant: UUID) async throws {
+        try await pool.query(Self.recording(placement, of: tenant))
+    }
+
+    /// Records (or replaces) where a tenant lives, inside the caller's transaction on
+    /// `connection`, so the placement commits together with the caller's events.
+    public func record(_ placement: TenantPlacement, of tenant: UUID, on connection: isolated PostgresConnection) throws {
+        try connection.query(Self.recording(placement, of: tenant))
+    }
+
+    public func remove(_ tenant: UUID) async throws {
+        try await pool.query(Self.removing(tenant))
+    }
+
+    /// Removes where a tenant lives, inside the caller's transaction on `connection`.
+    public func remove(_ tenant: UUID, on connection: isolated PostgresConnection) throws {
+        try connection.query(Self.removing(tenant))
+    }
+
+    private static func recording(_ placement: TenantPlacement, of tenant: UUID) -> PostgresQuery {
         let (database, clusterURL): (String?, String?) = switch placement {
         case .pooled: (nil, nil)
         case let .dedicated(database, clusterURL): (database, clusterURL)
         }
-        try await pool.query("""
+        return """
             INSERT INTO tenantry.tenant_placements (tenant_id, isolation, database_name, cluster_url)
             VALUES (\(tenant), \(placement.isolation), \(database), \(clusterURL))
             ON CONFLICT (tenant_id) DO UPDATE
             SET isolation = excluded.isolation, database_name = excluded.database_name,
                 cluster_url = excluded.cluster_url, placed_at = now()
-            """)
+            """
     }
 
-    public func remove(_ tenant: UUID) async throws {
-        try await pool.query("DELETE FROM tenantry.tenant_placements WHERE tenant_id = \(tenant)")
+    private static func removing(_ tenant: UUID) -> PostgresQuery {
+        "DELETE FROM tenantry.tenant_placements WHERE tenant_id = \(tenant)"
     }
 }
