@@ -25,7 +25,14 @@ extension PostgresConnection {
         let started = try awaitResults(of: connection, wait: &wait)
         defer { started.forEach { PQclear($0) } }
         guard let start = started.last, PQresultStatus(start) == PGRES_COPY_OUT else {
-            for result in started { _ = try interpret(result, of: connection) }
+            for result in started {
+                do {
+                    _ = try interpret(result, of: connection)
+                } catch {
+                    // Cancelled (task or deadline) before the first row: as `query` reports it.
+                    throw Self.copyFailure(error, cancellation: wait.cancellation)
+                }
+            }
             throw .misuse("copyOut needs a COPY … TO STDOUT statement")
         }
 
@@ -91,16 +98,11 @@ extension PostgresConnection {
             }
         }
         if let rowFailure { throw rowFailure }
-        if var failure {
+        if let failure {
             if failure.kind == .connectionLost {
                 abandon(because: "it was lost at the end of a COPY")
-            } else if failure.sqlState == .queryCanceled, let reason = wait.cancellation {
-                failure.kind = reason == .deadline ? .timedOut : .cancelled
-                failure.message = reason == .deadline
-                    ? "the COPY did not finish within its deadline and was cancelled: \(failure.message)"
-                    : "the COPY was cancelled with its task: \(failure.message)"
             }
-            throw failure
+            throw Self.copyFailure(failure, cancellation: wait.cancellation)
         }
         // Cancelled after the server had sent everything: rows were dropped, so not a success.
         if let reason = wait.cancellation {
@@ -109,5 +111,17 @@ extension PostgresConnection {
                 message: reason == .deadline ? "the COPY did not finish within its deadline" : "the COPY was cancelled with its task")
         }
         return copied
+    }
+
+    /// A COPY's error as the caller should see it: the server's "canceling statement" is
+    /// `.timedOut` or `.cancelled` when this side cancelled it (deadline or task).
+    private static func copyFailure(_ error: PostgresError, cancellation: StatementWait.Cancellation?) -> PostgresError {
+        guard error.sqlState == .queryCanceled, let cancellation else { return error }
+        var failure = error
+        failure.kind = cancellation == .deadline ? .timedOut : .cancelled
+        failure.message = cancellation == .deadline
+            ? "the COPY did not finish within its deadline and was cancelled: \(error.message)"
+            : "the COPY was cancelled with its task: \(error.message)"
+        return failure
     }
 }

@@ -10,8 +10,9 @@ import Schema
 ///   or of other migrations is dropped and built again: created, migrated, then marked
 ///   `IS_TEMPLATE` with `ALLOW_CONNECTIONS false`, and only then given its marker.
 /// - **One builder.** Building takes the advisory lock `(727276, hashtext(name))` in the
-///   database the administrator connects to, so concurrent provisioners build it once and the
-///   others find it fresh.
+///   maintenance database `postgres` (advisory locks are per database), so concurrent
+///   provisioners of the whole cluster build it once and the others find it fresh. A template
+///   left invalid by a DROP cut short is dropped and built again.
 /// - **Busy template.** A copy fails while anyone is connected to the template; the copy is
 ///   tried again until `busyDeadline`, then the database is created empty instead (the
 ///   migrator brings it to the schema), so a session left on the template slows provisioning
@@ -93,7 +94,7 @@ public struct TenantDatabaseTemplate: Sendable, Hashable {
     /// release's migrations (its marker equals `fingerprint`).
     public func isFresh(on connection: PostgresConnection) async throws -> Bool {
         try await connection.query("""
-            SELECT datistemplate AND NOT datallowconn
+            SELECT datistemplate AND NOT datallowconn AND datconnlimit <> -2
                 AND coalesce(shobj_description(oid, 'pg_database') = \(Self.fingerprint), false)
             FROM pg_database WHERE datname = \(name)
             """).rows.first?.decode(Bool.self) ?? false
@@ -103,14 +104,26 @@ public struct TenantDatabaseTemplate: Sendable, Hashable {
     /// lock; `true` when this call built it.
     @discardableResult
     public func build(on connection: PostgresConnection, administrator: PostgresConfiguration) async throws -> Bool {
-        try await connection.withAdvisoryLock(name, namespace: Self.lockNamespace, timeout: PostgresConfiguration.migrationTimeout) {
+        // Advisory locks belong to one database: provisioners connected to different databases
+        // (one per test, or per dedicated tenant) would not exclude each other there, and one's
+        // DROP would cut another's build short. The maintenance database is one for all.
+        let lockHolder = try? await PostgresConnection.connect(administrator.with(database: Self.lockDatabase))
+        defer { if let lockHolder { Task { await lockHolder.close() } } }
+        return try await (lockHolder ?? connection).withAdvisoryLock(name, namespace: Self.lockNamespace, timeout: PostgresConfiguration.migrationTimeout) {
             if try await isFresh(on: connection) { return false }
-            let exists = try await connection.query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = \(name))")
-                .rows.first?.decode(Bool.self) ?? false
-            if exists {
+            let state = try await connection.query("""
+                SELECT datconnlimit = -2 FROM pg_database WHERE datname = \(name)
+                """).rows.first?.decode(Bool.self)
+            switch state {
+            case .some(false):
                 // A template cannot be dropped; FORCE ends sessions left on it.
                 try await connection.query("ALTER DATABASE \(identifier: name) WITH IS_TEMPLATE false")
                 try await connection.query("DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)")
+            case .some(true):
+                // Invalid: a DROP that was cut short. It can only be dropped.
+                try await connection.query("DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)")
+            case nil:
+                break
             }
             try await connection.createDatabaseIfMissing(name)
             try await DatabaseMigrator().migrate(administrator.with(database: name))
@@ -120,4 +133,8 @@ public struct TenantDatabaseTemplate: Sendable, Hashable {
             return true
         }
     }
+
+    /// Where builders take their lock: `postgres`, the database every cluster is made with (the
+    /// database the caller is connected to when it cannot be reached).
+    static let lockDatabase = "postgres"
 }
