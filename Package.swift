@@ -72,6 +72,7 @@ let package = Package(
                 .embedInCode("Migrations/0003_quiet_notifications.sql"),
                 .embedInCode("Migrations/0004_read_feed.sql"),
                 .embedInCode("Migrations/0005_database_feed_horizon.sql"),
+                .embedInCode("Migrations/0006_read_feed_page.sql"),
                 .embedInCode("Migrations/0100_row_level_security.sql"),
                 .embedInCode("Migrations/0101_tenant_placements.sql"),
                 .embedInCode("Migrations/0102_retired_pooled_copies.sql"),

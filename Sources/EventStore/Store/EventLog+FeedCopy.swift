@@ -56,8 +56,9 @@ extension EventStoreStatements {
         """
     }
 
-    /// The no-skip read, `tenantry.read_feed` (migrations 0004, 0005), with the arguments
-    /// `feedArguments` set: only transactions below the database's feed horizon
+    /// The no-skip read, `tenantry.read_feed` (migrations 0004, 0005) through
+    /// `tenantry.read_feed_page()` (0006, which plans it with the values of the arguments
+    /// `feedArguments` set): only transactions below the database's feed horizon
     /// (`tenantry.feed_horizon()`), all of which have ended, so nothing can later appear before
     /// the last event returned. The first two columns
     /// say where that horizon was and whether committed events (matching the filter) wait at or
@@ -67,13 +68,7 @@ extension EventStoreStatements {
         COPY (
             SELECT horizon, held_back, position, transaction_id, tenant_id, stream_name, stream_version,
                    event_id, event_type, data, metadata, recorded_at
-            FROM tenantry.read_feed(
-                current_setting('tenantry.feed_after_transaction')::xid8,
-                current_setting('tenantry.feed_after_position')::bigint,
-                current_setting('tenantry.feed_limit')::integer,
-                nullif(current_setting('tenantry.feed_tenant'), '')::uuid,
-                nullif(current_setting('tenantry.feed_categories'), '')::text[]
-            )
+            FROM tenantry.read_feed_page()
             ORDER BY transaction_id, position
         ) TO STDOUT
         """

@@ -15,13 +15,27 @@ public final class FeedTipWatchers: Sendable {
     public static let shared = FeedTipWatchers()
 
     /// A subscription's hold on its database's watcher; `release()` when done.
-    public struct Lease: Sendable {
+    public final class Lease: Sendable {
         let watcher: FeedTipWatcher
         fileprivate let key: DatabaseKey
         fileprivate let registry: FeedTipWatchers
+        private let isReleased = Mutex(false)
 
-        /// Lets go of the watcher; the last lease stops it.
-        public func release() { registry.release(key) }
+        fileprivate init(watcher: FeedTipWatcher, key: DatabaseKey, registry: FeedTipWatchers) {
+            self.watcher = watcher
+            self.key = key
+            self.registry = registry
+        }
+
+        /// Lets go of the watcher; the last lease stops it. Only the first call counts, so a
+        /// lease can never give up another's hold.
+        public func release() {
+            let first = isReleased.withLock { released in
+                defer { released = true }
+                return !released
+            }
+            if first { registry.release(key, watcher) }
+        }
     }
 
     fileprivate struct DatabaseKey: Hashable {
@@ -76,9 +90,10 @@ public final class FeedTipWatchers: Sendable {
     /// How many watchers run in this process (one per database followed).
     public var count: Int { state.withLock { $0.running.count } }
 
-    private func release(_ key: DatabaseKey) {
+    private func release(_ key: DatabaseKey, _ watcher: FeedTipWatcher) {
         let stopped = state.withLock { state -> Task<Void, Never>? in
-            guard var running = state.running[key] else { return nil }
+            // A lease of a watcher since stopped and replaced holds nothing of the new one.
+            guard var running = state.running[key], running.watcher === watcher else { return nil }
             running.leases -= 1
             if running.leases > 0 {
                 state.running[key] = running

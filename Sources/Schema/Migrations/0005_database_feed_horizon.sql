@@ -7,8 +7,9 @@
 -- transactions can write this database's events, so the horizon is now the oldest
 -- transaction of the read's snapshot that may belong to this database.
 --
--- feed_horizon(): the snapshot's in-progress transactions (pg_snapshot_xip) minus those seen
--- running in another database (pg_stat_get_activity's backend_xid and datid; prepared
+-- feed_horizon(): the reader's own transaction, if it has an id (a snapshot does not list
+-- it, but it may yet write events), and the snapshot's in-progress transactions
+-- (pg_snapshot_xip) minus those seen running in another database (pg_stat_get_activity's backend_xid and datid; prepared
 -- transactions by their database), else the snapshot's xmax. The activity is read after the
 -- snapshot was taken, so a transaction that ended in between is no longer listed anywhere:
 -- its database is unknown, and it is kept as a horizon (conservative: the next read has it
@@ -39,11 +40,14 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     taken        pg_snapshot := pg_current_snapshot();
+    own          xid8 := pg_current_xact_id_if_assigned();
     this_database oid;
     horizon      xid8;
 BEGIN
+    -- The reader's own transaction is not in its snapshot's list, yet it may still write
+    -- events (a projection that appends while it folds): it is a horizon like any other.
     IF pg_snapshot_xmin(taken) = pg_snapshot_xmax(taken) THEN
-        RETURN pg_snapshot_xmax(taken);
+        RETURN least(pg_snapshot_xmax(taken), own);
     END IF;
     SELECT d.oid INTO this_database FROM pg_database d WHERE d.datname = current_database();
     SELECT min(x) INTO horizon FROM pg_snapshot_xip(taken) AS x
@@ -52,7 +56,7 @@ BEGIN
         WHERE a.backend_xid IS NOT NULL AND a.datid IS NOT NULL AND a.datid <> this_database
         UNION ALL
         SELECT p.transaction FROM pg_prepared_xact() p WHERE p.dbid <> this_database);
-    RETURN coalesce(horizon, pg_snapshot_xmax(taken));
+    RETURN least(coalesce(horizon, pg_snapshot_xmax(taken)), own);
 END;
 $$;
 

@@ -132,15 +132,14 @@ BEGIN
         RAISE EXCEPTION 'invalid event: %', problem USING ERRCODE = 'TY004';
     END IF;
 
-    -- The size append_events measures: the event as one JSON object. Only events whose data and
-    -- metadata take an eighth of the limit in binary form are measured (no text is more than
-    -- six times its jsonb: an escape such as \u0001 is the worst).
+    -- The size append_events measures: the event as one JSON object, every event measured (a
+    -- jsonb's binary size does not bound its text: a number such as 1e131071 prints as
+    -- 131,072 digits).
     SELECT format('event %s is %s bytes; the limit is %s', e.ordinal, size.bytes, max_event_bytes)
     INTO problem
     FROM unnest(event_ids, event_types, event_data, event_metadata) WITH ORDINALITY AS e(id, type, data, metadata, ordinal),
          LATERAL (SELECT octet_length(jsonb_build_object('id', e.id, 'type', e.type, 'data', e.data, 'metadata', e.metadata)::text) AS bytes) size
-    WHERE pg_column_size(e.data) + coalesce(pg_column_size(e.metadata), 0) > max_event_bytes / 8
-      AND size.bytes > max_event_bytes
+    WHERE size.bytes > max_event_bytes
     ORDER BY e.ordinal
     LIMIT 1;
     IF problem IS NOT NULL THEN

@@ -12,6 +12,7 @@ public enum TenantryMigrations {
         migration(3, "quiet_notifications", PackageResources._003_quiet_notifications_sql),
         migration(4, "read_feed", PackageResources._004_read_feed_sql),
         migration(5, "database_feed_horizon", PackageResources._005_database_feed_horizon_sql),
+        migration(6, "read_feed_page", PackageResources._006_read_feed_page_sql),
         migration(100, "row_level_security", PackageResources._100_row_level_security_sql),
         migration(101, "tenant_placements", PackageResources._101_tenant_placements_sql),
         migration(102, "retired_pooled_copies", PackageResources._102_retired_pooled_copies_sql),
