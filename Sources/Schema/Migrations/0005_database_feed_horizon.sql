@@ -49,6 +49,13 @@ BEGIN
     IF pg_snapshot_xmin(taken) = pg_snapshot_xmax(taken) THEN
         RETURN least(pg_snapshot_xmax(taken), own);
     END IF;
+    IF coalesce(current_setting('tenantry.feed_elsewhere', true), '') <> '' THEN
+        -- read_feed_page (0006) looked at the backends before this statement's snapshot was
+        -- taken: every transaction of the snapshot that ran elsewhere then is listed.
+        SELECT min(x) INTO horizon FROM pg_snapshot_xip(taken) AS x
+        WHERE (x::text::numeric % 4294967296)::text::xid <> ALL (current_setting('tenantry.feed_elsewhere')::xid[]);
+        RETURN least(coalesce(horizon, pg_snapshot_xmax(taken)), own);
+    END IF;
     SELECT d.oid INTO this_database FROM pg_database d WHERE d.datname = current_database();
     SELECT min(x) INTO horizon FROM pg_snapshot_xip(taken) AS x
     WHERE (x::text::numeric % 4294967296)::text::xid NOT IN (

@@ -25,10 +25,25 @@ RETURNS TABLE (
     metadata       jsonb,
     recorded_at    timestamptz
 )
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    this_database oid;
 BEGIN
+    -- Which transactions run in other databases, looked at before the read's snapshot (the
+    -- EXECUTE below, VOLATILE, takes a fresh one): feed_horizon then knows every transaction
+    -- of that snapshot, and no transaction that ended in between is kept as a horizon (which
+    -- made a page come back short, as if events had gone missing for a moment).
+    SELECT d.oid INTO this_database FROM pg_database d WHERE d.datname = current_database();
+    PERFORM set_config('tenantry.feed_elsewhere', coalesce(ARRAY(
+        SELECT a.backend_xid FROM pg_stat_get_activity(NULL) a
+        WHERE a.backend_xid IS NOT NULL AND a.datid IS NOT NULL AND a.datid <> this_database
+        UNION ALL
+        SELECT p.transaction FROM pg_prepared_xact() p WHERE p.dbid <> this_database)::text, ''), true);
+    IF current_setting('tenantry.feed_elsewhere') = '{}' THEN
+        PERFORM set_config('tenantry.feed_elsewhere', '{0}', true);
+    END IF;
     RETURN QUERY EXECUTE
         'SELECT * FROM tenantry.read_feed($1, $2, $3, $4, $5) ORDER BY transaction_id, position'
         USING current_setting('tenantry.feed_after_transaction')::xid8,
@@ -36,6 +51,7 @@ BEGIN
               current_setting('tenantry.feed_limit')::integer,
               nullif(current_setting('tenantry.feed_tenant'), '')::uuid,
               nullif(current_setting('tenantry.feed_categories'), '')::text[];
+    PERFORM set_config('tenantry.feed_elsewhere', '', true);
 END;
 $$;
 
