@@ -6,7 +6,7 @@ import Synchronization
 /// stopped when the last one ends; and the nudges appends send them.
 ///
 /// An append nudges this process's watcher directly and other processes' watchers with a
-/// NOTIFY sent on a pooled connection outside the append's transaction, one at a time per
+/// NOTIFY sent on a connection of its own outside the append's transaction, one at a time per
 /// process and database and at most one per `nudgeSpacing`, the nudges that arrive meanwhile
 /// coalesced into the next one. So the commits of appends never queue behind PostgreSQL's
 /// notification lock, and a burst of appends costs a few NOTIFYs a second, not one per append.
@@ -127,11 +127,21 @@ public final class FeedTipWatchers: Sendable {
 
     /// Sends one NOTIFY at once, then at most one per `nudgeSpacing` while nudges keep coming:
     /// a nudged watcher stays busy for `FeedTipWatcher.nudgeWindow`, longer than the spacing,
-    /// so more would wake nobody sooner and would take pooled connections from the appends.
+    /// so more would wake nobody sooner. On a connection of its own for the burst, never one of
+    /// the pool's: a nudge must not take a connection an append or a saga is waiting for.
     private func sendNudges(key: DatabaseKey, pool: PostgresPool) async {
+        var connection: PostgresConnection?
         while true {
             // Best effort: a watcher that misses it sees the commit within its idle interval.
-            _ = try? await pool.query(EventStoreStatements.nudgeWatchers)
+            do {
+                if connection == nil {
+                    connection = try await PostgresConnection.connect(pool.configuration)
+                }
+                try await connection?.query(EventStoreStatements.nudgeWatchers)
+            } catch {
+                await connection?.close()
+                connection = nil
+            }
             try? await Task.sleep(for: Self.nudgeSpacing)
             let again = state.withLock { state -> Bool in
                 guard var nudging = state.nudging[key] else { return false }
@@ -140,7 +150,8 @@ public final class FeedTipWatchers: Sendable {
                 nudging.isPending = false
                 return nudging.isSending
             }
-            if !again { return }
+            if !again { break }
         }
+        await connection?.close()
     }
 }
