@@ -83,9 +83,15 @@ test: test-deps python-tools
 	.ci/check-package-imports
 	$(SWIFT) build --build-tests
 	python3 .ci/cli_reference.py --check --binary $(BIN_DEBUG)
-	@rc=0; SWIFT_BACKTRACE=$${SWIFT_BACKTRACE:-threads=crashed,images=none} $(SWIFT) test --skip-build || rc=$$?; \
+	@mkdir -p .tenantry; rm -f .tenantry/test-exit-code; \
+	{ SWIFT_BACKTRACE=$${SWIFT_BACKTRACE:-threads=crashed,images=none} $(SWIFT) test --skip-build 2>&1 \
+		|| echo $$? >.tenantry/test-exit-code; } | tee .tenantry/test-output.log; \
 	TENANTRY_HOME=$(CURDIR)/.tenantry/test $(BIN_DEBUG) dev down >/dev/null 2>&1 || true; \
-	exit $$rc
+	if [ -s .tenantry/test-exit-code ]; then \
+		echo ""; echo "What failed (repeated from above; whole output in .tenantry/test-output.log):"; \
+		grep -E '✘|recorded an issue|Fatal error|Crash|error:' .tenantry/test-output.log | tail -n 60; \
+		exit $$(cat .tenantry/test-exit-code); \
+	fi
 
 ## bench: release build, then every benchmark next to its reference, on the embedded cluster
 ## (wrk, from Debian, loads the server for the HTTP rows).
