@@ -13,8 +13,11 @@ final class CancelRequest: @unchecked Sendable {
     // @unchecked Sendable: `cancel` is a `PGcancel`, which libpq makes independent of its
     // `PGconn` precisely so that another thread (or a signal handler) may use it while the
     // connection is busy; after `init` only the sending thread touches it, once, and frees it.
+    // `delivered` is a semaphore, safe to signal and wait on from any thread.
     private let cancel: OpaquePointer
     private let logger: Logger
+    /// Signalled once `PQcancel` has returned: the server has taken the request (or refused it).
+    private let delivered = DispatchSemaphore(value: 0)
 
     /// Nil when libpq cannot make one (the connection is not open).
     init?(for connection: OpaquePointer, logger: Logger) {
@@ -31,6 +34,15 @@ final class CancelRequest: @unchecked Sendable {
                 logger.warning("could not cancel a statement: \(String(cString: reason))")
             }
             PQfreeCancel(cancel)
+            delivered.signal()
         }
+    }
+
+    /// Whether the request was delivered within `timeout`. Once `PQcancel` returns, the server
+    /// has signalled the backend: the cancel takes effect at once, or is ignored if the backend
+    /// is idle, so a statement sent afterwards cannot be the one it cancels.
+    func waitUntilDelivered(within timeout: Duration) -> Bool {
+        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        return delivered.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success
     }
 }
