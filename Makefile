@@ -78,13 +78,16 @@ run: build
 ## test: build everything and run every test against a real PostgreSQL the tests start
 ## (.tenantry/test/postgres), stopped again afterwards whatever the outcome. The server tests
 ## also use the Python tools (python-tools). A crash prints the crashed thread only: symbolicating
-## every thread of the debug test binary froze the process for minutes.
+## every thread of the debug test binary froze the process for minutes. Connections get 60 s to
+## open (PGCONNECT_TIMEOUT), not 10: a starved machine once stalled the test cluster's logins
+## past 10 s. The output is kept in .tenantry/test-output.log and what failed is repeated last.
 test: test-deps python-tools
 	.ci/check-package-imports
 	$(SWIFT) build --build-tests
 	python3 .ci/cli_reference.py --check --binary $(BIN_DEBUG)
 	@mkdir -p .tenantry; rm -f .tenantry/test-exit-code; \
-	{ SWIFT_BACKTRACE=$${SWIFT_BACKTRACE:-threads=crashed,images=none} $(SWIFT) test --skip-build 2>&1 \
+	{ PGCONNECT_TIMEOUT=$${PGCONNECT_TIMEOUT:-60} SWIFT_BACKTRACE=$${SWIFT_BACKTRACE:-threads=crashed,images=none} \
+		$(SWIFT) test --skip-build 2>&1 \
 		|| echo $$? >.tenantry/test-exit-code; } | tee .tenantry/test-output.log; \
 	TENANTRY_HOME=$(CURDIR)/.tenantry/test $(BIN_DEBUG) dev down >/dev/null 2>&1 || true; \
 	if [ -s .tenantry/test-exit-code ]; then \

@@ -1,3 +1,4 @@
+import Foundation
 @testable import PostgresClient
 import Testing
 
@@ -12,11 +13,19 @@ struct ConfigurationTests {
         #expect(values["keepalives_interval"] == "10")
         #expect(values["keepalives_count"] == "3")
         #expect(values["tcp_user_timeout"] == "60000")
-        #expect(values["connect_timeout"] == "10")
+        #expect(values["connect_timeout"] == String(PostgresConfiguration.defaultConnectTimeoutSeconds))
 
         let own = try PostgresConfiguration(connectionString: "postgresql://app@db.example/tenantry?keepalives_idle=5&tcp_user_timeout=1000").parameters()
         #expect(own.filter { $0.keyword == "keepalives_idle" }.map(\.value) == ["5"])
         #expect(own.filter { $0.keyword == "tcp_user_timeout" }.map(\.value) == ["1000"])
+    }
+
+    @Test("the connect timeout is 10 s unless PGCONNECT_TIMEOUT sets a positive number of seconds")
+    func connectTimeoutDefault() {
+        let fromEnvironment = ProcessInfo.processInfo.environment["PGCONNECT_TIMEOUT"].flatMap { Int($0) }
+        let expected = fromEnvironment.flatMap { $0 > 0 ? $0 : nil } ?? 10
+        #expect(PostgresConfiguration.defaultConnectTimeoutSeconds == expected)
+        #expect(PostgresConfiguration(connectionString: "dbname=x", connectTimeoutSeconds: 3).connectTimeoutSeconds == 3)
     }
 
     @Test("a statement's deadline defaults to 60 s and can be set per connection")

@@ -83,9 +83,11 @@ private actor TemplateDatabase {
         let exists = try await connection.query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = \(name))")
             .rows.first?.decode(Bool.self) ?? false
         if exists { return }
-        // Templates of older schemas are useless now.
+        // Templates of older schemas are useless now, and so are dedicated tenant databases an
+        // earlier run left behind: a saga finding one would migrate it, and fail on a changed
+        // migration of an unreleased schema.
         let stale = try await connection.query(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'tenantry\\_template\\_%' OR datname LIKE 'building\\_%'"
+            "SELECT datname FROM pg_database WHERE datname LIKE 'tenantry\\_template\\_%' OR datname LIKE 'building\\_%' OR datname LIKE 'tenantry\\_t\\_%'"
         ).rows.map { try $0.decode(String.self) }
         for database in stale {
             try await connection.query("DROP DATABASE IF EXISTS \(identifier: database) WITH (FORCE)")

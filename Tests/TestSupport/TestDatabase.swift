@@ -49,10 +49,21 @@ public struct TestDatabase: Sendable {
         return TestDatabase(name: String(name))
     }
 
-    /// Drops the database, ending any connection still open to it.
+    /// Drops the database, ending any connection still open to it. `WITH (FORCE)` waits five
+    /// seconds for the ended sessions to exit; on a starved machine one can take longer, so a
+    /// drop refused for that (55006) is tried again, within a minute.
     public func drop() async throws {
-        try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
-            try await connection.query("DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)", timeout: Self.databaseCommandTimeout)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            do {
+                try await PostgresConnection.withConnection(TestCluster.maintenance) { connection in
+                    try await connection.query(
+                        "DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)", timeout: Self.databaseCommandTimeout)
+                }
+                return
+            } catch let error as PostgresError where error.sqlState == .objectInUse && ContinuousClock.now < deadline {
+                continue
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import CLibPQ
+import Foundation
 
 /// Where and how to connect: a libpq connection string plus what Tenantry sets on every session.
 ///
@@ -17,7 +18,7 @@ public struct PostgresConfiguration: Sendable, Hashable {
     public var user: String?
     /// Shown in `pg_stat_activity`.
     public var applicationName: String
-    /// Seconds to wait for a connection to open.
+    /// Seconds to wait for a connection to open (`defaultConnectTimeoutSeconds` unless given).
     public var connectTimeoutSeconds: Int
     /// How long one statement may run before it is cancelled on the server and fails with
     /// `.timedOut` (a call may pass a deadline of its own). It bounds every wait for an answer,
@@ -30,7 +31,7 @@ public struct PostgresConfiguration: Sendable, Hashable {
         database: String? = nil,
         user: String? = nil,
         applicationName: String = "tenantry",
-        connectTimeoutSeconds: Int = 10,
+        connectTimeoutSeconds: Int = PostgresConfiguration.defaultConnectTimeoutSeconds,
         queryTimeout: Duration = .seconds(60)
     ) {
         self.connectionString = connectionString
@@ -40,6 +41,13 @@ public struct PostgresConfiguration: Sendable, Hashable {
         self.applicationName = applicationName
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.queryTimeout = queryTimeout
+    }
+
+    /// 10 seconds, or libpq's own `PGCONNECT_TIMEOUT` when the environment sets it to a
+    /// positive whole number: the setting an operator (or a test run on a busy machine) already
+    /// knows from every other libpq client.
+    public static var defaultConnectTimeoutSeconds: Int {
+        ProcessInfo.processInfo.environment["PGCONNECT_TIMEOUT"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } ?? 10
     }
 
     /// The same server, another database.
