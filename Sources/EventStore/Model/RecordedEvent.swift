@@ -54,4 +54,21 @@ public struct RecordedEvent: Sendable, Hashable, Identifiable {
         metadataJSON = try row.decode(column: offset + 8, as: String.self)
         recordedAt = try row.decode(column: offset + 9, as: Date.self)
     }
+
+    /// Decodes the event from the next fields of a binary COPY row, in `columns` order (with
+    /// `data` and `metadata` cast to text), straight from the row's bytes; `nil` when the
+    /// position is NULL (a feed page's row that carries only its horizon).
+    init?(copyFields fields: inout CopyBinaryFields) throws(PostgresError) {
+        guard let position = try fields.decodeNext(Int64?.self) else { return nil }
+        self.position = position
+        transactionID = try fields.decodeNext()
+        tenantID = try fields.decodeNext()
+        stream = try fields.decodeNext()
+        version = try fields.decodeNext()
+        id = try fields.decodeNext()
+        type = try fields.decodeNext()
+        dataJSON = try fields.decodeNext()
+        metadataJSON = try fields.decodeNext()
+        recordedAt = try fields.decodeNext()
+    }
 }

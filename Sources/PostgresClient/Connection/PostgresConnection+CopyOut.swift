@@ -113,6 +113,23 @@ extension PostgresConnection {
         return copied
     }
 
+    /// Runs a `COPY … TO STDOUT (FORMAT binary)` statement and hands each row's fields to
+    /// `row`, to decode in place with `PostgresBinaryDecodable` types; returns the number of
+    /// rows. Deadline, cancellation and a lost connection behave as in `copyOut`.
+    @discardableResult
+    public func copyOutBinary(
+        _ statement: String,
+        timeout: Duration? = nil,
+        row: (inout CopyBinaryFields) throws(PostgresError) -> Void
+    ) throws(PostgresError) -> Int {
+        var stream = CopyBinaryStream()
+        try copyOut(statement, timeout: timeout) { message throws(PostgresError) in
+            try stream.read(message, row: row)
+        }
+        guard stream.trailerRead else { throw .decoding("the binary COPY ended without its trailer") }
+        return stream.rows
+    }
+
     /// A COPY's error as the caller should see it: the server's "canceling statement" is
     /// `.timedOut` or `.cancelled` when this side cancelled it (deadline or task).
     private static func copyFailure(_ error: PostgresError, cancellation: StatementWait.Cancellation?) -> PostgresError {

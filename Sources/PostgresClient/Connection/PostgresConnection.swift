@@ -21,6 +21,8 @@ public actor PostgresConnection {
     /// What the socket was when the connection opened (see `DescriptorIdentity`).
     private var socketIdentity: DescriptorIdentity?
     private var preparedStatements: [String: String] = [:]
+    /// A cancel request sent for an earlier statement, not yet known to have reached the server.
+    private var unsettledCancel: CancelRequest?
     private var logger: Logger
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
@@ -291,9 +293,26 @@ public actor PostgresConnection {
     }
 
     /// Asks the server to cancel the statement in flight, without waiting for it to answer
-    /// (see `CancelRequest`).
+    /// (see `CancelRequest`). The next statement waits until the request has been delivered
+    /// (`openHandle`): a request still travelling when its statement had already ended would
+    /// otherwise cancel whatever statement runs next on this connection.
     func requestCancellation(of connection: OpaquePointer) {
-        CancelRequest(for: connection, logger: logger)?.send()
+        guard let request = CancelRequest(for: connection, logger: logger) else { return }
+        request.send()
+        unsettledCancel = request
+    }
+
+    /// Waits, within the cancellation grace, for an earlier cancel request to be delivered; a
+    /// connection whose request never arrives is closed rather than risk its next statement.
+    private func settleCancellation() throws(PostgresError) {
+        guard let request = unsettledCancel else { return }
+        unsettledCancel = nil
+        guard request.waitUntilDelivered(within: Self.cancellationGrace) else {
+            abandon(because: "a cancel request sent for an earlier statement was not delivered within \(Self.cancellationGrace)")
+            throw PostgresError(
+                kind: .connectionLost,
+                message: "connection to PostgreSQL lost: a cancel request for an earlier statement could not be delivered")
+        }
     }
 
     /// Forgets a connection that cannot be trusted any more. Its socket is closed when its
@@ -548,8 +567,14 @@ public actor PostgresConnection {
     /// The libpq handle, once its socket is known to be still its own: a number other code
     /// closed and reused would take this connection's bytes and never answer.
     func openHandle() throws(PostgresError) -> OpaquePointer {
+        try settleCancellation()
         guard let handle else {
             throw PostgresError(kind: .connectionClosed, message: "the connection is closed")
+        }
+        // libpq closes the socket itself when it finds the connection lost: not a stolen descriptor.
+        guard PQsocket(handle) >= 0 else {
+            abandon(because: "it was lost (libpq closed its socket)")
+            throw PostgresError(kind: .connectionLost, message: "connection to PostgreSQL lost")
         }
         guard DescriptorIdentity(of: PQsocket(handle)) == socketIdentity else {
             abandon(because: "its socket descriptor was closed or replaced by other code")

@@ -45,20 +45,27 @@ enum PostgresTimestamp {
     }
 
     static func parse(_ text: String) -> Date? {
-        var bytes = Array(text.utf8)[...]
+        var text = text
+        return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Reads `YYYY-MM-DD HH:MM:SS[.ffffff][+HH[:MM]]`, the ISO style `timestamptz_out` writes.
+    static func parse(_ text: UnsafeRawBufferPointer) -> Date? {
+        var index = 0
         func number(_ count: Int) -> Int? {
-            guard bytes.count >= count else { return nil }
+            guard text.count - index >= count else { return nil }
             var value = 0
             for _ in 0..<count {
-                guard let byte = bytes.first, byte >= 48, byte <= 57 else { return nil }
+                let byte = text[index]
+                guard byte >= 48, byte <= 57 else { return nil }
                 value = value * 10 + Int(byte - 48)
-                bytes.removeFirst()
+                index += 1
             }
             return value
         }
         func expect(_ character: UInt8) -> Bool {
-            guard bytes.first == character else { return false }
-            bytes.removeFirst()
+            guard index < text.count, text[index] == character else { return false }
+            index += 1
             return true
         }
         guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2),
@@ -66,29 +73,46 @@ enum PostgresTimestamp {
               let second = number(2)
         else { return nil }
 
-        var fraction = 0.0
+        var microseconds = 0
         if expect(46) {
-            var scale = 0.1
-            while let byte = bytes.first, byte >= 48, byte <= 57 {
-                fraction += Double(byte - 48) * scale
+            var scale = 100_000
+            while index < text.count, text[index] >= 48, text[index] <= 57 {
+                microseconds += Int(text[index] - 48) * scale
                 scale /= 10
-                bytes.removeFirst()
+                index += 1
             }
         }
         var offsetSeconds = 0
-        if let sign = bytes.first, sign == 43 || sign == 45 {
-            bytes.removeFirst()
+        if index < text.count, text[index] == 43 || text[index] == 45 {
+            let sign = text[index]
+            index += 1
             guard let hours = number(2) else { return nil }
             var minutes = 0
             if expect(58) { minutes = number(2) ?? 0 }
             offsetSeconds = (sign == 45 ? -1 : 1) * (hours * 3600 + minutes * 60)
         }
+        guard index == text.count else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
-        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        return date(seconds: Int64(seconds), microseconds: Int64(microseconds))
     }
 
-    /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard Hinnant's algorithm).
+    /// The instant of a binary `timestamptz`, computed as the text form's is, so both decode an
+    /// instant to the same `Date`.
+    static func date(microsecondsSince2000 value: Int64) -> Date {
+        let (seconds, microseconds) = value.quotientAndRemainder(dividingBy: 1_000_000)
+        return microseconds < 0
+            ? date(seconds: seconds - 1 + secondsFrom1970To2000, microseconds: microseconds + 1_000_000)
+            : date(seconds: seconds + secondsFrom1970To2000, microseconds: microseconds)
+    }
+
+    private static let secondsFrom1970To2000: Int64 = 946_684_800
+
+    /// Whole seconds since 1970 and microseconds (0 ..< 1,000,000) as one `Date`.
+    private static func date(seconds: Int64, microseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(seconds) + Double(microseconds) / 1_000_000)
+    }
+
     private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400

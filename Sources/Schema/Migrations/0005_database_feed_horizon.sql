@@ -126,8 +126,12 @@ AS $$
     WITH page_horizon AS MATERIALIZED (
         SELECT x.xmin, EXISTS (
             SELECT 1 FROM tenantry.events w
-            WHERE w.transaction_id >= x.xmin
-              AND (w.transaction_id, w.position) > (read_feed.after_transaction, read_feed.after_position)
+            -- transaction_id >= xmin and after the cursor, as one row comparison: next to a
+            -- plain bound on the same column, the index scan started at the cursor and walked
+            -- every event after it (positions start at 1, so "> (xmin, 0)" is ">= xmin").
+            WHERE (w.transaction_id, w.position) > (
+                      greatest(x.xmin, read_feed.after_transaction),
+                      CASE WHEN x.xmin > read_feed.after_transaction THEN 0 ELSE read_feed.after_position END)
               AND (read_feed.tenant IS NULL OR w.tenant_id = read_feed.tenant)
               AND (read_feed.categories IS NULL OR w.category = ANY (read_feed.categories))
         ) AS held_back
