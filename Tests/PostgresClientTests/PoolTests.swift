@@ -40,7 +40,7 @@ struct PoolTests {
     func healthCheckReplacesDeadConnection() async throws {
         try await withTestDatabase { database async throws in
             let pool = PostgresPool(configuration: database.applicationConfiguration, maximumConnections: 1)
-            let pid = try await pool.withConnection { try await $0.backendProcessID() }
+            let pid = try await pool.withConnection { try $0.backendProcessID() }
             try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
                 try await admin.query("SELECT pg_terminate_backend(\(Int(pid)))")
             }
@@ -50,7 +50,7 @@ struct PoolTests {
                         .rows.first?.decode(Int.self) == 0
                 }
             }
-            let newPID = try await pool.withConnection { try await $0.backendProcessID() }
+            let newPID = try await pool.withConnection { try $0.backendProcessID() }
             #expect(newPID != pid)
             await pool.close()
         }

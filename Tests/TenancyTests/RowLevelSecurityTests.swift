@@ -129,7 +129,7 @@ struct RowLevelSecurityTests {
             }
             // The same (only) connection, outside any tenant transaction.
             let (backend, setting, visible) = try await store.pool.withConnection { connection in
-                let row = try await connection.query("""
+                let row = try connection.query("""
                     SELECT pg_backend_pid(), current_setting('tenantry.tenant_id', true), (SELECT count(*) FROM tenantry.events)::int
                     """).rows[0]
                 return try row.decode((Int32, String?, Int).self)

@@ -45,7 +45,7 @@ public struct EventLog: Sendable {
     ) async throws -> AppendResult {
         do {
             return try await pool.withConnection { connection in
-                try await append(events, to: stream, tenant: tenant, expectedVersion: expectedVersion, on: connection)
+                try append(events, to: stream, tenant: tenant, expectedVersion: expectedVersion, on: connection)
             }
         } catch {
             throw EventStoreError.translate(error)
@@ -147,7 +147,7 @@ public struct EventLog: Sendable {
                 }
             }
             return try await pool.withConnection { connection in
-                try await readPage(after: cursor, filter: filter, limit: limit, on: connection)
+                try readPage(after: cursor, filter: filter, limit: limit, on: connection)
             }
         } catch {
             throw EventStoreError.translate(error)

@@ -14,7 +14,7 @@ public struct CheckpointStore: Sendable {
     /// The stored cursor, or `nil` if the subscription never saved one.
     public func load(_ subscription: String) async throws -> GlobalCursor? {
         try await pool.withConnection { connection in
-            try await load(subscription, on: connection)
+            try load(subscription, on: connection)
         }
     }
 
@@ -55,7 +55,7 @@ public struct CheckpointStore: Sendable {
 
     public func save(_ subscription: String, _ cursor: GlobalCursor) async throws {
         try await pool.withConnection { connection in
-            try await save(subscription, cursor, on: connection)
+            try save(subscription, cursor, on: connection)
         }
     }
 

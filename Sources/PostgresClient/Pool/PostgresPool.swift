@@ -51,15 +51,51 @@ public actor PostgresPool {
 
     /// Checks out a connection for the duration of `body`, then returns it to the pool.
     ///
-    /// Cancelling the task cancels the statement in flight on the server at once; the call then
-    /// throws `CancellationError`.
+    /// `body` runs on the connection's own thread, together with the pool's checks of the
+    /// connection, so a call costs one switch to that thread and back. Cancelling the task
+    /// cancels the statement in flight on the server at once; the call then throws
+    /// `CancellationError`.
     public nonisolated func withConnection<Value: Sendable>(
+        _ body: @Sendable (isolated PostgresConnection) async throws -> Value
+    ) async throws -> Value {
+        while true {
+            let (connection, wasIdle) = try await lease()
+            // A statement in flight when the task is cancelled wakes at once and is cancelled
+            // on the server, instead of at its next look at the task.
+            let visit = await withTaskCancellationHandler {
+                await connection.visit(checkingHealth: wasIdle, body)
+            } onCancel: {
+                connection.interruptWait()
+            }
+            switch visit {
+            case .broken:
+                logger.debug("dropping a broken idle connection", metadata: ["pq.connection": "\(connection.id)"])
+                await discard(connection)
+            case .ran(let result, let reusable):
+                await checkin(connection, reusable: reusable)
+                switch result {
+                case .success(let value):
+                    return value
+                case .failure(let error as PostgresError) where error.kind == .cancelled:
+                    // A statement cancelled with its task ends the way cancelled Swift work
+                    // ends, so the caller's `catch is CancellationError` sees its own cancellation.
+                    throw CancellationError()
+                case .failure(let error):
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Checks out a connection for the duration of `body`, which runs off the connection's
+    /// thread: for a caller that holds the connection (a session lock, say) while it does other
+    /// work between statements. Prefer `withConnection` for statements alone. Cancellation as
+    /// there.
+    public nonisolated func withCheckedOutConnection<Value: Sendable>(
         _ body: (PostgresConnection) async throws -> Value
     ) async throws -> Value {
         let connection = try await checkout()
         do {
-            // A statement in flight when the task is cancelled wakes at once and is cancelled
-            // on the server, instead of at its next look at the task.
             let value = try await withTaskCancellationHandler {
                 try await body(connection)
             } onCancel: {
@@ -69,8 +105,6 @@ public actor PostgresPool {
             return value
         } catch let error as PostgresError where error.kind == .cancelled {
             await checkin(connection)
-            // A statement cancelled with its task ends the way cancelled Swift work ends, so
-            // the caller's `catch is CancellationError` sees its own cancellation.
             throw CancellationError()
         } catch {
             await checkin(connection)
@@ -81,7 +115,7 @@ public actor PostgresPool {
     /// Runs one statement on any connection.
     @discardableResult
     public nonisolated func query(_ query: PostgresQuery) async throws -> PostgresResult {
-        try await withConnection { connection in try await connection.query(query) }
+        try await withConnection { connection in try connection.query(query) }
     }
 
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
@@ -98,20 +132,37 @@ public actor PostgresPool {
     // MARK: Checkout and checkin
 
     /// Hands out a healthy connection, opening one if the pool has room, else waiting for one.
+    /// Give it back with `checkin`.
     public func checkout() async throws -> PostgresConnection {
+        while true {
+            let (connection, wasIdle) = try await lease()
+            if !wasIdle { return connection }
+            if await connection.isHealthy() { return connection }
+            logger.debug("dropping a broken idle connection", metadata: ["pq.connection": "\(connection.id)"])
+            await discard(connection)
+        }
+    }
+
+    /// Takes a connection back: kept when reusable, closed (freeing its slot) otherwise.
+    public func checkin(_ connection: PostgresConnection) async {
+        let reusable = await connection.isReusable()
+        if reusable { await connection.discardPendingWakeUp() }
+        await checkin(connection, reusable: reusable)
+    }
+
+    /// A connection for one caller: an idle one (`wasIdle`, to be checked before use), a new
+    /// one if the pool has room, else one handed over by `checkin` (in use until then).
+    private func lease() async throws -> (PostgresConnection, wasIdle: Bool) {
         let deadline = ContinuousClock.now + checkoutTimeout
         while true {
             guard !isClosed else { throw PostgresError(kind: .poolClosed, message: "the connection pool is closed") }
             if let connection = idle.popLast() {
-                if await connection.isHealthy() { return connection }
-                logger.debug("dropping a broken idle connection", metadata: ["pq.connection": "\(connection.id)"])
-                await discard(connection)
-                continue
+                return (connection, true)
             }
             if openCount < maximumConnections {
                 openCount += 1
                 do {
-                    return try await PostgresConnection.connect(configuration, logger: logger)
+                    return (try await PostgresConnection.connect(configuration, logger: logger), false)
                 } catch {
                     openCount -= 1
                     wakeNextWaiter()
@@ -119,19 +170,18 @@ public actor PostgresPool {
                 }
             }
             if let connection = try await waitForConnection(until: deadline) {
-                return connection
+                return (connection, false)
             }
         }
     }
 
-    /// Takes a connection back: kept when reusable, closed (freeing its slot) otherwise.
-    public func checkin(_ connection: PostgresConnection) async {
-        // Checked again after the await: the pool may have closed meanwhile.
-        guard !isClosed, await connection.isReusable(), !isClosed else {
+    /// Takes a connection back whose reuse was decided on its own thread.
+    private func checkin(_ connection: PostgresConnection, reusable: Bool) async {
+        // The pool may have closed while the connection was out.
+        guard reusable, !isClosed else {
             await discard(connection)
             return
         }
-        await connection.discardPendingWakeUp()
         if let waiter = waiters.popFirst() {
             waiter.continuation.resume(returning: connection)
         } else {

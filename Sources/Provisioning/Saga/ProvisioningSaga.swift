@@ -156,7 +156,7 @@ public struct ProvisioningSaga: Sendable {
         while true {
             var started = false
             do {
-                return try await tenants.store.pool.withConnection { connection in
+                return try await tenants.store.pool.withCheckedOutConnection { connection in
                     try await ProvisioningLock.holding(tenantID, on: connection) {
                         started = true
                         return try await body(connection)
