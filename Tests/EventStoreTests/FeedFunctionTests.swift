@@ -36,13 +36,17 @@ struct FeedFunctionTests {
                     let swiftPage = try await store.readPage(after: cursor, filter: filter, limit: 3)
                     let sqlPage = try await Self.readFeed(after: cursor, filter: filter, limit: 3, on: database)
                     let sqlEvents = sqlPage.filter { $0.eventID != nil }
-                    #expect(sqlEvents.map(\.eventID) == swiftPage.events.map(\.id), "filter \(filter), page \(pages)")
-                    #expect(sqlEvents.map(\.position) == swiftPage.events.map(\.position))
-                    #expect(sqlEvents.map(\.transactionID) == swiftPage.events.map(\.transactionID))
-                    // The horizon only moves on (other tests' transactions move it), and every
-                    // row of a page carries the same one.
+                    let sqlHorizon = try #require(sqlPage.first).horizon
+                    // Every row of a page carries the same horizon.
                     #expect(Set(sqlPage.map(\.horizon)).count == 1)
-                    #expect(try #require(sqlPage.first).horizon >= swiftPage.horizon)
+                    // A plain read_feed can find a lower horizon than the reader's read_feed_page:
+                    // a transaction of another database that ended between its snapshot and its
+                    // look at the others' holds it back (a delay, Decision 5). It then hands out
+                    // a prefix of the same page, never another event or another order.
+                    let shown = sqlHorizon >= swiftPage.horizon ? swiftPage.events : Array(swiftPage.events.prefix(sqlEvents.count))
+                    #expect(sqlEvents.map(\.eventID) == shown.map(\.id), "filter \(filter), page \(pages)")
+                    #expect(sqlEvents.map(\.position) == shown.map(\.position))
+                    #expect(sqlEvents.map(\.transactionID) == shown.map(\.transactionID))
                     guard let last = swiftPage.events.last else { break }
                     cursor = last.cursor
                     pages += 1

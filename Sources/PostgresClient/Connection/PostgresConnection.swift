@@ -99,6 +99,7 @@ public actor PostgresConnection {
 
     /// Closes the connection and lets its thread go. Later calls fail with `.connectionClosed`.
     public func close() {
+        unsettledCancel = nil
         if let handle {
             finish(handle)
             self.handle = nil
@@ -297,9 +298,23 @@ public actor PostgresConnection {
     /// (`openHandle`): a request still travelling when its statement had already ended would
     /// otherwise cancel whatever statement runs next on this connection.
     func requestCancellation(of connection: OpaquePointer) {
-        guard let request = CancelRequest(for: connection, logger: logger) else { return }
+        // One request in flight is enough: the statement is being cancelled already, and a
+        // second request overwriting the first would leave the first unwaited for.
+        guard unsettledCancel == nil, let request = CancelRequest(for: connection, logger: logger) else { return }
         request.send()
         unsettledCancel = request
+    }
+
+    /// Whether an earlier cancel request has been delivered (waiting for it within the grace):
+    /// the pool asks before it hands the connection to the next caller, so that a caller never
+    /// waits for, or fails on, a cancel that was someone else's.
+    func cancellationIsSettled() -> Bool {
+        do {
+            try settleCancellation()
+            return true
+        } catch {
+            return false
+        }
     }
 
     /// Waits, within the cancellation grace, for an earlier cancel request to be delivered; a
@@ -319,6 +334,7 @@ public actor PostgresConnection {
     /// number is still its own; a number other code now uses is left alone (closing it would
     /// break that code in turn), at the price of the small libpq handle.
     func abandon(because reason: String) {
+        unsettledCancel = nil
         guard let handle else { return }
         logger.error("giving up a database connection: \(reason)")
         finish(handle)
@@ -539,7 +555,7 @@ public actor PostgresConnection {
 
     /// Whether the connection may go back to a pool: open and not inside a transaction.
     public func isReusable() -> Bool {
-        guard let handle else { return false }
+        guard cancellationIsSettled(), let handle else { return false }
         return PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
     }
 
@@ -567,9 +583,12 @@ public actor PostgresConnection {
     /// The libpq handle, once its socket is known to be still its own: a number other code
     /// closed and reused would take this connection's bytes and never answer.
     func openHandle() throws(PostgresError) -> OpaquePointer {
+        guard handle != nil else {
+            throw PostgresError(kind: .connectionClosed, message: "the connection is closed")
+        }
         try settleCancellation()
         guard let handle else {
-            throw PostgresError(kind: .connectionClosed, message: "the connection is closed")
+            throw PostgresError(kind: .connectionLost, message: "connection to PostgreSQL lost: a cancel request for an earlier statement could not be delivered")
         }
         // libpq closes the socket itself when it finds the connection lost: not a stolen descriptor.
         guard PQsocket(handle) >= 0 else {

@@ -9,21 +9,22 @@ extension PostgresConnection {
 
     /// Runs `body` for a pool with the pool's own checks in the same visit to the connection's
     /// thread: its health before (for a connection that sat idle) and whether it may be reused
-    /// after. Each visit is a switch to that thread and back, and on a busy machine every switch
+    /// after (which includes waiting for a cancel request it sent to be delivered). Each visit is a switch to that thread and back, and on a busy machine every switch
     /// waits for the scheduler: an append made four visits before, and now makes one.
     func visit<Value: Sendable>(
         checkingHealth: Bool,
         _ body: @Sendable (isolated PostgresConnection) async throws -> Value
     ) async -> PoolVisit<Value> {
         if checkingHealth, !isHealthy() { return .broken }
+        // A wake-up left by the previous caller's cancellation must not cut this caller's wait short.
+        discardPendingWakeUp()
         let result: Result<Value, any Error>
         do {
             result = .success(try await body(self))
         } catch {
             result = .failure(error)
         }
-        let reusable = isReusable()
-        if reusable { discardPendingWakeUp() }
-        return .ran(result, reusable: reusable)
+        // Not reusable while a cancel it sent may still arrive (`isReusable` waits for it).
+        return .ran(result, reusable: isReusable())
     }
 }

@@ -128,14 +128,16 @@ AS $$
             SELECT 1 FROM tenantry.events w
             -- transaction_id >= xmin and after the cursor, as one row comparison: next to a
             -- plain bound on the same column, the index scan started at the cursor and walked
-            -- every event after it (positions start at 1, so "> (xmin, 0)" is ">= xmin").
+            -- every event after it ("> (xmin, the least bigint)" is ">= xmin").
             WHERE (w.transaction_id, w.position) > (
                       greatest(x.xmin, read_feed.after_transaction),
-                      CASE WHEN x.xmin > read_feed.after_transaction THEN 0 ELSE read_feed.after_position END)
+                      CASE WHEN x.xmin > read_feed.after_transaction THEN '-9223372036854775808'::bigint
+                           ELSE read_feed.after_position END)
               AND (read_feed.tenant IS NULL OR w.tenant_id = read_feed.tenant)
               AND (read_feed.categories IS NULL OR w.category = ANY (read_feed.categories))
         ) AS held_back
-        FROM (SELECT tenantry.feed_horizon() AS xmin) x
+        -- OFFSET 0 keeps the horizon one value: pulled up, it was computed again in the probe.
+        FROM (SELECT tenantry.feed_horizon() AS xmin OFFSET 0) x
     )
     SELECT h.xmin, h.held_back, e.position, e.transaction_id, e.tenant_id, e.stream_name, e.stream_version,
            e.event_id, e.event_type, e.data, e.metadata, e.recorded_at
