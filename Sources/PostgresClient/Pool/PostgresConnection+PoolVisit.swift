@@ -9,8 +9,9 @@ extension PostgresConnection {
 
     /// Runs `body` for a pool with the pool's own checks in the same visit to the connection's
     /// thread: its health before (for a connection that sat idle) and whether it may be reused
-    /// after (which includes waiting for a cancel request it sent to be delivered). Each visit is a switch to that thread and back, and on a busy machine every switch
-    /// waits for the scheduler: an append made four visits before, and now makes one.
+    /// after (which includes waiting for a cancel request it sent to be delivered). Each visit
+    /// is a switch to that thread and back, and on a busy machine every switch waits for the
+    /// scheduler: an append made four visits before, and now makes one.
     func visit<Value: Sendable>(
         checkingHealth: Bool,
         _ body: @Sendable (isolated PostgresConnection) async throws -> Value
