@@ -52,7 +52,7 @@ extension PostgresConnection {
                 } catch {
                     rowFailure = error
                     requestCancellation(of: connection)
-                    giveUp = ContinuousClock.now + Self.cancellationGrace
+                    giveUp = ContinuousClock.now + cancellationGrace
                 }
                 continue
             }
@@ -73,12 +73,12 @@ extension PostgresConnection {
                     abandon(because: "no answer after the COPY was cancelled")
                     throw PostgresError(
                         kind: .connectionLost,
-                        message: "connection to PostgreSQL lost: no answer within \(Self.cancellationGrace) of cancelling a COPY")
+                        message: "connection to PostgreSQL lost: no answer within \(cancellationGrace) of cancelling a COPY")
                 }
             } else if let reason = wait.cancellationDue(at: now) {
                 wait.cancellation = reason
                 requestCancellation(of: connection)
-                giveUp = now + Self.cancellationGrace
+                giveUp = now + cancellationGrace
             }
             try waitForSocket(of: connection, until: giveUp ?? min(wait.deadline, now + Self.cancellationCheckInterval))
             if PQconsumeInput(connection) == 0 {

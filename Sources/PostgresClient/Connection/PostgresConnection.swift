@@ -222,12 +222,12 @@ public actor PostgresConnection {
                     abandon(because: "no answer after the statement was cancelled")
                     throw PostgresError(
                         kind: .connectionLost,
-                        message: "connection to PostgreSQL lost: no answer within \(Self.cancellationGrace) of cancelling a statement")
+                        message: "connection to PostgreSQL lost: no answer within \(cancellationGrace) of cancelling a statement")
                 }
             } else if let reason = wait.cancellationDue(at: now) {
                 wait.cancellation = reason
                 requestCancellation(of: connection)
-                giveUp = now + Self.cancellationGrace
+                giveUp = now + cancellationGrace
             }
             let wakeAt = giveUp ?? min(wait.deadline, now + Self.cancellationCheckInterval)
             try waitForSocket(of: connection, until: wakeAt)
@@ -262,7 +262,13 @@ public actor PostgresConnection {
     }
 
     /// How long a cancelled statement's server gets to answer before the connection is given up.
-    static let cancellationGrace: Duration = .seconds(5)
+    ///
+    /// A cancel request is a connection of its own to the server, so it gets at least as long
+    /// as opening a connection may take (`connectTimeoutSeconds`): on a starved machine the
+    /// postmaster can take seconds to fork the process that delivers it. Never under 5 s.
+    var cancellationGrace: Duration {
+        .seconds(max(5, configuration.connectTimeoutSeconds))
+    }
     /// How often a waiting statement looks at its task's cancellation when no wake-up came.
     static let cancellationCheckInterval: Duration = .milliseconds(100)
 
@@ -322,8 +328,8 @@ public actor PostgresConnection {
     private func settleCancellation() throws(PostgresError) {
         guard let request = unsettledCancel else { return }
         unsettledCancel = nil
-        guard request.waitUntilDelivered(within: Self.cancellationGrace) else {
-            abandon(because: "a cancel request sent for an earlier statement was not delivered within \(Self.cancellationGrace)")
+        guard request.waitUntilDelivered(within: cancellationGrace) else {
+            abandon(because: "a cancel request sent for an earlier statement was not delivered within \(cancellationGrace)")
             throw PostgresError(
                 kind: .connectionLost,
                 message: "connection to PostgreSQL lost: a cancel request for an earlier statement could not be delivered")
