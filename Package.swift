@@ -36,8 +36,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         // HTTP field names and statuses, as Hummingbird's requests and responses carry them.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
-        // The audit forwarder customization's webhook client (https included).
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
         // `make docs`: the DocC catalogs (a command plugin; nothing of it is linked or built by `swift build`).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // The signup pages' templates.
@@ -152,10 +150,7 @@ let package = Package(
             dependencies: [
                 "Extensions",
                 "EventStore",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -182,7 +177,6 @@ let package = Package(
                 "PostgresClient",
                 "Provisioning",
                 "Tenancy",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -342,6 +336,7 @@ let package = Package(
                 "Customizations", "Extensions", "EventStore", "Provisioning", "Tenantry", "TenantryServer", "TestSupport", "RuntimeTestSupport",
                 "HTTPTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: testSwiftSettings
         ),
@@ -412,12 +407,12 @@ let package = Package(
                 "HTTPTestSupport",
                 "RuntimeTestSupport",
                 "TenantryCLI",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,6 +1,8 @@
-import AsyncHTTPClient
 import ChildProcesses
 public import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// A single-tenant instance as a local process: `tenantry serve --instance <tenant>` from a copy
 /// of the release's binary kept beside the deployment files (so an upgrade can roll back to the
@@ -49,11 +51,12 @@ public struct LocalInstanceProcesses: InstanceProcesses {
 
     /// Whether `GET http://127.0.0.1:<port>/readyz` answers 200.
     public func isReady(port: Int) async -> Bool {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz")
-        request.method = .GET
-        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)) else { return false }
-        _ = try? await response.body.collect(upTo: 64 * 1024)
-        return response.status.code == 200
+        guard let url = URL(string: "http://127.0.0.1:\(port)/readyz") else { return false }
+        var request = URLRequest(url: url)
+        request.timeoutInterval = 2
+        // The port is one this process chose for its own instance; /readyz answers a few bytes.
+        guard let (_, response) = try? await URLSession.shared.data(for: request) else { return false }
+        return (response as? HTTPURLResponse)?.statusCode == 200
     }
 
     /// Whether `processID` is a live (not zombie) `tenantry serve --instance <slug>`: a pid alone

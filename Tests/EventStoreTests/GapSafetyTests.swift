@@ -20,8 +20,9 @@ final class Received: Sendable {
 @Suite("No event is ever skipped")
 struct GapSafetyTests {
     /// 8 writers append to their own streams, each pausing a random while inside its
-    /// transaction after taking a position, so later positions often commit first. A naive
-    /// reader that follows `position` watches too, to prove the race happened.
+    /// transaction after taking a position, so later positions often commit first; before
+    /// them, one earlier position is held open until a later one has committed and been read.
+    /// A naive reader that follows `position` watches too, to prove the race happened.
     @Test("a subscriber from position 0 gets every event exactly once, in a stable order, while writers commit out of order")
     func subscriberNeverSkips() async throws {
         let writers = 8
@@ -33,6 +34,17 @@ struct GapSafetyTests {
             let subscriber = Task { try await subscription.run(from: .start) { received.append($0) } }
             let naive = NaiveReader(configuration: database.operatorConfiguration)
             let naiveTask = Task { try await naive.follow() }
+
+            // One certain instance of the race before the random ones: an earlier position is
+            // held uncommitted while a later one commits and the naive reader moves past it.
+            try await store.pool.withCheckedOutConnection { held in
+                try await held.transaction { held in
+                    try store.append([TestEvents.event(-1)], to: try StreamName(category: "held", id: "1"), tenant: UUID(), on: held)
+                    let later = try await store.append([TestEvents.event(-2)], to: try StreamName(category: "quick", id: "1"), tenant: UUID())
+                    let position = try #require(later.positions.last)
+                    try await waitUntil("the naive reader passes the later position") { await naive.furthest >= position }
+                }
+            }
 
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<writers {
@@ -55,7 +67,7 @@ struct GapSafetyTests {
                 try await group.waitForAll()
             }
 
-            let total = writers * transactionsPerWriter * eventsPerTransaction
+            let total = writers * transactionsPerWriter * eventsPerTransaction + 2
             try await waitUntil("the subscriber has every event", timeout: .seconds(60)) { received.count >= total }
             subscriber.cancel()
             naiveTask.cancel()
@@ -101,6 +113,9 @@ actor NaiveReader {
             }
         }
     }
+
+    /// The highest position seen so far.
+    var furthest: Int64 { last }
 
     private func record(_ positions: [Int64]) {
         seen.formUnion(positions)

@@ -15,7 +15,6 @@ public final class WebhookReceiver: Sendable {
     }
 
     private struct State {
-        var port: Int?
         public var deliveries: [Delivery] = []
         var refusalsLeft: Int
         var requests = 0
@@ -56,25 +55,9 @@ public final class WebhookReceiver: Sendable {
             }
             return Response(status: refuse ? .serviceUnavailable : .noContent)
         }
-        let application = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                receiver.state.withLock { $0.port = channel.localAddress?.port }
-            }
-        )
-        let server = Task {
-            do {
-                try await application.runService(gracefulShutdownSignals: [])
-                receiver.state.withLock { $0.ended = "returned" }
-            } catch {
-                receiver.state.withLock { $0.ended = "threw \(error)" }
-            }
+        return try await LocalHTTPServer.serve(router, ended: { how in receiver.state.withLock { $0.ended = how } }) { port in
+            let url = try #require(URL(string: "http://127.0.0.1:\(port)/ingest"))
+            return try await body(receiver, url)
         }
-        defer { server.cancel() }
-        try await waitUntil("the receiver listens") { receiver.state.withLock { $0.port } != nil }
-        let port = try #require(receiver.state.withLock { $0.port })
-        let url = try #require(URL(string: "http://127.0.0.1:\(port)/ingest"))
-        return try await body(receiver, url)
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTestSupport
 import Hummingbird
-import HummingbirdTesting
 import TenantryServer
 import TestSupport
 import Testing
@@ -21,7 +20,7 @@ struct OFREPInternalErrorTests {
             .post("flags/:key") { _, _ -> Response in throw StoreUnavailable() }
             .post("flags") { _, _ -> Response in throw StoreUnavailable() }
             .post("flags/refused/:key") { _, _ -> Response in throw ProblemDetails.status(.unauthorized, detail: "no key") }
-        try await Application(router: router).test(.router) { client in try await body(.inProcess(client)) }
+        try await HTTPTestClient.inProcess(Application(router: router), body)
     }
 
     @Test("an unexpected failure is 500 application/json {errorDetails}, for one flag and in bulk; a refusal stays a problem document")

@@ -1,9 +1,9 @@
-import AsyncHTTPClient
 import Crypto
 public import EventStore
 public import Foundation
-import NIOCore
-import NIOHTTP1
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// One POST per event: the event's JSON line as the body, its id in `Tenantry-Event-Id` (for
 /// the receiver to deduplicate, since delivery is at least once) and
@@ -18,6 +18,7 @@ public struct AuditEventForwarder: Sendable {
     public let timeout: Duration
     /// The clock each attempt's signature is stamped with.
     let now: @Sendable () -> Date
+    private let client = WebhookClient()
 
     /// The receiver's default tolerance between a signature's timestamp and its own clock.
     public static let defaultTolerance: Duration = .seconds(300)
@@ -32,19 +33,16 @@ public struct AuditEventForwarder: Sendable {
     /// Delivers `event`; throws unless the endpoint answers 2xx.
     public func forward(_ event: RecordedEvent) async throws {
         let body = Array(event.jsonLine.utf8)
-        var request = HTTPClientRequest(url: endpoint.absoluteString)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Tenantry-Event-Id", value: event.id.uuidString.lowercased())
+        var request = URLRequest(url: endpoint)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(event.id.uuidString.lowercased(), forHTTPHeaderField: "Tenantry-Event-Id")
         // Stamped per attempt: a retry hours later is a fresh, verifiable request.
-        request.headers.add(name: "Tenantry-Signature", value: Self.signatureHeader(of: body, secret: secret, at: now()))
-        request.body = .bytes(ByteBuffer(bytes: body))
-        let seconds = Int64(timeout.components.seconds)
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(max(seconds, 1)))
-        // Read (and drop) the body so the connection can be reused.
-        _ = try await response.body.collect(upTo: 64 * 1024)
-        guard (200..<300).contains(Int(response.status.code)) else {
-            throw ForwardingRefused(endpoint: endpoint, status: Int(response.status.code))
+        request.setValue(Self.signatureHeader(of: body, secret: secret, at: now()), forHTTPHeaderField: "Tenantry-Signature")
+        request.httpBody = Data(body)
+        let status = try await client.send(request, timeout: max(timeout, .seconds(1)))
+        guard (200..<300).contains(status) else {
+            throw ForwardingRefused(endpoint: endpoint, status: status)
         }
     }
 

@@ -61,8 +61,8 @@ public struct APIServer: Sendable {
     }
 
     /// The same routes, middleware and background workers without a socket: the workers are
-    /// the application's own services, for HummingbirdTesting's in-process client
-    /// (`app.test(.router)`), which runs them and sends requests straight to the router.
+    /// the application's own services, for a test client that runs them and hands requests
+    /// straight to the application's responder.
     public func inProcessApplication() -> Application<RouterResponder<TenantryRequestContext>> {
         var application = httpApplication(onListening: { _ in })
         application.addServices(backgroundWorkers())

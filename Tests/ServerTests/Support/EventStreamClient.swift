@@ -1,9 +1,8 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
+import HTTPTestSupport
 import TestSupport
 
-/// A Server-Sent Events client for tests: opens a stream with AsyncHTTPClient and hands out
+/// A Server-Sent Events client for tests: opens a stream on a real socket and hands out
 /// its events one at a time, each within a deadline (a stream that goes quiet fails the test).
 final class EventStreamClient: Sendable {
     /// One event: its fields as received (`id`, `event`, `data`, `retry`), comments left out.
@@ -35,33 +34,36 @@ final class EventStreamClient: Sendable {
 
     let status: Int
     let contentType: String?
-    private let headers: [(String, String)]
+    private let response: StreamedResponse
 
     /// A response header's value.
-    func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+    func header(_ name: String) -> String? { response.headers.first(name: name) }
     private let events: AsyncThrowingStream<Event, any Error>
     private let reader: Task<Void, Never>
 
-    private init(status: Int, headers: [(String, String)], events: AsyncThrowingStream<Event, any Error>, reader: Task<Void, Never>) {
-        self.status = status
-        self.headers = headers
-        self.contentType = headers.first { $0.0.lowercased() == "content-type" }?.1
+    private init(response: StreamedResponse, events: AsyncThrowingStream<Event, any Error>, reader: Task<Void, Never>) {
+        self.response = response
+        self.status = response.status
+        self.contentType = response.headers.first(name: "Content-Type")
         self.events = events
         self.reader = reader
     }
 
-    /// Opens `url` with `headers`; the stream's events are read in the background.
+    /// Opens `url` (`http://host:port/path`) with `headers`; the stream's events are read in
+    /// the background.
     static func open(_ url: String, headers: [(String, String)] = []) async throws -> EventStreamClient {
-        var request = HTTPClientRequest(url: url)
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+        guard let components = URLComponents(string: url), let host = components.host, let port = components.port else {
+            throw TestServerError("not an http://host:port/ URL: \(url)")
+        }
+        let path = components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+        let response = try await StreamedResponse.get(host: host, port: port, path: path, headers: headers)
         let (events, continuation) = AsyncThrowingStream<Event, any Error>.makeStream()
         let reader = Task {
             // Bytes until a blank line: a chunk may end inside a UTF-8 character.
             var pending: [UInt8] = []
             do {
-                for try await buffer in response.body {
-                    pending += buffer.readableBytesView
+                for try await chunk in response.body {
+                    pending += chunk
                     while let end = pending.indices.dropLast().first(where: { pending[$0] == 0x0A && pending[$0 + 1] == 0x0A }) {
                         let block = String(decoding: pending[..<end], as: UTF8.self)
                         pending.removeSubrange(...(end + 1))
@@ -79,9 +81,7 @@ final class EventStreamClient: Sendable {
                 continuation.finish(throwing: error)
             }
         }
-        return EventStreamClient(
-            status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, events: events, reader: reader
-        )
+        return EventStreamClient(response: response, events: events, reader: reader)
     }
 
     /// The next event, or nil when the stream ended; throws `TimedOut` after `timeout`. A
@@ -114,5 +114,6 @@ final class EventStreamClient: Sendable {
 
     func close() {
         reader.cancel()
+        response.close()
     }
 }

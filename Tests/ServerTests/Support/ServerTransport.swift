@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTestSupport
 import Hummingbird
-import HummingbirdTesting
 import NIOCore
 import NIOHTTP1
 import TenantryServer
@@ -10,7 +9,7 @@ import Testing
 
 /// How a test reaches the server it started.
 enum ServerTransport: Sendable {
-    /// Hummingbird's in-process router client (`app.test(.router)`): the same routes,
+    /// Hummingbird's application in process (`HTTPTestClient.inProcess`): the same routes,
     /// middleware and background workers, no socket and no port. For what a route answers:
     /// status, headers, problem documents, authentication and scopes.
     case inProcess
@@ -47,8 +46,8 @@ func serve<Value: Sendable>(
     let forced = ProcessInfo.processInfo.environment["TENANTRY_TEST_TRANSPORT"] == "socket" ? ServerTransport.socket : transport
     switch forced {
     case .inProcess:
-        return try await server.inProcessApplication().test(.router) { client in
-            try await body(ServedServer(client: .inProcess(client), socketAddress: nil))
+        return try await HTTPTestClient.inProcess(server.inProcessApplication()) { client in
+            try await body(ServedServer(client: client, socketAddress: nil))
         }
     case .socket:
         let (addresses, listening) = AsyncStream<ServerAddress>.makeStream()
@@ -74,30 +73,6 @@ func serve<Value: Sendable>(
                 try? await tasks.waitForAll()
                 throw error
             }
-        }
-    }
-}
-
-extension HTTPTestClient {
-    /// Requests handed straight to the router by HummingbirdTesting's in-process client.
-    static func inProcess(_ client: any TestClientProtocol) -> HTTPTestClient {
-        HTTPTestClient { request in
-            guard let method = HTTPRequest.Method(request.method.rawValue) else {
-                throw TestServerError("not an HTTP method: \(request.method.rawValue)")
-            }
-            // `HTTPFields.Element` is swift-http-types' `HTTPField`, which Hummingbird re-exports only as this.
-            typealias Field = HTTPFields.Element
-            var fields = HTTPFields()
-            for (name, value) in request.headers {
-                guard let fieldName = Field.Name(name) else { throw TestServerError("not a header name: \(name)") }
-                fields.append(Field(name: fieldName, value: value))
-            }
-            let response = try await client.executeRequest(
-                uri: request.path, method: method, headers: fields, body: request.body.map { ByteBuffer(bytes: $0) }
-            )
-            var headers = HTTPHeaders()
-            for field in response.headers { headers.add(name: field.name.rawName, value: field.value) }
-            return Response(status: Int(response.status.code), headers: headers, body: Array(response.body.readableBytesView))
         }
     }
 }
