@@ -105,7 +105,7 @@ public struct ScaleBenchmark: Sendable {
         let pool = PostgresPool(configuration: database.operatorConfiguration, maximumConnections: 1)
         defer { Task { await pool.close() } }
         let store = EventLog(pool: pool)
-        _ = try await store.streamVersion(try StreamName("item-0"), tenant: Self.tenantID(0))
+        _ = try await store.streamVersion(StreamName("item-0"), tenant: Self.tenantID(0))
         let clock = ContinuousClock()
         let start = clock.now
         var cursor = GlobalCursor.start
@@ -128,7 +128,7 @@ public struct ScaleBenchmark: Sendable {
         let pool = PostgresPool(configuration: database.applicationConfiguration, maximumConnections: 1)
         defer { Task { await pool.close() } }
         let store = EventLog(pool: pool)
-        let streams = [try StreamName("ledger-1")]
+        let streams = [StreamName("ledger-1")]
         let clock = ContinuousClock()
         var total: Duration = .zero
         var events = 0

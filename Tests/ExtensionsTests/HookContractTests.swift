@@ -79,7 +79,9 @@ struct HookContractTests {
 
     @Test("ids: lowercase words with inner hyphens, 2 to 40 long")
     func ids() {
-        #expect(CustomizationID("audit-forwarder") != nil)
+        // A `String`, not a literal: a literal picks the non-failable init.
+        let valid: String = "audit-forwarder"
+        #expect(CustomizationID(valid) != nil)
         for bad in ["A", "x", "-lead", "trail-", "has space", "Upper", String(repeating: "a", count: 41), "dot.ted"] {
             #expect(CustomizationID(bad) == nil, "\(bad)")
         }

@@ -1,5 +1,5 @@
-public import Foundation
-public import NIOCore
+import Foundation
+import NIOCore
 public import NIOHTTP1
 import NIOPosix
 

@@ -9,6 +9,7 @@ public enum LocalHTTPServer {
     /// Serves `router` for `body`, which gets the port; the server stops afterwards.
     /// `ended` hears how the server stopped if it did before `body` was done (a test that sees
     /// no requests can then tell a receiver that stopped from a sender that never sent).
+    @discardableResult
     public static func serve<Value: Sendable>(
         _ router: Router<BasicRequestContext>,
         ended: @escaping @Sendable (String) -> Void = { _ in },

@@ -24,7 +24,7 @@ struct InstanceStartupTests {
             let tenant = try await signup("Initech")
             let other = try await signup("Globex")
             try await runtime.eventStore.append(
-                [try NewEvent(type: "Noted", dataJSON: #"{"n":1}"#)], to: try StreamName("doc-1"), tenant: tenant.id)
+                [try NewEvent(type: "Noted", dataJSON: #"{"n":1}"#)], to: StreamName("doc-1"), tenant: tenant.id)
             let instances = runtime.instances(catalog: ReleaseCustomizations.catalog, processes: SimulatedProcesses())
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("startup-\(UUID().uuidString.prefix(8))")
             defer { try? FileManager.default.removeItem(at: scratch) }

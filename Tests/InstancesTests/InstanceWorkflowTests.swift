@@ -78,7 +78,7 @@ struct InstanceWorkflowTests {
             ).tenant
             for n in 1...3 {
                 try await runtime.eventStore.append(
-                    [try NewEvent(type: "Noted", dataJSON: #"{"n":\#(n)}"#)], to: try StreamName("doc-1"), tenant: tenant.id)
+                    [try NewEvent(type: "Noted", dataJSON: #"{"n":\#(n)}"#)], to: StreamName("doc-1"), tenant: tenant.id)
             }
             let processes = SimulatedProcesses(unready: ["9.9.9-broken"], crashing: ["9.9.10-crashing"])
             let instances = runtime.instances(catalog: ReleaseCustomizations.catalog, processes: processes)

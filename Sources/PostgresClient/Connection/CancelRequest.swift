@@ -31,7 +31,8 @@ final class CancelRequest: @unchecked Sendable {
         Thread.detachNewThread { [self] in
             var reason = [CChar](repeating: 0, count: 256)
             if PQcancel(cancel, &reason, Int32(reason.count)) == 0 {
-                logger.warning("could not cancel a statement: \(String(cString: reason))")
+                let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                logger.warning("could not cancel a statement: \(text)")
             }
             PQfreeCancel(cancel)
             delivered.signal()

@@ -1,6 +1,5 @@
 public import EventStore
 public import Foundation
-public import Provisioning
 
 /// The self-serve funnel: how many tenants signed up, were provisioned, got value (their first
 /// flag evaluation) and paid, with the conversion between steps. Computed from the event store

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A change `TenantService` has decided and is about to write, as a check sees it: the
 /// composition root plugs a single-tenant instance's customization in here, so every path that

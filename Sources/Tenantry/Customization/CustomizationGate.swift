@@ -1,4 +1,4 @@
-public import Extensions
+import Extensions
 import Provisioning
 
 /// Turns a customization's validators into `TenantService`'s change check: each decided change

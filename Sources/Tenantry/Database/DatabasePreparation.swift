@@ -1,6 +1,6 @@
 public import EmbeddedPostgres
 import Foundation
-public import PostgresClient
+import PostgresClient
 public import Schema
 
 /// Gets a database target ready for use.

@@ -1,6 +1,6 @@
 public import FeatureFlags
 public import Foundation
-public import Provisioning
+import Provisioning
 
 /// The flag operations the CLI and the admin API share beyond `FlagService`'s commands: the
 /// choices a command makes before it calls the service (a rule's name, the variant a rollout

@@ -30,7 +30,7 @@ struct InstanceUpgradeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let target = if let binary { try await ReleaseBinary.staged(at: binary) } else { ReleaseBinary.current }
-        try await connection.withInstances { instances in
+        _ = try await connection.withInstances { instances in
             try await instances.upgrade(
                 tenant, to: target.release, binary: target.url, deployRoot: URL(fileURLWithPath: deployRoot), actor: Operator.actor
             ) { StandardOutput.line($0) }

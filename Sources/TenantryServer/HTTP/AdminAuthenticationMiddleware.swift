@@ -3,7 +3,7 @@ public import EventStore
 import Foundation
 public import Hummingbird
 public import Provisioning
-public import Tenantry
+import Tenantry
 
 /// Resolves the admin behind a request from `Authorization: Bearer <admin token>`: a token
 /// recorded as events (the live `AdminTokenDirectory`: one atomic load and a hash lookup), or

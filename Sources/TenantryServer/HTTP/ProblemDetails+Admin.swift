@@ -1,8 +1,8 @@
 import Extensions
-public import FeatureFlags
+import FeatureFlags
 import Foundation
-public import Hummingbird
-public import Provisioning
+import Hummingbird
+import Provisioning
 
 /// The problem types of the admin API (`/v1/admin`), beside the shared ones in
 /// `ProblemDetails+Catalog.swift`, and how the services' refusals map to them.

@@ -1,4 +1,4 @@
-public import Hummingbird
+import Hummingbird
 
 /// The problem types of the limits on what one client may hold open. Same base URI and rules as
 /// `ProblemDetails+Catalog.swift`.

@@ -1,7 +1,7 @@
 import Extensions
 import FeatureFlags
 public import Foundation
-public import Hummingbird
+import Hummingbird
 public import Provisioning
 
 /// The problem types of the tenant API (`/v1/tenant…`), and how the tenant commands' refusals

@@ -1,4 +1,4 @@
-public import Hummingbird
+import Hummingbird
 public import Provisioning
 
 /// The problem types of `TenantLifecycleError`'s refusals, one constructor and one set of

@@ -37,7 +37,7 @@ extension TenantRateLimiter {
     public func admitRequest(of tenantID: UUID) throws {
         do {
             try admit(tenant: tenantID, eventCount: 1)
-        } catch let error as TenantLimitError {
+        } catch {
             switch error {
             case let .rateLimited(_, rate, retryAfter):
                 // Retry-After takes whole seconds; rounding down would invite a retry that fails.

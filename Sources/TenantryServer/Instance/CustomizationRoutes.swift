@@ -1,6 +1,6 @@
 import Extensions
 import Foundation
-public import Hummingbird
+import Hummingbird
 import HTTPTypes
 import NIOCore
 import Tenancy

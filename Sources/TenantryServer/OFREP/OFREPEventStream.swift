@@ -1,6 +1,6 @@
 import FeatureFlags
-public import Foundation
-public import Hummingbird
+import Foundation
+import Hummingbird
 import NIOCore
 import Provisioning
 import ServiceLifecycle

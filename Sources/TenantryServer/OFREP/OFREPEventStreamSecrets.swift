@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 
 /// The server secrets event-stream tokens are signed with (`OFREPEventStreamToken`): the
 /// current one signs, it and the previous one verify, so a rotation (new secret current, old

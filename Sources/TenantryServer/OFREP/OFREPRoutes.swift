@@ -162,8 +162,8 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
         let lease: EventStreamLimiter.Lease
         do {
             lease = try streams.open(tenantID: tenant.state.id, keyID: tenant.keyID)
-        } catch let refusal as EventStreamLimiter.Refusal {
-            throw ProblemDetails.tooManyEventStreams(refusal)
+        } catch {
+            throw ProblemDetails.tooManyEventStreams(error)
         }
         let stream = OFREPEventStream(
             views: views, tenantID: tenant.state.id, keyID: tenant.keyID, expiresAt: tenant.expiresAt,

@@ -2,7 +2,7 @@ public import AdminTokens
 public import EventStore
 public import FeatureFlags
 public import Provisioning
-public import Tenantry
+import Tenantry
 
 /// The in-memory projections the request path reads: every flag, every tenant with its live
 /// API keys, and every admin token. Reading one is one atomic load; `LiveViewWorker` keeps

@@ -1,4 +1,4 @@
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// Runs `operation` until it ends by itself or the service group shuts down (gracefully or by
 /// cancellation). Being stopped that way is a clean end: whatever the interrupted operation

@@ -1,6 +1,6 @@
 public import AdminTokens
 public import Provisioning
-public import Tenantry
+import Tenantry
 public import UnixSignals
 
 /// Where `APIServer` listens and how it runs.

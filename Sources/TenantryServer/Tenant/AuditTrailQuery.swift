@@ -1,4 +1,4 @@
-public import Hummingbird
+import Hummingbird
 
 /// The query of `GET /v1/tenant/events`: `after` (the last version already seen, default 0)
 /// and `limit` (1 to 500, default 100). Anything else is a 400 naming the parameter.

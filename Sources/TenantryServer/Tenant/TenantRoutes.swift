@@ -1,5 +1,5 @@
 import FeatureFlags
-public import Foundation
+import Foundation
 public import Hummingbird
 import Logging
 public import Provisioning

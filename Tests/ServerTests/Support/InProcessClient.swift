@@ -20,7 +20,7 @@ extension HTTPTestClient {
     static func inProcess<Responder: HTTPResponder, Value: Sendable>(
         _ application: Application<Responder>, _ body: @Sendable (HTTPTestClient) async throws -> Value
     ) async throws -> Value {
-        let responder = try await application.responder
+        let responder = application.responder
         let logger = application.logger
         let client = HTTPTestClient { request in
             try await respond(to: request, with: responder, logger: logger)
