@@ -58,7 +58,9 @@ struct ConnectionLimitTests {
                 let started = ContinuousClock.now
                 let connection = try await RawConnection.open(host: server.address.host, port: server.address.port)
                 defer { connection.close() }
-                if !opening.isEmpty { try await connection.write(opening) }
+                // On a busy machine the idle timeout may pass before the write: a write that
+                // finds the connection closed already is the behaviour under test.
+                if !opening.isEmpty { try? await connection.write(opening) }
                 try await waitUntil("the server closes a connection that sent \(opening.debugDescription)", timeout: .seconds(15)) { !connection.isOpen }
                 #expect(ContinuousClock.now - started >= .seconds(1))
             }

@@ -89,7 +89,7 @@ public struct ProvisioningSaga: Sendable {
         progress: @Sendable (ProvisioningStep) -> Void = { _ in }
     ) async throws -> Outcome {
         let outcome = try await withLockedConnection(tenantID, retry: retryPolicy) { connection in
-            _ = try await tenants.markRetried(tenantID, actor: actor, reason: reason)
+            _ = try await tenants.markRetried(tenantID, actor: actor, reason: reason, on: connection)
             return try await provisionOrLoseConnection(tenantID, holding: connection, progress: progress)
         }
         if let outcome { return outcome }

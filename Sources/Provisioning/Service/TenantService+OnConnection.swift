@@ -36,6 +36,39 @@ extension TenantService {
         throw TenantLifecycleError.invalidInput("could not find a free slug for \"\(request.organization)\"; try another name")
     }
 
+    /// `execute(_:actor:reason:decide:)` on a connection the caller holds: the same decision,
+    /// checks and hooks, with the read and the append in transactions on `connection`.
+    func execute(
+        _ tenantID: UUID,
+        actor: String,
+        reason: String?,
+        on connection: PostgresConnection,
+        decide: (TenantState) throws -> [TenantEvent]
+    ) async throws -> TenantState {
+        let metadata = EventMetadata(correlationID: UUID(), actor: actor, reason: reason)
+        for _ in 0..<5 {
+            let current = try await connection.transaction { [self] connection in
+                try store.bind(tenant: ControlPlane.tenantID, on: connection)
+                return try loadTenant(tenantID, on: connection)
+            }
+            guard let state = current else { throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased()) }
+            let events = try decide(state)
+            guard !events.isEmpty else { return state }
+            try await check?(TenantChange(tenant: state, signup: nil, events: events, actor: actor, reason: reason))
+            try await beforeAppend?(tenantID)
+            do {
+                return try await connection.transaction { [self] connection in
+                    try store.bind(tenant: ControlPlane.tenantID, on: connection)
+                    try record(events, to: tenantID, expectedVersion: state.version, metadata: metadata, on: connection)
+                    return try catchUp(state, on: connection)
+                }
+            } catch EventStoreError.wrongExpectedVersion {
+                continue
+            }
+        }
+        throw TenantLifecycleError.invalidInput("tenant \(tenantID.uuidString.lowercased()) kept changing; try again")
+    }
+
     /// The tenant as its events say, read inside the caller's transaction (bound to the control
     /// plane): its snapshot, when loads use them, and every event after it. Writes no snapshot
     /// (`loadTenant(_:)` does, outside the saga's transactions).

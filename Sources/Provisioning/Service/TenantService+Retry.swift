@@ -1,13 +1,15 @@
 import Foundation
+import PostgresClient
 
 extension TenantService {
     /// failed → provisioning: records `TenantProvisioningRetried`, so the saga runs again from
     /// the first step not recorded (every step a failure undid is undone and recorded as such).
     /// The slug, id and history stay the tenant's. Refused for any tenant not `failed`.
     ///
-    /// Use `ProvisioningSaga.retry`, which also runs the saga holding the tenant's lock.
-    func markRetried(_ tenantID: UUID, actor: String, reason: String?) async throws -> TenantState {
-        try await execute(tenantID, actor: actor, reason: reason) { state in
+    /// Use `ProvisioningSaga.retry`, which runs it, and then the saga, on the connection that
+    /// holds the tenant's lock.
+    func markRetried(_ tenantID: UUID, actor: String, reason: String?, on connection: PostgresConnection) async throws -> TenantState {
+        try await execute(tenantID, actor: actor, reason: reason, on: connection) { state in
             guard state.status == .failed else {
                 throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "retry the provisioning of")
             }

@@ -16,7 +16,7 @@ public struct TenantService: Sendable {
     /// An event store acting as `tenantry_operator` (the registry is control-plane data).
     public let store: EventLog
     private let now: @Sendable () -> Date
-    private let beforeAppend: BeforeAppend?
+    let beforeAppend: BeforeAppend?
     let check: TenantChangeCheck?
     /// Whether loads start from (and write) the aggregate's snapshots in the control plane; a
     /// single-tenant instance's login may not use them and folds its own stream instead.

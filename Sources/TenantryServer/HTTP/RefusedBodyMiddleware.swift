@@ -25,8 +25,10 @@ public struct RefusedBodyMiddleware: RouterMiddleware {
 
     /// The most of an unread body read and dropped after the response: 64 MiB.
     public static let drainLimit = 64 * 1024 * 1024
-    /// The longest a connection is kept open to drop an unread body: 10 seconds.
-    public static let drainTime = TimeAmount.seconds(10)
+    /// The longest a connection is kept open to drop an unread body: 30 seconds, as long as a
+    /// body may take to arrive by default (a client holds a connection that long anyway). 10 s
+    /// was too short on a busy machine: a client still writing 10 MB was reset and lost its 413.
+    public static let drainTime = TimeAmount.seconds(30)
 
     /// The longest a request body may take to arrive.
     public let bodyTimeout: Duration

@@ -25,10 +25,10 @@ extension HTTPTestClient {
         let client = HTTPTestClient { request in
             try await respond(to: request, with: responder, logger: logger)
         }
-        for process in application.processesRunBeforeServerStart {
-            try await process()
+        guard !application.services.isEmpty else {
+            for process in application.processesRunBeforeServerStart { try await process() }
+            return try await body(client)
         }
-        guard !application.services.isEmpty else { return try await body(client) }
         return try await withThrowingTaskGroup(of: Void.self) { group in
             let (started, startedSink) = AsyncStream<Void>.makeStream()
             let services = ServiceGroup(
@@ -40,10 +40,12 @@ extension HTTPTestClient {
                 defer { startedSink.finish() }
                 try await services.run()
             }
-            // Every service has been started once the signal, the last of them, runs: a test
-            // that returned before would shut down a group that never ran its services.
-            for await _ in started { break }
             do {
+                // As a server runs them: while the services start, before the first request.
+                for process in application.processesRunBeforeServerStart { try await process() }
+                // Every service has been started once the signal, the last of them, runs: a
+                // test that returned before would shut down a group that never ran them.
+                for await _ in started { break }
                 let value = try await body(client)
                 await services.triggerGracefulShutdown()
                 try await group.waitForAll()
