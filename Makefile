@@ -16,13 +16,15 @@ apt_install = if [ -n "$(1)" ]; then \
 
 .PHONY: run test bench build deps test-deps bench-deps python-tools clean docs cli-reference
 
-## deps: install the system packages running Tenantry needs (libpq, PostgreSQL and psql), only
-## those missing. `make run` needs nothing more.
+## deps: install the system packages running Tenantry needs (libpq, PostgreSQL and psql,
+## libcurl for URLSession, CA certificates), only those missing. `make run` needs nothing more.
 deps:
 	@missing=""; \
 	pkg-config --exists libpq 2>/dev/null || missing="$$missing libpq-dev pkg-config"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v psql >/dev/null 2>&1 || missing="$$missing postgresql-client"; \
+	ldconfig -p 2>/dev/null | grep -q 'libcurl\.so\.4 ' || missing="$$missing libcurl4"; \
+	[ -d /etc/ssl/certs ] || missing="$$missing ca-certificates"; \
 	$(call apt_install,$$missing)
 	@command -v $(SWIFT) >/dev/null 2>&1 || { echo "error: swift is not on PATH (expected at /opt/swift/usr/bin)"; exit 1; }
 

@@ -3,6 +3,7 @@ public import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Synchronization
 
 /// A single-tenant instance as a local process: `tenantry serve --instance <tenant>` from a copy
 /// of the release's binary kept beside the deployment files (so an upgrade can roll back to the
@@ -49,15 +50,41 @@ public struct LocalInstanceProcesses: InstanceProcesses {
         throw InstanceError.notReady(slug: slug, detail: "/readyz did not answer 200 within \(timeout): \(Self.logTail(files))")
     }
 
-    /// Whether `GET http://127.0.0.1:<port>/readyz` answers 200.
+    /// Whether `GET http://127.0.0.1:<port>/readyz` answers 200 within 2 s.
+    ///
+    /// Through a private ephemeral session (no cache, no cookies) and a completion handler:
+    /// on the toolchain's Foundation, the async `data(for:)` can deadlock when its task is
+    /// cancelled while the request fails, which is what a probe of a port that does not listen
+    /// yet does. A proxy in the environment needs `NO_PROXY=127.0.0.1` (operations.md).
     public func isReady(port: Int) async -> Bool {
         guard let url = URL(string: "http://127.0.0.1:\(port)/readyz") else { return false }
         var request = URLRequest(url: url)
         request.timeoutInterval = 2
-        // The port is one this process chose for its own instance; /readyz answers a few bytes.
-        guard let (_, response) = try? await URLSession.shared.data(for: request) else { return false }
-        return (response as? HTTPURLResponse)?.statusCode == 200
+        let pending = Mutex<URLSessionDataTask?>(nil)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                // The port is one this process chose for its own instance; /readyz answers a
+                // few bytes.
+                let task = Self.probeSession.dataTask(with: request) { _, response, _ in
+                    continuation.resume(returning: (response as? HTTPURLResponse)?.statusCode == 200)
+                }
+                pending.withLock { $0 = task }
+                task.resume()
+                if Task.isCancelled { task.cancel() }
+            }
+        } onCancel: {
+            pending.withLock { $0 }?.cancel()
+        }
     }
+
+    /// The readiness probe's session.
+    private static let probeSession: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.urlCache = nil
+        configuration.httpCookieAcceptPolicy = .never
+        configuration.httpShouldSetCookies = false
+        return URLSession(configuration: configuration)
+    }()
 
     /// Whether `processID` is a live (not zombie) `tenantry serve --instance <slug>`: a pid alone
     /// may have been reused since it was recorded.

@@ -48,7 +48,7 @@ struct WebhookClientTests {
             })
         }
         try await LocalHTTPServer.serve(router) { port in
-            await #expect(throws: WebhookAnswerTooLong.self) {
+            await #expect(throws: WebhookClient.AnswerTooLong.self) {
                 try await WebhookClient().send(try Self.post(to: port), timeout: .seconds(60))
             }
         }
@@ -65,11 +65,48 @@ struct WebhookClientTests {
         }
         try await LocalHTTPServer.serve(router) { port in
             let started = ContinuousClock.now
-            await #expect(throws: WebhookTimedOut.self) {
+            await #expect(throws: WebhookClient.TimedOut.self) {
                 try await WebhookClient().send(try Self.post(to: port), timeout: .seconds(1))
             }
             // The deadline, not the receiver, ended it (with room for a busy machine).
             #expect(started.duration(to: .now) < .seconds(60))
+        }
+    }
+
+    @Test("a receiver that trickles its answer (never idle long) is cut off at the whole exchange's deadline")
+    func tricklingAnswerTimesOut() async throws {
+        let router = Router()
+        router.post("/ingest") { _, _ -> Response in
+            // A byte every 200 ms: URLSession's idle timer never fires, and the answer stays far
+            // below the size limit; only the deadline of the whole exchange can end it.
+            Response(status: .ok, body: ResponseBody { writer in
+                while true {
+                    try await writer.write(ByteBuffer(bytes: [0x61]))
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            })
+        }
+        try await LocalHTTPServer.serve(router) { port in
+            let started = ContinuousClock.now
+            await #expect(throws: WebhookClient.TimedOut.self) {
+                try await WebhookClient().send(try Self.post(to: port), timeout: .seconds(2))
+            }
+            #expect(started.duration(to: .now) < .seconds(60))
+        }
+    }
+
+    @Test("a send whose task is cancelled before it starts fails at once and leaves nothing waiting", .timeLimit(.minutes(1)))
+    func cancelledBeforeStart() async throws {
+        let router = Router()
+        router.post("/ingest") { _, _ -> Response in Response(status: .noContent) }
+        try await LocalHTTPServer.serve(router) { port in
+            let client = WebhookClient()
+            let request = try Self.post(to: port)
+            let send = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                return try await client.send(request, timeout: .seconds(30))
+            }
+            await #expect(throws: (any Error).self) { try await send.value }
         }
     }
 }

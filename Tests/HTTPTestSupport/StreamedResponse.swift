@@ -8,7 +8,9 @@ import TestSupport
 ///
 /// `close()` (or the end of the response) closes the connection.
 public struct StreamedResponse: Sendable {
+    /// The response's status code.
     public let status: Int
+    /// The response's headers.
     public let headers: HTTPHeaders
     /// The body's bytes as they arrive; finishes when the server ends the response, throws
     /// when the connection fails.
@@ -33,28 +35,39 @@ public struct StreamedResponse: Sendable {
                     }
                 try await channel.executeThenClose { inbound, outbound in
                     var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: path)
-                    head.headers.add(name: "Host", value: "\(host):\(port)")
                     for (name, value) in headers { head.headers.add(name: name, value: value) }
+                    if !head.headers.contains(name: "Host") { head.headers.add(name: "Host", value: "\(host):\(port)") }
                     try await outbound.write(contentsOf: [.head(head), .end(nil)])
                     // Cancelling this task (`close()`) ends the inbound stream, and
                     // `executeThenClose` closes the channel.
+                    var answered = false
                     for try await part in inbound {
                         switch part {
+                        case .head(let received) where received.status.code < 200:
+                            continue  // an interim answer (100 Continue, 103 Early Hints)
                         case .head(let received):
+                            answered = true
                             headSink.yield(received)
                             headSink.finish()
                         case .body(let buffer):
                             bodySink.yield(Array(buffer.readableBytesView))
+                        case .end where !answered:
+                            continue  // the end of an interim answer
                         case .end:
                             bodySink.finish()
                             return
                         }
                     }
-                    throw HTTPTestClient.ClientError.noResponse
+                    // Cancelled (`close()`): the reader asked for the end; anything else is a
+                    // connection that ended mid-response.
+                    guard Task.isCancelled else { throw HTTPTestClient.ClientError.noResponse }
+                    headSink.finish(throwing: CancellationError())
+                    bodySink.finish()
                 }
             } catch {
                 headSink.finish(throwing: error)
-                bodySink.finish(throwing: error)
+                // A read cut short by `close()` is the end the reader asked for.
+                if Task.isCancelled { bodySink.finish() } else { bodySink.finish(throwing: error) }
             }
         }
         do {
@@ -78,7 +91,7 @@ public struct StreamedResponse: Sendable {
         }
     }
 
-    /// Closes the connection; the body stream ends.
+    /// Closes the connection; the body stream finishes (without an error).
     public func close() {
         connection.cancel()
     }

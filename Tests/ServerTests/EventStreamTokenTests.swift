@@ -96,8 +96,9 @@ struct EventStreamTokenTests {
             configuration.eventStreamKeepAlive = .milliseconds(200)
         }) { server in
             let keyID = try #require(server.tenant.apiKeys.keys.first)
-            // Whole seconds: expiring two to three seconds from now.
-            let expiresAt = Int64(Date().timeIntervalSince1970) + 3
+            // Whole seconds: expiring 14 to 15 seconds from now, long enough for the stream to
+            // open first on a busy machine (3 s was not, at a load average of 20).
+            let expiresAt = Int64(Date().timeIntervalSince1970) + 15
             let token = OFREPEventStreamToken(
                 tenantID: server.tenant.id, keyID: keyID, expiresAt: expiresAt, secret: SymmetricKey(data: Data(Self.current.utf8)))
             let byToken = try await EventStreamClient.open(server.address.url + Self.path(token.description))
@@ -109,7 +110,7 @@ struct EventStreamTokenTests {
             #expect(byKey.status == 200)
             #expect(try await byToken.next() != nil, "the first event")
             // Only keep-alive comments follow; the stream ends (nil) once the token expired.
-            #expect(try await byToken.next(where: { _ in false }, timeout: .seconds(30)) == nil)
+            #expect(try await byToken.next(where: { _ in false }, timeout: .seconds(60)) == nil)
             #expect(Date().timeIntervalSince1970 >= Double(expiresAt), "ended at expiry, not before")
             #expect(try await byKey.next() != nil, "the key's own stream is not ended by a token's expiry")
         }

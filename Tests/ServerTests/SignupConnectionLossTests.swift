@@ -48,7 +48,10 @@ struct SignupConnectionLossTests {
                                 }
                                 // A registration cut off is 503 database-unavailable, never a 500.
                                 #expect(response.status == 503, "\(response.text)")
-                                #expect(response.jsonObject?["type"] as? String == "https://tenantry.dev/problems/database-unavailable")
+                                #expect(
+                                    response.jsonObject?["type"] as? String == "https://tenantry.dev/problems/database-unavailable",
+                                    "\(response.text)"
+                                )
                             }
                         }
                         return acknowledged

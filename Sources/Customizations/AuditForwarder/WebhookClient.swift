@@ -2,10 +2,9 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Synchronization
 
-/// Sends webhook requests with Foundation's `URLSession` (libcurl on Linux, with the system's
-/// trusted certificates for https), under three rules a receiver cannot bend: the whole
+/// Sends webhook requests with Foundation's `URLSession` (the system's libcurl on Linux, with
+/// its trusted certificates for https), under three rules a receiver cannot bend: the whole
 /// exchange has a deadline, a redirect is not followed (it is the receiver's answer, not 2xx),
 /// and at most `answerLimit` bytes of the answer are read before the exchange is dropped.
 ///
@@ -13,6 +12,17 @@ import Synchronization
 final class WebhookClient: Sendable {
     /// The largest answer read; receivers are expected to answer with an empty body.
     static let answerLimit = 64 * 1024
+
+    /// The receiver did not finish answering within the deadline.
+    struct TimedOut: Error, CustomStringConvertible {
+        let timeout: Duration
+        var description: String { "no complete answer within \(timeout)" }
+    }
+
+    /// The receiver's answer was longer than `answerLimit`.
+    struct AnswerTooLong: Error, CustomStringConvertible {
+        var description: String { "the answer was longer than \(WebhookClient.answerLimit) bytes" }
+    }
 
     private let session: URLSession
     private let exchanges: WebhookExchanges
@@ -37,11 +47,13 @@ final class WebhookClient: Sendable {
         let task = session.dataTask(with: request)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
+                // A task cancelled before this point has had `task.cancel()` already: its
+                // completion, even one that came first, still reaches this continuation.
                 exchanges.begin(task.taskIdentifier, timeout: timeout, continuation: continuation)
                 // URLSession's own timeout is an idle timeout; the deadline is the whole exchange.
                 let deadline = Task {
                     try await Task.sleep(for: timeout)
-                    exchanges.fail(task.taskIdentifier, with: WebhookTimedOut(timeout: timeout))
+                    exchanges.fail(task.taskIdentifier, with: TimedOut(timeout: timeout))
                     task.cancel()
                 }
                 exchanges.onEnd(task.taskIdentifier) { deadline.cancel() }
@@ -49,95 +61,6 @@ final class WebhookClient: Sendable {
             }
         } onCancel: {
             task.cancel()
-        }
-    }
-}
-
-/// The receiver did not finish answering within the deadline.
-struct WebhookTimedOut: Error, CustomStringConvertible {
-    let timeout: Duration
-    var description: String { "no complete answer within \(timeout)" }
-}
-
-/// The receiver's answer was longer than `WebhookClient.answerLimit`.
-struct WebhookAnswerTooLong: Error, CustomStringConvertible {
-    var description: String { "the answer was longer than \(WebhookClient.answerLimit) bytes" }
-}
-
-/// The session's delegate: each exchange in flight, by task identifier, with what has been
-/// read of its answer and the caller waiting for it.
-private final class WebhookExchanges: NSObject, URLSessionDataDelegate, Sendable {
-    private struct Exchange {
-        var continuation: CheckedContinuation<Int, any Error>
-        var timeout: Duration
-        var status: Int?
-        var bytesRead = 0
-        var failure: (any Error)?
-        var onEnd: [@Sendable () -> Void] = []
-    }
-
-    private let inFlight = Mutex<[Int: Exchange]>([:])
-
-    func begin(_ task: Int, timeout: Duration, continuation: CheckedContinuation<Int, any Error>) {
-        inFlight.withLock { $0[task] = Exchange(continuation: continuation, timeout: timeout) }
-    }
-
-    func onEnd(_ task: Int, _ action: @escaping @Sendable () -> Void) {
-        let ended = inFlight.withLock { exchanges in
-            guard exchanges[task] != nil else { return true }
-            exchanges[task]?.onEnd.append(action)
-            return false
-        }
-        if ended { action() }
-    }
-
-    /// Records why the exchange is being given up; the task's completion reports it.
-    func fail(_ task: Int, with error: any Error) {
-        inFlight.withLock { exchanges in
-            if exchanges[task]?.failure == nil { exchanges[task]?.failure = error }
-        }
-    }
-
-    func urlSession(
-        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
-    ) {
-        completionHandler(nil)
-    }
-
-    func urlSession(
-        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
-    ) {
-        let status = (response as? HTTPURLResponse)?.statusCode
-        inFlight.withLock { $0[dataTask.taskIdentifier]?.status = status }
-        completionHandler(.allow)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        let tooLong = inFlight.withLock { exchanges in
-            exchanges[dataTask.taskIdentifier]?.bytesRead += data.count
-            guard let read = exchanges[dataTask.taskIdentifier]?.bytesRead, read > WebhookClient.answerLimit else { return false }
-            if exchanges[dataTask.taskIdentifier]?.failure == nil { exchanges[dataTask.taskIdentifier]?.failure = WebhookAnswerTooLong() }
-            return true
-        }
-        if tooLong { dataTask.cancel() }
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        guard let exchange = inFlight.withLock({ $0.removeValue(forKey: task.taskIdentifier) }) else { return }
-        exchange.onEnd.forEach { $0() }
-        if let failure = exchange.failure {
-            exchange.continuation.resume(throwing: failure)
-        } else if let error = error as? URLError, error.code == .timedOut {
-            // URLSession's idle timeout (the same duration) can fire before the deadline's.
-            exchange.continuation.resume(throwing: WebhookTimedOut(timeout: exchange.timeout))
-        } else if let error {
-            exchange.continuation.resume(throwing: error)
-        } else if let status = exchange.status {
-            exchange.continuation.resume(returning: status)
-        } else {
-            exchange.continuation.resume(throwing: URLError(.badServerResponse))
         }
     }
 }

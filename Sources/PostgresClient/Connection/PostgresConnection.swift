@@ -263,12 +263,18 @@ public actor PostgresConnection {
 
     /// How long a cancelled statement's server gets to answer before the connection is given up.
     ///
-    /// A cancel request is a connection of its own to the server, so it gets at least as long
-    /// as opening a connection may take (`connectTimeoutSeconds`): on a starved machine the
-    /// postmaster can take seconds to fork the process that delivers it. Never under 5 s.
+    /// A cancel request is a connection of its own to the server, so it gets as long as opening
+    /// a connection may take (`connectTimeoutSeconds`): on a starved machine the postmaster can
+    /// take seconds to fork the process that delivers it. Never under 5 s, nor over 30 s (a
+    /// frozen server should not hold a statement minutes past its deadline).
     var cancellationGrace: Duration {
-        .seconds(max(5, configuration.connectTimeoutSeconds))
+        .seconds(min(30, max(5, configuration.connectTimeoutSeconds)))
     }
+
+    /// How long a connection waits, before its next use, for an earlier cancel request to be
+    /// delivered. Short: a connection given up is only a reconnect, while one held waiting keeps
+    /// its place in the pool from every other caller.
+    static let settlingWait: Duration = .seconds(5)
     /// How often a waiting statement looks at its task's cancellation when no wake-up came.
     static let cancellationCheckInterval: Duration = .milliseconds(100)
 
@@ -328,8 +334,8 @@ public actor PostgresConnection {
     private func settleCancellation() throws(PostgresError) {
         guard let request = unsettledCancel else { return }
         unsettledCancel = nil
-        guard request.waitUntilDelivered(within: cancellationGrace) else {
-            abandon(because: "a cancel request sent for an earlier statement was not delivered within \(cancellationGrace)")
+        guard request.waitUntilDelivered(within: Self.settlingWait) else {
+            abandon(because: "a cancel request sent for an earlier statement was not delivered within \(Self.settlingWait)")
             throw PostgresError(
                 kind: .connectionLost,
                 message: "connection to PostgreSQL lost: a cancel request for an earlier statement could not be delivered")

@@ -6,6 +6,7 @@ import NIOEmbedded
 import NIOHTTP1
 import ServiceLifecycle
 import Synchronization
+import Testing
 
 /// Hummingbird's application driven in process: each request is handed to the application's
 /// responder (its router and middleware) as the server would hand it, with no socket and no
@@ -34,11 +35,20 @@ extension HTTPTestClient {
             let services = ServiceGroup(
                 configuration: .init(services: application.services + [StartedSignal(sink: startedSink)], logger: logger)
             )
+            let stopping = Atomic<Bool>(false)
             group.addTask {
                 // A group that fails to start still lets the wait below end; its error is
                 // rethrown when the group is awaited.
                 defer { startedSink.finish() }
-                try await services.run()
+                do {
+                    try await services.run()
+                } catch {
+                    if !stopping.load(ordering: .acquiring) { Issue.record("the application's services failed while the test ran: \(error)") }
+                    throw error
+                }
+                // A service that ends by itself ends the group (a worker that gave up): the
+                // server would be left without it, so the test hears of it.
+                if !stopping.load(ordering: .acquiring) { Issue.record("the application's services stopped while the test ran") }
             }
             do {
                 // As a server runs them: while the services start, before the first request.
@@ -47,10 +57,12 @@ extension HTTPTestClient {
                 // test that returned before would shut down a group that never ran them.
                 for await _ in started { break }
                 let value = try await body(client)
+                stopping.store(true, ordering: .releasing)
                 await services.triggerGracefulShutdown()
                 try await group.waitForAll()
                 return value
             } catch {
+                stopping.store(true, ordering: .releasing)
                 await services.triggerGracefulShutdown()
                 try? await group.waitForAll()
                 throw error
@@ -73,7 +85,15 @@ extension HTTPTestClient {
         }
         if let body = request.body { fields[.contentLength] = String(body.count) }
         let head = HTTPRequest(method: method, scheme: "http", authority: "localhost", path: request.path, headerFields: fields)
-        let served = Hummingbird.Request(head: head, body: RequestBody(buffer: ByteBuffer(bytes: request.body ?? [])))
+        // Sent as a server receives it: a stream read once, in pieces of 32 KiB.
+        let body = request.body ?? []
+        let pieces = stride(from: 0, to: body.count, by: 32 * 1024).map { start in
+            ByteBuffer(bytes: body[start..<min(start + 32 * 1024, body.count)])
+        }
+        let (stream, sink) = AsyncStream<ByteBuffer>.makeStream()
+        pieces.forEach { sink.yield($0) }
+        sink.finish()
+        let served = Hummingbird.Request(head: head, body: RequestBody(asyncSequence: stream))
         let context = Responder.Context(source: ApplicationRequestContextSource(channel: NIOAsyncTestingChannel(), logger: logger))
         let response: Hummingbird.Response
         do {
