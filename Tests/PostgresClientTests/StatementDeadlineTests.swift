@@ -29,11 +29,7 @@ struct StatementDeadlineTests {
     @Test("a server process that stops answering (SIGSTOP) fails the statement at its deadline plus the cancel grace, and the connection is dropped")
     func frozenServerDoesNotHang() async throws {
         try await withTestDatabase { database async throws in
-            // The cancel grace is the connect timeout (at least 5 s); `make test` raises that to
-            // 60 s for starved machines, which this test would wait out in full.
-            var configuration = database.applicationConfiguration
-            configuration.connectTimeoutSeconds = 10
-            let connection = try await PostgresConnection.connect(configuration)
+            let connection = try await PostgresConnection.connect(database.applicationConfiguration)
             let backend = try await connection.backendProcessID()
             let started = ContinuousClock.now
             // Stopped only once it sleeps in pg_sleep: a backend stopped anywhere else may hold a
@@ -112,7 +108,15 @@ struct StatementDeadlineTests {
                 try await database.activeQueries(containing: "pg_sleep(60)") == 1
             }
             writer.cancel()
-            await #expect(throws: CancellationError.self) { try await writer.value }
+            // Cancelled; or, on a machine too starved for the server to answer the cancel within
+            // the grace, given up as lost (the connection closed, so nothing committed either).
+            do {
+                try await writer.value
+                Issue.record("the cancelled transaction committed")
+            } catch is CancellationError {
+            } catch let error as PostgresError {
+                #expect(error.kind == .connectionLost, "\(error)")
+            }
             // The pool has one connection: the same session, where the table would still be.
             let exists = try await pool.query("SELECT to_regclass('pg_temp.cancel_probe') IS NOT NULL").rows.first?.decode(Bool.self)
             #expect(exists == false, "the transaction's work was kept")

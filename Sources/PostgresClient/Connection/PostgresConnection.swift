@@ -263,13 +263,10 @@ public actor PostgresConnection {
 
     /// How long a cancelled statement's server gets to answer before the connection is given up.
     ///
-    /// A cancel request is a connection of its own to the server, so it gets as long as opening
-    /// a connection may take (`connectTimeoutSeconds`): on a starved machine the postmaster can
-    /// take seconds to fork the process that delivers it. Never under 5 s, nor over 30 s (a
-    /// frozen server should not hold a statement minutes past its deadline).
-    var cancellationGrace: Duration {
-        .seconds(min(30, max(5, configuration.connectTimeoutSeconds)))
-    }
+    /// Fixed and short: the connection keeps its place in the pool while it waits. Longer (the
+    /// connect timeout, 60 s in `make test`) once starved a pool of 4 for 30 s on a busy
+    /// machine; a server slower than this to answer a cancel costs a reconnect instead.
+    var cancellationGrace: Duration { Self.settlingWait }
 
     /// How long a connection waits, before its next use, for an earlier cancel request to be
     /// delivered. Short: a connection given up is only a reconnect, while one held waiting keeps

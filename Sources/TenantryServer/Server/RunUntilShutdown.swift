@@ -1,13 +1,36 @@
+public import Logging
 import ServiceLifecycle
 
-/// Runs `operation` until it ends by itself or the service group shuts down (gracefully or by
-/// cancellation). Being stopped that way is a clean end: whatever the interrupted operation
-/// threw then (`CancellationError`, a cancelled query) is not a failure of the service.
-public func runUntilShutdown(_ operation: @escaping @Sendable () async throws -> Void) async throws {
-    do {
-        try await cancelWhenGracefulShutdown(operation)
-    } catch {
+/// Runs `operation` until the service group shuts down (gracefully or by cancellation).
+///
+/// Being stopped that way is a clean end: whatever the interrupted operation threw then
+/// (`CancellationError`, a cancelled query) is not a failure of the service. A database outage
+/// (a lost connection, every pooled connection busy, no answer in time) is not one either: the
+/// operation is started again after a pause (100 ms, doubling to 5 s), since a worker that threw
+/// would end its whole service group, HTTP server included. Any other error ends the service.
+public func runUntilShutdown(
+    logger: Logger = Logger(label: "tenantry.server.workers"),
+    _ operation: @escaping @Sendable () async throws -> Void
+) async throws {
+    var pause: Duration = .milliseconds(100)
+    while true {
+        do {
+            try await cancelWhenGracefulShutdown(operation)
+            return
+        } catch {
+            if Task.isShuttingDownGracefully || Task.isCancelled { return }
+            guard DatabaseOutage.explains(error) else { throw error }
+            logger.warning("a background worker met a database outage; starting it again", metadata: [
+                "error": "\(error)", "pause": "\(pause)",
+            ])
+        }
+        let wait = pause
+        do {
+            try await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
+        } catch {
+            return
+        }
         if Task.isShuttingDownGracefully || Task.isCancelled { return }
-        throw error
+        pause = min(pause * 2, .seconds(5))
     }
 }
