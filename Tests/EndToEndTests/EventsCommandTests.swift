@@ -70,8 +70,12 @@ struct EventsCommandTests {
     ]
 
     /// 1.2 MB of JSON, over the 1 MiB event limit (and over what one argv string can carry).
+    /// Written under the package's `.tenantry/test/`, at a fixed name each run overwrites, so
+    /// runs leave nothing behind in the shared temporary folder.
     static let oversizedPayload: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tenantry-oversized-\(UUID()).json")
+        let folder = TestCluster.packageRoot.appendingPathComponent(".tenantry/test")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent("oversized-event.json")
         let json = "{\"blob\":\"" + String(repeating: "y", count: 1_200_000) + "\"}"
         _ = FileManager.default.createFile(atPath: url.path, contents: Data(json.utf8))
         return url

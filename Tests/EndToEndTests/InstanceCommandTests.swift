@@ -131,7 +131,7 @@ struct InstanceCommandTests {
                 do {
                     // Delivery is at least once (an answer later than the timeout is sent again):
                     // count distinct events, as a receiver deduplicating by Tenantry-Event-Id does.
-                    try await waitUntil("both events forwarded", timeout: .seconds(60)) {
+                    try await waitUntil("both events forwarded") {
                         Set(receiver.deliveries.compactMap(\.eventID)).count >= 2
                     }
                 } catch {

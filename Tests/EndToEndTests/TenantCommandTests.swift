@@ -168,7 +168,7 @@ struct TenantCommandTests {
             _ = try await create.finish()
 
             let worker = try TenantryProcess.start(["tenant", "worker"], environment: env)
-            try await waitUntil("the worker provisioned the tenant", timeout: .seconds(30)) {
+            try await waitUntil("the worker provisioned the tenant") {
                 try await PostgresConnection.withConnection(database.operatorConfiguration) { connection in
                     try await connection.query(
                         "SELECT count(*) FROM tenantry.events WHERE event_type = 'TenantProvisioned'"

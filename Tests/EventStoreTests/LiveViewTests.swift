@@ -32,7 +32,7 @@ struct LiveViewTests {
             }
             reference.view.withLock { $0 = view }
             let task = Task { try await view.run(batchSize: 7) }
-            let caughtUp = await view.waitUntil(timeout: .seconds(30)) { $0.count == 28 }
+            let caughtUp = await view.waitUntil(timeout: .conditionDeadline) { $0.count == 28 }
             task.cancel()
             _ = try? await task.value
 

@@ -20,7 +20,7 @@ public struct StreamedResponse: Sendable {
     /// Sends one GET for `path` to `host`:`port` and waits up to `timeout` for the response's
     /// head; the body is read in the background until the response ends or `close()`.
     public static func get(
-        host: String, port: Int, path: String, headers: [(String, String)] = [], timeout: Duration = .seconds(20)
+        host: String, port: Int, path: String, headers: [(String, String)] = [], timeout: Duration = .seconds(120)
     ) async throws -> StreamedResponse {
         let (heads, headSink) = AsyncThrowingStream<HTTPResponseHead, any Error>.makeStream()
         let (body, bodySink) = AsyncThrowingStream<[UInt8], any Error>.makeStream()

@@ -222,7 +222,7 @@ struct SagaConnectionLossTests {
                 }
             }
             let registered = try #require(after)
-            try await waitUntil("the runner provisions the tenant registered after the outage", timeout: .seconds(30)) {
+            try await waitUntil("the runner provisions the tenant registered after the outage") {
                 do {
                     return try await runtime.tenants.lifecycle.load(registered.id)?.status == .active
                 } catch where PostgresError(underlying: error)?.isDatabaseUnavailable == true {

@@ -63,7 +63,7 @@ struct SignupConnectionLossTests {
 
             // The terminations go on while the acknowledged signups are provisioned.
             var statuses: [String: TenantStatus] = [:]
-            try await waitUntil("every acknowledged signup is provisioned", timeout: .seconds(120)) {
+            try await waitUntil("every acknowledged signup is provisioned") {
                 for signup in accepted where statuses[signup.slug] == nil {
                     let id = try #require(UUID(uuidString: signup.tenantID))
                     do {

@@ -266,7 +266,7 @@ struct SignupCoordinatorTests {
                         }
                     }
                     // Then the signups drain, and the group cannot end while the run is held.
-                    try await waitUntil("the signups drain", timeout: .seconds(60)) { await server.signups.isDraining }
+                    try await waitUntil("the signups drain") { await server.signups.isDraining }
                     #expect(await !ended.opened)
                     #expect(try await runtime.tenants.lifecycle.load(try #require(UUID(uuidString: accepted.tenantID)))?.status == .provisioning)
                 } catch {

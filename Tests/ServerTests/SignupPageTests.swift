@@ -104,7 +104,7 @@ struct SignupPageTests {
             #expect(try await server.registeredTenants(named: organization).count == 1)
 
             var active: String?
-            try await waitUntil("the status page says active", timeout: .seconds(60)) {
+            try await waitUntil("the status page says active") {
                 let page = try await server.client.send(.GET, location)
                 #expect(page.status == 200)
                 #expect(page.header("Content-Type") == "text/html; charset=utf-8")

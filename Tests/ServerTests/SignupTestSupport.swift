@@ -30,7 +30,7 @@ extension TestServer {
     /// that first final answer: the one that carries the key.
     func waitForSignup(_ path: String, claimToken: String) async throws -> [String: Any] {
         var final: [String: Any]?
-        try await waitUntil("signup \(path) finishes provisioning", timeout: .seconds(60)) {
+        try await waitUntil("signup \(path) finishes provisioning") {
             let response = try await signupStatus(path, claimToken: claimToken)
             guard response.status == 200, let body = response.jsonObject else {
                 throw TestServerError("status \(path): \(response.status) \(response.text)")

@@ -1,23 +1,28 @@
 import CLibPQ
 import Foundation
 import Logging
+import Synchronization
 
 /// A request to cancel the statement running on a connection, sent from a thread of its own.
 ///
 /// libpq's `PQcancel` opens a second connection to the server and waits for it to close, with
 /// no timeout of its own: against a frozen or unreachable server it can wait for minutes, or
 /// for good. Sending it from the connection's own thread would park that thread, and with it
-/// the statement's deadline, so it is sent from a detached thread and the connection waits
-/// for the cancelled statement's answer for its grace period only.
+/// the statement's deadline, so it is sent from a detached thread. The connection waits for
+/// the request's delivery only as long as it would wait for a new connection (the request is
+/// one), and from delivery on for the cancelled statement's answer for a short grace only.
 final class CancelRequest: @unchecked Sendable {
     // @unchecked Sendable: `cancel` is a `PGcancel`, which libpq makes independent of its
     // `PGconn` precisely so that another thread (or a signal handler) may use it while the
     // connection is busy; after `init` only the sending thread touches it, once, and frees it.
-    // `delivered` is a semaphore, safe to signal and wait on from any thread.
+    // `delivered` is a semaphore and `deliveredAt` a mutex, both safe from any thread.
     private let cancel: OpaquePointer
     private let logger: Logger
     /// Signalled once `PQcancel` has returned: the server has taken the request (or refused it).
     private let delivered = DispatchSemaphore(value: 0)
+    private let deliveredAt = Mutex<ContinuousClock.Instant?>(nil)
+    /// When the request was made (`send` follows at once).
+    let sentAt = ContinuousClock.now
 
     /// Nil when libpq cannot make one (the connection is not open).
     init?(for connection: OpaquePointer, logger: Logger) {
@@ -26,8 +31,10 @@ final class CancelRequest: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Sends the request on a new detached thread and returns at once.
-    func send() {
+    /// Sends the request on a new detached thread and returns at once; `wakeUp` is signalled
+    /// when the request has been delivered, so that a thread waiting in `poll(2)` for the
+    /// cancelled statement's answer starts counting its grace from then.
+    func send(signallingOnDelivery wakeUp: WakeUpPipe) {
         Thread.detachNewThread { [self] in
             var reason = [CChar](repeating: 0, count: 256)
             if PQcancel(cancel, &reason, Int32(reason.count)) == 0 {
@@ -35,15 +42,23 @@ final class CancelRequest: @unchecked Sendable {
                 logger.warning("could not cancel a statement: \(text)")
             }
             PQfreeCancel(cancel)
+            deliveredAt.withLock { $0 = .now }
             delivered.signal()
+            wakeUp.signal()
         }
     }
 
-    /// Whether the request was delivered within `timeout`. Once `PQcancel` returns, the server
+    /// When the request was delivered; nil while it is still travelling.
+    var deliveryInstant: ContinuousClock.Instant? {
+        deliveredAt.withLock { $0 }
+    }
+
+    /// Whether the request was delivered by `instant`. Once `PQcancel` returns, the server
     /// has signalled the backend: the cancel takes effect at once, or is ignored if the backend
     /// is idle, so a statement sent afterwards cannot be the one it cancels.
-    func waitUntilDelivered(within timeout: Duration) -> Bool {
-        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+    func waitUntilDelivered(by instant: ContinuousClock.Instant) -> Bool {
+        let remaining = max(ContinuousClock.now.duration(to: instant), .zero)
+        let nanoseconds = remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000
         return delivered.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success
     }
 }

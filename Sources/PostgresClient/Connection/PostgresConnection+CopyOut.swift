@@ -37,7 +37,7 @@ extension PostgresConnection {
         }
 
         var rowFailure: PostgresError?
-        var giveUp: ContinuousClock.Instant?
+        var cancelledAt: ContinuousClock.Instant?
         var copied = 0
         copying: while true {
             var buffer: UnsafeMutablePointer<CChar>?
@@ -45,14 +45,14 @@ extension PostgresConnection {
             if length > 0, let buffer {
                 defer { PQfreemem(buffer) }
                 // Once cancelled (by the deadline, the task or `row`), the rest is read and dropped.
-                guard giveUp == nil else { continue }
+                guard cancelledAt == nil else { continue }
                 do {
                     try row(UnsafeRawBufferPointer(start: buffer, count: Int(length)))
                     copied += 1
                 } catch {
                     rowFailure = error
                     requestCancellation(of: connection)
-                    giveUp = ContinuousClock.now + cancellationGrace
+                    cancelledAt = .now
                 }
                 continue
             }
@@ -68,19 +68,18 @@ extension PostgresConnection {
             }
             // No whole row buffered: wait for the socket, within the deadline and the grace.
             let now = ContinuousClock.now
-            if let giveUp {
-                if now >= giveUp {
-                    abandon(because: "no answer after the COPY was cancelled")
-                    throw PostgresError(
-                        kind: .connectionLost,
-                        message: "connection to PostgreSQL lost: no answer within \(cancellationGrace) of cancelling a COPY")
+            if let cancelledAt {
+                if now >= answerDeadline(afterCancellingAt: cancelledAt) {
+                    throw givingUpAfterCancelling("a COPY")
                 }
             } else if let reason = wait.cancellationDue(at: now) {
                 wait.cancellation = reason
                 requestCancellation(of: connection)
-                giveUp = now + cancellationGrace
+                cancelledAt = now
             }
-            try waitForSocket(of: connection, until: giveUp ?? min(wait.deadline, now + Self.cancellationCheckInterval))
+            try waitForSocket(
+                of: connection,
+                until: cancelledAt.map(answerDeadline(afterCancellingAt:)) ?? min(wait.deadline, now + Self.cancellationCheckInterval))
             if PQconsumeInput(connection) == 0 {
                 let error = connectionError(connection, while: "receiving COPY data")
                 abandon(because: "it was lost in the middle of a COPY")

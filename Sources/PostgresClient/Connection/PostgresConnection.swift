@@ -202,7 +202,7 @@ public actor PostgresConnection {
     /// Stops early at a COPY result, which the caller continues.
     func awaitResults(of connection: OpaquePointer, wait: inout StatementWait) throws(PostgresError) -> [OpaquePointer] {
         var results: [OpaquePointer] = []
-        var giveUp: ContinuousClock.Instant?
+        var cancelledAt: ContinuousClock.Instant?
         while true {
             if PQconsumeInput(connection) == 0 {
                 let error = connectionError(connection, while: "waiting for an answer")
@@ -216,20 +216,18 @@ public actor PostgresConnection {
                 if status == PGRES_COPY_IN || status == PGRES_COPY_OUT { return results }
             }
             let now = ContinuousClock.now
-            if let giveUp {
-                if now >= giveUp {
+            if let cancelledAt {
+                if now >= answerDeadline(afterCancellingAt: cancelledAt) {
                     results.forEach { PQclear($0) }
-                    abandon(because: "no answer after the statement was cancelled")
-                    throw PostgresError(
-                        kind: .connectionLost,
-                        message: "connection to PostgreSQL lost: no answer within \(cancellationGrace) of cancelling a statement")
+                    throw givingUpAfterCancelling("a statement")
                 }
             } else if let reason = wait.cancellationDue(at: now) {
                 wait.cancellation = reason
                 requestCancellation(of: connection)
-                giveUp = now + cancellationGrace
+                cancelledAt = now
             }
-            let wakeAt = giveUp ?? min(wait.deadline, now + Self.cancellationCheckInterval)
+            let wakeAt = cancelledAt.map(answerDeadline(afterCancellingAt:))
+                ?? min(wait.deadline, now + Self.cancellationCheckInterval)
             try waitForSocket(of: connection, until: wakeAt)
         }
     }
@@ -261,17 +259,45 @@ public actor PostgresConnection {
         }
     }
 
-    /// How long a cancelled statement's server gets to answer before the connection is given up.
+    /// How long a cancelled statement's server gets to answer once it has taken the cancel
+    /// request, before the connection is given up.
     ///
-    /// Fixed and short: the connection keeps its place in the pool while it waits. Longer (the
-    /// connect timeout, 60 s in `make test`) once starved a pool of 4 for 30 s on a busy
-    /// machine; a server slower than this to answer a cancel costs a reconnect instead.
-    var cancellationGrace: Duration { Self.settlingWait }
+    /// Short: the server has signalled the backend, which stops at once unless the server is
+    /// frozen, and the connection keeps its place in a pool while it waits.
+    static let cancellationGrace: Duration = .seconds(5)
 
-    /// How long a connection waits, before its next use, for an earlier cancel request to be
-    /// delivered. Short: a connection given up is only a reconnect, while one held waiting keeps
-    /// its place in the pool from every other caller.
+    /// How long a cancel request may travel before the connection is given up: the connect
+    /// timeout, since the request is a connection of its own. A server (or a machine) too busy
+    /// to take it sooner would be as slow to take a replacement connection, and giving up
+    /// earlier would leave the statement running on the server with nobody to cancel it.
+    var cancelDeliveryLimit: Duration {
+        .seconds(max(configuration.connectTimeoutSeconds, 1))
+    }
+
+    /// How long a pool waits for a cancel request sent on a connection whose statement has
+    /// already answered, before it closes the connection rather than hand it on: closing is
+    /// only a reconnect, while a connection held waiting keeps its place from every caller.
     static let settlingWait: Duration = .seconds(5)
+
+    /// Until when a statement cancelled at `cancelledAt` waits for its answer: the grace after
+    /// the request's delivery, or, while it travels, the delivery limit.
+    func answerDeadline(afterCancellingAt cancelledAt: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        guard let request = unsettledCancel else { return cancelledAt + Self.cancellationGrace }
+        if let delivered = request.deliveryInstant { return delivered + Self.cancellationGrace }
+        return request.sentAt + cancelDeliveryLimit
+    }
+
+    /// Closes a connection whose cancelled statement (or COPY) never answered, and says why.
+    func givingUpAfterCancelling(_ what: String) -> PostgresError {
+        let delivered = unsettledCancel.map { $0.deliveryInstant != nil } ?? true
+        abandon(because: "no answer after \(what) was cancelled")
+        return PostgresError(
+            kind: .connectionLost,
+            message: delivered
+                ? "connection to PostgreSQL lost: no answer within \(Self.cancellationGrace) of the server taking the cancel of \(what)"
+                : "connection to PostgreSQL lost: the request to cancel \(what) was not delivered within \(cancelDeliveryLimit)")
+    }
+
     /// How often a waiting statement looks at its task's cancellation when no wake-up came.
     static let cancellationCheckInterval: Duration = .milliseconds(100)
 
@@ -310,29 +336,31 @@ public actor PostgresConnection {
         // One request in flight is enough: the statement is being cancelled already, and a
         // second request overwriting the first would leave the first unwaited for.
         guard unsettledCancel == nil, let request = CancelRequest(for: connection, logger: logger) else { return }
-        request.send()
+        request.send(signallingOnDelivery: wakeUp)
         unsettledCancel = request
     }
 
-    /// Whether an earlier cancel request has been delivered (waiting for it within the grace):
-    /// the pool asks before it hands the connection to the next caller, so that a caller never
-    /// waits for, or fails on, a cancel that was someone else's.
+    /// Whether an earlier cancel request has been delivered, waiting for it `settlingWait` at
+    /// most: the pool asks before it hands the connection to the next caller, so that a caller
+    /// never waits for, or fails on, a cancel that was someone else's.
     func cancellationIsSettled() -> Bool {
+        guard let request = unsettledCancel else { return true }
         do {
-            try settleCancellation()
+            try settleCancellation(by: min(ContinuousClock.now + Self.settlingWait, request.sentAt + cancelDeliveryLimit))
             return true
         } catch {
             return false
         }
     }
 
-    /// Waits, within the cancellation grace, for an earlier cancel request to be delivered; a
-    /// connection whose request never arrives is closed rather than risk its next statement.
-    private func settleCancellation() throws(PostgresError) {
+    /// Waits, by `instant` (else the request's delivery limit), for an earlier cancel request
+    /// to be delivered; a connection whose request never arrives is closed rather than risk its
+    /// next statement.
+    private func settleCancellation(by instant: ContinuousClock.Instant? = nil) throws(PostgresError) {
         guard let request = unsettledCancel else { return }
         unsettledCancel = nil
-        guard request.waitUntilDelivered(within: Self.settlingWait) else {
-            abandon(because: "a cancel request sent for an earlier statement was not delivered within \(Self.settlingWait)")
+        guard request.waitUntilDelivered(by: instant ?? request.sentAt + cancelDeliveryLimit) else {
+            abandon(because: "a cancel request sent for an earlier statement was not delivered in time")
             throw PostgresError(
                 kind: .connectionLost,
                 message: "connection to PostgreSQL lost: a cancel request for an earlier statement could not be delivered")

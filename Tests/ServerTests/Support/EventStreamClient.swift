@@ -87,7 +87,7 @@ final class EventStreamClient: Sendable {
     /// The next event, or nil when the stream ended; throws `TimedOut` after `timeout`. A
     /// timeout ends the stream for good (cancelling a pending read terminates it), so a test
     /// never reads on after one.
-    func next(timeout: Duration = .seconds(20)) async throws -> Event? {
+    func next(timeout: Duration = .conditionDeadline) async throws -> Event? {
         let events = self.events
         return try await withThrowingTaskGroup(of: Event?.self) { group in
             group.addTask {
@@ -105,7 +105,7 @@ final class EventStreamClient: Sendable {
     }
 
     /// Events until one satisfies `condition`; nil when the stream ended first.
-    func next(where condition: (Event) -> Bool, timeout: Duration = .seconds(20)) async throws -> Event? {
+    func next(where condition: (Event) -> Bool, timeout: Duration = .conditionDeadline) async throws -> Event? {
         while let event = try await next(timeout: timeout) {
             if condition(event) { return event }
         }

@@ -20,7 +20,7 @@ struct ServeProcess {
             ["serve", "--port", "0", "--signups-per-hour", "1000000", "--unclaimed-signups", "1000000"],
             environment: environment.merging(["TENANTRY_DATABASE_URL": databaseURL, "TENANTRY_HOST": "127.0.0.1"]) { _, fixed in fixed }
         )
-        try await waitUntil("the server listens", timeout: .seconds(60)) {
+        try await waitUntil("the server listens") {
             process.standardOutput.contains("listening on ") || !process.isRunning
         }
         let line = try #require(process.standardOutput.split(separator: "\n").first, "\(process.standardError)")

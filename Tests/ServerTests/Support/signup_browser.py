@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException, WebDriverException
@@ -27,9 +28,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 PHONE_WIDTH, PHONE_HEIGHT = 390, 844
 
 
-def browser(chromium: str, chromedriver: str) -> webdriver.Chrome:
+def browser(chromium: str, chromedriver: str, scratch: str) -> webdriver.Chrome:
+    """Starts Chromium with its profile and temporary files under `scratch`, which the caller
+    removes afterwards (left to itself, Chromium leaves a folder in /tmp on every run)."""
+    os.environ["TMPDIR"] = scratch
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
+    options.add_argument(f"--user-data-dir={os.path.join(scratch, 'profile')}")
     options.add_argument("--headless=new")
     # Tests run as root, where Chromium's sandbox cannot start.
     options.add_argument("--no-sandbox")
@@ -63,11 +68,17 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the workspace")
     arguments = parser.parse_args()
 
+    with tempfile.TemporaryDirectory(prefix="tenantry-browser-") as scratch:
+        return drive(arguments, scratch)
+
+
+def drive(arguments: argparse.Namespace, scratch: str) -> int:
+    """Signs up through the page; returns the exit status."""
     form_shot = os.path.join(arguments.screenshots, "signup-form.png")
     active_shot = os.path.join(arguments.screenshots, "signup-active.png")
     failure_shot = os.path.join(arguments.screenshots, "signup-failure.png")
 
-    driver = browser(arguments.chromium, arguments.chromedriver)
+    driver = browser(arguments.chromium, arguments.chromedriver, scratch)
     try:
         wait = WebDriverWait(driver, arguments.timeout)
         driver.get(arguments.base_url.rstrip("/") + "/")
