@@ -171,32 +171,20 @@ struct StagedAppendTests {
                     """)
             }
             let login = database.administratorConfiguration.with(user: role)
-            func batchCall(_ tenant: UUID) -> PostgresQuery {
-                """
-                SELECT * FROM tenantry.append_event_batch(\(tenant), 'doc-1', NULL,
-                    ARRAY[gen_random_uuid()], ARRAY['Noted'], ARRAY['{}'::jsonb], ARRAY['{}'::jsonb])
-                """
-            }
             try await PostgresConnection.withConnection(login) { connection in
                 for (tenant, state) in [(other, "TY007"), (EventLog.controlPlaneTenantID, "TY008"), (own, "42501")] {
+                    try await connection.query("BEGIN")
+                    #expect(try await connection.query("SELECT tenantry.prepare_staged_events()").rows.first?.decode(Bool.self) == true)
+                    try await connection.copyIn(
+                        "COPY pg_temp.tenantry_staged_events (ordinal, event_id, event_type, data, metadata) FROM STDIN",
+                        chunks: [CopyTextRow.line(["1", UUID().uuidString, "Noted", "{}", "{}"])])
                     await #expect {
-                        try await connection.query(batchCall(tenant))
+                        try await connection.query("SELECT * FROM tenantry.append_staged_events(\(tenant), 'doc-1', NULL)")
                     } throws: { error in
                         (error as? PostgresError)?.sqlState?.rawValue == state
                     }
+                    try await connection.query("ROLLBACK")
                 }
-                // Through the staging table too.
-                try await connection.query("BEGIN")
-                #expect(try await connection.query("SELECT tenantry.prepare_staged_events()").rows.first?.decode(Bool.self) == true)
-                try await connection.copyIn(
-                    "COPY pg_temp.tenantry_staged_events (ordinal, event_id, event_type, data, metadata) FROM STDIN",
-                    chunks: [CopyTextRow.line(["1", UUID().uuidString, "Noted", "{}", "{}"])])
-                await #expect {
-                    try await connection.query("SELECT * FROM tenantry.append_staged_events(\(own), 'doc-1', NULL)")
-                } throws: { error in
-                    (error as? PostgresError)?.sqlState?.rawValue == "42501"
-                }
-                try await connection.query("ROLLBACK")
             }
             let written = try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
                 try await admin.query("SELECT count(*) FROM tenantry.events").rows.first?.decode(Int.self)
@@ -205,6 +193,63 @@ struct StagedAppendTests {
             try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
                 try await admin.runScript("DROP OWNED BY \(role); DROP ROLE \(role)")
             }
+        }
+    }
+
+    @Test("the staging table is the schema owner's: the caller cannot attach anything to it that would run with the owner's rights", arguments: [
+        "ALTER TABLE pg_temp.tenantry_staged_events ENABLE ROW LEVEL SECURITY",
+        "CREATE INDEX ON pg_temp.tenantry_staged_events (ordinal)",
+        "CREATE STATISTICS pg_temp.expressions ON (ordinal + 1), event_id FROM pg_temp.tenantry_staged_events",
+        "ALTER TABLE pg_temp.tenantry_staged_events ADD CHECK (ordinal > 0)",
+        """
+        CREATE FUNCTION pg_temp.noticed() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END';
+        CREATE TRIGGER noticed AFTER DELETE ON pg_temp.tenantry_staged_events FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.noticed()
+        """,
+    ])
+    func stagingTableCannotBeChanged(change: String) async throws {
+        try await withTestDatabase { database async throws in
+            try await PostgresConnection.withConnection(database.applicationConfiguration) { connection in
+                try await connection.query("BEGIN")
+                #expect(try await connection.query("SELECT tenantry.prepare_staged_events()").rows.first?.decode(Bool.self) == true)
+                await #expect {
+                    try await connection.runScript(change)
+                } throws: { error in
+                    (error as? PostgresError)?.sqlState?.rawValue == "42501"
+                }
+                try await connection.query("ROLLBACK")
+            }
+        }
+    }
+
+    @Test("a table the caller made under the staging table's name is refused (55000) before it is read, and nothing is written")
+    func callersOwnTableRefused() async throws {
+        try await withTestDatabase { database async throws in
+            try await PostgresConnection.withConnection(database.applicationConfiguration) { connection in
+                // Outside a transaction: the table outlives it, as a tampering session's would.
+                try await connection.query("""
+                    CREATE TEMPORARY TABLE tenantry_staged_events (
+                        ordinal integer NOT NULL, event_id uuid, event_type text, data jsonb, metadata jsonb)
+                    """)
+                try await connection.query("BEGIN")
+                try await connection.copyIn(
+                    "COPY pg_temp.tenantry_staged_events (ordinal, event_id, event_type, data, metadata) FROM STDIN",
+                    chunks: [CopyTextRow.line(["1", UUID().uuidString, "Noted", "{}", "{}"])])
+                await #expect {
+                    try await connection.query("SELECT * FROM tenantry.append_staged_events(\(UUID()), 'doc-1', NULL)")
+                } throws: { error in
+                    (error as? PostgresError)?.sqlState?.rawValue == "55000"
+                }
+                try await connection.query("ROLLBACK")
+                await #expect {
+                    try await connection.query("SELECT tenantry.prepare_staged_events()")
+                } throws: { error in
+                    (error as? PostgresError)?.sqlState?.rawValue == "55000"
+                }
+            }
+            let written = try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                try await admin.query("SELECT count(*) FROM tenantry.events").rows.first?.decode(Int.self)
+            }
+            #expect(written == 0)
         }
     }
 }

@@ -77,7 +77,7 @@ struct CopyOutBinaryTests {
     private static func firstFailure(
         _ statement: String,
         on connection: isolated PostgresConnection,
-        row: (inout CopyBinaryFields) throws(PostgresError) -> Void
+        row: (inout BinaryRowFields) throws(PostgresError) -> Void
     ) -> PostgresError? {
         do {
             try connection.copyOutBinary(statement, row: row)

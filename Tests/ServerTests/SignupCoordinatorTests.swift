@@ -206,25 +206,6 @@ struct SignupCoordinatorTests {
         }
     }
 
-    /// Holds provisioning at a step until the test opens it; `isOpen` also serves as a flag.
-    actor Gate {
-        private var isOpen = false
-        private var waiters: [CheckedContinuation<Void, Never>] = []
-
-        func wait() async {
-            if isOpen { return }
-            await withCheckedContinuation { waiters.append($0) }
-        }
-
-        var opened: Bool { isOpen }
-
-        func open() {
-            isOpen = true
-            for waiter in waiters { waiter.resume() }
-            waiters = []
-        }
-    }
-
     @Test("graceful shutdown waits for a signup's provisioning in flight: the tenant is active when the server has stopped")
     func shutdownWaitsForSignups() async throws {
         let gate = Gate()

@@ -55,10 +55,10 @@ public struct RecordedEvent: Sendable, Hashable, Identifiable {
         recordedAt = try row.decode(column: offset + 9, as: Date.self)
     }
 
-    /// Decodes the event from the next fields of a binary COPY row, in `columns` order (with
+    /// Decodes the event from the next fields of a row in the binary format, in `columns` order (with
     /// `data` and `metadata` cast to text), straight from the row's bytes; `nil` when the
     /// position is NULL (a feed page's row that carries only its horizon).
-    init?(copyFields fields: inout CopyBinaryFields) throws(PostgresError) {
+    init?(binaryFields fields: inout BinaryRowFields) throws(PostgresError) {
         guard let position = try fields.decodeNext(Int64?.self) else { return nil }
         self.position = position
         transactionID = try fields.decodeNext()

@@ -7,6 +7,8 @@ public struct ProjectionRunner<Subject: Projection>: Sendable {
     public let store: EventLog
     public let checkpoints: CheckpointStore
     public let batchSize: Int
+    /// Shared by every copy of this runner: concurrent `catchUpWithCommittedWrites` calls.
+    private let catchUps = CoalescedRuns()
 
     public init(projection: Subject, store: EventLog, batchSize: Int = 500) {
         self.projection = projection
@@ -34,12 +36,20 @@ public struct ProjectionRunner<Subject: Projection>: Sendable {
 
     /// Applies everything committed so far, waiting (up to `timeout`) for events that an older
     /// transaction still holds back: a caller that just wrote sees its own writes folded in.
-    /// Cancellation stops it between pages, throwing `CancellationError`.
+    ///
+    /// Callers in this process share runs (`CoalescedRuns`): one arriving while a run is under
+    /// way waits for the next, which starts after it and so sees the caller's writes. A shared
+    /// run is not stopped by one caller's cancellation; it ends within `timeout` (the first
+    /// waiting caller's) plus the pages it is applying.
     public func catchUpWithCommittedWrites(timeout: Duration = .seconds(10)) async throws {
+        let runner = self
+        try await catchUps.run { try await runner.applyCommitted(timeout: timeout) }
+    }
+
+    private func applyCommitted(timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
         var pause: Duration = .milliseconds(1)
         while true {
-            try Task.checkCancellation()
             let page = try await applyNextPage()
             if page.isFull { continue }
             guard page.hasHeldBackEvents, ContinuousClock.now < deadline else { return }

@@ -163,7 +163,7 @@ public struct EventLog: Sendable {
     ) throws -> FeedPage {
         precondition(limit > 0, "a page holds at least one event")
         do {
-            return try readPageByCopy(after: cursor, filter: filter, limit: limit, on: connection)
+            return try readPageBinary(after: cursor, filter: filter, limit: limit, on: connection)
         } catch {
             throw EventStoreError.translate(error)
         }

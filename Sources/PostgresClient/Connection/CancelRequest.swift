@@ -14,38 +14,46 @@ import Synchronization
 final class CancelRequest: @unchecked Sendable {
     // @unchecked Sendable: `cancel` is a `PGcancel`, which libpq makes independent of its
     // `PGconn` precisely so that another thread (or a signal handler) may use it while the
-    // connection is busy; after `init` only the sending thread touches it, once, and frees it.
+    // connection is busy; it is made in `send` and from then on only the sending thread
+    // touches it, once, and frees it.
     // `delivered` is a semaphore and `deliveredAt` a mutex, both safe from any thread.
     private let cancel: OpaquePointer
     private let logger: Logger
     /// Signalled once `PQcancel` has returned: the server has taken the request (or refused it).
     private let delivered = DispatchSemaphore(value: 0)
     private let deliveredAt = Mutex<ContinuousClock.Instant?>(nil)
-    /// When the request was made (`send` follows at once).
+    /// When the request was sent.
     let sentAt = ContinuousClock.now
 
-    /// Nil when libpq cannot make one (the connection is not open).
-    init?(for connection: OpaquePointer, logger: Logger) {
-        guard let cancel = PQgetCancel(connection) else { return nil }
+    private init(cancel: OpaquePointer, logger: Logger) {
         self.cancel = cancel
         self.logger = logger
     }
 
-    /// Sends the request on a new detached thread and returns at once; `wakeUp` is signalled
-    /// when the request has been delivered, so that a thread waiting in `poll(2)` for the
-    /// cancelled statement's answer starts counting its grace from then.
-    func send(signallingOnDelivery wakeUp: WakeUpPipe) {
-        Thread.detachNewThread { [self] in
-            var reason = [CChar](repeating: 0, count: 256)
-            if PQcancel(cancel, &reason, Int32(reason.count)) == 0 {
-                let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                logger.warning("could not cancel a statement: \(text)")
-            }
-            PQfreeCancel(cancel)
-            deliveredAt.withLock { $0 = .now }
-            delivered.signal()
-            wakeUp.signal()
+    /// Sends a request to cancel the statement running on `connection` from a new detached
+    /// thread and returns at once; nil when libpq cannot make one (the connection is not open).
+    /// `wakeUp` is signalled when the request has been delivered, so that a thread waiting in
+    /// `poll(2)` for the cancelled statement's answer starts counting its grace from then.
+    static func send(for connection: OpaquePointer, logger: Logger, signallingOnDelivery wakeUp: WakeUpPipe) -> CancelRequest? {
+        guard let cancel = PQgetCancel(connection) else { return nil }
+        let request = CancelRequest(cancel: cancel, logger: logger)
+        Thread.detachNewThread { [request] in
+            request.deliver(signalling: wakeUp)
         }
+        return request
+    }
+
+    private func deliver(signalling wakeUp: WakeUpPipe) {
+        var reason = [CChar](repeating: 0, count: 256)
+        if PQcancel(cancel, &reason, Int32(reason.count)) == 0 {
+            let text = String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            logger.warning("could not cancel a statement: \(text)")
+        }
+        PQfreeCancel(cancel)
+        deliveredAt.withLock { $0 = .now }
+        // The wake-up first: whoever sees the delivery may drain the pipe and find it there.
+        wakeUp.signal()
+        delivered.signal()
     }
 
     /// When the request was delivered; nil while it is still travelling.

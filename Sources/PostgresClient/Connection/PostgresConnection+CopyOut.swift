@@ -119,7 +119,7 @@ extension PostgresConnection {
     public func copyOutBinary(
         _ statement: String,
         timeout: Duration? = nil,
-        row: (inout CopyBinaryFields) throws(PostgresError) -> Void
+        row: (inout BinaryRowFields) throws(PostgresError) -> Void
     ) throws(PostgresError) -> Int {
         var stream = CopyBinaryStream()
         try copyOut(statement, timeout: timeout) { message throws(PostgresError) in

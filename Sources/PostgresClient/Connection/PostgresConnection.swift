@@ -167,15 +167,27 @@ public actor PostgresConnection {
     /// Waits for every result of what was just sent and interprets them: the first error wins,
     /// else the last result is the answer.
     private func outcome(ofSending sent: Int32, on connection: OpaquePointer, wait: inout StatementWait) throws(PostgresError) -> PostgresResult {
+        try lastResult(ofSending: sent, on: connection, wait: &wait) { result throws(PostgresError) in
+            PostgresResult(rows: rows(of: result), commandTag: String(cString: PQcmdStatus(result)))
+        }
+    }
+
+    /// Waits for every result of what was just sent: the first error wins (a statement this
+    /// side cancelled fails as `.timedOut` or `.cancelled`), else `read` takes the last result.
+    func lastResult<Value>(
+        ofSending sent: Int32,
+        on connection: OpaquePointer,
+        wait: inout StatementWait,
+        read: (OpaquePointer) throws(PostgresError) -> Value
+    ) throws(PostgresError) -> Value {
         guard sent == 1 else { throw connectionError(connection, while: "sending a statement") }
         try flush(connection, wait: &wait)
         let results = try awaitResults(of: connection, wait: &wait)
         defer { results.forEach { PQclear($0) } }
         var failure: PostgresError?
-        var answer: PostgresResult?
         for result in results {
             do {
-                answer = try interpret(result, of: connection)
+                try checkStatus(of: result, on: connection)
             } catch {
                 failure = failure ?? error
             }
@@ -189,8 +201,8 @@ public actor PostgresConnection {
             }
             throw failure
         }
-        guard let answer else { throw connectionError(connection, while: "running a statement") }
-        return answer
+        guard let answer = results.last else { throw connectionError(connection, while: "running a statement") }
+        return try read(answer)
     }
 
     /// Collects the results of the statement in flight, parking this connection's thread in
@@ -267,11 +279,13 @@ public actor PostgresConnection {
     static let cancellationGrace: Duration = .seconds(5)
 
     /// How long a cancel request may travel before the connection is given up: the connect
-    /// timeout, since the request is a connection of its own. A server (or a machine) too busy
-    /// to take it sooner would be as slow to take a replacement connection, and giving up
-    /// earlier would leave the statement running on the server with nobody to cancel it.
+    /// timeout (the connection string's `connect_timeout` where it sets one), since the request
+    /// is a connection of its own. A server (or a machine) too busy to take it sooner would be
+    /// as slow to take a replacement connection, and waiting gets the statement's real outcome
+    /// (cancelled, or finished) where giving up would leave it unknown (`.connectionLost`).
     var cancelDeliveryLimit: Duration {
-        .seconds(max(configuration.connectTimeoutSeconds, 1))
+        let fromString = (try? configuration.value(of: "connect_timeout")).flatMap { $0.flatMap { Int($0) } }
+        return .seconds(max(fromString ?? configuration.connectTimeoutSeconds, 1))
     }
 
     /// How long a pool waits for a cancel request sent on a connection whose statement has
@@ -335,9 +349,8 @@ public actor PostgresConnection {
     func requestCancellation(of connection: OpaquePointer) {
         // One request in flight is enough: the statement is being cancelled already, and a
         // second request overwriting the first would leave the first unwaited for.
-        guard unsettledCancel == nil, let request = CancelRequest(for: connection, logger: logger) else { return }
-        request.send(signallingOnDelivery: wakeUp)
-        unsettledCancel = request
+        guard unsettledCancel == nil else { return }
+        unsettledCancel = CancelRequest.send(for: connection, logger: logger, signallingOnDelivery: wakeUp)
     }
 
     /// Whether an earlier cancel request has been delivered, waiting for it `settlingWait` at
@@ -346,7 +359,8 @@ public actor PostgresConnection {
     func cancellationIsSettled() -> Bool {
         guard let request = unsettledCancel else { return true }
         do {
-            try settleCancellation(by: min(ContinuousClock.now + Self.settlingWait, request.sentAt + cancelDeliveryLimit))
+            try settleCancellation(
+                by: min(ContinuousClock.now + Self.settlingWait, request.sentAt + cancelDeliveryLimit), honoringCancellation: false)
             return true
         } catch {
             return false
@@ -355,16 +369,31 @@ public actor PostgresConnection {
 
     /// Waits, by `instant` (else the request's delivery limit), for an earlier cancel request
     /// to be delivered; a connection whose request never arrives is closed rather than risk its
-    /// next statement.
-    private func settleCancellation(by instant: ContinuousClock.Instant? = nil) throws(PostgresError) {
+    /// next statement. Unless told otherwise (a pool deciding whether to hand the connection
+    /// on must finish), the wait looks at the task's cancellation every 100 ms: a cancelled
+    /// caller gets `.cancelled` and the request stays awaited by the connection's next use.
+    private func settleCancellation(
+        by instant: ContinuousClock.Instant? = nil, honoringCancellation: Bool = true
+    ) throws(PostgresError) {
         guard let request = unsettledCancel else { return }
-        unsettledCancel = nil
-        guard request.waitUntilDelivered(by: instant ?? request.sentAt + cancelDeliveryLimit) else {
-            abandon(because: "a cancel request sent for an earlier statement was not delivered in time")
-            throw PostgresError(
-                kind: .connectionLost,
-                message: "connection to PostgreSQL lost: a cancel request for an earlier statement could not be delivered")
+        let giveUp = instant ?? request.sentAt + cancelDeliveryLimit
+        while !request.waitUntilDelivered(by: min(giveUp, ContinuousClock.now + Self.cancellationCheckInterval)) {
+            if ContinuousClock.now >= giveUp {
+                abandon(because: "a cancel request sent for an earlier statement was not delivered in time")
+                throw PostgresError(
+                    kind: .connectionLost,
+                    message: "connection to PostgreSQL lost: a cancel request for an earlier statement could not be delivered")
+            }
+            if honoringCancellation && Task.isCancelled {
+                throw PostgresError(
+                    kind: .cancelled,
+                    message: "the statement was cancelled with its task while the connection waited for an earlier cancel request to arrive")
+            }
         }
+        unsettledCancel = nil
+        // The request's wake-up is written before its delivery is signalled: drop it here, or
+        // the next wait would end early for it.
+        wakeUp.drain()
     }
 
     /// Forgets a connection that cannot be trusted any more. Its socket is closed when its
@@ -655,9 +684,16 @@ public actor PostgresConnection {
         guard let result else {
             throw connectionError(connection, while: "running a statement")
         }
+        try checkStatus(of: result, on: connection)
+        return PostgresResult(rows: rows(of: result), commandTag: String(cString: PQcmdStatus(result)))
+    }
+
+    /// Throws the error a result carries (`.connectionLost` when the connection went with it),
+    /// or `.misuse` for a status no statement of ours should end in.
+    func checkStatus(of result: OpaquePointer, on connection: OpaquePointer) throws(PostgresError) {
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-            return PostgresResult(rows: rows(of: result), commandTag: String(cString: PQcmdStatus(result)))
+            return
         case PGRES_FATAL_ERROR, PGRES_NONFATAL_ERROR:
             var error = serverError(result)
             if PQstatus(connection) != CONNECTION_OK {

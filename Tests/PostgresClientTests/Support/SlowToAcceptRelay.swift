@@ -10,14 +10,17 @@ import Glibc
 /// is slow to take new connections, as a machine at a load of 15 makes it. A cancel request is
 /// a connection of its own, so it is one of those held.
 ///
-/// Every descriptor is close-on-exec (an accepted one from just after `accept`) and closed by the one thread that owns it; `close()` only
-/// shuts sockets down, so no number is ever closed twice (tests share the process).
+/// Every descriptor is made close-on-exec (tests spawn children in parallel) and closed by the
+/// one thread that owns it, under the lock `close()` shuts sockets down under, so no number is
+/// ever closed twice or shut down after another test reused it (tests share the process).
 final class SlowToAcceptRelay: Sendable {
     /// The folder holding the relay's socket: use it as the `host` of a connection string.
     let directory: String
     private let target: String
     private let listener: Int32
-    private let gate = Gate()
+    /// Whether the accepting thread has closed the listener (then `close()` leaves it alone).
+    private let listenerClosed = Mutex(false)
+    private let gate = ThreadGate()
     /// Sockets open on either side, to shut down at `close()`.
     private let openSockets = Mutex<Set<Int32>>([])
     /// How many connections arrived after the first, held or admitted.
@@ -28,14 +31,20 @@ final class SlowToAcceptRelay: Sendable {
     init(clusterDirectory: String, port: String) throws {
         var template = Array("/tmp/tq-relay-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw RelayError("mkdtemp failed: \(String(cString: strerror(errno)))") }
-        directory = String(cString: made)
+        let directory = String(cString: made)
+        self.directory = directory
         target = clusterDirectory + "/.s.PGSQL." + port
         listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard listener >= 0 else { throw RelayError("socket failed: \(String(cString: strerror(errno)))") }
+        guard listener >= 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: directory)
+            throw RelayError("socket failed: \(reason)")
+        }
         let path = directory + "/.s.PGSQL." + port
         guard Self.withAddress(path, { bind(listener, $0, $1) }) == 0, Glibc.listen(listener, 16) == 0 else {
             let reason = String(cString: strerror(errno))
             Glibc.close(listener)
+            try? FileManager.default.removeItem(atPath: directory)
             throw RelayError("cannot listen on \(path): \(reason)")
         }
         Thread.detachNewThread { [self] in acceptConnections() }
@@ -52,7 +61,9 @@ final class SlowToAcceptRelay: Sendable {
     /// Stops listening, ends every relayed connection and removes the folder.
     func close() {
         gate.open()
-        shutdown(listener, Int32(SHUT_RDWR))
+        listenerClosed.withLock { closed in
+            if !closed { _ = shutdown(listener, Int32(SHUT_RDWR)) }
+        }
         openSockets.withLock { sockets in sockets.forEach { _ = shutdown($0, Int32(SHUT_RDWR)) } }
         try? FileManager.default.removeItem(atPath: directory)
     }
@@ -60,20 +71,23 @@ final class SlowToAcceptRelay: Sendable {
     private func acceptConnections() {
         var first = true
         while true {
-            let client = accept(listener, nil, nil)
+            let client = acceptClosingOnExec(listener, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
             if client < 0 {
-                if errno == EINTR { continue }
+                // Shut down by `close()` (EINVAL), or gone: stop. A connection aborted while it
+                // waited, or a signal: go on.
+                if errno == EINTR || errno == ECONNABORTED { continue }
                 break
             }
-            // Glibc's module has no accept4: close-on-exec at once, before any child is spawned.
-            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             let held = !first
             first = false
             if held { laterConnections.add(1, ordering: .releasing) }
             track(client)
             Thread.detachNewThread { [self] in relay(client, held: held) }
         }
-        Glibc.close(listener)
+        listenerClosed.withLock { closed in
+            closed = true
+            Glibc.close(listener)
+        }
     }
 
     /// Owns `client` (and the server socket it opens) until both directions have ended.
@@ -139,8 +153,16 @@ final class SlowToAcceptRelay: Sendable {
     }
 }
 
+/// `accept4(2)`, which Glibc's Swift module does not export: it sets close-on-exec atomically,
+/// where `accept` then `fcntl` leaves a moment in which a child spawned by another test would
+/// inherit the socket. The C declaration is `int accept4(int, struct sockaddr *, socklen_t *, int)`.
+@_silgen_name("accept4")
+private func acceptClosingOnExec(
+    _ socket: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: UnsafeMutablePointer<socklen_t>?, _ flags: Int32
+) -> Int32
+
 /// A gate threads wait at until it opens, once and for good.
-private final class Gate: Sendable {
+private final class ThreadGate: Sendable {
     private let isOpen = Mutex(false)
     private let condition = NSCondition()
 

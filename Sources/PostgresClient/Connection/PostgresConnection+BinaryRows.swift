@@ -1,0 +1,65 @@
+import CLibPQ
+
+extension PostgresConnection {
+    /// Runs `query` with its result in PostgreSQL's binary format and hands each row's fields
+    /// to `row`, to decode in place with `PostgresBinaryDecodable` types as `copyOutBinary`'s
+    /// rows are; returns the number of rows. Deadline, cancellation and a lost connection
+    /// behave as in `query`.
+    ///
+    /// For large reads whose plan depends on their values: the statement is never prepared
+    /// (each run is planned with its values, where a prepared statement may switch to a
+    /// generic plan), and neither side formats or parses text. Unlike a COPY, it takes
+    /// parameters, and a set-returning SQL function in it can be inlined into the query rather
+    /// than collected whole first.
+    @discardableResult
+    public func queryBinary(
+        _ query: PostgresQuery,
+        timeout: Duration? = nil,
+        row: (inout BinaryRowFields) throws(PostgresError) -> Void
+    ) throws(PostgresError) -> Int {
+        let connection = try openHandle()
+        var wait = StatementWait(deadline: ContinuousClock.now + (timeout ?? configuration.queryTimeout), honorsCancellation: true)
+        let sent = withCStringArray(query.bindings) { values in
+            PQsendQueryParams(connection, query.sql, Int32(query.bindings.count), nil, values, nil, nil, 1)
+        }
+        return try lastResult(ofSending: sent, on: connection, wait: &wait) { result throws(PostgresError) in
+            try Self.forEachBinaryRow(of: result, row)
+        }
+    }
+
+    /// Lays each row of `result` out as a binary COPY row is (per field a 32-bit length, -1 for
+    /// NULL, then the bytes), in one buffer reused from row to row, and hands its fields to `row`.
+    private static func forEachBinaryRow(
+        of result: OpaquePointer,
+        _ row: (inout BinaryRowFields) throws(PostgresError) -> Void
+    ) throws(PostgresError) -> Int {
+        let rowCount = PQntuples(result)
+        let columnCount = PQnfields(result)
+        var buffer: [UInt8] = []
+        for index in 0..<rowCount {
+            buffer.removeAll(keepingCapacity: true)
+            for column in 0..<columnCount {
+                if PQgetisnull(result, index, column) == 1 {
+                    withUnsafeBytes(of: Int32(-1).bigEndian) { buffer.append(contentsOf: $0) }
+                    continue
+                }
+                let length = PQgetlength(result, index, column)
+                withUnsafeBytes(of: length.bigEndian) { buffer.append(contentsOf: $0) }
+                if let value = PQgetvalue(result, index, column) {
+                    buffer.append(contentsOf: UnsafeRawBufferPointer(start: value, count: Int(length)))
+                }
+            }
+            let failure = buffer.withUnsafeBytes { bytes -> PostgresError? in
+                var fields = BinaryRowFields(row: bytes, offset: 0, count: Int(columnCount))
+                do throws(PostgresError) {
+                    try row(&fields)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let failure { throw failure }
+        }
+        return Int(rowCount)
+    }
+}
