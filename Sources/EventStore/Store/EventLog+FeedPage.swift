@@ -73,7 +73,7 @@ extension EventStoreStatements {
     /// the database's feed horizon (`tenantry.feed_horizon()`), all of which have ended, so
     /// nothing can later appear before the last event returned. The first two columns say
     /// where that horizon was and whether committed events (matching the filter) wait at or
-    /// beyond it; the event columns are NULL when no event is deliverable. The function runs
+    /// beyond it; the page ends with a row of the horizon alone, its event columns NULL. The function runs
     /// with the caller's rights: row-level security decides whose events it sees.
     static func feedPage(after cursor: GlobalCursor, filter: EventFilter, limit: Int) -> PostgresQuery {
         """

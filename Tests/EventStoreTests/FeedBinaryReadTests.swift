@@ -4,11 +4,11 @@ import PostgresClient
 import TestSupport
 import Testing
 
-/// `readPage` streams `tenantry.read_feed` with COPY; what it hands out must be exactly what the
-/// function returns as an ordinary result, page by page, held-back events and awkward text
-/// included.
-@Suite("Feed reads through COPY")
-struct FeedCopyTests {
+/// `readPage` reads `tenantry.read_feed` with results in the binary format; what it hands out
+/// must be exactly what the function returns as an ordinary text result, page by page,
+/// held-back events and awkward text included.
+@Suite("Feed reads in the binary format")
+struct FeedBinaryReadTests {
     /// The page as `read_feed`'s ordinary result, decoded column by column.
     private struct ResultPage: Equatable {
         var horizon: UInt64
@@ -36,7 +36,7 @@ struct FeedCopyTests {
             })
     }
 
-    private func copyPage(_ page: FeedPage) -> ResultPage {
+    private func binaryPage(_ page: FeedPage) -> ResultPage {
         ResultPage(horizon: page.horizon, heldBack: page.hasHeldBackEvents, events: page.events.map { event in
             [String(event.position), String(event.transactionID), event.tenantID.uuidString.lowercased(), event.stream,
              String(event.version), event.id.uuidString.lowercased(), event.type, event.dataJSON, event.metadataJSON,
@@ -44,8 +44,8 @@ struct FeedCopyTests {
         })
     }
 
-    @Test("COPY pages equal read_feed's result pages, with an older transaction holding later commits back and after it commits")
-    func copyEqualsResult() async throws {
+    @Test("binary pages equal read_feed's text result pages, with an older transaction holding later commits back and after it commits")
+    func binaryEqualsText() async throws {
         try await withEventStore(maximumConnections: 4) { store, database async throws in
             let tenant = UUID()
             let awkward = try NewEvent(
@@ -88,7 +88,7 @@ struct FeedCopyTests {
                 while true {
                     let viaCopy = try store.readPage(after: cursor, filter: .all, limit: 2, on: connection)
                     let viaResult = try resultPage(after: cursor, limit: 2, on: connection)
-                    #expect(copyPage(viaCopy) == viaResult)
+                    #expect(binaryPage(viaCopy) == viaResult)
                     sawHeldBack = sawHeldBack || viaCopy.hasHeldBackEvents
                     pages += 1
                     guard let last = viaCopy.events.last else { break }
