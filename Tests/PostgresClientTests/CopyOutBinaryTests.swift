@@ -5,31 +5,13 @@ import Testing
 
 @Suite("COPY TO STDOUT in the binary format")
 struct CopyOutBinaryTests {
-    private struct Row: Equatable {
-        var n: Int64
-        var small: Int32
-        var xid: UInt64
-        var id: UUID
-        var at: Date
-        var flag: Bool
-        var body: String?
-    }
-
-    private static let select = """
-        SELECT n::int8, (n % 1000)::int4, (n * 4294967296)::text::xid8,
-               md5(n::text)::uuid, timestamptz '1999-12-31 23:59:59.999999+00' + n * interval '1 hour 0.000001 second',
-               n % 2 = 0, CASE WHEN n % 3 = 0 THEN NULL ELSE jsonb_build_object('n', n, 'tab', E'\\t\\u00fc')::text END
-        FROM generate_series(-5, 2000) n ORDER BY n
-        """
+    private static let select = SampleRow.select("-5, 2000")
 
     @Test("every kind decodes to what the text format gives, NULL included, from before 2000 too")
     func agreesWithText() async throws {
         try await withTestDatabase { database async throws in
             try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
-                let fromText = try await connection.query(PostgresQuery(stringLiteral: Self.select)).rows.map { row throws(PostgresError) in
-                    let (n, small, xid, id, at, flag, body) = try row.decode((Int64, Int32, UInt64, UUID, Date, Bool, String?).self)
-                    return Row(n: n, small: small, xid: xid, id: id, at: at, flag: flag, body: body)
-                }
+                let fromText = try await connection.query(PostgresQuery(stringLiteral: Self.select)).rows.map { row throws(PostgresError) in try SampleRow(text: row) }
                 let fromBinary = try await Self.readBinary("COPY (\(Self.select)) TO STDOUT (FORMAT binary)", on: connection)
                 #expect(fromBinary.count == 2006)
                 #expect(fromBinary == fromText)
@@ -62,13 +44,10 @@ struct CopyOutBinaryTests {
         }
     }
 
-    private static func readBinary(_ statement: String, on connection: isolated PostgresConnection) throws -> [Row] {
-        var rows: [Row] = []
+    private static func readBinary(_ statement: String, on connection: isolated PostgresConnection) throws -> [SampleRow] {
+        var rows: [SampleRow] = []
         let count = try connection.copyOutBinary(statement) { fields throws(PostgresError) in
-            rows.append(Row(
-                n: try fields.decodeNext(), small: try fields.decodeNext(), xid: try fields.decodeNext(),
-                id: try fields.decodeNext(), at: try fields.decodeNext(), flag: try fields.decodeNext(),
-                body: try fields.decodeNext()))
+            rows.append(try SampleRow(binary: &fields))
         }
         #expect(count == rows.count)
         return rows

@@ -37,19 +37,21 @@ public struct ProjectionRunner<Subject: Projection>: Sendable {
     /// Applies everything committed so far, waiting (up to `timeout`) for events that an older
     /// transaction still holds back: a caller that just wrote sees its own writes folded in.
     ///
-    /// Callers in this process share runs (`CoalescedRuns`): one arriving while a run is under
-    /// way waits for the next, which starts after it and so sees the caller's writes. A shared
-    /// run is not stopped by one caller's cancellation; it ends within `timeout` (the first
-    /// waiting caller's) plus the pages it is applying.
+    /// Callers sharing this runner (copies included) share runs (`CoalescedRuns`): one
+    /// arriving while a run is under way waits for the next, which starts after it and so sees
+    /// the caller's writes, and waits up to the longest `timeout` among its callers. A cancelled
+    /// caller stops waiting at once (`CancellationError`); a run all of whose callers have gone
+    /// is cancelled between pages, each page's checkpoint saved with it.
     public func catchUpWithCommittedWrites(timeout: Duration = .seconds(10)) async throws {
         let runner = self
-        try await catchUps.run { try await runner.applyCommitted(timeout: timeout) }
+        try await catchUps.run(timeout: timeout) { timeout in try await runner.applyCommitted(timeout: timeout) }
     }
 
     private func applyCommitted(timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
         var pause: Duration = .milliseconds(1)
         while true {
+            try Task.checkCancellation()
             let page = try await applyNextPage()
             if page.isFull { continue }
             guard page.hasHeldBackEvents, ContinuousClock.now < deadline else { return }

@@ -52,13 +52,13 @@ public struct BinaryRowFields {
         guard fieldsRead < count else {
             throw .decoding("the row has \(count) fields; field \(fieldsRead + 1) was asked for")
         }
-        guard row.count - offset >= 4 else { throw .decoding("a binary COPY row ends inside field \(fieldsRead + 1)'s length") }
+        guard row.count - offset >= 4 else { throw .decoding("a binary row ends inside field \(fieldsRead + 1)'s length") }
         let length = Int(Int32(bigEndian: row.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
         offset += 4
         fieldsRead += 1
         if length == -1 { return nil }
         guard length >= 0, row.count - offset >= length else {
-            throw .decoding("a binary COPY row ends inside field \(fieldsRead) (\(length) bytes)")
+            throw .decoding("a binary row ends inside field \(fieldsRead) (\(length) bytes)")
         }
         defer { offset += length }
         return UnsafeRawBufferPointer(rebasing: row[offset..<(offset + length)])

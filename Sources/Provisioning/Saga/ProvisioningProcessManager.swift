@@ -30,6 +30,7 @@ public struct ProvisioningProcessManager: Sendable {
         self.saga = saga
         self.sweepInterval = sweepInterval
         self.logger = logger
+        registry = ProjectionRunner(projection: TenantsProjection(store: saga.tenants.store), store: saga.tenants.store)
     }
 
     private var store: EventLog { saga.tenants.store }
@@ -38,10 +39,9 @@ public struct ProvisioningProcessManager: Sendable {
         EventSubscription(store: store, filter: EventFilter(tenantID: ControlPlane.tenantID, categories: ["tenant"]))
     }
 
-    /// The tenant registry, which the sweep reads (caught up first).
-    private var registry: ProjectionRunner<TenantsProjection> {
-        ProjectionRunner(projection: TenantsProjection(store: store), store: store)
-    }
+    /// The tenant registry, which the sweep reads (caught up first). One runner for the
+    /// manager's life, so that its catch-ups share runs.
+    private let registry: ProjectionRunner<TenantsProjection>
 
     /// Follows the feed, and sweeps every `sweepInterval`, until the task is cancelled.
     ///
@@ -131,8 +131,8 @@ public struct ProvisioningProcessManager: Sendable {
                 return
             }
             do {
-                // The registry's catch-up runs in this task, so a shutdown stops it between
-                // pages instead of waiting for a long one to end.
+                // A shutdown cancels this task: the catch-up stops waiting at once, and the run,
+                // with no caller left, stops between pages.
                 try await registry.catchUpWithCommittedWrites()
                 // The saga runs in a task of its own, so a shutdown lets the run it is in
                 // finish; then it stops before the next tenant.

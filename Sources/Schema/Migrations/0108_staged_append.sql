@@ -18,18 +18,19 @@
 -- No NOTIFY: subscribers are woken by polling the feed.
 --
 -- The staging table is the session's own (pg_temp.tenantry_staged_events, emptied at every
--- commit), made by prepare_staged_events as the schema owner, which lets the caller only
--- INSERT into it (COPY). append_staged_events runs as the owner and reads it in place: no
--- arrays, one pass to check the rows, one INSERT … SELECT. The table must be the owner's: a
+-- commit), made by prepare_staged_events through make_staging_table as the schema owner,
+-- which lets the caller only INSERT into it (COPY). append_staged_events runs as the owner
+-- and reads it in place: no arrays, one pass to check the rows, one INSERT … SELECT. The
+-- table must be the owner's: a
 -- table the caller owned could carry what the planner or the executor runs with the reader's
 -- rights (row security, triggers, statistics or CHECK expressions, indexes), and a caller
 -- cannot attach any of these to a table it does not own. A table of that name the caller made
 -- itself is refused (55000).
 
--- prepare_staged_events: makes the session's staging table if need be, as the schema owner,
--- and lets the caller insert into it; false when the caller may not make temporary tables here
--- (an instance's login in its dedicated database): it then appends through append_events.
-CREATE FUNCTION tenantry.prepare_staged_events() RETURNS boolean
+-- make_staging_table: makes the session's staging table, as the schema owner, and lets every
+-- role of the session insert into it (a temporary table is out of every other session's
+-- reach); refuses a table of that name the session made itself.
+CREATE FUNCTION tenantry.make_staging_table() RETURNS void
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -37,10 +38,6 @@ AS $$
 DECLARE
     staging regclass := to_regclass('pg_temp.tenantry_staged_events');
 BEGIN
-    IF NOT has_database_privilege(session_user, current_database(), 'TEMPORARY')
-       OR NOT has_database_privilege(current_database(), 'TEMPORARY') THEN
-        RETURN false;
-    END IF;
     IF staging IS NULL THEN
         CREATE TEMPORARY TABLE tenantry_staged_events (
             ordinal  integer NOT NULL,
@@ -49,12 +46,26 @@ BEGIN
             data     jsonb,
             metadata jsonb
         ) ON COMMIT DELETE ROWS;
-        -- A session's temporary table is out of every other session's reach.
         GRANT INSERT ON pg_temp.tenantry_staged_events TO PUBLIC;
     ELSIF (SELECT c.relowner FROM pg_class c WHERE c.oid = staging) <> current_user::text::regrole THEN
         RAISE EXCEPTION 'pg_temp.tenantry_staged_events was made by this session, not by tenantry.prepare_staged_events'
             USING ERRCODE = '55000', HINT = 'Drop that table; prepare_staged_events makes the staging table itself.';
     END IF;
+END;
+$$;
+
+-- prepare_staged_events: makes the staging table if need be; false when the caller (its
+-- current role) may not make temporary tables here (an instance's login in its dedicated
+-- database): it then appends through append_events.
+CREATE FUNCTION tenantry.prepare_staged_events() RETURNS boolean
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT has_database_privilege(current_database(), 'TEMPORARY') THEN
+        RETURN false;
+    END IF;
+    PERFORM tenantry.make_staging_table();
     RETURN true;
 END;
 $$;
@@ -270,9 +281,11 @@ BEGIN
 END;
 $$;
 
+REVOKE ALL ON FUNCTION tenantry.make_staging_table() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tenantry.prepare_staged_events() FROM PUBLIC;
 REVOKE ALL ON FUNCTION tenantry.append_staged_events(uuid, text, bigint) FROM PUBLIC;
 -- As append_events: the application and the operator; an instance's group too, which the
 -- function holds to its own tenant and to the database where its login holds append_events.
+GRANT EXECUTE ON FUNCTION tenantry.make_staging_table() TO tenantry_app, tenantry_operator, tenantry_instance;
 GRANT EXECUTE ON FUNCTION tenantry.prepare_staged_events() TO tenantry_app, tenantry_operator, tenantry_instance;
 GRANT EXECUTE ON FUNCTION tenantry.append_staged_events(uuid, text, bigint) TO tenantry_app, tenantry_operator, tenantry_instance;
