@@ -21,19 +21,10 @@ extension EventLog {
         filter: EventFilter,
         limit: Int,
         on connection: isolated PostgresConnection
-    ) throws(PostgresError) -> FeedPage {
-        let ownsTransaction = !connection.isInTransaction()
-        if ownsTransaction { try connection.query("BEGIN", honoringCancellation: false) }
-        do {
+    ) throws -> FeedPage {
+        try connection.joiningTransaction { connection in
             try connection.query(EventStoreStatements.prepareFeedRead)
-            let page = try readFeedRows(after: cursor, filter: filter, limit: limit, on: connection)
-            if ownsTransaction { try connection.query("COMMIT", honoringCancellation: false) }
-            return page
-        } catch {
-            if ownsTransaction && connection.isInTransaction() {
-                _ = try? connection.query("ROLLBACK", honoringCancellation: false)
-            }
-            throw error
+            return try readFeedRows(after: cursor, filter: filter, limit: limit, on: connection)
         }
     }
 

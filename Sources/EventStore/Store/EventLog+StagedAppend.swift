@@ -20,33 +20,22 @@ extension EventLog {
         expectedVersion: ExpectedVersion,
         on connection: isolated PostgresConnection
     ) throws -> AppendResult? {
-        let ownsTransaction = !connection.isInTransaction()
-        if ownsTransaction { try connection.query("BEGIN", honoringCancellation: false) }
         do {
-            let staged = try connection.query(EventStoreStatements.prepareStaging).rows.first?.decode(Bool.self) ?? false
-            guard staged else {
-                if ownsTransaction { try connection.query("COMMIT", honoringCancellation: false) }
-                return nil
-            }
-            try connection.copyIn(EventStoreStatements.copyIntoStaging, chunks: Self.copyChunks(events))
-            let result = try connection.query(EventStoreStatements.appendStaged(
-                tenant: tenant, stream: stream, expectedVersion: expectedVersion))
-            guard let row = result.rows.first else {
-                throw EventStoreError.database(.misuse("append_staged_events returned no row"))
-            }
-            let (version, positions) = try row.decode((Int64, [Int64]).self)
-            if ownsTransaction {
-                let outcome = try connection.query("COMMIT", honoringCancellation: false)
-                guard outcome.commandTag == "COMMIT" else {
-                    throw EventStoreError.database(.misuse("the batch append was rolled back (\(outcome.commandTag))"))
+            let result = try connection.joiningTransaction { connection -> AppendResult? in
+                let staged = try connection.query(EventStoreStatements.prepareStaging).rows.first?.decode(Bool.self) ?? false
+                guard staged else { return nil }
+                try connection.copyIn(EventStoreStatements.copyIntoStaging, chunks: Self.copyChunks(events))
+                let row = try connection.query(EventStoreStatements.appendStaged(
+                    tenant: tenant, stream: stream, expectedVersion: expectedVersion)).rows.first
+                guard let row else {
+                    throw EventStoreError.database(.misuse("append_staged_events returned no row"))
                 }
+                let (version, positions) = try row.decode((Int64, [Int64]).self)
+                return AppendResult(streamVersion: version, positions: positions)
             }
-            Counter(label: "tenantry_events_appended_total").increment(by: events.count)
-            return AppendResult(streamVersion: version, positions: positions)
+            if result != nil { Counter(label: "tenantry_events_appended_total").increment(by: events.count) }
+            return result
         } catch {
-            if ownsTransaction && connection.isInTransaction() {
-                _ = try? connection.query("ROLLBACK", honoringCancellation: false)
-            }
             throw EventStoreError.translate(error)
         }
     }

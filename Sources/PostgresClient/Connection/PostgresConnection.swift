@@ -428,23 +428,50 @@ public actor PostgresConnection {
         try query(isolation.beginStatement, honoringCancellation: false)
         do {
             let value = try await body(self)
-            // A statement that failed inside `body` (and was caught there) leaves the
-            // transaction aborted; PostgreSQL then answers COMMIT with ROLLBACK, no error.
-            if let handle, PQtransactionStatus(handle) == PQTRANS_INERROR {
-                throw PostgresError.misuse("the transaction was aborted by an earlier failed statement; nothing was committed")
-            }
-            // COMMIT ignores the task's cancellation (a caller that went away would leave its
-            // outcome unknown); only its deadline can cut it short.
-            let outcome = try query("COMMIT", honoringCancellation: false)
-            guard outcome.commandTag == "COMMIT" else {
-                throw PostgresError.misuse("the transaction was rolled back (\(outcome.commandTag)); nothing was committed")
-            }
+            try commit()
             return value
         } catch {
-            if let handle, PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) != PQTRANS_IDLE {
-                _ = try? query("ROLLBACK", honoringCancellation: false)
-            }
+            rollBackIfOpen()
             throw error
+        }
+    }
+
+    /// Runs `body` in the transaction already open on this connection, or, when none is, in a
+    /// transaction of its own (BEGIN … COMMIT; an error rolls it back and is rethrown): for
+    /// work that needs a transaction and must join the caller's when there is one.
+    @discardableResult
+    public func joiningTransaction<Value>(_ body: (isolated PostgresConnection) throws -> Value) throws -> Value {
+        guard !isInTransaction() else { return try body(self) }
+        try query("BEGIN", honoringCancellation: false)
+        do {
+            let value = try body(self)
+            try commit()
+            return value
+        } catch {
+            rollBackIfOpen()
+            throw error
+        }
+    }
+
+    /// Commits the open transaction, or throws when nothing was committed.
+    private func commit() throws(PostgresError) {
+        // A statement that failed inside the transaction (and was caught there) leaves it
+        // aborted; PostgreSQL then answers COMMIT with ROLLBACK, no error.
+        if let handle, PQtransactionStatus(handle) == PQTRANS_INERROR {
+            throw .misuse("the transaction was aborted by an earlier failed statement; nothing was committed")
+        }
+        // COMMIT ignores the task's cancellation (a caller that went away would leave its
+        // outcome unknown); only its deadline can cut it short.
+        let outcome = try query("COMMIT", honoringCancellation: false)
+        guard outcome.commandTag == "COMMIT" else {
+            throw .misuse("the transaction was rolled back (\(outcome.commandTag)); nothing was committed")
+        }
+    }
+
+    /// Rolls back a transaction left open by a failure, on a connection still usable.
+    private func rollBackIfOpen() {
+        if let handle, PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) != PQTRANS_IDLE {
+            _ = try? query("ROLLBACK", honoringCancellation: false)
         }
     }
 
