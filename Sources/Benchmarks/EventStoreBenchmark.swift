@@ -109,6 +109,9 @@ public struct EventStoreBenchmark: Sendable {
         report.append(label, ours, against: "pgbench INSERT", insert)
     }
 
+    /// Two pairs: `batches` appends of `batchSize` events, each committed, next to as many
+    /// COPYs of as many rows, each a transaction of its own (every batch pays its commit's WAL
+    /// flush on both sides); and the same events as one append next to one COPY of them all.
     private func measureBatches(
         tenant: UUID,
         tenantry: TenantryWorkloads,
@@ -124,14 +127,31 @@ public struct EventStoreBenchmark: Sendable {
         try await settle(admin)
         let ours = try await tenantry.appendBatches(count: batches, size: Self.batchSize)
 
-        BenchProgress.note("measuring \(label): psql COPY FROM, \(rows) rows…")
+        BenchProgress.note("measuring \(label): psql COPY FROM, \(batches) COPYs of \(Self.batchSize) rows…")
+        let files = try (0..<batches).map { index in
+            let file = workDirectory.appendingPathComponent("batch-\(index).copy")
+            try EventCopyFile.write(
+                to: file, count: Self.batchSize, tenant: tenant, streamPrefix: "benchcopy\(index)", eventsPerStream: Self.batchSize
+            )
+            return file
+        }
+        try await settle(admin)
+        let copies = try await reference.copyIn(eachOf: files, rowsEach: Self.batchSize)
+        for file in files { try? FileManager.default.removeItem(at: file) }
+        report.append(label, ours, against: "psql COPY FROM, \(Self.batchSize) a txn", copies)
+
+        let whole = "append, one batch of \(rows)"
+        BenchProgress.note("measuring \(whole): tenantry…")
+        try await settle(admin)
+        let oursWhole = try await tenantry.appendOneBatch(size: rows)
+
+        BenchProgress.note("measuring \(whole): psql COPY FROM, \(rows) rows…")
         let file = workDirectory.appendingPathComponent("batches.copy")
-        try EventCopyFile.write(to: file, count: rows, tenant: tenant, streamPrefix: "benchcopy", eventsPerStream: Self.batchSize)
+        try EventCopyFile.write(to: file, count: rows, tenant: tenant, streamPrefix: "benchcopywhole", eventsPerStream: rows)
         try await settle(admin)
         let copy = try await reference.copyIn(file, rows: rows)
         try? FileManager.default.removeItem(at: file)
-
-        report.append(label, ours, against: "psql COPY FROM", copy)
+        report.append(whole, oursWhole, against: "psql COPY FROM, one txn", copy)
     }
 
     private func measureReadAll(

@@ -28,12 +28,29 @@ struct Psql: Sendable {
         return result
     }
 
-    /// The row count of psql's `COPY n` line.
+    /// Runs `commands` one after another in one session, each in a transaction of its own
+    /// (psql's autocommit), stopping at the first error; timed as `run` is.
+    func run(each commands: [String], workDirectory: URL) async throws -> ChildProcess.Completion {
+        let arguments = connection.options + ["-X", "-v", "ON_ERROR_STOP=1", "-d", connection.database]
+            + commands.flatMap { ["-c", $0] }
+        let result = try await ExternalProgram.run(executable, arguments, workDirectory: workDirectory)
+        guard result.succeeded else {
+            throw BenchError("psql failed (exit status \(result.status)) running \(commands.count) commands: \(result.diagnosticTail)")
+        }
+        return result
+    }
+
+    /// The row count of psql's last `COPY n` line.
     static func copiedRows(_ result: ChildProcess.Completion) -> Int? {
+        copyCounts(result).last
+    }
+
+    /// The row counts of every `COPY n` line psql printed, in order.
+    static func copyCounts(_ result: ChildProcess.Completion) -> [Int] {
         result.standardOutput
             .split(whereSeparator: \.isNewline)
-            .last { $0.hasPrefix("COPY ") }
-            .flatMap { Int($0.dropFirst("COPY ".count)) }
+            .filter { $0.hasPrefix("COPY ") }
+            .compactMap { Int($0.dropFirst("COPY ".count)) }
     }
 
     /// A path as a psql single-quoted file name; the paths used here are our own temporary

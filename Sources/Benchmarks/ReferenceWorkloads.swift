@@ -39,6 +39,18 @@ struct ReferenceWorkloads: Sendable {
         return BenchMeasurement(events: rows, elapsed: result.elapsed)
     }
 
+    /// `\copy tenantry.events … from file` of each file in turn, in one psql session, each COPY a
+    /// transaction of its own; timed as the whole psql process.
+    func copyIn(eachOf files: [URL], rowsEach: Int) async throws -> BenchMeasurement {
+        let commands = try files.map { "\\copy tenantry.events (\(EventCopyFile.columns)) from \(try Psql.quotedPath($0))" }
+        let result = try await psql.run(each: commands, workDirectory: workDirectory)
+        let counts = Psql.copyCounts(result)
+        guard counts.count == files.count, counts.allSatisfy({ $0 == rowsEach }) else {
+            throw BenchError("psql copied \(counts) rows in \(counts.count) COPYs, expected \(files.count) of \(rowsEach)")
+        }
+        return BenchMeasurement(events: files.count * rowsEach, elapsed: result.elapsed)
+    }
+
     /// The whole events table in feed order, to /dev/null, timed as the whole psql process.
     func copyOutAll() async throws -> BenchMeasurement {
         let result = try await psql.run(

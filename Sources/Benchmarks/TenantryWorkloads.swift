@@ -71,6 +71,20 @@ struct TenantryWorkloads: Sendable {
         }
     }
 
+    /// One append of `size` events to a new stream, timed alone (one call, one transaction).
+    func appendOneBatch(size: Int) async throws -> BenchMeasurement {
+        try await withStore(connections: 1) { store in
+            try await warmUp(store, connections: 1)
+            let events = try (0..<size).map { _ in try Self.event() }
+            let stream = try StreamName(category: "benchbatch", id: "whole")
+            let clock = ContinuousClock()
+            let began = clock.now
+            try await store.append(events, to: stream, tenant: tenant, expectedVersion: .noStream)
+            let took = began.duration(to: clock.now)
+            return BenchMeasurement(events: size, elapsed: took, latency: LatencySummary(milliseconds: [BenchMeasurement.milliseconds(took)]))
+        }
+    }
+
     /// The whole global feed, `pageSize` events per `readAll`, following each page's last cursor
     /// until a page comes back empty; every row is decoded into a `RecordedEvent` on the way.
     func readAll(pageSize: Int) async throws -> BenchMeasurement {

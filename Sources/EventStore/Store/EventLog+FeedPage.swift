@@ -2,7 +2,7 @@ import Foundation
 import PostgresClient
 
 extension EventLog {
-    /// Reads a page of the feed: `tenantry.read_feed` (migrations 0004, 0005) with the page's
+    /// Reads a page of the feed: `tenantry.read_feed` (migrations 0004, 0005, 0007) with the page's
     /// arguments as parameters and the rows in the binary format, decoded in place.
     ///
     /// Neither side formats or parses text (numbers, uuids and timestamps travel as bytes),
@@ -60,7 +60,7 @@ extension EventStoreStatements {
     static let prepareFeedRead: PostgresQuery =
         "SELECT tenantry.note_transactions_elsewhere(), set_config('jit', 'off', true)"
 
-    /// The no-skip read, `tenantry.read_feed` (migrations 0004, 0005): only transactions below
+    /// The no-skip read, `tenantry.read_feed` (migrations 0004, 0005, 0007): only transactions below
     /// the database's feed horizon (`tenantry.feed_horizon()`), all of which have ended, so
     /// nothing can later appear before the last event returned. The first two columns say
     /// where that horizon was and whether committed events (matching the filter) wait at or

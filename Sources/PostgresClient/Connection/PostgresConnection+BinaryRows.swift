@@ -27,38 +27,16 @@ extension PostgresConnection {
         }
     }
 
-    /// Lays each row of `result` out as a binary COPY row is (per field a 32-bit length, -1 for
-    /// NULL, then the bytes), in one buffer reused from row to row, and hands its fields to `row`.
+    /// Hands each row's fields of `result` to `row`, read in place.
     private static func forEachBinaryRow(
         of result: OpaquePointer,
         _ row: (inout BinaryRowFields) throws(PostgresError) -> Void
     ) throws(PostgresError) -> Int {
         let rowCount = PQntuples(result)
-        let columnCount = PQnfields(result)
-        var buffer: [UInt8] = []
+        let columnCount = Int(PQnfields(result))
         for index in 0..<rowCount {
-            buffer.removeAll(keepingCapacity: true)
-            for column in 0..<columnCount {
-                if PQgetisnull(result, index, column) == 1 {
-                    withUnsafeBytes(of: Int32(-1).bigEndian) { buffer.append(contentsOf: $0) }
-                    continue
-                }
-                let length = PQgetlength(result, index, column)
-                withUnsafeBytes(of: length.bigEndian) { buffer.append(contentsOf: $0) }
-                if let value = PQgetvalue(result, index, column) {
-                    buffer.append(contentsOf: UnsafeRawBufferPointer(start: value, count: Int(length)))
-                }
-            }
-            let failure = buffer.withUnsafeBytes { bytes -> PostgresError? in
-                var fields = BinaryRowFields(row: bytes, offset: 0, count: Int(columnCount))
-                do throws(PostgresError) {
-                    try row(&fields)
-                    return nil
-                } catch {
-                    return error
-                }
-            }
-            if let failure { throw failure }
+            var fields = BinaryRowFields(result: result, row: index, count: columnCount)
+            try row(&fields)
         }
         return Int(rowCount)
     }
