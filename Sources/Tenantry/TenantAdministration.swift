@@ -8,7 +8,9 @@ public import Tenancy
 
 /// The tenant operations the CLI and the admin API offer, wired to their services: one place,
 /// so the two faces never differ in logic. Commands that change a tenant catch the registry up
-/// before they return, so a listing right after shows the change.
+/// before they return, so a listing right after shows the change; `create` and `retry` return
+/// as soon as the tenant is active (or failed) and leave the registry to its next reader (every
+/// listing, and the provisioning sweep, catches it up first).
 public struct TenantAdministration: Sendable {
     public let lifecycle: TenantService
     public let saga: ProvisioningSaga
@@ -118,19 +120,23 @@ public struct TenantAdministration: Sendable {
     /// Registers and provisions a tenant, waiting until it is active or failed. With the same
     /// idempotency key, a retry returns the first tenant, finishing its provisioning if a crash
     /// interrupted it.
+    ///
+    /// It does not wait for the registry: folding the new tenant into it took as long again as
+    /// the signup (eight signups at once queue for the registry's runs), and nothing reads the
+    /// registry without catching it up first. The outcome, and the API key shown only through
+    /// it, is never put at risk by the registry either.
     public func create(
         _ request: SignupRequest,
         actor: String,
         progress: @Sendable (ProvisioningStep) -> Void = { _ in }
     ) async throws -> ProvisioningSaga.Outcome {
-        let (_, outcome) = try await saga.registerAndRun(request, actor: actor, progress: progress)
-        try await catchUpRegistryAfterProvisioning()
-        return outcome
+        try await saga.registerAndRun(request, actor: actor, progress: progress).outcome
     }
 
     /// Retries a failed tenant's provisioning (failed → provisioning → active, or failed again
     /// with the new reason), waiting for the outcome; the new first API key is in the outcome,
-    /// shown once. The slug stays the tenant's. Refuses a tenant that is not `failed`.
+    /// shown once. The slug stays the tenant's. Refuses a tenant that is not `failed`. Like
+    /// `create`, it does not wait for the registry.
     public func retry(
         _ slugOrID: String,
         reason: String?,
@@ -138,25 +144,7 @@ public struct TenantAdministration: Sendable {
         progress: @Sendable (ProvisioningStep) -> Void = { _ in }
     ) async throws -> ProvisioningSaga.Outcome {
         if let reason { try Self.check(reason: reason) }
-        let outcome = try await saga.retry(try await resolve(slugOrID), actor: actor, reason: reason, progress: progress)
-        try await catchUpRegistryAfterProvisioning()
-        return outcome
-    }
-
-    /// Catches the registry up after a provisioning run. The database going away now must not
-    /// lose the outcome (and the API key, shown only through it): a few tries, then the
-    /// registry is left to catch up by itself (every listing catches it up first).
-    private func catchUpRegistryAfterProvisioning() async throws {
-        var pause = Duration.milliseconds(50)
-        for _ in 0..<5 {
-            do {
-                try await registry.catchUpWithCommittedWrites()
-                return
-            } catch where PostgresError(underlying: error)?.isDatabaseUnavailable == true {
-                try await Task.sleep(for: pause)
-                pause *= 2
-            }
-        }
+        return try await saga.retry(try await resolve(slugOrID), actor: actor, reason: reason, progress: progress)
     }
 
     /// The registry, caught up first so a command sees its own writes.

@@ -58,6 +58,23 @@ public struct SnapshotStore: Sendable {
         }
     }
 
+    /// The snapshots of a type of several streams inside the caller's transaction (bound to
+    /// `tenant`), by stream name, in one round trip; a stream without one is absent.
+    public func load(
+        streams: [StreamName], tenant: UUID, type: String, on connection: isolated PostgresConnection
+    ) throws -> [String: Snapshot] {
+        let rows = try connection.query("""
+            SELECT stream_name, stream_version, state, taken_at FROM tenantry.snapshots
+            WHERE tenant_id = \(tenant) AND stream_name = ANY (\(streams.map(\.rawValue))::text[]) AND snapshot_type = \(type)
+            """).rows
+        var snapshots: [String: Snapshot] = [:]
+        for row in rows {
+            let (stream, version, state, takenAt) = try row.decode((String, Int64, String, Date).self)
+            snapshots[stream] = Snapshot(stream: stream, type: type, version: version, stateJSON: state, takenAt: takenAt)
+        }
+        return snapshots
+    }
+
     /// Deletes every snapshot of a type of one tenant inside the caller's transaction (bound to
     /// `tenant`): a read model that keeps its state in snapshots forgets it when it is rebuilt.
     public func deleteAll(type: String, tenant: UUID, on connection: isolated PostgresConnection) throws {

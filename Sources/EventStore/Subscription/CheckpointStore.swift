@@ -29,19 +29,27 @@ public struct CheckpointStore: Sendable {
 
     /// Loads the cursor and locks it until the transaction ends, so that two runners of one
     /// subscription take turns instead of both applying the same events.
+    ///
+    /// One round trip once the checkpoint exists (every run but a subscription's first): the
+    /// row is created, at the start, only when the locking read finds none.
     public func lock(_ subscription: String, on connection: isolated PostgresConnection) throws -> GlobalCursor {
+        if let locked = try lockExisting(subscription, on: connection) { return locked }
         try connection.query("""
             INSERT INTO tenantry.checkpoints (subscription, transaction_id, position)
             VALUES (\(subscription), '0'::xid8, 0)
             ON CONFLICT (subscription) DO NOTHING
             """)
-        let row = try connection.query("""
+        return try lockExisting(subscription, on: connection) ?? .start
+    }
+
+    private func lockExisting(_ subscription: String, on connection: isolated PostgresConnection) throws -> GlobalCursor? {
+        try connection.query("""
             SELECT transaction_id, position FROM tenantry.checkpoints
             WHERE subscription = \(subscription) FOR UPDATE
-            """).rows.first
-        guard let row else { return .start }
-        let (transactionID, position) = try row.decode((UInt64, Int64).self)
-        return GlobalCursor(transactionID: transactionID, position: position)
+            """).rows.first.map { row in
+            let (transactionID, position) = try row.decode((UInt64, Int64).self)
+            return GlobalCursor(transactionID: transactionID, position: position)
+        }
     }
 
     public func save(_ subscription: String, _ cursor: GlobalCursor, on connection: isolated PostgresConnection) throws {

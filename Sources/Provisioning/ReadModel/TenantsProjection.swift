@@ -41,10 +41,13 @@ public struct TenantsProjection: Projection {
         // Control-plane snapshots are written by the operator in a transaction bound to the
         // control plane (migration 0105).
         try await store.bind(tenant: ControlPlane.tenantID, on: connection)
-        for streamName in touched {
-            guard let batch = batches[streamName] else { continue }
-            let stream = try StreamName(streamName)
-            guard let state = try await fold(stream, batch: batch, in: connection) else { continue }
+        let streams = try touched.map { try StreamName($0) }
+        let snapshots = try await SnapshotStore(pool: store.pool).load(
+            streams: streams, tenant: ControlPlane.tenantID, type: TenantSnapshots.registryType, on: connection
+        )
+        for stream in streams {
+            guard let batch = batches[stream.rawValue] else { continue }
+            guard let state = try await fold(stream, from: snapshots[stream.rawValue], batch: batch, in: connection) else { continue }
             try await connection.query("""
                 INSERT INTO tenantry.tenants
                     (tenant_id, slug, name, email, state, plan, isolation, trial_ends_at, failure_reason, compensation_owed,
@@ -67,16 +70,14 @@ public struct TenantsProjection: Projection {
     }
 
     /// The tenant's state at the newest version in `batch` or later: the registry's snapshot
-    /// and the events after it, which are the batch's own when it holds them all (the usual
+    /// (`snapshot`, read for every stream of the batch at once) and the events after it, which are the batch's own when it holds them all (the usual
     /// case), else read from the stream. Every version up to the batch's newest is committed (an
     /// append waits for the stream's earlier appends to commit), even those the feed has not
     /// delivered yet; reading them now and skipping them when they come is what keeps the work
     /// per event constant.
-    private func fold(_ stream: StreamName, batch: [RecordedEvent], in connection: PostgresConnection) async throws -> TenantState? {
-        let snapshots = SnapshotStore(pool: store.pool)
-        let snapshot = try await snapshots.load(
-            stream: stream, tenant: ControlPlane.tenantID, type: TenantSnapshots.registryType, on: connection
-        )
+    private func fold(
+        _ stream: StreamName, from snapshot: Snapshot?, batch: [RecordedEvent], in connection: PostgresConnection
+    ) async throws -> TenantState? {
         var state = TenantSnapshots.state(of: snapshot)
         let start = state?.version ?? 0
         let newer = batch.filter { $0.version > start }.sorted { $0.version < $1.version }
@@ -100,7 +101,7 @@ public struct TenantsProjection: Projection {
         }
         observer?(stream.rawValue, eventsRead)
         guard let state else { return nil }
-        try await snapshots.save(
+        try await SnapshotStore(pool: store.pool).save(
             stream: stream, tenant: ControlPlane.tenantID, type: TenantSnapshots.registryType,
             version: state.version, state: state, on: connection
         )

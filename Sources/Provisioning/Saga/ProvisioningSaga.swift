@@ -122,7 +122,9 @@ public struct ProvisioningSaga: Sendable {
             await registered(registration)
             // An earlier signup with the same key: its tenant has another id, and another lock.
             guard registration.tenant.id == tenantID else { return (registration, Outcome?.none) }
-            return (registration, try await provisionOrLoseConnection(tenantID, holding: connection, progress: progress))
+            return (registration, try await provisionOrLoseConnection(
+                tenantID, holding: connection, startingFrom: registration.tenant, progress: progress
+            ))
         }
         if let outcome { return (registration, outcome) }
         return (registration, try await run(registration.tenant.id, progress: progress))
@@ -133,10 +135,13 @@ public struct ProvisioningSaga: Sendable {
     /// never holds a lost connection while it waits for another (with every pooled connection
     /// held by lost ones, the pool would have none left to give).
     private func provisionOrLoseConnection(
-        _ tenantID: UUID, holding locked: PostgresConnection, progress: @Sendable (ProvisioningStep) -> Void
+        _ tenantID: UUID,
+        holding locked: PostgresConnection,
+        startingFrom known: TenantState? = nil,
+        progress: @Sendable (ProvisioningStep) -> Void
     ) async throws -> Outcome? {
         do {
-            return try await provision(tenantID, holding: locked, progress: progress)
+            return try await provision(tenantID, holding: locked, startingFrom: known, progress: progress)
         } catch is LockedConnectionLost {
             return nil
         }
@@ -213,9 +218,15 @@ public struct ProvisioningSaga: Sendable {
 
     /// Runs attempts until the tenant is active or failed (its owed compensations done or left
     /// for the runner), trying again when the database is away.
+    ///
+    /// `known`, the tenant as the caller just read it (a signup's registration), spares the
+    /// first attempt reading it again; it is only a starting point: the attempt appends at its
+    /// version, so a change made meanwhile fails that append and the next attempt reads the
+    /// tenant afresh, as after any concurrent change.
     private func provision(
         _ tenantID: UUID,
         holding locked: PostgresConnection?,
+        startingFrom known: TenantState? = nil,
         progress: @Sendable (ProvisioningStep) -> Void
     ) async throws -> Outcome {
         // The key this run issues, in whichever attempt records issueAPIKey. Its id is recorded
@@ -224,10 +235,13 @@ public struct ProvisioningSaga: Sendable {
         let metadata = EventMetadata(correlationID: UUID(), actor: "system:provisioning")
         var attempts = ProvisioningRetryPolicy.Attempts(retryPolicy)
         var conflicts = 0
+        var known = known
         while true {
             do {
+                let startingState = known
+                known = nil
                 let attempt = try await inLockedTransaction(tenantID, holding: locked) { connection in
-                    try await advance(tenantID, issuing: key, metadata: metadata, on: connection)
+                    try await advance(tenantID, from: startingState, issuing: key, metadata: metadata, on: connection)
                 }
                 for step in attempt.recorded { progress(step) }
                 let tenant = attempt.tenant
@@ -282,17 +296,18 @@ public struct ProvisioningSaga: Sendable {
         }
     }
 
-    /// One attempt, inside its locked transaction: loads the tenant, does every step not
+    /// One attempt, inside its locked transaction: loads the tenant (or starts from `known`), does every step not
     /// recorded yet (each idempotent; none needs to read what the one before wrote), and records
     /// them with one append. A step that fails by itself records the steps done before it, then
     /// its failure, in the same transaction. Any other error rolls the whole attempt back.
     private func advance(
         _ tenantID: UUID,
+        from known: TenantState?,
         issuing key: APIKey,
         metadata: EventMetadata,
         on connection: isolated PostgresConnection
     ) async throws -> Attempt {
-        guard var state = try tenants.loadTenant(tenantID, on: connection) else {
+        guard var state = try known ?? tenants.loadTenant(tenantID, on: connection) else {
             throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased())
         }
         guard state.status == .provisioning else { return Attempt(recorded: [], ending: .settled, tenant: state) }

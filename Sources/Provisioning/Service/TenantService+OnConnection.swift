@@ -20,7 +20,8 @@ extension TenantService {
                 let (outcome, tenant) = try await connection.transaction { [store] connection in
                     try store.bind(tenant: ControlPlane.tenantID, on: connection)
                     let outcome = try Self.register(request, tenantID: tenantID, base: base, metadata: metadata, store: store, on: connection)
-                    return (outcome, try loadTenant(outcome.tenantID, on: connection))
+                    // A tenant registered by this very transaction has no snapshot to look for.
+                    return (outcome, try loadTenant(outcome.tenantID, readingSnapshot: !outcome.isNew, on: connection))
                 }
                 guard let tenant else { throw TenantLifecycleError.notFound(outcome.tenantID.uuidString.lowercased()) }
                 if !outcome.isNew, tenant.name != request.organization || tenant.email != request.email {
@@ -71,10 +72,13 @@ extension TenantService {
 
     /// The tenant as its events say, read inside the caller's transaction (bound to the control
     /// plane): its snapshot, when loads use them, and every event after it. Writes no snapshot
-    /// (`loadTenant(_:)` does, outside the saga's transactions).
-    public func loadTenant(_ tenantID: UUID, on connection: isolated PostgresConnection) throws -> TenantState? {
+    /// (`loadTenant(_:)` does, outside the saga's transactions). `readingSnapshot: false` folds
+    /// every event without looking for a snapshot.
+    public func loadTenant(
+        _ tenantID: UUID, readingSnapshot: Bool = true, on connection: isolated PostgresConnection
+    ) throws -> TenantState? {
         let stream = TenantStreams.tenant(tenantID)
-        let snapshot = usesSnapshots
+        let snapshot = usesSnapshots && readingSnapshot
             ? try SnapshotStore(pool: store.pool).load(
                 stream: stream, tenant: ControlPlane.tenantID, type: TenantSnapshots.aggregateType, on: connection
             )

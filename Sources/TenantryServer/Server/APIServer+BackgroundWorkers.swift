@@ -15,6 +15,9 @@ extension APIServer {
             LiveViewWorker(name: "flag-catalog", view: views.flags),
             LiveViewWorker(name: "tenant-directory", view: views.directory),
             LiveViewWorker(name: "admin-tokens", view: views.adminTokens),
+            // The registry follows the feed here: signups do not wait for it (readers catch it
+            // up first), and readiness counts its lag.
+            ProjectionWorker(runner: runtime.tenants.registry),
             ProvisioningWorker(manager: ProvisioningProcessManager(saga: runtime.tenants.saga)),
             PeriodicCheckWorker(
                 TrialExpiryScheduler(administration: runtime.tenants, interval: configuration.trialCheckInterval).periodicCheck

@@ -1,0 +1,22 @@
+public import EventStore
+public import ServiceLifecycle
+
+/// Keeps a projection's read model current for as long as the server runs: its runner's
+/// `run()` (catch up, then follow the feed, woken by the process's feed-tip watcher), stopped
+/// on graceful shutdown. Each page is applied with its checkpoint in one transaction, so a
+/// command that catches the same projection up meanwhile takes turns with it on the
+/// checkpoint's lock and no event is applied twice.
+public struct ProjectionWorker<Subject: Projection>: Service, CustomStringConvertible {
+    public let runner: ProjectionRunner<Subject>
+
+    public init(runner: ProjectionRunner<Subject>) {
+        self.runner = runner
+    }
+
+    /// Follows the feed until the server shuts down.
+    public func run() async throws {
+        try await runUntilShutdown { [runner] in try await runner.run() }
+    }
+
+    public var description: String { "Projection(\(runner.projection.name))" }
+}
