@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// Batches at or above `EventLog.stagedAppendThreshold` go through COPY and
-/// `append_staged_events` (migration 0108); these are the guarantees of `append_events`, checked
+/// `append_staged_events` (migrations 0108, 0110); these are the guarantees of `append_events`, checked
 /// on that path.
 @Suite("Batch append through COPY")
 struct StagedAppendTests {
@@ -28,6 +28,31 @@ struct StagedAppendTests {
             #expect(events.map(\.version) == Array(1...Int64(3 * Self.batch + 1)))
             #expect(events.suffix(2 * Self.batch).map(\.position) == third.positions)
             #expect(events.prefix(Self.batch).map(\.type) == Array(repeating: "Counted", count: Self.batch))
+        }
+    }
+
+    @Test("staged ordinals need not start at 1, run on or come in order: the versions follow the ordinals' order, with no gap")
+    func ordinalsWithGaps() async throws {
+        try await withEventStore { store, _ async throws in
+            let tenant = UUID()
+            // Staged out of order, with gaps: the order is 7, 12, 40, 1000.
+            let staged: [(ordinal: Int, id: UUID)] = [(40, UUID()), (7, UUID()), (1000, UUID()), (12, UUID())]
+            let rows = staged.map { CopyTextRow.line([String($0.ordinal), $0.id.uuidString.lowercased(), "Noted", "{\"n\": \($0.ordinal)}", "{}"]) }
+            let result = try await store.pool.transaction { connection in
+                try store.bind(tenant: tenant, on: connection)
+                try connection.query("SELECT tenantry.prepare_staged_events()")
+                try connection.copyIn(
+                    "COPY pg_temp.tenantry_staged_events (ordinal, event_id, event_type, data, metadata) FROM STDIN", chunks: [rows.joined()]
+                )
+                return try connection.query("""
+                    SELECT stream_version, positions FROM tenantry.append_staged_events(\(tenant), 'gaps-1', -1)
+                    """).rows.first?.decode((Int64, [Int64]).self)
+            }
+            #expect(result?.0 == 4)
+            let events = try await store.readStream("gaps-1", tenant: tenant)
+            #expect(events.map(\.version) == [1, 2, 3, 4])
+            #expect(events.map(\.id) == [staged[1].id, staged[3].id, staged[0].id, staged[2].id])
+            #expect(events.map(\.position) == result?.1)
         }
     }
 

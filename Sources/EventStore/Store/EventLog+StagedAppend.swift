@@ -4,7 +4,7 @@ import PostgresClient
 
 extension EventLog {
     /// From this many events on, `append` streams the batch with COPY into the session's staging
-    /// table and appends it with `tenantry.append_staged_events` (migration 0108) instead of
+    /// table and appends it with `tenantry.append_staged_events` (migrations 0108, 0110) instead of
     /// sending one JSON array. Both give the same guarantees; below this size the single round
     /// trip of `append_events` is cheaper (Decision 20 has the measurements).
     public static let stagedAppendThreshold = 256
@@ -41,22 +41,30 @@ extension EventLog {
     }
 
     /// The COPY text of the batch, in pieces of about 64 KiB (one `PQputCopyData` each), the
-    /// events numbered from 1 in the order given.
+    /// events numbered from 1 in the order given. Written as bytes, field by field: building
+    /// each line as strings first cost more than the server's COPY of it.
     static func copyChunks(_ events: [NewEvent]) -> [String] {
+        let chunkSize = 65_536
         var chunks: [String] = []
-        var chunk = ""
-        chunk.reserveCapacity(70_000)
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(chunkSize + 4_096)
         for (index, event) in events.enumerated() {
-            chunk += CopyTextRow.line([
-                String(index + 1), event.id.uuidString.lowercased(), event.type, event.dataJSON, event.metadataJSON,
-            ])
-            if chunk.utf8.count >= 65_536 {
-                chunks.append(chunk)
-                chunk = ""
-                chunk.reserveCapacity(70_000)
+            chunk.append(contentsOf: String(index + 1).utf8)
+            chunk.append(0x09)
+            CopyTextRow.appendField(event.id, to: &chunk)
+            chunk.append(0x09)
+            CopyTextRow.appendField(event.type, to: &chunk)
+            chunk.append(0x09)
+            CopyTextRow.appendField(event.dataJSON, to: &chunk)
+            chunk.append(0x09)
+            CopyTextRow.appendField(event.metadataJSON, to: &chunk)
+            chunk.append(0x0A)
+            if chunk.count >= chunkSize {
+                chunks.append(String(decoding: chunk, as: UTF8.self))
+                chunk.removeAll(keepingCapacity: true)
             }
         }
-        if !chunk.isEmpty { chunks.append(chunk) }
+        if !chunk.isEmpty { chunks.append(String(decoding: chunk, as: UTF8.self)) }
         return chunks
     }
 }
