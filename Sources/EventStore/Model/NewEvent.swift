@@ -47,6 +47,8 @@ public struct NewEvent: Sendable, Hashable {
     }
 
     private static func requireObject(_ json: String, field: String) throws(EventStoreError) {
+        // The empty object, most events' metadata, needs no parser.
+        if json == "{}" { return }
         let value: Any
         do {
             value = try JSONSerialization.jsonObject(with: Data(json.utf8), options: [.fragmentsAllowed])

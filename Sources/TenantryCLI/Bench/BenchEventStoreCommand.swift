@@ -15,8 +15,9 @@ struct BenchEventStoreCommand: AsyncParsableCommand {
             Runs in a fresh database tenantry_bench on the same server (dropped afterwards) and \
             prints one row per workload and reference: 1 and 16 writers appending single events \
             (vs pgbench calling tenantry.append_events, and vs pgbench doing a plain INSERT), \
-            appends of 1,000 events (vs psql COPY FROM) and reading the whole feed (vs psql \
-            COPY TO). The events table is first loaded with --read-events events, so appends \
+            --batches appends of 1,000 events (vs as many psql COPYs of 1,000 rows, each a \
+            transaction), the same events as one append (vs one COPY of them all) and reading \
+            the whole feed (vs psql COPY TO). The events table is first loaded with --read-events events, so appends \
             go into a table of realistic size. ratio = tenantry ev/s ÷ reference ev/s. Needs \
             pgbench and psql; with --database-url, the URL must be a superuser's. See \
             Docs/benchmarks.md.
