@@ -7,10 +7,11 @@ import Schema
 public import Tenancy
 
 /// The tenant operations the CLI and the admin API offer, wired to their services: one place,
-/// so the two faces never differ in logic. Commands that change a tenant catch the registry up
-/// before they return, so a listing right after shows the change; `create` and `retry` return
-/// as soon as the tenant is active (or failed) and leave the registry to its next reader (every
-/// listing, and the provisioning sweep, catches it up first).
+/// so the two faces never differ in logic. Commands that change what the registry shows of a
+/// tenant (suspend, resume, plan, offboard) catch it up before they return; `create` and
+/// `retry` return as soon as the tenant is active (or failed) and leave the registry to a
+/// server's registry worker and its next reader (every listing, and the provisioning sweep,
+/// catches it up first).
 public struct TenantAdministration: Sendable {
     public let lifecycle: TenantService
     public let saga: ProvisioningSaga

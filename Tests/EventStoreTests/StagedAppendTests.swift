@@ -53,6 +53,23 @@ struct StagedAppendTests {
             #expect(events.map(\.version) == [1, 2, 3, 4])
             #expect(events.map(\.id) == [staged[1].id, staged[3].id, staged[0].id, staged[2].id])
             #expect(events.map(\.position) == result?.1)
+
+            // The ends of the integer range, far apart: renumbered without overflowing.
+            let extremes: [(ordinal: Int32, id: UUID)] = [(.max, UUID()), (.min, UUID()), (0, UUID())]
+            let extremeRows = extremes.map { CopyTextRow.line([String($0.ordinal), $0.id.uuidString.lowercased(), "Noted", "{}", "{}"]) }
+            let extremeVersion = try await store.pool.transaction { connection in
+                try store.bind(tenant: tenant, on: connection)
+                try connection.query("SELECT tenantry.prepare_staged_events()")
+                try connection.copyIn(
+                    "COPY pg_temp.tenantry_staged_events (ordinal, event_id, event_type, data, metadata) FROM STDIN", chunks: [extremeRows.joined()]
+                )
+                return try connection.query("""
+                    SELECT stream_version FROM tenantry.append_staged_events(\(tenant), 'gaps-2', -1)
+                    """).rows.first?.decode(Int64.self)
+            }
+            #expect(extremeVersion == 3)
+            let extremeEvents = try await store.readStream("gaps-2", tenant: tenant)
+            #expect(extremeEvents.map(\.id) == [extremes[1].id, extremes[2].id, extremes[0].id])
         }
     }
 

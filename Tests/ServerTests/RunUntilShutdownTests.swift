@@ -23,4 +23,14 @@ struct RunUntilShutdownTests {
             try await runUntilShutdown { throw Broken() }
         }
     }
+
+    @Test("a worker restarting on any error is started again after a failure that is no outage")
+    func restartsOnAnyError() async throws {
+        let calls = Mutex(0)
+        try await runUntilShutdown(restartingOnAnyError: true) {
+            let call = calls.withLock { $0 += 1; return $0 }
+            if call == 1 { throw Broken() }
+        }
+        #expect(calls.withLock { $0 } == 2)
+    }
 }

@@ -6,7 +6,8 @@
 -- events with a window over a sort. Now one pass computes every count and the ordinals of the
 -- first invalid and the first oversized event (the words of a refusal are looked up for that
 -- one event afterwards), the first id is the row of the least ordinal, and the versions are
--- the ordinals' offsets (a batch whose ordinals have gaps is renumbered first, in order).
+-- the ordinals' offsets (a batch whose ordinals have gaps is renumbered first, in order); the
+-- insert still takes the rows in ordinal order, so positions follow versions.
 -- Arguments, checks, their order, error codes and words, and the result are 0108's.
 
 CREATE OR REPLACE FUNCTION tenantry.append_staged_events(
@@ -204,16 +205,16 @@ BEGIN
 
     -- Versions follow the ordinals. A client numbers its batch 1…n, so the version is the
     -- ordinal's offset; ordinals with gaps are renumbered first, in order.
-    IF last_ordinal - first_ordinal + 1 <> event_count THEN
+    IF last_ordinal::bigint - first_ordinal + 1 <> event_count THEN
         UPDATE ONLY pg_temp.tenantry_staged_events s
         SET ordinal = numbered.n
-        FROM (SELECT r.ordinal, first_ordinal - 1 + row_number() OVER (ORDER BY r.ordinal) AS n
+        FROM (SELECT r.ordinal, first_ordinal::bigint - 1 + row_number() OVER (ORDER BY r.ordinal) AS n
               FROM ONLY pg_temp.tenantry_staged_events r) numbered
         WHERE s.ordinal = numbered.ordinal;
     END IF;
     WITH inserted AS (
         INSERT INTO tenantry.events (tenant_id, stream_name, stream_version, event_id, event_type, data, metadata)
-        SELECT append_staged_events.tenant_id, stream, current_version + (s.ordinal - first_ordinal + 1),
+        SELECT append_staged_events.tenant_id, stream, current_version + (s.ordinal::bigint - first_ordinal + 1),
                s.event_id, s.event_type, s.data,
                CASE WHEN jsonb_typeof(s.metadata) = 'object' THEN s.metadata ELSE '{}' END
         FROM ONLY pg_temp.tenantry_staged_events s

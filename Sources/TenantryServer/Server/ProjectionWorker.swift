@@ -5,7 +5,10 @@ public import ServiceLifecycle
 /// `run()` (catch up, then follow the feed, woken by the process's feed-tip watcher), stopped
 /// on graceful shutdown. Each page is applied with its checkpoint in one transaction, so a
 /// command that catches the same projection up meanwhile takes turns with it on the
-/// checkpoint's lock and no event is applied twice.
+/// checkpoint's lock and no event is applied twice. A failure that is not an outage (an event
+/// the projection cannot fold) is logged and the runner started again after a pause, from its
+/// checkpoint: the read model stalls, which readiness reports as lag, but the server keeps
+/// serving.
 public struct ProjectionWorker<Subject: Projection>: Service, CustomStringConvertible {
     public let runner: ProjectionRunner<Subject>
 
@@ -15,7 +18,7 @@ public struct ProjectionWorker<Subject: Projection>: Service, CustomStringConver
 
     /// Follows the feed until the server shuts down.
     public func run() async throws {
-        try await runUntilShutdown { [runner] in try await runner.run() }
+        try await runUntilShutdown(restartingOnAnyError: true) { [runner] in try await runner.run() }
     }
 
     public var description: String { "Projection(\(runner.projection.name))" }
