@@ -127,7 +127,7 @@ public struct ProvisioningBenchmark: Sendable {
     ) async throws -> Value {
         try await withThrowingTaskGroup(of: Void.self) { group in
             let registry = runtime.tenants.registry
-            group.addTask { try await registry.run() }
+            group.addTask { try await registry.run(gathering: TenantAdministration.registryGathering) }
             do {
                 let value = try await body()
                 group.cancelAll()

@@ -18,6 +18,11 @@ public struct TenantAdministration: Sendable {
     public let placements: TenantPlacementStore
     public let router: TenantDatabaseRouter
     public let registry: ProjectionRunner<TenantsProjection>
+    /// How long a server's registry worker lets signups gather before it folds them as one
+    /// page: each page is a transaction (checkpoint, snapshots, rows, commit), and during a
+    /// burst of signups a page per commit competes with the signups themselves. 20 ms of lag is
+    /// far below any reader's patience, and every reader catches the registry up first anyway.
+    public static let registryGathering: Duration = .milliseconds(20)
     let operatorPool: PostgresPool
     let databases: DedicatedDatabaseProvisioner
     let clusterAdministrator: PostgresConfiguration

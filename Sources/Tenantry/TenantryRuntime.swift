@@ -30,7 +30,11 @@ public struct TenantryRuntime: Sendable {
     /// own login, with no provisioning saga, admin tokens or flag schedule to follow.
     public let servesInstance: Bool
 
-    /// Prepares `target` (see `DatabasePreparation`) and opens an application pool on it.
+    /// Prepares `target` (see `DatabasePreparation`) and opens an application pool and an
+    /// operator pool on it, each of `maximumConnections`. The operator pool is as large as the
+    /// application pool because it carries every signup: a provisioning run holds one of its
+    /// connections from registration to activation (the tenant's lock), beside the control
+    /// plane's followers; with four, eight concurrent signups took turns for them.
     public static func start(
         target: DatabaseTarget,
         maximumConnections: Int = 8,
@@ -39,7 +43,7 @@ public struct TenantryRuntime: Sendable {
     ) async throws -> TenantryRuntime {
         try await DatabasePreparation(target: target).prepare()
         let pool = PostgresPool(configuration: target.applicationConfiguration, maximumConnections: maximumConnections)
-        let operatorPool = PostgresPool(configuration: target.operatorConfiguration, maximumConnections: 4)
+        let operatorPool = PostgresPool(configuration: target.operatorConfiguration, maximumConnections: maximumConnections)
         let eventStore = EventLog(pool: pool)
         let operatorEventStore = EventLog(pool: operatorPool)
         return TenantryRuntime(

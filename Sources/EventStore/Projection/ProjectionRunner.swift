@@ -21,9 +21,10 @@ public struct ProjectionRunner<Subject: Projection>: Sendable {
         EventSubscription(store: store, filter: projection.filter, batchSize: batchSize)
     }
 
-    /// Applies new events as they commit, until the task is cancelled.
-    public func run() async throws {
-        try await subscription.follow { try await applyNextPage() }
+    /// Applies new events as they commit, until the task is cancelled; `gathering` lets a burst
+    /// of commits gather into one page first (`EventSubscription.follow(gathering:_:)`).
+    public func run(gathering: Duration = .zero) async throws {
+        try await subscription.follow(gathering: gathering) { try await applyNextPage() }
     }
 
     /// Applies everything deliverable now and returns. Cancellation stops it between pages

@@ -75,7 +75,12 @@ public struct EventSubscription: Sendable {
     /// Returns when the task is cancelled; rethrows what `step` throws, except lost
     /// connections, after which it backs off from 0.1 s to 5 s and goes on (the step's own
     /// cursor makes that lossless).
-    public func follow(_ step: () async throws -> FeedPage) async throws {
+    ///
+    /// `gathering` lets the feed move on for that long after the watcher saw it move, before
+    /// the step reads: a follower whose pages cost a transaction each (a projection) then reads
+    /// a burst of commits as one page instead of one page per commit, at the price of that much
+    /// more lag. Zero (the default) reads at once.
+    public func follow(gathering: Duration = .zero, _ step: () async throws -> FeedPage) async throws {
         let lease = FeedTipWatchers.shared.lease(for: store.pool, logger: logger)
         defer { lease.release() }
         var heldBackDelay = Self.minimumHeldBackDelay
@@ -98,6 +103,7 @@ public struct EventSubscription: Sendable {
                 } else {
                     heldBackDelay = Self.minimumHeldBackDelay
                     await lease.watcher.waitForChange(after: seen, until: .now + idleRecheck, watchingWriters: false)
+                    if gathering > .zero, lease.watcher.version != seen { try await Task.sleep(for: gathering) }
                 }
             } catch where error is CancellationError || Task.isCancelled {
                 return

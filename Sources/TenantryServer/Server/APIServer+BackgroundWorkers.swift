@@ -17,7 +17,7 @@ extension APIServer {
             LiveViewWorker(name: "admin-tokens", view: views.adminTokens),
             // The registry follows the feed here: signups do not wait for it (readers catch it
             // up first), and readiness counts its lag.
-            ProjectionWorker(runner: runtime.tenants.registry),
+            ProjectionWorker(runner: runtime.tenants.registry, gathering: TenantAdministration.registryGathering),
             ProvisioningWorker(manager: ProvisioningProcessManager(saga: runtime.tenants.saga)),
             PeriodicCheckWorker(
                 TrialExpiryScheduler(administration: runtime.tenants, interval: configuration.trialCheckInterval).periodicCheck

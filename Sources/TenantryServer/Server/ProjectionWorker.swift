@@ -11,14 +11,17 @@ public import ServiceLifecycle
 /// serving.
 public struct ProjectionWorker<Subject: Projection>: Service, CustomStringConvertible {
     public let runner: ProjectionRunner<Subject>
+    /// How long a burst of commits may gather before the runner reads it as one page.
+    public let gathering: Duration
 
-    public init(runner: ProjectionRunner<Subject>) {
+    public init(runner: ProjectionRunner<Subject>, gathering: Duration = .zero) {
         self.runner = runner
+        self.gathering = gathering
     }
 
     /// Follows the feed until the server shuts down.
     public func run() async throws {
-        try await runUntilShutdown(restartingOnAnyError: true) { [runner] in try await runner.run() }
+        try await runUntilShutdown(restartingOnAnyError: true) { [runner, gathering] in try await runner.run(gathering: gathering) }
     }
 
     public var description: String { "Projection(\(runner.projection.name))" }
