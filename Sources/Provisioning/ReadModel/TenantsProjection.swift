@@ -70,11 +70,11 @@ public struct TenantsProjection: Projection {
     }
 
     /// The tenant's state at the newest version in `batch` or later: the registry's snapshot
-    /// (`snapshot`, read for every stream of the batch at once) and the events after it, which are the batch's own when it holds them all (the usual
-    /// case), else read from the stream. Every version up to the batch's newest is committed (an
-    /// append waits for the stream's earlier appends to commit), even those the feed has not
-    /// delivered yet; reading them now and skipping them when they come is what keeps the work
-    /// per event constant.
+    /// (`snapshot`, read for every stream of the batch at once) and the events after it, which
+    /// are the batch's own when it holds them all (the usual case), else read from the stream.
+    /// Every version up to the batch's newest is committed (an append waits for the stream's
+    /// earlier appends to commit), even those the feed has not delivered yet; reading them now
+    /// and skipping them when they come is what keeps the work per event constant.
     private func fold(
         _ stream: StreamName, from snapshot: Snapshot?, batch: [RecordedEvent], in connection: PostgresConnection
     ) async throws -> TenantState? {

@@ -296,9 +296,9 @@ public struct ProvisioningSaga: Sendable {
         }
     }
 
-    /// One attempt, inside its locked transaction: loads the tenant (or starts from `known`), does every step not
-    /// recorded yet (each idempotent; none needs to read what the one before wrote), and records
-    /// them with one append. A step that fails by itself records the steps done before it, then
+    /// One attempt, inside its locked transaction: loads the tenant (or starts from `known`),
+    /// does every step not recorded yet (each idempotent; none needs to read what the one
+    /// before wrote), and records them with one append. A step that fails by itself records the steps done before it, then
     /// its failure, in the same transaction. Any other error rolls the whole attempt back.
     private func advance(
         _ tenantID: UUID,
