@@ -5,10 +5,10 @@ import Synchronization
 import Glibc
 #endif
 
-/// A relay in front of the test cluster's Unix socket that passes its first connection straight
-/// through and holds every later one unanswered until `admitHeldConnections()`: a server that
-/// is slow to take new connections, as a machine at a load of 15 makes it. A cancel request is
-/// a connection of its own, so it is one of those held.
+/// A relay in front of the test cluster's Unix socket that passes connections straight through
+/// until `holdNewConnections()`, then holds every later one unanswered until
+/// `admitHeldConnections()`: a server that is slow to take new connections, as a machine at a
+/// load of 15 makes it. A cancel request is a connection of its own, so it is one of those held.
 ///
 /// Every descriptor is made close-on-exec (tests spawn children in parallel) and closed by the
 /// one thread that owns it, under the lock `close()` shuts sockets down under, so no number is
@@ -21,9 +21,11 @@ final class SlowToAcceptRelay: Sendable {
     /// Whether the accepting thread has closed the listener (then `close()` leaves it alone).
     private let listenerClosed = Mutex(false)
     private let gate = ThreadGate()
+    /// Whether a connection arriving now is held (from `holdNewConnections()` on).
+    private let holding = Atomic<Bool>(false)
     /// Sockets open on either side, to shut down at `close()`.
     private let openSockets = Mutex<Set<Int32>>([])
-    /// How many connections arrived after the first, held or admitted.
+    /// How many connections arrived once holding began, held or admitted.
     private let laterConnections = Atomic<Int>(0)
 
     /// Listens in a new folder under /tmp (a socket path must stay under 108 bytes) for the
@@ -50,8 +52,13 @@ final class SlowToAcceptRelay: Sendable {
         Thread.detachNewThread { [self] in acceptConnections() }
     }
 
-    /// How many connections came after the first (each held until admitted).
+    /// How many connections came once holding began (each held until admitted).
     var heldOrAdmittedCount: Int { laterConnections.load(ordering: .acquiring) }
+
+    /// Holds every connection that arrives from now on, until `admitHeldConnections()`.
+    func holdNewConnections() {
+        holding.store(true, ordering: .releasing)
+    }
 
     /// Lets every held connection, and every later one, through to the cluster.
     func admitHeldConnections() {
@@ -69,7 +76,6 @@ final class SlowToAcceptRelay: Sendable {
     }
 
     private func acceptConnections() {
-        var first = true
         while true {
             let client = acceptClosingOnExec(listener, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
             if client < 0 {
@@ -78,8 +84,7 @@ final class SlowToAcceptRelay: Sendable {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 break
             }
-            let held = !first
-            first = false
+            let held = holding.load(ordering: .acquiring)
             if held { laterConnections.add(1, ordering: .releasing) }
             track(client)
             Thread.detachNewThread { [self] in relay(client, held: held) }
