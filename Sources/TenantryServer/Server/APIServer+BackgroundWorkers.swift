@@ -18,7 +18,8 @@ extension APIServer {
             // The registry follows the feed here: signups do not wait for it (readers catch it
             // up first), and readiness counts its lag.
             ProjectionWorker(runner: runtime.tenants.registry, gathering: TenantAdministration.registryGathering),
-            ProvisioningWorker(manager: ProvisioningProcessManager(saga: runtime.tenants.saga)),
+            ProvisioningWorker(manager: ProvisioningProcessManager(
+                saga: runtime.tenants.saga, sweepInterval: configuration.provisioningSweepInterval)),
             PeriodicCheckWorker(
                 TrialExpiryScheduler(administration: runtime.tenants, interval: configuration.trialCheckInterval).periodicCheck
             ),

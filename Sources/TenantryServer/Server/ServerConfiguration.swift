@@ -11,6 +11,9 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// How often due trials are ended.
     public var trialCheckInterval: Duration
+    /// How often the provisioning saga's sweep looks for signups left unfinished (a run that
+    /// gave up while the database was away); new signups are followed on the feed meanwhile.
+    public var provisioningSweepInterval: Duration = .seconds(30)
     /// Signals that start a graceful shutdown: stop accepting, finish requests in flight, stop
     /// the background services. Empty when the caller stops the server by cancelling (tests).
     public var gracefulShutdownSignals: [UnixSignal]
