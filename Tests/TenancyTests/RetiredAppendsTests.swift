@@ -1,0 +1,57 @@
+import EventStore
+import Foundation
+import PostgresClient
+import Tenancy
+import TestSupport
+import Testing
+
+@Suite("A retired pooled copy takes no more events")
+struct RetiredAppendsTests {
+    @Test("once a tenant's pooled copy is retired, single appends and staged batches to it are refused with a reason, nothing is written, and other tenants append as before")
+    func retiredTenantIsRefused() async throws {
+        try await withTestDatabase { database async throws in
+            let tenants = TwoTenants()
+            let operatorPool = PostgresPool(configuration: database.operatorConfiguration, maximumConnections: 1)
+            let application = database.applicationPool(maximumConnections: 1)
+            let store = EventLog(pool: application)
+            try await tenants.seed(store, snapshots: SnapshotStore(pool: application))
+            try await operatorPool.query("""
+                INSERT INTO tenantry.retired_pooled_copies (tenant_id, moved_to, event_count, checksum)
+                VALUES (\(tenants.b), 'tenantry_t_b', 1, \(String(repeating: "0", count: 64)))
+                """)
+
+            let single = [try NewEvent(type: "Written", data: ["n": 1])]
+            let batch = try (1...(EventLog.stagedAppendThreshold + 4)).map { try NewEvent(type: "Written", data: ["n": $0]) }
+            for (label, events, stream) in [("one event, existing stream", single, "doc-1"),
+                                            ("one event, new stream", single, "doc-2"),
+                                            ("a staged batch", batch, "doc-3")] {
+                let refused = await #expect(throws: EventStoreError.self, "\(label)") {
+                    try await store.append(events, to: StreamName(stream), tenant: tenants.b)
+                }
+                guard case .database(let underlying) = refused else {
+                    Issue.record("\(label): got \(String(describing: refused))")
+                    continue
+                }
+                #expect(underlying.sqlState == .insufficientPrivilege, "\(label)")
+                #expect(underlying.message.contains("moved to a database of its own"), "\(label): \(underlying.message)")
+            }
+
+            // Nothing of B's changed: still its one seeded event and stream, as the superuser sees.
+            try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                let events = try await admin.query("SELECT count(*) FROM tenantry.events WHERE tenant_id = \(tenants.b)").rows.first?.decode(Int.self)
+                #expect(events == 1)
+                let streams = try await admin.query(
+                    "SELECT string_agg(stream_name || ':' || version, ',') FROM tenantry.streams WHERE tenant_id = \(tenants.b)"
+                ).rows.first?.decode(String.self)
+                #expect(streams == "doc-1:1")
+            }
+            // A is not retired: both paths still append.
+            let appended = try await store.append(single, to: "doc-1", tenant: tenants.a)
+            #expect(appended.streamVersion == 2)
+            let staged = try await store.append(batch, to: "doc-3", tenant: tenants.a)
+            #expect(staged.streamVersion == Int64(batch.count))
+            await operatorPool.close()
+            await application.close()
+        }
+    }
+}
