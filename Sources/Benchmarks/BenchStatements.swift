@@ -23,8 +23,12 @@ enum BenchStatements {
     /// The dedicated databases the tenants of a run were given.
     static let dedicatedDatabases: PostgresQuery = "SELECT database_name FROM tenantry.tenant_placements WHERE database_name IS NOT NULL"
 
-    /// Emptied before each INSERT run, whose stream versions start again at 1.
-    static let truncatePlainTable: PostgresQuery = "TRUNCATE public.bench_plain_events"
+    /// The INSERT reference's table (`SQL/eventstore_setup.sql`).
+    static let plainTable = "public.bench_plain_events"
+
+    /// The rows of earlier INSERT runs, whose stream versions start again at 1 in each run; the
+    /// preloaded rows stay (the settling vacuum then clears the deleted ones).
+    static let removePlainInserts: PostgresQuery = "DELETE FROM public.bench_plain_events WHERE stream_name LIKE 'benchpg-%'"
 
     /// Statistics current and hint bits set before a measurement of the event store.
     static let vacuumEventStore: PostgresQuery = "VACUUM (ANALYZE) tenantry.events, tenantry.streams"

@@ -27,10 +27,11 @@ struct ReferenceWorkloads: Sendable {
         try await runPgbench(Self.plainInsertScript, name: "plain_insert", clients: clients, threads: threads, seconds: seconds)
     }
 
-    /// `\copy tenantry.events … from file` of `rows` rows, timed as the whole psql process.
-    func copyIn(_ file: URL, rows: Int) async throws -> BenchMeasurement {
+    /// `\copy table … from file` of `rows` rows (into `tenantry.events` unless told), timed as
+    /// the whole psql process.
+    func copyIn(_ file: URL, rows: Int, into table: String = "tenantry.events") async throws -> BenchMeasurement {
         let result = try await psql.run(
-            "\\copy tenantry.events (\(EventCopyFile.columns)) from \(try Psql.quotedPath(file))",
+            "\\copy \(table) (\(EventCopyFile.columns)) from \(try Psql.quotedPath(file))",
             workDirectory: workDirectory
         )
         guard Psql.copiedRows(result) == rows else {

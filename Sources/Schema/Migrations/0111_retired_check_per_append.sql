@@ -9,29 +9,23 @@
 -- from about 4,450 to 5,150 appends a second without them (Docs/decisions.md, 22).
 --
 -- Now the check is asked once per append, by the functions that write: append_events and
--- append_staged_events refuse a retired tenant (42501) before they touch a row. The readers
--- (tenantry_app, tenantry_operator, tenantry_instance: the only roles granted SELECT on
--- events and streams besides the owner, who writes only through those functions) keep it, in
--- a restrictive policy of their own; for them what a policy shows is unchanged. tenant_isolation
--- keeps the tenant match for everyone, the owner included. append_control_events writes only
--- the control plane's rows, which are no tenant's and never retired. Snapshots keep 0109's
--- policies (tenantry_app writes them directly).
+-- append_staged_events refuse a retired tenant (42501) before they touch a row, and the owner,
+-- who writes only through those functions, gets a policy of its own with the tenant match
+-- alone. tenant_isolation, unchanged, now names the roles that read these tables (the only
+-- ones granted SELECT on them besides the owner), so what it shows each of them, and the plans
+-- of their reads, are 0109's. append_control_events writes only the control plane's rows,
+-- which are no tenant's and never retired. Snapshots keep 0109's policies (tenantry_app
+-- writes them directly).
 
-ALTER POLICY tenant_isolation ON tenantry.events
+ALTER POLICY tenant_isolation ON tenantry.events TO tenantry_app, tenantry_operator, tenantry_instance;
+ALTER POLICY tenant_isolation ON tenantry.streams TO tenantry_app, tenantry_operator, tenantry_instance;
+
+CREATE POLICY owner_appends ON tenantry.events TO tenantry_owner
     USING (tenant_id = tenantry.current_tenant())
     WITH CHECK (tenant_id = tenantry.current_tenant());
-ALTER POLICY tenant_isolation ON tenantry.streams
+CREATE POLICY owner_appends ON tenantry.streams TO tenantry_owner
     USING (tenant_id = tenantry.current_tenant())
     WITH CHECK (tenant_id = tenantry.current_tenant());
-
-CREATE POLICY retired_hidden ON tenantry.events AS RESTRICTIVE FOR SELECT
-    TO tenantry_app, tenantry_operator, tenantry_instance
-    USING (NOT (tenant_id = ANY (SELECT r.tenant_id FROM tenantry.retired_pooled_copies r
-                                 WHERE r.tenant_id = tenantry.current_tenant())));
-CREATE POLICY retired_hidden ON tenantry.streams AS RESTRICTIVE FOR SELECT
-    TO tenantry_app, tenantry_operator, tenantry_instance
-    USING (NOT (tenant_id = ANY (SELECT r.tenant_id FROM tenantry.retired_pooled_copies r
-                                 WHERE r.tenant_id = tenantry.current_tenant())));
 
 -- append_events: 0104's, and a retired tenant is refused.
 CREATE OR REPLACE FUNCTION tenantry.append_events(
