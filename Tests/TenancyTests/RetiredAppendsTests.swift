@@ -15,10 +15,7 @@ struct RetiredAppendsTests {
             let application = database.applicationPool(maximumConnections: 1)
             let store = EventLog(pool: application)
             try await tenants.seed(store, snapshots: SnapshotStore(pool: application))
-            try await operatorPool.query("""
-                INSERT INTO tenantry.retired_pooled_copies (tenant_id, moved_to, event_count, checksum)
-                VALUES (\(tenants.b), 'tenantry_t_b', 1, \(String(repeating: "0", count: 64)))
-                """)
+            try await tenants.retireB(on: operatorPool)
 
             let single = [try NewEvent(type: "Written", data: ["n": 1])]
             let batch = try (1...(EventLog.stagedAppendThreshold + 4)).map { try NewEvent(type: "Written", data: ["n": $0]) }
@@ -35,6 +32,41 @@ struct RetiredAppendsTests {
                 #expect(underlying.sqlState == .insufficientPrivilege, "\(label)")
                 #expect(underlying.message.contains("moved to a database of its own"), "\(label): \(underlying.message)")
             }
+
+            // A retry of B's own seeded append (same id, type and data) is refused too, not
+            // answered with the first append's result; so is the operator appending for B.
+            let seeded = try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                try await admin.query("SELECT event_id, data::text FROM tenantry.events WHERE tenant_id = \(tenants.b)")
+                    .rows.first?.decode((UUID, String).self)
+            }
+            let (seededID, seededData) = try #require(seeded)
+            let retry = [try NewEvent(id: seededID, type: "Seeded", dataJSON: seededData)]
+            let operatorStore = EventLog(pool: operatorPool)
+            for (label, store) in [("the application's retry", store), ("the operator", operatorStore)] {
+                let refused = await #expect(throws: EventStoreError.self, "\(label)") {
+                    try await store.append(retry, to: "doc-1", tenant: tenants.b)
+                }
+                guard case .database(let underlying) = refused else {
+                    Issue.record("\(label): got \(String(describing: refused))")
+                    continue
+                }
+                #expect(underlying.message.contains("moved to a database of its own"), "\(label): \(underlying.message)")
+            }
+
+            // The readers still see nothing of B in the pool, its stream rows included.
+            let tenantDatabase = TenantDatabase(pool: application)
+            let seenByB = try await TenantContext.run(as: tenants.b) {
+                try await tenantDatabase.transaction { connection in
+                    try connection.query("SELECT (SELECT count(*) FROM tenantry.events) + (SELECT count(*) FROM tenantry.streams)")
+                        .rows.first?.decode(Int.self)
+                }
+            }
+            #expect(seenByB == 0)
+            let operatorSees = try await operatorPool.query("""
+                SELECT (SELECT count(*) FROM tenantry.events WHERE tenant_id = \(tenants.b))
+                     + (SELECT count(*) FROM tenantry.streams WHERE tenant_id = \(tenants.b))
+                """).rows.first?.decode(Int.self)
+            #expect(operatorSees == 0)
 
             // Nothing of B's changed: still its one seeded event and stream, as the superuser sees.
             try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in

@@ -15,10 +15,7 @@ struct RetiredCopiesPrivacyTests {
             let application = database.applicationPool(maximumConnections: 1)
             let store = EventLog(pool: application)
             try await tenants.seed(store, snapshots: SnapshotStore(pool: application))
-            try await operatorPool.query("""
-                INSERT INTO tenantry.retired_pooled_copies (tenant_id, moved_to, event_count, checksum)
-                VALUES (\(tenants.b), 'tenantry_t_b', 1, \(String(repeating: "0", count: 64)))
-                """)
+            try await tenants.retireB(on: operatorPool)
             let listQuery: PostgresQuery = "SELECT tenant_id FROM tenantry.retired_pooled_copies"
             let tenantDatabase = TenantDatabase(pool: application)
 

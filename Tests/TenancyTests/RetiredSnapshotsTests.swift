@@ -20,10 +20,7 @@ struct RetiredSnapshotsTests {
             #expect(try await appSnapshots.load(stream: "doc-1", tenant: tenants.b, type: "doc.v1") != nil)
             #expect(try await operatorSnapshots.load(stream: "doc-1", tenant: tenants.b, type: "doc.v1") != nil)
 
-            try await operatorPool.query("""
-                INSERT INTO tenantry.retired_pooled_copies (tenant_id, moved_to, event_count, checksum)
-                VALUES (\(tenants.b), 'tenantry_t_b', 1, \(String(repeating: "0", count: 64)))
-                """)
+            try await tenants.retireB(on: operatorPool)
 
             #expect(try await appSnapshots.load(stream: "doc-1", tenant: tenants.b, type: "doc.v1") == nil)
             #expect(try await operatorSnapshots.load(stream: "doc-1", tenant: tenants.b, type: "doc.v1") == nil)

@@ -19,6 +19,15 @@ struct TwoTenants {
             try await snapshots.save(stream: "doc-1", tenant: tenant, type: "doc.v1", version: 1, state: ["of": tenant.uuidString])
         }
     }
+
+    /// Records tenant B's pooled copy as retired (moved to a database of its own), as
+    /// `instance deploy` does once the copy is verified.
+    func retireB(on operatorPool: PostgresPool) async throws {
+        try await operatorPool.query("""
+            INSERT INTO tenantry.retired_pooled_copies (tenant_id, moved_to, event_count, checksum)
+            VALUES (\(b), 'tenantry_t_b', 1, \(String(repeating: "0", count: 64)))
+            """)
+    }
 }
 
 @Suite("Row-level security between tenants")

@@ -9,23 +9,26 @@
 -- from about 4,450 to 5,150 appends a second without them (Docs/decisions.md, 22).
 --
 -- Now the check is asked once per append, by the functions that write: append_events and
--- append_staged_events refuse a retired tenant (42501) before they touch a row, and the owner,
--- who writes only through those functions, gets a policy of its own with the tenant match
--- alone. tenant_isolation, unchanged, now names the roles that read these tables (the only
--- ones granted SELECT on them besides the owner), so what it shows each of them, and the plans
--- of their reads, are 0109's. append_control_events writes only the control plane's rows,
--- which are no tenant's and never retired. Snapshots keep 0109's policies (tenantry_app
+-- append_staged_events refuse a retired tenant (42501) before they touch a row. The functions
+-- run as the owner, which gets a policy of its own with the tenant match alone; it names
+-- current_user too, so a login that is only a member of tenantry_owner (a migration's, an
+-- operator's in some deployments) is not given it, and writes or reads tenant rows, if at all,
+-- under tenant_isolation as before. tenant_isolation, unchanged, now names the roles whose
+-- privileges every reader of these tables has (tenantry_app, tenantry_operator, and
+-- tenantry_instance, of which instance logins are members), so what it shows each of them, and
+-- the plans of their reads, are 0109's. append_control_events writes only the control plane's
+-- rows, which are no tenant's and never retired. Snapshots keep 0109's policies (tenantry_app
 -- writes them directly).
 
 ALTER POLICY tenant_isolation ON tenantry.events TO tenantry_app, tenantry_operator, tenantry_instance;
 ALTER POLICY tenant_isolation ON tenantry.streams TO tenantry_app, tenantry_operator, tenantry_instance;
 
 CREATE POLICY owner_appends ON tenantry.events TO tenantry_owner
-    USING (tenant_id = tenantry.current_tenant())
-    WITH CHECK (tenant_id = tenantry.current_tenant());
+    USING (tenant_id = tenantry.current_tenant() AND current_user = 'tenantry_owner')
+    WITH CHECK (tenant_id = tenantry.current_tenant() AND current_user = 'tenantry_owner');
 CREATE POLICY owner_appends ON tenantry.streams TO tenantry_owner
-    USING (tenant_id = tenantry.current_tenant())
-    WITH CHECK (tenant_id = tenantry.current_tenant());
+    USING (tenant_id = tenantry.current_tenant() AND current_user = 'tenantry_owner')
+    WITH CHECK (tenant_id = tenantry.current_tenant() AND current_user = 'tenantry_owner');
 
 -- append_events: 0104's, and a retired tenant is refused.
 CREATE OR REPLACE FUNCTION tenantry.append_events(
