@@ -9,13 +9,9 @@ import Testing
 struct RetiredAppendsTests {
     @Test("once a tenant's pooled copy is retired, single appends and staged batches to it are refused with a reason, nothing is written, and other tenants append as before")
     func retiredTenantIsRefused() async throws {
-        try await withTestDatabase { database async throws in
-            let tenants = TwoTenants()
-            let operatorPool = PostgresPool(configuration: database.operatorConfiguration, maximumConnections: 1)
-            let application = database.applicationPool(maximumConnections: 1)
-            let store = EventLog(pool: application)
-            try await tenants.seed(store, snapshots: SnapshotStore(pool: application))
-            try await tenants.retireB(on: operatorPool)
+        try await RetiredTenantFixture.with { fixture in
+            let (database, tenants, application, operatorPool, store) =
+                (fixture.database, fixture.tenants, fixture.application, fixture.operatorPool, fixture.store)
 
             let single = [try NewEvent(type: "Written", data: ["n": 1])]
             let batch = try (1...(EventLog.stagedAppendThreshold + 4)).map { try NewEvent(type: "Written", data: ["n": $0]) }
@@ -82,8 +78,6 @@ struct RetiredAppendsTests {
             #expect(appended.streamVersion == 2)
             let staged = try await store.append(batch, to: "doc-3", tenant: tenants.a)
             #expect(staged.streamVersion == Int64(batch.count))
-            await operatorPool.close()
-            await application.close()
         }
     }
 }

@@ -9,13 +9,8 @@ import Testing
 struct RetiredCopiesPrivacyTests {
     @Test("a tenant session sees no other tenant's retired copy, and none without a tenant; its own pooled rows stay hidden")
     func retiredCopiesArePrivate() async throws {
-        try await withTestDatabase { database async throws in
-            let tenants = TwoTenants()
-            let operatorPool = PostgresPool(configuration: database.operatorConfiguration, maximumConnections: 1)
-            let application = database.applicationPool(maximumConnections: 1)
-            let store = EventLog(pool: application)
-            try await tenants.seed(store, snapshots: SnapshotStore(pool: application))
-            try await tenants.retireB(on: operatorPool)
+        try await RetiredTenantFixture.with { fixture in
+            let (tenants, application, operatorPool) = (fixture.tenants, fixture.application, fixture.operatorPool)
             let listQuery: PostgresQuery = "SELECT tenant_id FROM tenantry.retired_pooled_copies"
             let tenantDatabase = TenantDatabase(pool: application)
 
@@ -43,8 +38,6 @@ struct RetiredCopiesPrivacyTests {
             #expect(aEvents == 1)
             // The operator still sees every move.
             #expect(try await operatorPool.query(listQuery).rows.count == 1)
-            await operatorPool.close()
-            await application.close()
         }
     }
 }
