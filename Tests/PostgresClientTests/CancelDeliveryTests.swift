@@ -19,7 +19,7 @@ struct CancelDeliveryTests {
                 try await waitUntil("the cancel request reaches the relay") { relay.heldOrAdmittedCount == 1 }
                 // The fault under test, not a synchronisation: the server takes the cancel only
                 // once the grace would have run out had it been counted from sending.
-                try await Task.sleep(for: PostgresConnection.cancellationGrace + .seconds(1))
+                try await Task.sleep(for: configuration.cancellationGrace + .seconds(1))
                 relay.admitHeldConnections()
                 let error = await #expect(throws: PostgresError.self) { try await statement.value }
                 #expect(error?.kind == .timedOut, "\(String(describing: error))")

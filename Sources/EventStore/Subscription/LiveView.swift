@@ -76,6 +76,24 @@ public final class LiveView<State: Sendable>: Sendable {
         }
     }
 
+    /// Reads and folds everything committed now: as `catchUp`, and while committed events wait
+    /// behind an older transaction still running (the feed hands out nothing past it), reads
+    /// again after a short pause until they are delivered or `timeout` has passed. A server
+    /// starts with this, so what was committed before it started (a key, a flag, a token) is in
+    /// its views from its first request.
+    public func catchUpWithCommittedWrites(batchSize: Int = 1000, timeout: Duration = .seconds(10)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        var pause: Duration = .milliseconds(1)
+        while true {
+            try Task.checkCancellation()
+            let page = try await step(limit: batchSize)
+            if page.isFull { continue }
+            guard page.hasHeldBackEvents, ContinuousClock.now < deadline else { return }
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(50))
+        }
+    }
+
     /// Waits until `condition` holds for the published state, or the deadline passes;
     /// returns whether it holds. Woken by each publication, never by polling.
     public func waitUntil(timeout: Duration, _ condition: (State) -> Bool) async -> Bool {

@@ -24,6 +24,13 @@ public struct PostgresConfiguration: Sendable, Hashable {
     /// `.timedOut` (a call may pass a deadline of its own). It bounds every wait for an answer,
     /// so a server that stops answering can never park a caller for good.
     public var queryTimeout: Duration
+    /// How long a cancelled statement's server gets to answer once it has taken the cancel
+    /// request, before the connection is given up as lost (`defaultCancellationGrace`).
+    public var cancellationGrace: Duration = PostgresConfiguration.defaultCancellationGrace
+
+    /// 5 seconds: short, since the server has signalled the backend, which stops at once
+    /// unless the server is frozen, and the connection keeps its place in a pool while it waits.
+    public static let defaultCancellationGrace: Duration = .seconds(5)
 
     public init(
         connectionString: String,

@@ -272,11 +272,8 @@ public actor PostgresConnection {
     }
 
     /// How long a cancelled statement's server gets to answer once it has taken the cancel
-    /// request, before the connection is given up.
-    ///
-    /// Short: the server has signalled the backend, which stops at once unless the server is
-    /// frozen, and the connection keeps its place in a pool while it waits.
-    static let cancellationGrace: Duration = .seconds(5)
+    /// request, before the connection is given up (the configuration's).
+    var cancellationGrace: Duration { configuration.cancellationGrace }
 
     /// How long a cancel request may travel before the connection is given up: the connect
     /// timeout (the connection string's `connect_timeout` where it sets one), since the request
@@ -296,8 +293,8 @@ public actor PostgresConnection {
     /// Until when a statement cancelled at `cancelledAt` waits for its answer: the grace after
     /// the request's delivery, or, while it travels, the delivery limit.
     func answerDeadline(afterCancellingAt cancelledAt: ContinuousClock.Instant) -> ContinuousClock.Instant {
-        guard let request = unsettledCancel else { return cancelledAt + Self.cancellationGrace }
-        if let delivered = request.deliveryInstant { return delivered + Self.cancellationGrace }
+        guard let request = unsettledCancel else { return cancelledAt + cancellationGrace }
+        if let delivered = request.deliveryInstant { return delivered + cancellationGrace }
         return request.sentAt + cancelDeliveryLimit
     }
 
@@ -308,7 +305,7 @@ public actor PostgresConnection {
         return PostgresError(
             kind: .connectionLost,
             message: delivered
-                ? "connection to PostgreSQL lost: no answer within \(Self.cancellationGrace) of the server taking the cancel of \(what)"
+                ? "connection to PostgreSQL lost: no answer within \(cancellationGrace) of the server taking the cancel of \(what)"
                 : "connection to PostgreSQL lost: the request to cancel \(what) was not delivered within \(cancelDeliveryLimit)")
     }
 

@@ -31,11 +31,12 @@ public struct LiveViews: Sendable {
         )
     }
 
-    /// Reads everything deliverable now into the views: the server does this before it
-    /// listens, so its first request already sees every flag, key and token.
+    /// Reads everything committed now into the views (waiting up to 10 s each for events held
+    /// back by an older transaction still running): the server does this before it listens, so
+    /// its first request already sees every flag, key and token committed before it started.
     public func catchUp() async throws {
-        try await flags.catchUp()
-        try await directory.catchUp()
-        try await adminTokens.catchUp()
+        try await flags.catchUpWithCommittedWrites()
+        try await directory.catchUpWithCommittedWrites()
+        try await adminTokens.catchUpWithCommittedWrites()
     }
 }

@@ -106,7 +106,14 @@ func withTestServer<Value: Sendable>(
         configure(&configuration, created.map(\.tenant), runtime)
         let server = APIServer(runtime: runtime, configuration: configuration, logger: logger)
         return try await serve(server, on: transport) { served in
-            try await body(TestServer(runtime: runtime, database: database, server: server, served: served, tenants: created))
+            // The server starts with what was committed before it (waiting a while for events
+            // another test's open transaction holds back); on a busy machine that can be
+            // longer, so the tests wait, with the usual deadline, until every key works.
+            let keysKnown = await server.views.directory.waitUntil(timeout: .conditionDeadline) { directory in
+                created.allSatisfy { directory.authenticate(apiKey: $0.apiKey) != nil }
+            }
+            guard keysKnown else { throw TestServerError("the server's directory did not learn the tenants' keys") }
+            return try await body(TestServer(runtime: runtime, database: database, server: server, served: served, tenants: created))
         }
     }
 }
