@@ -8,7 +8,9 @@
 -- one event afterwards), the first id is the row of the least ordinal, and the versions are
 -- the ordinals' offsets (a batch whose ordinals have gaps is renumbered first, in order); the
 -- insert still takes the rows in ordinal order, so positions follow versions.
--- Arguments, checks, their order, error codes and words, and the result are 0108's.
+-- Arguments, checks, their order, error codes and words, and the result are 0108's, with one
+-- check more: a tenant whose pooled copy is retired is refused (42501) before anything is read
+-- or written (migration 0111 takes the same check out of the row policies the owner meets).
 
 CREATE OR REPLACE FUNCTION tenantry.append_staged_events(
     tenant_id        uuid,
@@ -54,6 +56,10 @@ BEGIN
             RAISE EXCEPTION 'a single-tenant instance appends its tenant''s events only in its own database'
                 USING ERRCODE = '42501';
         END IF;
+    END IF;
+    IF EXISTS (SELECT FROM tenantry.retired_pooled_copies r WHERE r.tenant_id = append_staged_events.tenant_id) THEN
+        RAISE EXCEPTION 'tenant % has moved to a database of its own: its pooled copy is retired and takes no more events', append_staged_events.tenant_id
+            USING ERRCODE = '42501', HINT = 'Append through the tenant''s own instance.';
     END IF;
     IF coalesce(caller_tenant, '') <> '' AND caller_tenant <> append_staged_events.tenant_id::text THEN
         RAISE EXCEPTION 'tenant context mismatch: this transaction works for tenant %, not %', caller_tenant, append_staged_events.tenant_id

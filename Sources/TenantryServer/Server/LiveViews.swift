@@ -31,12 +31,14 @@ public struct LiveViews: Sendable {
         )
     }
 
-    /// Reads everything committed now into the views (waiting up to 10 s each for events held
-    /// back by an older transaction still running): the server does this before it listens, so
-    /// its first request already sees every flag, key and token committed before it started.
-    public func catchUp() async throws {
-        try await flags.catchUpWithCommittedWrites()
-        try await directory.catchUpWithCommittedWrites()
-        try await adminTokens.catchUpWithCommittedWrites()
+    /// Reads everything committed now into the views, waiting up to `timeout` in all for events
+    /// held back by an older transaction still running (after it, the views take them as the
+    /// feed delivers them): the server does this before it listens, so its first request
+    /// already sees every flag, key and token committed before it started.
+    public func catchUp(timeout: Duration = .seconds(10)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        try await flags.catchUpWithCommittedWrites(timeout: ContinuousClock.now.duration(to: deadline))
+        try await directory.catchUpWithCommittedWrites(timeout: ContinuousClock.now.duration(to: deadline))
+        try await adminTokens.catchUpWithCommittedWrites(timeout: ContinuousClock.now.duration(to: deadline))
     }
 }
