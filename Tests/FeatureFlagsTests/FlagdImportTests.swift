@@ -2,9 +2,10 @@
 import Foundation
 import Testing
 
-/// Importing documents written for flagd: the examples of flagd's documentation and
-/// conformance suite (open-feature/flagd-testbed) evaluate as flagd says they do, and what
-/// Tenantry cannot evaluate the same way is refused with the flag and the reason.
+/// Importing documents written for flagd: the examples of flagd's documentation evaluate as
+/// flagd says they do, with their JsonLogic kept as written. Documents Tenantry exported (their
+/// flags carry `tenantry.type`) come back as Tenantry's own targeting, and what that cannot
+/// express is refused with the flag and the reason.
 @Suite("flagd import")
 struct FlagdImportTests {
     static let now = Date(timeIntervalSince1970: 1_750_000_000)
@@ -168,7 +169,8 @@ struct FlagdImportTests {
         )
         #expect(result.variant == expected)
         #expect(result.value == .string(expected))
-        #expect(result.reason == .split)
+        // flagd has no SPLIT: a fractional's share is a targeting match.
+        #expect(result.reason == .targetingMatch)
     }
 
     @Test("shorthand fractional shares weigh 1 and hash the targeting key as flagd does", arguments: [
@@ -176,17 +178,19 @@ struct FlagdImportTests {
     ])
     func fractionalShorthand(targetingKey: String, expected: String) throws {
         #expect(try value("fractional-flag-shorthand", targetingKey: targetingKey) == .string(expected))
-        let rollout = try #require(try Self.imported()["fractional-flag-shorthand"]?.rollout)
-        #expect(rollout == Rollout(splits: [.init(variant: "heads", weight: 1), .init(variant: "tails", weight: 1)]))
     }
 
-    @Test("the imported fractional is a rollout of everyone, by the attribute it concatenates")
-    func fractionalShape() throws {
+    @Test("a flagd flag keeps its JsonLogic as written and the current fractional algorithm")
+    func keepsExpression() throws {
         let flag = try #require(try Self.imported()["fractional-flag"])
-        #expect(flag.rollout?.bucketBy == "user.name")
-        #expect(flag.rollout?.splits.map(\.weight) == [25, 25, 25, 25])
-        #expect(flag.rules.isEmpty)
-        #expect(flag.entitlements.isEmpty)
+        #expect(flag.flagdTargeting?.expression == .object([
+            "fractional": .array([
+                .object(["cat": .array([.object(["var": "$flagd.flagKey"]), .object(["var": "user.name"])])]),
+                .array(["clubs", 25]), .array(["diamonds", 25]), .array(["hearts", 25]), .array(["spades", 25]),
+            ]),
+        ]))
+        #expect(flag.flagdTargeting?.fractional == .v2)
+        #expect(flag.rules.isEmpty && flag.rollout == nil && flag.entitlements.isEmpty && flag.overrides.isEmpty)
     }
 
     @Test("an if chain with in, ends_with and a nested else becomes rules in order")
@@ -197,11 +201,6 @@ struct FlagdImportTests {
         let otherwise = try Self.evaluator().evaluate("background-color", context: EvaluationContext(attributes: ["email": "x@y.z"]))
         #expect(otherwise.variant == "red")
         #expect(otherwise.reason == .default)
-        let flag = try #require(try Self.imported()["background-color"])
-        #expect(flag.rules.map(\.name) == ["r1", "r2", "r3"])
-        #expect(flag.rules[0].condition == .compare(attribute: "email", operator: .contains, value: "@faas.com"))
-        #expect(flag.rules[1].condition == .compare(attribute: "email", operator: .endsWith, value: "@example.com"))
-        #expect(flag.rules[2].condition == .compare(attribute: "country", operator: .in, value: .array(["NZ", "AU"])))
     }
 
     @Test("a $ref to a shared evaluator is put in place")
@@ -272,8 +271,10 @@ struct FlagdImportTests {
         #expect(!metadata.isEnabled)
         #expect(metadata.metadata == ["string": "1.0.2", "integer": 2, "boolean": true, "float": 0.1])
         #expect(metadata.description == "")
+        // flagd (v0.16 on) leaves a disabled flag to the caller's own default.
         let result = try Self.evaluator().evaluate("metadata-flag", context: EvaluationContext())
         #expect(result.reason == .disabled)
+        #expect(result.usesCallerDefault)
         #expect(result.metadata == metadata.metadata)
     }
 
@@ -287,7 +288,8 @@ struct FlagdImportTests {
         try #require(try FlagdDocument.importFlags(single(definition, evaluators: evaluators), now: now).first)
     }
 
-    static let abc = #""state": "ENABLED", "variants": {"a": "A", "b": "B", "c": "C"}, "defaultVariant": "a""#
+    /// A flag as Tenantry exports it (`tenantry.type`), so its targeting is read as Tenantry's own.
+    static let abc = #""state": "ENABLED", "variants": {"a": "A", "b": "B", "c": "C"}, "defaultVariant": "a", "metadata": {"tenantry.type": "string"}"#
 
     @Test("leading tenant.id branches become overrides and trailing tenant.plan branches entitlements")
     func overridesAndEntitlements() throws {
@@ -397,8 +399,16 @@ struct FlagdImportTests {
             #"flag f: state must be "ENABLED" or "DISABLED""#
         ),
         (
-            #"{"state": "ENABLED", "variants": {"a": true}, "defaultVariant": null}"#,
-            #"flag f: defaultVariant must name one of the variants (flagd's "use the code default" has no Tenantry equivalent)"#
+            #"{"state": "ENABLED", "variants": {"a": true}, "defaultVariant": "b"}"#,
+            #"flag f: default variant "b" is not one of a"#
+        ),
+        (
+            #"{"state": "ENABLED", "variants": {"a": true}, "defaultVariant": 1}"#,
+            "flag f: defaultVariant must name one of the variants, not integer"
+        ),
+        (
+            #"{"state": "ENABLED", "variants": {"a": true}, "metadata": {"tenantry.fractional": "v9"}}"#,
+            #"flag f: metadata tenantry.fractional "v9" is not one of v1, v2"#
         ),
         (
             #"{\#(abc), "targeting": {"if": [{"regex_match": [{"var": "email"}, ".*"]}, "b", null]}}"#,

@@ -81,6 +81,40 @@ struct OFREPEvaluationTests {
             }
         }
     }
+
+    @Test("a flag imported from flagd answers as flagd: the caller's default without a value when it has no default variant or is off, PARSE_ERROR and GENERAL as 400")
+    func flagdFlags() async throws {
+        try await withTestServer { server in
+            let document = #"""
+                {"flags": {
+                  "no-default": {"state": "ENABLED", "variants": {"small": 5, "large": 500},
+                    "targeting": {"if": [{"ends_with": [{"var": "email"}, "@ops.example"]}, "large", null]}},
+                  "off": {"state": "DISABLED", "variants": {"on": true, "off": false}, "defaultVariant": "on"},
+                  "broken": {"state": "ENABLED", "variants": {"a": "A", "b": "B"}, "defaultVariant": "a",
+                    "targeting": {"if": [{"==": [{"var": "tier"}, "gold"]}, "b", {"$ref": "missing"}]}},
+                  "stray": {"state": "ENABLED", "variants": {"a": "A", "b": "B"}, "defaultVariant": "a", "targeting": {"if": [true, "zzz"]}}
+                }}
+                """#
+            for flag in try FlagdDocument.importFlags(Data(document.utf8), now: Date()) { try await server.define(flag) }
+            let cases: [(flag: String, context: String, status: Int, body: String)] = [
+                ("no-default", #"{"email":"kim@ops.example"}"#, 200, #"{"key":"no-default","reason":"TARGETING_MATCH","value":500,"variant":"large"}"#),
+                ("no-default", #"{"email":"kim@dev.example"}"#, 200, #"{"key":"no-default","metadata":{"tenantry.reason":"DEFAULT"},"reason":"UNKNOWN"}"#),
+                ("off", "{}", 200, #"{"key":"off","reason":"DISABLED"}"#),
+                ("broken", #"{"tier":"gold"}"#, 200, #"{"key":"broken","reason":"TARGETING_MATCH","value":"B","variant":"b"}"#),
+            ]
+            for (flag, context, status, body) in cases {
+                let response = try await server.evaluate(flag, context: context, apiKey: server.apiKey, label: "flagd \(flag) \(context)")
+                #expect(response.status == status, "\(flag) \(context): \(response.text)")
+                #expect(response.text == body, "\(flag) \(context)")
+            }
+            let broken = try await server.evaluate("broken", context: #"{"tier":"silver"}"#, apiKey: server.apiKey, label: "flagd broken")
+            #expect(broken.status == 400)
+            #expect(broken.jsonObject?["errorCode"] as? String == "PARSE_ERROR")
+            let stray = try await server.evaluate("stray", context: "{}", apiKey: server.apiKey, label: "flagd stray")
+            #expect(stray.status == 400)
+            #expect(stray.jsonObject?["errorCode"] as? String == "GENERAL")
+        }
+    }
 }
 
 extension Rollout {

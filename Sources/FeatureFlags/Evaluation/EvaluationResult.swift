@@ -30,7 +30,7 @@ public enum EvaluationErrorCode: String, Sendable, Hashable, Codable, CaseIterab
 /// One flag's evaluation: value, variant and reason, or an error code.
 public struct EvaluationResult: Sendable, Hashable {
     public let flagKey: String
-    /// Nil exactly when `errorCode` is set.
+    /// Nil when `errorCode` is set, or when the caller's own default applies (`usesCallerDefault`).
     public let value: JSONValue?
     public let variant: String?
     public let reason: EvaluationReason
@@ -48,6 +48,21 @@ public struct EvaluationResult: Sendable, Hashable {
         self.errorMessage = nil
         self.metadata = metadata
     }
+
+    /// A result without a value: the caller's own default applies (OFREP's code default).
+    init(flagKey: String, callerDefaultWith reason: EvaluationReason, metadata: [String: JSONValue]) {
+        self.flagKey = flagKey
+        self.value = nil
+        self.variant = nil
+        self.reason = reason
+        self.errorCode = nil
+        self.errorMessage = nil
+        self.metadata = metadata
+    }
+
+    /// Whether the caller should use its own default: no error, and no value (a flag without a
+    /// default variant that nothing decided, or a flagd flag switched off).
+    public var usesCallerDefault: Bool { value == nil && errorCode == nil }
 
     init(flagKey: String, error: EvaluationErrorCode, message: String, metadata: [String: JSONValue] = [:]) {
         self.flagKey = flagKey

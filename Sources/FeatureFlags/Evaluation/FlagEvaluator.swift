@@ -1,16 +1,27 @@
+public import Foundation
+
 /// Evaluates flags against a catalog snapshot: a pure function, no I/O, no lock.
 ///
 /// The order: kill switch → prerequisites → tenant override → rules in order → rollout →
-/// plan entitlement → default variant.
+/// plan entitlement → default variant. A flag imported from flagd has its JsonLogic targeting
+/// (`FlagdTargeting`) after the override instead, and answers as flagd does.
 public struct FlagEvaluator: Sendable {
     public let catalog: FlagCatalog
+    /// The time flagd targeting reads as `$flagd.timestamp`.
+    let clock: @Sendable () -> Date
 
     /// How many prerequisite links a chain may have. Definitions refuse longer chains and
     /// cycles (`FlagCatalog.validatePrerequisites`); the evaluator still stops there.
     public static let maximumPrerequisiteDepth = 16
 
     public init(catalog: FlagCatalog) {
+        self.init(catalog: catalog, clock: { Date() })
+    }
+
+    /// An evaluator whose flagd targeting reads `clock` as `$flagd.timestamp` (tests).
+    public init(catalog: FlagCatalog, clock: @escaping @Sendable () -> Date) {
         self.catalog = catalog
+        self.clock = clock
     }
 
     /// Evaluates one flag. With `type`, a flag of another type is a TYPE_MISMATCH (as
@@ -42,7 +53,11 @@ public struct FlagEvaluator: Sendable {
     private func evaluate(
         _ flag: Flag, context: EvaluationContext, depth: Int, prerequisiteResults: inout [PrerequisiteVisit: EvaluationResult]
     ) -> EvaluationResult {
-        guard flag.isEnabled else { return serve(flag, flag.defaultVariant, .disabled) }
+        guard flag.isEnabled else {
+            // flagd (v0.16 on) answers a disabled flag with the caller's default.
+            if flag.evaluatesAsFlagd { return callerDefault(flag, .disabled) }
+            return serve(flag, flag.defaultVariant, .disabled)
+        }
         for prerequisite in flag.prerequisites {
             guard depth < Self.maximumPrerequisiteDepth, let required = catalog.flag(prerequisite.flag.rawValue) else {
                 return EvaluationResult(
@@ -74,6 +89,7 @@ public struct FlagEvaluator: Sendable {
         if let tenant = context.tenant, let variant = flag.overrides[tenant.id] {
             return serve(flag, variant, .targetingMatch)
         }
+        if let flagd = flag.flagdTargeting { return evaluate(flag, flagd, context: context) }
         for rule in flag.rules where rule.condition.matches(context) {
             return serve(flag, rule.variant, .targetingMatch)
         }
@@ -101,10 +117,45 @@ public struct FlagEvaluator: Sendable {
         return serve(flag, flag.defaultVariant, flag.isStatic ? .static : .default)
     }
 
-    private func serve(_ flag: Flag, _ variant: String, _ reason: EvaluationReason) -> EvaluationResult {
+    /// A flag imported from flagd, past its kill switch, prerequisites and override: as flagd's
+    /// own evaluator answers.
+    private func evaluate(_ flag: Flag, _ flagd: FlagdTargeting, context: EvaluationContext) -> EvaluationResult {
+        let scope = TargetingScope(
+            flagKey: flag.key.rawValue, timestamp: Int64(clock().timeIntervalSince1970.rounded(.down)), context: context
+        )
+        switch flagd.decide(scope) {
+        case .noTargeting:
+            // flagd answers DEFAULT, not STATIC, when the caller's default is what it serves.
+            return serve(flag, flag.defaultVariant, flag.isStatic && flag.defaultVariant != nil ? .static : .default)
+        case .noDecision:
+            return serve(flag, flag.defaultVariant, .default)
+        case .variant(let name):
+            guard flag.variants[name] != nil else {
+                return EvaluationResult(
+                    flagKey: flag.key.rawValue, error: .general,
+                    message: "the targeting of flag \"\(flag.key)\" chose \"\(name)\", which is not one of its variants",
+                    metadata: flag.metadata
+                )
+            }
+            return serve(flag, name, .targetingMatch)
+        case .failed(let problem):
+            return EvaluationResult(
+                flagKey: flag.key.rawValue, error: .parseError,
+                message: "the targeting of flag \"\(flag.key)\" cannot be evaluated: \(problem)", metadata: flag.metadata
+            )
+        }
+    }
+
+    /// `variant`'s value, or the caller's own default when there is no variant to serve.
+    private func serve(_ flag: Flag, _ variant: String?, _ reason: EvaluationReason) -> EvaluationResult {
+        guard let variant else { return callerDefault(flag, reason) }
         // Definitions are validated, so the variant exists and its value fits the type.
         let value = flag.variants[variant].flatMap(flag.type.coerce) ?? .null
         return EvaluationResult(flagKey: flag.key.rawValue, value: value, variant: variant, reason: reason, metadata: flag.metadata)
+    }
+
+    private func callerDefault(_ flag: Flag, _ reason: EvaluationReason) -> EvaluationResult {
+        EvaluationResult(flagKey: flag.key.rawValue, callerDefaultWith: reason, metadata: flag.metadata)
     }
 
     /// The text hashed for a bucketing attribute: strings as they are, numbers and booleans

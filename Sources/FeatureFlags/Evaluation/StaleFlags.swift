@@ -32,7 +32,8 @@ extension FlagEvaluator {
                 if let first = served, first.variant != result.variant { return nil }
                 if served == nil { served = result }
             }
-            let variant = served?.variant ?? flag.defaultVariant
+            // A flag that leaves every caller to its own default has no variant for the code to keep.
+            guard let variant = served?.variant ?? flag.defaultVariant else { return nil }
             let value = served?.value ?? flag.variants[variant] ?? .null
             return StaleFlag(key: flag.key, variant: variant, value: value, lastChanged: flag.updatedAt, tenantCount: tenants.count)
         }
@@ -48,7 +49,8 @@ extension FlagEvaluator {
         guard depth <= Self.maximumPrerequisiteDepth else { return false }
         let visit = PrerequisiteVisit(key: flag.key.rawValue, depth: depth)
         if let answer = known[visit] { return answer }
-        var answer = flag.rules.allSatisfy { Self.readsOnlyTenant($0.condition) }
+        // flagd JsonLogic may read anything; only a flagd flag without targeting is known not to.
+        var answer = flag.flagdTargeting?.expression == nil && flag.rules.allSatisfy { Self.readsOnlyTenant($0.condition) }
         if answer, let rollout = flag.rollout {
             // One share with weight (a variant, or the fall-through at 0 %) ignores the key.
             answer = rollout.splits.filter { $0.weight > 0 }.count <= 1

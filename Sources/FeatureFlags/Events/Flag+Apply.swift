@@ -43,6 +43,8 @@ extension Flag {
             overrides[cleared.tenantId] = nil
         case .entitlementsChanged(let change):
             entitlements = change.entitlements
+        case .flagdTargetingChanged(let change):
+            flagdTargeting = change.targeting
         case .changeScheduled(let scheduled):
             scheduledChanges.append(scheduled.change)
             scheduledChanges.sort { ($0.at, $0.id.uuidString) < ($1.at, $1.id.uuidString) }

@@ -14,6 +14,7 @@ public enum FlagEvent: Sendable, Hashable {
     case overrideSet(OverrideSet)
     case overrideCleared(OverrideCleared)
     case entitlementsChanged(EntitlementsChanged)
+    case flagdTargetingChanged(FlagdTargetingChanged)
     case changeScheduled(ChangeScheduled)
     case scheduledChangeCancelled(ScheduledChangeCancelled)
     case archived(Archived)
@@ -23,7 +24,8 @@ public enum FlagEvent: Sendable, Hashable {
         public var description: String
         public var type: FlagType
         public var variants: [String: JSONValue]
-        public var defaultVariant: String
+        /// Nil: the caller's own default (a flagd flag without `defaultVariant`).
+        public var defaultVariant: String?
         public var enabled: Bool
         public var metadata: [String: JSONValue]
     }
@@ -36,7 +38,7 @@ public enum FlagEvent: Sendable, Hashable {
 
     public struct VariantsChanged: Codable, Sendable, Hashable {
         public var variants: [String: JSONValue]
-        public var defaultVariant: String
+        public var defaultVariant: String?
     }
 
     /// FlagEnabled and FlagDisabled; a scheduled change names itself.
@@ -72,6 +74,12 @@ public enum FlagEvent: Sendable, Hashable {
         public var entitlements: [String: String]
     }
 
+    /// The flag's flagd JsonLogic targeting and `fractional` algorithm, complete; nil makes it
+    /// a flag with Tenantry's own targeting again.
+    public struct FlagdTargetingChanged: Codable, Sendable, Hashable {
+        public var targeting: FlagdTargeting?
+    }
+
     public struct ChangeScheduled: Codable, Sendable, Hashable {
         public var change: ScheduledChange
     }
@@ -96,6 +104,7 @@ public enum FlagEvent: Sendable, Hashable {
         case .overrideSet: "TenantFlagOverrideSet"
         case .overrideCleared: "TenantFlagOverrideCleared"
         case .entitlementsChanged: "FlagEntitlementsChanged"
+        case .flagdTargetingChanged: "FlagdTargetingChanged"
         case .changeScheduled: "FlagChangeScheduled"
         case .scheduledChangeCancelled: "FlagScheduledChangeCancelled"
         case .archived: "FlagArchived"

@@ -42,25 +42,17 @@
 /// edges: `==` is loose (`"1" == 1`), a missing attribute satisfies `!=` and `!in` (Tenantry
 /// never matches a missing attribute), a rollout whose `bucketBy` attribute is missing still
 /// buckets in flagd (on whatever `cat` makes of the missing value) where Tenantry answers
-/// TARGETING_KEY_MISSING, and a DISABLED flag is an error in flagd where Tenantry serves the
-/// default variant.
+/// TARGETING_KEY_MISSING, and a disabled flag leaves flagd's caller to its own default where
+/// Tenantry serves the default variant. (A flag imported from flagd has none of these
+/// differences: it evaluates as flagd.)
 ///
 /// ## What is imported
 ///
-/// `importFlags` reads that shape back exactly, and the `if` chains people write for flagd:
-/// nested or flat multi-branch `if`s, `$ref`s to `$evaluators`, a bare `fractional` (a
-/// rollout of everyone), `var` given as a string or a one-element list, `==`/`===`,
-/// `!=`/`!==`, `in` on a list or on a string (`contains`), `!` around `in` or `==`,
-/// `starts_with`, `ends_with`, `<`/`<=`/`>`/`>=` (also the three-argument "between" form),
-/// `sem_ver` with `=`, `!=`, `<`, `<=`, `>`, `>=`, `^` and `~`, `and`, `or`. Leading
-/// `tenant.id` branches become overrides; `tenant.plan` branches after the rollout (or,
-/// without a rollout, at the end of the chain) become entitlements; the other branches become
-/// rules `r1`, `r2`, ….
-/// What Tenantry cannot evaluate the same way is refused, naming the flag and the reason: a
-/// branch that serves something other than a variant name, a rollout under a condition, a
-/// chain that ends by serving a variant other than the default to everyone else, a bucketing
-/// expression other than `{"cat": [{"var": "$flagd.flagKey"}, {"var": "<attribute>"}]}`, and
-/// any other operator.
+/// A flag from a flagd document keeps its JsonLogic and evaluates exactly as flagd does
+/// (`FlagdTargeting`); a flag that carries `tenantry.type` without `tenantry.fractional` is
+/// Tenantry's own export and is read back into Tenantry's targeting (`NativeTargeting`), which
+/// refuses, naming the flag and the reason, what that model cannot say. See the FlagdMapping
+/// article.
 public enum FlagdDocument {
     /// The JSON schema flagd validates flag-definition documents against.
     public static let schema = "https://flagd.dev/schema/v0/flags.json"
@@ -70,6 +62,11 @@ public enum FlagdDocument {
 
     /// Metadata key that carries the flag's prerequisites as `flag=variant,flag=variant`.
     public static let prerequisitesMetadataKey = "tenantry.prerequisites"
+
+    /// Metadata key that carries the `fractional` algorithm of a flag that evaluates as flagd
+    /// (`v1`, `v2`). Export writes it for such flags, so import keeps them flagd's; a document
+    /// written for flagd v0.11 to v0.14 sets `v1` to keep its users in their buckets.
+    public static let fractionalMetadataKey = "tenantry.fractional"
 
     /// Metadata key that carries the flag's description.
     public static let descriptionMetadataKey = "description"

@@ -24,6 +24,29 @@ struct FlagdEvaluators {
         try resolve(expression, through: [])
     }
 
+    /// `expression` with every `{"$ref": name}` of a known evaluator replaced, as flagd does
+    /// when it loads a document; a reference to a missing one stays, and is a PARSE_ERROR if
+    /// evaluation reaches it. A reference that leads back to itself stays too.
+    func substitute(_ expression: JSONValue) -> JSONValue {
+        substitute(expression, through: [])
+    }
+
+    private func substitute(_ expression: JSONValue, through references: [String]) -> JSONValue {
+        switch expression {
+        case .object(let members):
+            if members.count == 1, case .string(let name)? = members["$ref"], let shared = expressions[name],
+                !references.contains(name), references.count < Self.maximumDepth
+            {
+                return substitute(shared, through: references + [name])
+            }
+            return .object(members.mapValues { substitute($0, through: references) })
+        case .array(let elements):
+            return .array(elements.map { substitute($0, through: references) })
+        default:
+            return expression
+        }
+    }
+
     private func resolve(_ expression: JSONValue, through references: [String]) throws(TargetingProblem) -> JSONValue {
         switch expression {
         case .object(let members):

@@ -22,10 +22,12 @@ extension FlagdDocument {
             "state": .string(flag.isEnabled ? "ENABLED" : "DISABLED"),
             // Written as the flag's type so a double flag's 1 is spelled 1.0.
             "variants": .object(flag.variants.mapValues { flag.type.coerce($0) ?? $0 }),
-            "defaultVariant": .string(flag.defaultVariant),
             "metadata": .object(metadata(of: flag)),
         ]
-        if let targeting = targeting(of: flag) { definition["targeting"] = targeting }
+        if let defaultVariant = flag.defaultVariant { definition["defaultVariant"] = .string(defaultVariant) }
+        if let targeting = flag.flagdTargeting.map({ flagdTargeting(of: flag, $0) }) ?? targeting(of: flag) {
+            definition["targeting"] = targeting
+        }
         return .object(definition)
     }
 
@@ -34,6 +36,7 @@ extension FlagdDocument {
         var metadata = flag.metadata
         if !flag.description.isEmpty { metadata[descriptionMetadataKey] = .string(flag.description) }
         metadata[typeMetadataKey] = .string(flag.type.rawValue)
+        if let flagd = flag.flagdTargeting { metadata[fractionalMetadataKey] = .string(flagd.fractional.rawValue) }
         if !flag.prerequisites.isEmpty {
             metadata[prerequisitesMetadataKey] = .string(
                 flag.prerequisites.map { "\($0.flag.rawValue)=\($0.variant)" }.joined(separator: ",")
@@ -42,17 +45,30 @@ extension FlagdDocument {
         return metadata
     }
 
+    /// A flag that evaluates as flagd: its JsonLogic as imported, behind a branch for each
+    /// group of tenant overrides (which `FlagEvaluator` tries first); nil when it has neither.
+    /// JSON null as the targeting stays null (flagd: the default variant, reason DEFAULT).
+    static func flagdTargeting(of flag: Flag, _ flagd: FlagdTargeting) -> JSONValue? {
+        var chain = flagd.expression
+        for (variant, tenants) in overrideGroups(flag.overrides).reversed() {
+            chain = JSONLogic.operation("if", [overrideCondition(tenants), .string(variant), chain ?? .null])
+        }
+        return chain
+    }
+
+    private static func overrideCondition(_ tenants: [String]) -> JSONValue {
+        let tenantID = JSONLogic.variable("tenant.id")
+        return tenants.count == 1
+            ? JSONLogic.operation("==", [tenantID, .string(tenants[0])])
+            : JSONLogic.operation("in", [tenantID, .array(tenants.map(JSONValue.string))])
+    }
+
     /// The `if` chain that chooses what `FlagEvaluator` chooses after the kill switch and the
     /// prerequisites; nil for a flag without targeting.
     static func targeting(of flag: Flag) -> JSONValue? {
         var branches: [(condition: JSONValue, result: JSONValue)] = []
         for (variant, tenants) in overrideGroups(flag.overrides) {
-            let tenantID = JSONLogic.variable("tenant.id")
-            let condition =
-                tenants.count == 1
-                ? JSONLogic.operation("==", [tenantID, .string(tenants[0])])
-                : JSONLogic.operation("in", [tenantID, .array(tenants.map(JSONValue.string))])
-            branches.append((condition, .string(variant)))
+            branches.append((overrideCondition(tenants), .string(variant)))
         }
         for rule in flag.rules {
             branches.append((JSONLogic.expression(for: rule.condition), .string(rule.variant)))

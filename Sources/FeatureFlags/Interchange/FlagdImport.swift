@@ -32,70 +32,107 @@ extension FlagdDocument {
         func problem(_ message: String) -> FlagError { .invalidDefinition("flag \(rawKey): \(message)") }
 
         guard case .object(let fields) = definition else { throw problem("a flag definition must be an object") }
-        let isEnabled: Bool
-        switch fields["state"] {
-        case .string("ENABLED")?: isEnabled = true
-        case .string("DISABLED")?: isEnabled = false
-        default: throw problem("state must be \"ENABLED\" or \"DISABLED\"")
-        }
-        guard case .object(let rawVariants)? = fields["variants"], !rawVariants.isEmpty else {
-            throw problem("variants must be an object with at least one variant")
-        }
-        guard case .string(let defaultVariant)? = fields["defaultVariant"] else {
-            throw problem("defaultVariant must name one of the variants (flagd's \"use the code default\" has no Tenantry equivalent)")
-        }
-
         var metadata: [String: JSONValue]
         switch fields["metadata"] {
         case nil, .null?: metadata = [:]
         case .object(let members)?: metadata = members
         case let other?: throw problem("metadata must be an object, not \(other.typeName)")
         }
+        // Tenantry's own export of a flag with Tenantry targeting says so with its type and no
+        // fractional algorithm; every other flag keeps flagd's JsonLogic and evaluates as flagd.
+        let readsAsTenantryTargeting = metadata[typeMetadataKey] != nil && metadata[fractionalMetadataKey] == nil
+
+        let isEnabled: Bool
+        switch fields["state"] {
+        case .string("ENABLED")?: isEnabled = true
+        case .string("DISABLED")?: isEnabled = false
+        case nil where !readsAsTenantryTargeting: isEnabled = true
+        default: throw problem("state must be \"ENABLED\" or \"DISABLED\"")
+        }
+        guard case .object(let rawVariants)? = fields["variants"], !rawVariants.isEmpty else {
+            throw problem("variants must be an object with at least one variant")
+        }
+        // flagd reads a missing, null or empty defaultVariant as "the caller's own default".
+        let defaultVariant: String?
+        switch fields["defaultVariant"] {
+        case nil, .null?, .string("")?: defaultVariant = nil
+        case .string(let name)?: defaultVariant = name
+        case let other?: throw problem("defaultVariant must name one of the variants, not \(other.typeName)")
+        }
+
         var description = ""
         if case .string(let text)? = metadata[descriptionMetadataKey] {
             description = text
             metadata[descriptionMetadataKey] = nil
         }
+        let declaredType: FlagType? = try removeChoice(typeMetadataKey, from: &metadata, flag: rawKey)
         let type: FlagType
-        switch metadata.removeValue(forKey: typeMetadataKey) {
-        case nil:
-            type = try inferredType(of: rawVariants, flag: rawKey)
-        case .string(let name)?:
-            guard let declared = FlagType(rawValue: name) else {
-                throw problem(
-                    "metadata \(typeMetadataKey) \"\(name)\" is not one of \(FlagType.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
-            type = declared
-        case let other?:
-            throw problem("metadata \(typeMetadataKey) must be a string, not \(other.typeName)")
-        }
+        if let declaredType { type = declaredType } else { type = try inferredType(of: rawVariants, flag: rawKey) }
         let prerequisites: [Prerequisite]
         switch metadata.removeValue(forKey: prerequisitesMetadataKey) {
         case nil: prerequisites = []
         case .string(let text)?: prerequisites = try parsePrerequisites(text, flag: rawKey)
         case let other?: throw problem("metadata \(prerequisitesMetadataKey) must be a string, not \(other.typeName)")
         }
+        let fractional: FractionalAlgorithm = try removeChoice(fractionalMetadataKey, from: &metadata, flag: rawKey) ?? .current
+        // A double flag's 1 is stored as the double it is, whatever the document spelled.
+        let variants = rawVariants.mapValues { type.coerce($0) ?? $0 }
 
-        let targeting: FlagdTargeting
-        do {
-            var expression = fields["targeting"]
-            if let written = expression { expression = try evaluators.resolve(written) }
-            targeting = try FlagdTargeting(expression, flagKey: rawKey, variants: rawVariants, defaultVariant: defaultVariant)
-        } catch {
-            throw problem("cannot import targeting: \(error.reason)")
+        let flag: Flag
+        if readsAsTenantryTargeting {
+            let targeting: NativeTargeting
+            do {
+                var expression = fields["targeting"]
+                if let written = expression { expression = try evaluators.resolve(written) }
+                targeting = try NativeTargeting(expression, flagKey: rawKey, variants: rawVariants, defaultVariant: defaultVariant)
+            } catch {
+                throw problem("cannot import targeting: \(error.reason)")
+            }
+            flag = Flag(
+                key: key, description: description, type: type, variants: variants,
+                defaultVariant: defaultVariant, isEnabled: isEnabled, prerequisites: prerequisites,
+                overrides: targeting.overrides, rules: targeting.rules, rollout: targeting.rollout,
+                entitlements: targeting.entitlements, metadata: metadata, createdAt: now
+            )
+        } else {
+            var expression: JSONValue?
+            switch fields["targeting"] {
+            case nil, .object([:])?: expression = nil
+            case let written?: expression = evaluators.substitute(written)
+            }
+            let targeting: FlagdTargeting
+            do {
+                targeting = try FlagdTargeting(expression: expression, fractional: fractional)
+            } catch {
+                throw problem("cannot import targeting: \(error.description)")
+            }
+            flag = Flag(
+                key: key, description: description, type: type, variants: variants,
+                defaultVariant: defaultVariant, isEnabled: isEnabled, prerequisites: prerequisites,
+                flagdTargeting: targeting, metadata: metadata, createdAt: now
+            )
         }
-
-        let flag = Flag(
-            key: key, description: description, type: type,
-            // A double flag's 1 is stored as the double it is, whatever the document spelled.
-            variants: rawVariants.mapValues { type.coerce($0) ?? $0 },
-            defaultVariant: defaultVariant, isEnabled: isEnabled, prerequisites: prerequisites,
-            overrides: targeting.overrides, rules: targeting.rules, rollout: targeting.rollout,
-            entitlements: targeting.entitlements, metadata: metadata, createdAt: now
-        )
         try flag.validate()
         return flag
+    }
+
+    /// One of `Choice`'s names under `key` in a flag's metadata (`tenantry.type`,
+    /// `tenantry.fractional`), taken out of it; nil when the key is absent.
+    private static func removeChoice<Choice: RawRepresentable & CaseIterable>(
+        _ key: String, from metadata: inout [String: JSONValue], flag: String
+    ) throws(FlagError) -> Choice? where Choice.RawValue == String {
+        switch metadata.removeValue(forKey: key) {
+        case nil:
+            return nil
+        case .string(let name)?:
+            guard let choice = Choice(rawValue: name) else {
+                let names = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+                throw .invalidDefinition("flag \(flag): metadata \(key) \"\(name)\" is not one of \(names)")
+            }
+            return choice
+        case let other?:
+            throw .invalidDefinition("flag \(flag): metadata \(key) must be a string, not \(other.typeName)")
+        }
     }
 
     /// flagd has no declared type: it is what the variants hold. Numbers written without a

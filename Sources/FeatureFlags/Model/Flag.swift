@@ -7,8 +7,11 @@ public struct Flag: Sendable, Hashable {
     public let type: FlagType
     /// Named values, each of the flag's type.
     public internal(set) var variants: [String: JSONValue]
-    public internal(set) var defaultVariant: String
-    /// Off is the kill switch: every evaluation serves the default variant (reason DISABLED).
+    /// What evaluation serves when nothing else decides; nil defers to the caller's own default
+    /// (flagd's missing `defaultVariant`).
+    public internal(set) var defaultVariant: String?
+    /// Off is the kill switch: every evaluation serves the default variant (reason DISABLED),
+    /// or for a flag evaluated as flagd the caller's own default.
     public internal(set) var isEnabled: Bool
     public internal(set) var prerequisites: [Prerequisite]
     /// Per-tenant variants, by tenant id.
@@ -17,6 +20,9 @@ public struct Flag: Sendable, Hashable {
     public internal(set) var rollout: Rollout?
     /// Plan name → variant.
     public internal(set) var entitlements: [String: String]
+    /// Set for a flag that evaluates exactly as flagd does (imported from a flagd document):
+    /// its JsonLogic targeting takes the place of rules, rollout and entitlements.
+    public internal(set) var flagdTargeting: FlagdTargeting?
     /// Changes waiting for their time, soonest first.
     public internal(set) var scheduledChanges: [ScheduledChange]
     /// Free-form facts about the flag (owner, ticket), primitive values only (as OFREP's
@@ -35,13 +41,14 @@ public struct Flag: Sendable, Hashable {
         description: String = "",
         type: FlagType,
         variants: [String: JSONValue],
-        defaultVariant: String,
+        defaultVariant: String?,
         isEnabled: Bool = true,
         prerequisites: [Prerequisite] = [],
         overrides: [UUID: String] = [:],
         rules: [TargetingRule] = [],
         rollout: Rollout? = nil,
         entitlements: [String: String] = [:],
+        flagdTargeting: FlagdTargeting? = nil,
         metadata: [String: JSONValue] = [:],
         createdAt: Date = Date()
     ) {
@@ -56,6 +63,7 @@ public struct Flag: Sendable, Hashable {
         self.rules = rules
         self.rollout = rollout
         self.entitlements = entitlements
+        self.flagdTargeting = flagdTargeting
         self.scheduledChanges = []
         self.metadata = metadata
         self.isArchived = false
@@ -67,11 +75,15 @@ public struct Flag: Sendable, Hashable {
     /// Whether any evaluation can serve anything but the default variant (else: STATIC).
     public var isStatic: Bool {
         prerequisites.isEmpty && overrides.isEmpty && rules.isEmpty && rollout == nil && entitlements.isEmpty
+            && flagdTargeting?.expression == nil
     }
+
+    /// Whether the flag evaluates as flagd does (see `flagdTargeting`).
+    public var evaluatesAsFlagd: Bool { flagdTargeting != nil }
 
     /// Variant names in a stable order (the default first, then by name).
     public var variantNames: [String] {
-        [defaultVariant] + variants.keys.filter { $0 != defaultVariant }.sorted()
+        (defaultVariant.map { [$0] } ?? []) + variants.keys.filter { $0 != defaultVariant }.sorted()
     }
 
     // MARK: Validation
@@ -91,8 +103,13 @@ public struct Flag: Sendable, Hashable {
                 )
             }
         }
-        guard variants[defaultVariant] != nil else {
+        if let defaultVariant, variants[defaultVariant] == nil {
             throw .invalidDefinition("\(name): default variant \"\(defaultVariant)\" is not one of \(variantNames.dropFirst().joined(separator: ", "))")
+        }
+        if flagdTargeting != nil, !(rules.isEmpty && rollout == nil && entitlements.isEmpty) {
+            throw .invalidDefinition(
+                "\(name): its targeting is flagd's JsonLogic (imported), which takes the place of rules, a rollout and entitlements; import a changed document instead"
+            )
         }
         try requireVariant(of: rules.map { ($0.variant, "rule \($0.name)") })
         var ruleNames = Set<String>()

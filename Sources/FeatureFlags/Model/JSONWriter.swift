@@ -99,12 +99,3 @@ public enum JSONWriter {
         output.append(UInt8(ascii: "]"))
     }
 }
-
-extension JSONValue {
-    fileprivate var isScalar: Bool {
-        switch self {
-        case .array, .object: false
-        default: true
-        }
-    }
-}

@@ -332,6 +332,9 @@ public struct FlagService: Sendable {
     /// The events that turn `old`'s targeting (none for a new flag) into `new`'s.
     static func targetingEvents(from old: Flag?, to new: Flag) -> [FlagEvent] {
         var events: [FlagEvent] = []
+        if old?.flagdTargeting != new.flagdTargeting {
+            events.append(.flagdTargetingChanged(.init(targeting: new.flagdTargeting)))
+        }
         if (old?.prerequisites ?? []) != new.prerequisites {
             events.append(.prerequisitesChanged(.init(prerequisites: new.prerequisites)))
         }

@@ -19,14 +19,14 @@ struct FlagChangeSummary {
         switch event {
         case .defined(let defined):
             let variants = defined.variants.keys.sorted().map { "\($0)=\(defined.variants[$0]?.compactJSON ?? "null")" }
-            return "defined \(defined.type.rawValue): \(variants.joined(separator: ", ")); default \(defined.defaultVariant)"
+            return "defined \(defined.type.rawValue): \(variants.joined(separator: ", ")); default \(FlagOutput.defaultName(defined.defaultVariant))"
                 + (defined.enabled ? "" : "; disabled")
         case .described(let described):
             let metadata = described.metadata.keys.sorted().map { "\($0)=\(described.metadata[$0]?.compactJSON ?? "null")" }
             return "description \"\(described.description)\"" + (metadata.isEmpty ? "" : "; metadata \(metadata.joined(separator: ", "))")
         case .variantsChanged(let change):
             let variants = change.variants.keys.sorted().map { "\($0)=\(change.variants[$0]?.compactJSON ?? "null")" }
-            return "variants \(variants.joined(separator: ", ")); default \(change.defaultVariant)"
+            return "variants \(variants.joined(separator: ", ")); default \(FlagOutput.defaultName(change.defaultVariant))"
         case .enabled(let toggle):
             return "enabled" + (toggle.scheduledChangeId == nil ? "" : " (scheduled)")
         case .disabled(let toggle):
@@ -47,6 +47,10 @@ struct FlagChangeSummary {
         case .entitlementsChanged(let change):
             defer { entitlements = change.entitlements }
             return describeEntitlements(from: entitlements, to: change.entitlements)
+        case .flagdTargetingChanged(let change):
+            guard let targeting = change.targeting else { return "flagd targeting removed" }
+            let expression = targeting.expression.map { "flagd targeting \($0.compactJSON.prefix(120))" } ?? "flagd flag without targeting"
+            return "\(expression) (fractional \(targeting.fractional.rawValue))"
         case .changeScheduled(let scheduled):
             return "scheduled \(FlagOutput.describe(scheduled.change.action)) at \(FlagOutput.timestamp(scheduled.change.at)) (id \(scheduled.change.id.uuidString.lowercased()))"
         case .scheduledChangeCancelled(let cancelled):

@@ -58,7 +58,7 @@ struct FlagDefineCommand: AsyncParsableCommand {
         }
         FlagOutput.printChange(
             defined,
-            "defined \(defined.type.rawValue) flag: \(FlagOutput.variants(defined)); default \(defined.defaultVariant)"
+            "defined \(defined.type.rawValue) flag: \(FlagOutput.variants(defined)); default \(FlagOutput.defaultName(defined.defaultVariant))"
                 + (defined.isEnabled ? "" : "; disabled"),
             json: output.json
         )

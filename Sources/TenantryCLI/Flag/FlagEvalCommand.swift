@@ -45,7 +45,7 @@ struct FlagEvalCommand: AsyncParsableCommand {
         if output.json {
             StandardOutput.line(JSONWriter.compact(.object(FlagOutput.evaluation(result))))
         } else if result.errorCode == nil {
-            StandardOutput.line("value:   \(result.value?.compactJSON ?? "null")")
+            StandardOutput.line("value:   \(result.value?.compactJSON ?? "none: the caller's own default")")
             StandardOutput.line("variant: \(result.variant ?? "-")")
             StandardOutput.line("reason:  \(result.reason.rawValue)")
         }

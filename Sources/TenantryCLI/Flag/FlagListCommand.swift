@@ -32,7 +32,7 @@ struct FlagListCommand: AsyncParsableCommand {
         for flag in flags {
             table.append([
                 flag.key.rawValue + (flag.isArchived ? " (archived)" : ""), flag.type.rawValue, flag.isEnabled ? "yes" : "no",
-                flag.defaultVariant, String(flag.rules.count), FlagOutput.rolloutPercent(flag), String(flag.overrides.count),
+                FlagOutput.defaultName(flag.defaultVariant), String(flag.rules.count), FlagOutput.rolloutPercent(flag), String(flag.overrides.count),
                 FlagOutput.timestamp(flag.updatedAt),
             ])
         }

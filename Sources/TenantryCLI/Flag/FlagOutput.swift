@@ -12,7 +12,7 @@ enum FlagOutput {
             "description": .string(flag.description),
             "type": .string(flag.type.rawValue),
             "variants": .object(flag.variants),
-            "defaultVariant": .string(flag.defaultVariant),
+            "defaultVariant": flag.defaultVariant.map(JSONValue.string) ?? .null,
             "enabled": .bool(flag.isEnabled),
             "archived": .bool(flag.isArchived),
             "prerequisites": .array(flag.prerequisites.map { .object(["flag": .string($0.flag.rawValue), "variant": .string($0.variant)]) }),
@@ -26,12 +26,20 @@ enum FlagOutput {
             "rules": .array(flag.rules.enumerated().map { rule($0.element, position: $0.offset + 1) }),
             "rollout": flag.rollout.map(rollout) ?? .null,
             "entitlements": .object(flag.entitlements.mapValues(JSONValue.string)),
+            "flagdTargeting": flag.flagdTargeting.map { flagd in
+                .object(["expression": flagd.expression ?? .null, "fractional": .string(flagd.fractional.rawValue)])
+            } ?? .null,
             "scheduledChanges": .array(flag.scheduledChanges.map(scheduled)),
             "metadata": .object(flag.metadata),
             "createdAt": .string(timestamp(flag.createdAt)),
             "updatedAt": .string(timestamp(flag.updatedAt)),
             "version": .integer(Int64(flag.version)),
         ]
+    }
+
+    /// The default variant as the CLI names it; a flag without one leaves callers to their own.
+    static func defaultName(_ variant: String?) -> String {
+        variant ?? "none (the caller's own)"
     }
 
     static func rule(_ rule: TargetingRule, position: Int) -> JSONValue {

@@ -34,7 +34,7 @@ struct FlagShowCommand: AsyncParsableCommand {
             "type:           \(flag.type.rawValue)",
             "state:          \(flag.isArchived ? "archived" : flag.isEnabled ? "enabled" : "disabled")",
             "variants:       \(FlagOutput.variants(flag))",
-            "default:        \(flag.defaultVariant)",
+            "default:        \(FlagOutput.defaultName(flag.defaultVariant))",
         ]
         if !flag.description.isEmpty { lines.append("description:    \(flag.description)") }
         if !flag.metadata.isEmpty {
@@ -42,12 +42,17 @@ struct FlagShowCommand: AsyncParsableCommand {
         }
         lines.append("prerequisites:  " + flag.prerequisites.map { "\($0.flag)=\($0.variant)" }.joined(separator: ", ").ifEmpty("none"))
         lines.append("overrides:      " + FlagOutput.sortedOverrides(flag, slugs: slugs).map { "\($0.slug ?? $0.tenant.uuidString.lowercased())=\($0.variant)" }.joined(separator: ", ").ifEmpty("none"))
-        lines.append(flag.rules.isEmpty ? "rules:          none" : "rules:")
-        for (index, rule) in flag.rules.enumerated() {
-            lines.append("  \(index + 1). \(rule.name): \(rule.condition) → \(rule.variant)")
+        if let flagd = flag.flagdTargeting {
+            // Imported from flagd: its JsonLogic decides, as in flagd.
+            lines.append("targeting:      flagd JsonLogic, fractional \(flagd.fractional.rawValue): " + (flagd.expression?.compactJSON ?? "none"))
+        } else {
+            lines.append(flag.rules.isEmpty ? "rules:          none" : "rules:")
+            for (index, rule) in flag.rules.enumerated() {
+                lines.append("  \(index + 1). \(rule.name): \(rule.condition) → \(rule.variant)")
+            }
+            lines.append("rollout:        " + (flag.rollout.map(FlagOutput.describe) ?? "none"))
+            lines.append("entitlements:   " + flag.entitlements.keys.sorted().map { "\($0)=\(flag.entitlements[$0] ?? "")" }.joined(separator: ", ").ifEmpty("none"))
         }
-        lines.append("rollout:        " + (flag.rollout.map(FlagOutput.describe) ?? "none"))
-        lines.append("entitlements:   " + flag.entitlements.keys.sorted().map { "\($0)=\(flag.entitlements[$0] ?? "")" }.joined(separator: ", ").ifEmpty("none"))
         lines.append(flag.scheduledChanges.isEmpty ? "scheduled:      none" : "scheduled:")
         for scheduled in flag.scheduledChanges {
             lines.append("  \(FlagOutput.timestamp(scheduled.at))  \(FlagOutput.describe(scheduled.action))  (id \(scheduled.id.uuidString.lowercased()))")

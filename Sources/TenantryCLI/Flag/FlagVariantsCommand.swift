@@ -31,9 +31,11 @@ struct FlagVariantsCommand: AsyncParsableCommand {
         let changed = try await connection.withRuntime { runtime in
             guard let current = try await runtime.flags.load(key) else { throw FlagError.notFound(key.rawValue) }
             let parsed = try FlagVariants(parsing: arguments, as: current.type)
-            let defaultName = defaultVariant ?? parsed.names.first ?? current.defaultVariant
+            guard let defaultName = defaultVariant ?? parsed.names.first ?? current.defaultVariant else {
+                throw FlagError.invalidDefinition("flag \(key): name the default variant with --default")
+            }
             return try await runtime.flags.setVariants(key, parsed.variants, defaultVariant: defaultName, by: change)
         }
-        FlagOutput.printChange(changed, "variants \(FlagOutput.variants(changed)); default \(changed.defaultVariant)", json: output.json)
+        FlagOutput.printChange(changed, "variants \(FlagOutput.variants(changed)); default \(FlagOutput.defaultName(changed.defaultVariant))", json: output.json)
     }
 }

@@ -10,7 +10,7 @@ extension Flag {
             "description": .string(description),
             "type": .string(type.rawValue),
             "variants": .object(variants.mapValues { type.coerce($0) ?? $0 }),
-            "defaultVariant": .string(defaultVariant),
+            "defaultVariant": defaultVariant.map(JSONValue.string) ?? .null,
             "enabled": .bool(isEnabled),
             "archived": .bool(isArchived),
             "prerequisites": .array(prerequisites.map { .object(["flag": .string($0.flag.rawValue), "variant": .string($0.variant)]) }),
@@ -31,11 +31,23 @@ extension Flag {
             }),
             "rollout": rollout.map(\.adminJSON) ?? .null,
             "entitlements": .object(entitlements.mapValues(JSONValue.string)),
+            "flagdTargeting": flagdTargetingJSON,
             "scheduledChanges": .array(scheduledChanges.map(\.adminJSON)),
             "metadata": .object(metadata),
             "createdAt": .string(createdAt.formatted(.iso8601)),
             "updatedAt": .string(updatedAt.formatted(.iso8601)),
             "version": .integer(version),
+        ])
+    }
+}
+
+extension Flag {
+    /// `{"expression", "fractional"}` for a flag that evaluates as flagd, else null.
+    var flagdTargetingJSON: JSONValue {
+        guard let flagdTargeting else { return .null }
+        return .object([
+            "expression": flagdTargeting.expression ?? .null,
+            "fractional": .string(flagdTargeting.fractional.rawValue),
         ])
     }
 }

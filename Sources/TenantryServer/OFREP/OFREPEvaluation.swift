@@ -8,12 +8,14 @@ public import Hummingbird
 /// | --- | --- |
 /// | value, variant, STATIC / TARGETING_MATCH / SPLIT / DISABLED | 200 with the same reason |
 /// | DEFAULT | 200, reason UNKNOWN, metadata `tenantry.reason: DEFAULT` |
+/// | the caller's own default (no default variant; a flagd flag switched off) | 200 without `value` and `variant` (OFREP's `codeDefaultFlag`) |
 /// | FLAG_NOT_FOUND | 404 `flagNotFound` |
 /// | PARSE_ERROR, TARGETING_KEY_MISSING, INVALID_CONTEXT, GENERAL | 400 `evaluationFailure` |
 /// | TYPE_MISMATCH (never: no type is asked for) | 400 GENERAL |
 public struct OFREPEvaluation: Sendable, Hashable {
     public enum Outcome: Sendable, Hashable {
-        case success(value: JSONValue, reason: OFREPReason, variant: String)
+        /// Without a value (and variant) the provider uses the code default.
+        case success(value: JSONValue?, reason: OFREPReason, variant: String?)
         case failure(OFREPErrorCode, details: String)
     }
 
@@ -33,7 +35,7 @@ public struct OFREPEvaluation: Sendable, Hashable {
             outcome = .failure(OFREPErrorCode(code), details: result.errorMessage ?? code.rawValue)
         } else {
             if result.reason == .default { metadata[Self.originalReasonKey] = .string(result.reason.rawValue) }
-            outcome = .success(value: result.value ?? .null, reason: OFREPReason(result.reason), variant: result.variant ?? "")
+            outcome = .success(value: result.value, reason: OFREPReason(result.reason), variant: result.variant)
         }
         self.metadata = metadata
     }
@@ -61,7 +63,7 @@ public struct OFREPEvaluation: Sendable, Hashable {
         case .success(let value, let reason, let variant):
             members["value"] = value
             members["reason"] = .string(reason.rawValue)
-            members["variant"] = .string(variant)
+            members["variant"] = variant.map(JSONValue.string)
         case .failure(let code, let details):
             members["errorCode"] = .string(code.rawValue)
             members["errorDetails"] = .string(details)

@@ -1,8 +1,8 @@
 import Foundation
 
-/// A flagd targeting expression read as Tenantry targeting: overrides, rules, rollout and
+/// A flagd targeting expression read as Tenantry's own targeting: overrides, rules, rollout and
 /// entitlements that choose what the expression chooses (see `FlagdDocument`).
-struct FlagdTargeting {
+struct NativeTargeting {
     var overrides: [UUID: String] = [:]
     var rules: [TargetingRule] = []
     var rollout: Rollout?
@@ -12,7 +12,7 @@ struct FlagdTargeting {
     private let variants: [String: JSONValue]
 
     init(
-        _ targeting: JSONValue?, flagKey: String, variants: [String: JSONValue], defaultVariant: String
+        _ targeting: JSONValue?, flagKey: String, variants: [String: JSONValue], defaultVariant: String?
     ) throws(TargetingProblem) {
         self.flagKey = flagKey
         self.variants = variants
@@ -82,7 +82,7 @@ struct FlagdTargeting {
             }
             guard name == defaultVariant else {
                 throw TargetingProblem(
-                    "the chain serves \"\(name)\" to everyone no branch matches, but Tenantry serves the default variant \"\(defaultVariant)\" then; make \"\(name)\" the default variant or end the chain with null"
+                    "the chain serves \"\(name)\" to everyone no branch matches, but Tenantry serves the default variant \"\(defaultVariant ?? "")\" then; make \"\(name)\" the default variant or end the chain with null"
                 )
             }
         }
