@@ -91,7 +91,7 @@ enum FlagWorkloads {
         var found = 0
         let looked = clock.measure {
             for (key, context) in picks {
-                if let flag = catalog.flags[keys[key]], let tenant = contexts[context].tenant, flag.overrides[tenant.id] != nil {
+                if let flag = catalog.anyFlag(keys[key]), let tenant = contexts[context].tenant, flag.overrides[tenant.id] != nil {
                     found += 1
                 }
             }
@@ -117,7 +117,7 @@ enum FlagWorkloads {
             try await flags.setOverride(key, tenant: tenant, variant: variant, by: FlagService.Change(actor: "bench"))
             // The feed delivers a change once no older transaction in the cluster is open: on a
             // busy cluster (migrations elsewhere) that can take long; the latency shows it.
-            let seen = await live.waitUntil(timeout: .seconds(120)) { $0.flags[key.rawValue]?.overrides[tenant] == variant }
+            let seen = await live.waitUntil(timeout: .seconds(120)) { $0.anyFlag(key.rawValue)?.overrides[tenant] == variant }
             guard seen else { throw BenchError("a flag change did not reach the live catalog within 120 s") }
             samples.append(BenchMeasurement.milliseconds(clock.now - start))
         }

@@ -43,7 +43,7 @@ struct OpenAPIContractTests {
                     """#)
                 try #require(flag.status == 201, "\(flag.text)")
             }
-            let served = await server.views.flags.waitUntil(timeout: .conditionDeadline) { $0.flags["contract-archived"] != nil }
+            let served = await server.views.flags.waitUntil(timeout: .conditionDeadline) { $0.anyFlag("contract-archived") != nil }
             try #require(served, "the server's catalog never showed the fixture flags")
             let (bystander, paused, leaving) = (server.tenants[1].tenant.slug, server.tenants[2].tenant.slug, server.tenants[3].tenant.slug)
 

@@ -5,15 +5,9 @@
 public enum FlagBucketing {
     /// The bucket, in `0..<totalWeight`, of `flagKey + value`.
     public static func bucket(flagKey: String, value: String, totalWeight: Int) -> Int {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(flagKey.utf8.count + value.utf8.count)
-        bytes.append(contentsOf: flagKey.utf8)
-        bytes.append(contentsOf: value.utf8)
-        return bucket(hashing: bytes, totalWeight: totalWeight)
-    }
-
-    private static func bucket(hashing bytes: [UInt8], totalWeight: Int) -> Int {
-        let hash = MurmurHash3.x86_32(bytes)
-        return Int((UInt64(hash) * UInt64(totalWeight)) >> 32)
+        var hasher = MurmurHash3.Streaming()
+        hasher.combine(flagKey.utf8)
+        hasher.combine(value.utf8)
+        return Int((UInt64(hasher.finalize()) * UInt64(totalWeight)) >> 32)
     }
 }

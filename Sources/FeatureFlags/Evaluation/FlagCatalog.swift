@@ -5,8 +5,12 @@ import Foundation
 /// reads. A value: the live catalog swaps in a new one after each batch of events, and an
 /// evaluation keeps the one it started with.
 public struct FlagCatalog: Sendable {
-    /// Every flag by key, archived ones included.
-    public private(set) var flags: [String: Flag]
+    /// Every flag by key, archived ones included (a new dictionary on each read: look one
+    /// flag up with `flag(_:)` or `anyFlag(_:)`).
+    public var flags: [String: Flag] { entries.mapValues(\.flag) }
+    /// The flags behind references, so that evaluation reads a flag's fields without copying
+    /// it (see `FlagEntry`).
+    private var entries: [String: FlagEntry]
     /// The feed position of the last event folded in (for readiness and propagation checks).
     public private(set) var cursor: GlobalCursor?
     /// Counts the events folded in; changes whenever the catalog does.
@@ -16,7 +20,7 @@ public struct FlagCatalog: Sendable {
     public private(set) var activeKeys: [String]
 
     public init() {
-        flags = [:]
+        entries = [:]
         cursor = nil
         revision = 0
         activeKeys = []
@@ -25,27 +29,40 @@ public struct FlagCatalog: Sendable {
     /// The catalog of these flags (tests, benchmarks, imports).
     public init(flags: [Flag]) {
         self.init()
-        for flag in flags { self.flags[flag.key.rawValue] = flag }
-        activeKeys = self.flags.values.filter { !$0.isArchived }.map(\.key.rawValue).sorted()
+        for flag in flags { entries[flag.key.rawValue] = FlagEntry(flag) }
+        activeKeys = entries.values.filter { !$0.flag.isArchived }.map(\.flag.key.rawValue).sorted()
         revision = UInt64(flags.count)
     }
 
     /// The flags that evaluate (not archived), by key.
     public var activeFlags: [Flag] {
-        activeKeys.compactMap { flags[$0] }
+        activeKeys.compactMap { entries[$0]?.flag }
     }
 
     /// The active flag with this key.
     public func flag(_ key: String) -> Flag? {
-        guard let flag = flags[key], !flag.isArchived else { return nil }
+        guard let flag = entries[key]?.flag, !flag.isArchived else { return nil }
         return flag
+    }
+
+    /// The flag with this key, archived or not.
+    public func anyFlag(_ key: String) -> Flag? {
+        entries[key]?.flag
+    }
+
+    /// What evaluation needs of the active flag `key`: its compiled form, the variant `tenant`
+    /// is overridden to, and whether any tenant is. Touches nothing else of the flag, so the
+    /// lookup copies no part of it.
+    func evaluationEntry(_ key: String, tenant: UUID?) -> (flag: CompiledFlag, override: String?, hasOverrides: Bool)? {
+        guard let entry = entries[key], !entry.flag.isArchived else { return nil }
+        return (entry.flag.compiled, tenant.flatMap { entry.flag.overrides[$0] }, !entry.flag.overrides.isEmpty)
     }
 
     /// A flag's key (archived ones included) that equals `key` but for case: a new key like it
     /// is refused, since people and tools that fold case could not tell the two apart.
     public func keyDiffering(onlyInCaseFrom key: String) -> String? {
         let folded = key.lowercased()
-        return flags.keys.filter { $0 != key && $0.lowercased() == folded }.min()
+        return entries.keys.filter { $0 != key && $0.lowercased() == folded }.min()
     }
 
     /// Refuses a new flag whose key differs only in case from a flag's in the catalog.
@@ -63,19 +80,27 @@ public struct FlagCatalog: Sendable {
         let key = String(recorded.stream.dropFirst(FlagStreams.category.count + 1))
         if case .defined(let defined) = event {
             replace(Flag(defined: defined, at: recorded.recordedAt, version: recorded.version))
-        } else if flags[key] != nil {
-            // In place: a copy would copy the flag's overrides on every override event.
-            flags[key]?.apply(event, at: recorded.recordedAt, version: recorded.version)
-            if let flag = flags[key] { listActive(flag) }
+        } else {
+            update(key) { $0.apply(event, at: recorded.recordedAt, version: recorded.version) }
         }
         cursor = recorded.cursor
         revision &+= 1
     }
 
+    /// Changes the flag `key` (if there is one) in place when no other catalog value shares its
+    /// entry, else in a copy of it: a copy of the flag each time would copy its overrides on
+    /// every override event.
+    mutating func update(_ key: String, _ change: (inout Flag) -> Void) {
+        guard let index = entries.index(forKey: key) else { return }
+        if !isKnownUniquelyReferenced(&entries.values[index]) { entries.values[index] = FlagEntry(entries.values[index].flag) }
+        entries.values[index].update(change)
+        listActive(entries.values[index].flag)
+    }
+
     /// Puts a flag in place as it would be after a change (for checking a change before it is
     /// recorded).
     mutating func replace(_ flag: Flag) {
-        flags[flag.key.rawValue] = flag
+        entries[flag.key.rawValue] = FlagEntry(flag)
         listActive(flag)
     }
 
@@ -153,12 +178,12 @@ public struct FlagCatalog: Sendable {
         }
         var dependants: [String: [String]] = [:]
         for candidate in activeKeys {
-            for prerequisite in flags[candidate]?.prerequisites ?? [] { dependants[prerequisite.flag.rawValue, default: []].append(candidate) }
+            for prerequisite in entries[candidate]?.flag.prerequisites ?? [] { dependants[prerequisite.flag.rawValue, default: []].append(candidate) }
         }
         var knownDown: [String: [String]] = [:]
         var knownUp: [String: [String]] = [:]
         var path: [String] = []
-        let down = try longest(from: key, { flags[$0]?.prerequisites.map(\.flag.rawValue) ?? [] }, known: &knownDown, path: &path)
+        let down = try longest(from: key, { entries[$0]?.flag.prerequisites.map(\.flag.rawValue) ?? [] }, known: &knownDown, path: &path)
         let up = try longest(from: key, { dependants[$0] ?? [] }, known: &knownUp, path: &path)
         let chain = up.reversed().dropLast() + down
         if chain.count - 1 > limit { throw tooLong(chain) }
@@ -169,7 +194,7 @@ public struct FlagCatalog: Sendable {
         var path = [start]
         var visited = Set<String>()
         func visit(_ key: String) -> Bool {
-            for prerequisite in flags[key]?.prerequisites ?? [] {
+            for prerequisite in entries[key]?.flag.prerequisites ?? [] {
                 let next = prerequisite.flag.rawValue
                 if next == start {
                     path.append(next)
@@ -183,5 +208,25 @@ public struct FlagCatalog: Sendable {
             return false
         }
         return visit(start) ? path : nil
+    }
+}
+
+/// One flag of a catalog. A reference, so that evaluation reads the fields it needs (the
+/// compiled flag, one override) without copying the whole flag, and a catalog value copies
+/// references, not flags.
+///
+/// `@unchecked Sendable`, and safe: `flag` changes only through `update`, which
+/// `FlagCatalog.apply` calls only on an entry it holds the only reference to
+/// (`isKnownUniquelyReferenced`), so no other catalog value, and so no other thread, can be
+/// reading it meanwhile; an entry shared with another catalog is replaced by a copy first.
+final class FlagEntry: @unchecked Sendable {
+    private(set) var flag: Flag
+
+    init(_ flag: Flag) {
+        self.flag = flag
+    }
+
+    func update(_ change: (inout Flag) -> Void) {
+        change(&flag)
     }
 }

@@ -27,50 +27,57 @@ public struct FlagEvaluator: Sendable {
     /// Evaluates one flag. With `type`, a flag of another type is a TYPE_MISMATCH (as
     /// OpenFeature's typed calls expect).
     public func evaluate(_ key: String, as type: FlagType? = nil, context: EvaluationContext) -> EvaluationResult {
-        guard let flag = catalog.flag(key) else {
+        guard let entry = catalog.evaluationEntry(key, tenant: context.tenant?.id) else {
             return EvaluationResult(flagKey: key, error: .flagNotFound, message: "flag \"\(key)\" was not found")
         }
-        if let type, type != flag.type {
+        if let type, type != entry.flag.type {
             return EvaluationResult(
-                flagKey: key, error: .typeMismatch, message: "flag \"\(key)\" is \(flag.type.rawValue), not \(type.rawValue)",
-                metadata: flag.metadata
+                flagKey: key, error: .typeMismatch, message: "flag \"\(key)\" is \(entry.flag.type.rawValue), not \(type.rawValue)",
+                metadata: entry.flag.metadata
             )
         }
         var prerequisiteResults: [PrerequisiteVisit: EvaluationResult] = [:]
-        return evaluate(flag, context: context, depth: 0, prerequisiteResults: &prerequisiteResults)
+        return evaluate(entry, context: context, depth: 0, prerequisiteResults: &prerequisiteResults)
     }
 
     /// Evaluates every active flag, by key.
     public func evaluateAll(context: EvaluationContext) -> [EvaluationResult] {
         // One context throughout, so a prerequisite shared by many flags is evaluated once.
         var prerequisiteResults: [PrerequisiteVisit: EvaluationResult] = [:]
-        return catalog.activeFlags.map { evaluate($0, context: context, depth: 0, prerequisiteResults: &prerequisiteResults) }
+        let tenant = context.tenant?.id
+        return catalog.activeKeys.compactMap { key in
+            catalog.evaluationEntry(key, tenant: tenant).map { evaluate($0, context: context, depth: 0, prerequisiteResults: &prerequisiteResults) }
+        }
     }
 
-    /// Evaluates `flag`; `prerequisiteResults` remembers each prerequisite's result for this
+    /// Evaluates a flag; `prerequisiteResults` remembers each prerequisite's result for this
     /// context and depth, so a flag reached by several paths (a diamond) is evaluated once per
     /// depth, and the work stays linear in the flags a prerequisite graph reaches.
     private func evaluate(
-        _ flag: Flag, context: EvaluationContext, depth: Int, prerequisiteResults: inout [PrerequisiteVisit: EvaluationResult]
+        _ entry: (flag: CompiledFlag, override: String?, hasOverrides: Bool), context: EvaluationContext, depth: Int,
+        prerequisiteResults: inout [PrerequisiteVisit: EvaluationResult]
     ) -> EvaluationResult {
+        let flag = entry.flag
         guard flag.isEnabled else {
             // flagd (v0.16 on) answers a disabled flag with the caller's default.
             if flag.evaluatesAsFlagd { return callerDefault(flag, .disabled) }
             return serve(flag, flag.defaultVariant, .disabled)
         }
         for prerequisite in flag.prerequisites {
-            guard depth < Self.maximumPrerequisiteDepth, let required = catalog.flag(prerequisite.flag.rawValue) else {
+            guard depth < Self.maximumPrerequisiteDepth,
+                let required = catalog.evaluationEntry(prerequisite.flag.rawValue, tenant: context.tenant?.id)
+            else {
                 return EvaluationResult(
-                    flagKey: flag.key.rawValue, error: .general,
+                    flagKey: flag.key, error: .general,
                     message: "prerequisite \"\(prerequisite.flag)\" of flag \"\(flag.key)\" cannot be evaluated",
                     metadata: flag.metadata
                 )
             }
             // A prerequisite that is switched off is never met, whatever it serves (as in
             // LaunchDarkly): turning a parent off turns its dependants off too.
-            guard required.isEnabled else { return serve(flag, flag.defaultVariant, .default) }
+            guard required.flag.isEnabled else { return serve(flag, flag.defaultVariant, .default) }
             let result: EvaluationResult
-            let visit = PrerequisiteVisit(key: required.key.rawValue, depth: depth + 1)
+            let visit = PrerequisiteVisit(key: required.flag.key, depth: depth + 1)
             if let known = prerequisiteResults[visit] {
                 result = known
             } else {
@@ -79,17 +86,18 @@ public struct FlagEvaluator: Sendable {
             }
             if let error = result.errorCode {
                 return EvaluationResult(
-                    flagKey: flag.key.rawValue, error: error,
+                    flagKey: flag.key, error: error,
                     message: "prerequisite \"\(prerequisite.flag)\": \(result.errorMessage ?? error.rawValue)",
                     metadata: flag.metadata
                 )
             }
             if result.variant != prerequisite.variant { return serve(flag, flag.defaultVariant, .default) }
         }
-        if let tenant = context.tenant, let variant = flag.overrides[tenant.id] {
+        if let variant = entry.override {
             return serve(flag, variant, .targetingMatch)
         }
-        if let flagd = flag.flagdTargeting { return evaluate(flag, flagd, context: context) }
+        let isStatic = flag.hasNoTargetingButOverrides && !entry.hasOverrides
+        if let flagd = flag.flagdTargeting { return evaluate(flag, flagd, isStatic: isStatic, context: context) }
         for rule in flag.rules where rule.condition.matches(context) {
             return serve(flag, rule.variant, .targetingMatch)
         }
@@ -102,37 +110,37 @@ public struct FlagEvaluator: Sendable {
             }
             guard let bucketingValue else {
                 return EvaluationResult(
-                    flagKey: flag.key.rawValue, error: .targetingKeyMissing,
+                    flagKey: flag.key, error: .targetingKeyMissing,
                     message: "flag \"\(flag.key)\" rolls out by \(rollout.bucketBy ?? "targetingKey"), which the context does not have",
                     metadata: flag.metadata
                 )
             }
-            if let variant = rollout.split(flagKey: flag.key.rawValue, bucketingValue: bucketingValue)?.variant {
+            if let variant = rollout.variant(for: bucketingValue) {
                 return serve(flag, variant, .split)
             }
         }
         if let plan = context.tenant?.plan, let variant = flag.entitlements[plan] {
             return serve(flag, variant, .targetingMatch)
         }
-        return serve(flag, flag.defaultVariant, flag.isStatic ? .static : .default)
+        return serve(flag, flag.defaultVariant, isStatic ? .static : .default)
     }
 
     /// A flag imported from flagd, past its kill switch, prerequisites and override: as flagd's
     /// own evaluator answers.
-    private func evaluate(_ flag: Flag, _ flagd: FlagdTargeting, context: EvaluationContext) -> EvaluationResult {
+    private func evaluate(_ flag: CompiledFlag, _ flagd: FlagdTargeting, isStatic: Bool, context: EvaluationContext) -> EvaluationResult {
         let scope = TargetingScope(
-            flagKey: flag.key.rawValue, timestamp: Int64(clock().timeIntervalSince1970.rounded(.down)), context: context
+            flagKey: flag.key, timestamp: Int64(clock().timeIntervalSince1970.rounded(.down)), context: context
         )
         switch flagd.decide(scope) {
         case .noTargeting:
             // flagd answers DEFAULT, not STATIC, when the caller's default is what it serves.
-            return serve(flag, flag.defaultVariant, flag.isStatic && flag.defaultVariant != nil ? .static : .default)
+            return serve(flag, flag.defaultVariant, isStatic && flag.defaultVariant != nil ? .static : .default)
         case .noDecision:
             return serve(flag, flag.defaultVariant, .default)
         case .variant(let name):
             guard flag.variants[name] != nil else {
                 return EvaluationResult(
-                    flagKey: flag.key.rawValue, error: .general,
+                    flagKey: flag.key, error: .general,
                     message: "the targeting of flag \"\(flag.key)\" chose \"\(name)\", which is not one of its variants",
                     metadata: flag.metadata
                 )
@@ -140,22 +148,21 @@ public struct FlagEvaluator: Sendable {
             return serve(flag, name, .targetingMatch)
         case .failed(let problem):
             return EvaluationResult(
-                flagKey: flag.key.rawValue, error: .parseError,
+                flagKey: flag.key, error: .parseError,
                 message: "the targeting of flag \"\(flag.key)\" cannot be evaluated: \(problem)", metadata: flag.metadata
             )
         }
     }
 
     /// `variant`'s value, or the caller's own default when there is no variant to serve.
-    private func serve(_ flag: Flag, _ variant: String?, _ reason: EvaluationReason) -> EvaluationResult {
+    private func serve(_ flag: CompiledFlag, _ variant: String?, _ reason: EvaluationReason) -> EvaluationResult {
         guard let variant else { return callerDefault(flag, reason) }
-        // Definitions are validated, so the variant exists and its value fits the type.
-        let value = flag.variants[variant].flatMap(flag.type.coerce) ?? .null
-        return EvaluationResult(flagKey: flag.key.rawValue, value: value, variant: variant, reason: reason, metadata: flag.metadata)
+        // Definitions are validated, so the variant exists; its value is already in the flag's type.
+        return EvaluationResult(flagKey: flag.key, value: flag.variants[variant] ?? .null, variant: variant, reason: reason, metadata: flag.metadata)
     }
 
-    private func callerDefault(_ flag: Flag, _ reason: EvaluationReason) -> EvaluationResult {
-        EvaluationResult(flagKey: flag.key.rawValue, callerDefaultWith: reason, metadata: flag.metadata)
+    private func callerDefault(_ flag: CompiledFlag, _ reason: EvaluationReason) -> EvaluationResult {
+        EvaluationResult(flagKey: flag.key, callerDefaultWith: reason, metadata: flag.metadata)
     }
 
     /// The text hashed for a bucketing attribute: strings as they are, numbers and booleans

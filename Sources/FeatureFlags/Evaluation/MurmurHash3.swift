@@ -1,40 +1,59 @@
 /// MurmurHash3 x86_32 (Austin Appleby's public-domain reference), the hash flagd's
 /// `fractional` operator buckets with.
 enum MurmurHash3 {
-    static func x86_32(_ bytes: some Collection<UInt8>, seed: UInt32 = 0) -> UInt32 {
-        let c1: UInt32 = 0xcc9e_2d51
-        let c2: UInt32 = 0x1b87_3593
-        var hash = seed
-        var block: UInt32 = 0
-        var filled = 0
-        var length = 0
-        for byte in bytes {
-            block |= UInt32(byte) << (8 * UInt32(filled))
-            filled += 1
-            length += 1
-            if filled == 4 {
-                var k = block &* c1
-                k = (k << 15) | (k >> 17)
-                k = k &* c2
-                hash ^= k
-                hash = (hash << 13) | (hash >> 19)
-                hash = hash &* 5 &+ 0xe654_6b64
-                block = 0
-                filled = 0
+    static func x86_32(_ bytes: some Sequence<UInt8>, seed: UInt32 = 0) -> UInt32 {
+        var state = Streaming(seed: seed)
+        state.combine(bytes)
+        return state.finalize()
+    }
+
+    /// The hash of several byte sequences one after the other, as of their concatenation,
+    /// without building it (a flag key followed by a targeting key, on every rollout).
+    struct Streaming {
+        private var hash: UInt32
+        private var block: UInt32 = 0
+        private var filled = 0
+        private var length = 0
+        private static let c1: UInt32 = 0xcc9e_2d51
+        private static let c2: UInt32 = 0x1b87_3593
+
+        init(seed: UInt32 = 0) {
+            hash = seed
+        }
+
+        mutating func combine(_ bytes: some Sequence<UInt8>) {
+            for byte in bytes {
+                block |= UInt32(byte) << (8 * UInt32(filled))
+                filled += 1
+                length += 1
+                if filled == 4 {
+                    var k = block &* Self.c1
+                    k = (k << 15) | (k >> 17)
+                    k = k &* Self.c2
+                    hash ^= k
+                    hash = (hash << 13) | (hash >> 19)
+                    hash = hash &* 5 &+ 0xe654_6b64
+                    block = 0
+                    filled = 0
+                }
             }
         }
-        if filled > 0 {
-            var k = block &* c1
-            k = (k << 15) | (k >> 17)
-            k = k &* c2
-            hash ^= k
+
+        func finalize() -> UInt32 {
+            var hash = self.hash
+            if filled > 0 {
+                var k = block &* Self.c1
+                k = (k << 15) | (k >> 17)
+                k = k &* Self.c2
+                hash ^= k
+            }
+            hash ^= UInt32(truncatingIfNeeded: length)
+            hash ^= hash >> 16
+            hash = hash &* 0x85eb_ca6b
+            hash ^= hash >> 13
+            hash = hash &* 0xc2b2_ae35
+            hash ^= hash >> 16
+            return hash
         }
-        hash ^= UInt32(truncatingIfNeeded: length)
-        hash ^= hash >> 16
-        hash = hash &* 0x85eb_ca6b
-        hash ^= hash >> 13
-        hash = hash &* 0xc2b2_ae35
-        hash ^= hash >> 16
-        return hash
     }
 }

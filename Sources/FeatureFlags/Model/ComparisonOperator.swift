@@ -80,8 +80,21 @@ public enum ComparisonOperator: String, Sendable, Hashable, Codable, CaseIterabl
             guard let leftText = attribute.stringValue, let rightText = value.stringValue,
                 let left = SemanticVersion(leftText), let right = SemanticVersion(rightText)
             else { return false }
-            return Self.order(left < right ? .less : left == right ? .equal : .greater).satisfies(self)
+            return orders(left, right)
         }
+    }
+
+    /// One of the `semver-*` operators.
+    var isSemanticVersion: Bool {
+        switch self {
+        case .semverEquals, .semverLessThan, .semverLessThanOrEqual, .semverGreaterThan, .semverGreaterThanOrEqual: true
+        default: false
+        }
+    }
+
+    /// Whether `left` stands to `right` as this semantic-version operator asks.
+    func orders(_ left: SemanticVersion, _ right: SemanticVersion) -> Bool {
+        Self.order(left < right ? .less : left == right ? .equal : .greater).satisfies(self)
     }
 
     /// JSON equality where an integer equals the double of the same value.

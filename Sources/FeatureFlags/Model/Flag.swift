@@ -1,39 +1,59 @@
 public import Foundation
 
 /// A feature flag as its events say it is (the fold of `flag-<key>`).
-public struct Flag: Sendable, Hashable {
+public struct Flag: Sendable {
     public let key: FlagKey
     public internal(set) var description: String
     public let type: FlagType
     /// Named values, each of the flag's type.
-    public internal(set) var variants: [String: JSONValue]
+    public internal(set) var variants: [String: JSONValue] {
+        didSet { compile() }
+    }
     /// What evaluation serves when nothing else decides; nil defers to the caller's own default
     /// (flagd's missing `defaultVariant`).
-    public internal(set) var defaultVariant: String?
+    public internal(set) var defaultVariant: String? {
+        didSet { compile() }
+    }
     /// Off is the kill switch: every evaluation serves the default variant (reason DISABLED),
     /// or for a flag evaluated as flagd the caller's own default.
-    public internal(set) var isEnabled: Bool
-    public internal(set) var prerequisites: [Prerequisite]
+    public internal(set) var isEnabled: Bool {
+        didSet { compile() }
+    }
+    public internal(set) var prerequisites: [Prerequisite] {
+        didSet { compile() }
+    }
     /// Per-tenant variants, by tenant id.
     public internal(set) var overrides: [UUID: String]
-    public internal(set) var rules: [TargetingRule]
-    public internal(set) var rollout: Rollout?
+    public internal(set) var rules: [TargetingRule] {
+        didSet { compile() }
+    }
+    public internal(set) var rollout: Rollout? {
+        didSet { compile() }
+    }
     /// Plan name → variant.
-    public internal(set) var entitlements: [String: String]
+    public internal(set) var entitlements: [String: String] {
+        didSet { compile() }
+    }
     /// Set for a flag that evaluates exactly as flagd does (imported from a flagd document):
     /// its JsonLogic targeting takes the place of rules, rollout and entitlements.
-    public internal(set) var flagdTargeting: FlagdTargeting?
+    public internal(set) var flagdTargeting: FlagdTargeting? {
+        didSet { compile() }
+    }
     /// Changes waiting for their time, soonest first.
     public internal(set) var scheduledChanges: [ScheduledChange]
     /// Free-form facts about the flag (owner, ticket), primitive values only (as OFREP's
     /// flag metadata and flagd allow).
-    public internal(set) var metadata: [String: JSONValue]
+    public internal(set) var metadata: [String: JSONValue] {
+        didSet { compile() }
+    }
     public internal(set) var isArchived: Bool
     public let createdAt: Date
     /// When the flag last changed.
     public internal(set) var updatedAt: Date
     /// The stream version after the last event folded in.
     public internal(set) var version: Int64
+    /// The flag as evaluation reads it, rebuilt whenever anything but its overrides changes.
+    private(set) var compiled: CompiledFlag
 
     /// A new flag as `flag define` describes it, before it is validated and recorded.
     public init(
@@ -70,6 +90,13 @@ public struct Flag: Sendable, Hashable {
         self.createdAt = createdAt
         self.updatedAt = createdAt
         self.version = 0
+        // Placeholder until every field is set; replaced at once below.
+        self.compiled = CompiledFlag.empty
+        self.compiled = CompiledFlag(self)
+    }
+
+    private mutating func compile() {
+        compiled = CompiledFlag(self)
     }
 
     /// Whether any evaluation can serve anything but the default variant (else: STATIC).
@@ -152,5 +179,23 @@ public struct Flag: Sendable, Hashable {
     static func isValidVariantName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 64
             && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
+    }
+}
+
+extension Flag: Hashable {
+    /// Every field but the compiled targeting, which follows from `rules` and `rollout`.
+    public static func == (lhs: Flag, rhs: Flag) -> Bool {
+        lhs.key == rhs.key && lhs.description == rhs.description && lhs.type == rhs.type && lhs.variants == rhs.variants
+            && lhs.defaultVariant == rhs.defaultVariant && lhs.isEnabled == rhs.isEnabled && lhs.prerequisites == rhs.prerequisites
+            && lhs.overrides == rhs.overrides && lhs.rules == rhs.rules && lhs.rollout == rhs.rollout
+            && lhs.entitlements == rhs.entitlements && lhs.flagdTargeting == rhs.flagdTargeting
+            && lhs.scheduledChanges == rhs.scheduledChanges && lhs.metadata == rhs.metadata && lhs.isArchived == rhs.isArchived
+            && lhs.createdAt == rhs.createdAt && lhs.updatedAt == rhs.updatedAt && lhs.version == rhs.version
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(key)
+        hasher.combine(version)
+        hasher.combine(updatedAt)
     }
 }

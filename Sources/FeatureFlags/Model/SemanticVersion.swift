@@ -6,29 +6,53 @@ struct SemanticVersion: Comparable, Sendable {
     let patch: UInt64
     let preRelease: [String]
 
+    /// Parses `text` byte by byte: a version without a pre-release allocates nothing, since
+    /// rules compare the caller's version on every evaluation.
     init?(_ text: String) {
-        var text = Substring(text)
-        if text.first == "v" || text.first == "V" { text = text.dropFirst() }
-        if let plus = text.firstIndex(of: "+") { text = text[..<plus] }
+        var bytes = text.utf8[...]
+        if let first = bytes.first, first == UInt8(ascii: "v") || first == UInt8(ascii: "V") { bytes = bytes.dropFirst() }
+        if let plus = bytes.firstIndex(of: UInt8(ascii: "+")) { bytes = bytes[..<plus] }
         var preRelease: [String] = []
-        if let dash = text.firstIndex(of: "-") {
-            preRelease = text[text.index(after: dash)...].split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            guard !preRelease.isEmpty, preRelease.allSatisfy({ !$0.isEmpty }) else { return nil }
-            text = text[..<dash]
+        if let dash = bytes.firstIndex(of: UInt8(ascii: "-")) {
+            let identifiers = bytes[bytes.index(after: dash)...].split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+            // semver.org (and flagd) refuse empty identifiers and leading zeros: 1.2.3-01.
+            guard identifiers.allSatisfy({ !$0.isEmpty && !Self.hasLeadingZero($0) }) else { return nil }
+            preRelease = identifiers.map { String(decoding: $0, as: UTF8.self) }
+            bytes = bytes[..<dash]
         }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        // semver.org (and flagd) refuse leading zeros in numbers: 01.2.3, 1.2.3-01.
-        func hasLeadingZero(_ part: Substring) -> Bool { part.count > 1 && part.first == "0" && part.allSatisfy(\.isNumber) }
-        guard parts.count == 3, !parts.contains(where: hasLeadingZero), !preRelease.contains(where: { hasLeadingZero(Substring($0)) }),
-            parts.allSatisfy({ $0.allSatisfy(\.isASCII) }),
-            let major = UInt64(parts[0]), let minor = UInt64(parts[1]), let patch = UInt64(parts[2])
-        else {
-            return nil
+        var numbers: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        for part in bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
+            guard count < 3, let number = Self.number(part) else { return nil }
+            switch count {
+            case 0: numbers.0 = number
+            case 1: numbers.1 = number
+            default: numbers.2 = number
+            }
+            count += 1
         }
-        self.major = major
-        self.minor = minor
-        self.patch = patch
+        guard count == 3 else { return nil }
+        (major, minor, patch) = numbers
         self.preRelease = preRelease
+    }
+
+    /// Decimal digits without a leading zero (a lone 0 is fine), within `UInt64`.
+    private static func number(_ digits: Substring.UTF8View.SubSequence) -> UInt64? {
+        guard !digits.isEmpty, !hasLeadingZero(digits) else { return nil }
+        var value: UInt64 = 0
+        for byte in digits {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = times.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+            guard !overflow, !carry else { return nil }
+            value = sum
+        }
+        return value
+    }
+
+    /// A numeric identifier of more than one digit that starts with 0.
+    private static func hasLeadingZero(_ part: Substring.UTF8View.SubSequence) -> Bool {
+        part.count > 1 && part.first == UInt8(ascii: "0") && part.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 
     static func < (lhs: SemanticVersion, rhs: SemanticVersion) -> Bool {

@@ -48,7 +48,7 @@ extension FlagService {
         var combined = catalog
         var steps: [ImportStep] = []
         for flag in flags {
-            guard let existing = catalog.flags[flag.key.rawValue] else {
+            guard let existing = catalog.anyFlag(flag.key.rawValue) else {
                 try combined.requireDistinctKey(for: flag.key)
                 let events = newFlagEvents(flag)
                 let defined = try applying(events, to: nil, at: time)

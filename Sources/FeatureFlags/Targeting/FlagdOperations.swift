@@ -54,7 +54,7 @@ enum FlagdOperations {
             shares.append((variant, counted))
         }
         guard total > 0 else { return nil }
-        let bucket = (UInt64(MurmurHash3.x86_32(Array(key.utf8))) * total) >> 32
+        let bucket = (UInt64(MurmurHash3.x86_32(key.utf8)) * total) >> 32
         var end: UInt64 = 0
         for share in shares {
             end += share.weight
@@ -77,7 +77,7 @@ enum FlagdOperations {
             total += weight
             shares.append((variant, weight))
         }
-        let hash = Int32(bitPattern: MurmurHash3.x86_32(Array(key.utf8)))
+        let hash = Int32(bitPattern: MurmurHash3.x86_32(key.utf8))
         let bucket = abs(Double(hash)) / Double(Int32.max) * 100
         var end = 0.0
         for share in shares {

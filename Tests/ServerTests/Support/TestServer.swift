@@ -46,7 +46,7 @@ struct TestServer: Sendable {
     func waitForFlag(_ flag: Flag) async throws -> Flag {
         let key = flag.key.rawValue
         let holds = await views.flags.waitUntil(timeout: .conditionDeadline) { catalog in
-            (catalog.flags[key]?.version ?? 0) >= flag.version
+            (catalog.anyFlag(key)?.version ?? 0) >= flag.version
         }
         guard holds else { throw TestServerError("the server's catalog never reached flag \(key) version \(flag.version)") }
         return flag
