@@ -9,11 +9,13 @@ enum FlagWorkloads {
     /// A catalog like a large customer's: `flags` flags, each with `rulesPerFlag` rules over
     /// tenant and caller attributes, a 30 % rollout, a plan entitlement, and an override for
     /// every `overrideEvery`-th tenant.
-    static func syntheticCatalog(flags: Int, rulesPerFlag: Int, tenants: [TenantAttributes], overrideEvery: Int) throws -> FlagCatalog {
+    static func syntheticCatalog(
+        flags: Int, rulesPerFlag: Int, tenants: [TenantAttributes], overrideEvery: Int, keyPrefix: String = "bench-flag-"
+    ) throws -> FlagCatalog {
         var generated: [Flag] = []
         generated.reserveCapacity(flags)
         for index in 0..<flags {
-            let key = try FlagKey("bench-flag-\(index)")
+            let key = try FlagKey("\(keyPrefix)\(index)")
             var rules: [TargetingRule] = []
             for ruleIndex in 0..<rulesPerFlag {
                 let condition: Condition = switch ruleIndex % 5 {

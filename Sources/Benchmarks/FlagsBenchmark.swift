@@ -15,8 +15,13 @@ public struct FlagsBenchmark: Sendable {
     public var httpFlags: Int
     public var httpSeconds: Int
     public var connections: Int
+    /// Whether to report the server's resident size with `flags` more flags (see `measureMemory`).
+    public var measuresMemory: Bool
 
-    public init(flags: Int = 1000, tenants: Int = 10_000, rules: Int = 5, evaluations: Int = 2_000_000, changes: Int = 200, httpFlags: Int = 50, httpSeconds: Int = 10, connections: Int = 16) {
+    public init(
+        flags: Int = 1000, tenants: Int = 10_000, rules: Int = 5, evaluations: Int = 2_000_000, changes: Int = 200, httpFlags: Int = 50,
+        httpSeconds: Int = 10, connections: Int = 16, measuresMemory: Bool = true
+    ) {
         self.flags = flags
         self.tenants = tenants
         self.rules = rules
@@ -25,6 +30,7 @@ public struct FlagsBenchmark: Sendable {
         self.httpFlags = httpFlags
         self.httpSeconds = httpSeconds
         self.connections = connections
+        self.measuresMemory = measuresMemory
     }
 
     /// Runs the benchmark on a fresh database of `target`'s server; the header and the report go
@@ -40,6 +46,7 @@ public struct FlagsBenchmark: Sendable {
         let inMemory = FlagWorkloads.measureEvaluation(catalog: catalog, tenants: tenantAttributes, count: evaluations)
         let nanoseconds = 1e9 / max(inMemory.evaluator.eventsPerSecond, 1)
 
+        var memory: String?
         let report = try await BenchDatabase.withFresh(on: target) { database, workDirectory in
             try await BenchHeader.print(
                 "flags", database: database,
@@ -57,6 +64,7 @@ public struct FlagsBenchmark: Sendable {
                 if let wrk {
                     try await measureHTTP(runtime, database: database, wrk: Wrk(executable: wrk, workDirectory: workDirectory), into: &report)
                 }
+                memory = try await measureMemory(runtime, database: database, workDirectory: workDirectory)
                 await runtime.shutdown()
             } catch {
                 await runtime.shutdown()
@@ -67,7 +75,7 @@ public struct FlagsBenchmark: Sendable {
         console.report(report, notes: [
             String(format: "in memory: %.0f ns per evaluation (%d flags, %d tenants, %d rules each).", nanoseconds, flags, tenants, rules),
             "ratio = tenantry ops/s ÷ reference ops/s. Propagation latency is append start to visible in the live catalog.",
-        ])
+        ] + (memory.map { [$0] } ?? []))
     }
 
     private func measurePropagation(_ runtime: TenantryRuntime, database: BenchDatabase, into report: inout BenchReport) async throws {
@@ -78,6 +86,38 @@ public struct FlagsBenchmark: Sendable {
         let propagation = try await FlagWorkloads.measurePropagation(flags: runtime.flags, live: live, changes: changes)
         let notify = try await FlagWorkloads.measureNotifyRoundTrip(configuration: database.administratorConfiguration, count: changes)
         report.append("propagation (append → visible)", propagation, against: "pg_notify round trip", notify)
+    }
+
+    /// The resident size of a `tenantry serve` whose catalog holds `flags` flags like the
+    /// in-memory ones, with an override for every tenth of `tenants` tenants on each, next to a
+    /// server started on the same database before they were defined. The flags are imported
+    /// through `FlagService`, so the server folds their events from the feed as it would in
+    /// production. The overrides name tenant ids; the tenants' own records
+    /// are not created (signing up 10,000 tenants would take minutes here).
+    private func measureMemory(_ runtime: TenantryRuntime, database: BenchDatabase, workDirectory: URL) async throws -> String? {
+        guard measuresMemory else { return nil }
+        let before = try await ServerProcess.start(databaseURL: database.administratorURL, workDirectory: workDirectory)
+        let baseline = before.residentBytes()
+        await before.stop()
+        BenchProgress.note("defining \(flags) flags with overrides for every tenth of \(tenants) tenants…")
+        let catalog = try FlagWorkloads.syntheticCatalog(
+            flags: flags, rulesPerFlag: rules, tenants: FlagWorkloads.tenants(tenants), overrideEvery: 10, keyPrefix: "memory-flag-"
+        )
+        let change = FlagService.Change(actor: "bench", reason: "bench flags memory")
+        let defined = catalog.activeFlags
+        // Imported a hundred at a time: each import checks against the catalog once and appends
+        // its flags in one transaction (defining them one by one reads the catalog each time).
+        for start in stride(from: 0, to: defined.count, by: 100) {
+            _ = try await runtime.flags.importFlags(Array(defined[start..<min(start + 100, defined.count)]), by: change)
+        }
+        let overrides = defined.reduce(0) { $0 + $1.overrides.count }
+        let ruleCount = defined.reduce(0) { $0 + $1.rules.count }
+        BenchProgress.note("starting tenantry serve on that catalog…")
+        let after = try await ServerProcess.start(databaseURL: database.administratorURL, workDirectory: workDirectory, timeout: .seconds(300))
+        let loaded = after.residentBytes()
+        await after.stop()
+        func megabytes(_ bytes: Int?) -> String { bytes.map { String(format: "%.1f MB", Double($0) / 1_048_576) } ?? "unknown" }
+        return "server resident size: \(megabytes(loaded)) with \(flags) more flags (\(ruleCount) rules, \(overrides) overrides over \(tenants) tenant ids); \(megabytes(baseline)) before they were defined."
     }
 
     private func measureHTTP(_ runtime: TenantryRuntime, database: BenchDatabase, wrk: Wrk, into report: inout BenchReport) async throws {

@@ -52,6 +52,16 @@ final class ServerProcess: Sendable {
         throw BenchError("tenantry serve did not start listening within \(timeout)")
     }
 
+    /// The server's resident set size in bytes (`VmRSS` in `/proc/<pid>/status`), or nil where
+    /// the process or the file is gone.
+    func residentBytes() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(child.processIdentifier)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap({ Int($0) })
+        else { return nil }
+        return kilobytes * 1024
+    }
+
     /// SIGTERM, then waits for the exit (graceful shutdown drains requests); SIGKILL after 30 s.
     func stop() async {
         child.signal(SIGTERM)

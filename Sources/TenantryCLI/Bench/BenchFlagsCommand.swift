@@ -17,6 +17,9 @@ struct BenchFlagsCommand: AsyncParsableCommand {
             binary, a child process) under wrk; vs GET /healthz of the same server in the same run.
               propagation: an override appended to the live catalog serving it (woken by the \
             feed-tip watcher), one change at a time; vs a bare pg_notify round trip.
+            A note gives the resident size of a `tenantry serve` whose catalog holds --flags more \
+            flags like the in-memory ones (their overrides over --tenants tenant ids), next to the \
+            same server before they were defined (--skip-memory leaves it out).
             ratio = tenantry rate ÷ reference rate (for propagation, one change at a time, the \
             inverse of the latency ratio). Needs wrk (Debian package) for the HTTP rows.
             Example:
@@ -41,6 +44,9 @@ struct BenchFlagsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("wrk connections (1–1024).", valueName: "n"))
     var connections = 16
 
+    @Flag(help: "Leave out the server's resident size with the large catalog (defining it appends a million events).")
+    var skipMemory = false
+
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
@@ -57,7 +63,8 @@ struct BenchFlagsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let benchmark = FlagsBenchmark(
-            flags: flags, tenants: tenants, rules: rules, evaluations: evaluations, changes: changes, httpFlags: httpFlags, httpSeconds: httpSeconds, connections: connections)
+            flags: flags, tenants: tenants, rules: rules, evaluations: evaluations, changes: changes, httpFlags: httpFlags, httpSeconds: httpSeconds, connections: connections,
+            measuresMemory: !skipMemory)
         try await benchmark.run(on: connection.target, console: BenchConsole(json: output.json))
     }
 }
