@@ -305,6 +305,15 @@ struct FlagdConformanceTests {
         }
     }
 
+    @Test("overrides of a flagd flag without targeting come back as overrides, and the flag as one without targeting")
+    func overridesWithoutTargeting() throws {
+        var flag = try #require(try Self.flags().first { $0.key.rawValue == "plain-switch" })
+        flag.overrides[UUID()] = "off"
+        let again = try Self.flags(String(decoding: FlagdDocument.export([flag]), as: UTF8.self))
+        #expect(again == [flag])
+        #expect(again.first?.flagdTargeting?.expression == nil)
+    }
+
     @Test("a flagd flag does not stand the tenant in for a missing targeting key")
     func noTenantStandIn() throws {
         let flags = try Self.flags()
@@ -322,8 +331,10 @@ struct FlagdConformanceTests {
         let evaluator = Self.evaluator([flag])
         let context = try EvaluationContext(tenant: tenant, caller: ["email": "a@corp.example"])
         #expect(evaluator.evaluate("inside-or-out", context: context).variant == "outside")
-        // Exported, the override is a branch ahead of the flag's own expression.
+        // Exported, the override is a branch ahead of the flag's own expression, and import
+        // takes it back as the override it was.
         let again = try Self.flags(String(decoding: FlagdDocument.export([flag]), as: UTF8.self))
+        #expect(again == [flag])
         let exported = Self.evaluator(again)
         let asFlagdCaller = try EvaluationContext(tenant: tenant, caller: ["email": "a@corp.example"])
         #expect(exported.evaluate("inside-or-out", context: asFlagdCaller).variant == "outside")

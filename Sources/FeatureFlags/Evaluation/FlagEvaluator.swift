@@ -96,7 +96,7 @@ public struct FlagEvaluator: Sendable {
         if let variant = entry.override {
             return serve(flag, variant, .targetingMatch)
         }
-        let isStatic = flag.hasNoTargetingButOverrides && !entry.hasOverrides
+        let isStatic = flag.isStaticWithoutOverrides && !entry.hasOverrides
         if let flagd = flag.flagdTargeting { return evaluate(flag, flagd, isStatic: isStatic, context: context) }
         for rule in flag.rules where rule.condition.matches(context) {
             return serve(flag, rule.variant, .targetingMatch)

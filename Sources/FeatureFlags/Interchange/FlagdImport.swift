@@ -74,7 +74,7 @@ extension FlagdDocument {
         case .string(let text)?: prerequisites = try parsePrerequisites(text, flag: rawKey)
         case let other?: throw problem("metadata \(prerequisitesMetadataKey) must be a string, not \(other.typeName)")
         }
-        let fractional: FractionalAlgorithm = try removeChoice(fractionalMetadataKey, from: &metadata, flag: rawKey) ?? .current
+        let declaredFractional: FractionalAlgorithm? = try removeChoice(fractionalMetadataKey, from: &metadata, flag: rawKey)
         // A double flag's 1 is stored as the double it is, whatever the document spelled.
         let variants = rawVariants.mapValues { type.coerce($0) ?? $0 }
 
@@ -100,20 +100,41 @@ extension FlagdDocument {
             case nil, .object([:])?: expression = nil
             case let written?: expression = evaluators.substitute(written)
             }
+            // Tenantry's own export of a flagd flag (it names the fractional algorithm) wrote the
+            // flag's overrides as `tenant.id` branches ahead of its JsonLogic: take them back.
+            var overrides: [UUID: String] = [:]
+            if declaredFractional != nil, let written = expression {
+                (overrides, expression) = Self.overrides(leading: written, variants: rawVariants)
+            }
             let targeting: FlagdTargeting
             do {
-                targeting = try FlagdTargeting(expression: expression, fractional: fractional)
+                targeting = try FlagdTargeting(expression: expression, fractional: declaredFractional ?? .current)
             } catch {
                 throw problem("cannot import targeting: \(error.description)")
             }
             flag = Flag(
                 key: key, description: description, type: type, variants: variants,
-                defaultVariant: defaultVariant, isEnabled: isEnabled, prerequisites: prerequisites,
+                defaultVariant: defaultVariant, isEnabled: isEnabled, prerequisites: prerequisites, overrides: overrides,
                 flagdTargeting: targeting, metadata: metadata, createdAt: now
             )
         }
         try flag.validate()
         return flag
+    }
+
+    /// The tenant overrides export wrote ahead of a flagd flag's JsonLogic (`{"if": [tenant.id
+    /// == / in ids, "<variant>", rest]}`, the first branch naming a tenant wins) and the JsonLogic
+    /// that remains. A remaining `null` is the export's end of the chain, so no targeting.
+    static func overrides(leading expression: JSONValue, variants: [String: JSONValue]) -> (overrides: [UUID: String], rest: JSONValue?) {
+        var overrides: [UUID: String] = [:]
+        var rest = expression
+        while let (name, arguments) = JSONLogic.decompose(rest), name == "if", arguments.count == 3,
+            let tenants = NativeTargeting.tenants(in: arguments[0]), case .string(let variant) = arguments[1], variants[variant] != nil
+        {
+            for tenant in tenants where overrides[tenant] == nil { overrides[tenant] = variant }
+            rest = arguments[2]
+        }
+        return (overrides, overrides.isEmpty || rest != .null ? rest : nil)
     }
 
     /// One of `Choice`'s names under `key` in a flag's metadata (`tenantry.type`,

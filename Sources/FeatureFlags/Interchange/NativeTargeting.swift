@@ -145,7 +145,7 @@ struct NativeTargeting {
     /// The tenants of `tenant.id == "<id>"` or `tenant.id in [ids]`, when every id is a
     /// lower-case UUID (the only spelling `tenant.id` ever has, so only then is the branch the
     /// same as an override).
-    private static func tenants(in condition: JSONValue) -> [UUID]? {
+    static func tenants(in condition: JSONValue) -> [UUID]? {
         guard let values = listedValues(in: condition, attribute: "tenant.id") else { return nil }
         var tenants: [UUID] = []
         for value in values {

@@ -183,7 +183,7 @@ public struct Flag: Sendable {
 }
 
 extension Flag: Hashable {
-    /// Every field but the compiled targeting, which follows from `rules` and `rollout`.
+    /// Every field but `compiled`, which follows from the others.
     public static func == (lhs: Flag, rhs: Flag) -> Bool {
         lhs.key == rhs.key && lhs.description == rhs.description && lhs.type == rhs.type && lhs.variants == rhs.variants
             && lhs.defaultVariant == rhs.defaultVariant && lhs.isEnabled == rhs.isEnabled && lhs.prerequisites == rhs.prerequisites

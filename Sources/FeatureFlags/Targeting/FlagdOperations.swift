@@ -13,8 +13,9 @@ enum FlagdOperations {
             bucketingKey = explicit
             shares = shares.dropFirst()
         } else {
-            // A bucketing expression that came out null falls back to the targeting key in v2.
-            if algorithm == .v2, shares.first == .null { shares = shares.dropFirst() }
+            // A bucketing expression that came out null falls back to the targeting key (flagd
+            // 0.10.1 on, both algorithms).
+            if shares.first == .null { shares = shares.dropFirst() }
             guard let targetingKey, !targetingKey.isEmpty else { return .null }
             bucketingKey = flagKey + targetingKey
         }

@@ -121,12 +121,13 @@ struct LogicEvaluation {
             return .bool(LogicValues.isTruthy(first))
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             switch values.count {
-            case 2: return .bool(LogicValues.ordered(values[0], values[1], by: operation))
+            case 0, 1: return false
             case 3:
                 return .bool(
                     LogicValues.ordered(values[0], values[1], by: operation) && LogicValues.ordered(values[1], values[2], by: operation)
                 )
-            default: return false
+            // Two arguments, or more than three (the library compares the first two).
+            default: return .bool(LogicValues.ordered(values[0], values[1], by: operation))
             }
         case .max, .min:
             guard !values.isEmpty else { return .null }
@@ -141,17 +142,21 @@ struct LogicEvaluation {
                 total = operation == .plus ? total + number : total * number
             }
             return LogicValues.number(total)
-        case .minus:
-            switch values.count {
-            case 0: return 0
-            case 1: return LogicValues.number(-(try LogicValues.arithmeticNumber(first)))
-            default: return LogicValues.number(try LogicValues.arithmeticNumber(values[0]) - LogicValues.arithmeticNumber(values[1]))
+        case .minus, .divide:
+            // The library folds over every argument; one `-` argument is negated.
+            guard let head = values.first else { return 0 }
+            var result = try LogicValues.arithmeticNumber(head)
+            if values.count == 1, operation == .minus { return LogicValues.number(-result) }
+            for value in values.dropFirst() {
+                let number = try LogicValues.arithmeticNumber(value)
+                result = operation == .minus ? result - number : result / number
             }
-        case .divide, .modulo:
+            return LogicValues.number(result)
+        case .modulo:
             guard values.count >= 2 else { return .null }
             let left = try LogicValues.arithmeticNumber(values[0])
             let right = try LogicValues.arithmeticNumber(values[1])
-            return LogicValues.number(operation == .divide ? left / right : left.truncatingRemainder(dividingBy: right))
+            return LogicValues.number(left.truncatingRemainder(dividingBy: right))
         case .merge:
             var merged: [JSONValue] = []
             for value in values {
@@ -228,12 +233,25 @@ struct LogicEvaluation {
         }
     }
 
+    /// `substr` as the library cuts: by Unicode scalars; a negative start counts from the end
+    /// (one still before the start gives the text unchanged), a negative length stops that far
+    /// from the end, a start at or past the end gives "".
     private func substring(_ values: [JSONValue]) -> JSONValue {
-        guard case .string(let text) = values.first ?? .null else { return .null }
+        let text: String
+        switch values.first ?? .null {
+        case .string(let written): text = written
+        case .null: text = ""
+        case .integer(let number): text = String(number)
+        case .double(let number): text = LogicValues.plainNumberText(number)
+        default: return .null
+        }
         let scalars = Array(text.unicodeScalars)
         var start = values.count > 1 ? Self.index(values[1]) : 0
-        if start < 0 { start = max(0, scalars.count + start) }
-        guard start < scalars.count else { return .string(text) }
+        if start < 0 {
+            start += scalars.count
+            guard start >= 0 else { return .string(text) }
+        }
+        guard start < scalars.count else { return .string("") }
         var end = scalars.count
         if values.count > 2 {
             let length = Self.index(values[2])

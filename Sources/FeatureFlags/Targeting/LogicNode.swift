@@ -44,13 +44,3 @@ indirect enum LogicNode: Sendable, Hashable {
         }
     }
 }
-
-extension JSONValue {
-    /// Not a list or an object.
-    var isScalar: Bool {
-        switch self {
-        case .array, .object: false
-        default: true
-        }
-    }
-}

@@ -25,7 +25,8 @@ enum LogicValues {
         case .integer(let number): Double(number)
         case .double(let number): number
         case .string(let text):
-            text.allSatisfy(\.isWhitespace) ? 0 : Double(text.trimmingCharacters(in: .whitespaces)) ?? .nan
+            // Blank text is 0; otherwise Go's ParseFloat, which does not trim (" 5" is NaN).
+            text.allSatisfy(\.isWhitespace) ? 0 : Double(text) ?? .nan
         case .array, .object: .nan
         }
     }
@@ -114,11 +115,14 @@ enum LogicValues {
         }
         let a = comparisonNumber(left)
         let b = comparisonNumber(right)
+        // The library's `<=` is `<` or `==`, and `==` with null holds only for two nulls: so
+        // null <= 0 is false though null < 1 is true.
+        let equal = left == .null || right == .null ? left == right : a == b
         switch comparison {
         case .less: return a < b
-        case .lessOrEqual: return a <= b
+        case .lessOrEqual: return a < b || equal
         case .greater: return a > b
-        default: return a >= b
+        default: return a > b || equal
         }
     }
 

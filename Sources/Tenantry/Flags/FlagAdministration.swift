@@ -147,9 +147,9 @@ public struct FlagAdministration: Sendable {
     /// variant besides its default.
     public static func defaultRolloutVariant(of flag: Flag, requested: String?) throws(FlagError) -> String {
         if let requested { return requested }
-        let others = flag.variantNames.dropFirst()
+        let others = flag.variantNames.filter { $0 != flag.defaultVariant }
         if others.isEmpty {
-            throw .invalidDefinition("flag \(flag.key) has no variant besides its default \(flag.defaultVariant) to roll out")
+            throw .invalidDefinition("flag \(flag.key) has no variant besides its default \(flag.defaultVariant ?? "") to roll out")
         }
         guard others.count == 1, let only = others.first else {
             throw .invalidDefinition(

@@ -56,8 +56,11 @@ struct WholeBodyClient: Sendable {
     }
 
     /// Sends `head` (lines without the final blank line) and `body`, then reads until the server
-    /// closes (or, with `.response`, until the response is in); each phase has `deadline`.
-    func send(head: [String], body: [UInt8], until: Until = .closed, deadline: TimeAmount = .seconds(20)) async throws -> Outcome {
+    /// closes (or, with `.response`, until the response is in); each phase has `deadline`:
+    /// long enough for 10 MB through a loopback at a load of 15 and more (a fresh-clone run at
+    /// load 15 took over 20 s with the other cases writing theirs), short enough that a server
+    /// that never reads, answers or closes fails the test.
+    func send(head: [String], body: [UInt8], until: Until = .closed, deadline: TimeAmount = .seconds(90)) async throws -> Outcome {
         let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
         let collector = Collector(eventLoop.makePromise(of: Outcome.self), until: until)
         let channel = try await ClientBootstrap(group: eventLoop)

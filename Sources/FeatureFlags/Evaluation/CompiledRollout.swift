@@ -1,0 +1,28 @@
+/// A `Rollout` with its total and the upper bound of each split summed once.
+struct CompiledRollout: Sendable {
+    let bucketBy: String?
+    let total: Int
+    let splits: [(upperBound: Int, variant: String?)]
+    let flagKey: String
+
+    init(_ rollout: Rollout, flagKey: String) {
+        bucketBy = rollout.bucketBy
+        self.flagKey = flagKey
+        // Validated rollouts are always in range; an unvalidated one serves nothing, never traps.
+        let usable = (1...Rollout.maximumTotalWeight).contains(rollout.totalWeight) && rollout.splits.allSatisfy { $0.weight >= 0 }
+        total = usable ? rollout.totalWeight : 0
+        var upper = 0
+        splits = usable ? rollout.splits.map { split in
+            upper += split.weight
+            return (upper, split.variant)
+        } : []
+    }
+
+    /// The variant of the split `value` falls into; nil for the share not rolled out.
+    func variant(for value: String) -> String? {
+        guard total > 0 else { return nil }
+        let bucket = FlagBucketing.bucket(flagKey: flagKey, value: value, totalWeight: total)
+        for split in splits where bucket < split.upperBound { return split.variant }
+        return nil
+    }
+}
