@@ -33,7 +33,9 @@ struct CatchUpCancellationTests {
             let count = PageCount()
             let runner = ProjectionRunner(projection: PageCounterProjection(count: count), store: store, batchSize: Self.pageSize)
             let catchingUp = Task { try await runner.catchUp() }
-            try await waitUntil("the catch-up applied a page") { count.current >= 1 }
+            // A page is applied inside the transaction that saves its checkpoint: the second
+            // page being applied means the first one's transaction has committed.
+            try await waitUntil("the catch-up committed a page") { count.current >= 2 }
             let cancelledAt = ContinuousClock.now
             catchingUp.cancel()
             await #expect(throws: CancellationError.self) { try await catchingUp.value }

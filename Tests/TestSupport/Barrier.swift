@@ -2,7 +2,9 @@
 /// Counts every arrival, so a test can tell how often the guarded point was reached.
 ///
 /// A party that never comes (its task failed first) must fail the test, not hang it: every
-/// waiter gives up at its deadline with `TimedOut`.
+/// waiter gives up at its deadline with `TimedOut`. The deadline is the one a test waits for
+/// any condition with (`Duration.conditionDeadline`): a party held here while its test waits
+/// for something else must not give up first on a busy machine.
 public actor Barrier {
     public let parties: Int
     public private(set) var arrivals = 0
@@ -12,7 +14,7 @@ public actor Barrier {
         self.parties = parties
     }
 
-    public func arrive(timeout: Duration = .seconds(30)) async throws {
+    public func arrive(timeout: Duration = .conditionDeadline) async throws {
         arrivals += 1
         let arrival = arrivals
         guard arrival <= parties else { return }
