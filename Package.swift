@@ -48,6 +48,9 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // glibc's malloc_trim, to give back what a large fold freed (see TenantryServer's
+        // FreedMemory).
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "PostgresClient",
             dependencies: [
@@ -206,6 +209,7 @@ let package = Package(
             name: "TenantryServer",
             dependencies: [
                 "AdminTokens",
+                "CMalloc",
                 "Extensions",
                 "Schema",
                 "Tenantry",

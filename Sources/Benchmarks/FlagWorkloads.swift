@@ -33,7 +33,7 @@ enum FlagWorkloads {
                 }
                 rules.append(TargetingRule(name: "r\(ruleIndex + 1)", condition: condition, variant: "on"))
             }
-            var overrides: [UUID: String] = [:]
+            var overrides = TenantOverrides()
             for (position, tenant) in tenants.enumerated() where (position + index) % overrideEvery == 0 {
                 overrides[tenant.id] = position % 2 == 0 ? "on" : "off"
             }

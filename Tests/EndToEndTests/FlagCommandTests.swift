@@ -141,9 +141,11 @@ struct FlagCommandTests {
             try await cli.succeed("flag", "entitle", "page-size", "--plan", "enterprise", "--none")
             #expect(try await cli.succeed("flag", "rule", "remove", "page-size", "r1").contains("rule r1 removed; 1 rule(s) left"))
             let changed = try #require(
-                try await cli.json("flag", "variants", "page-size", "--variant", "small=10", "--variant", "big=100", "--json") as? [String: Any]
+                try await cli.json("flag", "variants", "page-size", "--variant", "big=100", "--variant", "small=10", "--json") as? [String: Any]
             )
             #expect(changed["variants"] as? [String: Int] == ["small": 10, "big": 100])
+            // Without --default the flag keeps its own default, being still a variant.
+            #expect(changed["defaultVariant"] as? String == "small")
             #expect((changed["scheduledChanges"] as? [Any])?.isEmpty == true)
             #expect(changed["entitlements"] as? [String: String] == [:])
             #expect((changed["rules"] as? [[String: Any]])?.map { $0["name"] as? String } == ["nordics"])
@@ -238,6 +240,32 @@ struct FlagCommandTests {
             #expect(try await evaluateAll(cli) == original)
             let history = try await cli.history("page-size")
             #expect(history.allSatisfy { ($0["metadata"] as? [String: Any])?["reason"] as? String == "from staging" })
+        }
+    }
+
+    @Test("flag variants keeps a flagd flag without a default variant without one, and moves a removed default to the first given")
+    func variantsKeepTheDefaultAsItIs() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("variants-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(#"""
+            {"flags": {"greeting": {"state": "ENABLED", "variants": {"hi": "hi", "bye": "bye"},
+              "targeting": {"if": [{"ends_with": [{"var": "email"}, "@faas.com"]}, "hi"]}}}}
+            """#.utf8).write(to: file)
+        try await withTestDatabase { database async throws in
+            let cli = FlagCLI(database)
+            try await cli.succeed("flag", "import", file.path)
+            let added = try #require(
+                try await cli.json("flag", "variants", "greeting", "--variant", "hi=hi", "--variant", "bye=bye", "--variant", "hey=hey", "--json")
+                    as? [String: Any]
+            )
+            #expect(added["variants"] as? [String: String] == ["hi": "hi", "bye": "bye", "hey": "hey"])
+            #expect(added["defaultVariant"] as? String == nil, "\(added)")
+
+            try await cli.succeed("flag", "define", "theme", "--type", "string", "--variant", "light", "--variant", "dark", "--default", "dark")
+            let replaced = try #require(
+                try await cli.json("flag", "variants", "theme", "--variant", "light", "--variant", "contrast", "--json") as? [String: Any]
+            )
+            #expect(replaced["defaultVariant"] as? String == "light")
         }
     }
 }

@@ -32,6 +32,21 @@ struct ReadTests {
         }
     }
 
+    @Test("a category's stream names are one tenant's, of exactly that category (no pattern), in name order")
+    func categoryStreamNames() async throws {
+        try await withEventStore { store, _ async throws in
+            let tenant = UUID()
+            for stream in ["doc_x-2", "doc_x-1", "docAx-1", "doc-1", "doc_x.more-1"] {
+                try await store.append([TestEvents.event(1)], to: try StreamName(stream), tenant: tenant)
+            }
+            try await store.append([TestEvents.event(2)], to: "doc_x-1", tenant: tenant)
+            try await store.append([TestEvents.event(3)], to: "doc_x-3", tenant: UUID())
+            #expect(try await store.streamNames(inCategory: "doc_x", tenant: tenant) == ["doc_x-1", "doc_x-2"])
+            #expect(try await store.streamNames(inCategory: "doc", tenant: tenant) == ["doc-1"])
+            #expect(try await store.streamNames(inCategory: "note", tenant: tenant).isEmpty)
+        }
+    }
+
     @Test("the whole feed reads in batches, each continuing from the last cursor")
     func allInBatches() async throws {
         try await withEventStore { store, _ async throws in

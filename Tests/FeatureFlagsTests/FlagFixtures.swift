@@ -55,7 +55,7 @@ enum FlagFixtures {
 
     /// A boolean flag `on`/`off` defaulting to `off`.
     static func toggle(
-        _ key: String, isEnabled: Bool = true, prerequisites: [Prerequisite] = [], overrides: [UUID: String] = [:],
+        _ key: String, isEnabled: Bool = true, prerequisites: [Prerequisite] = [], overrides: TenantOverrides = [:],
         rules: [TargetingRule] = [], rollout: Rollout? = nil, entitlements: [String: String] = [:]
     ) throws -> Flag {
         Flag(
@@ -67,7 +67,7 @@ enum FlagFixtures {
 
     /// A string flag with variants `old`, `new`, `beta` and `pro`, defaulting to `old`.
     static func layout(
-        _ key: String = "layout", isEnabled: Bool = true, prerequisites: [Prerequisite] = [], overrides: [UUID: String] = [:],
+        _ key: String = "layout", isEnabled: Bool = true, prerequisites: [Prerequisite] = [], overrides: TenantOverrides = [:],
         rules: [TargetingRule] = [], rollout: Rollout? = nil, entitlements: [String: String] = [:]
     ) throws -> Flag {
         Flag(

@@ -82,6 +82,47 @@ struct FlagServiceTests {
         }
     }
 
+    @Test("define checks a new flag's prerequisites through the flags they lead to: missing, archived, a missing variant, a chain too long")
+    func defineChecksPrerequisiteChains() async throws {
+        try await withFlagHarness { harness, _ async throws in
+            let flags = harness.flags
+            let limit = FlagEvaluator.maximumPrerequisiteDepth
+            func toggle(_ key: String, requiring required: String? = nil) throws -> Flag {
+                Flag(
+                    key: try FlagKey(key), type: .boolean, variants: ["on": true, "off": false], defaultVariant: "off",
+                    prerequisites: try required.map { [Prerequisite(flag: try FlagKey($0), variant: "off")] } ?? []
+                )
+            }
+            // A chain of exactly the limit, defined from its tail: p0 → p1 → … → p<limit>.
+            try await flags.define(try toggle("p\(limit)"), by: Self.operatorChange)
+            for index in stride(from: limit - 1, through: 0, by: -1) {
+                try await flags.define(try toggle("p\(index)", requiring: "p\(index + 1)"), by: Self.operatorChange)
+            }
+            try await flags.define(try toggle("unrelated"), by: Self.operatorChange)
+            try await flags.archive(try FlagKey("unrelated"), by: Self.operatorChange)
+
+            func refusal(_ flag: Flag) async -> String? {
+                do {
+                    try await flags.define(flag, by: Self.operatorChange)
+                    return nil
+                } catch {
+                    return "\(error)"
+                }
+            }
+            #expect(await refusal(try toggle("head", requiring: "p0"))?.contains("at most \(limit) links; this one would have \(limit + 1): head → p0 → p1") == true)
+            #expect(await refusal(try toggle("ghostly", requiring: "ghost")) == #"flag ghostly: prerequisite flag "ghost" does not exist"#)
+            #expect(await refusal(try toggle("late", requiring: "unrelated")) == #"flag late: prerequisite flag "unrelated" does not exist"#)
+            let maybe = Flag(
+                key: try FlagKey("maybe"), type: .boolean, variants: ["on": true, "off": false], defaultVariant: "off",
+                prerequisites: [Prerequisite(flag: try FlagKey("p3"), variant: "perhaps")]
+            )
+            #expect(await refusal(maybe) == #"flag maybe: prerequisite flag "p3" has no variant "perhaps""#)
+            // Nothing refused was recorded; one link less than the limit is accepted.
+            #expect(try await flags.load(try FlagKey("head")) == nil)
+            try await flags.define(try toggle("head", requiring: "p1"), by: Self.operatorChange)
+        }
+    }
+
     @Test("concurrent changes to one flag all land: each loser decides again on the new state")
     func concurrentChangesAllLand() async throws {
         try await withFlagHarness { harness, _ async throws in

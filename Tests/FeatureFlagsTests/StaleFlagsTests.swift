@@ -7,7 +7,7 @@ struct StaleFlagsTests {
     let old = Date(timeIntervalSince1970: 1_600_000_000)
     let cutoff = Date(timeIntervalSince1970: 1_700_000_000)
 
-    func flag(_ key: String, rules: [TargetingRule] = [], rollout: Rollout? = nil, overrides: [UUID: String] = [:]) throws -> Flag {
+    func flag(_ key: String, rules: [TargetingRule] = [], rollout: Rollout? = nil, overrides: TenantOverrides = [:]) throws -> Flag {
         Flag(
             key: try FlagKey(key), type: .boolean, variants: ["on": true, "off": false], defaultVariant: "off",
             overrides: overrides, rules: rules, rollout: rollout, createdAt: old

@@ -181,6 +181,20 @@ public struct EventLog: Sendable {
         }
     }
 
+    /// The names of `tenant`'s streams in `category` (every stream `category-…` with an event),
+    /// in name order: what a command checks a new stream's name against without reading any
+    /// event.
+    public func streamNames(inCategory category: String, tenant: UUID) async throws -> [StreamName] {
+        do {
+            return try await inTenant(tenant) { connection in
+                try connection.query(EventStoreStatements.streamNames(tenant: tenant, category: category))
+                    .rows.map { StreamName(unchecked: try $0.decode(String.self)) }
+            }
+        } catch {
+            throw EventStoreError.translate(error)
+        }
+    }
+
     /// The stream's current version inside the caller's transaction (bound to `tenant`).
     public func streamVersion(_ stream: StreamName, tenant: UUID, on connection: isolated PostgresConnection) throws -> Int64? {
         do {

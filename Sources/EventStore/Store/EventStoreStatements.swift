@@ -102,6 +102,14 @@ enum EventStoreStatements {
         """
     }
 
+    static func streamNames(tenant: UUID, category: String) -> PostgresQuery {
+        """
+        SELECT stream_name FROM tenantry.streams
+        WHERE tenant_id = \(tenant) AND starts_with(stream_name, \(category + "-"))
+        ORDER BY stream_name
+        """
+    }
+
     static func streamVersion(tenant: UUID, stream: StreamName) -> PostgresQuery {
         "SELECT version FROM tenantry.streams WHERE tenant_id = \(tenant) AND stream_name = \(stream.rawValue)"
     }

@@ -61,15 +61,24 @@ public struct FlagCatalog: Sendable {
     /// A flag's key (archived ones included) that equals `key` but for case: a new key like it
     /// is refused, since people and tools that fold case could not tell the two apart.
     public func keyDiffering(onlyInCaseFrom key: String) -> String? {
+        Self.key(among: entries.keys, differingOnlyInCaseFrom: key)
+    }
+
+    /// The first of `keys` that equals `key` but for case.
+    static func key(among keys: some Sequence<String>, differingOnlyInCaseFrom key: String) -> String? {
         let folded = key.lowercased()
-        return entries.keys.filter { $0 != key && $0.lowercased() == folded }.min()
+        return keys.filter { $0 != key && $0.lowercased() == folded }.min()
     }
 
     /// Refuses a new flag whose key differs only in case from a flag's in the catalog.
     func requireDistinctKey(for key: FlagKey) throws(FlagError) {
         if let existing = keyDiffering(onlyInCaseFrom: key.rawValue) {
-            throw .invalidDefinition("flag key \"\(key)\" differs only in case from the flag \"\(existing)\"; use that key or another")
+            throw Self.keyDifferingOnlyInCase(key, from: existing)
         }
+    }
+
+    static func keyDifferingOnlyInCase(_ key: FlagKey, from existing: String) -> FlagError {
+        .invalidDefinition("flag key \"\(key)\" differs only in case from the flag \"\(existing)\"; use that key or another")
     }
 
     /// Folds a recorded event of a `flag-<key>` stream in; other events are ignored.

@@ -99,7 +99,7 @@ extension FlagdDocument {
 
     /// Overrides grouped by variant (by variant name), each with its tenants' ids lower-cased
     /// and sorted, so a document lists a hundred beta tenants in one branch.
-    private static func overrideGroups(_ overrides: [UUID: String]) -> [(variant: String, tenants: [String])] {
+    private static func overrideGroups(_ overrides: TenantOverrides) -> [(variant: String, tenants: [String])] {
         Dictionary(grouping: overrides, by: \.value)
             .map { (variant: $0.key, tenants: $0.value.map { $0.key.uuidString.lowercased() }.sorted()) }
             .sorted { $0.variant < $1.variant }

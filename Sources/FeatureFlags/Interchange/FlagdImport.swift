@@ -91,7 +91,7 @@ extension FlagdDocument {
             flag = Flag(
                 key: key, description: description, type: type, variants: variants,
                 defaultVariant: defaultVariant, isEnabled: isEnabled, prerequisites: prerequisites,
-                overrides: targeting.overrides, rules: targeting.rules, rollout: targeting.rollout,
+                overrides: TenantOverrides(targeting.overrides), rules: targeting.rules, rollout: targeting.rollout,
                 entitlements: targeting.entitlements, metadata: metadata, createdAt: now
             )
         } else {
@@ -114,7 +114,7 @@ extension FlagdDocument {
             }
             flag = Flag(
                 key: key, description: description, type: type, variants: variants,
-                defaultVariant: defaultVariant, isEnabled: isEnabled, prerequisites: prerequisites, overrides: overrides,
+                defaultVariant: defaultVariant, isEnabled: isEnabled, prerequisites: prerequisites, overrides: TenantOverrides(overrides),
                 flagdTargeting: targeting, metadata: metadata, createdAt: now
             )
         }

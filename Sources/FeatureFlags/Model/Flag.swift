@@ -23,7 +23,7 @@ public struct Flag: Sendable {
         didSet { compile() }
     }
     /// Per-tenant variants, by tenant id.
-    public internal(set) var overrides: [UUID: String]
+    public internal(set) var overrides: TenantOverrides
     public internal(set) var rules: [TargetingRule] {
         didSet { compile() }
     }
@@ -64,7 +64,7 @@ public struct Flag: Sendable {
         defaultVariant: String?,
         isEnabled: Bool = true,
         prerequisites: [Prerequisite] = [],
-        overrides: [UUID: String] = [:],
+        overrides: TenantOverrides = [:],
         rules: [TargetingRule] = [],
         rollout: Rollout? = nil,
         entitlements: [String: String] = [:],

@@ -78,14 +78,41 @@ public struct FlagService: Sendable {
     }
 
     /// FlagDefined and the new flag's targeting, on a stream that must not exist yet.
+    ///
+    /// Checked against the flag keys (stream names, no event read) and the flags its
+    /// prerequisites lead to, not the whole catalog: no flag can require a flag before it
+    /// exists, so a new flag closes no cycle and lengthens no other flag's chain, and defining
+    /// takes as long with a thousand flags as with none.
     private func recordNew(_ flag: Flag, by change: Change) async throws -> Flag {
         let events = Self.newFlagEvents(flag)
         let defined = try Self.applying(events, to: nil, at: now())
-        let catalog = try await catalog()
-        try catalog.requireDistinctKey(for: flag.key)
-        try catalog.validatePrerequisites(of: defined)
+        let keys = try await store.streamNames(inCategory: FlagStreams.category, tenant: EventLog.controlPlaneTenantID)
+            .map { String($0.rawValue.dropFirst(FlagStreams.category.count + 1)) }
+        if let existing = FlagCatalog.key(among: keys, differingOnlyInCaseFrom: flag.key.rawValue) {
+            throw FlagCatalog.keyDifferingOnlyInCase(flag.key, from: existing)
+        }
+        try await prerequisiteCatalog(of: defined).validatePrerequisites(of: defined)
         try await append(events, to: flag.key, expected: .noStream, change: change)
         return defined
+    }
+
+    /// The flags `flag`'s prerequisites lead to, as far as the evaluator follows them (one
+    /// level further, for the check to see a chain that is too long).
+    private func prerequisiteCatalog(of flag: Flag) async throws -> FlagCatalog {
+        var loaded: [String: Flag] = [:]
+        var next = flag.prerequisites.map(\.flag)
+        var depth = 0
+        while !next.isEmpty, depth <= FlagEvaluator.maximumPrerequisiteDepth {
+            var following: [FlagKey] = []
+            for key in next where loaded[key.rawValue] == nil {
+                guard let required = try await load(key) else { continue }
+                loaded[key.rawValue] = required
+                following += required.prerequisites.map(\.flag)
+            }
+            next = following
+            depth += 1
+        }
+        return FlagCatalog(flags: Array(loaded.values))
     }
 
     // MARK: Changing
@@ -166,9 +193,10 @@ public struct FlagService: Sendable {
         }
     }
 
-    /// Replaces the variants and the default (every use of a variant must still exist).
+    /// Replaces the variants and the default variant (nil: the caller's own default, for a
+    /// flag evaluated as flagd); every use of a variant must still exist.
     @discardableResult
-    public func setVariants(_ key: FlagKey, _ variants: [String: JSONValue], defaultVariant: String, by change: Change) async throws -> Flag {
+    public func setVariants(_ key: FlagKey, _ variants: [String: JSONValue], defaultVariant: String?, by change: Change) async throws -> Flag {
         try await update(key, by: change, checksCatalog: true) { flag in
             flag.variants == variants && flag.defaultVariant == defaultVariant
                 ? [] : [.variantsChanged(.init(variants: variants, defaultVariant: defaultVariant))]
@@ -344,7 +372,7 @@ public struct FlagService: Sendable {
             events.append(.entitlementsChanged(.init(entitlements: new.entitlements)))
         }
         let oldOverrides = old?.overrides ?? [:]
-        for tenant in oldOverrides.keys.sorted(by: { $0.uuidString < $1.uuidString }) where new.overrides[tenant] == nil {
+        for tenant in oldOverrides.tenants.sorted(by: { $0.uuidString < $1.uuidString }) where new.overrides[tenant] == nil {
             events.append(.overrideCleared(.init(tenantId: tenant)))
         }
         for (tenant, variant) in new.overrides.sorted(by: { $0.key.uuidString < $1.key.uuidString }) where oldOverrides[tenant] != variant {

@@ -16,7 +16,13 @@ struct FlagVariantsCommand: AsyncParsableCommand {
     @OptionGroup var flag: FlagSelection
     @Option(name: .customLong("variant"), help: ArgumentHelp("A variant, NAME or NAME=VALUE; repeat for each.", valueName: "variant"))
     var variants: [String] = []
-    @Option(name: .customLong("default"), help: ArgumentHelp("The default variant (default: the first given).", valueName: "name"))
+    @Option(
+        name: .customLong("default"),
+        help: ArgumentHelp(
+            "The default variant (default: the flag's own if it stays a variant, else the first given; a flag without one keeps none).",
+            valueName: "name"
+        )
+    )
     var defaultVariant: String?
     @OptionGroup var reason: FlagReasonOption
     @OptionGroup var connection: ConnectionOptions
@@ -31,11 +37,19 @@ struct FlagVariantsCommand: AsyncParsableCommand {
         let changed = try await connection.withRuntime { runtime in
             guard let current = try await runtime.flags.load(key) else { throw FlagError.notFound(key.rawValue) }
             let parsed = try FlagVariants(parsing: arguments, as: current.type)
-            guard let defaultName = defaultVariant ?? parsed.names.first ?? current.defaultVariant else {
-                throw FlagError.invalidDefinition("flag \(key): name the default variant with --default")
-            }
-            return try await runtime.flags.setVariants(key, parsed.variants, defaultVariant: defaultName, by: change)
+            return try await runtime.flags.setVariants(
+                key, parsed.variants, defaultVariant: Self.resultingDefault(given: defaultVariant, current: current, variants: parsed), by: change
+            )
         }
         FlagOutput.printChange(changed, "variants \(FlagOutput.variants(changed)); default \(FlagOutput.defaultName(changed.defaultVariant))", json: output.json)
+    }
+
+    /// The default variant a change of variants leaves: the one given; else the flag's own
+    /// while it stays a variant; none for a flag that has none (a flagd flag deferring to the
+    /// caller's default); else the first variant given.
+    static func resultingDefault(given: String?, current: FeatureFlags.Flag, variants: FlagVariants) -> String? {
+        if let given { return given }
+        guard let own = current.defaultVariant else { return nil }
+        return variants.variants[own] != nil ? own : variants.names.first
     }
 }

@@ -84,7 +84,10 @@ public struct APIServer: Sendable {
             },
             logger: logger
         )
-        application.beforeServerStarts { [views] in try await views.catchUp() }
+        application.beforeServerStarts { [views] in
+            try await views.catchUp()
+            FreedMemory.release()
+        }
         return application
     }
 }
