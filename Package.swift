@@ -157,6 +157,7 @@ let package = Package(
             dependencies: [
                 "Extensions",
                 "EventStore",
+                "PostgresClient",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -167,6 +168,7 @@ let package = Package(
             name: "AdminTokens",
             dependencies: [
                 "EventStore",
+                "PostgresClient",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import PostgresClient
 
 /// An admin token: `tadm_` and 43 characters of base64url randomness (256 bits). It is shown
 /// once, to whoever issued it; only its SHA-256 is recorded, so neither the event store nor a
@@ -37,6 +38,6 @@ public struct AdminToken: Sendable, Hashable {
 
     /// SHA-256 of a token, lower-case hex: what is recorded and what lookups compare.
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(secret.utf8)).hexadecimal
     }
 }

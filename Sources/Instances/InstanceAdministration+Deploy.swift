@@ -128,7 +128,7 @@ extension InstanceAdministration {
         var recorded = host.settings.values
         for specification in host.specifications where specification.isSecret {
             if let value = recorded[specification.name] {
-                recorded[specification.name] = "sha256:" + SHA256.hash(data: Data(value.utf8)).map { String(format: "%02x", $0) }.joined()
+                recorded[specification.name] = "sha256:" + SHA256.hash(data: Data(value.utf8)).hexadecimal
             }
         }
         return recorded

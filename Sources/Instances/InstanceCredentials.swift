@@ -40,7 +40,7 @@ public struct InstanceCredentials: Sendable {
         guard let role = role(forDatabase: database) else {
             throw InstanceError.noLogin(database: database)
         }
-        let password = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.map { String(format: "%02x", $0) }.joined()
+        let password = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.hexadecimal
         let tenant = tenantID.uuidString.lowercased()
         try await PostgresConnection.withConnection(controlPlane.acting(as: nil)) { connection in
             try await createOrAlterLogin(role, verifier: ScramVerifier.make(password: password), on: connection)

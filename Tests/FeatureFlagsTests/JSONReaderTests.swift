@@ -16,6 +16,17 @@ struct JSONReaderTests {
         ]))
     }
 
+    @Test("read by value, every whole number that fits 64 bits is an integer, as JSONDecoder reads it")
+    func numbersByValue() throws {
+        let text = "[1, 1.0, 1e2, -0.0, -2.5, 9223372036854775807, 9223372036854775808, 1e300]"
+        #expect(try JSONReader.parse(Array(text.utf8), numbers: .byValue) == .array([
+            .integer(1), .integer(1), .integer(100), .integer(0), .double(-2.5), .integer(Int64.max), .double(9_223_372_036_854_775_808), .double(1e300),
+        ]))
+        // The same as the JSONDecoder-based reading the OFREP body had before.
+        let decoded = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        #expect(try JSONReader.parse(Array(text.utf8), numbers: .byValue) == decoded)
+    }
+
     @Test("strings decode every escape, including surrogate pairs")
     func escapes() throws {
         #expect(try parse(#""a\"b\\c\/d\n\t\r\b\f\u00e9\ud83d\ude00""#) == .string("a\"b\\c/d\n\t\r\u{08}\u{0C}é😀"))

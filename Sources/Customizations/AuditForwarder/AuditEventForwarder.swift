@@ -1,6 +1,8 @@
 import Crypto
 public import EventStore
 public import Foundation
+import PostgresClient
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -56,7 +58,7 @@ public struct AuditEventForwarder: Sendable {
     public static func signature(of body: [UInt8], timestamp: Int64, secret: String) -> String {
         let signed = Array("\(timestamp).".utf8) + body
         let code = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Array(secret.utf8)))
-        return code.map { String(format: "%02x", $0) }.joined()
+        return code.hexadecimal
     }
 
     /// A receiver's check, for receivers written in Swift and for tests: whether `header`

@@ -19,6 +19,12 @@ public enum JSONWriter {
         return output
     }
 
+    /// Appends `value` as compact JSON to `output`: for a writer that puts a document together
+    /// piece by piece (an OFREP bulk response) rather than building a `JSONValue` of it first.
+    public static func append(_ value: JSONValue, to output: inout [UInt8]) {
+        write(value, indentation: nil, to: &output)
+    }
+
     /// `value` as compact JSON text (no whitespace), one line: what a `--json` command prints.
     public static func compact(_ value: JSONValue) -> String {
         String(decoding: bytes(value), as: UTF8.self)

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PostgresClient
 
 /// Who a self-serve signup came from, as the abuse limits count it: the client's network (an
 /// IPv4 address, or an IPv6 /64, which one subscriber usually holds whole), kept only as a
@@ -17,7 +18,7 @@ public struct SignupClient: Sendable, Hashable, CustomStringConvertible {
     /// The client at `address`: its IPv4 address, or its IPv6 address's /64.
     public init(_ address: IPAddress) {
         let network = address.isIPv4 ? address.bytes : [6] + address.bytes.prefix(8)
-        digest = SHA256.hash(data: Array("tenantry-signup-client:".utf8) + network).map { String(format: "%02x", $0) }.joined()
+        digest = SHA256.hash(data: Array("tenantry-signup-client:".utf8) + network).hexadecimal
     }
 
     /// Signups whose client is not known (no peer address): they share one budget.

@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import PostgresClient
 
 /// A tenant API key: `tnt_` and 43 characters of base64url randomness (256 bits). Only its
 /// SHA-256 is ever stored; the key is shown once, to whoever provisioned the tenant.
@@ -23,6 +24,6 @@ public struct APIKey: Sendable, Hashable {
 
     /// SHA-256 of a key, hex.
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Array(secret.utf8)).hexadecimal
     }
 }

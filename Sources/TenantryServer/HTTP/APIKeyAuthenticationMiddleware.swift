@@ -1,5 +1,4 @@
 public import EventStore
-import Foundation
 public import Hummingbird
 public import Provisioning
 
@@ -38,19 +37,27 @@ public struct APIKeyAuthenticationMiddleware<Context: TenantAuthenticatedContext
 
     /// The key the request presents: a Bearer token, else the `X-API-Key` header.
     static func presentedKey(in headers: HTTPFields) -> String? {
-        if let authorization = headers[.authorization] {
+        if let authorization = headers.firstValue(.authorization) {
             // RFC 9110 §11.1: the scheme is case-insensitive; one space or more before the token.
             let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
-                let token = parts[1].trimmingCharacters(in: .whitespaces)
-                if !token.isEmpty { return token }
+                let token = trimmingOptionalWhitespace(parts[1])
+                if !token.isEmpty { return String(token) }
             }
         }
-        if let key = headers.first(where: { $0.name.canonicalName == apiKeyHeader })?.value.trimmingCharacters(in: .whitespaces),
-            !key.isEmpty
-        {
-            return key
+        if let field = headers.first(where: { $0.name.canonicalName == apiKeyHeader }) {
+            let key = trimmingOptionalWhitespace(field.value[...])
+            if !key.isEmpty { return String(key) }
         }
         return nil
+    }
+
+    /// `text` without the spaces and tabs around it (RFC 9110's optional whitespace).
+    private static func trimmingOptionalWhitespace(_ text: Substring) -> Substring {
+        let isWhitespace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = text.firstIndex(where: { !isWhitespace($0) }), let last = text.lastIndex(where: { !isWhitespace($0) }) else {
+            return ""
+        }
+        return text[first...last]
     }
 }

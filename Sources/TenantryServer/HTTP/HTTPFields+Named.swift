@@ -15,4 +15,10 @@ extension HTTPFields {
         fields.setField(named: name, to: value)
         return fields
     }
+
+    /// The value of the first field named `name`. The subscript `self[name]` joins every such
+    /// field into a new string, which every request paid for on each header it read.
+    func firstValue(_ name: HTTPFields.Element.Name) -> String? {
+        first { $0.name == name }?.value
+    }
 }

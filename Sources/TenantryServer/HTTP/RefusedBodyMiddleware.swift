@@ -79,8 +79,8 @@ public struct RefusedBodyMiddleware: RouterMiddleware {
 
     /// Whether the request says it has a body (a `Content-Length` above 0, or chunked).
     static func hasBody(_ request: Request) -> Bool {
-        if let length = request.headers[.contentLength] { return length != "0" }
-        return request.headers[.transferEncoding] != nil
+        if let length = request.headers.firstValue(.contentLength) { return length != "0" }
+        return request.headers.contains(.transferEncoding)
     }
 
     /// Reads and drops what is left of the body; whether its end was reached within the bounds.

@@ -12,7 +12,7 @@ extension Request {
 
     /// The whole body, up to `limit` bytes, refused as `readBody(context:)` refuses.
     public func readBody(upTo limit: Int) async throws -> ByteBuffer {
-        if let declared = headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+        if let declared = headers.firstValue(.contentLength).flatMap({ Int($0) }), declared > limit {
             throw ProblemDetails.contentTooLarge(limit: limit)
         }
         return try await body.collect(upTo: limit)

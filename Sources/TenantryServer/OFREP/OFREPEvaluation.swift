@@ -1,3 +1,4 @@
+import EventStore
 public import FeatureFlags
 public import Hummingbird
 
@@ -21,8 +22,11 @@ public struct OFREPEvaluation: Sendable, Hashable {
 
     public let key: String
     public let outcome: Outcome
-    /// Flag metadata: strings, numbers and booleans only, as OFREP's `metadata` schema allows.
+    /// The flag's metadata as the evaluation gave it; only its strings, numbers and booleans
+    /// are written, as OFREP's `metadata` schema allows.
     public let metadata: [String: JSONValue]
+    /// A reason OFREP has no name for (DEFAULT), kept in the metadata as `tenantry.reason`.
+    let originalReason: String?
 
     /// The metadata key that keeps a reason OFREP has no name for (DEFAULT).
     public static let originalReasonKey = "tenantry.reason"
@@ -30,14 +34,14 @@ public struct OFREPEvaluation: Sendable, Hashable {
     /// The OFREP form of one of `FlagEvaluator`'s results.
     public init(_ result: EvaluationResult) {
         key = result.flagKey
-        var metadata = result.metadata.filter { Self.isMetadataValue($0.value) }
+        metadata = result.metadata
         if let code = result.errorCode {
             outcome = .failure(OFREPErrorCode(code), details: result.errorMessage ?? code.rawValue)
+            originalReason = nil
         } else {
-            if result.reason == .default { metadata[Self.originalReasonKey] = .string(result.reason.rawValue) }
             outcome = .success(value: result.value, reason: OFREPReason(result.reason), variant: result.variant)
+            originalReason = result.reason == .default ? result.reason.rawValue : nil
         }
-        self.metadata = metadata
     }
 
     /// A request that could not be evaluated at all (its body or context was refused).
@@ -45,6 +49,7 @@ public struct OFREPEvaluation: Sendable, Hashable {
         self.key = key
         outcome = .failure(failure.code, details: failure.details)
         metadata = [:]
+        originalReason = nil
     }
 
     /// The status of a single evaluation's response.
@@ -56,32 +61,72 @@ public struct OFREPEvaluation: Sendable, Hashable {
         }
     }
 
-    /// The body of a single evaluation's response.
-    public var body: JSONValue {
-        var members: [String: JSONValue] = ["key": .string(key)]
-        switch outcome {
-        case .success(let value, let reason, let variant):
-            members["value"] = value
-            members["reason"] = .string(reason.rawValue)
-            members["variant"] = variant.map(JSONValue.string)
-        case .failure(let code, let details):
-            members["errorCode"] = .string(code.rawValue)
-            members["errorDetails"] = .string(details)
-        }
-        if !metadata.isEmpty { members["metadata"] = .object(metadata) }
-        return .object(members)
+    /// The body of a single evaluation's response: compact JSON, keys sorted (as `JSONWriter`
+    /// writes an object).
+    public var body: [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(128)
+        append(to: &output, asBulkItem: false)
+        return output
     }
 
-    /// The item of a bulk response. A bulk evaluation covers existing flags only, so
-    /// FLAG_NOT_FOUND cannot happen there; `evaluationFailure` does not allow it, so it would go
-    /// out as GENERAL.
-    public var bulkItem: JSONValue {
-        guard case .failure(.flagNotFound, let details) = outcome else { return body }
-        var members: [String: JSONValue] = [
-            "key": .string(key), "errorCode": .string(OFREPErrorCode.general.rawValue), "errorDetails": .string(details),
-        ]
-        if !metadata.isEmpty { members["metadata"] = .object(metadata) }
-        return .object(members)
+    /// Appends this evaluation as JSON to `output`, written field by field with no dictionary
+    /// built for it (a bulk response writes fifty of them per request): the body of a single
+    /// evaluation, or with `asBulkItem` an item of a bulk response. A bulk evaluation covers
+    /// existing flags only, so FLAG_NOT_FOUND cannot happen there; `evaluationFailure` does
+    /// not allow it, so it would go out as GENERAL.
+    public func append(to output: inout [UInt8], asBulkItem: Bool) {
+        // Members in key order: errorCode, errorDetails, key, metadata, reason, value, variant.
+        output.append(UInt8(ascii: "{"))
+        switch outcome {
+        case .success(let value, let reason, let variant):
+            Self.appendMember("key", first: true, to: &output)
+            JSONString.append(key, to: &output)
+            appendMetadata(to: &output)
+            Self.appendMember("reason", to: &output)
+            JSONString.append(reason.rawValue, to: &output)
+            if let value {
+                Self.appendMember("value", to: &output)
+                JSONWriter.append(value, to: &output)
+            }
+            if let variant {
+                Self.appendMember("variant", to: &output)
+                JSONString.append(variant, to: &output)
+            }
+        case .failure(let code, let details):
+            let written = asBulkItem && code == .flagNotFound ? OFREPErrorCode.general : code
+            Self.appendMember("errorCode", first: true, to: &output)
+            JSONString.append(written.rawValue, to: &output)
+            Self.appendMember("errorDetails", to: &output)
+            JSONString.append(details, to: &output)
+            Self.appendMember("key", to: &output)
+            JSONString.append(key, to: &output)
+            appendMetadata(to: &output)
+        }
+        output.append(UInt8(ascii: "}"))
+    }
+
+    /// `,"metadata":{…}` with the members OFREP allows, sorted, when there are any.
+    private func appendMetadata(to output: inout [UInt8]) {
+        guard originalReason != nil || !metadata.isEmpty else { return }
+        var members = metadata.filter { Self.isMetadataValue($0.value) }.map { (key: $0.key, value: $0.value) }
+        if let originalReason { members.append((Self.originalReasonKey, .string(originalReason))) }
+        guard !members.isEmpty else { return }
+        members.sort { $0.key < $1.key }
+        Self.appendMember("metadata", to: &output)
+        output.append(UInt8(ascii: "{"))
+        for (index, member) in members.enumerated() {
+            Self.appendMember(member.key, first: index == 0, to: &output)
+            JSONWriter.append(member.value, to: &output)
+        }
+        output.append(UInt8(ascii: "}"))
+    }
+
+    /// `"name":`, after a comma unless it is the object's first member.
+    private static func appendMember(_ name: String, first: Bool = false, to output: inout [UInt8]) {
+        if !first { output.append(UInt8(ascii: ",")) }
+        JSONString.append(name, to: &output)
+        output.append(UInt8(ascii: ":"))
     }
 
     private static func isMetadataValue(_ value: JSONValue) -> Bool {

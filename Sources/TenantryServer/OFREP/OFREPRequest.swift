@@ -15,7 +15,7 @@ public enum OFREPRequest {
     public static func evaluationContext(body: ByteBuffer, tenant: TenantState) throws(OFREPRequestError) -> EvaluationContext {
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))
+            value = try JSONReader.parse(body.readableBytesView, numbers: .byValue)
         } catch {
             throw OFREPRequestError(.parseError, "the request body is not valid JSON; send {\"context\": {…}}")
         }

@@ -86,7 +86,8 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
     /// 404 `flagNotFound`.
     @Sendable func evaluateFlag(_ request: Request, context: Context) async throws -> Response {
         let rawKey = context.parameters.get("key") ?? ""
-        let key = rawKey.removingPercentEncoding ?? rawKey
+        // Flag keys never need escaping; decode only what a client escaped anyway.
+        let key = rawKey.contains("%") ? rawKey.removingPercentEncoding ?? rawKey : rawKey
         let tenant = try context.requireTenant()
         let body = try await request.readBody(context: context)
         let evaluation: OFREPEvaluation
@@ -99,7 +100,7 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
             evaluation = OFREPEvaluation(key: key, failure: error)
         }
         if evaluation.status == .ok { activations?.evaluated(by: tenant.state, keyID: tenant.keyID) }
-        return .json(evaluation.body, status: evaluation.status)
+        return .json(bytes: evaluation.body, status: evaluation.status)
     }
 
     /// `POST /ofrep/v1/evaluate/flags`: 200 `bulkEvaluationSuccess` with an ETag, 304 when
@@ -137,15 +138,27 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
         if let activations, results.contains(where: { $0.errorCode == nil }) {
             activations.evaluated(by: tenant.state, keyID: tenant.keyID)
         }
-        var members: [String: JSONValue] = ["flags": .array(results.map { OFREPEvaluation($0).bulkItem })]
+        // `bulkEvaluationSuccess`, written member by member in key order (eventStreams, flags),
+        // each result straight into the body: no dictionary per flag.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256 + 128 * results.count)
+        bytes.append(UInt8(ascii: "{"))
         if tenant.state.apiKeys[tenant.keyID] != nil {
             // OFREP's `endpoint` form: the provider joins its configured origin and this path.
             let token = OFREPEventStreamToken.issue(tenantID: tenant.state.id, keyID: tenant.keyID, secrets: streamSecrets)
-            members["eventStreams"] = .array([
-                .object(["type": "sse", "endpoint": .object(["requestUri": .string("\(Self.eventStreamPath)?token=\(token)")])]),
-            ])
+            bytes.append(contentsOf: #""eventStreams":"#.utf8)
+            JSONWriter.append(
+                .array([.object(["type": "sse", "endpoint": .object(["requestUri": .string("\(Self.eventStreamPath)?token=\(token)")])])]),
+                to: &bytes
+            )
+            bytes.append(UInt8(ascii: ","))
         }
-        let bytes = JSONWriter.bytes(.object(members))
+        bytes.append(contentsOf: #""flags":["#.utf8)
+        for (index, result) in results.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            OFREPEvaluation(result).append(to: &bytes, asBulkItem: true)
+        }
+        bytes.append(contentsOf: "]}".utf8)
         // The tag is of the exact body, so it changes exactly when this caller's answer does.
         let tag = EntityTag(of: bytes)
         if tag.isMatched(byIfNoneMatch: request.headers[values: .ifNoneMatch]) {

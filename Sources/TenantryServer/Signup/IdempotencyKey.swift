@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 public import Hummingbird
+import PostgresClient
 
 /// The `Idempotency-Key` a client sends with `POST /v1/signup`: the same key with the same body
 /// is the same signup, however often it arrives (a double click, a retry after a timeout).
@@ -51,7 +52,7 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
     /// registry takes 1 to 100 letters, digits, `-` and `_`; hashing maps every HTTP key into
     /// that, and the prefix keeps web signups' keys apart from those given to `tenant create`.
     public var registryKey: String {
-        "web-" + SHA256.hash(data: Data(value.utf8)).map { String(format: "%02x", $0) }.joined()
+        "web-" + SHA256.hash(data: Data(value.utf8)).hexadecimal
     }
 
     public var description: String { value }

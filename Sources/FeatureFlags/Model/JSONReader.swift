@@ -1,22 +1,31 @@
-import Foundation
-
-/// Reads flagd documents, here rather than by `JSONDecoder` because the spelling of a number
-/// carries meaning: flagd infers a flag's type from its variants, so `1.0` (a double) must not
-/// come back as `1` (an integer). `JSONWriter` writes them.
-enum JSONReader {
+/// Reads JSON into a `JSONValue`: flagd documents and OFREP request bodies. Not `JSONDecoder`,
+/// because the spelling of a number carries meaning (flagd infers a flag's type from its
+/// variants, so `1.0`, a double, must not come back as `1`, an integer), and because an OFREP
+/// evaluation reads a body on every request: straight from its bytes into the value, no
+/// `Decodable` machinery (which took most of a request's time). `JSONWriter` writes them.
+public enum JSONReader {
     /// Why a document is not JSON, with the line and column where reading stopped.
-    struct SyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
-        let description: String
+    public struct SyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
+        public let description: String
     }
 
     /// Nesting deeper than this is refused instead of recursing without bound on hostile input;
     /// it leaves room for flags with hundreds of rules, whose `if`s nest two levels per branch.
     static let maximumDepth = 1_000
 
-    /// Parses a whole document. A number written without a fraction or exponent that fits
-    /// 64 bits is an integer; every other number is a double.
-    static func parse(_ data: Data) throws(SyntaxError) -> JSONValue {
-        var reader = Reader(bytes: Array(data))
+    /// Which numbers read as integers.
+    public enum Numbers: Sendable {
+        /// A number written without a fraction or exponent that fits 64 bits (`1`, not `1.0`):
+        /// for flagd documents, where the spelling says the type.
+        case asWritten
+        /// Any number whose value is a whole number that fits 64 bits (`1`, `1.0`, `1e0`), as
+        /// `JSONDecoder` reads them: for evaluation contexts, where `12.0` seats are 12.
+        case byValue
+    }
+
+    /// Parses a whole document; numbers that are not integers (see `numbers`) are doubles.
+    public static func parse(_ bytes: some Collection<UInt8>, numbers: Numbers = .asWritten) throws(SyntaxError) -> JSONValue {
+        var reader = Reader(bytes: Array(bytes), numbers: numbers)
         return try reader.document()
     }
 }
@@ -24,11 +33,13 @@ enum JSONReader {
 /// A recursive-descent reader over the document's UTF-8 bytes (RFC 8259).
 private struct Reader {
     let bytes: [UInt8]
+    let numbers: JSONReader.Numbers
     var position = 0
     var depth = 0
 
-    init(bytes: [UInt8]) {
+    init(bytes: [UInt8], numbers: JSONReader.Numbers) {
         self.bytes = bytes
+        self.numbers = numbers
         // Editors on some systems save a byte-order mark; it is not part of the JSON.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
     }
@@ -214,6 +225,7 @@ private struct Reader {
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
         if isIntegral, let integer = Int64(text) { return .integer(integer) }
         guard let double = Double(text), double.isFinite else { throw failure("number \(text) is out of range") }
+        if numbers == .byValue, let integer = Int64(exactly: double) { return .integer(integer) }
         return .double(double)
     }
 
