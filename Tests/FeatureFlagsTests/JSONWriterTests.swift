@@ -28,5 +28,10 @@ struct JSONWriterTests {
         let text = "\u{8}\u{C}\u{1F}\"\\ü"
         #expect(JSONString.quoted(text) == #""\b\f\u001f\"\\ü""#)
         #expect(JSONString.quoted(text) == String(decoding: JSONWriter.bytes(.string(text)), as: UTF8.self))
+        // Strings needing no escape are copied whole; one escape anywhere takes the slow path.
+        #expect(JSONString.quoted("plain ü 😀 text") == #""plain ü 😀 text""#)
+        #expect(JSONString.quoted("") == #""""#)
+        #expect(JSONString.quoted("ends with a tab\t") == #""ends with a tab\t""#)
+        #expect(JSONString.quoted(String(Substring("a\"b"))) == #""a\"b""#)
     }
 }

@@ -108,7 +108,16 @@ public struct OFREPEvaluation: Sendable, Hashable {
 
     /// `,"metadata":{…}` with the members OFREP allows, sorted, when there are any.
     private func appendMetadata(to output: inout [UInt8]) {
-        guard originalReason != nil || !metadata.isEmpty else { return }
+        if metadata.isEmpty {
+            // The common case: a flag without metadata served by its default.
+            guard let originalReason else { return }
+            Self.appendMember("metadata", to: &output)
+            output.append(UInt8(ascii: "{"))
+            Self.appendMember(Self.originalReasonKey, first: true, to: &output)
+            JSONString.append(originalReason, to: &output)
+            output.append(UInt8(ascii: "}"))
+            return
+        }
         var members = metadata.filter { Self.isMetadataValue($0.value) }.map { (key: $0.key, value: $0.value) }
         if let originalReason { members.append((Self.originalReasonKey, .string(originalReason))) }
         guard !members.isEmpty else { return }

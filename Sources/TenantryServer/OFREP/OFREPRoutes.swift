@@ -87,7 +87,7 @@ public struct OFREPRoutes<Context: TenantAuthenticatedContext>: Sendable {
     @Sendable func evaluateFlag(_ request: Request, context: Context) async throws -> Response {
         let rawKey = context.parameters.get("key") ?? ""
         // Flag keys never need escaping; decode only what a client escaped anyway.
-        let key = rawKey.contains("%") ? rawKey.removingPercentEncoding ?? rawKey : rawKey
+        let key = rawKey.utf8.contains(UInt8(ascii: "%")) ? rawKey.removingPercentEncoding ?? rawKey : rawKey
         let tenant = try context.requireTenant()
         let body = try await request.readBody(context: context)
         let evaluation: OFREPEvaluation
