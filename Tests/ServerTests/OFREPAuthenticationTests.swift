@@ -20,6 +20,8 @@ struct OFREPAuthenticationTests {
                 ("wrong key", [("Authorization", "Bearer tnt_not-a-real-key")]),
                 ("not a Bearer scheme", [("Authorization", "Basic \(key)")]),
                 ("empty X-API-Key", [("X-API-Key", " ")]),
+                // Two Authorization fields are no credential, even when the first is valid.
+                ("two Authorization fields", [("Authorization", "Bearer \(key)"), ("Authorization", "Bearer tnt_other")]),
             ]
             for attempt in attempts {
                 for bulk in [false, true] {

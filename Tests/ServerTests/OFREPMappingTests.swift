@@ -59,7 +59,13 @@ struct OFREPMappingTests {
             metadata: ["owner": "web", "ticket": 42, "ratio": 0.5, "beta": true]
         )
         let codeDefault = Flag(key: try FlagKey("code-default"), type: .integer, variants: ["one": 1], defaultVariant: nil)
-        let evaluator = FlagEvaluator(catalog: FlagCatalog(flags: [toggle, described, codeDefault]))
+        // A flag's own `tenantry.reason` gives way to the reason written there, never stands beside it.
+        let ownReason = Flag(
+            key: try FlagKey("own-reason"), type: .boolean, variants: ["on": true, "off": false], defaultVariant: "off",
+            rules: [TargetingRule(name: "se", condition: .compare(attribute: "country", operator: .equals, value: "se"), variant: "on")],
+            metadata: [OFREPEvaluation.originalReasonKey: "the flag's own", "z": 1]
+        )
+        let evaluator = FlagEvaluator(catalog: FlagCatalog(flags: [toggle, described, codeDefault, ownReason]))
         let results = [
             evaluator.evaluate("toggle", context: EvaluationContext()),
             evaluator.evaluate("described", context: EvaluationContext(attributes: ["country": "se"])),
@@ -67,8 +73,11 @@ struct OFREPMappingTests {
             evaluator.evaluate("code-default", context: EvaluationContext()),
             evaluator.evaluate("described", as: .boolean, context: EvaluationContext()),
             evaluator.evaluate("missing", context: EvaluationContext()),
+            evaluator.evaluate("own-reason", context: EvaluationContext()),
+            evaluator.evaluate("own-reason", context: EvaluationContext(attributes: ["country": "se"])),
         ]
-        #expect(results.map(\.reason) == [.static, .targetingMatch, .default, .static, .error, .error])
+        #expect(results.map(\.reason) == [.static, .targetingMatch, .default, .static, .error, .error, .default, .targetingMatch])
+        #expect(String(decoding: OFREPEvaluation(results[6]).body, as: UTF8.self).contains(#""metadata":{"tenantry.reason":"DEFAULT","z":1}"#))
         #expect(results[3].value == nil)
         for result in results {
             let evaluation = OFREPEvaluation(result)

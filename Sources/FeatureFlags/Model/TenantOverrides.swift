@@ -5,13 +5,14 @@ public import Foundation
 ///
 /// A flag may override a variant for every tenant (`bench flags` has a million overrides over
 /// a thousand flags), and a flag has a handful of variants: each tenant maps to the index of
-/// its variant's name in a small table, two bytes where a name would take sixteen, which
-/// halves the catalog's largest part.
+/// its variant's name in a small table, four bytes where a name would take sixteen, which
+/// takes the catalog's largest part down by nearly half.
 public struct TenantOverrides: Sendable {
     /// Index into `names` by tenant.
-    private var indexByTenant: [UUID: UInt16]
-    /// Every variant name an override has used, each once. Only grows, and only by names the
-    /// flag has had as variants, so it stays as small as the flag's variants.
+    private var indexByTenant: [UUID: UInt32]
+    /// Every variant name an override has used, each once. Only grows, by names the flag has
+    /// had as variants (a name renamed away stays): a new name takes an event, so the table
+    /// stays far below the four billion names an index can tell apart.
     private var names: [String]
 
     public init() {
@@ -41,26 +42,23 @@ public struct TenantOverrides: Sendable {
     public var count: Int { indexByTenant.count }
     public var isEmpty: Bool { indexByTenant.isEmpty }
     /// The overridden tenants, in no particular order.
-    public var tenants: Dictionary<UUID, UInt16>.Keys { indexByTenant.keys }
+    public var tenants: Dictionary<UUID, UInt32>.Keys { indexByTenant.keys }
 
     /// The overrides as a plain dictionary.
     public var dictionary: [UUID: String] {
         indexByTenant.mapValues { names[Int($0)] }
     }
 
-    private mutating func index(of name: String) -> UInt16 {
-        if let index = names.firstIndex(of: name) { return UInt16(index) }
-        // Variant names are validated against the flag's variants before they are recorded,
-        // and a flag has far fewer than 65,536: more distinct names would mean a corrupt fold.
-        precondition(names.count < Int(UInt16.max), "a flag's overrides used more than 65,535 variant names")
+    private mutating func index(of name: String) -> UInt32 {
+        if let index = names.firstIndex(of: name) { return UInt32(index) }
         names.append(name)
-        return UInt16(names.count - 1)
+        return UInt32(names.count - 1)
     }
 }
 
 extension TenantOverrides: Sequence {
     public struct Iterator: IteratorProtocol {
-        fileprivate var base: Dictionary<UUID, UInt16>.Iterator
+        fileprivate var base: Dictionary<UUID, UInt32>.Iterator
         fileprivate let names: [String]
 
         public mutating func next() -> (key: UUID, value: String)? {

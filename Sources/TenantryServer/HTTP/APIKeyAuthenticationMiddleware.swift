@@ -37,7 +37,10 @@ public struct APIKeyAuthenticationMiddleware<Context: TenantAuthenticatedContext
 
     /// The key the request presents: a Bearer token, else the `X-API-Key` header.
     static func presentedKey(in headers: HTTPFields) -> String? {
-        if let authorization = headers.firstValue(.authorization) {
+        // One Authorization field only: with two, a proxy taking the last and this server the
+        // first would disagree on who is calling.
+        let authorizations = headers[values: .authorization]
+        if authorizations.count == 1, let authorization = authorizations.first {
             // RFC 9110 §11.1: the scheme is case-insensitive; one space or more before the token.
             let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
             if parts.count == 2, parts[0].lowercased() == "bearer" {

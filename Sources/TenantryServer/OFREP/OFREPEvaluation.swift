@@ -119,7 +119,11 @@ public struct OFREPEvaluation: Sendable, Hashable {
             return
         }
         var members = metadata.filter { Self.isMetadataValue($0.value) }.map { (key: $0.key, value: $0.value) }
-        if let originalReason { members.append((Self.originalReasonKey, .string(originalReason))) }
+        if let originalReason {
+            // Written in place of a flag's own member of that name, never beside it.
+            members.removeAll { $0.key == Self.originalReasonKey }
+            members.append((Self.originalReasonKey, .string(originalReason)))
+        }
         guard !members.isEmpty else { return }
         members.sort { $0.key < $1.key }
         Self.appendMember("metadata", to: &output)

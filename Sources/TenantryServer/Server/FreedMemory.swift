@@ -1,4 +1,6 @@
+#if canImport(Glibc)
 import CMalloc
+#endif
 
 /// Memory the process freed but the allocator still holds.
 ///
@@ -12,7 +14,11 @@ enum FreedMemory {
     /// (`malloc_trim(0)`, which uses `madvise(MADV_DONTNEED)`): nothing in use moves, and the
     /// pages are mapped again when needed. A few milliseconds; for after a large fold, not for
     /// a hot path.
+    ///
+    /// glibc only: elsewhere (macOS, musl) it does nothing.
     static func release() {
+        #if canImport(Glibc)
         _ = malloc_trim(0)
+        #endif
     }
 }
