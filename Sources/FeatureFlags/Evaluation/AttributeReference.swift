@@ -2,7 +2,7 @@
 /// `EvaluationContext.attribute` decides it for every call).
 enum AttributeReference: Sendable {
     case targetingKey
-    case tenant(Substring)
+    case tenant(TenantAttributes.Field)
     /// A caller attribute, and for a dotted name the path into an object attribute, tried when
     /// no attribute has the whole name.
     case caller(String, path: [String])
@@ -11,7 +11,7 @@ enum AttributeReference: Sendable {
         if name == "targetingKey" {
             self = .targetingKey
         } else if name.hasPrefix("tenant.") {
-            self = .tenant(name.dropFirst("tenant.".count))
+            self = .tenant(TenantAttributes.Field(name.dropFirst("tenant.".count)))
         } else {
             self = .caller(name, path: name.contains(".") ? name.split(separator: ".", omittingEmptySubsequences: false).map(String.init) : [])
         }
@@ -21,8 +21,8 @@ enum AttributeReference: Sendable {
         switch self {
         case .targetingKey:
             return context.effectiveTargetingKey.map(JSONValue.string)
-        case .tenant(let name):
-            return context.tenant?.attribute(name)
+        case .tenant(let field):
+            return context.tenant?.value(of: field)
         case .caller(let name, let path):
             if let value = context.attributes[name] { return value }
             guard let first = path.first, var value = context.attributes[first] else { return nil }

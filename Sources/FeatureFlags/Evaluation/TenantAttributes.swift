@@ -31,14 +31,38 @@ public struct TenantAttributes: Sendable, Hashable {
 
     /// The attribute named after `tenant.`.
     func attribute(_ name: Substring) -> JSONValue? {
-        switch name {
-        case "id": .string(idString)
-        case "slug": .string(slug)
-        case "plan": .string(plan)
-        case "state": .string(state)
-        case "isolation": .string(isolation)
-        case "createdAt": .integer(Int64(createdAt.timeIntervalSince1970.rounded(.down)))
-        default: custom[String(name)]
+        value(of: Field(name))
+    }
+
+    /// One of a tenant's attributes, named once (a compiled rule holds it) rather than
+    /// compared by name on every evaluation.
+    enum Field: Sendable, Hashable {
+        case id, slug, plan, state, isolation, createdAt
+        case custom(String)
+
+        /// The field `tenant.<name>` reads.
+        init(_ name: Substring) {
+            switch name {
+            case "id": self = .id
+            case "slug": self = .slug
+            case "plan": self = .plan
+            case "state": self = .state
+            case "isolation": self = .isolation
+            case "createdAt": self = .createdAt
+            default: self = .custom(String(name))
+            }
+        }
+    }
+
+    func value(of field: Field) -> JSONValue? {
+        switch field {
+        case .id: .string(idString)
+        case .slug: .string(slug)
+        case .plan: .string(plan)
+        case .state: .string(state)
+        case .isolation: .string(isolation)
+        case .createdAt: .integer(Int64(createdAt.timeIntervalSince1970.rounded(.down)))
+        case .custom(let name): custom[name]
         }
     }
 }

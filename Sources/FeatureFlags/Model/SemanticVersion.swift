@@ -20,16 +20,21 @@ struct SemanticVersion: Comparable, Sendable {
             preRelease = identifiers.map { String(decoding: $0, as: UTF8.self) }
             bytes = bytes[..<dash]
         }
+        // Three dot-separated numbers, found in place (a `split` would allocate an array).
         var numbers: (UInt64, UInt64, UInt64) = (0, 0, 0)
         var count = 0
-        for part in bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
-            guard count < 3, let number = Self.number(part) else { return nil }
+        var start = bytes.startIndex
+        while true {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: ".")) ?? bytes.endIndex
+            guard count < 3, let number = Self.number(bytes[start..<end]) else { return nil }
             switch count {
             case 0: numbers.0 = number
             case 1: numbers.1 = number
             default: numbers.2 = number
             }
             count += 1
+            guard end < bytes.endIndex else { break }
+            start = bytes.index(after: end)
         }
         guard count == 3 else { return nil }
         (major, minor, patch) = numbers
