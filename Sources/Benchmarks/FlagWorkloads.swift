@@ -71,6 +71,9 @@ enum FlagWorkloads {
         )
     }
 
+    /// How many distinct contexts the in-memory evaluation goes through.
+    static let contextsInFlight = 1_000
+
     /// `count` evaluations of random flags for random tenants with realistic contexts, on one
     /// thread; and the floor, a dictionary lookup of the flag and of the tenant's override.
     static func measureEvaluation(
@@ -78,7 +81,10 @@ enum FlagWorkloads {
     ) -> (evaluator: BenchMeasurement, lookups: BenchMeasurement, checksum: Int) {
         var generator = SystemRandomNumberGenerator()
         let keys = catalog.activeFlags.map(\.key.rawValue)
-        let contexts = (0..<min(count, 50_000)).map { context(for: tenants[Int.random(in: 0..<tenants.count, using: &generator)], index: $0) }
+        // A server evaluates a context it has just decoded from a request, so the contexts are
+        // few enough to stay in cache (as the requests in flight); the flags and the overrides
+        // they meet are spread over the whole catalog and are not.
+        let contexts = (0..<min(count, Self.contextsInFlight)).map { context(for: tenants[Int.random(in: 0..<tenants.count, using: &generator)], index: $0) }
         let picks = (0..<count).map { _ in (Int.random(in: 0..<keys.count, using: &generator), Int.random(in: 0..<contexts.count, using: &generator)) }
 
         let evaluator = FlagEvaluator(catalog: catalog)

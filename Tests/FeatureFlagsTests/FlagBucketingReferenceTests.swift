@@ -25,6 +25,22 @@ struct FlagBucketingReferenceTests {
         #expect(MurmurHash3.x86_32([0, 0, 0, 0]) == 0x2362_F9DE)
     }
 
+    @Test("hashing text four bytes at a time, split anywhere, gives the hash of the whole")
+    func murmurStreamingOverText() {
+        let text = "flag-key-ünïcode-7f3c2a10-9b1e-4c55-8d2e-0a1b2c3d4e5f"
+        let whole = MurmurHash3.x86_32(Array(text.utf8))
+        for split in text.indices {
+            var streaming = MurmurHash3.Streaming()
+            streaming.combine(String(text[..<split]))
+            streaming.combine(String(text[split...]))
+            #expect(streaming.finalize() == whole, "split at \(text.distance(from: text.startIndex, to: split))")
+        }
+        // A string not stored contiguously (bridged or a substring's copy) takes the byte path.
+        var bytewise = MurmurHash3.Streaming()
+        bytewise.combine(Array(text.utf8))
+        #expect(bytewise.finalize() == whole)
+    }
+
     @Test(
         "flagd's hash edge vectors land on the same side of a 50/50 split",
         arguments: [("ejOoVL", 0), ("bY9fO-", 0), ("SI7p-", 0), ("6LvT0", 1), ("ceQdGm", 1)]

@@ -19,9 +19,11 @@ indirect enum CompiledCondition: Sendable {
     func matches(_ context: EvaluationContext) -> Bool {
         switch self {
         case .compare(let attribute, let comparison, let value, let version):
-            guard let actual = attribute.value(in: context) else { return false }
-            guard comparison.isSemanticVersion else { return comparison.matches(actual, value) }
-            guard let version, let text = actual.stringValue, let left = SemanticVersion(text) else { return false }
+            guard comparison.isSemanticVersion else {
+                guard let actual = attribute.value(in: context) else { return false }
+                return comparison.matches(actual, value)
+            }
+            guard let version, let left = attribute.version(in: context) else { return false }
             return comparison.orders(left, version)
         case .all(let conditions):
             for condition in conditions where !condition.matches(context) { return false }

@@ -1,13 +1,17 @@
 /// A `Rollout` with its total and the upper bound of each split summed once.
 struct CompiledRollout: Sendable {
     let bucketBy: String?
+    /// Where `bucketBy` is found in a context, decided once.
+    let bucketByAttribute: AttributeReference?
     let total: Int
     let splits: [(upperBound: Int, variant: String?)]
-    let flagKey: String
+    /// The bucketing hash after the flag's key: only the bucketing value is hashed per call.
+    let flagKeyHash: MurmurHash3.Streaming
 
     init(_ rollout: Rollout, flagKey: String) {
         bucketBy = rollout.bucketBy
-        self.flagKey = flagKey
+        bucketByAttribute = rollout.bucketBy.map(AttributeReference.init)
+        flagKeyHash = FlagBucketing.prefix(flagKey: flagKey)
         // Validated rollouts are always in range; an unvalidated one serves nothing, never traps.
         let usable = (1...Rollout.maximumTotalWeight).contains(rollout.totalWeight) && rollout.splits.allSatisfy { $0.weight >= 0 }
         total = usable ? rollout.totalWeight : 0
@@ -21,7 +25,7 @@ struct CompiledRollout: Sendable {
     /// The variant of the split `value` falls into; nil for the share not rolled out.
     func variant(for value: String) -> String? {
         guard total > 0 else { return nil }
-        let bucket = FlagBucketing.bucket(flagKey: flagKey, value: value, totalWeight: total)
+        let bucket = FlagBucketing.bucket(after: flagKeyHash, value: value, totalWeight: total)
         for split in splits where bucket < split.upperBound { return split.variant }
         return nil
     }

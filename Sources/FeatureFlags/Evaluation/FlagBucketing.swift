@@ -5,9 +5,20 @@
 public enum FlagBucketing {
     /// The bucket, in `0..<totalWeight`, of `flagKey + value`.
     public static func bucket(flagKey: String, value: String, totalWeight: Int) -> Int {
+        bucket(after: prefix(flagKey: flagKey), value: value, totalWeight: totalWeight)
+    }
+
+    /// The hash state after a flag's key, computed once per flag (a compiled rollout keeps it).
+    static func prefix(flagKey: String) -> MurmurHash3.Streaming {
         var hasher = MurmurHash3.Streaming()
-        hasher.combine(flagKey.utf8)
-        hasher.combine(value.utf8)
+        hasher.combine(flagKey)
+        return hasher
+    }
+
+    /// The bucket of `value` after a flag key already hashed into `prefix`.
+    static func bucket(after prefix: MurmurHash3.Streaming, value: String, totalWeight: Int) -> Int {
+        var hasher = prefix
+        hasher.combine(value)
         return Int((UInt64(hasher.finalize()) * UInt64(totalWeight)) >> 32)
     }
 }

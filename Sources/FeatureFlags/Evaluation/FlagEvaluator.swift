@@ -27,7 +27,7 @@ public struct FlagEvaluator: Sendable {
     /// Evaluates one flag. With `type`, a flag of another type is a TYPE_MISMATCH (as
     /// OpenFeature's typed calls expect).
     public func evaluate(_ key: String, as type: FlagType? = nil, context: EvaluationContext) -> EvaluationResult {
-        guard let entry = catalog.evaluationEntry(key, tenant: context.tenant?.id) else {
+        guard let entry = catalog.evaluationEntry(key, tenant: context.tenantID) else {
             return EvaluationResult(flagKey: key, error: .flagNotFound, message: "flag \"\(key)\" was not found")
         }
         if let type, type != entry.flag.type {
@@ -44,7 +44,7 @@ public struct FlagEvaluator: Sendable {
     public func evaluateAll(context: EvaluationContext) -> [EvaluationResult] {
         // One context throughout, so a prerequisite shared by many flags is evaluated once.
         var prerequisiteResults: [PrerequisiteVisit: EvaluationResult] = [:]
-        let tenant = context.tenant?.id
+        let tenant = context.tenantID
         return catalog.activeKeys.compactMap { key in
             catalog.evaluationEntry(key, tenant: tenant).map { evaluate($0, context: context, depth: 0, prerequisiteResults: &prerequisiteResults) }
         }
@@ -65,7 +65,7 @@ public struct FlagEvaluator: Sendable {
         }
         for prerequisite in flag.prerequisites {
             guard depth < Self.maximumPrerequisiteDepth,
-                let required = catalog.evaluationEntry(prerequisite.flag.rawValue, tenant: context.tenant?.id)
+                let required = catalog.evaluationEntry(prerequisite.flag.rawValue, tenant: context.tenantID)
             else {
                 return EvaluationResult(
                     flagKey: flag.key, error: .general,
@@ -103,8 +103,8 @@ public struct FlagEvaluator: Sendable {
         }
         if let rollout = flag.rollout {
             let bucketingValue: String?
-            if let attribute = rollout.bucketBy {
-                bucketingValue = context.attribute(attribute).flatMap(Self.bucketingText)
+            if let attribute = rollout.bucketByAttribute {
+                bucketingValue = attribute.value(in: context).flatMap(Self.bucketingText)
             } else {
                 bucketingValue = context.effectiveTargetingKey
             }
@@ -119,7 +119,7 @@ public struct FlagEvaluator: Sendable {
                 return serve(flag, variant, .split)
             }
         }
-        if let plan = context.tenant?.plan, let variant = flag.entitlements[plan] {
+        if let plan = context.tenantPlan, let variant = flag.entitlements[plan] {
             return serve(flag, variant, .targetingMatch)
         }
         return serve(flag, flag.defaultVariant, isStatic ? .static : .default)
