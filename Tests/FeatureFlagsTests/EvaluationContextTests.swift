@@ -20,12 +20,30 @@ struct EvaluationContextTests {
         .compare(attribute: "missing", operator: .notEquals, value: "x"),
         .compare(attribute: "targetingKey", operator: .startsWith, value: "user-"),
         .compare(attribute: "tenant.plan", operator: .equals, value: "pro"),
+        // Each kind of compiled comparison, and the general one for what fits none.
+        .compare(attribute: "country", operator: .notEquals, value: "IS"),
+        .compare(attribute: "country", operator: .notIn, value: .array(["NZ", "IS"])),
+        .compare(attribute: "seats", operator: .in, value: .array([12, "12"])),
+        .compare(attribute: "seats", operator: .equals, value: 12.0),
+        .compare(attribute: "seats", operator: .lessThanOrEqual, value: 12),
+        .compare(attribute: "seats", operator: .greaterThanOrEqual, value: 3.5),
+        .compare(attribute: "beta", operator: .equals, value: true),
+        .compare(attribute: "beta", operator: .notEquals, value: "true"),
+        .compare(attribute: "email", operator: .startsWith, value: "ada"),
+        .compare(attribute: "email", operator: .contains, value: "@"),
+        .compare(attribute: "appVersion", operator: .semverGreaterThanOrEqual, value: "not a version"),
+        .compare(attribute: "appVersion", operator: .semverGreaterThan, value: "v1.9.9-alpha"),
+        .all([
+            .compare(attribute: "country", operator: .in, value: .array(["NZ", "IS"])),
+            .any([.compare(attribute: "beta", operator: .equals, value: true), .compare(attribute: "seats", operator: .lessThan, value: 5)]),
+        ]),
     ]
 
     static let attributeSets: [[String: JSONValue]] = [
         [:],
         ["country": "IS", "email": "ada@example.com", "seats": 12, "appVersion": "1.4.0"],
-        ["country": "DE", "appVersion": "v1.9.9-beta.1", "seats": 3.5],
+        ["country": "DE", "appVersion": "v1.9.9-beta.1", "seats": 3.5, "beta": true],
+        ["country": "IS", "seats": "12", "beta": "true", "email": "ada@example.org"],
         ["appVersion": "not a version", "email": 7],
         ["appVersion": "10.0.0", "user": .object(["country": "IS"]), "user.country": "NZ"],
         ["user": .object(["country": "IS"])],

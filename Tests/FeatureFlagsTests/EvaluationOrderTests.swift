@@ -155,6 +155,22 @@ struct EvaluationOrderTests {
         #expect(free.reason == .default)
     }
 
+    @Test("a plan finds its entitlement among a few plans and among many alike", arguments: [3, 20])
+    func entitlementsFewAndMany(plans: Int) throws {
+        var entitlements = Dictionary(uniqueKeysWithValues: (0..<plans).map { ("plan-\($0)", $0 % 2 == 0 ? "new" : "beta") })
+        entitlements["pro"] = "pro"
+        let evaluator = FlagFixtures.evaluator(try FlagFixtures.layout(entitlements: entitlements))
+        for (plan, variant) in entitlements {
+            let result = evaluator.evaluate("layout", context: EvaluationContext(tenant: FlagFixtures.tenant(plan: plan)))
+            #expect(result.variant == variant)
+            #expect(result.value == JSONValue.string(variant))
+            #expect(result.reason == .targetingMatch)
+        }
+        let unlisted = evaluator.evaluate("layout", context: EvaluationContext(tenant: FlagFixtures.tenant(plan: "enterprise")))
+        #expect(unlisted.variant == "old")
+        #expect(unlisted.reason == .default)
+    }
+
     @Test("a flag with targeting that matches nothing serves its default, reason DEFAULT")
     func nothingMatched() throws {
         let flag = try FlagFixtures.layout(rules: [FlagFixtures.rule("r1", "country", .equals, "NZ", serve: "new")])

@@ -160,13 +160,17 @@ struct FlagServiceTests {
             try await harness.flags.define(try Self.booleanFlag("flag-b"), by: Self.operatorChange)
             // A's change is held after its checks until B's change is waiting for the catalog
             // lock: without the lock, B would check the catalog without A's edge and both would
-            // be recorded, forming a → b → a.
+            // be recorded, forming a → b → a. Only this database's catalog lock counts: other
+            // tests take advisory locks in the same cluster (727300: `FlagService.lockNamespace`).
             let holdingA = FlagService(store: harness.operatorEventStore, beforeAppend: { key in
                 guard key == a else { return }
                 try await waitUntil("B's change waits for the catalog lock") {
                     try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
                         try await connection.query(
-                            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                            """
+                            SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+                            WHERE d.datname = \(database.name) AND l.locktype = 'advisory' AND l.classid = 727300 AND NOT l.granted
+                            """
                         ).rows.first?.decode(Int64.self) ?? 0
                     } > 0
                 }
@@ -177,7 +181,10 @@ struct FlagServiceTests {
             try await waitUntil("A holds the catalog lock") {
                 try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
                     try await connection.query(
-                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                        """
+                        SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+                        WHERE d.datname = \(database.name) AND l.locktype = 'advisory' AND l.classid = 727300 AND l.granted
+                        """
                     ).rows.first?.decode(Int64.self) ?? 0
                 } > 0
             }

@@ -1,14 +1,15 @@
-/// A `Rollout` with its total and the upper bound of each split summed once.
+/// A `Rollout` with its total, the upper bound of each split summed once and each split's
+/// variant resolved to its value.
 struct CompiledRollout: Sendable {
     let bucketBy: String?
     /// Where `bucketBy` is found in a context, decided once.
     let bucketByAttribute: AttributeReference?
     let total: Int
-    let splits: [(upperBound: Int, variant: String?)]
+    let splits: [(upperBound: Int, served: ServedVariant?)]
     /// The bucketing hash after the flag's key: only the bucketing value is hashed per call.
     let flagKeyHash: MurmurHash3.Streaming
 
-    init(_ rollout: Rollout, flagKey: String) {
+    init(_ rollout: Rollout, flagKey: String, variants: [String: JSONValue]) {
         bucketBy = rollout.bucketBy
         bucketByAttribute = rollout.bucketBy.map(AttributeReference.init)
         flagKeyHash = FlagBucketing.prefix(flagKey: flagKey)
@@ -18,15 +19,15 @@ struct CompiledRollout: Sendable {
         var upper = 0
         splits = usable ? rollout.splits.map { split in
             upper += split.weight
-            return (upper, split.variant)
+            return (upper, ServedVariant(split.variant, of: variants))
         } : []
     }
 
     /// The variant of the split `value` falls into; nil for the share not rolled out.
-    func variant(for value: String) -> String? {
+    func variant(for value: String) -> ServedVariant? {
         guard total > 0 else { return nil }
         let bucket = FlagBucketing.bucket(after: flagKeyHash, value: value, totalWeight: total)
-        for split in splits where bucket < split.upperBound { return split.variant }
+        for index in splits.indices where bucket < splits[index].upperBound { return splits[index].served }
         return nil
     }
 }

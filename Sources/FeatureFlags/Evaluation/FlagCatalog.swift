@@ -1,5 +1,5 @@
 public import EventStore
-import Foundation
+public import Foundation
 
 /// Every flag, folded from the `flag` streams of the control plane: the snapshot evaluation
 /// reads. A value: the live catalog swaps in a new one after each batch of events, and an
@@ -48,6 +48,13 @@ public struct FlagCatalog: Sendable {
     /// The flag with this key, archived or not.
     public func anyFlag(_ key: String) -> Flag? {
         entries[key]?.flag
+    }
+
+    /// The variant the flag `key` (archived or not) overrides `tenant` to, read in place: the
+    /// two lookups every evaluation starts with, and so the floor `bench flags` measures
+    /// evaluation against.
+    public func override(_ key: String, tenant: UUID) -> String? {
+        entries[key]?.flag.overrides[tenant]
     }
 
     /// What evaluation needs of the active flag `key`: its compiled form, the variant `tenant`

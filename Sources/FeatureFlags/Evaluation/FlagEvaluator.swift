@@ -61,7 +61,7 @@ public struct FlagEvaluator: Sendable {
         guard flag.isEnabled else {
             // flagd (v0.16 on) answers a disabled flag with the caller's default.
             if flag.evaluatesAsFlagd { return callerDefault(flag, .disabled) }
-            return serve(flag, flag.defaultVariant, .disabled)
+            return serve(flag, flag.defaultServed, .disabled)
         }
         for prerequisite in flag.prerequisites {
             guard depth < Self.maximumPrerequisiteDepth,
@@ -75,7 +75,7 @@ public struct FlagEvaluator: Sendable {
             }
             // A prerequisite that is switched off is never met, whatever it serves (as in
             // LaunchDarkly): turning a parent off turns its dependants off too.
-            guard required.flag.isEnabled else { return serve(flag, flag.defaultVariant, .default) }
+            guard required.flag.isEnabled else { return serve(flag, flag.defaultServed, .default) }
             let result: EvaluationResult
             let visit = PrerequisiteVisit(key: required.flag.key, depth: depth + 1)
             if let known = prerequisiteResults[visit] {
@@ -91,15 +91,16 @@ public struct FlagEvaluator: Sendable {
                     metadata: flag.metadata
                 )
             }
-            if result.variant != prerequisite.variant { return serve(flag, flag.defaultVariant, .default) }
+            if result.variant != prerequisite.variant { return serve(flag, flag.defaultServed, .default) }
         }
         if let variant = entry.override {
-            return serve(flag, variant, .targetingMatch)
+            return serve(flag, flag.served(variant), .targetingMatch)
         }
         let isStatic = flag.isStaticWithoutOverrides && !entry.hasOverrides
         if let flagd = flag.flagdTargeting { return evaluate(flag, flagd, isStatic: isStatic, context: context) }
-        for rule in flag.rules where rule.condition.matches(context) {
-            return serve(flag, rule.variant, .targetingMatch)
+        let rules = flag.rules
+        for index in rules.indices where rules[index].condition.matches(context) {
+            return serve(flag, rules[index].served, .targetingMatch)
         }
         if let rollout = flag.rollout {
             let bucketingValue: String?
@@ -119,10 +120,10 @@ public struct FlagEvaluator: Sendable {
                 return serve(flag, variant, .split)
             }
         }
-        if let plan = context.tenantPlan, let variant = flag.entitlements[plan] {
+        if let plan = context.tenantPlan, let variant = flag.entitlement(for: plan) {
             return serve(flag, variant, .targetingMatch)
         }
-        return serve(flag, flag.defaultVariant, isStatic ? .static : .default)
+        return serve(flag, flag.defaultServed, isStatic ? .static : .default)
     }
 
     /// A flag imported from flagd, past its kill switch, prerequisites and override: as flagd's
@@ -134,18 +135,18 @@ public struct FlagEvaluator: Sendable {
         switch flagd.decide(scope) {
         case .noTargeting:
             // flagd answers DEFAULT, not STATIC, when the caller's default is what it serves.
-            return serve(flag, flag.defaultVariant, isStatic && flag.defaultVariant != nil ? .static : .default)
+            return serve(flag, flag.defaultServed, isStatic && flag.defaultVariant != nil ? .static : .default)
         case .noDecision:
-            return serve(flag, flag.defaultVariant, .default)
+            return serve(flag, flag.defaultServed, .default)
         case .variant(let name):
-            guard flag.variants[name] != nil else {
+            guard let variant = flag.served(name), flag.variants[name] != nil else {
                 return EvaluationResult(
                     flagKey: flag.key, error: .general,
                     message: "the targeting of flag \"\(flag.key)\" chose \"\(name)\", which is not one of its variants",
                     metadata: flag.metadata
                 )
             }
-            return serve(flag, name, .targetingMatch)
+            return serve(flag, variant, .targetingMatch)
         case .failed(let problem):
             return EvaluationResult(
                 flagKey: flag.key, error: .parseError,
@@ -154,11 +155,10 @@ public struct FlagEvaluator: Sendable {
         }
     }
 
-    /// `variant`'s value, or the caller's own default when there is no variant to serve.
-    private func serve(_ flag: CompiledFlag, _ variant: String?, _ reason: EvaluationReason) -> EvaluationResult {
+    /// `variant` and its value, or the caller's own default when there is no variant to serve.
+    private func serve(_ flag: CompiledFlag, _ variant: ServedVariant?, _ reason: EvaluationReason) -> EvaluationResult {
         guard let variant else { return callerDefault(flag, reason) }
-        // Definitions are validated, so the variant exists; its value is already in the flag's type.
-        return EvaluationResult(flagKey: flag.key, value: flag.variants[variant] ?? .null, variant: variant, reason: reason, metadata: flag.metadata)
+        return EvaluationResult(flagKey: flag.key, value: variant.value, variant: variant.name, reason: reason, metadata: flag.metadata)
     }
 
     private func callerDefault(_ flag: CompiledFlag, _ reason: EvaluationReason) -> EvaluationResult {

@@ -74,8 +74,7 @@ public enum ComparisonOperator: String, Sendable, Hashable, Codable, CaseIterabl
             return text.contains(part)
         case .lessThan, .lessThanOrEqual, .greaterThan, .greaterThanOrEqual:
             guard let left = attribute.numericValue, let right = value.numericValue else { return false }
-            return Self.order(left < right ? .less : left == right ? .equal : .greater)
-                .satisfies(self)
+            return orders(left, right)
         case .semverEquals, .semverLessThan, .semverLessThanOrEqual, .semverGreaterThan, .semverGreaterThanOrEqual:
             guard let leftText = attribute.stringValue, let rightText = value.stringValue,
                 let left = SemanticVersion(leftText), let right = SemanticVersion(rightText)
@@ -92,8 +91,8 @@ public enum ComparisonOperator: String, Sendable, Hashable, Codable, CaseIterabl
         }
     }
 
-    /// Whether `left` stands to `right` as this semantic-version operator asks.
-    func orders(_ left: SemanticVersion, _ right: SemanticVersion) -> Bool {
+    /// Whether `left` stands to `right` as this ordering operator (`lt` … `ge`, `semver-*`) asks.
+    func orders<Value: Comparable>(_ left: Value, _ right: Value) -> Bool {
         Self.order(left < right ? .less : left == right ? .equal : .greater).satisfies(self)
     }
 
