@@ -64,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        AllocatorArenas.limitToProcessorCount(environment: Self.environment)
         var configuration = ServerConfiguration(
             host: try resolvedHost(), port: try resolvedPort(), trialCheckInterval: .seconds(trialCheckInterval),
             adminToken: try configuredAdminToken(), exportDirectory: Self.exportDirectory
