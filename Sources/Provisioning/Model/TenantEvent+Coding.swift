@@ -22,6 +22,7 @@ extension TenantEvent {
         case .attributesChanged(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .isolationChanged(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .activated(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .pooledEventsPurged(let data): try NewEvent(type: type, data: data, metadata: metadata)
         }
     }
 
@@ -49,6 +50,7 @@ extension TenantEvent {
         case "TenantAttributesChanged": self = .attributesChanged(try decode(AttributesChanged.self))
         case "TenantIsolationChanged": self = .isolationChanged(try decode(IsolationChanged.self))
         case "TenantActivated": self = .activated(try decode(Activated.self))
+        case "TenantPooledEventsPurged": self = .pooledEventsPurged(try decode(PooledEventsPurged.self))
         default: return nil
         }
     }

@@ -20,6 +20,8 @@ public enum TenantEvent: Sendable, Hashable {
     case attributesChanged(AttributesChanged)
     case activated(Activated)
     case isolationChanged(IsolationChanged)
+    /// Recorded by the database itself (`tenantry.purge_tenant`), never appended by a service.
+    case pooledEventsPurged(PooledEventsPurged)
 
     public struct Registered: Codable, Sendable, Hashable {
         public var tenantId: UUID
@@ -130,6 +132,25 @@ public enum TenantEvent: Sendable, Hashable {
         public var copiedEvents: Int
     }
 
+    /// The tenant's rows in the pooled database (events, streams, snapshots) were deleted, after
+    /// its copy had moved to a database of its own or been exported at offboarding and verified
+    /// by count and checksum. Who and why are in the event's metadata.
+    public struct PooledEventsPurged: Codable, Sendable, Hashable {
+        public enum Basis: String, Codable, Sendable, Hashable {
+            /// The tenant moved to a database of its own.
+            case moved
+            /// The tenant was offboarded with an export.
+            case offboarded
+        }
+
+        public var events: Int64
+        public var streams: Int64
+        public var snapshots: Int64
+        /// The SHA-256 the deleted events were verified against (`TenantEventsFingerprint`).
+        public var checksum: String
+        public var basis: Basis
+    }
+
     /// The tenant's first successful flag evaluation with one of its API keys: the moment it
     /// got value from the product. Recorded once per tenant.
     public struct Activated: Codable, Sendable, Hashable {
@@ -158,6 +179,7 @@ public enum TenantEvent: Sendable, Hashable {
         case .attributesChanged: "TenantAttributesChanged"
         case .activated: "TenantActivated"
         case .isolationChanged: "TenantIsolationChanged"
+        case .pooledEventsPurged: "TenantPooledEventsPurged"
         }
     }
 }

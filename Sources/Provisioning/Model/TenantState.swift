@@ -129,6 +129,9 @@ public struct TenantState: Sendable, Hashable, Codable {
             attributes.merge(change.set) { _, new in new }
         case .isolationChanged(let change):
             isolation = change.to
+        case .pooledEventsPurged:
+            // The pooled copy was already retired (moved or offboarded): nothing changes.
+            break
         case .activated(let activation):
             if activatedAt == nil {
                 activatedAt = activation.at

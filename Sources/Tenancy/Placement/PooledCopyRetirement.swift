@@ -29,6 +29,17 @@ public struct PooledCopyRetirement: Sendable {
         }
     }
 
+    /// Retires an offboarded tenant's pooled copy, recording the fingerprint its export was
+    /// taken against: from then on the pool takes no more of its events, and
+    /// `PooledCopyPurge` may delete them. Placement is untouched (a pooled tenant has none).
+    public func retireOffboarded(_ tenant: UUID, exported fingerprint: TenantEventsFingerprint) async throws {
+        try await pool.query("""
+            INSERT INTO tenantry.retired_pooled_copies (tenant_id, moved_to, event_count, checksum)
+            VALUES (\(tenant), NULL, \(fingerprint.count), \(fingerprint.checksum))
+            ON CONFLICT (tenant_id) DO NOTHING
+            """)
+    }
+
     /// Whether the tenant's pooled copy was retired.
     public func isRetired(_ tenant: UUID) async throws -> Bool {
         try await pool.query("SELECT EXISTS (SELECT 1 FROM tenantry.retired_pooled_copies WHERE tenant_id = \(tenant))")
