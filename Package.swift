@@ -283,6 +283,7 @@ let package = Package(
                 "Customizations",
                 "FeatureFlags",
                 "Provisioning",
+                "Tenancy",
                 "EventStore",
                 "PostgresClient",
                 "Schema",

@@ -1,5 +1,6 @@
 import PostgresClient
 import Provisioning
+import Tenancy
 import Crypto
 import FeatureFlags
 public import Extensions
@@ -26,11 +27,14 @@ extension InstanceAdministration {
         public var binary: URL
         /// Who deploys, as recorded in the events' metadata.
         public var actor: String
+        /// Keep the tenant's rows in the pooled database (hidden, closed to appends) instead of
+        /// purging them once the copy is verified.
+        public var keepsPooledCopy: Bool
 
         /// A request; `port` and `directory` nil take the defaults above.
         public init(
             tenant: String, customization: String, settings: [String: String], target: String, port: Int? = nil, directory: URL? = nil,
-            deployRoot: URL, binary: URL, actor: String
+            deployRoot: URL, binary: URL, actor: String, keepsPooledCopy: Bool = false
         ) {
             self.tenant = tenant
             self.customization = customization
@@ -41,6 +45,7 @@ extension InstanceAdministration {
             self.deployRoot = deployRoot
             self.binary = binary
             self.actor = actor
+            self.keepsPooledCopy = keepsPooledCopy
         }
     }
 
@@ -79,6 +84,18 @@ extension InstanceAdministration {
         let existing = try await log.record(of: tenant.id)
         let dedication = try await TenantDedication(platform: platform).dedicate(tenant.id, actor: request.actor) { progress("2/4 \($0)") }
         progress("2/4 \(tenant.slug) lives in database \(dedication.database) (\(dedication.fingerprint))")
+        if !request.keepsPooledCopy {
+            // The verified copy is recorded (the move retired the pooled one against it): no
+            // copy of the tenant's data stays in the shared database. The move stands if the
+            // purge cannot run; the rows stay hidden until `tenant purge`.
+            do {
+                let purged = try await PooledCopyPurge(administrator: platform.administrator)
+                    .purge(tenant.id, actor: request.actor, reason: "moved to database \(dedication.database)")
+                progress("2/4 pooled copy: \(purged)")
+            } catch {
+                progress("2/4 pooled copy not purged: \(error); it stays hidden: run tenantry tenant purge \(tenant.slug)")
+            }
+        }
         // A database dedicated by an older release gets this release's schema (the instance
         // logins' table and rules) before its login is granted anything there.
         try await migrateDedicated(dedication.database)

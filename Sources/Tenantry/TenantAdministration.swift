@@ -26,6 +26,8 @@ public struct TenantAdministration: Sendable {
     let operatorPool: PostgresPool
     let databases: DedicatedDatabaseProvisioner
     let clusterAdministrator: PostgresConfiguration
+    /// Deletes a retired tenant's pooled rows, acting as the schema owner.
+    let pooledCopyPurge: PooledCopyPurge
 
     init(
         target: DatabaseTarget, pooledStore: EventLog, operatorStore: EventLog, beforeStep: ProvisioningSaga.StepHook?,
@@ -44,6 +46,7 @@ public struct TenantAdministration: Sendable {
         self.databases = databases
         self.clusterAdministrator = clusterAdministrator
         self.operatorPool = operatorStore.pool
+        self.pooledCopyPurge = PooledCopyPurge(administrator: target.administratorConfiguration)
         self.saga = ProvisioningSaga(
             tenants: tenants, placements: placements, databases: databases,
             clusterAdministrator: clusterAdministrator, beforeStep: beforeStep
@@ -113,9 +116,19 @@ public struct TenantAdministration: Sendable {
 
     /// Exports the tenant named by slug (or id) to `path` and offboards it (see the other
     /// `offboard`).
-    public func offboard(_ slugOrID: String, exportTo path: String, actor: String, reason: String) async throws -> (TenantState, Int) {
+    public func offboard(
+        _ slugOrID: String, exportTo path: String, actor: String, reason: String, keepingPooledEvents: Bool = false
+    ) async throws -> OffboardingOutcome {
         try Self.check(reason: reason)
-        return try await offboard(try await resolve(slugOrID), exportTo: path, actor: actor, reason: reason)
+        return try await offboard(try await resolve(slugOrID), exportTo: path, actor: actor, reason: reason, keepingPooledEvents: keepingPooledEvents)
+    }
+
+    /// Deletes the pooled rows of a tenant that moved to a database of its own or was
+    /// offboarded, once their verified copy is recorded (`PooledCopyPurge`): for a copy kept at
+    /// the time, or a move made before purges existed. Purging again deletes nothing.
+    public func purgePooledCopy(_ slugOrID: String, actor: String, reason: String) async throws -> PooledCopyPurge.Receipt {
+        try Self.check(reason: reason)
+        return try await pooledCopyPurge.purge(try await resolve(slugOrID), actor: actor, reason: reason)
     }
 
     /// Refuses a reason that says nothing (or too much), before anything is written.
@@ -170,14 +183,49 @@ public struct TenantAdministration: Sendable {
         return expired
     }
 
-    /// Exports the tenant's events to a JSON Lines file, then marks it offboarded; a dedicated
-    /// tenant's database is dropped only after the export is written.
+    /// What an offboarding did.
+    public struct OffboardingOutcome: Sendable {
+        /// The tenant after it.
+        public let tenant: TenantState
+        /// Events written to the export file (the tenant's registry history and its own events).
+        public let exportedEvents: Int
+        /// What became of the tenant's rows in the pooled database.
+        public let pooledRows: PooledRows
+    }
+
+    /// What an offboarding or a move did with the tenant's rows in the pooled database.
+    public enum PooledRows: Sendable, Hashable {
+        /// Deleted, as the receipt says.
+        case purged(PooledCopyPurge.Receipt)
+        /// Kept, retired (hidden, closed to appends), as asked; or there was no pooled copy.
+        case kept
+        /// Kept and retired: the purge was refused or could not run (the reason); `tenant purge`
+        /// finishes it.
+        case purgeDeferred(String)
+    }
+
+    /// Exports the tenant's events to a JSON Lines file, then marks it offboarded and purges
+    /// its pooled rows (see the other `offboard`).
     public func offboard(_ tenantID: UUID, exportTo path: String, actor: String, reason: String) async throws -> (TenantState, Int) {
+        let outcome = try await offboard(tenantID, exportTo: path, actor: actor, reason: reason, keepingPooledEvents: false)
+        return (outcome.tenant, outcome.exportedEvents)
+    }
+
+    /// Exports the tenant's events to a JSON Lines file, then marks it offboarded; a dedicated
+    /// tenant's database is dropped only after the export is written. A pooled tenant's copy is
+    /// retired against the fingerprint its rows had before the export (unchanged after it, or
+    /// the offboarding stops before anything is recorded), and then purged unless
+    /// `keepingPooledEvents`; a tenant that moved before purges existed has its retired pooled
+    /// copy purged too.
+    public func offboard(
+        _ tenantID: UUID, exportTo path: String, actor: String, reason: String, keepingPooledEvents: Bool
+    ) async throws -> OffboardingOutcome {
         guard let state = try await lifecycle.load(tenantID) else { throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased()) }
+        let placement = try await placements.placement(of: tenantID)
         // An offboarding whose database drop failed is finished by running it again.
-        if state.status == .offboarded, case .dedicated = try await placements.placement(of: tenantID) {
+        if state.status == .offboarded, case .dedicated = placement {
             try await releaseStorage(of: tenantID)
-            return (state, 0)
+            return OffboardingOutcome(tenant: state, exportedEvents: 0, pooledRows: .kept)
         }
         guard TenantService.canOffboard(state.status) else {
             throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "offboard")
@@ -185,14 +233,40 @@ public struct TenantAdministration: Sendable {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw TenantLifecycleError.invalidInput("export file \(path) exists already; choose a new path")
         }
+        let isPooled = if case .dedicated = placement { false } else { true }
+        let exportedFrom = isPooled ? try await TenantEventsFingerprint.of(tenantID, on: operatorPool) : nil
         let store = try await router.eventStore(for: tenantID)
         let count = try await TenantExport.write(tenant: tenantID, tenants: lifecycle, from: store, to: path)
+        if let exportedFrom {
+            let afterExport = try await TenantEventsFingerprint.of(tenantID, on: operatorPool)
+            guard afterExport == exportedFrom else {
+                throw TenantLifecycleError.invalidInput(
+                    "\(state.slug)'s events changed while they were exported (\(exportedFrom), then \(afterExport)); nothing was recorded: offboard again to a new file")
+            }
+        }
         let offboarded = try await lifecycle.markOffboarded(
             tenantID, exportFile: path, exportedEvents: count, actor: actor, reason: reason
         )
+        let retirement = PooledCopyRetirement(pool: operatorPool)
+        if let exportedFrom { try await retirement.retireOffboarded(tenantID, exported: exportedFrom) }
+        var pooledRows = PooledRows.kept
+        if !keepingPooledEvents, try await retirement.isRetired(tenantID) {
+            pooledRows = await purgeAfterwards(tenantID, actor: actor, reason: "offboarded: \(reason)")
+        }
         try await releaseStorage(of: tenantID)
         try await registry.catchUpWithCommittedWrites()
-        return (offboarded, count)
+        return OffboardingOutcome(tenant: offboarded, exportedEvents: count, pooledRows: pooledRows)
+    }
+
+    /// Purges a retired pooled copy as the last step of a command that has done its work: a
+    /// refusal, or a login that may not act as the schema owner (a pooled server's, usually),
+    /// leaves the rows retired and says why instead of failing what was done.
+    private func purgeAfterwards(_ tenantID: UUID, actor: String, reason: String) async -> PooledRows {
+        do {
+            return .purged(try await pooledCopyPurge.purge(tenantID, actor: actor, reason: reason))
+        } catch {
+            return .purgeDeferred("\(error); the rows stay hidden: run tenantry tenant purge with the administrator URL")
+        }
     }
 
     /// Drops a dedicated tenant's database and forgets its placement (idempotent).

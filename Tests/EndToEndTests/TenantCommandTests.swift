@@ -1,3 +1,4 @@
+import EventStore
 import Foundation
 import PostgresClient
 import Tenancy
@@ -151,6 +152,64 @@ struct TenantCommandTests {
             let history = try await TenantryProcess.run(["tenant", "history", "hooli"], environment: env)
             #expect(history.standardOutput.contains("TenantSuspended"))
             #expect(history.standardOutput.contains("audit"))
+        }
+    }
+
+    @Test("a pooled tenant offboarded with --keep-pooled-events keeps its rows hidden until tenant purge deletes them; purge refuses a tenant with no verified copy")
+    func offboardKeepThenPurge() async throws {
+        try await withTestDatabase { database async throws in
+            let env = ["TENANTRY_DATABASE_URL": database.administratorConnectionString]
+            let created = try await TenantryProcess.run(["tenant", "create", "Pied Piper", "--email", "richard@piper.example", "--json"], environment: env)
+            #expect(created.status == 0, "\(created.standardError)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.standardOutput.utf8)) as? [String: Any])
+            let tenantID = try #require((object["id"] as? String).flatMap(UUID.init(uuidString:)))
+            let slug = try #require(object["slug"] as? String)
+            let application = database.applicationPool(maximumConnections: 1)
+            for n in 1...3 {
+                try await EventLog(pool: application).append([try NewEvent(type: "Noted", data: ["n": n])], to: "doc-1", tenant: tenantID)
+            }
+            await application.close()
+            func pooledRows() async throws -> [Int] {
+                try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                    var counts: [Int] = []
+                    for table in ["events", "streams", "snapshots"] {
+                        let query = PostgresQuery(
+                            unsafeSQL: "SELECT count(*) FROM tenantry.\(table) WHERE tenant_id = $1", bindings: [tenantID.uuidString.lowercased()])
+                        counts.append(try await admin.query(query).rows.first?.decode(Int.self) ?? -1)
+                    }
+                    return counts
+                }
+            }
+
+            let early = try await TenantryProcess.run(["tenant", "purge", slug, "--reason", "too soon"], environment: env)
+            #expect(early.status == 65)
+            #expect(early.standardError.split(separator: "\n").count == 1 && early.standardError.contains("no verified copy"), "\(early.standardError)")
+            #expect(try await pooledRows() == [3, 1, 0])
+
+            let export = FileManager.default.temporaryDirectory.appendingPathComponent("tenantry-keep-\(UUID()).jsonl")
+            defer { try? FileManager.default.removeItem(at: export) }
+            let offboard = try await TenantryProcess.run(
+                ["tenant", "offboard", slug, "--export", export.path, "--reason", "contract ended", "--keep-pooled-events"], environment: env)
+            #expect(offboard.status == 0, "\(offboard.standardError)")
+            #expect(!offboard.standardOutput.contains("purged"))
+            #expect(try String(contentsOf: export, encoding: .utf8).components(separatedBy: "\"Noted\"").count - 1 == 3)
+            // Kept, but retired: the operator no longer sees them.
+            #expect(try await pooledRows() == [3, 1, 0])
+            let operatorSees = try await PostgresConnection.withConnection(database.operatorConfiguration) { connection in
+                try await connection.query("SELECT count(*) FROM tenantry.events WHERE tenant_id = \(tenantID)").rows.first?.decode(Int.self)
+            }
+            #expect(operatorSees == 0)
+
+            let purge = try await TenantryProcess.run(["tenant", "purge", slug, "--reason", "retention over", "--json"], environment: env)
+            #expect(purge.status == 0, "\(purge.standardError)")
+            let receipt = try #require(try JSONSerialization.jsonObject(with: Data(purge.standardOutput.utf8)) as? [String: Any])
+            #expect(receipt["events"] as? Int == 3 && receipt["streams"] as? Int == 1)
+            #expect(try await pooledRows() == [0, 0, 0])
+            let again = try await TenantryProcess.run(["tenant", "purge", slug, "--reason", "retention over"], environment: env)
+            #expect(again.status == 0, "\(again.standardError)")
+            #expect(again.standardOutput.contains("0 events"))
+            let history = try await TenantryProcess.run(["tenant", "history", slug], environment: env)
+            #expect(history.standardOutput.components(separatedBy: "TenantPooledEventsPurged").count - 1 == 1, "\(history.standardOutput)")
         }
     }
 

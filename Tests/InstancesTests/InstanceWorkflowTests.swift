@@ -103,6 +103,23 @@ struct InstanceWorkflowTests {
             let databaseName = deployment.record.deployment.database
             #expect(try await count("SELECT count(*) FROM tenantry.events WHERE stream_name = 'doc-1'",
                                     database.administratorConfiguration.with(database: databaseName)) == 3, "the tenant's events moved")
+            // And none stayed behind: the superuser, whom no row security hides anything from,
+            // reads no row of the tenant in the pool; the purge is recorded with what it deleted.
+            let tenantID = tenant.id.uuidString.lowercased()
+            for table in ["events", "streams", "snapshots"] {
+                #expect(try await count("SELECT count(*) FROM tenantry.\(table) WHERE tenant_id = '\(tenantID)'",
+                                        database.administratorConfiguration) == 0, "pooled \(table) of the moved tenant")
+            }
+            let purges = try await runtime.operatorEventStore.readStream(
+                try StreamName(category: "tenant", id: tenantID), tenant: EventLog.controlPlaneTenantID)
+                .filter { $0.type == "TenantPooledEventsPurged" }
+            #expect(purges.count == 1)
+            if case .pooledEventsPurged(let purged)? = try purges.first.flatMap(TenantEvent.init) {
+                #expect(purged.events == 3 && purged.streams == 1 && purged.basis == .moved)
+                #expect(purges.first?.metadata.actor == "operator:test")
+            } else {
+                Issue.record("no TenantPooledEventsPurged: \(purges.map(\.type))")
+            }
             #expect(FileManager.default.fileExists(atPath: deployment.files.environmentFile.path))
             let environment = try deployment.files.readEnvironment()
             #expect(environment["TENANTRY_SETTING_DOMAIN"] == "initech.example")

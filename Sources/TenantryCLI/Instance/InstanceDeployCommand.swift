@@ -46,6 +46,8 @@ struct InstanceDeployCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The release's Deploy folder with the templates (default: ./Deploy).", valueName: "dir"))
     var deployRoot = "Deploy"
 
+    @Flag(help: "Keep the tenant's rows in the shared database (hidden and closed to appends) instead of purging them once the copy is verified; `tenantry tenant purge` deletes them later.")
+    var keepPooledCopy = false
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
@@ -73,7 +75,7 @@ struct InstanceDeployCommand: AsyncParsableCommand {
             let deployment = try await instances.deploy(
                 .init(tenant: tenant, customization: customization, settings: settings, target: target, port: port,
                       directory: out.map { URL(fileURLWithPath: $0) }, deployRoot: URL(fileURLWithPath: deployRoot),
-                      binary: ReleaseBinary.current.url, actor: Operator.actor),
+                      binary: ReleaseBinary.current.url, actor: Operator.actor, keepsPooledCopy: keepPooledCopy),
                 progress: { StandardOutput.line($0) })
             guard let started = deployment.started else {
                 StandardOutput.line("apply with: kubectl apply -k \(deployment.files.overlayDirectory.path)")

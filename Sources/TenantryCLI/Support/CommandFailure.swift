@@ -7,6 +7,7 @@ import Instances
 import PostgresClient
 import Provisioning
 import Schema
+import Tenancy
 import Tenantry
 
 /// A failure of a command in the terms an operator (or a script) acts on: one line of text and
@@ -85,6 +86,8 @@ struct CommandFailure: Error {
             self.init(message: error.description, exitCode: Self.configuration)
         case let error as UserInputError:
             self.init(message: error.message, exitCode: Self.dataError)
+        case let error as PooledCopyPurge.Refusal:
+            self.init(message: error.description, exitCode: Self.dataError)
         default:
             return nil
         }

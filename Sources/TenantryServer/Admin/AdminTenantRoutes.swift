@@ -166,8 +166,22 @@ struct AdminTenantRoutes: Sendable {
         // A new name every time: offboarding refuses to overwrite an existing export.
         let stamp = Date().formatted(.iso8601).replacingOccurrences(of: ":", with: "")
         let path = URL(fileURLWithPath: exportDirectory).appendingPathComponent("\(tenant.slug)-\(stamp)-\(UUID().uuidString.prefix(8).lowercased()).jsonl").path
-        let (state, count) = try await administration.offboard(tenant.id, exportTo: path, actor: actor, reason: reason)
-        return .json(.object(["tenant": state.adminJSON, "exportFile": .string(path), "exportedEvents": .integer(Int64(count))]))
+        let outcome = try await administration.offboard(tenant.id, exportTo: path, actor: actor, reason: reason, keepingPooledEvents: false)
+        var answer: [String: JSONValue] = [
+            "tenant": outcome.tenant.adminJSON, "exportFile": .string(path), "exportedEvents": .integer(Int64(outcome.exportedEvents)),
+        ]
+        switch outcome.pooledRows {
+        case .purged(let purged):
+            answer["purged"] = .object([
+                "events": .integer(purged.events), "streams": .integer(purged.streams),
+                "snapshots": .integer(purged.snapshots), "checksum": .string(purged.checksum),
+            ])
+        case .purgeDeferred(let reason):
+            answer["purgeDeferred"] = .string(reason)
+        case .kept:
+            break
+        }
+        return .json(.object(answer))
     }
 
     /// `POST /v1/admin/tenants/{slug}/retry` `{"reason"?}` (as `tenant retry`): provisions a
