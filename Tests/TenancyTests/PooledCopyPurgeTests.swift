@@ -37,15 +37,32 @@ struct PooledCopyPurgeTests {
         }
     }
 
-    @Test("a tenant moved with a verified copy loses every pooled row, the purge is recorded once, and the other tenant keeps its own")
-    func purgeAfterVerifiedMove() async throws {
+    /// Two tenants seeded in a fresh database and B's fingerprint, with pools acting as
+    /// `tenantry_app` and `tenantry_operator` (closed afterwards).
+    static func withSeededTenants(
+        _ body: (TestDatabase, TwoTenants, PostgresPool, PostgresPool, TenantEventsFingerprint) async throws -> Void
+    ) async throws {
         try await withTestDatabase { database async throws in
             let application = database.applicationPool(maximumConnections: 1)
             let operatorPool = PostgresPool(configuration: database.operatorConfiguration, maximumConnections: 1)
-            defer { Task { await application.close(); await operatorPool.close() } }
-            let tenants = TwoTenants()
-            try await tenants.seed(EventLog(pool: application), snapshots: SnapshotStore(pool: application))
-            let fingerprint = try await TenantEventsFingerprint.of(tenants.b, on: operatorPool)
+            do {
+                let tenants = TwoTenants()
+                try await tenants.seed(EventLog(pool: application), snapshots: SnapshotStore(pool: application))
+                let fingerprint = try await TenantEventsFingerprint.of(tenants.b, on: operatorPool)
+                try await body(database, tenants, application, operatorPool, fingerprint)
+            } catch {
+                await application.close()
+                await operatorPool.close()
+                throw error
+            }
+            await application.close()
+            await operatorPool.close()
+        }
+    }
+
+    @Test("a tenant moved with a verified copy loses every pooled row, the purge is recorded once, and the other tenant keeps its own")
+    func purgeAfterVerifiedMove() async throws {
+        try await Self.withSeededTenants { database, tenants, application, operatorPool, fingerprint in
             try await PooledCopyRetirement(pool: operatorPool).retire(tenants.b, movedTo: "tenantry_t_b", verified: fingerprint)
 
             let purge = PooledCopyPurge(administrator: database.administratorConfiguration)
@@ -73,13 +90,7 @@ struct PooledCopyPurgeTests {
 
     @Test("an offboarded tenant retired with its export's fingerprint is purged as offboarded")
     func purgeAfterOffboardingExport() async throws {
-        try await withTestDatabase { database async throws in
-            let application = database.applicationPool(maximumConnections: 1)
-            let operatorPool = PostgresPool(configuration: database.operatorConfiguration, maximumConnections: 1)
-            defer { Task { await application.close(); await operatorPool.close() } }
-            let tenants = TwoTenants()
-            try await tenants.seed(EventLog(pool: application), snapshots: SnapshotStore(pool: application))
-            let fingerprint = try await TenantEventsFingerprint.of(tenants.b, on: operatorPool)
+        try await Self.withSeededTenants { database, tenants, application, operatorPool, fingerprint in
             try await PooledCopyRetirement(pool: operatorPool).retireOffboarded(tenants.b, exported: fingerprint)
             // Retired: the pool takes no more of its events.
             await #expect(throws: EventStoreError.self) {
