@@ -84,7 +84,7 @@ extension InstanceAdministration {
         let existing = try await log.record(of: tenant.id)
         let dedication = try await TenantDedication(platform: platform).dedicate(tenant.id, actor: request.actor) { progress("2/4 \($0)") }
         progress("2/4 \(tenant.slug) lives in database \(dedication.database) (\(dedication.fingerprint))")
-        if !request.keepsPooledCopy {
+        if !request.keepsPooledCopy, try await PooledCopyRetirement(pool: platform.operatorStore.pool).isRetired(tenant.id) {
             // The verified copy is recorded (the move retired the pooled one against it): no
             // copy of the tenant's data stays in the shared database. The move stands if the
             // purge cannot run; the rows stay hidden until `tenant purge`.

@@ -213,8 +213,9 @@ public struct TenantAdministration: Sendable {
 
     /// Exports the tenant's events to a JSON Lines file, then marks it offboarded; a dedicated
     /// tenant's database is dropped only after the export is written. A pooled tenant's copy is
-    /// retired against the fingerprint its rows had before the export (unchanged after it, or
-    /// the offboarding stops before anything is recorded), and then purged unless
+    /// then retired against the fingerprint its rows had before the export, if they still have
+    /// it (else the offboarding stops there: run it again to a new file, which exports and
+    /// retires the tenant without recording it offboarded twice), and purged unless
     /// `keepingPooledEvents`; a tenant that moved before purges existed has its retired pooled
     /// copy purged too.
     public func offboard(
@@ -222,33 +223,37 @@ public struct TenantAdministration: Sendable {
     ) async throws -> OffboardingOutcome {
         guard let state = try await lifecycle.load(tenantID) else { throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased()) }
         let placement = try await placements.placement(of: tenantID)
-        // An offboarding whose database drop failed is finished by running it again.
-        if state.status == .offboarded, case .dedicated = placement {
-            try await releaseStorage(of: tenantID)
-            return OffboardingOutcome(tenant: state, exportedEvents: 0, pooledRows: .kept)
-        }
-        guard TenantService.canOffboard(state.status) else {
+        let isPooled = if case .dedicated = placement { false } else { true }
+        let retirement = PooledCopyRetirement(pool: operatorPool)
+        let isAlreadyOffboarded = state.status == .offboarded
+        if isAlreadyOffboarded {
+            // An offboarding whose database drop failed is finished by running it again, and so
+            // is one that stopped before retiring a pooled copy.
+            if !isPooled {
+                try await releaseStorage(of: tenantID)
+                return OffboardingOutcome(tenant: state, exportedEvents: 0, pooledRows: .kept)
+            }
+            guard try await !retirement.isRetired(tenantID) else {
+                throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "offboard")
+            }
+        } else if !TenantService.canOffboard(state.status) {
             throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "offboard")
         }
         guard !FileManager.default.fileExists(atPath: path) else {
             throw TenantLifecycleError.invalidInput("export file \(path) exists already; choose a new path")
         }
-        let isPooled = if case .dedicated = placement { false } else { true }
         let exportedFrom = isPooled ? try await TenantEventsFingerprint.of(tenantID, on: operatorPool) : nil
         let store = try await router.eventStore(for: tenantID)
         let count = try await TenantExport.write(tenant: tenantID, tenants: lifecycle, from: store, to: path)
+        let offboarded = isAlreadyOffboarded
+            ? state : try await lifecycle.markOffboarded(tenantID, exportFile: path, exportedEvents: count, actor: actor, reason: reason)
         if let exportedFrom {
-            let afterExport = try await TenantEventsFingerprint.of(tenantID, on: operatorPool)
-            guard afterExport == exportedFrom else {
+            guard try await retirement.retireOffboarded(tenantID, exported: exportedFrom) else {
+                try await registry.catchUpWithCommittedWrites()
                 throw TenantLifecycleError.invalidInput(
-                    "\(state.slug)'s events changed while they were exported (\(exportedFrom), then \(afterExport)); nothing was recorded: offboard again to a new file")
+                    "\(state.slug) is offboarded, but events were appended while they were exported: its pooled copy is not retired; offboard it again to a new file to export and retire them")
             }
         }
-        let offboarded = try await lifecycle.markOffboarded(
-            tenantID, exportFile: path, exportedEvents: count, actor: actor, reason: reason
-        )
-        let retirement = PooledCopyRetirement(pool: operatorPool)
-        if let exportedFrom { try await retirement.retireOffboarded(tenantID, exported: exportedFrom) }
         var pooledRows = PooledRows.kept
         if !keepingPooledEvents, try await retirement.isRetired(tenantID) {
             pooledRows = await purgeAfterwards(tenantID, actor: actor, reason: "offboarded: \(reason)")

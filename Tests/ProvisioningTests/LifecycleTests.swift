@@ -1,5 +1,6 @@
 import EventStore
 import Foundation
+import PostgresClient
 import Provisioning
 import RuntimeTestSupport
 import Tenantry
@@ -140,6 +141,38 @@ struct LifecycleTests {
             let (offboarded, exported) = try await runtime.tenants.offboard(failed.id, exportTo: export.path, actor: "t", reason: "cleanup")
             #expect(offboarded.status == .offboarded)
             #expect(exported == failed.version)
+        }
+    }
+
+    @Test("offboarding a pooled tenant exports its events, then deletes its rows from the shared database, and says what it deleted")
+    func offboardingPurgesPooledRows() async throws {
+        try await withTestRuntime { runtime, database async throws in
+            let tenant = try await runtime.tenants.create(Self.signup(), actor: "test").tenant
+            for n in 1...2 {
+                try await runtime.eventStore.append([try NewEvent(type: "Noted", data: ["n": n])], to: try StreamName("doc-\(n)"), tenant: tenant.id)
+            }
+            let export = FileManager.default.temporaryDirectory.appendingPathComponent("tenantry-purged-\(UUID()).jsonl")
+            defer { try? FileManager.default.removeItem(at: export) }
+            let outcome = try await runtime.tenants.offboard(tenant.id, exportTo: export.path, actor: "t", reason: "contract ended", keepingPooledEvents: false)
+            #expect(outcome.tenant.status == .offboarded)
+            guard case .purged(let receipt) = outcome.pooledRows else {
+                Issue.record("not purged: \(outcome.pooledRows)")
+                return
+            }
+            #expect(receipt.events == 2 && receipt.streams == 2)
+            #expect(try String(contentsOf: export, encoding: .utf8).components(separatedBy: "\"Noted\"").count - 1 == 2)
+            let left = try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                try await admin.query("""
+                    SELECT (SELECT count(*) FROM tenantry.events WHERE tenant_id = \(tenant.id))
+                         + (SELECT count(*) FROM tenantry.streams WHERE tenant_id = \(tenant.id))
+                    """).rows.first?.decode(Int.self)
+            }
+            #expect(left == 0)
+            // Run again: the tenant is offboarded and its copy retired, so nothing happens twice.
+            let again = FileManager.default.temporaryDirectory.appendingPathComponent("tenantry-purged-\(UUID()).jsonl")
+            await #expect(throws: TenantLifecycleError.self) {
+                _ = try await runtime.tenants.offboard(tenant.id, exportTo: again.path, actor: "t", reason: "again", keepingPooledEvents: false)
+            }
         }
     }
 

@@ -91,13 +91,22 @@ struct PooledCopyPurgeTests {
     @Test("an offboarded tenant retired with its export's fingerprint is purged as offboarded")
     func purgeAfterOffboardingExport() async throws {
         try await Self.withSeededTenants { database, tenants, application, operatorPool, fingerprint in
-            try await PooledCopyRetirement(pool: operatorPool).retireOffboarded(tenants.b, exported: fingerprint)
+            let retired = try await PooledCopyRetirement(pool: operatorPool).retireOffboarded(tenants.b, exported: fingerprint)
+            #expect(retired)
             // Retired: the pool takes no more of its events.
             await #expect(throws: EventStoreError.self) {
                 try await EventLog(pool: application).append([try NewEvent(type: "Late", data: ["late": true])], to: "doc-2", tenant: tenants.b)
             }
-            _ = try await PooledCopyPurge(administrator: database.administratorConfiguration)
-                .purge(tenants.b, actor: "test:operator", reason: "offboarded")
+            // The control plane must agree: until B's stream says it is offboarded, nothing goes.
+            let purge = PooledCopyPurge(administrator: database.administratorConfiguration)
+            let early = await #expect(throws: PooledCopyPurge.Refusal.self) {
+                try await purge.purge(tenants.b, actor: "test:operator", reason: "offboarded")
+            }
+            #expect(early?.description.contains("neither offboarded nor placed") == true)
+            try await EventLog(pool: operatorPool).append(
+                [try NewEvent(type: "TenantOffboarded", data: ["exportFile": "b.jsonl", "exportedEvents": "1"])],
+                to: StreamName("tenant-" + tenants.b.uuidString.lowercased()), tenant: EventLog.controlPlaneTenantID)
+            _ = try await purge.purge(tenants.b, actor: "test:operator", reason: "offboarded")
             let rowsOfB = try await Self.rows(of: tenants.b, in: database)
             #expect(rowsOfB == [0, 0, 0])
             let data = try await Self.purgeEvents(of: tenants.b, in: database).first?.0
@@ -114,7 +123,15 @@ struct PooledCopyPurgeTests {
                 try await purge.purge(fixture.tenants.a, actor: "test", reason: "no copy")
             }
             #expect(unverified?.description.contains("no verified copy") == true)
-            // B was retired against a checksum its rows do not have.
+            // B was retired, but the control plane does not place it in the database it moved to.
+            let unplaced = await #expect(throws: PooledCopyPurge.Refusal.self) {
+                try await purge.purge(fixture.tenants.b, actor: "test", reason: "moved")
+            }
+            #expect(unplaced?.description.contains("neither offboarded nor placed") == true)
+            // Placed there, B's rows still do not have the checksum it was retired against.
+            try await fixture.operatorPool.query("""
+                INSERT INTO tenantry.tenant_placements (tenant_id, isolation, database_name) VALUES (\(fixture.tenants.b), 'dedicated', 'tenantry_t_b')
+                """)
             let mismatch = await #expect(throws: PooledCopyPurge.Refusal.self) {
                 try await purge.purge(fixture.tenants.b, actor: "test", reason: "moved")
             }
@@ -135,7 +152,7 @@ struct PooledCopyPurgeTests {
         }
     }
 
-    @Test("events stay append-only on every other path: the owner's own DELETE, even of a retired tenant with the purge setting, and no role but the owner may purge")
+    @Test("events stay append-only on every other path: the owner's own DELETE, even of a retired tenant, no role but the owner may purge, and no service may record a purge")
     func appendOnlyElsewhere() async throws {
         try await RetiredTenantFixture.with { fixture in
             let (database, tenants) = (fixture.database, fixture.tenants)
@@ -155,6 +172,13 @@ struct PooledCopyPurgeTests {
                 let rows = try await Self.rows(of: tenant, in: database)
                 #expect(rows == [1, 1, 1], "\(label)")
             }
+            // Nor can any service record a purge that did not happen.
+            let forged = await #expect(throws: EventStoreError.self) {
+                try await EventLog(pool: fixture.operatorPool).append(
+                    [try NewEvent(type: "TenantPooledEventsPurged", data: ["events": 1])],
+                    to: StreamName("tenant-" + tenants.b.uuidString.lowercased()), tenant: EventLog.controlPlaneTenantID)
+            }
+            #expect("\(String(describing: forged))".contains("purge_tenant alone"))
             for configuration in [database.operatorConfiguration, database.applicationConfiguration] {
                 let refused = await #expect(throws: PostgresError.self) {
                     try await PostgresConnection.withConnection(configuration) { connection in

@@ -29,15 +29,23 @@ public struct PooledCopyRetirement: Sendable {
         }
     }
 
-    /// Retires an offboarded tenant's pooled copy, recording the fingerprint its export was
-    /// taken against: from then on the pool takes no more of its events, and
-    /// `PooledCopyPurge` may delete them. Placement is untouched (a pooled tenant has none).
-    public func retireOffboarded(_ tenant: UUID, exported fingerprint: TenantEventsFingerprint) async throws {
-        try await pool.query("""
-            INSERT INTO tenantry.retired_pooled_copies (tenant_id, moved_to, event_count, checksum)
-            VALUES (\(tenant), NULL, \(fingerprint.count), \(fingerprint.checksum))
-            ON CONFLICT (tenant_id) DO NOTHING
-            """)
+    /// Retires an offboarded tenant's pooled copy against the fingerprint its export was taken
+    /// from, if its rows still have it (checked in the same transaction): from then on the pool
+    /// takes no more of its events, and `PooledCopyPurge` may delete them. False, and nothing
+    /// recorded, when the rows changed since. Placement is untouched (a pooled tenant has none).
+    public func retireOffboarded(_ tenant: UUID, exported fingerprint: TenantEventsFingerprint) async throws -> Bool {
+        try await pool.transaction { connection in
+            let row = try connection.query(TenantEventsFingerprint.statement(tenant)).rows.first
+            guard let (count, checksum) = try row?.decode((Int64, String).self),
+                TenantEventsFingerprint(count: count, checksum: checksum) == fingerprint
+            else { return false }
+            _ = try connection.query("""
+                INSERT INTO tenantry.retired_pooled_copies (tenant_id, moved_to, event_count, checksum)
+                VALUES (\(tenant), NULL, \(fingerprint.count), \(fingerprint.checksum))
+                ON CONFLICT (tenant_id) DO NOTHING
+                """)
+            return true
+        }
     }
 
     /// Whether the tenant's pooled copy was retired.
