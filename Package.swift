@@ -88,6 +88,7 @@ let package = Package(
                 .embedInCode("Migrations/0110_staged_append_one_pass.sql"),
                 .embedInCode("Migrations/0111_retired_check_per_append.sql"),
                 .embedInCode("Migrations/0112_purge_retired_tenants.sql"),
+                .embedInCode("Migrations/0113_personal_data_keys.sql"),
                 .embedInCode("Migrations/0200_tenants_read_model.sql"),
                 .embedInCode("Migrations/0201_tenants_compensation_owed.sql"),
                 .embedInCode("Migrations/0202_signup_admissions.sql"),
@@ -111,6 +112,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

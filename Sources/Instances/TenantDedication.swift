@@ -51,6 +51,8 @@ struct TenantDedication: Sendable {
         let source = try await TenantEventsFingerprint.of(tenantID, on: platform.operatorStore.pool)
         progress("copying \(source.count) events")
         try await withDedicatedPool(database, role: DatabaseRoles.application) { pool in
+            // Personal fields stay sealed: their keys go first, the events as stored.
+            _ = try await platform.operatorStore.copyPersonalDataKeys(of: tenantID, to: EventLog(pool: pool))
             try await copyEvents(of: tenantID, to: EventLog(pool: pool))
         }
         let copied = try await withDedicatedPool(database, role: DatabaseRoles.operator) { pool in
@@ -67,12 +69,14 @@ struct TenantDedication: Sendable {
     }
 
     /// Appends the tenant's pooled events to `target`, each stream's in version order, a page of
-    /// the feed at a time; events keep their ids, types, data and metadata.
+    /// the feed at a time; events keep their ids, types, data (personal fields sealed, as
+    /// stored) and metadata.
     private func copyEvents(of tenantID: UUID, to target: EventLog) async throws {
         var cursor = GlobalCursor.start
         var versions: [String: Int64] = [:]
         while true {
-            let page = try await platform.pooledStore.readPage(after: cursor, filter: EventFilter(tenantID: tenantID), limit: 1000)
+            let page = try await platform.pooledStore.readPage(
+                after: cursor, filter: EventFilter(tenantID: tenantID), limit: 1000, personalData: .sealed)
             // Consecutive events of one stream go in one append.
             var run: [RecordedEvent] = []
             func flush() async throws {

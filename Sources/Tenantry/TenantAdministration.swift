@@ -28,6 +28,8 @@ public struct TenantAdministration: Sendable {
     let clusterAdministrator: PostgresConfiguration
     /// Deletes a retired tenant's pooled rows, acting as the schema owner.
     let pooledCopyPurge: PooledCopyPurge
+    /// Destroys a tenant's personal data keys in the platform's database, acting as the owner.
+    let personalDataErasure: PersonalDataErasure
 
     init(
         target: DatabaseTarget, pooledStore: EventLog, operatorStore: EventLog, beforeStep: ProvisioningSaga.StepHook?,
@@ -47,6 +49,7 @@ public struct TenantAdministration: Sendable {
         self.clusterAdministrator = clusterAdministrator
         self.operatorPool = operatorStore.pool
         self.pooledCopyPurge = PooledCopyPurge(administrator: target.administratorConfiguration)
+        self.personalDataErasure = PersonalDataErasure(administrator: target.administratorConfiguration)
         self.saga = ProvisioningSaga(
             tenants: tenants, placements: placements, databases: databases,
             clusterAdministrator: clusterAdministrator, beforeStep: beforeStep
@@ -129,6 +132,50 @@ public struct TenantAdministration: Sendable {
     public func purgePooledCopy(_ slugOrID: String, actor: String, reason: String) async throws -> PooledCopyPurge.Receipt {
         try Self.check(reason: reason)
         return try await pooledCopyPurge.purge(try await resolve(slugOrID), actor: actor, reason: reason)
+    }
+
+    /// What forgetting a tenant's personal data did.
+    public struct ForgettingOutcome: Sendable {
+        /// The tenant after it (its name, email and attributes erased when the whole tenant was
+        /// forgotten).
+        public let tenant: TenantState
+        /// Keys destroyed, in every database that held the tenant's (0 when they already were).
+        public let keys: Int64
+        /// Snapshots deleted.
+        public let snapshots: Int64
+    }
+
+    /// Forgets the personal data of a tenant (crypto-shredding, Decision 31): destroys its data
+    /// keys, or only those of one of its data subjects, in its own database first (when it has
+    /// one) and then in the platform's, which records who and why on the tenant's stream. From
+    /// then on every read, projection, export and replay shows the fields they sealed as
+    /// erased. The registry is caught up and the tables vacuumed before it returns. Running it
+    /// again destroys nothing more and records the request again.
+    public func forget(_ slugOrID: String, subject: String?, actor: String, reason: String) async throws -> ForgettingOutcome {
+        try Self.check(reason: reason)
+        if let subject, !(1...200).contains(subject.count) || subject.utf8.contains(0) {
+            throw TenantLifecycleError.invalidInput("a data subject is 1 to 200 characters without U+0000")
+        }
+        let id = try await resolve(slugOrID)
+        var keys: Int64 = 0
+        var snapshots: Int64 = 0
+        // The tenant's own database holds its events and their keys: forgotten there first, so
+        // the control plane records only what is done.
+        if case .dedicated(let database, let clusterURL) = try await placements.placement(of: id) {
+            let administrator = (clusterURL.map { PostgresConfiguration(connectionString: $0) } ?? clusterAdministrator).with(database: database)
+            let erasure = PersonalDataErasure(administrator: administrator)
+            let receipt = try await erasure.forget(id, subject: subject, actor: actor, reason: reason, recordingInControlPlane: false)
+            try await erasure.vacuum()
+            keys += receipt.keys
+            snapshots += receipt.snapshots
+        }
+        let receipt = try await personalDataErasure.forget(id, subject: subject, actor: actor, reason: reason, recordingInControlPlane: true)
+        keys += receipt.keys
+        snapshots += receipt.snapshots
+        try await registry.catchUpWithCommittedWrites()
+        try await personalDataErasure.vacuum(alsoOf: [.tenantRegistry])
+        guard let state = try await lifecycle.load(id) else { throw TenantLifecycleError.notFound(id.uuidString.lowercased()) }
+        return ForgettingOutcome(tenant: state, keys: keys, snapshots: snapshots)
     }
 
     /// Refuses a reason that says nothing (or too much), before anything is written.

@@ -22,3 +22,10 @@ public struct FeedPage: Sendable {
         return max(afterEvents, GlobalCursor(transactionID: horizon, position: 0))
     }
 }
+
+extension FeedPage {
+    /// The same page with its events replaced (their personal fields opened), in the same order.
+    func replacingEvents(_ events: [RecordedEvent]) -> FeedPage {
+        FeedPage(events: events, horizon: horizon, hasHeldBackEvents: hasHeldBackEvents, isFull: isFull)
+    }
+}

@@ -1,6 +1,7 @@
 public import Foundation
 
-/// An event to append: an id (for idempotency), a type, and JSON data and metadata.
+/// An event to append: an id (for idempotency), a type, and JSON data and metadata, with the
+/// data's personal fields marked (`PersonalData`): the store seals those before writing them.
 public struct NewEvent: Sendable, Hashable {
     public let id: UUID
     public let type: String
@@ -8,13 +9,16 @@ public struct NewEvent: Sendable, Hashable {
     public let dataJSON: String
     /// A JSON object, as text.
     public let metadataJSON: String
+    /// The data's personal fields, sealed on append; nil when it has none.
+    public let personalData: PersonalData?
 
     /// An event whose data is an `Encodable` value (which must encode as a JSON object).
     public init(
         id: UUID = UUID(),
         type: String,
         data: some Encodable,
-        metadata: EventMetadata = EventMetadata()
+        metadata: EventMetadata = EventMetadata(),
+        personalData: PersonalData? = nil
     ) throws(EventStoreError) {
         do {
             let encoder = JSONEncoder()
@@ -23,7 +27,8 @@ public struct NewEvent: Sendable, Hashable {
                 id: id,
                 type: type,
                 dataJSON: String(decoding: encoder.encode(data), as: UTF8.self),
-                metadataJSON: String(decoding: encoder.encode(metadata), as: UTF8.self)
+                metadataJSON: String(decoding: encoder.encode(metadata), as: UTF8.self),
+                personalData: personalData
             )
         } catch let error as EventStoreError {
             throw error
@@ -34,16 +39,39 @@ public struct NewEvent: Sendable, Hashable {
 
     /// An event whose data is JSON text, e.g. from the command line. Malformed JSON, or JSON
     /// that is not an object, is refused with a message that says which; so is a string or key
-    /// holding U+0000, which PostgreSQL cannot store, with the path of its field.
-    public init(id: UUID = UUID(), type: String, dataJSON: String, metadataJSON: String = "{}") throws(EventStoreError) {
+    /// holding U+0000, which PostgreSQL cannot store, with the path of its field; so is a
+    /// personal field the data does not have at its top level.
+    public init(
+        id: UUID = UUID(), type: String, dataJSON: String, metadataJSON: String = "{}", personalData: PersonalData? = nil
+    ) throws(EventStoreError) {
         try Self.requireObject(dataJSON, field: "data")
         try Self.requireObject(metadataJSON, field: "metadata")
         try Self.requireStorable(dataJSON, field: "data", type: type)
         try Self.requireStorable(metadataJSON, field: "metadata", type: type)
+        if let personalData {
+            let present = Set(TopLevelMembers(dataJSON)?.members.map(\.key) ?? [])
+            if let missing = personalData.fields.first(where: { !present.contains($0) }) {
+                throw .invalidEvent("invalid event: \(type) marks \"\(missing)\" personal, but its data has no such top-level field")
+            }
+        }
         self.id = id
         self.type = type
         self.dataJSON = dataJSON
         self.metadataJSON = metadataJSON
+        self.personalData = personalData
+    }
+
+    /// This event with its data replaced by `sealed` (its personal fields sealed).
+    func withSealedData(_ sealed: String) -> NewEvent {
+        NewEvent(id: id, type: type, checkedData: sealed, metadataJSON: metadataJSON)
+    }
+
+    private init(id: UUID, type: String, checkedData: String, metadataJSON: String) {
+        self.id = id
+        self.type = type
+        self.dataJSON = checkedData
+        self.metadataJSON = metadataJSON
+        self.personalData = nil
     }
 
     private static func requireObject(_ json: String, field: String) throws(EventStoreError) {

@@ -14,10 +14,14 @@ public struct RecordedEvent: Sendable, Hashable, Identifiable {
     public let version: Int64
     public let id: UUID
     public let type: String
-    /// The data, as the JSON text PostgreSQL returns for `jsonb`.
-    public let dataJSON: String
+    /// The data, as the JSON text PostgreSQL returns for `jsonb`, with personal fields opened
+    /// (or, their key forgotten, erased: see `erasedFields`).
+    public internal(set) var dataJSON: String
     public let metadataJSON: String
     public let recordedAt: Date
+    /// The personal fields of the data whose key was forgotten, sorted: they read as
+    /// `PersonalData.erased(kind:)`. Empty for most events.
+    public internal(set) var erasedFields: [String] = []
 
     /// Where this event sits in the global feed, the order subscriptions deliver in.
     public var cursor: GlobalCursor { GlobalCursor(transactionID: transactionID, position: position) }

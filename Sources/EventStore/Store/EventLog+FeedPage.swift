@@ -20,11 +20,14 @@ extension EventLog {
         after cursor: GlobalCursor,
         filter: EventFilter,
         limit: Int,
+        personalData: PersonalDataView,
         on connection: isolated PostgresConnection
     ) throws -> FeedPage {
         try connection.joiningTransaction { connection in
             try connection.query(EventStoreStatements.prepareFeedRead)
-            return try readFeedRows(after: cursor, filter: filter, limit: limit, on: connection)
+            let page = try readFeedRows(after: cursor, filter: filter, limit: limit, on: connection)
+            guard personalData == .opened else { return page }
+            return page.replacingEvents(try Self.openingPersonalData(page.events, on: connection))
         }
     }
 

@@ -58,13 +58,19 @@ public struct EventLog: Sendable {
     /// look for the commit.
     @discardableResult
     public func append(
-        _ events: [NewEvent],
+        _ unsealed: [NewEvent],
         to stream: StreamName,
         tenant: UUID,
         expectedVersion: ExpectedVersion = .any,
         on connection: isolated PostgresConnection
     ) throws -> AppendResult {
-        guard !events.isEmpty else { throw EventStoreError.invalidEvent("invalid event: an append needs at least one event") }
+        guard !unsealed.isEmpty else { throw EventStoreError.invalidEvent("invalid event: an append needs at least one event") }
+        let events: [NewEvent]
+        do {
+            events = try Self.sealingPersonalData(unsealed, tenant: tenant, on: connection)
+        } catch {
+            throw EventStoreError.translate(error)
+        }
         FeedTipWatchers.shared.nudge(pool)
         if events.count >= Self.stagedAppendThreshold, tenant != Self.controlPlaneTenantID,
            let result = try appendStaged(events, to: stream, tenant: tenant, expectedVersion: expectedVersion, on: connection) {
@@ -133,21 +139,24 @@ public struct EventLog: Sendable {
 
     /// Reads the global feed like `readAll`, with the horizon it read below, so a follower can
     /// move its cursor past events its filter skipped (see `FeedPage.nextCursor(after:)`).
+    /// `personalData: .sealed` leaves personal fields as stored, for a copy of the events that
+    /// keeps them sealed (with their keys).
     public func readPage(
         after cursor: GlobalCursor = .start,
         filter: EventFilter = .all,
-        limit: Int = 1000
+        limit: Int = 1000,
+        personalData: PersonalDataView = .opened
     ) async throws -> FeedPage {
         do {
             // One tenant's feed runs in that tenant's context (row-level security); the feed of
             // every tenant needs a pool acting as tenantry_operator.
             if let tenant = filter.tenantID {
                 return try await inTenant(tenant) { connection in
-                    try readPage(after: cursor, filter: filter, limit: limit, on: connection)
+                    try readPage(after: cursor, filter: filter, limit: limit, personalData: personalData, on: connection)
                 }
             }
             return try await pool.withConnection { connection in
-                try readPage(after: cursor, filter: filter, limit: limit, on: connection)
+                try readPage(after: cursor, filter: filter, limit: limit, personalData: personalData, on: connection)
             }
         } catch {
             throw EventStoreError.translate(error)
@@ -159,11 +168,12 @@ public struct EventLog: Sendable {
         after cursor: GlobalCursor,
         filter: EventFilter,
         limit: Int,
+        personalData: PersonalDataView = .opened,
         on connection: isolated PostgresConnection
     ) throws -> FeedPage {
         precondition(limit > 0, "a page holds at least one event")
         do {
-            return try readPageBinary(after: cursor, filter: filter, limit: limit, on: connection)
+            return try readPageBinary(after: cursor, filter: filter, limit: limit, personalData: personalData, on: connection)
         } catch {
             throw EventStoreError.translate(error)
         }
@@ -215,8 +225,9 @@ public struct EventLog: Sendable {
         on connection: isolated PostgresConnection
     ) throws -> [RecordedEvent] {
         do {
-            return try connection.query(EventStoreStatements.readStreamForward(tenant: tenant, stream: stream, fromVersion: version, limit: limit))
+            let events = try connection.query(EventStoreStatements.readStreamForward(tenant: tenant, stream: stream, fromVersion: version, limit: limit))
                 .rows.map { row throws(PostgresError) in try RecordedEvent(row: row) }
+            return try Self.openingPersonalData(events, on: connection)
         } catch {
             throw EventStoreError.translate(error)
         }
@@ -248,7 +259,8 @@ public struct EventLog: Sendable {
     private func events(_ query: PostgresQuery, tenant: UUID) async throws -> [RecordedEvent] {
         do {
             return try await inTenant(tenant) { connection in
-                try connection.query(query).rows.map { row throws(PostgresError) in try RecordedEvent(row: row) }
+                let events = try connection.query(query).rows.map { row throws(PostgresError) in try RecordedEvent(row: row) }
+                return try Self.openingPersonalData(events, on: connection)
             }
         } catch {
             throw EventStoreError.translate(error)

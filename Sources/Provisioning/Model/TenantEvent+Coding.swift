@@ -2,10 +2,13 @@ public import EventStore
 import Foundation
 
 extension TenantEvent {
-    /// The event ready to append, with who did it and why in its metadata.
-    func newEvent(metadata: EventMetadata) throws -> NewEvent {
+    /// The event ready to append, with who did it and why in its metadata. The fields that are
+    /// personal (the organisation's name, the owner's email, custom attributes) are marked so,
+    /// sealed with the key of `tenant`, the tenant the event is about.
+    func newEvent(about tenant: UUID, metadata: EventMetadata) throws -> NewEvent {
         switch self {
-        case .registered(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .registered(let data):
+            try NewEvent(type: type, data: data, metadata: metadata, personalData: PersonalData(fields: ["email", "name"], owner: tenant))
         case .stepCompleted(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .stepCompensated(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .apiKeyIssued(let data): try NewEvent(type: type, data: data, metadata: metadata)
@@ -19,10 +22,12 @@ extension TenantEvent {
         case .suspended(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .reactivated(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .offboarded(let data): try NewEvent(type: type, data: data, metadata: metadata)
-        case .attributesChanged(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .attributesChanged(let data):
+            try NewEvent(type: type, data: data, metadata: metadata, personalData: PersonalData(fields: ["set"], owner: tenant))
         case .isolationChanged(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .activated(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .pooledEventsPurged(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .personalDataForgotten(let data): try NewEvent(type: type, data: data, metadata: metadata)
         }
     }
 
@@ -51,6 +56,7 @@ extension TenantEvent {
         case "TenantIsolationChanged": self = .isolationChanged(try decode(IsolationChanged.self))
         case "TenantActivated": self = .activated(try decode(Activated.self))
         case "TenantPooledEventsPurged": self = .pooledEventsPurged(try decode(PooledEventsPurged.self))
+        case "TenantPersonalDataForgotten": self = .personalDataForgotten(try decode(PersonalDataForgotten.self))
         default: return nil
         }
     }

@@ -22,6 +22,9 @@ public enum TenantEvent: Sendable, Hashable {
     case isolationChanged(IsolationChanged)
     /// Recorded by the database itself (`tenantry.purge_tenant`), never appended by a service.
     case pooledEventsPurged(PooledEventsPurged)
+    /// Recorded by the database itself (`tenantry.forget_personal_data`), never appended by a
+    /// service.
+    case personalDataForgotten(PersonalDataForgotten)
 
     public struct Registered: Codable, Sendable, Hashable {
         public var tenantId: UUID
@@ -151,6 +154,23 @@ public enum TenantEvent: Sendable, Hashable {
         public var basis: Basis
     }
 
+    /// Personal data keys of the tenant were destroyed (crypto-shredding): every field sealed
+    /// with them now reads as erased, in every read, projection, export and replay. Who and why
+    /// are in the event's metadata; the data subject, which may itself be personal, is not kept.
+    public struct PersonalDataForgotten: Codable, Sendable, Hashable {
+        public enum Scope: String, Codable, Sendable, Hashable {
+            /// Every key of the tenant: its own (the registration's name and email, its custom
+            /// attributes) and its data subjects'.
+            case tenant
+            /// The keys of one of its data subjects.
+            case subject
+        }
+
+        public var scope: Scope
+        /// How many keys were destroyed (0 when they already were).
+        public var keys: Int64
+    }
+
     /// The tenant's first successful flag evaluation with one of its API keys: the moment it
     /// got value from the product. Recorded once per tenant.
     public struct Activated: Codable, Sendable, Hashable {
@@ -180,6 +200,7 @@ public enum TenantEvent: Sendable, Hashable {
         case .activated: "TenantActivated"
         case .isolationChanged: "TenantIsolationChanged"
         case .pooledEventsPurged: "TenantPooledEventsPurged"
+        case .personalDataForgotten: "TenantPersonalDataForgotten"
         }
     }
 }

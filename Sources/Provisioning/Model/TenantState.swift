@@ -1,4 +1,5 @@
 public import Foundation
+import EventStore
 
 /// A tenant as its events say it is: the fold of its stream.
 ///
@@ -132,6 +133,13 @@ public struct TenantState: Sendable, Hashable, Codable {
         case .pooledEventsPurged:
             // The pooled copy was already retired (moved or offboarded): nothing changes.
             break
+        case .personalDataForgotten(let forgotten):
+            // What the tenant's own key sealed reads as erased from now on; a fold from the
+            // start (its sealed events erased too) arrives at the same state.
+            guard forgotten.scope == .tenant else { break }
+            name = PersonalData.erasedText
+            email = PersonalData.erasedText
+            attributes = [:]
         case .activated(let activation):
             if activatedAt == nil {
                 activatedAt = activation.at

@@ -102,7 +102,7 @@ extension TenantService {
         on connection: isolated PostgresConnection
     ) throws {
         try store.append(
-            try events.map { try $0.newEvent(metadata: metadata) },
+            try events.map { try $0.newEvent(about: tenantID, metadata: metadata) },
             to: TenantStreams.tenant(tenantID), tenant: ControlPlane.tenantID,
             expectedVersion: .exact(expectedVersion), on: connection
         )

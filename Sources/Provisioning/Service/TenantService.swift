@@ -109,7 +109,7 @@ public struct TenantService: Sendable {
             plan: request.plan, isolation: request.isolation, clusterURL: request.clusterURL
         ))
         try store.append(
-            [try registered.newEvent(metadata: metadata)],
+            [try registered.newEvent(about: tenantID, metadata: metadata)],
             to: TenantStreams.tenant(tenantID), tenant: controlPlane, expectedVersion: .noStream, on: connection
         )
         if let key = request.idempotencyKey {
@@ -248,7 +248,7 @@ public struct TenantService: Sendable {
             try await beforeAppend?(tenantID)
             do {
                 try await store.append(
-                    try events.map { try $0.newEvent(metadata: metadata) },
+                    try events.map { try $0.newEvent(about: tenantID, metadata: metadata) },
                     to: TenantStreams.tenant(tenantID), tenant: ControlPlane.tenantID,
                     expectedVersion: .exact(state.version)
                 )
@@ -264,7 +264,7 @@ public struct TenantService: Sendable {
     /// Appends events decided elsewhere (the saga) at an expected version.
     func record(_ events: [TenantEvent], to tenantID: UUID, expectedVersion: Int64, metadata: EventMetadata) async throws {
         try await store.append(
-            try events.map { try $0.newEvent(metadata: metadata) },
+            try events.map { try $0.newEvent(about: tenantID, metadata: metadata) },
             to: TenantStreams.tenant(tenantID), tenant: ControlPlane.tenantID,
             expectedVersion: .exact(expectedVersion)
         )

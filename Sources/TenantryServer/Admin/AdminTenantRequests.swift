@@ -19,6 +19,13 @@ enum AdminTenantRequests {
         var reason: String?
     }
 
+    /// `POST …/forget`: why (required: it cannot be undone), and the data subject, if only
+    /// one subject's data is to be forgotten.
+    struct Forget: Decodable {
+        var reason: String?
+        var subject: String?
+    }
+
     /// `POST …/plan`.
     struct PlanChange: Decodable {
         var plan: String

@@ -23,6 +23,7 @@ struct AdminTenantRoutes: Sendable {
         group.post("tenants/:slug/plan", use: changePlan)
         group.post("tenants/:slug/attributes", use: changeAttributes)
         group.post("tenants/:slug/offboard", use: offboard)
+        group.post("tenants/:slug/forget", use: forget)
         group.post("tenants/:slug/retry", use: retry)
     }
 
@@ -32,7 +33,7 @@ struct AdminTenantRoutes: Sendable {
         group.refuseMethods(on: "tenants/expire-trials", except: [.post])
         group.refuseMethods(on: "tenants/:slug", except: [.get, .head])
         group.refuseMethods(on: "tenants/:slug/history", except: [.get, .head])
-        for action in ["suspend", "resume", "plan", "attributes", "offboard", "retry"] {
+        for action in ["suspend", "resume", "plan", "attributes", "offboard", "forget", "retry"] {
             group.refuseMethods(on: RouterPath("tenants/:slug/\(action)"), except: [.post])
         }
     }
@@ -182,6 +183,25 @@ struct AdminTenantRoutes: Sendable {
             break
         }
         return .json(.object(answer))
+    }
+
+    /// `POST /v1/admin/tenants/{slug}/forget` `{"reason", "subject"?}` (as `tenant forget`):
+    /// destroys the tenant's personal data keys, or one data subject's; answers with the tenant
+    /// as it is now and how many keys and snapshots went.
+    @Sendable func forget(_ request: Request, context: AdminRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(as: AdminTenantRequests.Forget.self, context: context)
+        guard let reason = try AdminInput.reason(body.reason) else {
+            throw ProblemDetails.invalidRequest("\"reason\" is required: forgetting cannot be undone", field: "reason")
+        }
+        if let subject = body.subject, !(1...200).contains(subject.count) {
+            throw ProblemDetails.invalidRequest("\"subject\" must be 1 to 200 characters", field: "subject")
+        }
+        let outcome = try await administration.forget(
+            AdminInput.parameter("slug", of: context), subject: body.subject, actor: try context.requireAdmin().actor, reason: reason)
+        return .json(.object([
+            "tenant": outcome.tenant.adminJSON, "scope": .string(body.subject == nil ? "tenant" : "subject"),
+            "keys": .integer(outcome.keys), "snapshots": .integer(outcome.snapshots),
+        ]))
     }
 
     /// `POST /v1/admin/tenants/{slug}/retry` `{"reason"?}` (as `tenant retry`): provisions a

@@ -1,0 +1,80 @@
+public import Foundation
+import Crypto
+import PostgresClient
+
+extension EventLog {
+    /// Copies `tenant`'s live data keys (its own and its subjects') to `target`'s database, for
+    /// a copy of its events read with `personalData: .sealed`; returns how many. Refuses when
+    /// the target already has another live key for the same tenant and subject (its events
+    /// would be sealed under two keys).
+    public func copyPersonalDataKeys(of tenant: UUID, to target: EventLog) async throws -> Int {
+        do {
+            let keys = try await pool.withConnection { connection in
+                try PersonalDataKeys.liveKeys(of: tenant, on: connection).map { ($0.owner, $0.key.id, $0.key.key.withUnsafeBytes { Array($0) }) }
+            }
+            try await target.pool.withConnection { connection in
+                for (owner, id, material) in keys {
+                    let installed = try PersonalDataKeys.install(
+                        PersonalFieldCipher.DataKey(id: id, key: SymmetricKey(data: material)), as: owner, on: connection)
+                    guard installed == id else {
+                        throw EventStoreError.invalidEvent(
+                            "tenant \(tenant.uuidString.lowercased()) already has another personal data key in the target database; nothing was copied over it")
+                    }
+                }
+            }
+            return keys.count
+        } catch let error as EventStoreError {
+            throw error
+        } catch {
+            throw EventStoreError.translate(error)
+        }
+    }
+
+    /// `events` with their personal fields sealed, each under the live key of the tenant it is
+    /// about (and its subject), found or created on `connection`.
+    static func sealingPersonalData(_ events: [NewEvent], tenant: UUID, on connection: isolated PostgresConnection) throws -> [NewEvent] {
+        guard events.contains(where: { $0.personalData != nil }) else { return events }
+        var keys: [PersonalDataKeys.Owner: PersonalFieldCipher.DataKey] = [:]
+        var sealed: [NewEvent] = []
+        sealed.reserveCapacity(events.count)
+        for event in events {
+            guard let personal = event.personalData else {
+                sealed.append(event)
+                continue
+            }
+            let owner = PersonalDataKeys.Owner(tenant: personal.owner ?? tenant, subject: personal.subject)
+            guard owner.tenant != controlPlaneTenantID else {
+                throw EventStoreError.invalidEvent(
+                    "invalid event: \(event.type) holds personal data on the control plane without naming the tenant it is about")
+            }
+            let key: PersonalFieldCipher.DataKey
+            if let known = keys[owner] {
+                key = known
+            } else {
+                key = try PersonalDataKeys.key(of: owner, on: connection)
+                keys[owner] = key
+            }
+            sealed.append(event.withSealedData(
+                try PersonalFieldCipher.seal(event.dataJSON, fields: personal.fields, eventID: event.id, type: event.type, with: key)))
+        }
+        return sealed
+    }
+
+    /// `events` with their sealed fields opened with the keys this session may read on
+    /// `connection` (in the read's own transaction, so a key forgotten before the read began
+    /// is never used); fields whose key is gone read as erased.
+    static func openingPersonalData(_ events: [RecordedEvent], on connection: isolated PostgresConnection) throws(PostgresError) -> [RecordedEvent] {
+        var keyIDs: Set<UUID> = []
+        for event in events where PersonalFieldCipher.mayHoldSealedFields(event.dataJSON) {
+            keyIDs.formUnion(PersonalFieldCipher.keyIDs(in: event.dataJSON))
+        }
+        guard !keyIDs.isEmpty else { return events }
+        let keys = try PersonalDataKeys.keys(keyIDs, on: connection)
+        return events.map { event in
+            guard PersonalFieldCipher.mayHoldSealedFields(event.dataJSON) else { return event }
+            var opened = event
+            (opened.dataJSON, opened.erasedFields) = PersonalFieldCipher.open(event.dataJSON, eventID: event.id, keys: keys)
+            return opened
+        }
+    }
+}
