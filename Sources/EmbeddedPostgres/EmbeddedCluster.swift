@@ -161,7 +161,7 @@ public struct EmbeddedCluster: Sendable {
         rotateLog(paths)
         try launch(paths, binaries: binaries, account: account)
 
-        let started = status()
+        let started = waitForRecovery(paths)
         guard started.isRunning else {
             throw EmbeddedPostgresError(
                 "PostgreSQL started for \(dataDirectory) but is not ready on socket \(paths.socketFile)",
@@ -239,6 +239,22 @@ public struct EmbeddedCluster: Sendable {
             usleep(100_000)
         }
         return false
+    }
+
+    /// pg_ctl stops waiting once a server in archive recovery (a data directory restored from a
+    /// backup, with `hot_standby` off) says "standby"; it accepts connections only after it has
+    /// replayed up to its target and promoted. Waits for that, up to the start timeout.
+    private func waitForRecovery(_ paths: ClusterPaths) -> Status {
+        let deadline = ContinuousClock.now + .seconds(Self.startTimeout)
+        var current = status()
+        while !current.isRunning, ContinuousClock.now < deadline,
+            let pidFile = PostmasterPIDFile.read(paths.pidFile), ProcessProbe.isLivePostgres(pidFile.pid),
+            pidFile.state == "standby" || pidFile.state == "starting"
+        {
+            usleep(100_000)
+            current = status()
+        }
+        return current
     }
 
     /// Leftovers of an initdb that crashed; we hold the lock, so no initdb is running.
