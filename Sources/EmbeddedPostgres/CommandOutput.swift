@@ -1,13 +1,14 @@
 /// What a finished command printed and how it exited.
-struct CommandOutput: Sendable {
+public struct CommandOutput: Sendable {
     /// The command as a readable line, for error messages.
-    let commandLine: String
+    public let commandLine: String
     /// The exit code, or 128 + signal number when it was killed.
-    let exitStatus: Int32
+    public let exitStatus: Int32
     /// stdout and stderr, interleaved as written.
-    let text: String
+    public let text: String
 
-    var succeeded: Bool { exitStatus == 0 }
+    /// Whether it exited with status 0.
+    public var succeeded: Bool { exitStatus == 0 }
 
     var tail: String { EmbeddedPostgresError.lastLines(of: text) }
 }

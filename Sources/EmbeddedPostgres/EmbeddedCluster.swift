@@ -29,6 +29,10 @@ public struct EmbeddedCluster: Sendable {
     public let directory: String
     /// The settings applied whenever this value starts the server.
     public let profile: Profile
+    /// postgresql.conf settings written after the profile's (and so overriding them) whenever
+    /// this value starts the server, by name, e.g. `["archive_mode": "on"]`; each value is
+    /// written as a quoted string literal.
+    public let additionalSettings: [String: String]
 
     private let layout: ClusterLayout
 
@@ -39,10 +43,13 @@ public struct EmbeddedCluster: Sendable {
 
     /// Describes the cluster in `directory` (e.g. "<project>/.tenantry/postgres"); nothing is created
     /// until ``start()``. A relative path is resolved against the current working directory.
-    public init(directory: String, profile: Profile = .development) {
+    /// `additionalSettings` (e.g. WAL archiving for a backup rehearsal) are written after the
+    /// profile's settings on every start.
+    public init(directory: String, profile: Profile = .development, additionalSettings: [String: String] = [:]) {
         layout = ClusterLayout(directory: directory)
         self.directory = layout.directory
         self.profile = profile
+        self.additionalSettings = additionalSettings
     }
 
     /// The directory of the server's unix socket: `<directory>/run`, unless the socket path in it
@@ -154,7 +161,7 @@ public struct EmbeddedCluster: Sendable {
         rotateLog(paths)
         try launch(paths, binaries: binaries, account: account)
 
-        let started = status()
+        let started = waitForRecovery(paths)
         guard started.isRunning else {
             throw EmbeddedPostgresError(
                 "PostgreSQL started for \(dataDirectory) but is not ready on socket \(paths.socketFile)",
@@ -165,7 +172,7 @@ public struct EmbeddedCluster: Sendable {
 
     /// Creates the cluster directory for the server user, or relocates the cluster when that user
     /// cannot reach it; returns where the cluster physically lives.
-    private func prepareRoot(for account: ServerAccount?) throws -> String {
+    func prepareRoot(for account: ServerAccount?) throws -> String {
         let directory = layout.directory
         guard let info = FileSystem.linkStatus(directory) else {
             if let account, !account.canTraverse(FileSystem.parent(of: directory)) {
@@ -234,6 +241,22 @@ public struct EmbeddedCluster: Sendable {
         return false
     }
 
+    /// pg_ctl stops waiting once a server in archive recovery (a data directory restored from a
+    /// backup, with `hot_standby` off) says "standby"; it accepts connections only after it has
+    /// replayed up to its target and promoted. Waits for that, up to the start timeout.
+    private func waitForRecovery(_ paths: ClusterPaths) -> Status {
+        let deadline = ContinuousClock.now + .seconds(Self.startTimeout)
+        var current = status()
+        while !current.isRunning, ContinuousClock.now < deadline,
+            let pidFile = PostmasterPIDFile.read(paths.pidFile), ProcessProbe.isLivePostgres(pidFile.pid),
+            pidFile.state == "standby" || pidFile.state == "starting"
+        {
+            usleep(100_000)
+            current = status()
+        }
+        return current
+    }
+
     /// Leftovers of an initdb that crashed; we hold the lock, so no initdb is running.
     private func removeStaleInitDirectories(in root: String) throws {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
@@ -286,7 +309,7 @@ public struct EmbeddedCluster: Sendable {
     }
 
     private func writeSettings(_ paths: ClusterPaths, account: ServerAccount?) throws {
-        let text = profile.configuration(socketDirectory: paths.serverSocketDirectory)
+        let text = profile.configuration(socketDirectory: paths.serverSocketDirectory, additional: additionalSettings)
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: paths.settings), options: .atomic)
         } catch {
@@ -400,7 +423,7 @@ public struct EmbeddedCluster: Sendable {
         }
     }
 
-    private func withClusterLock<T>(_ body: () throws -> T) throws -> T {
+    func withClusterLock<T>(_ body: () throws -> T) throws -> T {
         let parent = FileSystem.parent(of: layout.directory)
         do {
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)

@@ -16,8 +16,9 @@ extension EmbeddedCluster {
 }
 
 extension EmbeddedCluster.Profile {
-    /// The postgresql.conf lines for this profile, with the server's socket in `socketDirectory`.
-    func configuration(socketDirectory: String) -> String {
+    /// The postgresql.conf lines for this profile, with the server's socket in `socketDirectory`,
+    /// followed by `additional` settings (sorted by name, values quoted).
+    func configuration(socketDirectory: String, additional: [String: String] = [:]) -> String {
         var settings: [(name: String, value: String)] = [
             ("listen_addresses", "''"),
             ("port", String(ClusterLayout.port)),
@@ -40,6 +41,7 @@ extension EmbeddedCluster.Profile {
                 ("full_page_writes", "off"),
             ]
         }
+        settings += additional.sorted { $0.key < $1.key }.map { ($0.key, Self.quoted($0.value)) }
         let header = "# Written by Tenantry's EmbeddedCluster on every start; edits are overwritten.\n"
         return header + settings.map { "\($0.name) = \($0.value)\n" }.joined()
     }

@@ -4,7 +4,10 @@ import ArgumentParser
 struct EventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
-        abstract: "Append, read, tail and import events in the event store.",
-        subcommands: [EventsAppendCommand.self, EventsReadCommand.self, EventsTailCommand.self, EventsImportCommand.self]
+        abstract: "Append, read, tail, import and verify events in the event store.",
+        subcommands: [
+            EventsAppendCommand.self, EventsReadCommand.self, EventsTailCommand.self, EventsImportCommand.self,
+            EventsVerifyCommand.self,
+        ]
     )
 }
