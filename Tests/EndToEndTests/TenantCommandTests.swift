@@ -155,6 +155,34 @@ struct TenantCommandTests {
         }
     }
 
+    @Test("tenant forget erases the tenant's name and email in show and history, names what it destroyed, and refuses a missing reason and an unknown tenant in one line")
+    func forgetTenant() async throws {
+        try await withTestDatabase { database async throws in
+            let env = ["TENANTRY_DATABASE_URL": database.administratorConnectionString]
+            let created = try await TenantryProcess.run(["tenant", "create", "Hooli Forgotten", "--email", "gavin@hooli.example", "--json"], environment: env)
+            #expect(created.status == 0, "\(created.standardError)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.standardOutput.utf8)) as? [String: Any])
+            let slug = try #require(object["slug"] as? String)
+
+            let noReason = try await TenantryProcess.run(["tenant", "forget", slug], environment: env)
+            #expect(noReason.status != 0 && noReason.standardError.split(separator: "\n").count == 1, "\(noReason.standardError)")
+            let unknown = try await TenantryProcess.run(["tenant", "forget", "no-such-tenant", "--reason", "erasure request"], environment: env)
+            #expect(unknown.status != 0 && unknown.standardError.split(separator: "\n").count == 1, "\(unknown.standardError)")
+
+            let forget = try await TenantryProcess.run(["tenant", "forget", slug, "--reason", "erasure request 9", "--json"], environment: env)
+            #expect(forget.status == 0, "\(forget.standardError)")
+            let outcome = try #require(try JSONSerialization.jsonObject(with: Data(forget.standardOutput.utf8)) as? [String: Any])
+            #expect(outcome["keys"] as? Int == 1 && outcome["scope"] as? String == "tenant")
+
+            let show = try await TenantryProcess.run(["tenant", "show", slug, "--json"], environment: env)
+            #expect(show.status == 0 && show.standardOutput.contains("[erased]"), "\(show.standardOutput)")
+            #expect(!show.standardOutput.contains("gavin@hooli.example") && !show.standardOutput.contains("Hooli Forgotten"))
+            let history = try await TenantryProcess.run(["tenant", "history", slug], environment: env)
+            #expect(history.status == 0 && history.standardOutput.contains("TenantPersonalDataForgotten"), "\(history.standardOutput)")
+            #expect(!history.standardOutput.contains("gavin@hooli.example"))
+        }
+    }
+
     @Test("a pooled tenant offboarded with --keep-pooled-events keeps its rows hidden until tenant purge deletes them; purge refuses a tenant with no verified copy")
     func offboardKeepThenPurge() async throws {
         try await withTestDatabase { database async throws in
