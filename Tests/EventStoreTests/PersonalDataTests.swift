@@ -43,14 +43,16 @@ struct PersonalDataTests {
     @Test("sealing replaces only the marked members' values; opening puts their text back byte for byte")
     func sealAndOpenRoundTrip() throws {
         let key = PersonalFieldCipher.DataKey(id: UUID(), key: .init(size: .bits256))
+        let tenant = UUID()
         let data = #"{"amount": 1.50, "email": "ada@example.org", "nested": {"x": [1, {"y": "}"}]}, "note": "a \"quoted\" }"}"#
         let id = UUID()
-        let sealed = try PersonalFieldCipher.seal(data, fields: ["email", "nested"], eventID: id, type: "T", with: key)
+        let sealed = try PersonalFieldCipher.seal(data, fields: ["email", "nested"], eventID: id, tenant: tenant, type: "T", with: key)
         #expect(!sealed.contains("ada@example.org"))
         #expect(!sealed.contains(#""y""#))
         #expect(sealed.hasPrefix(#"{"amount": 1.50, "email": {"$personal":"#))
         #expect(sealed.hasSuffix(#", "note": "a \"quoted\" }"}"#))
-        let opened = PersonalFieldCipher.open(sealed, eventID: id, keys: [key.id: key.key])
+        let opened = PersonalFieldCipher.open(sealed, eventID: id, tenant: tenant, keys: [key.id: key.key])
+        #expect(PersonalFieldCipher.open(sealed, eventID: id, tenant: UUID(), keys: [key.id: key.key]).erased == ["email", "nested"])
         #expect(opened.dataJSON == data)
         #expect(opened.erased.isEmpty)
     }
@@ -60,12 +62,17 @@ struct PersonalDataTests {
         let key = PersonalFieldCipher.DataKey(id: UUID(), key: .init(size: .bits256))
         let data = #"{"a": "text", "b": 42, "c": true, "d": {"k": 1}, "e": [1], "f": null, "g": "kept"}"#
         let id = UUID()
-        let sealed = try PersonalFieldCipher.seal(data, fields: ["a", "b", "c", "d", "e", "f"], eventID: id, type: "T", with: key)
-        let erased = PersonalFieldCipher.open(sealed, eventID: id, keys: [:])
+        let tenant = UUID()
+        let sealed = try PersonalFieldCipher.seal(data, fields: ["a", "b", "c", "d", "e", "f"], eventID: id, tenant: tenant, type: "T", with: key)
+        let erased = PersonalFieldCipher.open(sealed, eventID: id, tenant: tenant, keys: [:])
         #expect(erased.dataJSON == #"{"a": "[erased]", "b": 0, "c": false, "d": {}, "e": [], "f": null, "g": "kept"}"#)
         #expect(erased.erased == ["a", "b", "c", "d", "e", "f"])
         // The same sealed text under another event's id fails authentication: erased, not opened.
-        #expect(PersonalFieldCipher.open(sealed, eventID: UUID(), keys: [key.id: key.key]).erased.count == 6)
+        #expect(PersonalFieldCipher.open(sealed, eventID: UUID(), tenant: tenant, keys: [key.id: key.key]).erased.count == 6)
+        // Padded: a boolean seals to as many bytes as a short string.
+        let trueSealed = try PersonalFieldCipher.seal(#"{"v": true}"#, fields: ["v"], eventID: id, tenant: tenant, type: "T", with: key)
+        let falseSealed = try PersonalFieldCipher.seal(#"{"v": false}"#, fields: ["v"], eventID: id, tenant: tenant, type: "T", with: key)
+        #expect(trueSealed.count == falseSealed.count)
     }
 
     @Test("a personal field the data does not have, and an empty list, are refused naming them")
@@ -149,6 +156,47 @@ struct PersonalDataTests {
         }
     }
 
+    @Test("a snapshot folded from opened fields never outlives the forgetting of their key: a forgetting waits for a save holding the key and then deletes its snapshot; a save after it writes nothing")
+    func snapshotsRaceForgetting() async throws {
+        try await withEventStore { store, database async throws in
+            let tenant = UUID()
+            try await store.append([try Self.event()], to: "profile-1", tenant: tenant)
+            let key = try #require(try await store.readStream("profile-1", tenant: tenant).first?.sealingKeyID)
+            let snapshots = SnapshotStore(pool: store.pool)
+            func snapshotCount() async throws -> Int64 {
+                try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                    try await admin.query("SELECT count(*) FROM tenantry.snapshots WHERE tenant_id = \(tenant)").rows.first?.decode(Int64.self) ?? -1
+                }
+            }
+
+            // The save holds the key (its transaction stays open) while the forgetting starts.
+            let saver = try await PostgresConnection.connect(database.applicationConfiguration)
+            try await saver.query("BEGIN")
+            try await saver.query("SELECT set_config('tenantry.tenant_id', \(tenant.uuidString.lowercased()), true)")
+            try await saver.save(snapshots, tenant: tenant, key: key)
+            let forgetting = Task { try await Self.forget(tenant, in: database) }
+            try await waitUntil("the forgetting waits for the save's transaction") {
+                try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                    try await admin.query("""
+                        SELECT count(*) FROM pg_stat_activity
+                        WHERE query LIKE '%forget_personal_data%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+                        """).rows.first?.decode(Int64.self) == 1
+                }
+            }
+            try await saver.query("COMMIT")
+            #expect(try await forgetting.value == 1)
+            #expect(try await snapshotCount() == 0)
+
+            // After the forgetting, a save from state opened with the dead key writes nothing.
+            try await saver.query("BEGIN")
+            try await saver.query("SELECT set_config('tenantry.tenant_id', \(tenant.uuidString.lowercased()), true)")
+            try await saver.save(snapshots, tenant: tenant, key: key)
+            try await saver.query("COMMIT")
+            await saver.close()
+            #expect(try await snapshotCount() == 0)
+        }
+    }
+
     @Test("concurrent first appends of a tenant's personal data agree on one key")
     func concurrentFirstKey() async throws {
         try await withEventStore(maximumConnections: 8) { store, database async throws in
@@ -168,5 +216,14 @@ struct PersonalDataTests {
             let events = try await store.readAll().filter { $0.tenantID == tenant }
             #expect(events.count == 8 && events.allSatisfy(\.erasedFields.isEmpty))
         }
+    }
+}
+
+extension PostgresConnection {
+    /// Saves a snapshot of `profile-1` folded from fields `key` opened, in the open transaction.
+    fileprivate func save(_ snapshots: SnapshotStore, tenant: UUID, key: UUID) throws {
+        try snapshots.save(
+            stream: "profile-1", tenant: tenant, type: "profile", version: 1,
+            state: PersonalDataTests.profile, sealedWith: [key], on: self)
     }
 }

@@ -22,6 +22,13 @@ public struct RecordedEvent: Sendable, Hashable, Identifiable {
     /// The personal fields of the data whose key was forgotten, sorted: they read as
     /// `PersonalData.erased(kind:)`. Empty for most events.
     public internal(set) var erasedFields: [String] = []
+    /// How the event's opened personal fields were marked (fields, data subject, the tenant
+    /// they are about when it is not the event's): what a copy of the event passes to its
+    /// `NewEvent` to seal them again. Nil when it has none left to open.
+    public internal(set) var personalData: PersonalData?
+    /// The key that opened the personal fields; state folded from them is saved only while it
+    /// is live (`SnapshotStore.save(…sealedWith:)`).
+    public internal(set) var sealingKeyID: UUID?
 
     /// Where this event sits in the global feed, the order subscriptions deliver in.
     public var cursor: GlobalCursor { GlobalCursor(transactionID: transactionID, position: position) }

@@ -55,7 +55,7 @@ extension EventLog {
                 keys[owner] = key
             }
             sealed.append(event.withSealedData(
-                try PersonalFieldCipher.seal(event.dataJSON, fields: personal.fields, eventID: event.id, type: event.type, with: key)))
+                try PersonalFieldCipher.seal(event.dataJSON, fields: personal.fields, eventID: event.id, tenant: tenant, type: event.type, with: key)))
         }
         return sealed
     }
@@ -70,11 +70,22 @@ extension EventLog {
         }
         guard !keyIDs.isEmpty else { return events }
         let keys = try PersonalDataKeys.keys(keyIDs, on: connection)
+        let material = keys.mapValues(\.key)
         return events.map { event in
             guard PersonalFieldCipher.mayHoldSealedFields(event.dataJSON) else { return event }
-            var opened = event
-            (opened.dataJSON, opened.erasedFields) = PersonalFieldCipher.open(event.dataJSON, eventID: event.id, keys: keys)
-            return opened
+            let opened = PersonalFieldCipher.open(event.dataJSON, eventID: event.id, tenant: event.tenantID, keys: material)
+            var revealed = event
+            revealed.dataJSON = opened.dataJSON
+            revealed.erasedFields = opened.erased
+            // How the fields were marked, so a copy of the event (an import, a restore) seals
+            // them again; the fields are those of its one key.
+            revealed.sealingKeyID = opened.opened.first?.key
+            if let key = opened.opened.first?.key, let owner = keys[key]?.owner {
+                revealed.personalData = try? PersonalData(
+                    fields: opened.opened.filter { $0.key == key }.map(\.field), subject: owner.subject,
+                    owner: owner.tenant == event.tenantID ? nil : owner.tenant)
+            }
+            return revealed
         }
     }
 }

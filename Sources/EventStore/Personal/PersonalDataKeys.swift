@@ -23,14 +23,22 @@ enum PersonalDataKeys {
         return PersonalFieldCipher.DataKey(id: id, key: SymmetricKey(data: material))
     }
 
+    /// A live key as a read finds it: the key, and whose it is.
+    struct ReadableKey {
+        let key: SymmetricKey
+        let owner: Owner
+    }
+
     /// The live keys among `ids` that this session may read (row-level security: a tenant's
     /// session its own tenant's, the operator every tenant's); a forgotten key is not returned.
-    static func keys(_ ids: Set<UUID>, on connection: isolated PostgresConnection) throws(PostgresError) -> [UUID: SymmetricKey] {
+    static func keys(_ ids: Set<UUID>, on connection: isolated PostgresConnection) throws(PostgresError) -> [UUID: ReadableKey] {
         guard !ids.isEmpty else { return [:] }
-        var keys: [UUID: SymmetricKey] = [:]
+        var keys: [UUID: ReadableKey] = [:]
         for row in try connection.query(liveKeys(Array(ids))).rows {
-            let (id, materialHex) = try row.decode((UUID, String).self)
-            if let material = bytes(hex: materialHex) { keys[id] = SymmetricKey(data: material) }
+            let (id, tenant, subject, materialHex) = try row.decode((UUID, UUID, String?, String).self)
+            if let material = bytes(hex: materialHex) {
+                keys[id] = ReadableKey(key: SymmetricKey(data: material), owner: Owner(tenant: tenant, subject: subject))
+            }
         }
         return keys
     }
@@ -65,7 +73,7 @@ enum PersonalDataKeys {
 
     private static func liveKeys(_ ids: [UUID]) -> PostgresQuery {
         """
-        SELECT key_id, encode(material, 'hex') FROM tenantry.personal_data_keys
+        SELECT key_id, tenant_id, subject, encode(material, 'hex') FROM tenantry.personal_data_keys
         WHERE key_id = ANY (\(ids)::uuid[]) AND material IS NOT NULL
         """
     }

@@ -5,9 +5,11 @@ import Foundation
 ///
 /// A sealed field's value is replaced by an envelope,
 /// `{"$personal": {"key": "<key id>", "kind": "<JSON kind>", "sealed": "<base64>"}}`, whose
-/// `sealed` is AES-256-GCM's nonce, ciphertext and tag of the value's JSON text, authenticated
-/// with the event's id and the field's name (so a sealed value cannot be moved to another event
-/// or field). Opening puts the value's text back byte for byte; without its key (forgotten, or
+/// `sealed` is AES-256-GCM's nonce, ciphertext and tag of the value's JSON text (padded to a
+/// size bucket), authenticated with the format, the event's tenant and id, the field's name and
+/// the key's id (so a sealed value opens in no other event, field or tenant). The kind stays in
+/// clear, so that an erased field keeps its kind: it tells a null, a boolean or a number apart
+/// from a string, never which. Opening puts the value's text back byte for byte; without its key (forgotten, or
 /// not visible to the reader), the field reads as `PersonalData.erased(kind:)`.
 enum PersonalFieldCipher {
     /// Text every envelope holds, looked for before anything is parsed: most events have none.
@@ -35,7 +37,9 @@ enum PersonalFieldCipher {
 
     /// `dataJSON` with each of `fields` sealed under `key`; a field the data does not have at
     /// its top level is refused, naming it.
-    static func seal(_ dataJSON: String, fields: [String], eventID: UUID, type: String, with key: DataKey) throws(EventStoreError) -> String {
+    static func seal(
+        _ dataJSON: String, fields: [String], eventID: UUID, tenant: UUID, type: String, with key: DataKey
+    ) throws(EventStoreError) -> String {
         guard let object = TopLevelMembers(dataJSON) else {
             throw .invalidEvent("invalid event: \(type) data must be a JSON object to hold personal fields")
         }
@@ -49,16 +53,25 @@ enum PersonalFieldCipher {
                 guard wanted.contains(member.key) else { return nil }
                 let clear = object.text(of: member)
                 let box = try AES.GCM.seal(
-                    Data(clear.utf8), using: key.key, authenticating: authenticatedData(eventID: eventID, field: member.key))
+                    padded(clear), using: key.key,
+                    authenticating: authenticatedData(tenant: tenant, eventID: eventID, field: member.key, key: key.id))
                 guard let combined = box.combined else { throw EventStoreError.invalidEvent("invalid event: \(type) could not be sealed") }
                 let envelope = Envelope(personal: .init(key: key.id, kind: kind(of: clear), sealed: combined.base64EncodedString()))
-                return String(decoding: try JSONEncoder().encode(envelope), as: UTF8.self)
+                return String(decoding: try envelopeEncoder.encode(envelope), as: UTF8.self)
             }
         } catch let error as EventStoreError {
             throw error
         } catch {
             throw .invalidEvent("invalid event: \(type) personal fields could not be sealed: \(error)")
         }
+    }
+
+    /// Writes envelopes with sorted keys and `/` unescaped, so their length depends on the
+    /// padded value's bucket alone.
+    private static var envelopeEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 
     /// Whether `dataJSON` may hold a sealed field.
@@ -72,22 +85,34 @@ enum PersonalFieldCipher {
         return Set(object.members.compactMap { envelope(object, $0)?.key })
     }
 
-    /// `dataJSON` with its sealed fields opened with `keys`, and the fields whose key was not
-    /// among them (forgotten), which read as erased.
-    static func open(_ dataJSON: String, eventID: UUID, keys: [UUID: SymmetricKey]) -> (dataJSON: String, erased: [String]) {
-        guard mayHoldSealedFields(dataJSON), let object = TopLevelMembers(dataJSON) else { return (dataJSON, []) }
+    /// An event's data with its sealed fields opened.
+    struct Opened {
+        var dataJSON: String
+        /// Fields whose key was not given (forgotten): they read as erased. Sorted.
         var erased: [String] = []
-        let opened = object.replacingValues { member -> String? in
+        /// Fields opened, with the key each was sealed with. Sorted by field.
+        var opened: [(field: String, key: UUID)] = []
+    }
+
+    /// `dataJSON` with its sealed fields opened with `keys`; a field whose key is not among
+    /// them (forgotten) reads as erased.
+    static func open(_ dataJSON: String, eventID: UUID, tenant: UUID, keys: [UUID: SymmetricKey]) -> Opened {
+        guard mayHoldSealedFields(dataJSON), let object = TopLevelMembers(dataJSON) else { return Opened(dataJSON: dataJSON) }
+        var erased: [String] = []
+        var opened: [(field: String, key: UUID)] = []
+        let text = object.replacingValues { member -> String? in
             guard let sealed = envelope(object, member) else { return nil }
             if let key = keys[sealed.key], let combined = Data(base64Encoded: sealed.sealed),
                let box = try? AES.GCM.SealedBox(combined: combined),
-               let clear = try? AES.GCM.open(box, using: key, authenticating: authenticatedData(eventID: eventID, field: member.key)) {
-                return String(decoding: clear, as: UTF8.self)
+               let clear = try? AES.GCM.open(
+                   box, using: key, authenticating: authenticatedData(tenant: tenant, eventID: eventID, field: member.key, key: sealed.key)) {
+                opened.append((member.key, sealed.key))
+                return unpadded(clear)
             }
             erased.append(member.key)
             return PersonalData.erased(kind: sealed.kind)
         }
-        return (opened, erased.sorted())
+        return Opened(dataJSON: text, erased: erased.sorted(), opened: opened.sorted { $0.field < $1.field })
     }
 
     private static func envelope(_ object: TopLevelMembers, _ member: TopLevelMembers.Member) -> Envelope.Sealed? {
@@ -97,8 +122,27 @@ enum PersonalFieldCipher {
         return (try? JSONDecoder().decode(Envelope.self, from: Data(text)))?.personal
     }
 
-    private static func authenticatedData(eventID: UUID, field: String) -> Data {
-        withUnsafeBytes(of: eventID.uuid) { Data($0) } + Data(field.utf8)
+    /// What a sealed value is bound to: the format, the event's tenant and id, the field and
+    /// the key, so it opens nowhere else.
+    private static func authenticatedData(tenant: UUID, eventID: UUID, field: String, key: UUID) -> Data {
+        var data = Data("tenantry-personal-v1".utf8)
+        for id in [tenant, eventID, key] { withUnsafeBytes(of: id.uuid) { data.append(contentsOf: $0) } }
+        return data + Data(field.utf8)
+    }
+
+    /// The value's text padded with spaces (which JSON allows after a value, and no value ends
+    /// with) to 32, 64, 128 or 256 bytes, or a multiple of 256: the ciphertext's length tells
+    /// only the bucket, not a boolean from another short value or one email's length.
+    private static func padded(_ clear: String) -> Data {
+        let count = clear.utf8.count
+        let size = count <= 256 ? [32, 64, 128, 256].first { count <= $0 } ?? 256 : (count + 255) / 256 * 256
+        return Data(clear.utf8) + Data(repeating: 0x20, count: size - count)
+    }
+
+    private static func unpadded(_ clear: Data) -> String {
+        var end = clear.endIndex
+        while end > clear.startIndex, clear[clear.index(before: end)] == 0x20 { end = clear.index(before: end) }
+        return String(decoding: clear[clear.startIndex..<end], as: UTF8.self)
     }
 
     private static func kind(of json: String) -> PersonalData.JSONKind {

@@ -19,25 +19,32 @@ public struct SnapshotStore: Sendable {
         tenant: UUID,
         type: String,
         version: Int64,
-        state: some Encodable & Sendable
+        state: some Encodable & Sendable,
+        sealedWith keys: Set<UUID> = []
     ) async throws {
         let json = try Self.encode(state)
         try await EventLog(pool: pool).inTenant(tenant) { connection in
-            try Self.save(stream: stream, tenant: tenant, type: type, version: version, json: json, on: connection)
+            try Self.save(stream: stream, tenant: tenant, type: type, version: version, json: json, sealedWith: keys, on: connection)
         }
     }
 
     /// Saves a state inside the caller's transaction (bound to `tenant`), so it commits or rolls
     /// back with the caller's other writes (a projection's row and checkpoint).
+    ///
+    /// A state folded from personal fields names the keys that opened them (`sealedWith`): it
+    /// is saved only if they are all still live, and they are held so until the transaction
+    /// ends (`tenantry.personal_data_keys_live`), so a snapshot never outlives the forgetting of
+    /// its keys in clear.
     public func save(
         stream: StreamName,
         tenant: UUID,
         type: String,
         version: Int64,
         state: some Encodable & Sendable,
+        sealedWith keys: Set<UUID> = [],
         on connection: isolated PostgresConnection
     ) throws {
-        try Self.save(stream: stream, tenant: tenant, type: type, version: version, json: try Self.encode(state), on: connection)
+        try Self.save(stream: stream, tenant: tenant, type: type, version: version, json: try Self.encode(state), sealedWith: keys, on: connection)
     }
 
     /// The snapshot of a stream and type, if one was saved.
@@ -88,8 +95,13 @@ public struct SnapshotStore: Sendable {
     }
 
     private static func save(
-        stream: StreamName, tenant: UUID, type: String, version: Int64, json: String, on connection: isolated PostgresConnection
+        stream: StreamName, tenant: UUID, type: String, version: Int64, json: String, sealedWith keys: Set<UUID>,
+        on connection: isolated PostgresConnection
     ) throws {
+        if !keys.isEmpty {
+            let live = try connection.query("SELECT tenantry.personal_data_keys_live(\(Array(keys))::uuid[])").rows.first?.decode(Bool.self)
+            guard live == true else { return }
+        }
         try connection.query("""
             INSERT INTO tenantry.snapshots (tenant_id, stream_name, snapshot_type, stream_version, state)
             VALUES (\(tenant), \(stream.rawValue), \(type), \(version), \(json)::jsonb)

@@ -48,6 +48,9 @@ public struct TenantState: Sendable, Hashable, Codable {
     public private(set) var dailyChanges = TenantDailyChanges()
     /// The stream's version after the last event folded in.
     public private(set) var version: Int64
+    /// The data keys that opened personal fields folded into this state (its name, email,
+    /// attributes): a snapshot of it is saved only while they are live.
+    public private(set) var personalDataKeys: Set<UUID> = []
 
     /// The state after the first event, which must be TenantRegistered.
     init(registered: TenantEvent.Registered, at time: Date, version: Int64) {
@@ -67,6 +70,11 @@ public struct TenantState: Sendable, Hashable, Codable {
         createdAt = time
         updatedAt = time
         self.version = version
+    }
+
+    /// Notes that `key` opened personal fields this state folded.
+    mutating func noteOpened(by key: UUID?) {
+        if let key { personalDataKeys.insert(key) }
     }
 
     /// Folds one more event in.
@@ -140,6 +148,7 @@ public struct TenantState: Sendable, Hashable, Codable {
             name = PersonalData.erasedText
             email = PersonalData.erasedText
             attributes = [:]
+            personalDataKeys = []
         case .activated(let activation):
             if activatedAt == nil {
                 activatedAt = activation.at

@@ -103,7 +103,7 @@ public struct TenantsProjection: Projection {
         guard let state else { return nil }
         try await SnapshotStore(pool: store.pool).save(
             stream: stream, tenant: ControlPlane.tenantID, type: TenantSnapshots.registryType,
-            version: state.version, state: state, on: connection
+            version: state.version, state: state, sealedWith: state.personalDataKeys, on: connection
         )
         return state
     }

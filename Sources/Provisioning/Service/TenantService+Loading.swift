@@ -33,7 +33,7 @@ extension TenantService {
         if usesSnapshots, let state, state.version - snapshotVersion >= TenantSnapshots.interval {
             try await snapshots.save(
                 stream: stream, tenant: ControlPlane.tenantID, type: TenantSnapshots.aggregateType,
-                version: state.version, state: state
+                version: state.version, state: state, sealedWith: state.personalDataKeys
             )
             wroteSnapshot = true
         }

@@ -160,6 +160,7 @@ public struct TenantService: Sendable {
             } else {
                 state?.apply(event, at: recorded.recordedAt, version: recorded.version)
             }
+            state?.noteOpened(by: recorded.sealingKeyID)
         }
         return state
     }

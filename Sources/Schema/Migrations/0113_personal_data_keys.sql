@@ -98,6 +98,28 @@ $$;
 REVOKE ALL ON FUNCTION tenantry.personal_data_key(uuid, text, uuid, bytea) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tenantry.personal_data_key(uuid, text, uuid, bytea) TO tenantry_app, tenantry_operator, tenantry_instance;
 
+-- personal_data_keys_live: whether every key of `key_ids` is still live, holding them so
+-- until the caller's transaction ends. A writer of state folded from opened fields (a
+-- snapshot, a read model) checks this in its own transaction first: forget_personal_data's
+-- update of a key waits for it, and the snapshots it deletes next include what it wrote; a key
+-- forgotten first is seen dead, and nothing is written from it.
+CREATE FUNCTION tenantry.personal_data_keys_live(key_ids uuid[]) RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    live bigint;
+BEGIN
+    PERFORM 1 FROM tenantry.personal_data_keys k WHERE k.key_id = ANY (key_ids) FOR SHARE;
+    SELECT count(*) INTO live FROM tenantry.personal_data_keys k
+    WHERE k.key_id = ANY (key_ids) AND k.material IS NOT NULL;
+    RETURN live = (SELECT count(DISTINCT id) FROM unnest(key_ids) AS id);
+END;
+$$;
+REVOKE ALL ON FUNCTION tenantry.personal_data_keys_live(uuid[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tenantry.personal_data_keys_live(uuid[]) TO tenantry_app, tenantry_operator, tenantry_instance;
+
 -- forget_personal_data: destroys the live keys of a tenant (every one, its subjects' too) or of
 -- one of its data subjects, and deletes the tenant's snapshots (a cache that may hold what the
 -- keys protected, folded in clear; the control plane's snapshot of its stream too when the
