@@ -155,6 +155,117 @@ struct TenantCommandTests {
         }
     }
 
+    @Test("tenant import loads an export into another installation with its event ids, personal fields sealed again, idempotently; a bad line is refused naming it")
+    func importExport() async throws {
+        try await withTestDatabase { source async throws in
+            try await withTestDatabase { target async throws in
+                let from = ["TENANTRY_DATABASE_URL": source.administratorConnectionString]
+                let into = ["TENANTRY_DATABASE_URL": target.administratorConnectionString]
+                let created = try await TenantryProcess.run(["tenant", "create", "Initech Export", "--email", "bill@initech.example", "--json"], environment: from)
+                #expect(created.status == 0, "\(created.standardError)")
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(created.standardOutput.utf8)) as? [String: Any])
+                let tenantID = try #require((object["id"] as? String).flatMap(UUID.init(uuidString:)))
+                let slug = try #require(object["slug"] as? String)
+                #expect(try await TenantryProcess.run(["tenant", "attributes", slug, "region=emea"], environment: from).status == 0)
+                let ids = (1...3).map { _ in UUID() }
+                let application = source.applicationPool(maximumConnections: 1)
+                for (n, id) in ids.enumerated() {
+                    try await EventLog(pool: application).append(
+                        [try NewEvent(id: id, type: "CustomerNoted", data: ["customer": "Milton \(n)", "n": "\(n)"],
+                                      personalData: PersonalData(fields: ["customer"], subject: "customer-\(n)"))],
+                        to: "customer-1", tenant: tenantID)
+                }
+                await application.close()
+                let export = FileManager.default.temporaryDirectory.appendingPathComponent("tenantry-import-\(UUID()).jsonl")
+                defer { try? FileManager.default.removeItem(at: export) }
+                let offboard = try await TenantryProcess.run(["tenant", "offboard", slug, "--export", export.path, "--reason", "moving installations"], environment: from)
+                #expect(offboard.status == 0, "\(offboard.standardError)")
+
+                let imported = try await TenantryProcess.run(["tenant", "import", export.path, "--json"], environment: into)
+                #expect(imported.status == 0, "\(imported.standardError)")
+                let outcome = try #require(try JSONSerialization.jsonObject(with: Data(imported.standardOutput.utf8)) as? [String: Any])
+                #expect(outcome["appended"] as? Int == 3 && outcome["skipped"] as? Int == 0)
+                #expect((outcome["apiKey"] as? String)?.isEmpty == false)
+                #expect(outcome["name"] as? String == "Initech Export" && outcome["state"] as? String == "active")
+                #expect((outcome["attributes"] as? [String: Any])?["region"] as? String == "emea", "\(outcome)")
+                let newID = try #require((outcome["id"] as? String).flatMap(UUID.init(uuidString:)))
+                let stored = try await PostgresConnection.withConnection(target.administratorConfiguration) { admin in
+                    try await admin.query("""
+                        SELECT coalesce(array_agg(event_id ORDER BY stream_version), '{}'), coalesce(string_agg(data::text, ' '), '')
+                        FROM tenantry.events WHERE tenant_id = \(newID) AND stream_name = 'customer-1'
+                        """).rows.first?.decode(([UUID], String).self)
+                }
+                #expect(stored?.0 == ids)
+                #expect(stored?.1.contains("Milton") == false && stored?.1.contains("$personal") == true)
+                let read = try await TenantryProcess.run(["events", "read", "customer-1", "--tenant", newID.uuidString, "--json"], environment: into)
+                #expect(read.standardOutput.contains("Milton 2"), "\(read.standardOutput)\(read.standardError)")
+
+                let again = try await TenantryProcess.run(["tenant", "import", export.path, "--json"], environment: into)
+                #expect(again.status == 0, "\(again.standardError)")
+                let second = try #require(try JSONSerialization.jsonObject(with: Data(again.standardOutput.utf8)) as? [String: Any])
+                #expect(second["appended"] as? Int == 0 && second["skipped"] as? Int == 3 && second["id"] as? String == outcome["id"] as? String)
+                #expect(second["apiKey"] == nil)
+
+                let broken = FileManager.default.temporaryDirectory.appendingPathComponent("tenantry-broken-\(UUID()).jsonl")
+                defer { try? FileManager.default.removeItem(at: broken) }
+                let lines = try String(contentsOf: export, encoding: .utf8).split(separator: "\n")
+                try (lines.prefix(2).joined(separator: "\n") + "\n{\"tenantId\": 7}\n").write(to: broken, atomically: true, encoding: .utf8)
+                let refused = try await TenantryProcess.run(["tenant", "import", broken.path], environment: into)
+                #expect(refused.status == 65)
+                #expect(refused.standardError.split(separator: "\n").count == 1 && refused.standardError.contains("line 3"), "\(refused.standardError)")
+            }
+        }
+    }
+
+    @Test("tenant restore rebuilds a tenant as it was at a time into a new tenant, leaving the source as it is")
+    func restoreToTime() async throws {
+        try await withTestDatabase { database async throws in
+            let env = ["TENANTRY_DATABASE_URL": database.administratorConnectionString]
+            let created = try await TenantryProcess.run(["tenant", "create", "Vandelay Industries", "--email", "art@vandelay.example", "--json"], environment: env)
+            #expect(created.status == 0, "\(created.standardError)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.standardOutput.utf8)) as? [String: Any])
+            let tenantID = try #require((object["id"] as? String).flatMap(UUID.init(uuidString:)))
+            let slug = try #require(object["slug"] as? String)
+            let application = database.applicationPool(maximumConnections: 1)
+            let log = EventLog(pool: application)
+            let before = (1...2).map { _ in UUID() }
+            var first: [NewEvent] = []
+            for id in before { first.append(try NewEvent(id: id, type: "Imported", data: ["latex": true])) }
+            try await log.append(first, to: "order-1", tenant: tenantID)
+            // The time between, from the database's own clock, after the first events committed.
+            let between = try #require(try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                try await admin.query("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')").rows.first?.decode(String.self)
+            })
+            try await waitUntil("the database clock is past the time between") {
+                try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                    try await admin.query("SELECT clock_timestamp() > \(between)::timestamptz").rows.first?.decode(Bool.self) == true
+                }
+            }
+            try await log.append([try NewEvent(type: "Imported", data: ["latex": false])], to: "order-1", tenant: tenantID)
+            try await log.append([try NewEvent(type: "Exported", data: ["n": 1])], to: "order-2", tenant: tenantID)
+            await application.close()
+
+            let restored = try await TenantryProcess.run(["tenant", "restore", slug, "--to", between, "--json"], environment: env)
+            #expect(restored.status == 0, "\(restored.standardError)")
+            let outcome = try #require(try JSONSerialization.jsonObject(with: Data(restored.standardOutput.utf8)) as? [String: Any])
+            #expect(outcome["appended"] as? Int == 2)
+            #expect(outcome["name"] as? String == "Vandelay Industries (restored)")
+            let newID = try #require((outcome["id"] as? String).flatMap(UUID.init(uuidString:)))
+            let counts = try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                try await admin.query("""
+                    SELECT (SELECT coalesce(array_agg(event_id ORDER BY stream_version), '{}') FROM tenantry.events WHERE tenant_id = \(newID)),
+                           (SELECT count(*) FROM tenantry.events WHERE tenant_id = \(tenantID))
+                    """).rows.first?.decode(([UUID], Int64).self)
+            }
+            #expect(counts?.0 == before)
+            #expect(counts?.1 == 4)
+            let again = try await TenantryProcess.run(["tenant", "restore", slug, "--to", between, "--json"], environment: env)
+            #expect(again.status == 0 && again.standardOutput.contains("\"skipped\":2"), "\(again.standardOutput)\(again.standardError)")
+            let badTime = try await TenantryProcess.run(["tenant", "restore", slug, "--to", "yesterday"], environment: env)
+            #expect(badTime.status != 0 && badTime.standardError.contains("--to"), "\(badTime.standardError)")
+        }
+    }
+
     @Test("tenant forget erases the tenant's name and email in show and history, names what it destroyed, and refuses a missing reason and an unknown tenant in one line")
     func forgetTenant() async throws {
         try await withTestDatabase { database async throws in
