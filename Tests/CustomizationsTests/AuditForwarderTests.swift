@@ -40,10 +40,16 @@ struct AuditForwarderTests {
                 let task = Task { try await runner.run() }
                 defer { task.cancel() }
 
-                try await waitUntil("four events delivered") { receiver.deliveries.count == 4 }
-                #expect(receiver.requests == 6, "two refused attempts, then four deliveries")
+                // Delivery is at least once: on a loaded machine a response slower than the
+                // timeout is sent again, so the receiver may see an event twice (and dedupes by id).
+                func distinct(_ deliveries: [WebhookReceiver.Delivery]) -> [String?] {
+                    var seen: Set<String?> = []
+                    return deliveries.map(\.eventID).filter { seen.insert($0).inserted }
+                }
+                try await waitUntil("four events delivered") { distinct(receiver.deliveries).count == 4 }
                 let deliveries = receiver.deliveries
-                #expect(deliveries.map(\.eventID) == events.map { $0.id.uuidString.lowercased() }, "in order, the instance's tenant only")
+                #expect(receiver.requests >= 6 && receiver.requests - deliveries.count == 2, "two refused attempts, then the deliveries")
+                #expect(distinct(deliveries) == events.map { $0.id.uuidString.lowercased() }, "in order, the instance's tenant only")
                 for delivery in deliveries {
                     let header = try #require(delivery.signature)
                     #expect(AuditEventForwarder.verify(header: header, body: delivery.body, secret: "s3cret"))

@@ -20,17 +20,13 @@ struct TenantImportCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The export: JSON lines, the registry history then the tenant's events.", valueName: "file"))
     var file: String
 
-    @Option(help: ArgumentHelp("The owner's email for the new tenant (default: the export's).", valueName: "email"))
-    var email: String?
-
-    @Option(help: ArgumentHelp("The organisation's name for the new tenant (default: the export's).", valueName: "name"))
-    var organization: String?
+    @OptionGroup var copy: TenantCopyOptions
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let (file, email, organization) = (file, email, organization)
+        let (file, email, organization) = (file, copy.email, copy.organization)
         let outcome = try await connection.withRuntime { runtime in
             try await runtime.tenants.importTenant(from: file, email: email, organization: organization, actor: Operator.actor)
         }

@@ -23,11 +23,7 @@ struct TenantRestoreCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The time to restore to, as ISO 8601 (2026-12-01T09:00:00Z).", valueName: "time"))
     var to: String
 
-    @Option(help: ArgumentHelp("The owner's email for the new tenant (default: the tenant's then).", valueName: "email"))
-    var email: String?
-
-    @Option(help: ArgumentHelp("The organisation's name for the new tenant.", valueName: "name"))
-    var organization: String?
+    @OptionGroup var copy: TenantCopyOptions
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
@@ -43,7 +39,7 @@ struct TenantRestoreCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (slug, time, email, organization) = (tenant.slug, try time(), email, organization)
+        let (slug, time, email, organization) = (tenant.slug, try time(), copy.email, copy.organization)
         let outcome = try await connection.withRuntime { runtime in
             try await runtime.tenants.restoreTenant(slug, to: time, email: email, organization: organization, actor: Operator.actor)
         }
