@@ -50,10 +50,11 @@ struct TenantDedication: Sendable {
 
         let source = try await TenantEventsFingerprint.of(tenantID, on: platform.operatorStore.pool)
         progress("copying \(source.count) events")
-        try await withDedicatedPool(database, role: DatabaseRoles.application) { pool in
+        let keys = try await withDedicatedPool(database, role: DatabaseRoles.application) { pool in
             // Personal fields stay sealed: their keys go first, the events as stored.
-            _ = try await platform.operatorStore.copyPersonalDataKeys(of: tenantID, to: EventLog(pool: pool))
+            let keys = try await platform.operatorStore.copyPersonalDataKeys(of: tenantID, to: EventLog(pool: pool))
             try await copyEvents(of: tenantID, to: EventLog(pool: pool))
+            return keys
         }
         let copied = try await withDedicatedPool(database, role: DatabaseRoles.operator) { pool in
             try await TenantEventsFingerprint.of(tenantID, on: pool)
@@ -64,6 +65,7 @@ struct TenantDedication: Sendable {
         }
         progress("verified \(copied); retiring the pooled copy")
         try await PooledCopyRetirement(pool: platform.operatorStore.pool).retire(tenantID, movedTo: database, verified: copied)
+        try await forgetAgain(keys, of: tenantID, in: database, actor: actor)
         _ = try await tenants.recordDedicated(tenantID, database: database, copiedEvents: Int(copied.count), actor: actor, reason: "dedicated database")
         return Outcome(database: database, fingerprint: copied, moved: true)
     }
@@ -97,6 +99,24 @@ struct TenantDedication: Sendable {
             cursor = page.nextCursor(after: cursor)
             if !page.isFull && !page.hasHeldBackEvents { return }
         }
+    }
+
+    /// Forgets in the dedicated database the copied keys that were forgotten in the pooled one
+    /// while the copy was made: a `tenant forget` that looked before the switch found the
+    /// tenant pooled and destroyed them there alone (and one that looks after it finds the
+    /// tenant dedicated), so no forgotten key lives on in the copy.
+    private func forgetAgain(_ keys: [EventLog.CopiedPersonalDataKey], of tenantID: UUID, in database: String, actor: String) async throws {
+        let forgotten = try await platform.operatorStore.forgottenPersonalDataKeys(among: keys.map(\.id))
+        let subjects = keys.filter { forgotten.contains($0.id) }.map(\.subject)
+        guard !subjects.isEmpty else { return }
+        let erasure = PersonalDataErasure(administrator: platform.clusterAdministrator.with(database: database))
+        // The tenant's own key forgotten means the whole tenant was: every key goes.
+        for subject in subjects.contains(nil) ? [nil] : subjects {
+            _ = try await erasure.forget(
+                tenantID, subject: subject, actor: actor, reason: "forgotten while the tenant moved to its own database",
+                recordingInControlPlane: false)
+        }
+        try await erasure.vacuum()
     }
 
     /// A short-lived pool on the dedicated database, logged in as the cluster administrator

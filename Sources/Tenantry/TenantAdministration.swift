@@ -153,25 +153,32 @@ public struct TenantAdministration: Sendable {
     /// again destroys nothing more and records the request again.
     public func forget(_ slugOrID: String, subject: String?, actor: String, reason: String) async throws -> ForgettingOutcome {
         try Self.check(reason: reason)
-        if let subject, !(1...200).contains(subject.count) || subject.utf8.contains(0) {
+        if let subject, !(1...200).contains(subject.unicodeScalars.count) || subject.utf8.contains(0) {
             throw TenantLifecycleError.invalidInput("a data subject is 1 to 200 characters without U+0000")
         }
         let id = try await resolve(slugOrID)
         var keys: Int64 = 0
         var snapshots: Int64 = 0
-        // The tenant's own database holds its events and their keys: forgotten there first, so
-        // the control plane records only what is done.
-        if case .dedicated(let database, let clusterURL) = try await placements.placement(of: id) {
+        func forgetInOwnDatabase() async throws -> Bool {
+            guard case .dedicated(let database, let clusterURL) = try await placements.placement(of: id) else { return false }
             let administrator = (clusterURL.map { PostgresConfiguration(connectionString: $0) } ?? clusterAdministrator).with(database: database)
             let erasure = PersonalDataErasure(administrator: administrator)
             let receipt = try await erasure.forget(id, subject: subject, actor: actor, reason: reason, recordingInControlPlane: false)
             try await erasure.vacuum()
             keys += receipt.keys
             snapshots += receipt.snapshots
+            return true
         }
+        // The tenant's own database holds its events and their keys: forgotten there first, so
+        // the control plane records only what is done.
+        let dedicated = try await forgetInOwnDatabase()
         let receipt = try await personalDataErasure.forget(id, subject: subject, actor: actor, reason: reason, recordingInControlPlane: true)
         keys += receipt.keys
         snapshots += receipt.snapshots
+        // A move that switched the tenant to its own database since the look above copied keys
+        // this forgetting had not destroyed yet; the move forgets again what it finds forgotten
+        // after its switch, and this looks again after its own.
+        if !dedicated { _ = try await forgetInOwnDatabase() }
         try await registry.catchUpWithCommittedWrites()
         try await personalDataErasure.vacuum(alsoOf: [.tenantRegistry])
         guard let state = try await lifecycle.load(id) else { throw TenantLifecycleError.notFound(id.uuidString.lowercased()) }

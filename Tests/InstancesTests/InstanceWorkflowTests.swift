@@ -76,10 +76,15 @@ struct InstanceWorkflowTests {
             let tenant = try await runtime.tenants.create(
                 SignupRequest(email: "ann@initech.example", organization: "Initech \(UUID().uuidString.prefix(6))", plan: .pro), actor: "test"
             ).tenant
-            for n in 1...3 {
+            for n in 1...2 {
                 try await runtime.eventStore.append(
                     [try NewEvent(type: "Noted", dataJSON: #"{"n":\#(n)}"#)], to: StreamName("doc-1"), tenant: tenant.id)
             }
+            // One with a data subject's personal field: it moves sealed, with its key.
+            try await runtime.eventStore.append(
+                [try NewEvent(type: "Noted", dataJSON: #"{"n":3,"who":"Customer Three"}"#,
+                              personalData: PersonalData(fields: ["who"], subject: "customer-3"))],
+                to: StreamName("doc-1"), tenant: tenant.id)
             let processes = SimulatedProcesses(unready: ["9.9.9-broken"], crashing: ["9.9.10-crashing"])
             let instances = runtime.instances(catalog: ReleaseCustomizations.catalog, processes: processes)
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("instances-\(UUID().uuidString.prefix(8))")
@@ -120,6 +125,17 @@ struct InstanceWorkflowTests {
             } else {
                 Issue.record("no TenantPooledEventsPurged: \(purges.map(\.type))")
             }
+            // The sealed field opens in the tenant's own database, and forgetting reaches it there.
+            let moved = try await runtime.tenants.router.eventStore(for: tenant.id)
+            let third = try await moved.readStream("doc-1", tenant: tenant.id).last
+            #expect(third?.dataJSON.contains("Customer Three") == true && third?.personalData?.subject == "customer-3")
+            #expect(try await count("SELECT count(*) FROM tenantry.events WHERE data::text LIKE '%Customer Three%'",
+                                    database.administratorConfiguration.with(database: databaseName)) == 0, "stored sealed")
+            let forgotten = try await runtime.tenants.forget(tenant.slug, subject: "customer-3", actor: "operator:test", reason: "end user request 3")
+            #expect(forgotten.keys == 2, "the key in the tenant's database and the one it was copied from in the shared one")
+            #expect(try await moved.readStream("doc-1", tenant: tenant.id).last?.erasedFields == ["who"])
+            #expect(try await count("SELECT count(*) FROM tenantry.personal_data_keys WHERE material IS NOT NULL AND subject = 'customer-3'",
+                                    database.administratorConfiguration.with(database: databaseName)) == 0)
             #expect(FileManager.default.fileExists(atPath: deployment.files.environmentFile.path))
             let environment = try deployment.files.readEnvironment()
             #expect(environment["TENANTRY_SETTING_DOMAIN"] == "initech.example")

@@ -57,6 +57,6 @@ public struct PersonalData: Sendable, Hashable {
     }
 
     private static func isValidName(_ name: String) -> Bool {
-        (1...200).contains(name.count) && !name.utf8.contains(0)
+        (1...200).contains(name.unicodeScalars.count) && !name.utf8.contains(0)
     }
 }

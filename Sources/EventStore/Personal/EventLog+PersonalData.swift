@@ -3,11 +3,18 @@ import Crypto
 import PostgresClient
 
 extension EventLog {
+    /// A data key copied to another database: its id, and the data subject it is for (nil: the
+    /// tenant's own).
+    public struct CopiedPersonalDataKey: Sendable, Hashable {
+        public let id: UUID
+        public let subject: String?
+    }
+
     /// Copies `tenant`'s live data keys (its own and its subjects') to `target`'s database, for
-    /// a copy of its events read with `personalData: .sealed`; returns how many. Refuses when
-    /// the target already has another live key for the same tenant and subject (its events
-    /// would be sealed under two keys).
-    public func copyPersonalDataKeys(of tenant: UUID, to target: EventLog) async throws -> Int {
+    /// a copy of its events read with `personalData: .sealed`; returns what it copied. Refuses
+    /// when the target already has another live key for the same tenant and subject (its
+    /// events would be sealed under two keys).
+    public func copyPersonalDataKeys(of tenant: UUID, to target: EventLog) async throws -> [CopiedPersonalDataKey] {
         do {
             let keys = try await pool.withConnection { connection in
                 try PersonalDataKeys.liveKeys(of: tenant, on: connection).map { ($0.owner, $0.key.id, $0.key.key.withUnsafeBytes { Array($0) }) }
@@ -22,9 +29,21 @@ extension EventLog {
                     }
                 }
             }
-            return keys.count
+            return keys.map { CopiedPersonalDataKey(id: $0.1, subject: $0.0.subject) }
         } catch let error as EventStoreError {
             throw error
+        } catch {
+            throw EventStoreError.translate(error)
+        }
+    }
+
+    /// Which of `keys` have been forgotten here since (a copy made before must forget them too).
+    public func forgottenPersonalDataKeys(among keys: [UUID]) async throws -> Set<UUID> {
+        guard !keys.isEmpty else { return [] }
+        do {
+            return try await pool.withConnection { connection in
+                Set(try connection.query(PersonalDataKeys.forgotten(keys)).rows.map { try $0.decode(UUID.self) })
+            }
         } catch {
             throw EventStoreError.translate(error)
         }

@@ -78,6 +78,10 @@ enum PersonalDataKeys {
         """
     }
 
+    static func forgotten(_ ids: [UUID]) -> PostgresQuery {
+        "SELECT key_id FROM tenantry.personal_data_keys WHERE key_id = ANY (\(ids)::uuid[]) AND material IS NULL"
+    }
+
     private static func liveKeysOfTenant(_ tenant: UUID) -> PostgresQuery {
         """
         SELECT key_id, subject, encode(material, 'hex') FROM tenantry.personal_data_keys

@@ -7,7 +7,8 @@ import Schema
 /// the tenant's data keys (or one data subject's), deletes the snapshots that may hold what they
 /// sealed folded in clear, and, in the platform's database, records TenantPersonalDataForgotten
 /// in the control plane, all in one transaction. `vacuum` then removes the dead row versions
-/// the forgetting left behind, so the destroyed keys are not kept in the tables' pages.
+/// the forgetting left behind, as far as no older transaction still needs them (the freed
+/// space is not zeroed, and WAL segments keep the bytes until they are recycled).
 public struct PersonalDataErasure: Sendable {
     /// A login that may act as `tenantry_owner` on the database.
     public let administrator: PostgresConfiguration
@@ -34,20 +35,32 @@ public struct PersonalDataErasure: Sendable {
     public func forget(
         _ tenant: UUID, subject: String?, actor: String, reason: String, recordingInControlPlane: Bool
     ) async throws -> Receipt {
-        try await PostgresConnection.withConnection(administrator.acting(as: DatabaseRoles.owner)) { connection in
-            let row = try await connection.query(Self.forgetStatement(
-                tenant, subject: subject, actor: actor, reason: reason, record: recordingInControlPlane
-            )).rows.first
-            guard let (keys, snapshots) = try row?.decode((Int64, Int64).self) else {
-                throw PostgresError.misuse("forget_personal_data returned no row")
+        do {
+            return try await PostgresConnection.withConnection(administrator.acting(as: DatabaseRoles.owner)) { connection in
+                let row = try await connection.query(Self.forgetStatement(
+                    tenant, subject: subject, actor: actor, reason: reason, record: recordingInControlPlane
+                )).rows.first
+                guard let (keys, snapshots) = try row?.decode((Int64, Int64).self) else {
+                    throw PostgresError.misuse("forget_personal_data returned no row")
+                }
+                return Receipt(keys: keys, snapshots: snapshots)
             }
-            return Receipt(keys: keys, snapshots: snapshots)
+        } catch let error as PostgresError where error.sqlState?.rawValue == "42501" {
+            throw Refusal(description: "this login may not act as the schema owner, which alone may destroy keys; run tenantry tenant forget with the administrator's URL")
+        } catch let error as PostgresError where ["TY004", "TY008"].contains(error.sqlState?.rawValue ?? "") {
+            throw Refusal(description: error.message)
         }
     }
 
+    /// Why a forgetting was refused (no actor or reason, the control plane, a login that may
+    /// not act as the owner): nothing was destroyed.
+    public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
+        public let description: String
+    }
+
     /// Vacuums the tables forgetting changes (`tables` beside the keys and the snapshots, e.g.
-    /// a read model that held the tenant's name), so no dead version of a destroyed key or an
-    /// erased row stays readable in their pages. Outside any transaction, as VACUUM must be.
+    /// a read model that held the tenant's name), so dead versions of destroyed keys and erased
+    /// rows are not kept as rows. Outside any transaction, as VACUUM must be.
     public func vacuum(alsoOf tables: [VacuumedTable] = []) async throws {
         try await PostgresConnection.withConnection(administrator.acting(as: DatabaseRoles.owner)) { connection in
             for table in [VacuumedTable.personalDataKeys, .snapshots] + tables {

@@ -88,6 +88,8 @@ struct CommandFailure: Error {
             self.init(message: error.message, exitCode: Self.dataError)
         case let error as PooledCopyPurge.Refusal:
             self.init(message: error.description, exitCode: Self.dataError)
+        case let error as PersonalDataErasure.Refusal:
+            self.init(message: error.description, exitCode: Self.dataError)
         case let error as TenantTransferError:
             self.init(message: error.description, exitCode: Self.dataError)
         default:

@@ -193,8 +193,8 @@ struct AdminTenantRoutes: Sendable {
         guard let reason = try AdminInput.reason(body.reason) else {
             throw ProblemDetails.invalidRequest("\"reason\" is required: forgetting cannot be undone", field: "reason")
         }
-        if let subject = body.subject, !(1...200).contains(subject.count) {
-            throw ProblemDetails.invalidRequest("\"subject\" must be 1 to 200 characters", field: "subject")
+        if let subject = body.subject, !(1...200).contains(subject.unicodeScalars.count) || subject.utf8.contains(0) {
+            throw ProblemDetails.invalidRequest("\"subject\" must be 1 to 200 characters without U+0000", field: "subject")
         }
         let outcome = try await administration.forget(
             AdminInput.parameter("slug", of: context), subject: body.subject, actor: try context.requireAdmin().actor, reason: reason)

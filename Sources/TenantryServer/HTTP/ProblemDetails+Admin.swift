@@ -3,6 +3,7 @@ import FeatureFlags
 import Foundation
 import Hummingbird
 import Provisioning
+import Tenancy
 
 /// The problem types of the admin API (`/v1/admin`), beside the shared ones in
 /// `ProblemDetails+Catalog.swift`, and how the services' refusals map to them.
@@ -78,6 +79,8 @@ extension ProblemDetails {
             }
         case let error as EvaluationContextError:
             .invalidRequest(error.description, field: "context")
+        case let error as PersonalDataErasure.Refusal:
+            .status(.conflict, detail: error.description)
         case let error as CustomizationError:
             .customization(error)
         default:
