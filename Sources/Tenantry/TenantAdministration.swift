@@ -172,6 +172,11 @@ public struct TenantAdministration: Sendable {
         // The tenant's own database holds its events and their keys: forgotten there first, so
         // the control plane records only what is done.
         let dedicated = try await forgetInOwnDatabase()
+        if subject == nil {
+            // Registry events written before their fields were sealed: sealed now, so that
+            // destroying the key erases them too.
+            _ = try await RegistrySealing(administrator: personalDataErasure.administrator).sealClearFields(of: id)
+        }
         let receipt = try await personalDataErasure.forget(id, subject: subject, actor: actor, reason: reason, recordingInControlPlane: true)
         keys += receipt.keys
         snapshots += receipt.snapshots

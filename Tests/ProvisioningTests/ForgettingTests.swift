@@ -83,6 +83,47 @@ struct ForgettingTests {
         }
     }
 
+    @Test("a tenant registered before its fields were sealed (in clear, as before migration 0113) is sealed and then erased by forgetting; the owner still cannot change an event otherwise")
+    func forgetLegacyTenant() async throws {
+        try await withTestRuntime { runtime, database async throws in
+            let unique = UUID().uuidString.prefix(8).lowercased()
+            let organization = "Legacy Works \(unique)"
+            let email = "owner-\(unique)@legacy.example"
+            let tenant = try await runtime.tenants.create(SignupRequest(email: email, organization: organization), actor: "test").tenant
+            _ = try await runtime.tenants.lifecycle.changeAttributes(tenant.id, set: ["team": .string("Team \(unique)")], remove: [], actor: "test")
+            // As an older release wrote them: the fields in clear (the trigger is bypassed the way
+            // only a superuser can, for the test's set-up).
+            try await PostgresConnection.withConnection(database.administratorConfiguration) { admin in
+                try await admin.query("SET session_replication_role = replica")
+                try await admin.query("""
+                    UPDATE tenantry.events SET data = data || jsonb_build_object('name', \(organization)::text, 'email', \(email)::text)
+                    WHERE stream_name = 'tenant-' || \(tenant.id)::text AND event_type = 'TenantRegistered'
+                    """)
+                try await admin.query("""
+                    UPDATE tenantry.events SET data = jsonb_build_object('set', jsonb_build_object('team', \("Team \(unique)")::text), 'removed', '[]'::jsonb)
+                    WHERE stream_name = 'tenant-' || \(tenant.id)::text AND event_type = 'TenantAttributesChanged'
+                    """)
+            }
+            #expect(try await Self.rowsHolding(email, in: database)["tenantry.events"] == 1)
+            // The owner may not change an event on its own.
+            await #expect(throws: PostgresError.self) {
+                try await PostgresConnection.withConnection(database.ownerConfiguration) { owner in
+                    try await owner.query("SELECT set_config('tenantry.tenant_id', '00000000-0000-0000-0000-000000000000', false)")
+                    try await owner.query("UPDATE tenantry.events SET data = '{}' WHERE stream_name = 'tenant-' || \(tenant.id)::text")
+                }
+            }
+
+            let outcome = try await runtime.tenants.forget(tenant.slug, subject: nil, actor: "test", reason: "erasure request 8")
+            #expect(outcome.tenant.name == "[erased]" && outcome.tenant.attributes.isEmpty)
+            let history = try await runtime.tenants.history(of: tenant.slug)
+            #expect(history.first { $0.type == "TenantRegistered" }?.erasedFields == ["email", "name"])
+            #expect(history.first { $0.type == "TenantAttributesChanged" }?.erasedFields == ["set"])
+            for needle in [organization, email, "Team \(unique)"] {
+                #expect(try await Self.rowsHolding(needle, in: database).isEmpty, "\(needle) in a table")
+            }
+        }
+    }
+
     @Test("forgetting one data subject erases only its fields; the tenant's own registration stays readable")
     func forgetSubject() async throws {
         try await withTestRuntime { runtime, _ async throws in

@@ -1,6 +1,6 @@
 public import Foundation
 import Crypto
-import PostgresClient
+public import PostgresClient
 
 extension EventLog {
     /// A data key copied to another database: its id, and the data subject it is for (nil: the
@@ -105,6 +105,24 @@ extension EventLog {
                     owner: owner.tenant == event.tenantID ? nil : owner.tenant)
             }
             return revealed
+        }
+    }
+}
+
+extension EventLog {
+    /// `dataJSON` with `fields` sealed under the live key of `owner` (created now if it has
+    /// none), on the caller's connection: for data written in clear before its fields were
+    /// marked personal, which an owner-only function then stores in place (the registry's,
+    /// `tenantry.seal_registry_personal_data`).
+    public static func sealing(
+        _ dataJSON: String, fields: [String], eventID: UUID, eventTenant: UUID, type: String, owner: UUID,
+        on connection: isolated PostgresConnection
+    ) throws -> String {
+        do {
+            let key = try PersonalDataKeys.key(of: PersonalDataKeys.Owner(tenant: owner, subject: nil), on: connection)
+            return try PersonalFieldCipher.seal(dataJSON, fields: fields, eventID: eventID, tenant: eventTenant, type: type, with: key)
+        } catch {
+            throw EventStoreError.translate(error)
         }
     }
 }

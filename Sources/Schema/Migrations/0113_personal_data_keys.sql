@@ -189,6 +189,94 @@ END;
 $$;
 REVOKE ALL ON FUNCTION tenantry.forget_personal_data(uuid, text, text, text, boolean) FROM PUBLIC;
 
+-- Sealing the registry's personal fields written before this migration. TenantRegistered's
+-- name and email and TenantAttributesChanged's set were stored in clear until now; forgetting
+-- such a tenant must not leave them readable. seal_registry_personal_data, the owner's alone,
+-- replaces exactly those fields of one such event by envelopes sealed (by the caller, who holds
+-- the key) under a live key of that tenant, and changes nothing else: the trigger lets an
+-- UPDATE through only for the owner holding a seal permit for the event, in its transaction,
+-- and only if every other column stays as it was.
+CREATE TABLE tenantry.seal_permits (
+    transaction_id xid8 NOT NULL,
+    event_id       uuid NOT NULL,
+    PRIMARY KEY (transaction_id, event_id)
+);
+
+CREATE OR REPLACE FUNCTION tenantry.refuse_event_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND current_user = 'tenantry_owner'
+       AND EXISTS (SELECT FROM tenantry.purge_permits p
+                   WHERE p.transaction_id = pg_current_xact_id() AND p.tenant_id = OLD.tenant_id) THEN
+        RETURN OLD;
+    END IF;
+    IF TG_OP = 'UPDATE' AND current_user = 'tenantry_owner'
+       AND EXISTS (SELECT FROM tenantry.seal_permits p
+                   WHERE p.transaction_id = pg_current_xact_id() AND p.event_id = OLD.event_id)
+       AND (NEW.position, NEW.tenant_id, NEW.stream_name, NEW.stream_version, NEW.event_id, NEW.event_type,
+            NEW.metadata, NEW.recorded_at, NEW.transaction_id)
+           IS NOT DISTINCT FROM
+           (OLD.position, OLD.tenant_id, OLD.stream_name, OLD.stream_version, OLD.event_id, OLD.event_type,
+            OLD.metadata, OLD.recorded_at, OLD.transaction_id) THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'events are append-only: % of tenantry.events is not allowed', TG_OP
+        USING ERRCODE = 'TY002',
+              HINT = 'Append a compensating event instead.';
+END;
+$$;
+
+CREATE FUNCTION tenantry.seal_registry_personal_data(tenant uuid, event uuid, sealed jsonb) RETURNS boolean
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    control_plane constant uuid := '00000000-0000-0000-0000-000000000000';
+    caller_tenant text := current_setting('tenantry.tenant_id', true);
+    found_event   record;
+    fields        text[];
+    field         text;
+BEGIN
+    PERFORM set_config('tenantry.tenant_id', control_plane::text, true);
+    SELECT e.event_type, e.data INTO found_event FROM tenantry.events e
+    WHERE e.tenant_id = control_plane AND e.stream_name = 'tenant-' || tenant::text AND e.event_id = event;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no registry event % of tenant %', event, tenant USING ERRCODE = 'TY004';
+    END IF;
+    fields := CASE found_event.event_type
+        WHEN 'TenantRegistered' THEN ARRAY['email', 'name']
+        WHEN 'TenantAttributesChanged' THEN ARRAY['set']
+    END;
+    IF fields IS NULL THEN
+        RAISE EXCEPTION '% holds no personal field the registry seals', found_event.event_type USING ERRCODE = 'TY004';
+    END IF;
+    IF found_event.data -> fields[1] ? '$personal' THEN
+        PERFORM set_config('tenantry.tenant_id', coalesce(caller_tenant, ''), true);
+        RETURN false;
+    END IF;
+    IF (sealed - fields) IS DISTINCT FROM (found_event.data - fields) THEN
+        RAISE EXCEPTION 'sealing may change only the fields %', fields USING ERRCODE = 'TY004';
+    END IF;
+    FOREACH field IN ARRAY fields LOOP
+        IF NOT coalesce(sealed -> field ? '$personal', false) OR NOT EXISTS (
+               SELECT FROM tenantry.personal_data_keys k
+               WHERE k.key_id = (sealed -> field -> '$personal' ->> 'key')::uuid
+                 AND k.tenant_id = tenant AND k.material IS NOT NULL) THEN
+            RAISE EXCEPTION 'field % must be sealed under a live key of tenant %', field, tenant USING ERRCODE = 'TY004';
+        END IF;
+    END LOOP;
+    INSERT INTO tenantry.seal_permits (transaction_id, event_id) VALUES (pg_current_xact_id(), event);
+    UPDATE tenantry.events e SET data = sealed
+    WHERE e.tenant_id = control_plane AND e.event_id = event;
+    DELETE FROM tenantry.seal_permits p WHERE p.transaction_id = pg_current_xact_id() AND p.event_id = event;
+    PERFORM set_config('tenantry.tenant_id', coalesce(caller_tenant, ''), true);
+    RETURN true;
+END;
+$$;
+REVOKE ALL ON FUNCTION tenantry.seal_registry_personal_data(uuid, uuid, jsonb) FROM PUBLIC;
+
 -- append_control_events: 0112's, and TenantPersonalDataForgotten is forget_personal_data's alone.
 CREATE OR REPLACE FUNCTION tenantry.append_control_events(
     stream           text,
