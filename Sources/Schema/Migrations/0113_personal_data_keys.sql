@@ -81,7 +81,7 @@ BEGIN
     END IF;
     IF instance_tenant IS NOT NULL AND tenant IS DISTINCT FROM instance_tenant THEN
         RAISE EXCEPTION 'a single-tenant instance seals personal data of its own tenant % only, not %', instance_tenant, tenant
-            USING ERRCODE = '42501';
+            USING ERRCODE = 'TY007';
     END IF;
     SELECT k.key_id, k.material INTO key_id, material FROM tenantry.personal_data_keys k
     WHERE k.tenant_id = tenant AND coalesce(k.subject, '') = coalesce(personal_data_key.subject, '') AND k.forgotten_at IS NULL;
