@@ -12,11 +12,9 @@ enum PersonalDataKeys {
         let subject: String?
     }
 
-    /// The live key of `owner`, created now if it has none.
+    /// The live key of `owner`, created now (by the database) if it has none.
     static func key(of owner: Owner, on connection: isolated PostgresConnection) throws(PostgresError) -> PersonalFieldCipher.DataKey {
-        let candidate = SymmetricKey(size: .bits256)
-        let hex = candidate.withUnsafeBytes { $0.hexadecimal }
-        let row = try connection.query(statement(owner, candidateID: UUID(), candidateHex: hex)).rows.first
+        let row = try connection.query(statement(owner, candidateID: nil, candidateHex: nil)).rows.first
         guard let (id, materialHex) = try row?.decode((UUID, String).self), let material = bytes(hex: materialHex) else {
             throw .misuse("personal_data_key returned no key")
         }
@@ -64,10 +62,10 @@ enum PersonalDataKeys {
         return id
     }
 
-    private static func statement(_ owner: Owner, candidateID: UUID, candidateHex: String) -> PostgresQuery {
+    private static func statement(_ owner: Owner, candidateID: UUID?, candidateHex: String?) -> PostgresQuery {
         """
         SELECT key_id, encode(material, 'hex')
-        FROM tenantry.personal_data_key(\(owner.tenant), \(owner.subject)::text, \(candidateID), decode(\(candidateHex), 'hex'))
+        FROM tenantry.personal_data_key(\(owner.tenant), \(owner.subject)::text, \(candidateID)::uuid, decode(\(candidateHex)::text, 'hex'))
         """
     }
 

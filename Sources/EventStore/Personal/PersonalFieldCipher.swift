@@ -5,12 +5,13 @@ import Foundation
 ///
 /// A sealed field's value is replaced by an envelope,
 /// `{"$personal": {"key": "<key id>", "kind": "<JSON kind>", "sealed": "<base64>"}}`, whose
-/// `sealed` is AES-256-GCM's nonce, ciphertext and tag of the value's JSON text (padded to a
-/// size bucket), authenticated with the format, the event's tenant and id, the field's name and
-/// the key's id (so a sealed value opens in no other event, field or tenant). The kind stays in
-/// clear, so that an erased field keeps its kind: it tells a null, a boolean or a number apart
-/// from a string, never which. Opening puts the value's text back byte for byte; without its key (forgotten, or
-/// not visible to the reader), the field reads as `PersonalData.erased(kind:)`.
+/// `sealed` is AES-256-GCM's nonce, ciphertext and tag of the value's JSON text, padded to a
+/// size bucket, under a key derived from the data key for the event, and authenticated with the
+/// format, the event's tenant and id, the field's name and the key's id (so a sealed value opens
+/// in no other event, field or tenant). The kind stays in clear, so that an erased field keeps
+/// its kind: it tells a null, a boolean or a number apart from a string, never which. Opening
+/// puts the value's text back byte for byte; without its key (forgotten, or not visible to the
+/// reader), the field reads as `PersonalData.erased(kind:)`.
 enum PersonalFieldCipher {
     /// Text every envelope holds, looked for before anything is parsed: most events have none.
     static let marker = "\"$personal\""
@@ -53,7 +54,7 @@ enum PersonalFieldCipher {
                 guard wanted.contains(member.key) else { return nil }
                 let clear = object.text(of: member)
                 let box = try AES.GCM.seal(
-                    padded(clear), using: key.key,
+                    padded(clear), using: eventKey(key.key, eventID: eventID),
                     authenticating: authenticatedData(tenant: tenant, eventID: eventID, field: member.key, key: key.id))
                 guard let combined = box.combined else { throw EventStoreError.invalidEvent("invalid event: \(type) could not be sealed") }
                 let envelope = Envelope(personal: .init(key: key.id, kind: kind(of: clear), sealed: combined.base64EncodedString()))
@@ -74,10 +75,26 @@ enum PersonalFieldCipher {
         return encoder
     }
 
-    /// Whether `dataJSON` may hold a sealed field.
+    /// Whether `dataJSON` may hold a sealed field: a byte search for the marker's rare `$`
+    /// (every event read asks, and most hold none).
     static func mayHoldSealedFields(_ dataJSON: String) -> Bool {
-        dataJSON.contains(marker)
+        var text = dataJSON
+        return text.withUTF8 { bytes in
+            let marker = markerBytes
+            var start = 0
+            while let dollar = bytes[start...].firstIndex(of: UInt8(ascii: "$")) {
+                let from = dollar - 1
+                if from >= 0, from + marker.count <= bytes.count,
+                   marker.indices.allSatisfy({ bytes[from + $0] == marker[$0] }) {
+                    return true
+                }
+                start = dollar + 1
+            }
+            return false
+        }
     }
+
+    private static let markerBytes = Array(marker.utf8)
 
     /// The ids of the keys the sealed fields of `dataJSON` name.
     static func keyIDs(in dataJSON: String) -> Set<UUID> {
@@ -105,7 +122,7 @@ enum PersonalFieldCipher {
             if let key = keys[sealed.key], let combined = Data(base64Encoded: sealed.sealed),
                let box = try? AES.GCM.SealedBox(combined: combined),
                let clear = try? AES.GCM.open(
-                   box, using: key, authenticating: authenticatedData(tenant: tenant, eventID: eventID, field: member.key, key: sealed.key)) {
+                   box, using: eventKey(key, eventID: eventID), authenticating: authenticatedData(tenant: tenant, eventID: eventID, field: member.key, key: sealed.key)) {
                 opened.append((member.key, sealed.key))
                 return unpadded(clear)
             }
@@ -120,6 +137,15 @@ enum PersonalFieldCipher {
         let text = object.bytes[member.value]
         guard String(decoding: text.prefix(32), as: UTF8.self).contains(marker) else { return nil }
         return (try? JSONDecoder().decode(Envelope.self, from: Data(text)))?.personal
+    }
+
+    /// The key an event's fields are sealed with: derived from the data key and the event's id
+    /// (HKDF-SHA256), so the random 96-bit nonces of one data key never meet beyond one event,
+    /// however many events it seals.
+    private static func eventKey(_ key: SymmetricKey, eventID: UUID) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: key, salt: withUnsafeBytes(of: eventID.uuid) { Data($0) },
+            info: Data("tenantry-personal-v1".utf8), outputByteCount: 32)
     }
 
     /// What a sealed value is bound to: the format, the event's tenant and id, the field and

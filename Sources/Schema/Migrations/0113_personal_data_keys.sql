@@ -53,8 +53,10 @@ CREATE POLICY owner_forgets_control_plane ON tenantry.snapshots TO tenantry_owne
 -- personal_data_key, each given as its own candidate.
 GRANT SELECT ON tenantry.personal_data_keys TO tenantry_app, tenantry_operator, tenantry_instance;
 
--- personal_data_key: the live key of a tenant (and subject), created from the caller's
--- candidate when there is none. Whoever may append a tenant's events may seal its personal
+-- personal_data_key: the live key of a tenant (and subject), created when there is none: from
+-- the caller's candidate (a key copied from another database), else here, from the server's
+-- strong random generator (three random UUIDs, 366 random bits, hashed with SHA-256), so a new
+-- key never travels as a statement parameter that a log could keep. Whoever may append a tenant's events may seal its personal
 -- data, as append_events decides: the application and the operator for any tenant, an
 -- instance's login for its own alone. Each statement takes a fresh snapshot, so when a
 -- concurrent transaction created the key first, the insert waits for it and the second read
@@ -89,7 +91,8 @@ BEGIN
         RETURN;
     END IF;
     INSERT INTO tenantry.personal_data_keys AS k (key_id, tenant_id, subject, material)
-    VALUES (candidate_id, tenant, personal_data_key.subject, candidate)
+    VALUES (coalesce(candidate_id, gen_random_uuid()), tenant, personal_data_key.subject,
+            coalesce(candidate, sha256(uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()))))
     ON CONFLICT (tenant_id, coalesce(subject, '')) WHERE forgotten_at IS NULL DO NOTHING;
     SELECT k.key_id, k.material INTO STRICT key_id, material FROM tenantry.personal_data_keys k
     WHERE k.tenant_id = tenant AND coalesce(k.subject, '') = coalesce(personal_data_key.subject, '') AND k.forgotten_at IS NULL;
