@@ -56,6 +56,14 @@ public struct EmbeddedCluster: Sendable {
     /// would exceed the unix socket path limit; then `/tmp/tenantry-<hash of directory>`.
     public var socketDirectory: String { layout.socketDirectory }
 
+    /// The socket's directory as the server user reaches it: the physical one when the cluster
+    /// was relocated (the server user may not traverse the symlink's parents), else
+    /// ``socketDirectory``. For programs run as that user (`serverUserCommand`).
+    public var serverSocketDirectory: String {
+        guard let root = layout.resolvedRoot() else { return socketDirectory }
+        return layout.paths(root: root).serverSocketDirectory
+    }
+
     /// `<directory>/data`.
     public var dataDirectory: String { layout.dataDirectory }
 

@@ -34,7 +34,7 @@ struct BackupRestoreTests {
         try await append("Opened", version: "no-stream", to: sourceURL)
 
         let backup = try await rehearsal.run(
-            "base-backup.sh", [rehearsal.backups, "-h", rehearsal.source.socketDirectory, "-U", "postgres"])
+            "base-backup.sh", [rehearsal.backups, "-h", rehearsal.source.serverSocketDirectory, "-U", "postgres"])
         try #require(backup.status == 0, "base-backup.sh failed: \(backup.output)")
         let backupDirectory = try #require(try rehearsal.completedBackups().last)
 

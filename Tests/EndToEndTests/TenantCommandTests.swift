@@ -7,6 +7,15 @@ import Testing
 
 @Suite("tenantry tenant, end to end")
 struct TenantCommandTests {
+    /// Creates a tenant with the binary; its id and slug.
+    static func createTenant(_ name: String, email: String, environment: [String: String]) async throws -> (id: UUID, slug: String) {
+        let created = try await TenantryProcess.run(["tenant", "create", name, "--email", email, "--json"], environment: environment)
+        #expect(created.status == 0, "\(created.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(created.standardOutput.utf8)) as? [String: Any])
+        let id = try #require((object["id"] as? String).flatMap(UUID.init(uuidString:)))
+        return (id, try #require(object["slug"] as? String))
+    }
+
     @Test("a create killed (SIGKILL) between steps is finished by a retry, with no duplicate resources")
     func killedCreateResumes() async throws {
         try await withTestDatabase { database async throws in
@@ -161,11 +170,7 @@ struct TenantCommandTests {
             try await withTestDatabase { target async throws in
                 let from = ["TENANTRY_DATABASE_URL": source.administratorConnectionString]
                 let into = ["TENANTRY_DATABASE_URL": target.administratorConnectionString]
-                let created = try await TenantryProcess.run(["tenant", "create", "Initech Export", "--email", "bill@initech.example", "--json"], environment: from)
-                #expect(created.status == 0, "\(created.standardError)")
-                let object = try #require(try JSONSerialization.jsonObject(with: Data(created.standardOutput.utf8)) as? [String: Any])
-                let tenantID = try #require((object["id"] as? String).flatMap(UUID.init(uuidString:)))
-                let slug = try #require(object["slug"] as? String)
+                let (tenantID, slug) = try await Self.createTenant("Initech Export", email: "bill@initech.example", environment: from)
                 #expect(try await TenantryProcess.run(["tenant", "attributes", slug, "region=emea"], environment: from).status == 0)
                 let ids = (1...3).map { _ in UUID() }
                 let application = source.applicationPool(maximumConnections: 1)
@@ -221,11 +226,7 @@ struct TenantCommandTests {
     func restoreToTime() async throws {
         try await withTestDatabase { database async throws in
             let env = ["TENANTRY_DATABASE_URL": database.administratorConnectionString]
-            let created = try await TenantryProcess.run(["tenant", "create", "Vandelay Industries", "--email", "art@vandelay.example", "--json"], environment: env)
-            #expect(created.status == 0, "\(created.standardError)")
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.standardOutput.utf8)) as? [String: Any])
-            let tenantID = try #require((object["id"] as? String).flatMap(UUID.init(uuidString:)))
-            let slug = try #require(object["slug"] as? String)
+            let (tenantID, slug) = try await Self.createTenant("Vandelay Industries", email: "art@vandelay.example", environment: env)
             let application = database.applicationPool(maximumConnections: 1)
             let log = EventLog(pool: application)
             let before = (1...2).map { _ in UUID() }
@@ -270,10 +271,7 @@ struct TenantCommandTests {
     func forgetTenant() async throws {
         try await withTestDatabase { database async throws in
             let env = ["TENANTRY_DATABASE_URL": database.administratorConnectionString]
-            let created = try await TenantryProcess.run(["tenant", "create", "Hooli Forgotten", "--email", "gavin@hooli.example", "--json"], environment: env)
-            #expect(created.status == 0, "\(created.standardError)")
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.standardOutput.utf8)) as? [String: Any])
-            let slug = try #require(object["slug"] as? String)
+            let slug = try await Self.createTenant("Hooli Forgotten", email: "gavin@hooli.example", environment: env).slug
 
             let noReason = try await TenantryProcess.run(["tenant", "forget", slug], environment: env)
             #expect(noReason.status != 0 && noReason.standardError.split(separator: "\n").count == 1, "\(noReason.standardError)")
@@ -298,11 +296,7 @@ struct TenantCommandTests {
     func offboardKeepThenPurge() async throws {
         try await withTestDatabase { database async throws in
             let env = ["TENANTRY_DATABASE_URL": database.administratorConnectionString]
-            let created = try await TenantryProcess.run(["tenant", "create", "Pied Piper", "--email", "richard@piper.example", "--json"], environment: env)
-            #expect(created.status == 0, "\(created.standardError)")
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(created.standardOutput.utf8)) as? [String: Any])
-            let tenantID = try #require((object["id"] as? String).flatMap(UUID.init(uuidString:)))
-            let slug = try #require(object["slug"] as? String)
+            let (tenantID, slug) = try await Self.createTenant("Pied Piper", email: "richard@piper.example", environment: env)
             let application = database.applicationPool(maximumConnections: 1)
             for n in 1...3 {
                 try await EventLog(pool: application).append([try NewEvent(type: "Noted", data: ["n": n])], to: "doc-1", tenant: tenantID)
