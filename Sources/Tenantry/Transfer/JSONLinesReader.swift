@@ -12,11 +12,18 @@ struct JSONLinesReader {
     private var atEnd = false
     private(set) var lineNumber = 0
 
+    private let path: String
+
     init(path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw TenantTransferError("cannot read \(path): it is a directory, not an export")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw TenantTransferError("cannot read \(path): no such file, or not readable")
         }
         self.handle = handle
+        self.path = path
     }
 
     /// The next non-empty line and its number, or nil at the end.
@@ -40,7 +47,12 @@ struct JSONLinesReader {
             guard buffer.count <= Self.maximumLineBytes else {
                 throw TenantTransferError("line \(lineNumber + 1): longer than \(Self.maximumLineBytes >> 20) MB")
             }
-            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            let chunk: Data
+            do {
+                chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            } catch {
+                throw TenantTransferError("cannot read \(path): \((error as NSError).localizedDescription)")
+            }
             if chunk.isEmpty { atEnd = true } else { buffer += chunk }
         }
     }
