@@ -172,10 +172,11 @@ public struct TenantAdministration: Sendable {
         // The tenant's own database holds its events and their keys: forgotten there first, so
         // the control plane records only what is done.
         let dedicated = try await forgetInOwnDatabase()
+        var sealedInPlace = 0
         if subject == nil {
             // Registry events written before their fields were sealed: sealed now, so that
             // destroying the key erases them too.
-            _ = try await RegistrySealing(administrator: personalDataErasure.administrator).sealClearFields(of: id)
+            sealedInPlace = try await RegistrySealing(administrator: personalDataErasure.administrator).sealClearFields(of: id)
         }
         let receipt = try await personalDataErasure.forget(id, subject: subject, actor: actor, reason: reason, recordingInControlPlane: true)
         keys += receipt.keys
@@ -185,7 +186,7 @@ public struct TenantAdministration: Sendable {
         // after its switch, and this looks again after its own.
         if !dedicated { _ = try await forgetInOwnDatabase() }
         try await registry.catchUpWithCommittedWrites()
-        try await personalDataErasure.vacuum(alsoOf: [.tenantRegistry])
+        try await personalDataErasure.vacuum(alsoOf: [.tenantRegistry] + (sealedInPlace > 0 ? [.events] : []))
         guard let state = try await lifecycle.load(id) else { throw TenantLifecycleError.notFound(id.uuidString.lowercased()) }
         return ForgettingOutcome(tenant: state, keys: keys, snapshots: snapshots)
     }

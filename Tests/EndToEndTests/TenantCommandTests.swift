@@ -211,6 +211,27 @@ struct TenantCommandTests {
                 #expect(second["appended"] as? Int == 0 && second["skipped"] as? Int == 3 && second["id"] as? String == outcome["id"] as? String)
                 #expect(second["apiKey"] == nil)
 
+                // Feed order is not always version order within a stream: an export whose later
+                // version comes first still imports, each event at its version.
+                try await withTestDatabase { third async throws in
+                    let reordered = FileManager.default.temporaryDirectory.appendingPathComponent("tenantry-reordered-\(UUID()).jsonl")
+                    defer { try? FileManager.default.removeItem(at: reordered) }
+                    var lines = try String(contentsOf: export, encoding: .utf8).split(separator: "\n").map(String.init)
+                    let own = lines.indices.filter { lines[$0].contains("\"CustomerNoted\"") }
+                    lines.swapAt(own[0], own[2])
+                    try (lines.joined(separator: "\n") + "\n").write(to: reordered, atomically: true, encoding: .utf8)
+                    let result = try await TenantryProcess.run(
+                        ["tenant", "import", reordered.path, "--json"], environment: ["TENANTRY_DATABASE_URL": third.administratorConnectionString])
+                    #expect(result.status == 0, "\(result.standardError)")
+                    #expect(result.standardOutput.contains("\"appended\":3"), "\(result.standardOutput)")
+                    let order = try await PostgresConnection.withConnection(third.administratorConfiguration) { admin in
+                        try await admin.query("""
+                            SELECT coalesce(array_agg(event_id ORDER BY stream_version), '{}') FROM tenantry.events WHERE stream_name = 'customer-1'
+                            """).rows.first?.decode([UUID].self)
+                    }
+                    #expect(order == ids)
+                }
+
                 let broken = FileManager.default.temporaryDirectory.appendingPathComponent("tenantry-broken-\(UUID()).jsonl")
                 defer { try? FileManager.default.removeItem(at: broken) }
                 let lines = try String(contentsOf: export, encoding: .utf8).split(separator: "\n")

@@ -55,7 +55,11 @@ public struct EventLine: Sendable {
             guard let personal = value as? [String: Any], let fields = personal["fields"] as? [String] else {
                 throw .invalidEvent("\"personal\" must be an object with \"fields\", the names of personal data fields")
             }
-            let subject = personal["subject"] as? String
+            var subject: String?
+            if let value = personal["subject"] {
+                guard let text = value as? String else { throw .invalidEvent("\"personal.subject\" must be a string") }
+                subject = text
+            }
             var owner: UUID?
             if let ownerText = personal["owner"] {
                 guard let text = ownerText as? String, let id = UUID(uuidString: text) else {

@@ -66,6 +66,11 @@ extension EventLog {
                 throw EventStoreError.invalidEvent(
                     "invalid event: \(event.type) holds personal data on the control plane without naming the tenant it is about")
             }
+            // A tenant's own events hold its own data: only the control plane's name another owner.
+            guard owner.tenant == tenant || tenant == controlPlaneTenantID else {
+                throw EventStoreError.invalidEvent(
+                    "invalid event: \(event.type) of tenant \(tenant.uuidString.lowercased()) names another tenant's key for its personal data")
+            }
             let key: PersonalFieldCipher.DataKey
             if let known = keys[owner] {
                 key = known

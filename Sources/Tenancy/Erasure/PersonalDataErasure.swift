@@ -77,6 +77,8 @@ public struct PersonalDataErasure: Sendable {
         static let snapshots = VacuumedTable(vacuumStatement: "VACUUM tenantry.snapshots")
         /// The tenant registry (migration 0200).
         public static let tenantRegistry = VacuumedTable(vacuumStatement: "VACUUM tenantry.tenants")
+        /// The events, after registry events' fields written in clear were sealed in place.
+        public static let events = VacuumedTable(vacuumStatement: "VACUUM tenantry.events")
     }
 
     static func forgetStatement(_ tenant: UUID, subject: String?, actor: String, reason: String, record: Bool) -> PostgresQuery {

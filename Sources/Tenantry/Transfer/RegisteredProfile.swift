@@ -32,6 +32,8 @@ struct RegisteredProfile {
             plan = try Self.decode(TenantEvent.PlanChanged.self, dataJSON, type: type).to
         case "TrialExpired":
             plan = try Self.decode(TenantEvent.TrialExpired.self, dataJSON, type: type).fallbackPlan
+        case "TenantIsolationChanged":
+            isolation = try Self.decode(TenantEvent.IsolationChanged.self, dataJSON, type: type).to
         case "TenantAttributesChanged":
             let change = try Self.decode(TenantEvent.AttributesChanged.self, dataJSON, type: type)
             for name in change.removed { attributes[name] = nil }

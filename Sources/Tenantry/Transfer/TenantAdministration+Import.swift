@@ -72,23 +72,19 @@ extension TenantAdministration {
                 let registered = try await registerCopy(
                     of: profile, key: "import-\(source.uuidString.lowercased())", email: email, organization: organization, actor: actor)
                 created = registered
-                copy = TenantEventCopy(store: try await router.eventStore(for: registered.tenant.id), tenant: registered.tenant.id, source: source)
+                copy = TenantEventCopy(store: try await router.eventStore(for: registered.tenant.id), tenant: registered.tenant.id)
             }
             guard event.tenantID == source else {
                 throw TenantTransferError("line \(line.number): an event of another tenant (\(event.tenantID.uuidString.lowercased()))")
             }
-            do {
-                try await copy?.add(event.event, stream: event.stream, version: event.version)
-            } catch let error as TenantTransferError {
-                throw TenantTransferError("line \(line.number): \(error.description)")
-            }
+            try await copy?.add(event.event, stream: event.stream, version: event.version, origin: line.number)
         }
         if created == nil {
             guard let source, let profile else { throw TenantTransferError("\(path) holds no tenant: no registry history") }
             created = try await registerCopy(
                 of: profile, key: "import-\(source.uuidString.lowercased())", email: email, organization: organization, actor: actor)
         }
-        try await copy?.flush()
+        try await copy?.finish()
         guard let created else { throw TenantTransferError("\(path) holds no tenant") }
         return TransferOutcome(
             tenant: try await lifecycle.load(created.tenant.id) ?? created.tenant, apiKey: created.apiKey,
