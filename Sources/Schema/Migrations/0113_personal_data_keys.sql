@@ -335,3 +335,106 @@ BEGIN
 END;
 $$;
 
+-- purge_tenant: 0112's, and the purged tenant's data subjects' keys go with its rows
+-- (personal_data_keys is tenant-owned too).
+CREATE OR REPLACE FUNCTION tenantry.purge_tenant(
+    tenant_id            uuid,
+    actor                text,
+    reason               text,
+    OUT purged_events    bigint,
+    OUT purged_streams   bigint,
+    OUT purged_snapshots bigint,
+    OUT checksum         text
+)
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    control_plane constant uuid := '00000000-0000-0000-0000-000000000000';
+    stream        constant text := 'tenant-' || purge_tenant.tenant_id::text;
+    caller_tenant text := current_setting('tenantry.tenant_id', true);
+    verified      record;
+    offboarded    boolean;
+    pooled_count  bigint;
+    pooled_sum    text;
+BEGIN
+    IF purge_tenant.tenant_id IS NULL OR purge_tenant.tenant_id = control_plane THEN
+        RAISE EXCEPTION 'the control plane''s events are never purged' USING ERRCODE = 'TY008';
+    END IF;
+    IF coalesce(btrim(actor), '') = '' OR coalesce(btrim(reason), '') = '' THEN
+        RAISE EXCEPTION 'a purge needs an actor and a reason' USING ERRCODE = 'TY004';
+    END IF;
+    SELECT r.moved_to, r.event_count, r.checksum, r.purged_at INTO verified
+    FROM tenantry.retired_pooled_copies r WHERE r.tenant_id = purge_tenant.tenant_id
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'tenant % has no verified copy: only a tenant moved to a database of its own or offboarded with an export can be purged', purge_tenant.tenant_id
+            USING ERRCODE = 'TY009';
+    END IF;
+
+    PERFORM set_config('tenantry.tenant_id', control_plane::text, true);
+    offboarded := EXISTS (SELECT FROM tenantry.events e
+                          WHERE e.tenant_id = control_plane AND e.stream_name = stream AND e.event_type = 'TenantOffboarded');
+    IF NOT offboarded AND (verified.moved_to IS NULL OR NOT EXISTS (
+           SELECT FROM tenantry.tenant_placements p
+           WHERE p.tenant_id = purge_tenant.tenant_id AND p.isolation = 'dedicated' AND p.database_name = verified.moved_to)) THEN
+        RAISE EXCEPTION 'tenant % is neither offboarded nor placed in the database its copy moved to: nothing was purged', purge_tenant.tenant_id
+            USING ERRCODE = 'TY009';
+    END IF;
+
+    PERFORM set_config('tenantry.tenant_id', purge_tenant.tenant_id::text, true);
+    SELECT count(*), encode(sha256(convert_to(coalesce(string_agg(
+               e.stream_name || '/' || e.stream_version || '/' || e.event_id || '/' || e.event_type || '/'
+               || e.data::text || '/' || e.metadata::text, E'\n' ORDER BY e.stream_name, e.stream_version), ''), 'UTF8')), 'hex')
+    INTO pooled_count, pooled_sum
+    FROM tenantry.events e WHERE e.tenant_id = purge_tenant.tenant_id;
+    checksum := verified.checksum;
+    purged_events := 0;
+    purged_streams := 0;
+    purged_snapshots := 0;
+    IF verified.purged_at IS NOT NULL AND pooled_count = 0 THEN
+        -- Purged before: nothing left, nothing recorded again.
+        PERFORM set_config('tenantry.tenant_id', coalesce(caller_tenant, ''), true);
+        RETURN;
+    END IF;
+    IF pooled_count <> verified.event_count OR pooled_sum <> verified.checksum THEN
+        RAISE EXCEPTION 'tenant %''s pooled events (% events, sha256 %) are not the verified copy (% events, sha256 %): nothing was purged',
+            purge_tenant.tenant_id, pooled_count, left(pooled_sum, 12), verified.event_count, left(verified.checksum, 12)
+            USING ERRCODE = 'TY009';
+    END IF;
+
+    INSERT INTO tenantry.purge_permits (transaction_id, tenant_id) VALUES (pg_current_xact_id(), purge_tenant.tenant_id);
+    DELETE FROM tenantry.snapshots s WHERE s.tenant_id = purge_tenant.tenant_id;
+    GET DIAGNOSTICS purged_snapshots = ROW_COUNT;
+    DELETE FROM tenantry.events e WHERE e.tenant_id = purge_tenant.tenant_id;
+    GET DIAGNOSTICS purged_events = ROW_COUNT;
+    IF purged_events <> verified.event_count THEN
+        -- An append that passed the retired check before the retirement committed landed since
+        -- the fingerprint: it was never copied or exported. Nothing is purged.
+        RAISE EXCEPTION 'tenant % got % events after its copy was verified (% then): nothing was purged',
+            purge_tenant.tenant_id, purged_events - verified.event_count, verified.event_count
+            USING ERRCODE = 'TY009';
+    END IF;
+    DELETE FROM tenantry.streams s WHERE s.tenant_id = purge_tenant.tenant_id;
+    GET DIAGNOSTICS purged_streams = ROW_COUNT;
+    -- Its data subjects' keys sealed only its own events, gone now (a moved tenant's are in its
+    -- database). The tenant's own key stays: it seals its registry history, here.
+    DELETE FROM tenantry.personal_data_keys k WHERE k.tenant_id = purge_tenant.tenant_id AND k.subject IS NOT NULL;
+    DELETE FROM tenantry.purge_permits p WHERE p.transaction_id = pg_current_xact_id();
+
+    UPDATE tenantry.retired_pooled_copies r SET purged_at = now() WHERE r.tenant_id = purge_tenant.tenant_id;
+    PERFORM set_config('tenantry.tenant_id', '', true);
+    PERFORM tenantry.append_events_as_owner(
+        control_plane, stream, NULL,
+        jsonb_build_array(jsonb_build_object(
+            'id', gen_random_uuid(),
+            'type', 'TenantPooledEventsPurged',
+            'data', jsonb_build_object(
+                'events', purged_events, 'streams', purged_streams, 'snapshots', purged_snapshots,
+                'checksum', verified.checksum,
+                'basis', CASE WHEN verified.moved_to IS NULL THEN 'offboarded' ELSE 'moved' END),
+            'metadata', jsonb_build_object('actor', actor, 'reason', reason))));
+    PERFORM set_config('tenantry.tenant_id', coalesce(caller_tenant, ''), true);
+END;
+$$;
