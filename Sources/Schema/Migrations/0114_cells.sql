@@ -1,0 +1,248 @@
+-- 0114 cells
+--
+-- Pooled tenants spread over several independent PostgreSQL clusters (cells). The control
+-- plane (this database, in the deployment's first cell) records which cells there are and in
+-- which one each pooled tenant lives; every cell, the control plane's own database included,
+-- is a migrated Tenantry database holding its tenants' events under row-level security.
+--
+-- Control plane:
+--   * cells: one row per cell, the projection of the cell-<name> streams (CellAdded,
+--     CellStateChanged, CellCapacityChanged, CellRemoved), written in the same transaction as
+--     their events. The location is a reference (control-plane, database:<name>, env:<VAR>,
+--     embedded:<name>), never a URL: credentials stay in the servers' configuration. `main` is
+--     the control plane's own database and is always there (it cannot be removed).
+--   * tenant_placements.cell: the cell of a pooled tenant (every pooled tenant has one; those
+--     placed before cells existed are in main). A cell holding tenants cannot be removed (the
+--     foreign key refuses).
+--
+-- Every cell (the side a tenant moves out of):
+--   * tenant_fences: a tenant whose copy here is fenced: it is moving, or has moved, to another
+--     cell. Every append takes a shared advisory lock on its tenant when it writes its stream
+--     row (a trigger on streams, once per append), and refuses a fenced tenant (TY010, to be
+--     retried: the tenant's placement tells where it lives now). fence_tenant takes that lock
+--     exclusively before it writes the fence, so it waits for the appends in flight and every
+--     later one sees the fence: nothing lands here after the fence commits.
+--   * record_fenced_copy stores the verified count and checksum of the copy; purge_moved_tenant
+--     (owner only, as purge_tenant) deletes the fenced tenant's events, streams, snapshots and
+--     personal data keys (the tenant's own key stays where the registry it also seals lives)
+--     if they still have that fingerprint. A cell cannot see the control
+--     plane, so the caller checks that the tenant is placed elsewhere before it asks.
+--   * lift_tenant_fence removes a fence once the tenant has no events here (purged), so it may
+--     move back.
+
+CREATE TABLE tenantry.cells (
+    name               text        PRIMARY KEY CHECK (name ~ '^[a-z][a-z0-9-]{0,30}$'),
+    location           text        NOT NULL UNIQUE
+                                   CHECK (location = 'control-plane'
+                                          OR location ~ '^database:[a-z_][a-z0-9_]{0,62}$'
+                                          OR location ~ '^env:TENANTRY_CELL_[A-Z0-9_]{1,60}_URL$'
+                                          OR location ~ '^embedded:[a-z][a-z0-9-]{0,30}$'),
+    state              text        NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'draining', 'closed')),
+    -- The most pooled tenants it takes; NULL for no limit.
+    capacity           integer     CHECK (capacity > 0),
+    -- pg_control_system()'s identifier when the cell was added (NULL for the control plane's
+    -- own database): a re-created cluster behind the same location is refused.
+    system_identifier  text,
+    added_at           timestamptz NOT NULL DEFAULT now(),
+    CHECK ((name = 'main') = (location = 'control-plane'))
+);
+
+INSERT INTO tenantry.cells (name, location) VALUES ('main', 'control-plane');
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON tenantry.cells TO tenantry_operator;
+
+ALTER TABLE tenantry.tenant_placements ADD COLUMN cell text REFERENCES tenantry.cells (name);
+UPDATE tenantry.tenant_placements SET cell = 'main' WHERE isolation = 'pooled';
+ALTER TABLE tenantry.tenant_placements ADD CONSTRAINT tenant_placements_cell_when_pooled
+    CHECK ((isolation = 'pooled') = (cell IS NOT NULL));
+CREATE INDEX tenant_placements_by_cell ON tenantry.tenant_placements (cell) WHERE cell IS NOT NULL;
+
+CREATE TABLE tenantry.tenant_fences (
+    tenant_id     uuid        PRIMARY KEY,
+    moved_to_cell text        NOT NULL CHECK (moved_to_cell ~ '^[a-z][a-z0-9-]{0,30}$'),
+    fenced_at     timestamptz NOT NULL DEFAULT now(),
+    -- The copy verified in the other cell, once it is (what purge_moved_tenant checks).
+    event_count   bigint      CHECK (event_count >= 0),
+    checksum      text        CHECK (checksum ~ '^[0-9a-f]{64}$'),
+    purged_at     timestamptz,
+    CHECK ((event_count IS NULL) = (checksum IS NULL))
+);
+
+GRANT SELECT ON tenantry.tenant_fences TO tenantry_operator, tenantry_app;
+
+-- The advisory lock every append of a tenant shares and a fence takes alone.
+CREATE FUNCTION tenantry.tenant_fence_lock_key(tenant_id uuid) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT hashtext(tenant_id::text) $$;
+
+CREATE FUNCTION tenantry.refuse_fenced_append() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    fence record;
+BEGIN
+    IF NEW.tenant_id = '00000000-0000-0000-0000-000000000000' THEN
+        RETURN NEW;
+    END IF;
+    PERFORM pg_advisory_xact_lock_shared(727500, tenantry.tenant_fence_lock_key(NEW.tenant_id));
+    SELECT f.moved_to_cell, f.event_count INTO fence FROM tenantry.tenant_fences f WHERE f.tenant_id = NEW.tenant_id;
+    IF FOUND THEN
+        RAISE EXCEPTION 'tenant % % cell %: this cell takes no more of its events', NEW.tenant_id,
+            CASE WHEN fence.event_count IS NULL THEN 'is moving to' ELSE 'has moved to' END, fence.moved_to_cell
+            USING ERRCODE = 'TY010',
+                  HINT = 'Retry: the tenant''s placement names the cell it lives in.';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER streams_refuse_fenced
+    BEFORE INSERT OR UPDATE ON tenantry.streams
+    FOR EACH ROW EXECUTE FUNCTION tenantry.refuse_fenced_append();
+
+-- Fences a tenant here; returns when no append of it is in flight (or lock_timeout passed).
+CREATE FUNCTION tenantry.fence_tenant(tenant_id uuid, moved_to_cell text)
+RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+    IF fence_tenant.tenant_id IS NULL OR fence_tenant.tenant_id = '00000000-0000-0000-0000-000000000000' THEN
+        RAISE EXCEPTION 'the control plane''s events never move' USING ERRCODE = 'TY008';
+    END IF;
+    PERFORM pg_advisory_xact_lock(727500, tenantry.tenant_fence_lock_key(fence_tenant.tenant_id));
+    INSERT INTO tenantry.tenant_fences AS f (tenant_id, moved_to_cell)
+    VALUES (fence_tenant.tenant_id, fence_tenant.moved_to_cell)
+    ON CONFLICT (tenant_id) DO UPDATE SET moved_to_cell = excluded.moved_to_cell
+        WHERE f.event_count IS NULL;
+END;
+$$;
+
+-- Records the verified copy of a fenced tenant, the ground for purging it here.
+CREATE FUNCTION tenantry.record_fenced_copy(tenant_id uuid, event_count bigint, checksum text)
+RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+    UPDATE tenantry.tenant_fences f
+    SET event_count = record_fenced_copy.event_count, checksum = record_fenced_copy.checksum
+    WHERE f.tenant_id = record_fenced_copy.tenant_id AND f.purged_at IS NULL;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'tenant % is not fenced here: no copy to record', record_fenced_copy.tenant_id USING ERRCODE = 'TY009';
+    END IF;
+END;
+$$;
+
+-- Lets a tenant back in: only once it has no events here.
+CREATE FUNCTION tenantry.lift_tenant_fence(tenant_id uuid)
+RETURNS boolean
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    caller_tenant text := current_setting('tenantry.tenant_id', true);
+    remaining     boolean;
+BEGIN
+    PERFORM pg_advisory_xact_lock(727500, tenantry.tenant_fence_lock_key(lift_tenant_fence.tenant_id));
+    PERFORM set_config('tenantry.tenant_id', lift_tenant_fence.tenant_id::text, true);
+    remaining := EXISTS (SELECT FROM tenantry.streams s WHERE s.tenant_id = lift_tenant_fence.tenant_id);
+    PERFORM set_config('tenantry.tenant_id', coalesce(caller_tenant, ''), true);
+    IF remaining THEN
+        RAISE EXCEPTION 'tenant % still has events in this cell: purge them before it moves back', lift_tenant_fence.tenant_id
+            USING ERRCODE = 'TY009';
+    END IF;
+    DELETE FROM tenantry.tenant_fences f WHERE f.tenant_id = lift_tenant_fence.tenant_id;
+    RETURN FOUND;
+END;
+$$;
+
+CREATE FUNCTION tenantry.purge_moved_tenant(
+    tenant_id            uuid,
+    actor                text,
+    reason               text,
+    OUT purged_events    bigint,
+    OUT purged_streams   bigint,
+    OUT purged_snapshots bigint,
+    OUT purged_keys      bigint
+)
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    caller_tenant text := current_setting('tenantry.tenant_id', true);
+    verified      record;
+    here_count    bigint;
+    here_sum      text;
+    keeps_own_key boolean;
+BEGIN
+    IF coalesce(btrim(actor), '') = '' OR coalesce(btrim(reason), '') = '' THEN
+        RAISE EXCEPTION 'a purge needs an actor and a reason' USING ERRCODE = 'TY004';
+    END IF;
+    SELECT f.moved_to_cell, f.event_count, f.checksum, f.purged_at INTO verified
+    FROM tenantry.tenant_fences f WHERE f.tenant_id = purge_moved_tenant.tenant_id
+    FOR UPDATE;
+    IF NOT FOUND OR verified.event_count IS NULL THEN
+        RAISE EXCEPTION 'tenant % has no verified copy in another cell: nothing was purged', purge_moved_tenant.tenant_id
+            USING ERRCODE = 'TY009';
+    END IF;
+
+    PERFORM set_config('tenantry.tenant_id', purge_moved_tenant.tenant_id::text, true);
+    SELECT count(*), encode(sha256(convert_to(coalesce(string_agg(
+               e.stream_name || '/' || e.stream_version || '/' || e.event_id || '/' || e.event_type || '/'
+               || e.data::text || '/' || e.metadata::text, E'\n' ORDER BY e.stream_name, e.stream_version), ''), 'UTF8')), 'hex')
+    INTO here_count, here_sum
+    FROM tenantry.events e WHERE e.tenant_id = purge_moved_tenant.tenant_id;
+    purged_events := 0;
+    purged_streams := 0;
+    purged_snapshots := 0;
+    purged_keys := 0;
+    IF verified.purged_at IS NOT NULL AND here_count = 0 THEN
+        PERFORM set_config('tenantry.tenant_id', coalesce(caller_tenant, ''), true);
+        RETURN;
+    END IF;
+    IF here_count <> verified.event_count OR here_sum <> verified.checksum THEN
+        RAISE EXCEPTION 'tenant %''s events here (% events, sha256 %) are not the copy verified in cell % (% events, sha256 %): nothing was purged',
+            purge_moved_tenant.tenant_id, here_count, left(here_sum, 12), verified.moved_to_cell, verified.event_count, left(verified.checksum, 12)
+            USING ERRCODE = 'TY009';
+    END IF;
+
+    INSERT INTO tenantry.purge_permits (transaction_id, tenant_id) VALUES (pg_current_xact_id(), purge_moved_tenant.tenant_id);
+    DELETE FROM tenantry.snapshots s WHERE s.tenant_id = purge_moved_tenant.tenant_id;
+    GET DIAGNOSTICS purged_snapshots = ROW_COUNT;
+    DELETE FROM tenantry.events e WHERE e.tenant_id = purge_moved_tenant.tenant_id;
+    GET DIAGNOSTICS purged_events = ROW_COUNT;
+    DELETE FROM tenantry.streams s WHERE s.tenant_id = purge_moved_tenant.tenant_id;
+    GET DIAGNOSTICS purged_streams = ROW_COUNT;
+    -- The tenant's own key stays where this database also holds its registry (the control
+    -- plane's cell): it seals the registry's personal fields too.
+    PERFORM set_config('tenantry.tenant_id', '00000000-0000-0000-0000-000000000000', true);
+    keeps_own_key := EXISTS (SELECT FROM tenantry.events e
+                             WHERE e.tenant_id = '00000000-0000-0000-0000-000000000000'
+                               AND e.stream_name = 'tenant-' || purge_moved_tenant.tenant_id::text);
+    DELETE FROM tenantry.personal_data_keys k
+    WHERE k.tenant_id = purge_moved_tenant.tenant_id AND (k.subject IS NOT NULL OR NOT keeps_own_key);
+    GET DIAGNOSTICS purged_keys = ROW_COUNT;
+    DELETE FROM tenantry.purge_permits p WHERE p.transaction_id = pg_current_xact_id();
+    UPDATE tenantry.tenant_fences f SET purged_at = now() WHERE f.tenant_id = purge_moved_tenant.tenant_id;
+    PERFORM set_config('tenantry.tenant_id', coalesce(caller_tenant, ''), true);
+END;
+$$;
+
+REVOKE ALL ON FUNCTION tenantry.fence_tenant(uuid, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tenantry.record_fenced_copy(uuid, bigint, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tenantry.lift_tenant_fence(uuid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tenantry.purge_moved_tenant(uuid, text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tenantry.fence_tenant(uuid, text) TO tenantry_operator;
+GRANT EXECUTE ON FUNCTION tenantry.record_fenced_copy(uuid, bigint, text) TO tenantry_operator;
+GRANT EXECUTE ON FUNCTION tenantry.lift_tenant_fence(uuid) TO tenantry_operator;
