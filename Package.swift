@@ -376,6 +376,11 @@ let package = Package(
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
+            name: "TenantryTests",
+            dependencies: ["Tenantry", "Tenancy", "Provisioning", "EventStore", "PostgresClient", "TestSupport", "RuntimeTestSupport"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
             name: "AdminTokensTests",
             dependencies: ["AdminTokens", "EventStore", "PostgresClient", "TestSupport"],
             swiftSettings: testSwiftSettings

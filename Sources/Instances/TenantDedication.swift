@@ -36,6 +36,11 @@ struct TenantDedication: Sendable {
             _ = try await tenants.recordDedicated(tenantID, database: database, copiedEvents: Int(fingerprint.count), actor: actor, reason: "dedicated database")
             return Outcome(database: database, fingerprint: fingerprint, moved: false)
         }
+        if let cell = placement.cell, cell != .main {
+            // The pooled copy a dedication retires and purges is the control plane's database's.
+            throw TenantLifecycleError.invalidInput(
+                "tenant \(state.slug) lives in cell \(cell): move it to cell main first (tenant move \(state.slug) --to-cell main)")
+        }
         guard state.status == .active || state.status == .suspended else {
             throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "move to a dedicated database")
         }

@@ -54,7 +54,7 @@ public struct TenantAdministration: Sendable {
             tenants: tenants, placements: placements, databases: databases,
             clusterAdministrator: clusterAdministrator, beforeStep: beforeStep
         )
-        self.router = TenantDatabaseRouter(pooled: pooledStore, placements: placements) { database, clusterURL in
+        self.router = TenantDatabaseRouter(pooled: pooledStore, placements: placements, cells: target.cellConnections()) { database, clusterURL in
             if let clusterURL {
                 return PostgresConfiguration(connectionString: clusterURL, role: DatabaseRoles.application, database: database)
             }
@@ -192,7 +192,7 @@ public struct TenantAdministration: Sendable {
     }
 
     /// Refuses a reason that says nothing (or too much), before anything is written.
-    private static func check(reason: String) throws {
+    static func check(reason: String) throws {
         if let problem = ChangeReason.problem(reason) { throw TenantLifecycleError.invalidInput(problem) }
     }
 
@@ -209,7 +209,13 @@ public struct TenantAdministration: Sendable {
         actor: String,
         progress: @Sendable (ProvisioningStep) -> Void = { _ in }
     ) async throws -> ProvisioningSaga.Outcome {
-        try await saga.registerAndRun(request, actor: actor, progress: progress).outcome
+        if let requested = request.cell {
+            // Refused here, before anything is registered; the saga's placement checks again
+            // under the cell's lock.
+            let cell = try await CellRegistry(store: EventLog(pool: operatorPool)).cell(try CellName(requested))
+            if let refusal = CellPlacementPolicy.refusal(toPlaceIn: cell) { throw CellError.conflict(refusal) }
+        }
+        return try await saga.registerAndRun(request, actor: actor, progress: progress).outcome
     }
 
     /// Retries a failed tenant's provisioning (failed → provisioning → active, or failed again

@@ -6,6 +6,7 @@ public import Provisioning
 import Logging
 public import PostgresClient
 import Schema
+public import Tenancy
 
 /// The composition root: one place that turns a database target into ready services.
 ///
@@ -23,6 +24,8 @@ public struct TenantryRuntime: Sendable {
     public let tenants: TenantAdministration
     /// Flag definitions and changes (control-plane data, so on the operator store).
     public let flags: FlagService
+    /// The cells pooled tenants live in (control-plane data, on the operator store).
+    public let cells: CellAdministration
     /// The customization a single-tenant instance runs; nil in the pooled deployment, which
     /// runs none. Its validators check every tenant change before it is written.
     public let customization: CustomizationHost?
@@ -57,6 +60,7 @@ public struct TenantryRuntime: Sendable {
                 beforeStep: beforeProvisioningStep, customization: customization
             ),
             flags: FlagService(store: operatorEventStore),
+            cells: CellAdministration(target: target, operatorStore: operatorEventStore, connections: target.cellConnections()),
             customization: customization,
             servesInstance: false
         )
@@ -83,6 +87,7 @@ public struct TenantryRuntime: Sendable {
                 target: target, pooledStore: eventStore, operatorStore: eventStore, beforeStep: nil, customization: customization,
                 servesInstance: true),
             flags: FlagService(store: eventStore),
+            cells: CellAdministration(target: target, operatorStore: eventStore, connections: target.cellConnections()),
             customization: customization,
             servesInstance: true
         )

@@ -53,7 +53,7 @@ struct SagaTests {
                 try await connection.query("SELECT count(*) FROM pg_database WHERE datname = \(database)").rows.first?.decode(Int.self)
             }
             #expect(exists == 0)
-            #expect(try await runtime.tenants.placements.placement(of: tenant.id) == .pooled)
+            #expect(try await runtime.tenants.placements.placement(of: tenant.id) == .pooled(cell: .main))
             #expect(try await runtime.tenants.list(state: "failed", plan: nil).map(\.id) == [tenant.id])
         }
     }

@@ -18,7 +18,8 @@ struct DedicatedIsolationTests {
             let placements = TenantPlacementStore(pool: operatorPool)
             let router = TenantDatabaseRouter(
                 pooled: pooledStore,
-                placements: placements
+                placements: placements,
+                cells: CellConnections { location throws(CellError) in throw .unusable("no cell but main here, not \(location)") }
             ) { database, _ in
                 PostgresConfiguration(
                     connectionString: TestCluster.cluster.connectionString(database: database, user: DatabaseRoles.application)

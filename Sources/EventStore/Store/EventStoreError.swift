@@ -13,6 +13,9 @@ public enum EventStoreError: Error, Sendable, CustomStringConvertible {
     case duplicateEventID(String)
     /// Someone tried to change or remove stored events.
     case appendOnly(String)
+    /// The tenant is moving to (or has moved to) another cell, and this database takes no more
+    /// of its events: look up its placement again and retry.
+    case tenantMoving(String)
     /// The database failed for another reason.
     case database(PostgresError)
 
@@ -21,7 +24,7 @@ public enum EventStoreError: Error, Sendable, CustomStringConvertible {
         case let .wrongExpectedVersion(stream, expected, actual):
             "wrong expected version for stream \"\(stream)\": expected \(expected), actual \(actual == 0 ? "no stream" : String(actual))"
         case .invalidStreamName(let message), .invalidEvent(let message), .eventTooLarge(let message),
-             .duplicateEventID(let message), .appendOnly(let message):
+             .duplicateEventID(let message), .appendOnly(let message), .tenantMoving(let message):
             message
         case .database(let error):
             error.description
@@ -38,6 +41,7 @@ public enum EventStoreError: Error, Sendable, CustomStringConvertible {
         public static let duplicateEventID = SQLState("TY006")
         public static let tenantMismatch = SQLState("TY007")
         public static let reservedTenant = SQLState("TY008")
+        public static let tenantFenced = SQLState("TY010")
     }
 
     /// Translates an error into the event store's terms where it has one; cancellation passes
@@ -71,6 +75,8 @@ public enum EventStoreError: Error, Sendable, CustomStringConvertible {
             self = .eventTooLarge(error.message)
         case Code.duplicateEventID?:
             self = .duplicateEventID(error.message)
+        case Code.tenantFenced?:
+            self = .tenantMoving(error.message)
         case SQLState.uniqueViolation? where error.constraint == "events_tenant_id_event_id_key":
             self = .duplicateEventID("duplicate event id: an event of this append has an id already used, or being used by a concurrent append")
         case SQLState.invalidTextRepresentation?:

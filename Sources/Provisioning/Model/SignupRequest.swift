@@ -1,5 +1,6 @@
 import Foundation
 import PostgresClient
+import Tenancy
 
 /// A request for a new tenant: only an email and an organisation name are needed.
 public struct SignupRequest: Sendable, Hashable, Codable {
@@ -9,6 +10,8 @@ public struct SignupRequest: Sendable, Hashable, Codable {
     public var isolation: PlanTerms.Isolation
     /// For a dedicated tenant on another cluster: a superuser libpq URL there.
     public var clusterURL: String?
+    /// For a pooled tenant: the cell to place it in, instead of the placement policy's choice.
+    public var cell: String?
     /// The same key makes a retried signup return the first one's tenant.
     public var idempotencyKey: String?
     /// How the tenant's slug is chosen: readable for operators, unguessable for self-serve.
@@ -20,6 +23,7 @@ public struct SignupRequest: Sendable, Hashable, Codable {
         plan: Plan = .trial,
         isolation: PlanTerms.Isolation? = nil,
         clusterURL: String? = nil,
+        cell: String? = nil,
         idempotencyKey: String? = nil
     ) {
         self.email = email.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -27,6 +31,7 @@ public struct SignupRequest: Sendable, Hashable, Codable {
         self.plan = plan
         self.isolation = isolation ?? plan.terms.isolation
         self.clusterURL = clusterURL
+        self.cell = cell
         self.idempotencyKey = idempotencyKey
     }
 
@@ -47,6 +52,12 @@ public struct SignupRequest: Sendable, Hashable, Codable {
         }
         if isolation == .pooled, clusterURL != nil {
             throw .invalidInput("--cluster applies to dedicated tenants only")
+        }
+        if isolation == .dedicated, cell != nil {
+            throw .invalidInput("--cell applies to pooled tenants only (a dedicated tenant has a database of its own)")
+        }
+        if let cell, let problem = CellName.problem(with: cell) {
+            throw .invalidInput(problem)
         }
         if let clusterURL, let problem = Self.clusterURLProblem(clusterURL) {
             throw .invalidInput(problem)

@@ -25,6 +25,8 @@ extension TenantEvent {
         case .attributesChanged(let data):
             try NewEvent(type: type, data: data, metadata: metadata, personalData: PersonalData(fields: ["set"], owner: tenant))
         case .isolationChanged(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .movedBetweenCells(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .cellCopyPurged(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .activated(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .pooledEventsPurged(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .personalDataForgotten(let data): try NewEvent(type: type, data: data, metadata: metadata)
@@ -56,6 +58,8 @@ extension TenantEvent {
         case "TenantIsolationChanged": self = .isolationChanged(try decode(IsolationChanged.self))
         case "TenantActivated": self = .activated(try decode(Activated.self))
         case "TenantPooledEventsPurged": self = .pooledEventsPurged(try decode(PooledEventsPurged.self))
+        case "TenantMovedBetweenCells": self = .movedBetweenCells(try decode(MovedBetweenCells.self))
+        case "TenantCellCopyPurged": self = .cellCopyPurged(try decode(CellCopyPurged.self))
         case "TenantPersonalDataForgotten": self = .personalDataForgotten(try decode(PersonalDataForgotten.self))
         default: return nil
         }

@@ -7,9 +7,9 @@ extension TenantEvent {
     public static func operatorOnlyFields(ofType type: String) -> Set<String> {
         switch type {
         // A libpq URL: host, port and user name of the operator's cluster.
-        case "TenantRegistered": ["clusterURL"]
+        case "TenantRegistered": ["clusterURL", "cell"]
         // The dedicated database's name (the other details, isolation and entitlements, are the tenant's).
-        case "ProvisioningStepCompleted": ["details.database"]
+        case "ProvisioningStepCompleted": ["details.database", "details.cell"]
         // Failure text from the database or the cluster, with host names and SQL.
         case "TenantProvisioningFailed", "TenantProvisioningRetried": ["reason"]
         // The operator's note.
@@ -17,6 +17,9 @@ extension TenantEvent {
         // A path on the operator's server.
         case "TenantOffboarded": ["exportFile"]
         case "TenantIsolationChanged": ["database"]
+        // The operator's cells: names of its clusters.
+        case "TenantMovedBetweenCells": ["from", "to"]
+        case "TenantCellCopyPurged": ["cell"]
         // Attributes operators set for targeting (e.g. a segment or a risk mark); the tenant's
         // own view (GET /v1/tenant) does not show them either.
         case "TenantAttributesChanged": ["set", "removed"]

@@ -20,6 +20,8 @@ public enum TenantEvent: Sendable, Hashable {
     case attributesChanged(AttributesChanged)
     case activated(Activated)
     case isolationChanged(IsolationChanged)
+    case movedBetweenCells(MovedBetweenCells)
+    case cellCopyPurged(CellCopyPurged)
     /// Recorded by the database itself (`tenantry.purge_tenant`), never appended by a service.
     case pooledEventsPurged(PooledEventsPurged)
     /// Recorded by the database itself (`tenantry.forget_personal_data`), never appended by a
@@ -35,6 +37,9 @@ public enum TenantEvent: Sendable, Hashable {
         public var isolation: PlanTerms.Isolation
         /// A libpq URL of the cluster for a dedicated database; nil for this cluster.
         public var clusterURL: String?
+        /// The cell a pooled tenant was asked to live in (`tenant create --cell`); nil lets the
+        /// placement policy choose. Absent in events written before cells.
+        public var cell: String?
     }
 
     public struct StepCompleted: Codable, Sendable, Hashable {
@@ -135,6 +140,27 @@ public enum TenantEvent: Sendable, Hashable {
         public var copiedEvents: Int
     }
 
+    /// A pooled tenant moved to another cell online: its events copied and verified, writes
+    /// fenced for `fencedMilliseconds` while the last ones were copied, the placement switched.
+    public struct MovedBetweenCells: Codable, Sendable, Hashable {
+        public var from: String
+        public var to: String
+        /// Events in the copy, verified by count and checksum.
+        public var copiedEvents: Int64
+        /// How long appends of the tenant were refused (to be retried) in the old cell.
+        public var fencedMilliseconds: Int64
+    }
+
+    /// The old cell's copy of a tenant that moved was deleted, after it was verified against
+    /// the copy in the new cell. Who and why are in the event's metadata.
+    public struct CellCopyPurged: Codable, Sendable, Hashable {
+        public var cell: String
+        public var events: Int64
+        public var streams: Int64
+        public var snapshots: Int64
+        public var keys: Int64
+    }
+
     /// The tenant's rows in the pooled database (events, streams, snapshots) were deleted, after
     /// its copy had moved to a database of its own or been exported at offboarding and verified
     /// by count and checksum. Who and why are in the event's metadata.
@@ -199,6 +225,8 @@ public enum TenantEvent: Sendable, Hashable {
         case .attributesChanged: "TenantAttributesChanged"
         case .activated: "TenantActivated"
         case .isolationChanged: "TenantIsolationChanged"
+        case .movedBetweenCells: "TenantMovedBetweenCells"
+        case .cellCopyPurged: "TenantCellCopyPurged"
         case .pooledEventsPurged: "TenantPooledEventsPurged"
         case .personalDataForgotten: "TenantPersonalDataForgotten"
         }

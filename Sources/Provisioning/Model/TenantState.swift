@@ -14,6 +14,13 @@ public struct TenantState: Sendable, Hashable, Codable {
     public private(set) var plan: Plan
     public private(set) var isolation: PlanTerms.Isolation
     public private(set) var clusterURL: String?
+    /// The cell it was asked to live in (`--cell`); nil: the placement policy chose.
+    public private(set) var requestedCell: String?
+    /// The cell a pooled tenant moved to last; nil until it moved (then `cell` is where
+    /// provisioning placed it).
+    public private(set) var movedToCell: String?
+    /// The cell a move left a copy in that is not purged yet (`tenant purge` finishes it).
+    public private(set) var unpurgedCellCopy: String?
     public private(set) var status: TenantStatus
     public private(set) var trialEndsAt: Date?
     public private(set) var failureReason: String?
@@ -52,6 +59,13 @@ public struct TenantState: Sendable, Hashable, Codable {
     /// attributes): a snapshot of it is saved only while they are live.
     public private(set) var personalDataKeys: Set<UUID> = []
 
+    /// The cell a pooled tenant lives in, as its events say (provisioning's placement, then
+    /// its moves); nil for a dedicated tenant and before its storage was allocated.
+    public var cell: String? {
+        guard isolation == .pooled else { return nil }
+        return movedToCell ?? completedSteps[.allocateStorage]?["cell"]
+    }
+
     /// The state after the first event, which must be TenantRegistered.
     init(registered: TenantEvent.Registered, at time: Date, version: Int64) {
         id = registered.tenantId
@@ -61,6 +75,7 @@ public struct TenantState: Sendable, Hashable, Codable {
         plan = registered.plan
         isolation = registered.isolation
         clusterURL = registered.clusterURL
+        requestedCell = registered.cell
         status = .provisioning
         completedSteps = [:]
         compensationsOwed = []
@@ -136,6 +151,11 @@ public struct TenantState: Sendable, Hashable, Codable {
         case .attributesChanged(let change):
             for name in change.removed { attributes[name] = nil }
             attributes.merge(change.set) { _, new in new }
+        case .movedBetweenCells(let move):
+            movedToCell = move.to
+            unpurgedCellCopy = move.from
+        case .cellCopyPurged(let purge):
+            if unpurgedCellCopy == purge.cell { unpurgedCellCopy = nil }
         case .isolationChanged(let change):
             isolation = change.to
         case .pooledEventsPurged:

@@ -395,8 +395,13 @@ public struct ProvisioningSaga: Sendable {
         case .allocateStorage:
             switch state.isolation {
             case .pooled:
-                try StepError.attributing(step) { try placements.record(.pooled, of: state.id, on: connection) }
-                return [.stepCompleted(.init(step: step, details: ["isolation": "pooled"]))]
+                // The cell's row stays shared-locked until this attempt commits, so the cell
+                // cannot be drained or removed under the placement.
+                let cell = try StepError.attributing(step) {
+                    try CellRegistry.place(requested: try state.requestedCell.map { try CellName($0) }, on: connection)
+                }
+                try StepError.attributing(step) { try placements.record(.pooled(cell: cell), of: state.id, on: connection) }
+                return [.stepCompleted(.init(step: step, details: ["isolation": "pooled", "cell": cell.rawValue]))]
             case .dedicated:
                 guard let database = DedicatedDatabaseName.forSlug(state.slug) else {
                     throw TenantLifecycleError.invalidInput("slug \(state.slug) makes no database name")

@@ -106,7 +106,7 @@ public struct TenantService: Sendable {
         try store.append([claim], to: try TenantStreams.slug(slug), tenant: controlPlane, expectedVersion: .noStream, on: connection)
         let registered = TenantEvent.registered(.init(
             tenantId: tenantID, name: request.organization, slug: slug, email: request.email,
-            plan: request.plan, isolation: request.isolation, clusterURL: request.clusterURL
+            plan: request.plan, isolation: request.isolation, clusterURL: request.clusterURL, cell: request.cell
         ))
         try store.append(
             [try registered.newEvent(about: tenantID, metadata: metadata)],

@@ -28,7 +28,7 @@ enum TenantSnapshots {
     /// A stable fingerprint (FNV-1a, hex) of `TenantState`'s stored properties and their types.
     static let shape: String = {
         let sample = TenantState(
-            registered: .init(tenantId: UUID(), name: "", slug: "", email: "", plan: .free, isolation: .pooled, clusterURL: nil),
+            registered: .init(tenantId: UUID(), name: "", slug: "", email: "", plan: .free, isolation: .pooled, clusterURL: nil, cell: nil),
             at: Date(timeIntervalSince1970: 0), version: 1
         )
         let description = Mirror(reflecting: sample).children

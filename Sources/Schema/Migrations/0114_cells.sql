@@ -10,14 +10,15 @@
 --     CellStateChanged, CellCapacityChanged, CellRemoved), written in the same transaction as
 --     their events. The location is a reference (control-plane, database:<name>, env:<VAR>,
 --     embedded:<name>), never a URL: credentials stay in the servers' configuration. `main` is
---     the control plane's own database and is always there (it cannot be removed).
+--     the control plane's own database and is always there (it cannot be removed). Each other
+--     cell's database_identity() is recorded, and checked whenever a server opens the cell.
 --   * tenant_placements.cell: the cell of a pooled tenant (every pooled tenant has one; those
 --     placed before cells existed are in main). A cell holding tenants cannot be removed (the
 --     foreign key refuses).
 --
 -- Every cell (the side a tenant moves out of):
 --   * tenant_fences: a tenant whose copy here is fenced: it is moving, or has moved, to another
---     cell. Every append takes a shared advisory lock on its tenant when it writes its stream
+--     cell, or it was offboarded (no cell; refused as a retired copy is, 42501). Every append takes a shared advisory lock on its tenant when it writes its stream
 --     row (a trigger on streams, once per append), and refuses a fenced tenant (TY010, to be
 --     retried: the tenant's placement tells where it lives now). fence_tenant takes that lock
 --     exclusively before it writes the fence, so it waits for the appends in flight and every
@@ -28,7 +29,8 @@
 --     if they still have that fingerprint. A cell cannot see the control
 --     plane, so the caller checks that the tenant is placed elsewhere before it asks.
 --   * lift_tenant_fence removes a fence once the tenant has no events here (purged), so it may
---     move back.
+--     move back, or when a move is abandoned before its switch (the caller found the tenant
+--     still placed here).
 
 CREATE TABLE tenantry.cells (
     name               text        PRIMARY KEY CHECK (name ~ '^[a-z][a-z0-9-]{0,30}$'),
@@ -40,12 +42,43 @@ CREATE TABLE tenantry.cells (
     state              text        NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'draining', 'closed')),
     -- The most pooled tenants it takes; NULL for no limit.
     capacity           integer     CHECK (capacity > 0),
-    -- pg_control_system()'s identifier when the cell was added (NULL for the control plane's
-    -- own database): a re-created cluster behind the same location is refused.
-    system_identifier  text,
+    -- The cell database's identity (database_identity()) when it was added, NULL for main: a
+    -- database re-created behind the same location, or another one, is refused rather than
+    -- taken for the cell.
+    identity           uuid        UNIQUE,
     added_at           timestamptz NOT NULL DEFAULT now(),
-    CHECK ((name = 'main') = (location = 'control-plane'))
+    CHECK ((name = 'main') = (location = 'control-plane')),
+    CHECK ((name = 'main') = (identity IS NULL))
 );
+
+-- Which database this is, asked with database_identity(): made the first time a database is
+-- asked, keyed by its name, so a copy made from a template (a test's, a dedicated tenant's)
+-- gets its own, and a physical replica (a Patroni failover) keeps the primary's.
+CREATE TABLE tenantry.database_identities (
+    database_name name PRIMARY KEY,
+    identity      uuid NOT NULL UNIQUE DEFAULT gen_random_uuid()
+);
+
+CREATE FUNCTION tenantry.database_identity() RETURNS uuid
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    known uuid;
+BEGIN
+    SELECT i.identity INTO known FROM tenantry.database_identities i WHERE i.database_name = current_database();
+    IF FOUND THEN
+        RETURN known;
+    END IF;
+    INSERT INTO tenantry.database_identities (database_name) VALUES (current_database()) ON CONFLICT DO NOTHING;
+    SELECT i.identity INTO known FROM tenantry.database_identities i WHERE i.database_name = current_database();
+    RETURN known;
+END;
+$$;
+
+REVOKE ALL ON FUNCTION tenantry.database_identity() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tenantry.database_identity() TO tenantry_app, tenantry_operator, tenantry_instance;
 
 INSERT INTO tenantry.cells (name, location) VALUES ('main', 'control-plane');
 
@@ -59,7 +92,8 @@ CREATE INDEX tenant_placements_by_cell ON tenantry.tenant_placements (cell) WHER
 
 CREATE TABLE tenantry.tenant_fences (
     tenant_id     uuid        PRIMARY KEY,
-    moved_to_cell text        NOT NULL CHECK (moved_to_cell ~ '^[a-z][a-z0-9-]{0,30}$'),
+    -- The cell it moves to; NULL for a tenant offboarded with an export.
+    moved_to_cell text        CHECK (moved_to_cell ~ '^[a-z][a-z0-9-]{0,30}$'),
     fenced_at     timestamptz NOT NULL DEFAULT now(),
     -- The copy verified in the other cell, once it is (what purge_moved_tenant checks).
     event_count   bigint      CHECK (event_count >= 0),
@@ -88,7 +122,10 @@ BEGIN
     END IF;
     PERFORM pg_advisory_xact_lock_shared(727500, tenantry.tenant_fence_lock_key(NEW.tenant_id));
     SELECT f.moved_to_cell, f.event_count INTO fence FROM tenantry.tenant_fences f WHERE f.tenant_id = NEW.tenant_id;
-    IF FOUND THEN
+    IF FOUND AND fence.moved_to_cell IS NULL THEN
+        RAISE EXCEPTION 'tenant % is offboarded: this cell takes no more of its events', NEW.tenant_id
+            USING ERRCODE = '42501';
+    ELSIF FOUND THEN
         RAISE EXCEPTION 'tenant % % cell %: this cell takes no more of its events', NEW.tenant_id,
             CASE WHEN fence.event_count IS NULL THEN 'is moving to' ELSE 'has moved to' END, fence.moved_to_cell
             USING ERRCODE = 'TY010',
@@ -122,7 +159,8 @@ BEGIN
 END;
 $$;
 
--- Records the verified copy of a fenced tenant, the ground for purging it here.
+-- Records the verified copy of a fenced tenant (in its new cell, or its offboarding export),
+-- the ground for purging it here.
 CREATE FUNCTION tenantry.record_fenced_copy(tenant_id uuid, event_count bigint, checksum text)
 RETURNS void
 LANGUAGE plpgsql
@@ -140,8 +178,10 @@ BEGIN
 END;
 $$;
 
--- Lets a tenant back in: only once it has no events here.
-CREATE FUNCTION tenantry.lift_tenant_fence(tenant_id uuid)
+-- Lets a tenant back in: once it has no events here (purged, so it may move back), or, when
+-- the caller found the control plane still placing it here, while no copy elsewhere was
+-- verified (a move abandoned before its switch).
+CREATE FUNCTION tenantry.lift_tenant_fence(tenant_id uuid, placed_here boolean)
 RETURNS boolean
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -150,18 +190,24 @@ AS $$
 #variable_conflict use_column
 DECLARE
     caller_tenant text := current_setting('tenantry.tenant_id', true);
+    fence         record;
     remaining     boolean;
 BEGIN
     PERFORM pg_advisory_xact_lock(727500, tenantry.tenant_fence_lock_key(lift_tenant_fence.tenant_id));
+    SELECT f.moved_to_cell, f.event_count INTO fence FROM tenantry.tenant_fences f WHERE f.tenant_id = lift_tenant_fence.tenant_id;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
     PERFORM set_config('tenantry.tenant_id', lift_tenant_fence.tenant_id::text, true);
     remaining := EXISTS (SELECT FROM tenantry.streams s WHERE s.tenant_id = lift_tenant_fence.tenant_id);
     PERFORM set_config('tenantry.tenant_id', coalesce(caller_tenant, ''), true);
-    IF remaining THEN
-        RAISE EXCEPTION 'tenant % still has events in this cell: purge them before it moves back', lift_tenant_fence.tenant_id
+    IF remaining AND NOT (placed_here AND fence.event_count IS NULL AND fence.moved_to_cell IS NOT NULL) THEN
+        RAISE EXCEPTION 'tenant % still has events in this cell, fenced %: purge them before it comes back', lift_tenant_fence.tenant_id,
+            coalesce('for its move to cell ' || fence.moved_to_cell, 'at its offboarding')
             USING ERRCODE = 'TY009';
     END IF;
     DELETE FROM tenantry.tenant_fences f WHERE f.tenant_id = lift_tenant_fence.tenant_id;
-    RETURN FOUND;
+    RETURN true;
 END;
 $$;
 
@@ -193,7 +239,7 @@ BEGIN
     FROM tenantry.tenant_fences f WHERE f.tenant_id = purge_moved_tenant.tenant_id
     FOR UPDATE;
     IF NOT FOUND OR verified.event_count IS NULL THEN
-        RAISE EXCEPTION 'tenant % has no verified copy in another cell: nothing was purged', purge_moved_tenant.tenant_id
+        RAISE EXCEPTION 'tenant % has no verified copy in another cell or export: nothing was purged', purge_moved_tenant.tenant_id
             USING ERRCODE = 'TY009';
     END IF;
 
@@ -212,8 +258,9 @@ BEGIN
         RETURN;
     END IF;
     IF here_count <> verified.event_count OR here_sum <> verified.checksum THEN
-        RAISE EXCEPTION 'tenant %''s events here (% events, sha256 %) are not the copy verified in cell % (% events, sha256 %): nothing was purged',
-            purge_moved_tenant.tenant_id, here_count, left(here_sum, 12), verified.moved_to_cell, verified.event_count, left(verified.checksum, 12)
+        RAISE EXCEPTION 'tenant %''s events here (% events, sha256 %) are not the copy verified % (% events, sha256 %): nothing was purged',
+            purge_moved_tenant.tenant_id, here_count, left(here_sum, 12),
+            coalesce('in cell ' || verified.moved_to_cell, 'by its export'), verified.event_count, left(verified.checksum, 12)
             USING ERRCODE = 'TY009';
     END IF;
 
@@ -241,8 +288,8 @@ $$;
 
 REVOKE ALL ON FUNCTION tenantry.fence_tenant(uuid, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tenantry.record_fenced_copy(uuid, bigint, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION tenantry.lift_tenant_fence(uuid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION tenantry.lift_tenant_fence(uuid, boolean) FROM PUBLIC;
 REVOKE ALL ON FUNCTION tenantry.purge_moved_tenant(uuid, text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tenantry.fence_tenant(uuid, text) TO tenantry_operator;
 GRANT EXECUTE ON FUNCTION tenantry.record_fenced_copy(uuid, bigint, text) TO tenantry_operator;
-GRANT EXECUTE ON FUNCTION tenantry.lift_tenant_fence(uuid) TO tenantry_operator;
+GRANT EXECUTE ON FUNCTION tenantry.lift_tenant_fence(uuid, boolean) TO tenantry_operator;

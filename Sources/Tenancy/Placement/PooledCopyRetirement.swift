@@ -19,7 +19,8 @@ public struct PooledCopyRetirement: Sendable {
                 INSERT INTO tenantry.tenant_placements (tenant_id, isolation, database_name, cluster_url)
                 VALUES (\(tenant), 'dedicated', \(database), NULL)
                 ON CONFLICT (tenant_id) DO UPDATE
-                SET isolation = 'dedicated', database_name = excluded.database_name, cluster_url = NULL, placed_at = now()
+                SET isolation = 'dedicated', database_name = excluded.database_name, cluster_url = NULL, cell = NULL,
+                    placed_at = now()
                 """)
             _ = try connection.query("""
                 INSERT INTO tenantry.retired_pooled_copies (tenant_id, moved_to, event_count, checksum)

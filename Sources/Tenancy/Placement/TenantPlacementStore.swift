@@ -10,15 +10,31 @@ public struct TenantPlacementStore: Sendable {
         self.pool = pool
     }
 
-    /// The tenant's placement; a tenant without a record is pooled.
+    /// The tenant's placement; a tenant without a record is pooled in `main` (a tenant whose
+    /// storage provisioning has not allocated yet, or one registered before placements).
     public func placement(of tenant: UUID) async throws -> TenantPlacement {
+        try await located(tenant).placement
+    }
+
+    /// The tenant's placement and, for a pooled tenant, its cell's location and identity, in
+    /// one read: what the router needs to open the cell.
+    public func located(_ tenant: UUID) async throws -> LocatedPlacement {
         let row = try await pool.query("""
-            SELECT isolation, database_name, cluster_url FROM tenantry.tenant_placements WHERE tenant_id = \(tenant)
+            SELECT p.isolation, p.database_name, p.cluster_url, c.name, c.location, c.identity
+            FROM tenantry.tenant_placements p LEFT JOIN tenantry.cells c ON c.name = p.cell
+            WHERE p.tenant_id = \(tenant)
             """).rows.first
-        guard let row else { return .pooled }
-        let (isolation, database, clusterURL) = try row.decode((String, String?, String?).self)
-        guard isolation == "dedicated", let database else { return .pooled }
-        return .dedicated(database: database, clusterURL: clusterURL)
+        guard let row else { return LocatedPlacement(placement: .pooled(cell: .main), location: .controlPlane, identity: nil) }
+        let (isolation, database, clusterURL, cell, location, identity) = try row.decode((String, String?, String?, String?, String?, UUID?).self)
+        if isolation == "dedicated", let database {
+            return LocatedPlacement(placement: .dedicated(database: database, clusterURL: clusterURL), location: nil, identity: nil)
+        }
+        guard let cell, let location else { return LocatedPlacement(placement: .pooled(cell: .main), location: .controlPlane, identity: nil) }
+        do {
+            return LocatedPlacement(placement: .pooled(cell: try CellName(cell)), location: try CellLocation(location), identity: identity)
+        } catch {
+            throw PostgresError.misuse("tenant \(tenant.uuidString.lowercased()) is placed in cell \(cell), recorded as \(error)")
+        }
     }
 
     /// Records (or replaces) where a tenant lives.
@@ -42,16 +58,16 @@ public struct TenantPlacementStore: Sendable {
     }
 
     private static func recording(_ placement: TenantPlacement, of tenant: UUID) -> PostgresQuery {
-        let (database, clusterURL): (String?, String?) = switch placement {
-        case .pooled: (nil, nil)
-        case let .dedicated(database, clusterURL): (database, clusterURL)
+        let (database, clusterURL, cell): (String?, String?, String?) = switch placement {
+        case .pooled(let cell): (nil, nil, cell.rawValue)
+        case let .dedicated(database, clusterURL): (database, clusterURL, nil)
         }
         return """
-            INSERT INTO tenantry.tenant_placements (tenant_id, isolation, database_name, cluster_url)
-            VALUES (\(tenant), \(placement.isolation), \(database), \(clusterURL))
+            INSERT INTO tenantry.tenant_placements (tenant_id, isolation, database_name, cluster_url, cell)
+            VALUES (\(tenant), \(placement.isolation), \(database), \(clusterURL), \(cell))
             ON CONFLICT (tenant_id) DO UPDATE
             SET isolation = excluded.isolation, database_name = excluded.database_name,
-                cluster_url = excluded.cluster_url, placed_at = now()
+                cluster_url = excluded.cluster_url, cell = excluded.cell, placed_at = now()
             """
     }
 

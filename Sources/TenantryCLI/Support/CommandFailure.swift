@@ -44,7 +44,7 @@ struct CommandFailure: Error {
             self = failure
         case let error as EventStoreError:
             switch error {
-            case .wrongExpectedVersion:
+            case .wrongExpectedVersion, .tenantMoving:
                 self.init(message: error.description, exitCode: Self.temporaryFailure)
             case .invalidEvent, .invalidStreamName, .eventTooLarge, .duplicateEventID, .appendOnly:
                 self.init(message: error.description, exitCode: Self.dataError)

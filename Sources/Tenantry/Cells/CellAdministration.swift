@@ -1,0 +1,90 @@
+import EmbeddedPostgres
+import EventStore
+public import Foundation
+import PostgresClient
+import Schema
+public import Tenancy
+
+/// The cell operations the CLI and the admin API share: adding a cell (its database created
+/// where the location allows, migrated, identified), listing, opening, draining, closing,
+/// capacity and removal, each recorded as an event by `CellRegistry`.
+public struct CellAdministration: Sendable {
+    public let registry: CellRegistry
+    public let connections: CellConnections
+    let target: DatabaseTarget
+
+    init(target: DatabaseTarget, operatorStore: EventLog, connections: CellConnections) {
+        self.target = target
+        self.registry = CellRegistry(store: operatorStore)
+        self.connections = connections
+    }
+
+    /// Adds a cell at `location`. With `migrating`, its database is made ready first: an
+    /// `embedded:` cluster is started (initdb on first use), a `database:` on the control
+    /// plane's cluster is created if missing, and the schema is migrated; without it (the admin
+    /// API, whose login should not migrate), the database must be migrated already.
+    public func add(
+        _ name: CellName, location: CellLocation, capacity: Int?, state: CellState, migrating: Bool, actor: String, reason: String?
+    ) async throws -> Cell {
+        let administrator = try connections.administrator(location)
+        if migrating {
+            switch location {
+            case .embedded(let cellName):
+                _ = try await DatabasePreparation(target: .embedded(DatabaseTarget.embeddedCell(cellName), database: DatabaseTarget.embeddedDatabaseName))
+                    .startEmbeddedDatabase()
+            case .database(let database):
+                try await PostgresConnection.withConnection(target.administratorConfiguration.with(database: "postgres")) { connection in
+                    _ = try await connection.createDatabaseIfMissing(database)
+                }
+            case .controlPlane, .environment:
+                break
+            }
+            _ = try await DatabaseMigrator().migrate(administrator)
+        } else {
+            let pending = try await DatabaseMigrator().pending(administrator)
+            guard pending.isEmpty else {
+                throw CellError.unusable(
+                    "cell \(name)'s database has \(pending.count) migration\(pending.count == 1 ? "" : "s") to apply: add it with tenantry cell add, which migrates it")
+            }
+        }
+        let identity = try await Self.identity(administrator)
+        let controlPlane = try await Self.identity(target.administratorConfiguration)
+        guard identity != controlPlane else {
+            throw CellError.conflict("\(location) is the control plane's own database, which is cell main")
+        }
+        return try await registry.add(name, location: location, identity: identity, capacity: capacity, state: state, actor: actor, reason: reason)
+    }
+
+    /// Every cell with its tenant count.
+    public func list() async throws -> [Cell] {
+        try await registry.list()
+    }
+
+    /// Whether the cell's database answers now, as the application, within `timeout` seconds,
+    /// and is the one it was added with: nil when it does, else why not.
+    public func health(of cell: Cell, timeoutSeconds: Int = 2) async -> String? {
+        guard cell.location != .controlPlane else { return nil }
+        do {
+            var configuration = try connections.application(cell.location)
+            configuration.connectTimeoutSeconds = timeoutSeconds
+            configuration.queryTimeout = .seconds(timeoutSeconds)
+            let found = try await PostgresConnection.withConnection(configuration) { connection in
+                try await connection.query("SELECT tenantry.database_identity()").rows.first?.decode(UUID.self)
+            }
+            return found == cell.identity ? nil : "its database is not the one it was added with"
+        } catch let error as PostgresError where error.isDatabaseUnavailable || error.kind == .timedOut {
+            return "not reachable: \(error.message)"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    private static func identity(_ administrator: PostgresConfiguration) async throws -> UUID {
+        try await PostgresConnection.withConnection(administrator.acting(as: DatabaseRoles.operator)) { connection in
+            guard let identity = try await connection.query("SELECT tenantry.database_identity()").rows.first?.decode(UUID.self) else {
+                throw PostgresError.misuse("database_identity() returned no row")
+            }
+            return identity
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import EventStore
+public import Foundation
+import PostgresClient
+import Provisioning
+import Schema
+public import Tenancy
+
+extension TenantAdministration {
+    /// What a move between cells did.
+    public struct CellMoveOutcome: Sendable {
+        public let from: CellName
+        public let to: CellName
+        /// Events in the verified copy.
+        public let copiedEvents: Int64
+        /// Copy rounds before the fence (the last one under it not counted).
+        public let rounds: Int
+        /// From the fence's commit to the placement's switch: how long the tenant's appends
+        /// were refused (to be retried).
+        public let fenced: Duration
+        /// The old copy's purge, or why it was left (`--keep-source`, a refusal, a login that
+        /// may not act as the owner).
+        public let purge: Result<TenantFence.Receipt, CellMoveError>
+        /// False when the tenant already lived in `to` (only a pending purge was finished).
+        public let moved: Bool
+    }
+
+    /// Events left to copy below which the next round runs under the fence.
+    static let fenceThreshold = 2_000
+    /// Rounds before the fence at most, however much is still written meanwhile.
+    static let maximumRounds = 8
+
+    /// Moves a pooled tenant to cell `target` while it keeps working: copies its personal data
+    /// keys and events (ids and versions kept, personal fields sealed as stored) in rounds until
+    /// little is left, fences its appends in the old cell (they wait for the appends in flight;
+    /// later ones are refused with `EventStoreError.tenantMoving`, to be retried), copies the
+    /// rest, checks every stream's version, switches the placement and records
+    /// TenantMovedBetweenCells in one control-plane transaction, then verifies the whole copy by
+    /// count and checksum against the frozen old one and purges that (unless `keepingSource`).
+    ///
+    /// Safe to run again: a copy left by a run that stopped is reused (what is there is
+    /// skipped), a move abandoned before its switch lifts its fence, and a tenant already in
+    /// `target` only has a pending purge finished.
+    public func move(
+        _ slugOrID: String, toCell target: CellName, actor: String, reason: String, keepingSource: Bool,
+        progress: @Sendable (String) -> Void = { _ in }
+    ) async throws -> CellMoveOutcome {
+        try Self.check(reason: reason)
+        let tenantID = try await resolve(slugOrID)
+        guard let state = try await lifecycle.load(tenantID) else { throw TenantLifecycleError.notFound(slugOrID) }
+        let located = try await placements.located(tenantID)
+        guard case .pooled(let from) = located.placement, let fromLocation = located.location else {
+            throw CellMoveError("tenant \(state.slug) has a database of its own: only pooled tenants live in cells")
+        }
+        let cellRegistry = CellRegistry(store: EventLog(pool: operatorPool))
+        let cells = try await cellRegistry.list()
+        if from == target {
+            let purge = try await finishPendingPurge(of: state, cells: cells, actor: actor, reason: reason, keepingSource: keepingSource)
+            return CellMoveOutcome(from: from, to: target, copiedEvents: 0, rounds: 0, fenced: .zero, purge: purge, moved: false)
+        }
+        guard state.status == .active || state.status == .suspended else {
+            throw TenantLifecycleError.illegalTransition(slug: state.slug, from: state.status, action: "move to another cell")
+        }
+        guard let destination = cells.first(where: { $0.name == target }) else { throw CellError.notFound(target.rawValue) }
+        if let refusal = CellPlacementPolicy.refusal(toPlaceIn: destination) { throw CellError.conflict(refusal) }
+        let connections = router.cells
+        let sourceAdministrator = try connections.administrator(fromLocation)
+        let targetAdministrator = try connections.administrator(destination.location)
+        let sourceOperator = PostgresPool(configuration: sourceAdministrator.acting(as: DatabaseRoles.operator), maximumConnections: 2)
+        let targetOperator = PostgresPool(configuration: targetAdministrator.acting(as: DatabaseRoles.operator), maximumConnections: 2)
+        do {
+            let outcome = try await move(
+                state, from: (from, sourceAdministrator, sourceOperator), to: (destination, targetAdministrator, targetOperator),
+                actor: actor, reason: reason, keepingSource: keepingSource, progress: progress)
+            await sourceOperator.close()
+            await targetOperator.close()
+            return outcome
+        } catch {
+            await sourceOperator.close()
+            await targetOperator.close()
+            throw error
+        }
+    }
+
+    /// The move itself, on pools the caller closes.
+    private func move(
+        _ state: TenantState,
+        from origin: (cell: CellName, administrator: PostgresConfiguration, operator: PostgresPool),
+        to destination: (cell: Cell, administrator: PostgresConfiguration, operator: PostgresPool),
+        actor: String, reason: String, keepingSource: Bool, progress: @Sendable (String) -> Void
+    ) async throws -> CellMoveOutcome {
+        let tenantID = state.id
+        let (from, sourceAdministrator, sourceOperator) = origin
+        let (target, targetAdministrator, targetOperator) = (destination.cell.name, destination.administrator, destination.operator)
+        let source = EventLog(pool: sourceOperator)
+        let targetStore = try await router.store(of: destination.cell)
+        let targetFence = TenantFence(administrator: targetAdministrator)
+        do {
+            try await targetFence.lift(tenantID)
+        } catch let refusal as TenantFence.Refusal {
+            // A copy verified when the tenant moved out of the destination before.
+            guard try await targetFence.hasVerifiedCopy(tenantID) else { throw CellMoveError(refusal.description) }
+            let receipt = try await targetFence.purge(tenantID, actor: actor, reason: "moving back: \(reason)")
+            try await lifecycle.recordCellCopyPurged(
+                tenantID, cell: target.rawValue, events: receipt.events, streams: receipt.streams, snapshots: receipt.snapshots,
+                keys: receipt.keys, actor: actor, reason: reason)
+            try await targetFence.lift(tenantID)
+        }
+
+        progress("copying \(state.slug)'s personal data keys and events from cell \(from) to cell \(target)")
+        var keys = try await source.copyPersonalDataKeys(of: tenantID, to: targetStore)
+        var copy = CellEventCopy(source: source, target: targetStore, tenant: tenantID, targetVersions: try await targetStore.streamVersions(of: tenantID))
+        var since: EventLog.TransactionMark?
+        var rounds = 0
+        while rounds < Self.maximumRounds {
+            let mark = try await source.transactionMark()
+            let copied = try await copy.copy(since: since)
+            since = mark
+            rounds += 1
+            progress("round \(rounds): \(copied) events copied")
+            if rounds > 1 && copied <= Self.fenceThreshold { break }
+        }
+
+        let sourceFence = TenantFence(administrator: sourceAdministrator)
+        let clock = ContinuousClock()
+        let fencedAt = clock.now
+        try await sourceFence.fence(tenantID, movingTo: target)
+        let sourceVersions: [String: Int64]
+        let fenced: Duration
+        do {
+            _ = try await copy.copy(since: since)
+            keys = try await source.copyPersonalDataKeys(of: tenantID, to: targetStore)
+            sourceVersions = try await source.streamVersions(of: tenantID)
+            guard sourceVersions == copy.versions else {
+                let differing = sourceVersions.filter { copy.versions[$0.key] != $0.value }.keys.sorted().prefix(3)
+                throw CellMoveError("the copy's streams do not match the source's (\(differing.joined(separator: ", "))): nothing was switched")
+            }
+            let copiedEvents = sourceVersions.values.reduce(0, +)
+            let placements = self.placements
+            _ = try await lifecycle.recordMovedBetweenCells(
+                tenantID, from: from.rawValue, to: target.rawValue, copiedEvents: copiedEvents, fenced: clock.now - fencedAt,
+                actor: actor, reason: reason
+            ) { connection in
+                try placements.record(.pooled(cell: target), of: tenantID, on: connection)
+            }
+            fenced = clock.now - fencedAt
+        } catch {
+            // Abandoned before the switch: the tenant still lives in the source, so it writes there again.
+            if (try? await placements.placement(of: tenantID)) == .pooled(cell: from) {
+                _ = try? await sourceFence.lift(tenantID, placedHere: true)
+            }
+            throw error
+        }
+        progress("switched to cell \(target) after \(fenced) fenced; verifying the copy")
+        try await forgetAgain(keys, of: tenantID, forgottenIn: source, administrator: targetAdministrator, actor: actor)
+
+        let frozen = try await TenantEventsFingerprint.of(tenantID, on: sourceOperator)
+        let copied = try await TenantEventsFingerprint.of(tenantID, upTo: sourceVersions, on: targetOperator)
+        guard frozen == copied else {
+            throw CellMoveError(
+                "\(state.slug) lives in cell \(target) now, but its copy there (\(copied)) differs from the one in cell \(from) (\(frozen)): the old copy is kept, fenced, for inspection")
+        }
+        try await sourceFence.recordVerifiedCopy(tenantID, frozen)
+        let purge: Result<TenantFence.Receipt, CellMoveError> = keepingSource
+            ? .failure(CellMoveError("kept (--keep-source): tenant purge \(state.slug) deletes it"))
+            : await purgeCellCopy(tenantID, in: from, fence: sourceFence, actor: actor, reason: reason)
+        try await registry.catchUpWithCommittedWrites()
+        return CellMoveOutcome(from: from, to: target, copiedEvents: frozen.count, rounds: rounds, fenced: fenced, purge: purge, moved: true)
+    }
+
+    /// Purges the copy a move left in cell `cell` and records it; a refusal or a login that may
+    /// not act as the owner leaves it fenced and says why.
+    func purgeCellCopy(_ tenantID: UUID, in cell: CellName, fence: TenantFence, actor: String, reason: String) async -> Result<TenantFence.Receipt, CellMoveError> {
+        do {
+            let receipt = try await fence.purge(tenantID, actor: actor, reason: reason)
+            try await lifecycle.recordCellCopyPurged(
+                tenantID, cell: cell.rawValue, events: receipt.events, streams: receipt.streams, snapshots: receipt.snapshots,
+                keys: receipt.keys, actor: actor, reason: reason)
+            return .success(receipt)
+        } catch {
+            return .failure(CellMoveError("\(error); the old copy stays fenced: run tenantry tenant purge with the administrator URL"))
+        }
+    }
+
+    /// For a tenant already in its cell: purges the copy its last move left, if any.
+    private func finishPendingPurge(
+        of state: TenantState, cells: [Cell], actor: String, reason: String, keepingSource: Bool
+    ) async throws -> Result<TenantFence.Receipt, CellMoveError> {
+        guard let pending = state.unpurgedCellCopy, let cellName = try? CellName(pending),
+              let cell = cells.first(where: { $0.name == cellName }) else {
+            return .failure(CellMoveError("nothing left to purge"))
+        }
+        guard !keepingSource else { return .failure(CellMoveError("kept (--keep-source)")) }
+        let fence = TenantFence(administrator: try router.cells.administrator(cell.location))
+        return await purgeCellCopy(state.id, in: cellName, fence: fence, actor: actor, reason: reason)
+    }
+
+    /// Forgets in the new cell the copied keys that were forgotten in the old one while the copy
+    /// was made (a `tenant forget` that looked before the switch found the tenant there).
+    private func forgetAgain(
+        _ keys: [EventLog.CopiedPersonalDataKey], of tenantID: UUID, forgottenIn source: EventLog,
+        administrator: PostgresConfiguration, actor: String
+    ) async throws {
+        let forgotten = try await source.forgottenPersonalDataKeys(among: keys.map(\.id))
+        let subjects = keys.filter { forgotten.contains($0.id) }.map(\.subject)
+        guard !subjects.isEmpty else { return }
+        let erasure = PersonalDataErasure(administrator: administrator)
+        for subject in subjects.contains(nil) ? [nil] : subjects {
+            _ = try await erasure.forget(
+                tenantID, subject: subject, actor: actor, reason: "forgotten while the tenant moved between cells",
+                recordingInControlPlane: false)
+        }
+        try await erasure.vacuum()
+    }
+}

@@ -1,0 +1,112 @@
+import EventStore
+import Foundation
+import PostgresClient
+import Provisioning
+import RuntimeTestSupport
+import Synchronization
+import Tenancy
+import Tenantry
+import TestSupport
+import Testing
+
+@Suite("Moving a tenant between cells online")
+struct CellMoveTests {
+    /// Event ids each writer had acknowledged, in order.
+    final class Acknowledged: Sendable {
+        private let ids = Mutex<[UUID]>([])
+        private let refusals = Mutex(0)
+
+        func add(_ id: UUID) { ids.withLock { $0.append(id) } }
+        func refused() { refusals.withLock { $0 += 1 } }
+        var all: [UUID] { ids.withLock { $0 } }
+        var count: Int { ids.withLock { $0.count } }
+    }
+
+    @Test("writers appending throughout a move: every acknowledged event is in the new cell exactly once, none left in the old one")
+    func moveWithWritersRunning() async throws {
+        try await withTestRuntime { runtime, controlPlane async throws in
+            try await withSecondCell(runtime) { cell, database async throws in
+                let tenant = try await runtime.tenants.create(
+                    SignupRequest(email: "owner@moving.example", organization: "Moving", cell: "main"), actor: "test").tenant
+                let router = runtime.tenants.router
+                // Some history before the move, with a data subject's personal field.
+                try await router.withEventStore(for: tenant.id) { store in
+                    for batch in 0..<20 {
+                        try await store.append(
+                            (0..<50).map { n in try NewEvent(type: "Seeded", dataJSON: #"{"n":\#(batch * 50 + n)}"#) },
+                            to: "history-1", tenant: tenant.id)
+                    }
+                    try await store.append(
+                        [try NewEvent(type: "Contacted", dataJSON: #"{"email":"a@example.com"}"#,
+                                      personalData: try PersonalData(fields: ["email"], subject: "person-1"))],
+                        to: "contact-1", tenant: tenant.id)
+                }
+                let acknowledged = Acknowledged()
+                let stop = Gate()
+                let writers = (0..<3).map { writer in
+                    Task {
+                        var version: Int64 = 0
+                        while await !stop.opened {
+                            let event = try NewEvent(type: "Written", dataJSON: #"{"writer":\#(writer)}"#)
+                            let expected: ExpectedVersion = version == 0 ? .noStream : .exact(version)
+                            try await router.withEventStore(for: tenant.id, patience: .seconds(120)) { store in
+                                try await store.append([event], to: try StreamName("writer-\(writer)"), tenant: tenant.id, expectedVersion: expected)
+                            }
+                            version += 1
+                            acknowledged.add(event.id)
+                        }
+                    }
+                }
+                try await waitUntil("the writers have written") { acknowledged.count >= 100 }
+                let before = acknowledged.count
+                let outcome = try await runtime.tenants.move(
+                    tenant.slug, toCell: cell.name, actor: "test", reason: "rebalance", keepingSource: false)
+                let during = acknowledged.count - before
+                try await waitUntil("the writers have written in the new cell") { acknowledged.count >= before + during + 100 }
+                await stop.open()
+                for writer in writers { try await writer.value }
+
+                #expect(outcome.moved && outcome.from == .main && outcome.to == cell.name)
+                #expect(during > 0, "the writers appended while the tenant moved")
+                #expect(outcome.rounds >= 2)
+                guard case .success(let purge) = outcome.purge else {
+                    Issue.record("the old copy was not purged: \(outcome.purge)")
+                    return
+                }
+                #expect(purge.events == outcome.copiedEvents)
+                #expect(try await runtime.tenants.placements.placement(of: tenant.id) == .pooled(cell: cell.name))
+                #expect(try await runtime.tenants.tenant(tenant.slug).cell == "b")
+
+                // Every acknowledged event is in the new cell once; the old cell holds nothing of the tenant.
+                let ids = acknowledged.all
+                let found = try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
+                    try await connection.query("""
+                        SELECT count(*), count(DISTINCT event_id) FROM tenantry.events
+                        WHERE tenant_id = \(tenant.id) AND event_id = ANY (\(ids)::uuid[])
+                        """).rows.first?.decode((Int, Int).self)
+                }
+                #expect(found?.0 == ids.count && found?.1 == ids.count)
+                #expect(try await tenantsWithEvents(in: controlPlane).contains(tenant.id) == false)
+                let store = try await router.eventStore(for: tenant.id)
+                #expect(try await store.readStream("history-1", tenant: tenant.id, limit: 2000).count == 1000)
+                // The personal field opens in the new cell with the copied key.
+                let contact = try await store.readStream("contact-1", tenant: tenant.id)
+                #expect(contact.first?.dataJSON.contains("a@example.com") == true)
+                for writer in 0..<3 {
+                    let versions = try await store.readStream(try StreamName("writer-\(writer)"), tenant: tenant.id, limit: 100_000).map(\.version)
+                    #expect(versions == Array(1...Int64(versions.count)))
+                }
+                let history = try await runtime.tenants.history(of: tenant.slug).map(\.type)
+                #expect(history.suffix(2) == ["TenantMovedBetweenCells", "TenantCellCopyPurged"])
+
+                // And back again: the fence left in main is lifted once its copy is gone.
+                let back = try await runtime.tenants.move(tenant.slug, toCell: .main, actor: "test", reason: "back", keepingSource: false)
+                #expect(back.moved && back.copiedEvents == 1001 + Int64(ids.count))
+                #expect(try await tenantsWithEvents(in: database).contains(tenant.id) == false)
+                try await router.withEventStore(for: tenant.id) { store in
+                    try await store.append([try NewEvent(type: "Home", dataJSON: "{}")], to: "home-1", tenant: tenant.id)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import EventStore
+import Foundation
+import PostgresClient
+import Provisioning
+import RuntimeTestSupport
+import Tenancy
+import Tenantry
+import TestSupport
+import Testing
+
+/// A second migrated database of the test cluster, added as cell `b` of the runtime's control plane.
+func withSecondCell<Value: Sendable>(
+    _ runtime: TenantryRuntime, named name: String = "b", _ body: (Cell, TestDatabase) async throws -> Value
+) async throws -> Value {
+    let database = try await TestDatabase.create()
+    do {
+        let cell = try await runtime.cells.add(
+            try CellName(name), location: try CellLocation("database:\(database.name)"), capacity: nil, state: .open,
+            migrating: true, actor: "test", reason: nil)
+        let value = try await body(cell, database)
+        await runtime.tenants.router.shutdown()
+        try await database.drop()
+        return value
+    } catch {
+        await runtime.tenants.router.shutdown()
+        try? await database.drop()
+        throw error
+    }
+}
+
+/// The tenants whose events a database holds, read as its superuser.
+func tenantsWithEvents(in database: TestDatabase) async throws -> Set<UUID> {
+    try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
+        Set(try await connection.query("SELECT DISTINCT tenant_id FROM tenantry.events WHERE tenant_id <> '00000000-0000-0000-0000-000000000000'")
+            .rows.map { try $0.decode(UUID.self) })
+    }
+}
+
+@Suite("Cells: recorded, placed into, routed to")
+struct CellTests {
+    @Test("a cell is added migrated and identified, recorded as events; names, locations and databases are taken once; main stays")
+    func cellsAsData() async throws {
+        try await withTestRuntime { runtime, controlPlane async throws in
+            try await withSecondCell(runtime) { cell, database async throws in
+                #expect(cell.name.rawValue == "b" && cell.state == .open && cell.tenants == 0 && cell.identity != nil)
+                #expect(try await runtime.cells.list().map(\.name.rawValue) == ["b", "main"])
+                await #expect(throws: CellError.conflict("cell b exists already (at database:\(database.name))")) {
+                    try await runtime.cells.add(try CellName("b"), location: try CellLocation("database:\(database.name)"),
+                                                capacity: nil, state: .open, migrating: true, actor: "test", reason: nil)
+                }
+                await #expect(throws: CellError.conflict("database:\(database.name) is cell b already")) {
+                    try await runtime.cells.add(try CellName("c"), location: try CellLocation("database:\(database.name)"),
+                                                capacity: nil, state: .open, migrating: true, actor: "test", reason: nil)
+                }
+                await #expect(throws: CellError.conflict("database:\(controlPlane.name) is the control plane's own database, which is cell main")) {
+                    try await runtime.cells.add(try CellName("c"), location: try CellLocation("database:\(controlPlane.name)"),
+                                                capacity: nil, state: .open, migrating: true, actor: "test", reason: nil)
+                }
+                let registry = runtime.cells.registry
+                #expect(try await registry.changeState(cell.name, to: .draining, actor: "test", reason: "maintenance").state == .draining)
+                #expect(try await registry.changeState(cell.name, to: .draining, actor: "test", reason: nil).state == .draining)
+                #expect(try await registry.changeCapacity(cell.name, to: 10, actor: "test", reason: nil).capacity == 10)
+                await #expect(throws: CellError.self) { try await registry.remove(.main, actor: "test", reason: nil) }
+                let types = try await runtime.operatorEventStore.readStream(
+                    CellEvent.stream(cell.name), tenant: EventLog.controlPlaneTenantID).map(\.type)
+                #expect(types == ["CellAdded", "CellStateChanged", "CellCapacityChanged"])
+                try await registry.remove(cell.name, actor: "test", reason: "done")
+                #expect(try await runtime.cells.list().map(\.name.rawValue) == ["main"])
+            }
+        }
+    }
+
+    @Test("new tenants go to the open cell with the fewest; --cell overrides; a draining cell takes none; a cell with tenants stays")
+    func placementAndRouting() async throws {
+        try await withTestRuntime { runtime, controlPlane async throws in
+            try await withSecondCell(runtime) { cell, database async throws in
+                func create(_ name: String, cell: String? = nil) async throws -> TenantState {
+                    try await runtime.tenants.create(
+                        SignupRequest(email: "owner@\(name).example", organization: name, cell: cell), actor: "test").tenant
+                }
+                // Both empty: the tie goes to b (first by name), then main has fewer.
+                let first = try await create("First")
+                let second = try await create("Second")
+                #expect(first.cell == "b" && second.cell == "main")
+                #expect(try await runtime.tenants.placements.placement(of: first.id) == .pooled(cell: cell.name))
+                let named = try await create("Named", cell: "b")
+                #expect(named.cell == "b")
+                _ = try await runtime.cells.registry.changeState(cell.name, to: .draining, actor: "test", reason: nil)
+                #expect(try await create("Third").cell == "main")
+                await #expect(throws: CellError.conflict("cell b is draining: it takes no new tenants")) {
+                    _ = try await create("Refused", cell: "b")
+                }
+                await #expect(throws: CellError.notFound("nowhere")) { _ = try await create("Nowhere", cell: "nowhere") }
+                await #expect(throws: CellError.conflict("cell b holds 2 tenants: move them out first (tenant move --to-cell)")) {
+                    try await runtime.cells.registry.remove(cell.name, actor: "test", reason: nil)
+                }
+
+                // Each tenant's events go to its own cell's database only.
+                for tenant in [first, second, named] {
+                    try await runtime.tenants.router.withEventStore(for: tenant.id) { store in
+                        try await store.append([try NewEvent(type: "Noted", dataJSON: "{}")], to: "doc-1", tenant: tenant.id)
+                    }
+                }
+                #expect(try await tenantsWithEvents(in: database) == [first.id, named.id])
+                #expect(try await tenantsWithEvents(in: controlPlane) == [second.id])
+                #expect(try await runtime.tenants.router.eventStore(for: first.id).readStream("doc-1", tenant: first.id).count == 1)
+            }
+        }
+    }
+}
