@@ -167,6 +167,25 @@ extension TenantAdministration {
         return CellMoveOutcome(from: from, to: target, copiedEvents: frozen.count, rounds: rounds, fenced: fenced, purge: purge, moved: true)
     }
 
+    /// Purges the copy a tenant's last move between cells left in its old cell (kept with
+    /// `--keep-source`, or left by a refusal); nil when there is none. The copy must still be
+    /// the verified one.
+    public func purgeLeftCellCopy(_ slugOrID: String, actor: String, reason: String) async throws -> (cell: CellName, receipt: TenantFence.Receipt)? {
+        try Self.check(reason: reason)
+        let state = try await tenant(slugOrID)
+        guard let pending = state.unpurgedCellCopy else { return nil }
+        let cellName = try CellName(pending)
+        let cell = try await CellRegistry(store: EventLog(pool: operatorPool)).cell(cellName)
+        guard try await placements.placement(of: state.id) != .pooled(cell: cellName) else {
+            throw CellMoveError("tenant \(state.slug) lives in cell \(cellName): its copy there is the one in use")
+        }
+        let fence = TenantFence(administrator: try router.cells.administrator(cell.location))
+        switch await purgeCellCopy(state.id, in: cellName, fence: fence, actor: actor, reason: reason) {
+        case .success(let receipt): return (cellName, receipt)
+        case .failure(let error): throw error
+        }
+    }
+
     /// Purges the copy a move left in cell `cell` and records it; a refusal or a login that may
     /// not act as the owner leaves it fenced and says why.
     func purgeCellCopy(_ tenantID: UUID, in cell: CellName, fence: TenantFence, actor: String, reason: String) async -> Result<TenantFence.Receipt, CellMoveError> {
