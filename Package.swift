@@ -208,6 +208,7 @@ let package = Package(
                 "Schema",
                 "Tenancy",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -131,7 +131,19 @@ public struct TenantAdministration: Sendable {
     /// the time, or a move made before purges existed. Purging again deletes nothing.
     public func purgePooledCopy(_ slugOrID: String, actor: String, reason: String) async throws -> PooledCopyPurge.Receipt {
         try Self.check(reason: reason)
-        return try await pooledCopyPurge.purge(try await resolve(slugOrID), actor: actor, reason: reason)
+        let tenantID = try await resolve(slugOrID)
+        let located = try await placements.located(tenantID)
+        if case .pooled(let cell) = located.placement, cell != .main, let location = located.location {
+            // An offboarded tenant of another cell: its rows there, fenced against its export.
+            let fence = TenantFence(administrator: try router.cells.administrator(location))
+            switch await purgeCellCopy(tenantID, in: cell, fence: fence, actor: actor, reason: reason) {
+            case .success(let receipt):
+                return PooledCopyPurge.Receipt(events: receipt.events, streams: receipt.streams, snapshots: receipt.snapshots, checksum: "")
+            case .failure(let error):
+                throw error
+            }
+        }
+        return try await pooledCopyPurge.purge(tenantID, actor: actor, reason: reason)
     }
 
     /// What forgetting a tenant's personal data did.
@@ -160,8 +172,16 @@ public struct TenantAdministration: Sendable {
         var keys: Int64 = 0
         var snapshots: Int64 = 0
         func forgetInOwnDatabase() async throws -> Bool {
-            guard case .dedicated(let database, let clusterURL) = try await placements.placement(of: id) else { return false }
-            let administrator = (clusterURL.map { PostgresConfiguration(connectionString: $0) } ?? clusterAdministrator).with(database: database)
+            let located = try await placements.located(id)
+            let administrator: PostgresConfiguration
+            switch located.placement {
+            case .dedicated(let database, let clusterURL):
+                administrator = (clusterURL.map { PostgresConfiguration(connectionString: $0) } ?? clusterAdministrator).with(database: database)
+            case .pooled(let cell):
+                // A cell of its own other than main (the control plane's database, done below).
+                guard cell != .main, let location = located.location else { return false }
+                administrator = try router.cells.administrator(location)
+            }
             let erasure = PersonalDataErasure(administrator: administrator)
             let receipt = try await erasure.forget(id, subject: subject, actor: actor, reason: reason, recordingInControlPlane: false)
             try await erasure.vacuum()
@@ -169,8 +189,8 @@ public struct TenantAdministration: Sendable {
             snapshots += receipt.snapshots
             return true
         }
-        // The tenant's own database holds its events and their keys: forgotten there first, so
-        // the control plane records only what is done.
+        // The tenant's own database (dedicated, or its cell's) holds its events and their keys:
+        // forgotten there first, so the control plane records only what is done.
         let dedicated = try await forgetInOwnDatabase()
         var sealedInPlace = 0
         if subject == nil {
@@ -181,9 +201,9 @@ public struct TenantAdministration: Sendable {
         let receipt = try await personalDataErasure.forget(id, subject: subject, actor: actor, reason: reason, recordingInControlPlane: true)
         keys += receipt.keys
         snapshots += receipt.snapshots
-        // A move that switched the tenant to its own database since the look above copied keys
-        // this forgetting had not destroyed yet; the move forgets again what it finds forgotten
-        // after its switch, and this looks again after its own.
+        // A move that switched the tenant to its own database (or another cell) since the look
+        // above copied keys this forgetting had not destroyed yet; the move forgets again what
+        // it finds forgotten after its switch, and this looks again after its own.
         if !dedicated { _ = try await forgetInOwnDatabase() }
         try await registry.catchUpWithCommittedWrites()
         try await personalDataErasure.vacuum(alsoOf: [.tenantRegistry] + (sealedInPlace > 0 ? [.events] : []))
@@ -288,7 +308,12 @@ public struct TenantAdministration: Sendable {
         _ tenantID: UUID, exportTo path: String, actor: String, reason: String, keepingPooledEvents: Bool
     ) async throws -> OffboardingOutcome {
         guard let state = try await lifecycle.load(tenantID) else { throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased()) }
-        let placement = try await placements.placement(of: tenantID)
+        let located = try await placements.located(tenantID)
+        if case .pooled(let cell) = located.placement, cell != .main, let location = located.location {
+            return try await offboardFromCell(
+                state, cell: cell, location: location, exportTo: path, actor: actor, reason: reason, keepingPooledEvents: keepingPooledEvents)
+        }
+        let placement = located.placement
         let isPooled = if case .dedicated = placement { false } else { true }
         let retirement = PooledCopyRetirement(pool: operatorPool)
         let isAlreadyOffboarded = state.status == .offboarded

@@ -108,3 +108,55 @@ struct CellTests {
         }
     }
 }
+
+@Suite("A tenant's lifecycle in a cell of its own")
+struct CellLifecycleTests {
+    @Test("forgetting destroys the tenant's keys in its cell; offboarding exports its events, fences and purges its rows there")
+    func forgetAndOffboardInACell() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            try await withSecondCell(runtime) { cell, database async throws in
+                let tenant = try await runtime.tenants.create(
+                    SignupRequest(email: "owner@far.example", organization: "Far", cell: "b"), actor: "test").tenant
+                try await runtime.tenants.router.withEventStore(for: tenant.id) { store in
+                    try await store.append(
+                        [try NewEvent(type: "Contacted", dataJSON: #"{"email":"a@example.com"}"#,
+                                      personalData: try PersonalData(fields: ["email"], subject: "person-1")),
+                         try NewEvent(type: "Noted", dataJSON: #"{"n":1}"#)],
+                        to: "contact-1", tenant: tenant.id)
+                }
+                func liveKeys() async throws -> Int {
+                    try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
+                        try await connection.query(
+                            "SELECT count(*) FROM tenantry.personal_data_keys WHERE tenant_id = \(tenant.id) AND forgotten_at IS NULL AND material IS NOT NULL"
+                        ).rows.first?.decode(Int.self) ?? -1
+                    }
+                }
+                #expect(try await liveKeys() == 1)
+                let forgotten = try await runtime.tenants.forget(tenant.slug, subject: "person-1", actor: "test", reason: "erasure request")
+                #expect(forgotten.keys >= 1)
+                #expect(try await liveKeys() == 0)
+                let read = try await runtime.tenants.router.eventStore(for: tenant.id).readStream("contact-1", tenant: tenant.id)
+                #expect(read.first?.erasedFields == ["email"])
+
+                let path = FileManager.default.temporaryDirectory.appendingPathComponent("far-\(UUID().uuidString).jsonl").path
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                let outcome = try await runtime.tenants.offboard(tenant.slug, exportTo: path, actor: "test", reason: "contract ended")
+                #expect(outcome.tenant.status == .offboarded)
+                guard case .purged(let receipt) = outcome.pooledRows else {
+                    Issue.record("the cell's rows were not purged: \(outcome.pooledRows)")
+                    return
+                }
+                #expect(receipt.events == 2)
+                #expect(try await tenantsWithEvents(in: database).contains(tenant.id) == false)
+                let exported = try String(contentsOfFile: path, encoding: .utf8)
+                #expect(exported.contains("\"Noted\""))
+                // Its cell takes no more of its events.
+                await #expect(throws: EventStoreError.self) {
+                    try await runtime.tenants.router.eventStore(for: tenant.id).append(
+                        [try NewEvent(type: "Late", dataJSON: "{}")], to: "contact-1", tenant: tenant.id)
+                }
+                _ = cell
+            }
+        }
+    }
+}

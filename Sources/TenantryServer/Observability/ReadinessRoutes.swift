@@ -11,6 +11,10 @@ public import Tenantry
 /// backlog after the database came back is catching up, not failing). Otherwise 503 with each check's outcome, so an orchestrator holds traffic
 /// back (and an operator sees why). The answer says only "unreachable" of a database error
 /// (the caller is not authenticated); the error itself is logged.
+///
+/// `cells` reports each cell as the background check last saw it, without deciding
+/// readiness: a cell that is down affects only its tenants (their data requests answer 503),
+/// so the server stays in service for everyone else.
 public struct ReadinessRoutes<Context: RequestContext>: Sendable {
     /// The database checked (reachable, migrated) and the saga's checkpoint read.
     public let runtime: TenantryRuntime
@@ -25,6 +29,8 @@ public struct ReadinessRoutes<Context: RequestContext>: Sendable {
     /// Whether this server runs the provisioning saga and keeps the tenant registry (a
     /// single-tenant instance does neither, so its readiness depends on neither).
     public let runsProvisioning: Bool
+    /// The cells' last health reports; nil in a single-tenant instance, which has no cells.
+    public let cellHealth: CellHealthMonitor?
 
     /// Readiness over `runtime`'s database and `views`, failing a subscription that stays more
     /// than `maximumLag` events behind (`ServerConfiguration.maximumSubscriptionLag`) for longer
@@ -35,6 +41,7 @@ public struct ReadinessRoutes<Context: RequestContext>: Sendable {
         maximumLag: Int = ServerConfiguration.defaultMaximumSubscriptionLag,
         lagGrace: Duration = ServerConfiguration.defaultSubscriptionLagGrace,
         runsProvisioning: Bool = true,
+        cellHealth: CellHealthMonitor? = nil,
         logger: Logger = Logger(label: "tenantry.readiness")
     ) {
         precondition(maximumLag >= 0, "a lag is a count of events")
@@ -43,6 +50,7 @@ public struct ReadinessRoutes<Context: RequestContext>: Sendable {
         self.maximumLag = maximumLag
         self.lagWatch = LagWatch(grace: lagGrace)
         self.runsProvisioning = runsProvisioning
+        self.cellHealth = cellHealth
         self.logger = logger
     }
 
@@ -53,13 +61,20 @@ public struct ReadinessRoutes<Context: RequestContext>: Sendable {
             let checks = await ReadinessChecks(runtime: runtime, views: views, maximumLag: maximumLag, lagWatch: lagWatch, logger: logger).run()
                 .filter { runsProvisioning || !SubscriptionLag.controlPlaneNames.contains($0.name) }
             let ready = checks.allSatisfy(\.passed)
-            return .json(
-                .object([
-                    "status": .string(ready ? "ready" : "not ready"),
-                    "checks": .object(Dictionary(uniqueKeysWithValues: checks.map { ($0.name, $0.body) })),
-                ]),
-                status: ready ? .ok : .serviceUnavailable
-            )
+            var answer: [String: JSONValue] = [
+                "status": .string(ready ? "ready" : "not ready"),
+                "checks": .object(Dictionary(uniqueKeysWithValues: checks.map { ($0.name, $0.body) })),
+            ]
+            if let cellHealth {
+                answer["cells"] = .object(Dictionary(uniqueKeysWithValues: cellHealth.latest.map { report in
+                    (report.cell.rawValue, JSONValue.object([
+                        "ok": .bool(report.problem == nil),
+                        // Not why: the caller is not authenticated (the monitor logs it).
+                        "detail": .string(report.problem == nil ? "available" : "unavailable: its tenants' data requests answer 503"),
+                    ]))
+                }))
+            }
+            return .json(.object(answer), status: ready ? .ok : .serviceUnavailable)
         }
         router.refuseMethods(on: "readyz", except: [.get, .head])
     }

@@ -24,6 +24,7 @@ extension APIServer {
                 TrialExpiryScheduler(administration: runtime.tenants, interval: configuration.trialCheckInterval).periodicCheck
             ),
             PeriodicCheckWorker(FlagScheduler(flags: runtime.flags, catalog: views.flags).periodicCheck),
+            PeriodicCheckWorker(cellHealth.periodicCheck(interval: configuration.cellCheckInterval)),
             ActivationWorker(signal: activations, tenants: runtime.tenants.lifecycle),
             // Last, so it stops first after the HTTP server: in-flight signups finish provisioning.
             SignupWorker(coordinator: signups),

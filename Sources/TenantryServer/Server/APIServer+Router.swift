@@ -18,7 +18,8 @@ extension APIServer {
         HealthRoutes().register(on: router)
         ReadinessRoutes(
             runtime: runtime, views: views, maximumLag: configuration.maximumSubscriptionLag,
-            lagGrace: configuration.subscriptionLagGrace, runsProvisioning: configuration.instance == nil, logger: logger)
+            lagGrace: configuration.subscriptionLagGrace, runsProvisioning: configuration.instance == nil,
+            cellHealth: configuration.instance == nil ? cellHealth : nil, logger: logger)
             .register(on: router)
         MetricsRoutes(views: views, runtime: runtime).register(on: router)
         OpenAPIRoutes().register(on: router)

@@ -25,6 +25,8 @@ public struct APIServer: Sendable {
     public let signups: SignupCoordinator
     /// Tenants' first successful flag evaluations, from the OFREP routes to `ActivationWorker`.
     public let activations = ActivationSignal()
+    /// Whether each cell answers, checked in the background and reported by `/readyz`.
+    public let cellHealth: CellHealthMonitor
     let logger: Logger
 
     /// A server over `runtime`'s databases; nothing runs until `run()`.
@@ -37,6 +39,7 @@ public struct APIServer: Sendable {
             admissions: configuration.signupLimits.admission.map { SignupAdmissions(pool: runtime.operatorPool, policy: $0) },
             logger: logger
         )
+        self.cellHealth = CellHealthMonitor(cells: runtime.cells, logger: logger)
         self.logger = logger
     }
 

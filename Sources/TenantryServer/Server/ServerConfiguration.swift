@@ -14,6 +14,8 @@ public struct ServerConfiguration: Sendable {
     /// How often the provisioning saga's sweep looks for signups left unfinished (a run that
     /// gave up while the database was away); new signups are followed on the feed meanwhile.
     public var provisioningSweepInterval: Duration = .seconds(30)
+    /// How often each cell's database is checked for `/readyz` and `tenantry_cell_up`.
+    public var cellCheckInterval: Duration = .seconds(5)
     /// Signals that start a graceful shutdown: stop accepting, finish requests in flight, stop
     /// the background services. Empty when the caller stops the server by cancelling (tests).
     public var gracefulShutdownSignals: [UnixSignal]
