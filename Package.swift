@@ -416,6 +416,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "AdminTokens",
+                "EmbeddedPostgres",
                 "TenantryServer",
                 "Extensions",
                 "Tenantry",

@@ -36,6 +36,8 @@ public struct ProvisioningSaga: Sendable {
     public let clusterAdministrator: PostgresConfiguration
     /// How long an operation that met an unavailable database is tried again.
     public let retryPolicy: ProvisioningRetryPolicy
+    /// The cells the process's health check found down: new tenants are placed elsewhere.
+    public let cellAvailability: CellAvailability
     private let beforeStep: StepHook?
     private let now: @Sendable () -> Date
     private let logger: Logger
@@ -46,6 +48,7 @@ public struct ProvisioningSaga: Sendable {
         databases: DedicatedDatabaseProvisioner,
         clusterAdministrator: PostgresConfiguration,
         retryPolicy: ProvisioningRetryPolicy = .standard,
+        cellAvailability: CellAvailability = CellAvailability(),
         beforeStep: StepHook? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "tenantry.provisioning")
@@ -55,6 +58,7 @@ public struct ProvisioningSaga: Sendable {
         self.databases = databases
         self.clusterAdministrator = clusterAdministrator
         self.retryPolicy = retryPolicy
+        self.cellAvailability = cellAvailability
         self.beforeStep = beforeStep
         self.now = now
         self.logger = logger
@@ -398,7 +402,9 @@ public struct ProvisioningSaga: Sendable {
                 // The cell's row stays shared-locked until this attempt commits, so the cell
                 // cannot be drained or removed under the placement.
                 let cell = try StepError.attributing(step) {
-                    try CellRegistry.place(requested: try state.requestedCell.map { try CellName($0) }, on: connection)
+                    try CellRegistry.place(
+                        requested: try state.requestedCell.map { try CellName($0) }, avoiding: cellAvailability.unavailableCells,
+                        on: connection)
                 }
                 try StepError.attributing(step) { try placements.record(.pooled(cell: cell), of: state.id, on: connection) }
                 return [.stepCompleted(.init(step: step, details: ["isolation": "pooled", "cell": cell.rawValue]))]

@@ -97,10 +97,15 @@ public struct CellRegistry: Sendable {
     }
 
     /// The cell for a new pooled tenant, inside the caller's control-plane transaction: the one
-    /// named (if it takes tenants) or the policy's choice. The cell's row is held FOR SHARE until
-    /// the caller commits, so a state change or a removal waits for the placement.
-    public static func place(requested: CellName?, on connection: isolated PostgresConnection) throws -> CellName {
-        let cells = try Self.cells(on: connection)
+    /// named (if it takes tenants) or the policy's choice among the cells not `unavailable`
+    /// (all of them, when every open cell is). The cell's row is held FOR SHARE until the
+    /// caller commits, so a state change or a removal waits for the placement.
+    public static func place(
+        requested: CellName?, avoiding unavailable: Set<CellName> = [], on connection: isolated PostgresConnection
+    ) throws -> CellName {
+        let all = try Self.cells(on: connection)
+        let available = all.filter { !unavailable.contains($0.name) }
+        let cells = requested == nil && CellPlacementPolicy.choose(among: available) != nil ? available : all
         let chosen: Cell
         if let requested {
             guard let cell = cells.first(where: { $0.name == requested }) else { throw CellError.notFound(requested.rawValue) }

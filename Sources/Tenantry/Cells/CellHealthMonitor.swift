@@ -20,11 +20,14 @@ public final class CellHealthMonitor: Sendable {
     }
 
     private let cells: CellAdministration
+    private let availability: CellAvailability
     private let reports = Mutex<[CellName: Report]>([:])
     private let logger: Logger
 
-    public init(cells: CellAdministration, logger: Logger = Logger(label: "tenantry.cells")) {
+    /// Checks `cells` and records the unavailable ones in `availability` (the placement's).
+    public init(cells: CellAdministration, availability: CellAvailability, logger: Logger = Logger(label: "tenantry.cells")) {
         self.cells = cells
+        self.availability = availability
         self.logger = logger
     }
 
@@ -48,6 +51,7 @@ public final class CellHealthMonitor: Sendable {
             defer { reports = fresh }
             return reports
         }
+        availability.record(unavailable: Set(fresh.values.filter { $0.problem != nil }.map(\.cell)))
         for report in fresh.values.sorted(by: { $0.cell < $1.cell }) {
             Gauge(label: "tenantry_cell_up", dimensions: [("cell", report.cell.rawValue)]).record(report.problem == nil ? 1 : 0)
             let wasDown = previous[report.cell].map { $0.problem != nil }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EmbeddedPostgres
 import FeatureFlags
 import Tenantry
 
@@ -15,23 +16,32 @@ struct DevStatusCommand: AsyncParsableCommand {
     func run() async throws {
         let cluster = DatabaseTarget.embeddedCluster()
         let status = cluster.status()
+        let cells = EmbeddedCells.clusters().map { ($0.name, $0.cluster.status()) }
         if output.json {
-            StandardOutput.line(JSONWriter.compact(.object([
-                "running": .bool(status.isRunning),
-                "pid": status.pid.map { .integer(Int64($0)) } ?? .null,
-                "dataDirectory": .string(status.dataDirectory),
-                "socketDirectory": .string(status.socketDirectory),
-                "serverVersion": status.serverVersion.map(JSONValue.string) ?? .null,
-            ])))
+            func json(_ status: EmbeddedCluster.Status) -> [String: JSONValue] {
+                [
+                    "running": .bool(status.isRunning),
+                    "pid": status.pid.map { .integer(Int64($0)) } ?? .null,
+                    "dataDirectory": .string(status.dataDirectory),
+                    "socketDirectory": .string(status.socketDirectory),
+                    "serverVersion": status.serverVersion.map(JSONValue.string) ?? .null,
+                ]
+            }
+            var answer = json(status)
+            answer["cells"] = .array(cells.map { name, status in .object(json(status).merging(["name": .string(name)]) { $1 }) })
+            StandardOutput.line(JSONWriter.compact(.object(answer)))
         } else {
-            var table = TextTable("RUNNING", "PID", "VERSION", "DATA", "SOCKET")
-            table.append([
-                status.isRunning ? "yes" : "no",
-                status.pid.map(String.init) ?? "-",
-                status.serverVersion ?? "-",
-                status.dataDirectory,
-                status.socketDirectory,
-            ])
+            var table = TextTable("CLUSTER", "RUNNING", "PID", "VERSION", "DATA", "SOCKET")
+            for (name, status) in [("main", status)] + cells {
+                table.append([
+                    name,
+                    status.isRunning ? "yes" : "no",
+                    status.pid.map(String.init) ?? "-",
+                    status.serverVersion ?? "-",
+                    status.dataDirectory,
+                    status.socketDirectory,
+                ])
+            }
             StandardOutput.line(table.rendered)
         }
         if !status.isRunning { throw ExitCode(3) }

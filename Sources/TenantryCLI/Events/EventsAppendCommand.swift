@@ -56,10 +56,13 @@ struct EventsAppendCommand: AsyncParsableCommand {
             metadataJSON: try metadata.map { try JSONArgument.read($0, option: "--metadata") } ?? defaultMetadata
         )
         let result = try await connection.withRuntime { runtime in
-            // The tenant's own store: the shared one, or its dedicated database.
-            try await runtime.tenants.router.eventStore(for: tenant).append(
-                [event], to: streamName, tenant: tenant, expectedVersion: expectedVersion?.value ?? .any
-            )
+            // The tenant's own store: its cell's, or its dedicated database. While the tenant
+            // moves between cells its old cell refuses the append until the switch: looked up
+            // and sent again (the same event id, so at most once).
+            let expected = expectedVersion?.value ?? .any
+            return try await runtime.tenants.router.withEventStore(for: tenant) { store in
+                try await store.append([event], to: streamName, tenant: tenant, expectedVersion: expected)
+            }
         }
         let position = result.positions.first ?? 0
         if output.json {

@@ -39,7 +39,7 @@ public struct APIServer: Sendable {
             admissions: configuration.signupLimits.admission.map { SignupAdmissions(pool: runtime.operatorPool, policy: $0) },
             logger: logger
         )
-        self.cellHealth = CellHealthMonitor(cells: runtime.cells, logger: logger)
+        self.cellHealth = CellHealthMonitor(cells: runtime.cells, availability: runtime.tenants.saga.cellAvailability, logger: logger)
         self.logger = logger
     }
 
