@@ -160,3 +160,28 @@ struct CellLifecycleTests {
         }
     }
 }
+
+@Suite("What a new cell must be")
+struct CellAdmissionTests {
+    @Test("a database that holds events already (a dedicated tenant's, another installation's) is refused as a cell")
+    func aCellStartsEmpty() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            let used = try await TestDatabase.create()
+            do {
+                let pool = PostgresPool(configuration: used.applicationConfiguration, maximumConnections: 1)
+                try await EventLog(pool: pool).append([try NewEvent(type: "Noted", dataJSON: "{}")], to: "doc-1", tenant: UUID())
+                await pool.close()
+                await #expect(throws: CellError.conflict("database:\(used.name) holds events already: a cell starts as an empty, migrated database")) {
+                    try await runtime.cells.add(
+                        try CellName("used"), location: try CellLocation("database:\(used.name)"), capacity: nil, state: .open,
+                        migrating: true, actor: "test", reason: nil)
+                }
+                #expect(try await runtime.cells.list().map(\.name.rawValue) == ["main"])
+                try await used.drop()
+            } catch {
+                try? await used.drop()
+                throw error
+            }
+        }
+    }
+}

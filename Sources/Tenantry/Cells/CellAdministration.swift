@@ -52,6 +52,11 @@ public struct CellAdministration: Sendable {
         guard identity != controlPlane else {
             throw CellError.conflict("\(location) is the control plane's own database, which is cell main")
         }
+        // A new cell starts empty: a database holding events is another installation's, a
+        // dedicated tenant's, or a cell's still in use elsewhere.
+        guard try await !Self.holdsEvents(administrator) else {
+            throw CellError.conflict("\(location) holds events already: a cell starts as an empty, migrated database")
+        }
         return try await registry.add(name, location: location, identity: identity, capacity: capacity, state: state, actor: actor, reason: reason)
     }
 
@@ -76,6 +81,13 @@ public struct CellAdministration: Sendable {
             return "not reachable: \(error.message)"
         } catch {
             return "\(error)"
+        }
+    }
+
+    private static func holdsEvents(_ administrator: PostgresConfiguration) async throws -> Bool {
+        // The operator reads every tenant's rows and the control plane's.
+        try await PostgresConnection.withConnection(administrator.acting(as: DatabaseRoles.operator)) { connection in
+            try await connection.query("SELECT EXISTS (SELECT FROM tenantry.events)").rows.first?.decode(Bool.self) ?? false
         }
     }
 

@@ -28,6 +28,8 @@ extension TenantAdministration {
     static let fenceThreshold = 2_000
     /// Rounds before the fence at most, however much is still written meanwhile.
     static let maximumRounds = 8
+    /// The advisory lock namespace of moves between cells, one lock per tenant.
+    static let moveLockNamespace: Int32 = 727_501
 
     /// Moves a pooled tenant to cell `target` while it keeps working: copies its personal data
     /// keys and events (ids and versions kept, personal fields sealed as stored) in rounds until
@@ -68,9 +70,17 @@ extension TenantAdministration {
         let sourceOperator = PostgresPool(configuration: sourceAdministrator.acting(as: DatabaseRoles.operator), maximumConnections: 2)
         let targetOperator = PostgresPool(configuration: targetAdministrator.acting(as: DatabaseRoles.operator), maximumConnections: 2)
         do {
-            let outcome = try await move(
-                state, from: (from, sourceAdministrator, sourceOperator), to: (destination, targetAdministrator, targetOperator),
-                actor: actor, reason: reason, keepingSource: keepingSource, progress: progress)
+            // One move of a tenant at a time: a second waits, then finds the tenant moved.
+            let outcome = try await PostgresConnection.withAdvisoryLock(
+                operatorPool.configuration, namespace: Self.moveLockNamespace, key: tenantID.uuidString
+            ) {
+                guard try await placements.placement(of: tenantID) == .pooled(cell: from) else {
+                    throw CellMoveError("tenant \(state.slug) moved meanwhile; run the move again")
+                }
+                return try await move(
+                    state, from: (from, sourceAdministrator, sourceOperator), to: (destination, targetAdministrator, targetOperator),
+                    actor: actor, reason: reason, keepingSource: keepingSource, progress: progress)
+            }
             await sourceOperator.close()
             await targetOperator.close()
             return outcome
