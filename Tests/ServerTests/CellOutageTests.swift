@@ -55,6 +55,14 @@ struct CellOutageTests {
         #expect(try await Self.cell(of: farID, controlPlane: controlPlane) == "cell-2")
         #expect(try await Self.cell(of: nearID, controlPlane: controlPlane) == "main")
 
+        // Each cell's feed, labelled with its cell.
+        let appended = try await TenantryProcess.run(
+            ["events", "append", "note-1", "--tenant", farID, "--type", "NotedFar", "--data", "{}"], environment: environment)
+        #expect(appended.status == 0, "\(appended.standardError)")
+        let tail = try await TenantryProcess.run(["events", "tail", "--json"], environment: environment)
+        #expect(tail.lines.contains { $0.hasPrefix(#"{"cell":"cell-2","#) && $0.contains("NotedFar") }, "\(tail.standardOutput)")
+        #expect(tail.lines.contains { $0.hasPrefix(#"{"cell":"main","#) })
+
         let serve = try await ServeProcess.start(databaseURL: controlPlane.connectionString, environment: environment)
         defer { serve.process.interrupt() }
         let admin = [("Authorization", "Bearer \(token)")]
