@@ -93,6 +93,7 @@ let package = Package(
                 .embedInCode("Migrations/0200_tenants_read_model.sql"),
                 .embedInCode("Migrations/0201_tenants_compensation_owed.sql"),
                 .embedInCode("Migrations/0202_signup_admissions.sql"),
+                .embedInCode("Migrations/0203_tenants_cell.sql"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -253,9 +253,9 @@ public struct TenantAdministration: Sendable {
     }
 
     /// The registry, caught up first so a command sees its own writes.
-    public func list(state: String?, plan: String?) async throws -> [TenantSummary] {
+    public func list(state: String?, plan: String?, cell: String? = nil) async throws -> [TenantSummary] {
         try await registry.catchUpWithCommittedWrites()
-        return try await TenantSummary.list(state: state, plan: plan, on: operatorPool)
+        return try await TenantSummary.list(state: state, plan: plan, cell: cell, on: operatorPool)
     }
 
     /// Ends every trial that is due; returns the tenants moved to their fallback plan.

@@ -76,6 +76,7 @@ struct CellMoveTests {
                 #expect(purge.events == outcome.copiedEvents)
                 #expect(try await runtime.tenants.placements.placement(of: tenant.id) == .pooled(cell: cell.name))
                 #expect(try await runtime.tenants.tenant(tenant.slug).cell == "b")
+                #expect(try await runtime.tenants.list(state: nil, plan: nil, cell: "b").map(\.id) == [tenant.id])
 
                 // Every acknowledged event is in the new cell once; the old cell holds nothing of the tenant.
                 let ids = acknowledged.all

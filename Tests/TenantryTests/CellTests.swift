@@ -95,6 +95,10 @@ struct CellTests {
                     try await runtime.cells.registry.remove(cell.name, actor: "test", reason: nil)
                 }
 
+                // The registry lists a cell's tenants.
+                #expect(Set(try await runtime.tenants.list(state: nil, plan: nil, cell: "b").map(\.id)) == [first.id, named.id])
+                #expect(try await runtime.tenants.list(state: nil, plan: nil, cell: "main").map(\.cell).allSatisfy { $0 == "main" })
+
                 // Each tenant's events go to its own cell's database only.
                 for tenant in [first, second, named] {
                     try await runtime.tenants.router.withEventStore(for: tenant.id) { store in

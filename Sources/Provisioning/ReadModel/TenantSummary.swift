@@ -10,22 +10,25 @@ public struct TenantSummary: Sendable, Hashable {
     public let state: String
     public let plan: String
     public let isolation: String
+    /// The cell a pooled tenant lives in; nil for a dedicated one, or before its storage.
+    public let cell: String?
     public let trialEndsAt: Date?
     public let createdAt: Date
 
-    /// Lists the registry, optionally by state and plan, newest first.
-    public static func list(state: String?, plan: String?, on pool: PostgresPool) async throws -> [TenantSummary] {
+    /// Lists the registry, optionally by state, plan and cell, newest first.
+    public static func list(state: String?, plan: String?, cell: String? = nil, on pool: PostgresPool) async throws -> [TenantSummary] {
         try await pool.query("""
-            SELECT tenant_id, slug, name, email, state, plan, isolation, trial_ends_at, created_at
+            SELECT tenant_id, slug, name, email, state, plan, isolation, cell, trial_ends_at, created_at
             FROM tenantry.tenants
             WHERE (\(state)::text IS NULL OR state = \(state)::text) AND (\(plan)::text IS NULL OR plan = \(plan)::text)
+              AND (\(cell)::text IS NULL OR cell = \(cell)::text)
             ORDER BY created_at DESC, slug
             """).rows.map { row in
-            let (id, slug, name, email, state, plan, isolation, trialEndsAt, createdAt) =
-                try row.decode((UUID, String, String, String, String, String, String, Date?, Date).self)
+            let (id, slug, name, email, state, plan, isolation, cell, trialEndsAt, createdAt) =
+                try row.decode((UUID, String, String, String, String, String, String, String?, Date?, Date).self)
             return TenantSummary(
                 id: id, slug: slug, name: name, email: email, state: state, plan: plan,
-                isolation: isolation, trialEndsAt: trialEndsAt, createdAt: createdAt
+                isolation: isolation, cell: cell, trialEndsAt: trialEndsAt, createdAt: createdAt
             )
         }
     }

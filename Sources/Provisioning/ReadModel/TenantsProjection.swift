@@ -50,14 +50,14 @@ public struct TenantsProjection: Projection {
             guard let state = try await fold(stream, from: snapshots[stream.rawValue], batch: batch, in: connection) else { continue }
             try await connection.query("""
                 INSERT INTO tenantry.tenants
-                    (tenant_id, slug, name, email, state, plan, isolation, trial_ends_at, failure_reason, compensation_owed,
+                    (tenant_id, slug, name, email, state, plan, isolation, cell, trial_ends_at, failure_reason, compensation_owed,
                      created_at, updated_at, version)
                 VALUES (\(state.id), \(state.slug), \(state.name), \(state.email), \(state.status.rawValue), \(state.plan.rawValue),
-                        \(state.isolation.rawValue), \(state.trialEndsAt), \(state.failureReason), \(!state.compensationsOwed.isEmpty),
+                        \(state.isolation.rawValue), \(state.cell), \(state.trialEndsAt), \(state.failureReason), \(!state.compensationsOwed.isEmpty),
                         \(state.createdAt), \(state.updatedAt), \(state.version))
                 ON CONFLICT (tenant_id) DO UPDATE SET
                     slug = excluded.slug, name = excluded.name, email = excluded.email, state = excluded.state,
-                    plan = excluded.plan, isolation = excluded.isolation, trial_ends_at = excluded.trial_ends_at,
+                    plan = excluded.plan, isolation = excluded.isolation, cell = excluded.cell, trial_ends_at = excluded.trial_ends_at,
                     failure_reason = excluded.failure_reason, compensation_owed = excluded.compensation_owed, updated_at = excluded.updated_at, version = excluded.version
                 """)
         }

@@ -32,6 +32,7 @@ public enum TenantryMigrations {
         migration(200, "tenants_read_model", PackageResources._200_tenants_read_model_sql),
         migration(201, "tenants_compensation_owed", PackageResources._201_tenants_compensation_owed_sql),
         migration(202, "signup_admissions", PackageResources._202_signup_admissions_sql),
+        migration(203, "tenants_cell", PackageResources._203_tenants_cell_sql),
     ]
 
     /// The migrator for the `tenantry` schema, run as `tenantry_owner`.
