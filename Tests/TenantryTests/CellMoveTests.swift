@@ -110,4 +110,39 @@ struct CellMoveTests {
             }
         }
     }
+
+    @Test("a copy kept with --keep-source stays fenced; tenant purge verifies it (also when the move stopped before it did) and deletes it")
+    func keptCopyIsPurgedLater() async throws {
+        try await withTestRuntime { runtime, controlPlane async throws in
+            try await withSecondCell(runtime) { cell, _ async throws in
+                let tenant = try await runtime.tenants.create(
+                    SignupRequest(email: "owner@kept.example", organization: "Kept", cell: "main"), actor: "test").tenant
+                try await runtime.tenants.router.withEventStore(for: tenant.id) { store in
+                    try await store.append((0..<30).map { try NewEvent(type: "Noted", dataJSON: #"{"n":\#($0)}"#) }, to: "doc-1", tenant: tenant.id)
+                }
+                let outcome = try await runtime.tenants.move(tenant.slug, toCell: cell.name, actor: "test", reason: "try", keepingSource: true)
+                guard case .failure = outcome.purge else {
+                    Issue.record("the kept copy was purged")
+                    return
+                }
+                #expect(try await tenantsWithEvents(in: controlPlane).contains(tenant.id))
+                // The old cell refuses the tenant's appends: it has moved.
+                do {
+                    try await runtime.eventStore.append([try NewEvent(type: "Stray", dataJSON: "{}")], to: "doc-1", tenant: tenant.id)
+                    Issue.record("the old cell took an append of a moved tenant")
+                } catch EventStoreError.tenantMoving(let message) {
+                    #expect(message.contains("has moved to cell b"))
+                }
+                // As if the move had stopped right after its switch: nothing verified yet.
+                try await PostgresConnection.withConnection(controlPlane.administratorConfiguration) { connection in
+                    try await connection.query("UPDATE tenantry.tenant_fences SET event_count = NULL, checksum = NULL WHERE tenant_id = \(tenant.id)")
+                }
+                let purged = try #require(try await runtime.tenants.purgeLeftCellCopy(tenant.slug, actor: "test", reason: "cleanup"))
+                #expect(purged.cell == .main && purged.receipt.events == 30)
+                #expect(try await tenantsWithEvents(in: controlPlane).contains(tenant.id) == false)
+                #expect(try await runtime.tenants.purgeLeftCellCopy(tenant.slug, actor: "test", reason: "again") == nil)
+                #expect(try await runtime.tenants.router.eventStore(for: tenant.id).readStream("doc-1", tenant: tenant.id, limit: 100).count == 30)
+            }
+        }
+    }
 }

@@ -163,13 +163,8 @@ extension TenantAdministration {
         progress("switched to cell \(target) after \(fenced) fenced; verifying the copy")
         try await forgetAgain(keys, of: tenantID, forgottenIn: source, administrator: targetAdministrator, actor: actor)
 
-        let frozen = try await TenantEventsFingerprint.of(tenantID, on: sourceOperator)
-        let copied = try await TenantEventsFingerprint.of(tenantID, upTo: sourceVersions, on: targetOperator)
-        guard frozen == copied else {
-            throw CellMoveError(
-                "\(state.slug) lives in cell \(target) now, but its copy there (\(copied)) differs from the one in cell \(from) (\(frozen)): the old copy is kept, fenced, for inspection")
-        }
-        try await sourceFence.recordVerifiedCopy(tenantID, frozen)
+        let frozen = try await Self.verifyLeftCopy(
+            of: state, left: (from, sourceOperator, sourceFence), current: (target, targetOperator), versions: sourceVersions)
         let purge: Result<TenantFence.Receipt, CellMoveError> = keepingSource
             ? .failure(CellMoveError("kept (--keep-source): tenant purge \(state.slug) deletes it"))
             : await purgeCellCopy(tenantID, in: from, fence: sourceFence, actor: actor, reason: reason)
@@ -189,8 +184,7 @@ extension TenantAdministration {
         guard try await placements.placement(of: state.id) != .pooled(cell: cellName) else {
             throw CellMoveError("tenant \(state.slug) lives in cell \(cellName): its copy there is the one in use")
         }
-        let fence = TenantFence(administrator: try router.cells.administrator(cell.location))
-        switch await purgeCellCopy(state.id, in: cellName, fence: fence, actor: actor, reason: reason) {
+        switch try await verifyAndPurgeLeftCopy(of: state, left: cell, actor: actor, reason: reason) {
         case .success(let receipt): return (cellName, receipt)
         case .failure(let error): throw error
         }
@@ -219,8 +213,56 @@ extension TenantAdministration {
             return .failure(CellMoveError("nothing left to purge"))
         }
         guard !keepingSource else { return .failure(CellMoveError("kept (--keep-source)")) }
-        let fence = TenantFence(administrator: try router.cells.administrator(cell.location))
-        return await purgeCellCopy(state.id, in: cellName, fence: fence, actor: actor, reason: reason)
+        return try await verifyAndPurgeLeftCopy(of: state, left: cell, actor: actor, reason: reason)
+    }
+
+    /// Verifies the copy a move left in its old cell (frozen by the fence) against the tenant's
+    /// copy in its current cell up to the same stream versions (`versions`, or the old copy's
+    /// own when nil), and records the verified fingerprint in the old cell's fence, the ground
+    /// for purging it. Nothing is recorded when they differ: the old copy stays, fenced.
+    static func verifyLeftCopy(
+        of state: TenantState, left: (cell: CellName, operator: PostgresPool, fence: TenantFence),
+        current: (cell: CellName, operator: PostgresPool), versions: [String: Int64]? = nil
+    ) async throws -> TenantEventsFingerprint {
+        var frozenVersions = versions ?? [:]
+        if versions == nil { frozenVersions = try await EventLog(pool: left.operator).streamVersions(of: state.id) }
+        let frozen = try await TenantEventsFingerprint.of(state.id, on: left.operator)
+        let copied = try await TenantEventsFingerprint.of(state.id, upTo: frozenVersions, on: current.operator)
+        guard frozen == copied else {
+            throw CellMoveError(
+                "\(state.slug) lives in cell \(current.cell), but its copy there (\(copied)) differs from the one left in cell \(left.cell) (\(frozen)): the old copy is kept, fenced, for inspection")
+        }
+        try await left.fence.recordVerifiedCopy(state.id, frozen)
+        return frozen
+    }
+
+    /// Verifies (if a move stopped before it did) and purges the copy `state`'s last move left
+    /// in cell `left`.
+    private func verifyAndPurgeLeftCopy(
+        of state: TenantState, left: Cell, actor: String, reason: String
+    ) async throws -> Result<TenantFence.Receipt, CellMoveError> {
+        let leftAdministrator = try router.cells.administrator(left.location)
+        let fence = TenantFence(administrator: leftAdministrator)
+        if try await !fence.hasVerifiedCopy(state.id) {
+            let located = try await placements.located(state.id)
+            guard case .pooled(let currentCell) = located.placement, let location = located.location else {
+                throw CellMoveError("tenant \(state.slug) has a database of its own: its copy in cell \(left.name) is not verified")
+            }
+            let leftOperator = PostgresPool(configuration: leftAdministrator.acting(as: DatabaseRoles.operator), maximumConnections: 1)
+            let currentOperator = PostgresPool(
+                configuration: try router.cells.administrator(location).acting(as: DatabaseRoles.operator), maximumConnections: 1)
+            do {
+                _ = try await Self.verifyLeftCopy(
+                    of: state, left: (left.name, leftOperator, fence), current: (currentCell, currentOperator))
+                await leftOperator.close()
+                await currentOperator.close()
+            } catch {
+                await leftOperator.close()
+                await currentOperator.close()
+                throw error
+            }
+        }
+        return await purgeCellCopy(state.id, in: left.name, fence: fence, actor: actor, reason: reason)
     }
 
     /// Forgets in the new cell the copied keys that were forgotten in the old one while the copy
