@@ -189,3 +189,43 @@ struct CellAdmissionTests {
         }
     }
 }
+
+@Suite("Counting a cell's tenants")
+struct CellCountTests {
+    @Test("concurrent signups and a move leave each cell's count equal to its placements, and spread the tenants evenly")
+    func countsFollowPlacements() async throws {
+        try await withTestRuntime { runtime, controlPlane async throws in
+            try await withSecondCell(runtime) { cell, _ async throws in
+                let created = try await withThrowingTaskGroup(of: TenantState.self) { group in
+                    for index in 0..<12 {
+                        group.addTask {
+                            try await runtime.tenants.create(
+                                SignupRequest(email: "owner\(index)@count.example", organization: "Count \(index)"), actor: "test").tenant
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                func counts() async throws -> (recorded: [String: Int], placed: [String: Int]) {
+                    let recorded = Dictionary(uniqueKeysWithValues: try await runtime.cells.list().map { ($0.name.rawValue, $0.tenants) })
+                    let placed = try await PostgresConnection.withConnection(controlPlane.administratorConfiguration) { connection in
+                        Dictionary(uniqueKeysWithValues: try await connection.query(
+                            "SELECT cell, count(*)::bigint FROM tenantry.tenant_placements WHERE cell IS NOT NULL GROUP BY cell"
+                        ).rows.map { try $0.decode((String, Int).self) })
+                    }
+                    return (recorded, placed)
+                }
+                let afterSignups = try await counts()
+                #expect(afterSignups.recorded == afterSignups.placed)
+                #expect(afterSignups.placed.values.reduce(0, +) == 12)
+                // Concurrent signups may both pick the emptier cell, but not by much.
+                #expect(abs((afterSignups.placed["b"] ?? 0) - (afterSignups.placed["main"] ?? 0)) <= 4, "\(afterSignups.placed)")
+
+                let mover = try #require(created.first { $0.cell == "main" })
+                _ = try await runtime.tenants.move(mover.slug, toCell: cell.name, actor: "test", reason: "count", keepingSource: false)
+                let afterMove = try await counts()
+                #expect(afterMove.recorded == afterMove.placed)
+                #expect(afterMove.placed["b"] == (afterSignups.placed["b"] ?? 0) + 1)
+            }
+        }
+    }
+}

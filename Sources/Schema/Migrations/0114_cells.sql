@@ -90,6 +90,44 @@ ALTER TABLE tenantry.tenant_placements ADD CONSTRAINT tenant_placements_cell_whe
     CHECK ((isolation = 'pooled') = (cell IS NOT NULL));
 CREATE INDEX tenant_placements_by_cell ON tenantry.tenant_placements (cell) WHERE cell IS NOT NULL;
 
+-- How many pooled tenants each cell holds, for the placement policy and capacities, without
+-- counting the placements on every signup: a trigger on tenant_placements adds and takes one
+-- in one of 16 slots per cell, chosen at random, so concurrent signups into one cell rarely
+-- wait for each other's counter row (the sum over the slots is exact).
+CREATE TABLE tenantry.cell_tenant_counts (
+    cell    text     NOT NULL REFERENCES tenantry.cells (name) ON DELETE CASCADE,
+    slot    smallint NOT NULL CHECK (slot BETWEEN 0 AND 15),
+    tenants bigint   NOT NULL,
+    PRIMARY KEY (cell, slot)
+);
+
+INSERT INTO tenantry.cell_tenant_counts (cell, slot, tenants)
+SELECT p.cell, 0, count(*) FROM tenantry.tenant_placements p WHERE p.cell IS NOT NULL GROUP BY p.cell;
+
+GRANT SELECT ON tenantry.cell_tenant_counts TO tenantry_operator;
+
+CREATE FUNCTION tenantry.count_cell_tenants() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.cell IS NOT NULL THEN
+        INSERT INTO tenantry.cell_tenant_counts AS k (cell, slot, tenants) VALUES (OLD.cell, floor(random() * 16)::smallint, -1)
+        ON CONFLICT (cell, slot) DO UPDATE SET tenants = k.tenants - 1;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.cell IS NOT NULL THEN
+        INSERT INTO tenantry.cell_tenant_counts AS k (cell, slot, tenants) VALUES (NEW.cell, floor(random() * 16)::smallint, 1)
+        ON CONFLICT (cell, slot) DO UPDATE SET tenants = k.tenants + 1;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER tenant_placements_count_cells
+    AFTER INSERT OR UPDATE OF cell OR DELETE ON tenantry.tenant_placements
+    FOR EACH ROW EXECUTE FUNCTION tenantry.count_cell_tenants();
+
 CREATE TABLE tenantry.tenant_fences (
     tenant_id     uuid        PRIMARY KEY,
     -- The cell it moves to; NULL for a tenant offboarded with an export.

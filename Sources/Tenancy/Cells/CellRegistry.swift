@@ -128,7 +128,7 @@ public struct CellRegistry: Sendable {
     static func cells(on connection: isolated PostgresConnection) throws -> [Cell] {
         try connection.query("""
             SELECT c.name, c.location, c.state, c.capacity, c.identity, c.added_at,
-                   (SELECT count(*) FROM tenantry.tenant_placements p WHERE p.cell = c.name)
+                   (SELECT coalesce(sum(k.tenants), 0)::bigint FROM tenantry.cell_tenant_counts k WHERE k.cell = c.name)
             FROM tenantry.cells c ORDER BY c.name
             """).rows.map { row in
             let (name, location, state, capacity, identity, addedAt, tenants) = try row.decode((String, String, String, Int?, UUID?, Date, Int).self)
