@@ -113,8 +113,9 @@ struct AdminCellRoutes: Sendable {
         let outcome = try await tenants.move(slug, toCell: target, actor: try context.requireAdmin().actor, reason: reason, keepingSource: keeping)
         let tenant = try await tenants.tenant(slug)
         var answer = outcome.adminFields
-        if keeping, case .failure = outcome.purge {
-            answer["purgeDeferred"] = .string("kept (keepSource): tenantry tenant purge \(tenant.slug) deletes it")
+        // The service words a kept copy for the CLI (--keep-source); say it in this API's terms.
+        if keeping, case .failure = outcome.purge, let cell = tenant.unpurgedCellCopy {
+            answer["purgeDeferred"] = .string("kept (keepSource): the copy in cell \(cell) stays fenced until tenantry tenant purge \(tenant.slug)")
         }
         answer["tenant"] = tenant.adminJSON
         return .json(.object(answer))
