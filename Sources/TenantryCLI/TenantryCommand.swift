@@ -19,6 +19,7 @@ struct TenantryCommand: AsyncParsableCommand {
             MigrateCommand.self,
             EventsCommand.self,
             TenantCommand.self,
+            CellCommand.self,
             FlagCommand.self,
             ReportCommand.self,
             ServeCommand.self,

@@ -57,6 +57,10 @@ struct AdminTenantRoutesTests {
         (#"{"organization":"X","email":"a@b.example","plan":"enterprise","clusterURL":"postgresql:///x"}"#, "clusterURL"),
         (#"{"organization":"X","email":"a@b.example","plan":"enterprise","clusterURL":"postgresql://db.example"}"#, "clusterURL"),
         (#"{"organization":"X","email":"a@b.example","plan":"enterprise","clusterURL":"https://db.example/x"}"#, "clusterURL"),
+        (#"{"organization":"X","email":"a@b.example","cell":"Bad Cell"}"#, "cell"),
+        (#"{"organization":"X","email":"a@b.example","cell":7}"#, "cell"),
+        (#"{"organization":"X","email":"a@b.example","plan":"enterprise","cell":"b"}"#, "cell"),
+        (#"{"organization":"X","email":"a@b.example","isolation":"dedicated","cell":"b"}"#, "cell"),
     ]
 
     @Test("POST /v1/admin/tenants takes isolation as tenant create --isolation does: a pro tenant in a dedicated database")

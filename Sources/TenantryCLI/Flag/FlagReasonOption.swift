@@ -4,7 +4,7 @@ import FeatureFlags
 /// `--reason` for flag changes: optional (unlike a tenant's suspension, most flag changes
 /// explain themselves), recorded with the operator as actor in every event's metadata.
 struct FlagReasonOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Why; recorded with the change (1–500 characters).", valueName: "text"))
+    @Option(help: ArgumentHelp("Why; recorded with the event (1–500 characters).", valueName: "text"))
     var reason: String?
 
     func validate() throws {

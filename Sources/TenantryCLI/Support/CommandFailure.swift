@@ -17,9 +17,9 @@ import Tenantry
 /// | --- | --- |
 /// | 1 | anything else |
 /// | 64 | bad usage (argument parsing) |
-/// | 65 | bad input data: invalid event, stream name, JSON, too large, duplicate id; an illegal tenant transition; an invalid flag change |
-/// | 66 | no such tenant or flag |
-/// | 69 | the database is unreachable or could not be started |
+/// | 65 | bad input data: invalid event, stream name, JSON, too large, duplicate id; an illegal tenant transition; an invalid flag change; a cell change its state refuses (a name or location taken, a cell holding tenants removed, a draining or full cell named); a move between cells or a purge refused |
+/// | 66 | no such tenant, flag or cell |
+/// | 69 | the database is unreachable or could not be started; a cell's database cannot be used |
 /// | 75 | a concurrency conflict, e.g. wrong expected version: retrying may succeed |
 /// | 78 | configuration: schema not migrated, roles missing |
 struct CommandFailure: Error {
@@ -91,6 +91,18 @@ struct CommandFailure: Error {
         case let error as PersonalDataErasure.Refusal:
             self.init(message: error.description, exitCode: Self.dataError)
         case let error as TenantTransferError:
+            self.init(message: error.description, exitCode: Self.dataError)
+        case let error as CellError:
+            switch error {
+            case .notFound: self.init(message: error.description, exitCode: Self.notFound)
+            // A conflict with the cell's state, as an illegal tenant transition: retrying the
+            // same command does not help until an operator changes something.
+            case .invalidInput, .conflict: self.init(message: error.description, exitCode: Self.dataError)
+            case .unusable: self.init(message: error.description, exitCode: Self.unavailable)
+            }
+        case let error as CellMoveError:
+            self.init(message: error.description, exitCode: Self.dataError)
+        case let error as TenantFence.Refusal:
             self.init(message: error.description, exitCode: Self.dataError)
         default:
             return nil

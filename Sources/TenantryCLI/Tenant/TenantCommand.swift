@@ -8,7 +8,7 @@ struct TenantCommand: AsyncParsableCommand {
         subcommands: [
             TenantCreateCommand.self, TenantListCommand.self, TenantShowCommand.self, TenantHistoryCommand.self,
             TenantSuspendCommand.self, TenantResumeCommand.self, TenantPlanCommand.self, TenantAttributesCommand.self,
-            TenantOffboardCommand.self, TenantPurgeCommand.self, TenantForgetCommand.self, TenantImportCommand.self,
+            TenantMoveCommand.self, TenantOffboardCommand.self, TenantPurgeCommand.self, TenantForgetCommand.self, TenantImportCommand.self,
             TenantRestoreCommand.self, TenantRebuildCommand.self,
             TenantExpireTrialsCommand.self,
             TenantRetryCommand.self, TenantProvisionPendingCommand.self, TenantWorkerCommand.self,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Provisioning
+import Tenancy
 
 /// `tenantry tenant create`: register and provision a tenant, then print its first API key.
 struct TenantCreateCommand: AsyncParsableCommand {
@@ -9,7 +10,9 @@ struct TenantCreateCommand: AsyncParsableCommand {
         abstract: "Create a tenant and wait until it is active (or failed); prints its first API key, once.",
         discussion: """
             The slug is derived from the name and made unique. A dedicated tenant gets its own \
-            database, tenantry_t_<slug>, created and migrated (on --cluster when given).
+            database, tenantry_t_<slug>, created and migrated (on --cluster when given); a pooled \
+            tenant goes to the open cell with the fewest tenants, or to --cell (open or closed, \
+            not draining or full).
             Examples:
               tenantry tenant create "Acme Corp" --email ops@acme.example
               tenantry tenant create "Big Bank" --email it@bank.example --plan enterprise --json
@@ -31,6 +34,9 @@ struct TenantCreateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A superuser libpq URL of the cluster for a dedicated database.", valueName: "url"))
     var cluster: String?
 
+    @Option(help: ArgumentHelp("The cell a pooled tenant lives in (default: the open cell with the fewest tenants).", valueName: "name"))
+    var cell: String?
+
     @Option(help: ArgumentHelp("Makes a retry return (and finish) the first attempt's tenant.", valueName: "key"))
     var idempotencyKey: String?
 
@@ -40,6 +46,9 @@ struct TenantCreateCommand: AsyncParsableCommand {
     func validate() throws {
         if let cluster, let problem = SignupRequest.clusterURLProblem(cluster) {
             throw ValidationError("--cluster: \(problem)")
+        }
+        if let cell, let problem = CellName.problem(with: cell) {
+            throw ValidationError("--cell: \(problem)")
         }
         do {
             try request.validate()
@@ -67,7 +76,7 @@ struct TenantCreateCommand: AsyncParsableCommand {
     private var request: SignupRequest {
         SignupRequest(
             email: email, organization: name, plan: plan, isolation: isolation,
-            clusterURL: cluster, idempotencyKey: idempotencyKey
+            clusterURL: cluster, cell: cell, idempotencyKey: idempotencyKey
         )
     }
 

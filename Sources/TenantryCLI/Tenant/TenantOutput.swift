@@ -13,6 +13,8 @@ enum TenantOutput {
             "state": .string(state.status.rawValue),
             "plan": .string(state.plan.rawValue),
             "isolation": .string(state.isolation.rawValue),
+            "cell": state.cell.map(JSONValue.string) ?? .null,
+            "unpurgedCellCopy": state.unpurgedCellCopy.map(JSONValue.string) ?? .null,
             "trialEndsAt": state.trialEndsAt.map { .string($0.formatted(.iso8601)) } ?? .null,
             "failureReason": state.failureReason.map(JSONValue.string) ?? .null,
             "compensationsOwed": .array(state.compensationsOwed.map(\.rawValue).sorted().map(JSONValue.string)),
@@ -64,6 +66,10 @@ enum TenantOutput {
             "isolation:  \(state.isolation.rawValue)",
             "created:    \(state.createdAt.formatted(.iso8601))",
         ]
+        if let cell = state.cell { lines.insert("cell:       \(cell)", at: 7) }
+        if let copy = state.unpurgedCellCopy {
+            lines.append("old copy:   in cell \(copy), fenced, not purged yet (tenant purge \(state.slug) deletes it)")
+        }
         if let trialEndsAt = state.trialEndsAt { lines.append("trial ends: \(trialEndsAt.formatted(.iso8601))") }
         if let reason = state.failureReason { lines.append("failure:    \(reason)") }
         if !state.compensationsOwed.isEmpty {

@@ -3,6 +3,7 @@ import FeatureFlags
 import Foundation
 import Hummingbird
 import Provisioning
+import Tenancy
 import Tenantry
 
 /// Reading what an admin request names: path parameters, query parameters, optional bodies and
@@ -21,6 +22,30 @@ enum AdminInput {
         return try await request.decodeJSON(as: Body.self, context: context)
     }
 
+    /// The body decoded as `Body`, held to `decodeJSON`'s rules and refusing members other than
+    /// `members` (400 naming the first unknown one) and a missing one of `required` (for a
+    /// member that may be null but must be given). An empty body is `empty` when there is one.
+    static func strictBody<Body: Decodable>(
+        _ request: Request, as type: Body.Type, context: some RequestContext,
+        members: Set<String>, required: Set<String> = [], empty: Body? = nil
+    ) async throws -> Body {
+        var request = request
+        let buffer = try await request.readBody(context: context)
+        if buffer.readableBytes == 0, let empty { return empty }
+        request.body = RequestBody(buffer: buffer)
+        let body = try await request.decodeJSON(as: Body.self, context: context)
+        // decodeJSON took it, so it is a JSON object.
+        guard case .object(let given)? = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)) else { return body }
+        if let unknown = given.keys.sorted().first(where: { !members.contains($0) }) {
+            throw ProblemDetails.invalidRequest(
+                "\"\(unknown.prefix(64))\" is not a member of this request; it takes \(members.sorted().joined(separator: ", "))", field: unknown)
+        }
+        if let missing = required.sorted().first(where: { given[$0] == nil }) {
+            throw ProblemDetails.invalidRequest("\"\(missing)\" is missing", field: missing)
+        }
+        return body
+    }
+
     /// A path parameter, percent-decoded.
     static func parameter(_ name: String, of context: some RequestContext) -> String {
         let raw = context.parameters.get(name) ?? ""
@@ -32,6 +57,13 @@ enum AdminInput {
         let raw = parameter("key", of: context)
         guard let key = try? FlagKey(raw) else { throw ProblemDetails.notFound("no flag \"\(raw)\"", resource: "flag") }
         return key
+    }
+
+    /// The cell name in the path; a name no cell can have names no cell: 404.
+    static func cellName(_ context: some RequestContext) throws -> CellName {
+        let raw = parameter("name", of: context)
+        guard let name = try? CellName(raw) else { throw ProblemDetails.notFound("no cell named \(raw.prefix(64))", resource: "cell") }
+        return name
     }
 
     /// A reason for a change: nil when absent (unless `required`), else 1 to 500 characters.

@@ -1,9 +1,9 @@
 public import Hummingbird
 public import Tenantry
 
-/// The admin API, `/v1/admin`: the tenant and flag operations of the `tenantry` CLI over HTTP,
-/// through the same composition root (`TenantAdministration`, `FlagService`,
-/// `FlagAdministration`), so the two faces never differ in what they do.
+/// The admin API, `/v1/admin`: the tenant, cell and flag operations of the `tenantry` CLI over
+/// HTTP, through the same composition root (`TenantAdministration`, `CellAdministration`,
+/// `FlagService`, `FlagAdministration`), so the two faces never differ in what they do.
 ///
 /// Every route needs `Authorization: Bearer <admin token>` (`AdminAuthenticationMiddleware`);
 /// changes are signed `admin:<token label or prefix>` in their events. Refusals are problem
@@ -32,6 +32,7 @@ public struct AdminRoutes: Sendable {
         AdminFlagRoutes.refuseOtherMethods(on: refusals)
         AdminFlagTargetingRoutes.refuseOtherMethods(on: refusals)
         AdminReportRoutes.refuseOtherMethods(on: refusals)
+        AdminCellRoutes.refuseOtherMethods(on: refusals)
 
         let admin = router.group("v1/admin", context: AdminRequestContext.self)
             .add(middleware: ProblemMiddleware.admin)
@@ -44,5 +45,6 @@ public struct AdminRoutes: Sendable {
         flags.register(on: admin)
         AdminFlagTargetingRoutes(definitions: flags).register(on: admin)
         AdminReportRoutes(runtime: runtime).register(on: admin)
+        AdminCellRoutes(cells: runtime.cells, tenants: runtime.tenants).register(on: admin)
     }
 }

@@ -11,6 +11,8 @@ enum AdminTenantRequests {
         /// `pooled` or `dedicated`; absent: the plan's.
         var isolation: String?
         var clusterURL: String?
+        /// For a pooled tenant: the cell to place it in (absent: the placement policy's choice).
+        var cell: String?
         var idempotencyKey: String?
     }
 

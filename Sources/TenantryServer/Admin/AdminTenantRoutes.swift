@@ -51,17 +51,17 @@ struct AdminTenantRoutes: Sendable {
         return .json(.object(["tenants": .array(tenants.map(\.adminJSON))]))
     }
 
-    /// `POST /v1/admin/tenants` `{organization, email, plan?, isolation?, clusterURL?,
+    /// `POST /v1/admin/tenants` `{organization, email, plan?, isolation?, clusterURL?, cell?,
     /// idempotencyKey?}` (as `tenant create`): registers and provisions a tenant; 201 with it and its first
     /// API key (shown this once). A retry with the same `idempotencyKey` answers 200 with the
-    /// first tenant and no key.
+    /// first tenant and no key. An unknown `cell` is 404, one that takes no tenants 409.
     @Sendable func create(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: AdminTenantRequests.Create.self, context: context)
         let plan = try body.plan.map { try AdminInput.plan($0, field: "plan") } ?? .trial
         let isolation = try body.isolation.map { try AdminInput.isolation($0, field: "isolation") }
         let signup = SignupRequest(
             email: body.email, organization: body.organization, plan: plan, isolation: isolation,
-            clusterURL: body.clusterURL, idempotencyKey: body.idempotencyKey
+            clusterURL: body.clusterURL, cell: body.cell, idempotencyKey: body.idempotencyKey
         )
         try Self.validate(signup)
         let outcome = try await administration.create(signup, actor: try context.requireAdmin().actor)
@@ -85,6 +85,7 @@ struct AdminTenantRoutes: Sendable {
             ("organization", SignupRequest(email: stand.email, organization: signup.organization)),
             ("idempotencyKey", SignupRequest(email: stand.email, organization: stand.organization, idempotencyKey: signup.idempotencyKey)),
             ("isolation", SignupRequest(email: stand.email, organization: stand.organization, plan: signup.plan, isolation: signup.isolation)),
+            ("cell", SignupRequest(email: stand.email, organization: stand.organization, plan: signup.plan, isolation: signup.isolation, cell: signup.cell)),
             ("clusterURL", signup),
         ]
         for check in checks {

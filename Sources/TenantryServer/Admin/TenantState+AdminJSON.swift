@@ -15,6 +15,8 @@ extension TenantState {
             "plan": .string(plan.rawValue),
             "isolation": .string(isolation.rawValue),
             "clusterURL": clusterURL.map(JSONValue.string) ?? .null,
+            "cell": cell.map(JSONValue.string) ?? .null,
+            "unpurgedCellCopy": unpurgedCellCopy.map(JSONValue.string) ?? .null,
             "trialEndsAt": trialEndsAt.map { .string($0.formatted(.iso8601)) } ?? .null,
             "failureReason": failureReason.map(JSONValue.string) ?? .null,
             "compensationsOwed": .array(compensationsOwed.map(\.rawValue).sorted().map(JSONValue.string)),

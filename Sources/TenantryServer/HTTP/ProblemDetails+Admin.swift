@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Provisioning
 import Tenancy
+import Tenantry
 
 /// The problem types of the admin API (`/v1/admin`), beside the shared ones in
 /// `ProblemDetails+Catalog.swift`, and how the services' refusals map to them.
@@ -81,6 +82,12 @@ extension ProblemDetails {
             .invalidRequest(error.description, field: "context")
         case let error as PersonalDataErasure.Refusal:
             .status(.conflict, detail: error.description)
+        case let error as CellError:
+            .cell(error)
+        case let error as CellMoveError:
+            .cellMoveRefused(error.description)
+        case let error as TenantFence.Refusal:
+            .cellMoveRefused(error.description)
         case let error as CustomizationError:
             .customization(error)
         default:

@@ -15,7 +15,7 @@ import NIOCore
 ///     503 database-unavailable with `Retry-After`, logged as a warning.
 ///   - anything else: logged, 500 internal-error.
 /// - `.admin`, first in the admin group: the services' refusals (`FlagError`,
-///   `TenantLifecycleError`, `EvaluationContextError`, `CustomizationError`) become their
+///   `TenantLifecycleError`, `EvaluationContextError`, `CustomizationError`, `CellError`, …) become their
 ///   problem documents (`ProblemDetails.admin(_:)`) and a body over the admin limit 413 with
 ///   that limit; it throws them on, so the outer instance renders them and the metrics count
 ///   them as the errors they are.
