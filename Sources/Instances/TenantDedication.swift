@@ -24,6 +24,13 @@ struct TenantDedication: Sendable {
     }
 
     func dedicate(_ tenantID: UUID, actor: String, progress: @Sendable (String) -> Void) async throws -> Outcome {
+        // Not while a move between cells switches where the tenant lives.
+        try await TenantMoveLock.withLock(on: platform.operatorStore.pool.configuration, tenant: tenantID) {
+            try await dedicateHoldingLock(tenantID, actor: actor, progress: progress)
+        }
+    }
+
+    private func dedicateHoldingLock(_ tenantID: UUID, actor: String, progress: @Sendable (String) -> Void) async throws -> Outcome {
         let tenants = platform.tenants
         guard let state = try await tenants.load(tenantID) else {
             throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased())

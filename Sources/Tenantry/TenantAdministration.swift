@@ -50,16 +50,23 @@ public struct TenantAdministration: Sendable {
         self.operatorPool = operatorStore.pool
         self.pooledCopyPurge = PooledCopyPurge(administrator: target.administratorConfiguration)
         self.personalDataErasure = PersonalDataErasure(administrator: target.administratorConfiguration)
-        self.saga = ProvisioningSaga(
-            tenants: tenants, placements: placements, databases: databases,
-            clusterAdministrator: clusterAdministrator, beforeStep: beforeStep
-        )
-        self.router = TenantDatabaseRouter(pooled: pooledStore, placements: placements, cells: target.cellConnections()) { database, clusterURL in
+        let router = TenantDatabaseRouter(pooled: pooledStore, placements: placements, cells: target.cellConnections()) { database, clusterURL in
             if let clusterURL {
                 return PostgresConfiguration(connectionString: clusterURL, role: DatabaseRoles.application, database: database)
             }
             return application.with(database: database)
         }
+        self.router = router
+        self.saga = ProvisioningSaga(
+            tenants: tenants, placements: placements, databases: databases,
+            clusterAdministrator: clusterAdministrator,
+            prepareCell: { keys, cell in
+                // The tenant's own key (sealing its registry history here) goes to its cell first,
+                // so its events there are sealed under the same key and it can move back to main.
+                _ = try await keys.install(into: try await router.store(of: cell))
+            },
+            beforeStep: beforeStep
+        )
         self.registry = ProjectionRunner(projection: TenantsProjection(store: operatorStore), store: operatorStore)
     }
 
@@ -132,18 +139,24 @@ public struct TenantAdministration: Sendable {
     public func purgePooledCopy(_ slugOrID: String, actor: String, reason: String) async throws -> PooledCopyPurge.Receipt {
         try Self.check(reason: reason)
         let tenantID = try await resolve(slugOrID)
-        let located = try await placements.located(tenantID)
-        if case .pooled(let cell) = located.placement, cell != .main, let location = located.location {
-            // An offboarded tenant of another cell: its rows there, fenced against its export.
-            let fence = TenantFence(administrator: try router.cells.administrator(location))
-            switch await purgeCellCopy(tenantID, in: cell, fence: fence, actor: actor, reason: reason) {
-            case .success(let receipt):
-                return PooledCopyPurge.Receipt(events: receipt.events, streams: receipt.streams, snapshots: receipt.snapshots, checksum: "")
-            case .failure(let error):
-                throw error
+        return try await TenantMoveLock.withLock(on: operatorPool.configuration, tenant: tenantID) {
+            let located = try await placements.located(tenantID)
+            if case .pooled(let cell) = located.placement, cell != .main, let location = located.location {
+                // An offboarded tenant of another cell: its rows there, fenced against its export.
+                guard try await lifecycle.load(tenantID)?.status == .offboarded else {
+                    throw CellMoveError("tenant \(slugOrID) lives in cell \(cell): its rows there are in use")
+                }
+                let fence = TenantFence(administrator: try await router.cells.checkedAdministrator(location, identity: located.identity))
+                switch await purgeCellCopy(tenantID, in: cell, fence: fence, actor: actor, reason: reason) {
+                case .success(let receipt):
+                    try await returnToMain(tenantID)
+                    return PooledCopyPurge.Receipt(events: receipt.events, streams: receipt.streams, snapshots: receipt.snapshots, checksum: "")
+                case .failure(let error):
+                    throw error
+                }
             }
+            return try await pooledCopyPurge.purge(tenantID, actor: actor, reason: reason)
         }
-        return try await pooledCopyPurge.purge(tenantID, actor: actor, reason: reason)
     }
 
     /// What forgetting a tenant's personal data did.
@@ -171,27 +184,29 @@ public struct TenantAdministration: Sendable {
         let id = try await resolve(slugOrID)
         var keys: Int64 = 0
         var snapshots: Int64 = 0
-        func forgetInOwnDatabase() async throws -> Bool {
+        /// Forgets in the tenant's own database (dedicated, or its cell's) unless it is where
+        /// `done` was; returns the placement it found (`main`'s is done with the control plane).
+        func forgetInOwnDatabase(unless done: TenantPlacement?) async throws -> TenantPlacement {
             let located = try await placements.located(id)
+            guard located.placement != done else { return located.placement }
             let administrator: PostgresConfiguration
             switch located.placement {
             case .dedicated(let database, let clusterURL):
                 administrator = (clusterURL.map { PostgresConfiguration(connectionString: $0) } ?? clusterAdministrator).with(database: database)
             case .pooled(let cell):
-                // A cell of its own other than main (the control plane's database, done below).
-                guard cell != .main, let location = located.location else { return false }
-                administrator = try router.cells.administrator(location)
+                guard cell != .main, let location = located.location else { return located.placement }
+                administrator = try await router.cells.checkedAdministrator(location, identity: located.identity)
             }
             let erasure = PersonalDataErasure(administrator: administrator)
             let receipt = try await erasure.forget(id, subject: subject, actor: actor, reason: reason, recordingInControlPlane: false)
             try await erasure.vacuum()
             keys += receipt.keys
             snapshots += receipt.snapshots
-            return true
+            return located.placement
         }
         // The tenant's own database (dedicated, or its cell's) holds its events and their keys:
         // forgotten there first, so the control plane records only what is done.
-        let dedicated = try await forgetInOwnDatabase()
+        let first = try await forgetInOwnDatabase(unless: nil)
         var sealedInPlace = 0
         if subject == nil {
             // Registry events written before their fields were sealed: sealed now, so that
@@ -204,7 +219,7 @@ public struct TenantAdministration: Sendable {
         // A move that switched the tenant to its own database (or another cell) since the look
         // above copied keys this forgetting had not destroyed yet; the move forgets again what
         // it finds forgotten after its switch, and this looks again after its own.
-        if !dedicated { _ = try await forgetInOwnDatabase() }
+        _ = try await forgetInOwnDatabase(unless: first)
         try await registry.catchUpWithCommittedWrites()
         try await personalDataErasure.vacuum(alsoOf: [.tenantRegistry] + (sealedInPlace > 0 ? [.events] : []))
         guard let state = try await lifecycle.load(id) else { throw TenantLifecycleError.notFound(id.uuidString.lowercased()) }
@@ -307,11 +322,21 @@ public struct TenantAdministration: Sendable {
     public func offboard(
         _ tenantID: UUID, exportTo path: String, actor: String, reason: String, keepingPooledEvents: Bool
     ) async throws -> OffboardingOutcome {
+        // Not while a move switches where the tenant lives.
+        try await TenantMoveLock.withLock(on: operatorPool.configuration, tenant: tenantID) {
+            try await offboardHoldingLock(tenantID, exportTo: path, actor: actor, reason: reason, keepingPooledEvents: keepingPooledEvents)
+        }
+    }
+
+    private func offboardHoldingLock(
+        _ tenantID: UUID, exportTo path: String, actor: String, reason: String, keepingPooledEvents: Bool
+    ) async throws -> OffboardingOutcome {
         guard let state = try await lifecycle.load(tenantID) else { throw TenantLifecycleError.notFound(tenantID.uuidString.lowercased()) }
         let located = try await placements.located(tenantID)
         if case .pooled(let cell) = located.placement, cell != .main, let location = located.location {
             return try await offboardFromCell(
-                state, cell: cell, location: location, exportTo: path, actor: actor, reason: reason, keepingPooledEvents: keepingPooledEvents)
+                state, cell: cell, location: location, identity: located.identity, exportTo: path, actor: actor, reason: reason,
+                keepingPooledEvents: keepingPooledEvents)
         }
         let placement = located.placement
         let isPooled = if case .dedicated = placement { false } else { true }
@@ -368,7 +393,7 @@ public struct TenantAdministration: Sendable {
     /// Drops a dedicated tenant's database and forgets its placement (idempotent).
     private func releaseStorage(of tenantID: UUID) async throws {
         if case let .dedicated(database, clusterURL) = try await placements.placement(of: tenantID) {
-            await router.shutdown()
+            await router.closeDedicated()
             let administrator = clusterURL.map { PostgresConfiguration(connectionString: $0) } ?? clusterAdministrator
             try await databases.drop(database: database, administrator: administrator)
         }

@@ -38,6 +38,22 @@ struct TenantFenceTests {
                     ).rows.first?.decode(Int.self) == 1
                 }
             }
+            // An append that comes while the fence waits queues behind it, then meets the fence.
+            let queued = Task { () -> String in
+                do {
+                    try await store.append([try Self.event("Queued")], to: "doc-3", tenant: moving)
+                    return "taken"
+                } catch EventStoreError.tenantMoving {
+                    return "refused as moving"
+                }
+            }
+            try await waitUntil("the second append waits behind the fence") {
+                try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
+                    try await connection.query(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 727500 AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                    ).rows.first?.decode(Int.self) == 2
+                }
+            }
             // Another tenant's appends do not wait for the fence.
             try await store.append([try Self.event()], to: "doc-1", tenant: other)
             #expect(try await !fence.isFenced(moving))
@@ -48,6 +64,7 @@ struct TenantFenceTests {
             await #expect(throws: EventStoreError.self) {
                 try await store.append([try Self.event()], to: "doc-2", tenant: moving)
             }
+            #expect(try await queued.value == "refused as moving", "an append that came while the fence waited")
             do {
                 try await store.append([try Self.event()], to: "doc-1", tenant: moving)
                 Issue.record("an append of a fenced tenant was taken")
@@ -121,6 +138,27 @@ struct TenantFenceTests {
                 #expect(underlying.sqlState?.rawValue == "42501")
                 #expect(underlying.message.contains("is offboarded"))
             }
+        }
+    }
+
+    @Test("a tenant's append outside READ COMMITTED is refused: its snapshot could miss a fence")
+    func appendsRunInReadCommitted() async throws {
+        try await withEventStore(role: .application) { store, _ async throws in
+            let tenant = UUID()
+            for isolation in [TransactionIsolation.repeatableRead, .serializable] {
+                do {
+                    try await store.pool.transaction(isolation: isolation) { connection in
+                        try store.bind(tenant: tenant, on: connection)
+                        try store.append([try Self.event()], to: "doc-1", tenant: tenant, on: connection)
+                    }
+                    Issue.record("an append in \(isolation) was taken")
+                } catch let error as EventStoreError {
+                    guard case .database(let underlying) = error else { throw error }
+                    #expect(underlying.sqlState?.rawValue == "0A000")
+                    #expect(underlying.message.contains("READ COMMITTED"))
+                }
+            }
+            try await store.append([try Self.event()], to: "doc-1", tenant: tenant)
         }
     }
 }

@@ -145,4 +145,55 @@ struct CellMoveTests {
             }
         }
     }
+
+    @Test("a subject forgotten in the old cell after the copy (a forgetting that looked before the switch) is forgotten in the new one before the old copy goes")
+    func forgettingRacingAMove() async throws {
+        try await withTestRuntime { runtime, controlPlane async throws in
+            try await withSecondCell(runtime) { cell, database async throws in
+                let tenant = try await runtime.tenants.create(
+                    SignupRequest(email: "owner@racing.example", organization: "Racing", cell: "main"), actor: "test").tenant
+                try await runtime.tenants.router.withEventStore(for: tenant.id) { store in
+                    try await store.append(
+                        [try NewEvent(type: "Contacted", dataJSON: #"{"email":"p1@example.com"}"#,
+                                      personalData: try PersonalData(fields: ["email"], subject: "person-1"))],
+                        to: "contact-1", tenant: tenant.id)
+                }
+                _ = try await runtime.tenants.move(tenant.slug, toCell: cell.name, actor: "test", reason: "race", keepingSource: true)
+                // The forgetting reached only the old cell (main), as one that looked before the switch would.
+                _ = try await PersonalDataErasure(administrator: controlPlane.administratorConfiguration).forget(
+                    tenant.id, subject: "person-1", actor: "test", reason: "erasure", recordingInControlPlane: false)
+                let store = try await runtime.tenants.router.eventStore(for: tenant.id)
+                #expect(try await store.readStream("contact-1", tenant: tenant.id).first?.erasedFields == [])
+
+                _ = try #require(try await runtime.tenants.purgeLeftCellCopy(tenant.slug, actor: "test", reason: "cleanup"))
+                #expect(try await store.readStream("contact-1", tenant: tenant.id).first?.erasedFields == ["email"])
+                let live = try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
+                    try await connection.query(
+                        "SELECT count(*) FROM tenantry.personal_data_keys WHERE tenant_id = \(tenant.id) AND subject IS NOT NULL AND material IS NOT NULL"
+                    ).rows.first?.decode(Int.self)
+                }
+                #expect(live == 0)
+            }
+        }
+    }
+
+    @Test("a tenant placed in another cell moves to main, its own key the same in both (its registry history's)")
+    func fromACellToMain() async throws {
+        try await withTestRuntime { runtime, controlPlane async throws in
+            try await withSecondCell(runtime) { cell, _ async throws in
+                let tenant = try await runtime.tenants.create(
+                    SignupRequest(email: "owner@far-home.example", organization: "Far Home", cell: "b"), actor: "test").tenant
+                try await runtime.tenants.router.withEventStore(for: tenant.id) { store in
+                    try await store.append(
+                        [try NewEvent(type: "Profiled", dataJSON: #"{"name":"Ada"}"#, personalData: try PersonalData(fields: ["name"]))],
+                        to: "profile-1", tenant: tenant.id)
+                }
+                let outcome = try await runtime.tenants.move(tenant.slug, toCell: .main, actor: "test", reason: "home", keepingSource: false)
+                #expect(outcome.moved && outcome.from == cell.name)
+                let read = try await runtime.tenants.router.eventStore(for: tenant.id).readStream("profile-1", tenant: tenant.id)
+                #expect(read.first?.dataJSON.contains("Ada") == true)
+                #expect(try await tenantsWithEvents(in: controlPlane).contains(tenant.id))
+            }
+        }
+    }
 }

@@ -131,7 +131,7 @@ struct CellLifecycleTests {
                 func liveKeys() async throws -> Int {
                     try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
                         try await connection.query(
-                            "SELECT count(*) FROM tenantry.personal_data_keys WHERE tenant_id = \(tenant.id) AND forgotten_at IS NULL AND material IS NOT NULL"
+                            "SELECT count(*) FROM tenantry.personal_data_keys WHERE tenant_id = \(tenant.id) AND subject IS NOT NULL AND material IS NOT NULL"
                         ).rows.first?.decode(Int.self) ?? -1
                     }
                 }
@@ -154,12 +154,19 @@ struct CellLifecycleTests {
                 #expect(try await tenantsWithEvents(in: database).contains(tenant.id) == false)
                 let exported = try String(contentsOfFile: path, encoding: .utf8)
                 #expect(exported.contains("\"Noted\""))
-                // Its cell takes no more of its events.
+                // It is placed back in main, retired there: no database takes its events, and the
+                // cell holds nothing of it.
+                #expect(try await runtime.tenants.placements.placement(of: tenant.id) == .pooled(cell: .main))
+                #expect(try await runtime.cells.list().first { $0.name == cell.name }?.tenants == 0)
                 await #expect(throws: EventStoreError.self) {
                     try await runtime.tenants.router.eventStore(for: tenant.id).append(
                         [try NewEvent(type: "Late", dataJSON: "{}")], to: "contact-1", tenant: tenant.id)
                 }
-                _ = cell
+                await #expect(throws: EventStoreError.self) {
+                    try await runtime.tenants.router.withEventStore(for: tenant.id) { store in
+                        try await store.append([try NewEvent(type: "Late", dataJSON: "{}")], to: "contact-2", tenant: tenant.id)
+                    }
+                }
             }
         }
     }

@@ -16,22 +16,60 @@ extension EventLog {
     /// events would be sealed under two keys).
     public func copyPersonalDataKeys(of tenant: UUID, to target: EventLog) async throws -> [CopiedPersonalDataKey] {
         do {
-            let keys = try await pool.withConnection { connection in
-                try PersonalDataKeys.liveKeys(of: tenant, on: connection).map { ($0.owner, $0.key.id, $0.key.key.withUnsafeBytes { Array($0) }) }
-            }
-            try await target.pool.withConnection { connection in
-                for (owner, id, material) in keys {
-                    let installed = try PersonalDataKeys.install(
-                        PersonalFieldCipher.DataKey(id: id, key: SymmetricKey(data: material)), as: owner, on: connection)
-                    guard installed == id else {
-                        throw EventStoreError.invalidEvent(
-                            "tenant \(tenant.uuidString.lowercased()) already has another personal data key in the target database; nothing was copied over it")
-                    }
-                }
-            }
-            return keys.map { CopiedPersonalDataKey(id: $0.1, subject: $0.0.subject) }
+            let keys = try await pool.withConnection { connection in try Self.personalDataKeys(of: tenant, on: connection) }
+            return try await keys.install(into: target)
         } catch let error as EventStoreError {
             throw error
+        } catch {
+            throw EventStoreError.translate(error)
+        }
+    }
+
+    /// A tenant's live data keys as read for a copy (their material included): what
+    /// `copyPersonalDataKeys` installs, read on a connection the caller holds (a transaction
+    /// that must not wait for another connection of its pool).
+    public struct PersonalDataKeyCopy: Sendable {
+        let tenant: UUID
+        let keys: [(owner: PersonalDataKeys.Owner, id: UUID, material: [UInt8])]
+
+        /// Installs the keys into `target`'s database; see `copyPersonalDataKeys`.
+        public func install(into target: EventLog) async throws -> [CopiedPersonalDataKey] {
+            do {
+                try await target.pool.withConnection { connection in
+                    for (owner, id, material) in keys {
+                        let installed = try PersonalDataKeys.install(
+                            PersonalFieldCipher.DataKey(id: id, key: SymmetricKey(data: material)), as: owner, on: connection)
+                        guard installed == id else {
+                            throw EventStoreError.invalidEvent(
+                                "tenant \(tenant.uuidString.lowercased()) already has another personal data key in the target database; nothing was copied over it")
+                        }
+                    }
+                }
+                return keys.map { CopiedPersonalDataKey(id: $0.id, subject: $0.owner.subject) }
+            } catch let error as EventStoreError {
+                throw error
+            } catch {
+                throw EventStoreError.translate(error)
+            }
+        }
+    }
+
+    /// `tenant`'s live data keys, read on `connection` for a copy.
+    public static func personalDataKeys(of tenant: UUID, on connection: isolated PostgresConnection) throws -> PersonalDataKeyCopy {
+        do {
+            let keys = try PersonalDataKeys.liveKeys(of: tenant, on: connection).map { ($0.owner, $0.key.id, $0.key.key.withUnsafeBytes { Array($0) }) }
+            return PersonalDataKeyCopy(tenant: tenant, keys: keys)
+        } catch {
+            throw EventStoreError.translate(error)
+        }
+    }
+
+    /// `tenant`'s live data keys here (its own and its subjects'), without their material.
+    public func livePersonalDataKeys(of tenant: UUID) async throws -> [CopiedPersonalDataKey] {
+        do {
+            return try await inTenant(tenant) { connection in
+                try PersonalDataKeys.liveKeys(of: tenant, on: connection).map { CopiedPersonalDataKey(id: $0.key.id, subject: $0.owner.subject) }
+            }
         } catch {
             throw EventStoreError.translate(error)
         }

@@ -1,5 +1,6 @@
 public import Foundation
 import EventStore
+import Tenancy
 
 /// A tenant as its events say it is: the fold of its stream.
 ///
@@ -63,7 +64,8 @@ public struct TenantState: Sendable, Hashable, Codable {
     /// its moves); nil for a dedicated tenant and before its storage was allocated.
     public var cell: String? {
         guard isolation == .pooled else { return nil }
-        return movedToCell ?? completedSteps[.allocateStorage]?["cell"]
+        // Provisioned before cells: in the control plane's own database, main.
+        return movedToCell ?? completedSteps[.allocateStorage].map { $0["cell"] ?? CellName.main.rawValue }
     }
 
     /// The state after the first event, which must be TenantRegistered.

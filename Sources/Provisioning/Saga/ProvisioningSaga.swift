@@ -1,4 +1,4 @@
-import EventStore
+public import EventStore
 import Metrics
 public import Foundation
 public import Logging
@@ -38,6 +38,11 @@ public struct ProvisioningSaga: Sendable {
     public let retryPolicy: ProvisioningRetryPolicy
     /// The cells the process's health check found down: new tenants are placed elsewhere.
     public let cellAvailability: CellAvailability
+    /// Readies a cell other than `main` for a tenant placed there (its data key installed, so
+    /// its events there are sealed under the key its registry history is): the composition
+    /// root's, which can reach cells.
+    public typealias CellPreparation = @Sendable (_ keys: EventLog.PersonalDataKeyCopy, _ cell: Cell) async throws -> Void
+    private let prepareCell: CellPreparation?
     private let beforeStep: StepHook?
     private let now: @Sendable () -> Date
     private let logger: Logger
@@ -49,6 +54,7 @@ public struct ProvisioningSaga: Sendable {
         clusterAdministrator: PostgresConfiguration,
         retryPolicy: ProvisioningRetryPolicy = .standard,
         cellAvailability: CellAvailability = CellAvailability(),
+        prepareCell: CellPreparation? = nil,
         beforeStep: StepHook? = nil,
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "tenantry.provisioning")
@@ -59,6 +65,7 @@ public struct ProvisioningSaga: Sendable {
         self.clusterAdministrator = clusterAdministrator
         self.retryPolicy = retryPolicy
         self.cellAvailability = cellAvailability
+        self.prepareCell = prepareCell
         self.beforeStep = beforeStep
         self.now = now
         self.logger = logger
@@ -406,8 +413,13 @@ public struct ProvisioningSaga: Sendable {
                         requested: try state.requestedCell.map { try CellName($0) }, avoiding: cellAvailability.unavailableCells,
                         on: connection)
                 }
-                try StepError.attributing(step) { try placements.record(.pooled(cell: cell), of: state.id, on: connection) }
-                return [.stepCompleted(.init(step: step, details: ["isolation": "pooled", "cell": cell.rawValue]))]
+                if cell.name != .main, let prepareCell {
+                    // Read on this attempt's own connection: under a burst of signups every other
+                    // connection of the pool may be another attempt's, waiting likewise.
+                    try await prepareCell(try EventLog.personalDataKeys(of: state.id, on: connection), cell)
+                }
+                try StepError.attributing(step) { try placements.record(.pooled(cell: cell.name), of: state.id, on: connection) }
+                return [.stepCompleted(.init(step: step, details: ["isolation": "pooled", "cell": cell.name.rawValue]))]
             case .dedicated:
                 guard let database = DedicatedDatabaseName.forSlug(state.slug) else {
                     throw TenantLifecycleError.invalidInput("slug \(state.slug) makes no database name")

@@ -18,11 +18,14 @@
 --
 -- Every cell (the side a tenant moves out of):
 --   * tenant_fences: a tenant whose copy here is fenced: it is moving, or has moved, to another
---     cell, or it was offboarded (no cell; refused as a retired copy is, 42501). Every append takes a shared advisory lock on its tenant when it writes its stream
---     row (a trigger on streams, once per append), and refuses a fenced tenant (TY010, to be
---     retried: the tenant's placement tells where it lives now). fence_tenant takes that lock
---     exclusively before it writes the fence, so it waits for the appends in flight and every
---     later one sees the fence: nothing lands here after the fence commits.
+--     cell, or it was offboarded (no cell; refused as a retired copy is, 42501). Every append
+--     takes a shared advisory lock on its tenant when it writes its stream row (a trigger on
+--     streams, once per append), and refuses a fenced tenant (TY010, to be retried: the
+--     tenant's placement tells where it lives now). fence_tenant takes that lock exclusively
+--     before it writes the fence, so it waits for the appends in flight and every later one
+--     sees the fence: nothing lands here after the fence commits. Tenant appends run in READ
+--     COMMITTED transactions (the trigger refuses others, 0A000): an older snapshot could miss
+--     the fence. A fence changes its kind never, and its target only before its copy is verified.
 --   * record_fenced_copy stores the verified count and checksum of the copy; purge_moved_tenant
 --     (owner only, as purge_tenant) deletes the fenced tenant's events, streams, snapshots and
 --     personal data keys (the tenant's own key stays where the registry it also seals lives)
@@ -111,22 +114,38 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    leaving  text := CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN OLD.cell END;
+    arriving text := CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN NEW.cell END;
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.cell IS NOT NULL THEN
-        INSERT INTO tenantry.cell_tenant_counts AS k (cell, slot, tenants) VALUES (OLD.cell, floor(random() * 16)::smallint, -1)
-        ON CONFLICT (cell, slot) DO UPDATE SET tenants = k.tenants - 1;
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.cell IS NOT NULL THEN
-        INSERT INTO tenantry.cell_tenant_counts AS k (cell, slot, tenants) VALUES (NEW.cell, floor(random() * 16)::smallint, 1)
-        ON CONFLICT (cell, slot) DO UPDATE SET tenants = k.tenants + 1;
+    -- Counter rows are locked in the order of their cells' names, so two placements moving in
+    -- opposite directions never wait for each other in a circle.
+    IF leaving IS NOT NULL AND (arriving IS NULL OR leaving < arriving) THEN
+        PERFORM tenantry.add_cell_tenants(leaving, -1);
+        IF arriving IS NOT NULL THEN PERFORM tenantry.add_cell_tenants(arriving, 1); END IF;
+    ELSIF arriving IS NOT NULL THEN
+        PERFORM tenantry.add_cell_tenants(arriving, 1);
+        IF leaving IS NOT NULL THEN PERFORM tenantry.add_cell_tenants(leaving, -1); END IF;
     END IF;
     RETURN NULL;
 END;
 $$;
 
+CREATE FUNCTION tenantry.add_cell_tenants(cell text, change integer) RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO tenantry.cell_tenant_counts AS k (cell, slot, tenants) VALUES (cell, floor(random() * 16)::smallint, change)
+    ON CONFLICT (cell, slot) DO UPDATE SET tenants = k.tenants + excluded.tenants;
+$$;
+REVOKE ALL ON FUNCTION tenantry.add_cell_tenants(text, integer) FROM PUBLIC;
+
 CREATE TRIGGER tenant_placements_count_cells
-    AFTER INSERT OR UPDATE OF cell OR DELETE ON tenantry.tenant_placements
+    AFTER INSERT OR DELETE ON tenantry.tenant_placements
     FOR EACH ROW EXECUTE FUNCTION tenantry.count_cell_tenants();
+CREATE TRIGGER tenant_placements_recount_cells
+    AFTER UPDATE OF cell ON tenantry.tenant_placements
+    FOR EACH ROW WHEN (OLD.cell IS DISTINCT FROM NEW.cell) EXECUTE FUNCTION tenantry.count_cell_tenants();
 
 CREATE TABLE tenantry.tenant_fences (
     tenant_id     uuid        PRIMARY KEY,
@@ -140,7 +159,7 @@ CREATE TABLE tenantry.tenant_fences (
     CHECK ((event_count IS NULL) = (checksum IS NULL))
 );
 
-GRANT SELECT ON tenantry.tenant_fences TO tenantry_operator, tenantry_app;
+GRANT SELECT ON tenantry.tenant_fences TO tenantry_operator;
 
 -- The advisory lock every append of a tenant shares and a fence takes alone.
 CREATE FUNCTION tenantry.tenant_fence_lock_key(tenant_id uuid) RETURNS integer
@@ -157,6 +176,14 @@ DECLARE
 BEGIN
     IF NEW.tenant_id = '00000000-0000-0000-0000-000000000000' THEN
         RETURN NEW;
+    END IF;
+    -- The fence is read in this statement's snapshot, taken after the lock: only READ COMMITTED
+    -- takes one per statement. An older snapshot could miss a fence committed before the lock
+    -- was granted, and the append would land after the move's last copy.
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'tenant events are appended in READ COMMITTED transactions, not %', current_setting('transaction_isolation')
+            USING ERRCODE = '0A000',
+                  HINT = 'A move between cells fences a tenant''s appends; only a snapshot per statement sees the fence.';
     END IF;
     PERFORM pg_advisory_xact_lock_shared(727500, tenantry.tenant_fence_lock_key(NEW.tenant_id));
     SELECT f.moved_to_cell, f.event_count INTO fence FROM tenantry.tenant_fences f WHERE f.tenant_id = NEW.tenant_id;
@@ -185,15 +212,26 @@ SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
+DECLARE
+    existing record;
 BEGIN
     IF fence_tenant.tenant_id IS NULL OR fence_tenant.tenant_id = '00000000-0000-0000-0000-000000000000' THEN
         RAISE EXCEPTION 'the control plane''s events never move' USING ERRCODE = 'TY008';
     END IF;
     PERFORM pg_advisory_xact_lock(727500, tenantry.tenant_fence_lock_key(fence_tenant.tenant_id));
-    INSERT INTO tenantry.tenant_fences AS f (tenant_id, moved_to_cell)
-    VALUES (fence_tenant.tenant_id, fence_tenant.moved_to_cell)
-    ON CONFLICT (tenant_id) DO UPDATE SET moved_to_cell = excluded.moved_to_cell
-        WHERE f.event_count IS NULL;
+    SELECT f.moved_to_cell, f.event_count INTO existing FROM tenantry.tenant_fences f WHERE f.tenant_id = fence_tenant.tenant_id;
+    IF NOT FOUND THEN
+        INSERT INTO tenantry.tenant_fences (tenant_id, moved_to_cell) VALUES (fence_tenant.tenant_id, fence_tenant.moved_to_cell);
+    ELSIF existing.moved_to_cell IS NOT DISTINCT FROM fence_tenant.moved_to_cell THEN
+        RETURN;
+    ELSIF existing.moved_to_cell IS NOT NULL AND fence_tenant.moved_to_cell IS NOT NULL AND existing.event_count IS NULL THEN
+        -- A move abandoned before its switch, now aimed at another cell.
+        UPDATE tenantry.tenant_fences f SET moved_to_cell = fence_tenant.moved_to_cell WHERE f.tenant_id = fence_tenant.tenant_id;
+    ELSE
+        RAISE EXCEPTION 'tenant % is fenced here already, %', fence_tenant.tenant_id,
+            CASE WHEN existing.moved_to_cell IS NULL THEN 'offboarded' ELSE 'moving or moved to cell ' || existing.moved_to_cell END
+            USING ERRCODE = 'TY009';
+    END IF;
 END;
 $$;
 
@@ -207,6 +245,8 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
 BEGIN
+    -- The lock lift_tenant_fence takes: a fence is not lifted while its copy is recorded.
+    PERFORM pg_advisory_xact_lock(727500, tenantry.tenant_fence_lock_key(record_fenced_copy.tenant_id));
     UPDATE tenantry.tenant_fences f
     SET event_count = record_fenced_copy.event_count, checksum = record_fenced_copy.checksum
     WHERE f.tenant_id = record_fenced_copy.tenant_id AND f.purged_at IS NULL;
@@ -244,8 +284,9 @@ BEGIN
             coalesce('for its move to cell ' || fence.moved_to_cell, 'at its offboarding')
             USING ERRCODE = 'TY009';
     END IF;
-    DELETE FROM tenantry.tenant_fences f WHERE f.tenant_id = lift_tenant_fence.tenant_id;
-    RETURN true;
+    DELETE FROM tenantry.tenant_fences f
+    WHERE f.tenant_id = lift_tenant_fence.tenant_id AND (NOT remaining OR f.event_count IS NULL);
+    RETURN FOUND;
 END;
 $$;
 

@@ -32,6 +32,23 @@ public struct CellConnections: Sendable {
         try resolve(location).acting(as: DatabaseRoles.operator)
     }
 
+    /// The administrator's login for a cell, once its database proved to be the one the cell was
+    /// added with (`identity`; nil and `controlPlane` are not checked): what every operation
+    /// that changes a tenant's rows there (a move, a fence, a purge, a forgetting) uses, so none
+    /// acts on a database re-created behind the same location.
+    public func checkedAdministrator(_ location: CellLocation, identity: UUID?) async throws -> PostgresConfiguration {
+        let administrator = try resolve(location)
+        guard location != .controlPlane, let identity else { return administrator }
+        let found = try await PostgresConnection.withConnection(administrator.acting(as: DatabaseRoles.operator)) { connection in
+            try await connection.query("SELECT tenantry.database_identity()").rows.first?.decode(UUID.self)
+        }
+        guard found == identity else {
+            throw CellError.unusable(
+                "the database at \(location) is not the cell's: identity \(found?.uuidString.lowercased() ?? "none"), recorded \(identity.uuidString.lowercased())")
+        }
+        return administrator
+    }
+
     /// The identity of the database at `configuration` (`tenantry.database_identity()`).
     public static func identity(on pool: PostgresPool) async throws -> UUID {
         guard let identity = try await pool.query("SELECT tenantry.database_identity()").rows.first?.decode(UUID.self) else {

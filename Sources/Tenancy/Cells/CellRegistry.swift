@@ -102,7 +102,7 @@ public struct CellRegistry: Sendable {
     /// caller commits, so a state change or a removal waits for the placement.
     public static func place(
         requested: CellName?, avoiding unavailable: Set<CellName> = [], on connection: isolated PostgresConnection
-    ) throws -> CellName {
+    ) throws -> Cell {
         let all = try Self.cells(on: connection)
         let available = all.filter { !unavailable.contains($0.name) }
         let cells = requested == nil && CellPlacementPolicy.choose(among: available) != nil ? available : all
@@ -122,7 +122,7 @@ public struct CellRegistry: Sendable {
         guard let state, CellState(rawValue: state)?.takesNamedTenants == true, requested != nil || state == CellState.open.rawValue else {
             throw CellError.conflict("cell \(chosen.name) stopped taking tenants meanwhile")
         }
-        return chosen.name
+        return chosen
     }
 
     static func cells(on connection: isolated PostgresConnection) throws -> [Cell] {

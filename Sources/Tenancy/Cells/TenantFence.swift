@@ -38,12 +38,18 @@ public struct TenantFence: Sendable {
     /// and nothing is fenced).
     public func fence(_ tenant: UUID, movingTo cell: CellName?, lockTimeout: Duration = .seconds(10)) async throws {
         let milliseconds = Int(lockTimeout.components.seconds * 1000 + lockTimeout.components.attoseconds / 1_000_000_000_000_000)
-        try await PostgresConnection.withConnection(administrator.acting(as: DatabaseRoles.operator)) { connection in
-            try await connection.transaction { connection in
-                // set_config, not SET: a setting's value cannot be a statement parameter.
-                _ = try connection.query("SELECT set_config('lock_timeout', \(String(milliseconds) + "ms"), true)")
-                _ = try connection.query("SELECT tenantry.fence_tenant(\(tenant), \(cell?.rawValue))")
+        do {
+            try await PostgresConnection.withConnection(administrator.acting(as: DatabaseRoles.operator)) { connection in
+                try await connection.transaction { connection in
+                    // set_config, not SET: a setting's value cannot be a statement parameter.
+                    _ = try connection.query("SELECT set_config('lock_timeout', \(String(milliseconds) + "ms"), true)")
+                    _ = try connection.query("SELECT tenantry.fence_tenant(\(tenant), \(cell?.rawValue))")
+                }
             }
+        } catch let error as PostgresError where error.sqlState?.rawValue == "55P03" {
+            throw Refusal(description: "appends of tenant \(tenant.uuidString.lowercased()) stayed in flight for \(milliseconds) ms: nothing was fenced; try again")
+        } catch let error as PostgresError where error.sqlState?.rawValue == "TY009" {
+            throw Refusal(description: error.message)
         }
     }
 

@@ -110,6 +110,12 @@ public actor TenantDatabaseRouter {
         return store
     }
 
+    /// Closes the pools of dedicated databases (one about to be dropped), leaving the cells'.
+    public func closeDedicated() async {
+        for store in dedicated.values { await store.pool.close() }
+        dedicated.removeAll()
+    }
+
     /// Closes the pools of cells and dedicated databases (not `main`'s, which the caller owns).
     public func shutdown() async {
         for store in dedicated.values { await store.pool.close() }

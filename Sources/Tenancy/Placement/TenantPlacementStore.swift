@@ -48,6 +48,19 @@ public struct TenantPlacementStore: Sendable {
         try connection.query(Self.recording(placement, of: tenant))
     }
 
+    /// Moves a pooled tenant from cell `from` to cell `to` inside the caller's control-plane
+    /// transaction, only if it is still placed in `from` (else throws, and the caller's
+    /// transaction should roll back): a move's switch never overwrites another change.
+    public func movePooled(_ tenant: UUID, from: CellName, to: CellName, on connection: isolated PostgresConnection) throws {
+        let moved = try connection.query("""
+            UPDATE tenantry.tenant_placements SET cell = \(to.rawValue), placed_at = now()
+            WHERE tenant_id = \(tenant) AND isolation = 'pooled' AND cell = \(from.rawValue)
+            """).affectedRows
+        guard moved == 1 else {
+            throw PostgresError.misuse("tenant \(tenant.uuidString.lowercased()) is no longer placed in cell \(from): nothing was switched")
+        }
+    }
+
     public func remove(_ tenant: UUID) async throws {
         try await pool.query(Self.removing(tenant))
     }

@@ -27,18 +27,27 @@ public struct CellAdministration: Sendable {
         _ name: CellName, location: CellLocation, capacity: Int?, state: CellState, migrating: Bool, actor: String, reason: String?
     ) async throws -> Cell {
         let administrator = try connections.administrator(location)
-        if migrating {
-            switch location {
-            case .embedded(let cellName):
-                _ = try await DatabasePreparation(target: .embedded(DatabaseTarget.embeddedCell(cellName), database: DatabaseTarget.embeddedDatabaseName))
-                    .startEmbeddedDatabase()
-            case .database(let database):
-                try await PostgresConnection.withConnection(target.administratorConfiguration.with(database: "postgres")) { connection in
-                    _ = try await connection.createDatabaseIfMissing(database)
-                }
-            case .controlPlane, .environment:
-                break
+        if case .database(let name) = location, migrating {
+            try await PostgresConnection.withConnection(target.administratorConfiguration.with(database: "postgres")) { connection in
+                _ = try await connection.createDatabaseIfMissing(name)
             }
+        }
+        if case .embedded(let cellName) = location, migrating {
+            _ = try await DatabasePreparation(target: .embedded(DatabaseTarget.embeddedCell(cellName), database: DatabaseTarget.embeddedDatabaseName))
+                .startEmbeddedDatabase()
+        }
+        // A new cell starts empty: a database holding events is another installation's, a
+        // dedicated tenant's, or a cell's still in use elsewhere. Checked before anything is
+        // migrated there.
+        if try await Self.isMigrated(administrator) {
+            guard try await Self.identity(administrator) != Self.identity(target.administratorConfiguration) else {
+                throw CellError.conflict("\(location) is the control plane's own database, which is cell main")
+            }
+            guard try await !Self.holdsEvents(administrator) else {
+                throw CellError.conflict("\(location) holds events already: a cell starts as an empty, migrated database")
+            }
+        }
+        if migrating {
             _ = try await DatabaseMigrator().migrate(administrator)
         } else {
             let pending = try await DatabaseMigrator().pending(administrator)
@@ -48,15 +57,6 @@ public struct CellAdministration: Sendable {
             }
         }
         let identity = try await Self.identity(administrator)
-        let controlPlane = try await Self.identity(target.administratorConfiguration)
-        guard identity != controlPlane else {
-            throw CellError.conflict("\(location) is the control plane's own database, which is cell main")
-        }
-        // A new cell starts empty: a database holding events is another installation's, a
-        // dedicated tenant's, or a cell's still in use elsewhere.
-        guard try await !Self.holdsEvents(administrator) else {
-            throw CellError.conflict("\(location) holds events already: a cell starts as an empty, migrated database")
-        }
         return try await registry.add(name, location: location, identity: identity, capacity: capacity, state: state, actor: actor, reason: reason)
     }
 
@@ -81,6 +81,13 @@ public struct CellAdministration: Sendable {
             return "not reachable: \(error.message)"
         } catch {
             return "\(error)"
+        }
+    }
+
+    /// Whether the database has Tenantry's schema (a fresh one has not).
+    private static func isMigrated(_ administrator: PostgresConfiguration) async throws -> Bool {
+        try await PostgresConnection.withConnection(administrator) { connection in
+            try await connection.query("SELECT to_regclass('tenantry.events') IS NOT NULL").rows.first?.decode(Bool.self) ?? false
         }
     }
 

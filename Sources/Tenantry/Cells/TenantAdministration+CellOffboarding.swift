@@ -9,13 +9,15 @@ extension TenantAdministration {
     /// Offboards a tenant living in a cell other than `main`: exports its events, records it
     /// offboarded, fences it in its cell (no more appends: 42501), checks that the fenced rows
     /// are still what was exported, records that as the verified copy and purges the rows
-    /// (unless `keepingPooledEvents`). A run that found rows written during the export stops
+    /// (unless `keepingPooledEvents`; then `tenant purge` does it later), then places it back in
+    /// `main`, retired there, so the cell no longer counts it. A run that found rows written
+    /// during the export stops
     /// there, fenced; running it again to a new file exports and purges them.
     func offboardFromCell(
-        _ state: TenantState, cell: CellName, location: CellLocation, exportTo path: String, actor: String, reason: String,
-        keepingPooledEvents: Bool
+        _ state: TenantState, cell: CellName, location: CellLocation, identity: UUID?, exportTo path: String, actor: String,
+        reason: String, keepingPooledEvents: Bool
     ) async throws -> OffboardingOutcome {
-        let administrator = try router.cells.administrator(location)
+        let administrator = try await router.cells.checkedAdministrator(location, identity: identity)
         let fence = TenantFence(administrator: administrator)
         if state.status == .offboarded {
             guard try await !fence.hasVerifiedCopy(state.id) else {
@@ -63,11 +65,24 @@ extension TenantAdministration {
             case .success(let receipt):
                 rows = .purged(PooledCopyPurge.Receipt(
                     events: receipt.events, streams: receipt.streams, snapshots: receipt.snapshots, checksum: fenced.checksum))
+                try await returnToMain(state.id)
             case .failure(let error):
                 rows = .purgeDeferred(error.description)
             }
         }
         try await registry.catchUpWithCommittedWrites()
         return OffboardingOutcome(tenant: offboarded, exportedEvents: count, pooledRows: rows)
+    }
+
+    /// Places an offboarded tenant whose cell copy was purged back in `main`, its (empty) copy
+    /// there retired against the offboarding, so no append of it is taken anywhere and its old
+    /// cell holds nothing of it.
+    func returnToMain(_ tenantID: UUID) async throws {
+        let retirement = PooledCopyRetirement(pool: operatorPool)
+        let empty = try await TenantEventsFingerprint.of(tenantID, on: operatorPool)
+        guard try await retirement.retireOffboarded(tenantID, exported: empty) else {
+            throw TenantLifecycleError.invalidInput("tenant \(tenantID.uuidString.lowercased()) got events in main meanwhile: it stays placed in its cell")
+        }
+        try await placements.record(.pooled(cell: .main), of: tenantID)
     }
 }
