@@ -11,6 +11,9 @@ public struct BenchReport: Sendable {
         public let tenantry: BenchMeasurement
         public let reference: String
         public let referenceMeasurement: BenchMeasurement
+        /// Figures of the row that are neither a rate nor a latency (e.g. a move's fenced
+        /// milliseconds), by name; empty for most rows. The table leaves them to its notes.
+        public let details: [String: Double]
 
         /// Tenantry's events per second over the reference's: 1× is parity, below is slower.
         public var ratio: Double? {
@@ -22,8 +25,11 @@ public struct BenchReport: Sendable {
     /// What the rates count: events by default, tenants for provisioning.
     public internal(set) var unit = "ev/s"
 
-    mutating func append(_ workload: String, _ tenantry: BenchMeasurement, against reference: String, _ measurement: BenchMeasurement) {
-        rows.append(Row(workload: workload, tenantry: tenantry, reference: reference, referenceMeasurement: measurement))
+    mutating func append(
+        _ workload: String, _ tenantry: BenchMeasurement, against reference: String, _ measurement: BenchMeasurement,
+        details: [String: Double] = [:]
+    ) {
+        rows.append(Row(workload: workload, tenantry: tenantry, reference: reference, referenceMeasurement: measurement, details: details))
     }
 
     /// Whole events per second with thousands separators, e.g. 12,345.

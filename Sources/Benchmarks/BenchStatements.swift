@@ -84,10 +84,22 @@ enum BenchStatements {
     /// 100 (`item-<n>`, versions 1…100), stream n belonging to tenant n % `tenants` (a UUID made
     /// from the number), with their stream rows; as the superuser, a set-up step.
     static func fillScaleStore(from: Int64, to: Int64, tenants: Int64) -> PostgresQuery {
+        fillItemStreams(from: from, to: to, tenants: tenants, tenant: nil)
+    }
+
+    /// `tenantry bench cells`' tenant to move: its events `from` up to (not including) `to`, in
+    /// streams of 100 as `fillScaleStore` makes them, all of them `tenant`'s.
+    static func fillTenant(_ tenant: UUID, from: Int64, to: Int64) -> PostgresQuery {
+        fillItemStreams(from: from, to: to, tenants: 1, tenant: tenant)
+    }
+
+    /// Streams of 100 events `item-<g / 100>` for g in `from..<to`, with their stream rows: each
+    /// `tenant`'s, or with none, tenant (g / 100) % `tenants`'s.
+    private static func fillItemStreams(from: Int64, to: Int64, tenants: Int64, tenant: UUID?) -> PostgresQuery {
         """
         WITH filled AS (
             INSERT INTO tenantry.events (tenant_id, stream_name, stream_version, event_id, event_type, data, metadata)
-            SELECT ('00000000-0000-4000-8000-' || lpad(to_hex((g / 100) % \(tenants)::bigint), 12, '0'))::uuid,
+            SELECT coalesce(\(tenant)::uuid, ('00000000-0000-4000-8000-' || lpad(to_hex((g / 100) % \(tenants)::bigint), 12, '0'))::uuid),
                    'item-' || (g / 100), g % 100 + 1, gen_random_uuid(), 'ItemRecorded',
                    jsonb_build_object('n', g, 'note', 'scale benchmark padding'), '{"actor": "bench"}'::jsonb
             FROM generate_series(\(from)::bigint, \(to)::bigint - 1) AS g
@@ -98,6 +110,18 @@ enum BenchStatements {
         ON CONFLICT (tenant_id, stream_name)
         DO UPDATE SET version = greatest(tenantry.streams.version, EXCLUDED.version), updated_at = now()
         """
+    }
+
+    /// How many events `tenant` has in the database (as the superuser: every row).
+    static func tenantEventCount(_ tenant: UUID) -> PostgresQuery {
+        "SELECT count(*) FROM tenantry.events WHERE tenant_id = \(tenant)"
+    }
+
+    /// psql's copy of one tenant's events to /dev/null: the columns a move between cells reads,
+    /// in its order (stream and version), as `tenantry bench cells`' reference.
+    static func copyTenantOut(_ tenant: UUID) -> String {
+        "\\copy (SELECT position, transaction_id, tenant_id, stream_name, stream_version, event_id, event_type, data, metadata, recorded_at "
+            + "FROM tenantry.events WHERE tenant_id = '\(tenant.uuidString.lowercased())' ORDER BY stream_name, stream_version) to '/dev/null'"
     }
 
     /// The stream `tenantry bench scale` reads: `count` events of one tenant's `ledger-1`.

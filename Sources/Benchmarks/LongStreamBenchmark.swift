@@ -60,13 +60,13 @@ public struct LongStreamBenchmark: Sendable {
         BenchProgress.note("creating the tenants…")
         let long = try await Self.create(administration, name: "Long Stream")
         let short = try await Self.create(administration, name: "Short Stream")
-        let createBefore = try await Self.time(count: `repeat`) { index in
+        let createBefore = try await BenchConcurrency.sequentially(count: `repeat`) { index in
             _ = try await Self.create(administration, name: "Before \(index)")
         }
-        let shortCycle = try await Self.time(count: `repeat`) { _ in
+        let shortCycle = try await BenchConcurrency.sequentially(count: `repeat`) { _ in
             try await Self.suspendAndResume(administration, short)
         }
-        let shortLoad = try await Self.time(count: `repeat`) { _ in
+        let shortLoad = try await BenchConcurrency.sequentially(count: `repeat`) { _ in
             _ = try await administration.lifecycle.loadTenant(short)
         }
 
@@ -88,23 +88,23 @@ public struct LongStreamBenchmark: Sendable {
         notes.append("registry catch-up over the \(events) new events: \(Self.seconds(began.duration(to: clock.now)))")
 
         BenchProgress.note("timing commands on the long tenant…")
-        let longCycle = try await Self.time(count: `repeat`) { _ in
+        let longCycle = try await BenchConcurrency.sequentially(count: `repeat`) { _ in
             try await Self.suspendAndResume(administration, long)
         }
-        let longLoad = try await Self.time(count: `repeat`) { _ in
+        let longLoad = try await BenchConcurrency.sequentially(count: `repeat`) { _ in
             _ = try await administration.lifecycle.loadTenant(long)
         }
-        let createAfter = try await Self.time(count: `repeat`) { index in
+        let createAfter = try await BenchConcurrency.sequentially(count: `repeat`) { index in
             _ = try await Self.create(administration, name: "After \(index)")
         }
         let exports = workDirectory.appendingPathComponent("exports")
-        let shortOffboard = try await Self.time(count: 1) { _ in
+        let shortOffboard = try await BenchConcurrency.sequentially(count: 1) { _ in
             _ = try await administration.offboard(
                 short, exportTo: exports.appendingPathComponent("short.jsonl").path, actor: "bench", reason: "bench offboarding"
             )
         }
         var exported = 0
-        let longOffboard = try await Self.time(count: 1) { _ in
+        let longOffboard = try await BenchConcurrency.sequentially(count: 1) { _ in
             exported = try await administration.offboard(
                 long, exportTo: exports.appendingPathComponent("long.jsonl").path, actor: "bench", reason: "bench offboarding"
             ).1
@@ -163,19 +163,6 @@ public struct LongStreamBenchmark: Sendable {
         let id = tenant.uuidString.lowercased()
         _ = try await administration.suspend(id, reason: "bench suspension", actor: "bench")
         _ = try await administration.resume(id, reason: "bench resumption", actor: "bench")
-    }
-
-    /// Runs `work` `count` times one after another; the rate counts calls, the latency is per call.
-    private static func time(count: Int, _ work: (Int) async throws -> Void) async throws -> BenchMeasurement {
-        let clock = ContinuousClock()
-        let start = clock.now
-        var latencies: [Double] = []
-        for index in 0..<count {
-            let began = clock.now
-            try await work(index)
-            latencies.append(BenchMeasurement.milliseconds(began.duration(to: clock.now)))
-        }
-        return BenchMeasurement(events: count, elapsed: start.duration(to: clock.now), latency: LatencySummary(milliseconds: latencies))
     }
 
     private static func seconds(_ duration: Duration) -> String {

@@ -57,21 +57,28 @@ public struct ProvisioningBenchmark: Sendable {
         // connecting and planning were the measured p99.
         BenchProgress.note("warming up: \(clients) pooled signups…")
         _ = try await Self.withRegistryFollowing(runtime) {
-            try await Self.concurrently(total: clients, clients: clients) { index in
+            try await BenchConcurrency.concurrently(total: clients, clients: clients) { index in
                 let request = SignupRequest(email: "warm\(index)@bench.example", organization: "Bench Warm-up \(index)")
                 _ = try await runtime.tenants.create(request, actor: "bench")
             }
         }
         BenchProgress.note("measuring \(tenants) pooled signups, \(clients) clients…")
         let ours = try await Self.withRegistryFollowing(runtime) {
-            try await Self.concurrently(total: tenants, clients: clients) { index in
+            try await BenchConcurrency.concurrently(total: tenants, clients: clients) { index in
                 let request = SignupRequest(email: "owner\(index)@bench.example", organization: "Bench \(index % 50)")
                 _ = try await runtime.tenants.create(request, actor: "bench")
             }
         }
         BenchProgress.note("measuring the same appends, bare…")
-        let store = runtime.eventStore
-        let reference = try await Self.concurrently(total: tenants, clients: clients) { _ in
+        let reference = try await Self.bareSignupAppends(runtime.eventStore, signups: tenants, clients: clients)
+        report.append("pooled signup → active", ours, against: "\(Self.appendsPerPooledSignup) bare appends", reference)
+    }
+
+    /// The reference of a pooled signup: as many signups' worth of bare appends
+    /// (`appendsPerPooledSignup` each, to a new tenant's stream) over `clients` tasks; the rate
+    /// counts signups, the latency is per signup's appends.
+    static func bareSignupAppends(_ store: EventLog, signups: Int, clients: Int) async throws -> BenchMeasurement {
+        try await BenchConcurrency.concurrently(total: signups, clients: clients) { _ in
             let tenant = UUID()
             for n in 0..<Self.appendsPerPooledSignup {
                 try await store.append(
@@ -80,7 +87,6 @@ public struct ProvisioningBenchmark: Sendable {
                 )
             }
         }
-        report.append("pooled signup → active", ours, against: "\(Self.appendsPerPooledSignup) bare appends", reference)
     }
 
     private func measureDedicated(_ runtime: TenantryRuntime, database: BenchDatabase, into report: inout BenchReport) async throws {
@@ -94,14 +100,14 @@ public struct ProvisioningBenchmark: Sendable {
             }
         }
         BenchProgress.note("measuring \(dedicated) dedicated signups…")
-        let ours = try await Self.sequentially(count: dedicated) { index in
+        let ours = try await BenchConcurrency.sequentially(count: dedicated) { index in
             let request = SignupRequest(
                 email: "it\(index)@bench.example", organization: "Bench Dedicated \(UUID().uuidString.prefix(6))", plan: .enterprise
             )
             _ = try await runtime.tenants.create(request, actor: "bench")
         }
         BenchProgress.note("measuring \(dedicated) bare CREATE DATABASE + migrate…")
-        let reference = try await Self.sequentially(count: dedicated) { index in
+        let reference = try await BenchConcurrency.sequentially(count: dedicated) { index in
             let name = "tenantry_bench_ref_\(index)"
             try await PostgresConnection.withConnection(maintenance) { connection in
                 try await connection.query(BenchStatements.dropDatabase(name))
@@ -129,11 +135,10 @@ public struct ProvisioningBenchmark: Sendable {
         }
     }
 
-    /// Runs `work` `total` times over `clients` tasks; the rate counts calls, the latency is per call.
     /// Runs `body` with the tenant registry following the feed beside it, as a server's
     /// registry worker does (Decision 26): signups do not wait for the registry, but its
     /// folding of them competes for the same machine and database, and is measured with them.
-    private static func withRegistryFollowing<Value: Sendable>(
+    static func withRegistryFollowing<Value: Sendable>(
         _ runtime: TenantryRuntime, _ body: () async throws -> Value
     ) async throws -> Value {
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -149,39 +154,5 @@ public struct ProvisioningBenchmark: Sendable {
                 throw error
             }
         }
-    }
-
-    private static func concurrently(
-        total: Int, clients: Int, _ work: @escaping @Sendable (Int) async throws -> Void
-    ) async throws -> BenchMeasurement {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-            for client in 0..<clients {
-                group.addTask {
-                    var latencies: [Double] = []
-                    for index in stride(from: client, to: total, by: clients) {
-                        let began = clock.now
-                        try await work(index)
-                        latencies.append(BenchMeasurement.milliseconds(began.duration(to: clock.now)))
-                    }
-                    return latencies
-                }
-            }
-            return try await group.reduce(into: []) { $0 += $1 }
-        }
-        return BenchMeasurement(events: total, elapsed: start.duration(to: clock.now), latency: LatencySummary(milliseconds: latencies))
-    }
-
-    private static func sequentially(count: Int, _ work: (Int) async throws -> Void) async throws -> BenchMeasurement {
-        let clock = ContinuousClock()
-        let start = clock.now
-        var latencies: [Double] = []
-        for index in 0..<count {
-            let began = clock.now
-            try await work(index)
-            latencies.append(BenchMeasurement.milliseconds(began.duration(to: clock.now)))
-        }
-        return BenchMeasurement(events: count, elapsed: start.duration(to: clock.now), latency: LatencySummary(milliseconds: latencies))
     }
 }

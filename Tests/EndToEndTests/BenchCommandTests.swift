@@ -2,9 +2,11 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `tenantry bench flags` at a small size: the benchmark runs, reports every row next to its
-/// reference, and says what it ran on. (The figures themselves are `make bench`'s.)
-@Suite("tenantry bench flags, end to end")
+/// `tenantry bench flags` and `bench cells` at a small size: the benchmark runs, reports every
+/// row next to its reference, and says what it ran on. (The figures themselves are `make
+/// bench`'s.) Serialized: each run creates and drops the database tenantry_bench on the test
+/// cluster.
+@Suite("tenantry bench, end to end", .serialized)
 struct BenchCommandTests {
     @Test("a small bench flags run reports the in-memory and propagation rows with ratios, and the machine on stderr")
     func smallRun() async throws {
@@ -30,11 +32,45 @@ struct BenchCommandTests {
         }
     }
 
-    @Test("bench flags refuses options out of range in one line, before touching a database")
+    @Test("a small bench cells run reports signups, appends and a move with ratios and the fenced time, and removes its cell's cluster")
+    func smallCellsRun() async throws {
+        let home = TestCluster.packageRoot.appendingPathComponent(".tenantry/test-clusters/bench-cells-\(UUID().uuidString.prefix(8))").path
+        defer { _ = try? FileManager.default.removeItem(atPath: home) }
+        try await withTestDatabase { database async throws in
+            let outcome = try await TenantryProcess.run(
+                ["bench", "cells", "--signups", "4", "--clients", "2", "--writers", "2", "--events", "40", "--move-events", "200", "--json"],
+                environment: ["TENANTRY_DATABASE_URL": database.administratorConnectionString, "TENANTRY_HOME": home]
+            )
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+            let rows = try #require(
+                try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [[String: Any]], "\(outcome.standardOutput)"
+            )
+            #expect(rows.map { $0["workload"] as? String } == [
+                "pooled signup → active, 2 cells", "pooled signup → active, 1 cell", "append, 2 writers, 2 cells", "append, 2 writers, 1 cell",
+                "move 200 events to bench-2", "4 writers during the 200-event move",
+            ])
+            for row in rows {
+                #expect(((row["ratio"] as? Double) ?? 0) > 0, "\(row)")
+            }
+            let move = try #require((rows.first { ($0["workload"] as? String)?.hasPrefix("move") == true })?["details"] as? [String: Any])
+            #expect(((move["fencedMs"] as? Double) ?? 0) > 0, "\(move)")
+            #expect(((move["copiedEvents"] as? Double) ?? 0) >= 200, "\(move)")
+            #expect(outcome.standardError.contains("options:     --signups 4 --clients 2 --writers 2 --events 40 --move-events 200"))
+            #expect(!outcome.standardError.contains("MISMATCH"))
+            // The second cell's cluster is the run's own: stopped and removed at its end.
+            #expect(!FileManager.default.fileExists(atPath: home + "/cells/bench-2"))
+        }
+    }
+
+    @Test("bench flags and bench cells refuse options out of range in one line, before touching a database")
     func badOptions() async throws {
         let outcome = try await TenantryProcess.run(["bench", "flags", "--rules", "99"], environment: ["TENANTRY_DATABASE_URL": "host=/nonexistent dbname=x"])
         #expect(outcome.status == 64)
         #expect(outcome.standardError.split(separator: "\n").count == 1)
         #expect(outcome.standardError.contains("--rules must be between 0 and 50"))
+        let cells = try await TenantryProcess.run(["bench", "cells", "--move-events", "10000,x"], environment: ["TENANTRY_DATABASE_URL": "host=/nonexistent dbname=x"])
+        #expect(cells.status == 64)
+        #expect(cells.standardError.split(separator: "\n").count == 1)
+        #expect(cells.standardError.contains("--move-events must be comma-separated numbers between 100 and 20000000"))
     }
 }

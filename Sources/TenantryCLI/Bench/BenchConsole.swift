@@ -4,7 +4,7 @@ import Foundation
 
 /// How `tenantry bench` prints a benchmark: the header and a table followed by its notes, or
 /// with `--json` the header on stderr and the report alone on stdout, as a JSON array with one
-/// object per row (absent latencies are null).
+/// object per row (absent latencies are null; a row's other figures, if any, under `details`).
 struct BenchConsole: BenchmarkConsole {
     let json: Bool
 
@@ -54,7 +54,7 @@ struct BenchConsole: BenchmarkConsole {
             value.map { .double(BenchReport.rounded($0, places: 3)) } ?? .null
         }
         return JSONWriter.compact(.array(report.rows.map { row in
-            .object([
+            var object: [String: JSONValue] = [
                 "workload": .string(row.workload),
                 "tenantryEvents": .integer(Int64(row.tenantry.events)),
                 "tenantryEventsPerSecond": .double(BenchReport.rounded(row.tenantry.eventsPerSecond, places: 1)),
@@ -66,7 +66,11 @@ struct BenchConsole: BenchmarkConsole {
                 "referenceP50Ms": milliseconds(row.referenceMeasurement.latency?.p50),
                 "referenceP99Ms": milliseconds(row.referenceMeasurement.latency?.p99),
                 "ratio": row.ratio.map { .double(BenchReport.significant($0)) } ?? .null,
-            ])
+            ]
+            if !row.details.isEmpty {
+                object["details"] = .object(row.details.mapValues { .double(BenchReport.rounded($0, places: 3)) })
+            }
+            return .object(object)
         }))
     }
 }
