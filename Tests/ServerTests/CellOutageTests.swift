@@ -94,6 +94,15 @@ struct CellOutageTests {
         #expect(append.status != 0)
         #expect(append.standardError.split(separator: "\n").count == 1, "\(append.standardError)")
 
+        // The registry lists a cell's tenants (from the control plane: a down cell does not matter).
+        let listed = try await serve.client.get("/v1/admin/tenants?cell=cell-2", apiKey: nil, headers: admin)
+        let slugs = ((listed.jsonObject?["tenants"] as? [[String: Any]]) ?? []).compactMap { $0["slug"] as? String }
+        #expect(slugs.contains(far) && !slugs.contains(near), "\(listed.text)")
+        let badCell = try await serve.client.get("/v1/admin/tenants?cell=Cell_2", apiKey: nil, headers: admin)
+        #expect(badCell.status == 400 && badCell.jsonObject?["field"] as? String == "cell", "\(badCell.text)")
+        let listedByCLI = try await TenantryProcess.run(["tenant", "list", "--cell", "cell-2", "--json"], environment: environment)
+        #expect(listedByCLI.standardOutput.contains(far) && !listedByCLI.standardOutput.contains(near), "\(listedByCLI.standardOutput)")
+
         let again = try await TenantryProcess.run(["dev", "up"], environment: environment)
         #expect(again.status == 0, "\(again.standardError)")
         try await waitUntil("/readyz reports cell-2 back") { try await readiness().cell?["ok"] as? Bool == true }

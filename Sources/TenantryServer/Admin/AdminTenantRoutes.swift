@@ -3,6 +3,7 @@ import FeatureFlags
 import Foundation
 import Hummingbird
 import Provisioning
+import Tenancy
 import Tenantry
 
 /// The admin API's tenant operations, `/v1/admin/tenants…`: what `tenantry tenant …` does,
@@ -38,7 +39,7 @@ struct AdminTenantRoutes: Sendable {
         }
     }
 
-    /// `GET /v1/admin/tenants?state=&plan=`: the registry, newest first.
+    /// `GET /v1/admin/tenants?state=&plan=&cell=`: the registry, newest first.
     @Sendable func list(_ request: Request, context: AdminRequestContext) async throws -> Response {
         let state = AdminInput.query("state", of: request)
         if let state, TenantStatus(rawValue: state) == nil {
@@ -47,7 +48,11 @@ struct AdminTenantRoutes: Sendable {
             )
         }
         let plan = try AdminInput.query("plan", of: request).map { try AdminInput.plan($0, field: "plan").rawValue }
-        let tenants = try await administration.list(state: state, plan: plan)
+        let cell = AdminInput.query("cell", of: request)
+        if let cell, let problem = CellName.problem(with: cell) {
+            throw ProblemDetails.invalidRequest(problem, field: "cell")
+        }
+        let tenants = try await administration.list(state: state, plan: plan, cell: cell)
         return .json(.object(["tenants": .array(tenants.map(\.adminJSON))]))
     }
 

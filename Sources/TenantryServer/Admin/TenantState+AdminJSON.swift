@@ -51,6 +51,7 @@ extension TenantSummary {
             "state": .string(state),
             "plan": .string(plan),
             "isolation": .string(isolation),
+            "cell": cell.map(JSONValue.string) ?? .null,
             "trialEndsAt": trialEndsAt.map { .string($0.formatted(.iso8601)) } ?? .null,
             "createdAt": .string(createdAt.formatted(.iso8601)),
         ])
