@@ -107,6 +107,7 @@ bench: bench-deps
 	$(BIN_RELEASE) bench flags
 	$(BIN_RELEASE) bench http
 	$(BIN_RELEASE) bench long-stream
+	$(BIN_RELEASE) bench cells
 
 ## docs: the DocC catalogs of the library modules, built with swift-docc-plugin into
 ## .build/docs/<Module> (static HTML, not committed), and the CLI reference (cli-reference).
