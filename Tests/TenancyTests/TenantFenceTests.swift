@@ -30,7 +30,9 @@ struct TenantFenceTests {
                 }
             }
             await appended.wait()
-            let fencing = Task { try await fence.fence(moving, movingTo: try CellName("b")) }
+            // The fence waits for the append as long as the test holds it (on a loaded machine the
+            // default 10 s may pass before the second append queues).
+            let fencing = Task { try await fence.fence(moving, movingTo: try CellName("b"), lockTimeout: .seconds(600)) }
             try await waitUntil("the fence waits for the append's lock") {
                 try await PostgresConnection.withConnection(database.administratorConfiguration) { connection in
                     try await connection.query(

@@ -27,6 +27,12 @@ public struct TenantFence: Sendable {
         }
     }
 
+    /// A fence that waited its `lockTimeout` for the tenant's appends in flight and gave up:
+    /// nothing was fenced.
+    public struct AppendsInFlight: Error, Sendable, Hashable, CustomStringConvertible {
+        public let description: String
+    }
+
     /// Why a purge or a lift was refused: nothing verified, the rows changed since, events
     /// still there. Nothing was deleted.
     public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
@@ -34,8 +40,8 @@ public struct TenantFence: Sendable {
     }
 
     /// Fences `tenant` here, moving to `cell` (nil: offboarded). Returns once no append of the
-    /// tenant is in flight here; waits at most `lockTimeout` for those in flight (then throws,
-    /// and nothing is fenced).
+    /// tenant is in flight here; waits at most `lockTimeout` for those in flight (then throws
+    /// `AppendsInFlight`, and nothing is fenced).
     public func fence(_ tenant: UUID, movingTo cell: CellName?, lockTimeout: Duration = .seconds(10)) async throws {
         let milliseconds = Int(lockTimeout.components.seconds * 1000 + lockTimeout.components.attoseconds / 1_000_000_000_000_000)
         do {
@@ -47,7 +53,7 @@ public struct TenantFence: Sendable {
                 }
             }
         } catch let error as PostgresError where error.sqlState?.rawValue == "55P03" {
-            throw Refusal(description: "appends of tenant \(tenant.uuidString.lowercased()) stayed in flight for \(milliseconds) ms: nothing was fenced; try again")
+            throw AppendsInFlight(description: "appends of tenant \(tenant.uuidString.lowercased()) stayed in flight for \(milliseconds) ms: nothing was fenced; try again")
         } catch let error as PostgresError where error.sqlState?.rawValue == "TY009" {
             throw Refusal(description: error.message)
         }

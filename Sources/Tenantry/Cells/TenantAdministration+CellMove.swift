@@ -126,7 +126,19 @@ extension TenantAdministration {
         let sourceVersions: [String: Int64]
         let fenced: Duration
         do {
-            try await sourceFence.fence(tenantID, movingTo: target)
+            for attempt in 1...3 {
+                do {
+                    try await sourceFence.fence(tenantID, movingTo: target)
+                    break
+                } catch is TenantFence.AppendsInFlight where attempt < 3 {
+                    // A long transaction of the tenant held the fence off: copy what came meanwhile
+                    // and try again.
+                    progress("appends still in flight after the fence's wait; copying and fencing again")
+                    let mark = try await source.transactionMark()
+                    _ = try await copy.copy(since: since)
+                    since = mark
+                }
+            }
             _ = try await copy.copy(since: since)
             _ = try await source.copyPersonalDataKeys(of: tenantID, to: targetStore)
             sourceVersions = try await source.streamVersions(of: tenantID)

@@ -104,6 +104,8 @@ struct CommandFailure: Error {
             self.init(message: error.description, exitCode: Self.dataError)
         case let error as TenantFence.Refusal:
             self.init(message: error.description, exitCode: Self.dataError)
+        case let error as TenantFence.AppendsInFlight:
+            self.init(message: error.description, exitCode: Self.temporaryFailure)
         default:
             return nil
         }

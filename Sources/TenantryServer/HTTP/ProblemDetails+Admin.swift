@@ -88,6 +88,8 @@ extension ProblemDetails {
             .cellMoveRefused(error.description)
         case let error as TenantFence.Refusal:
             .cellMoveRefused(error.description)
+        case let error as TenantFence.AppendsInFlight:
+            .cellMoveRefused(error.description)
         case let error as CustomizationError:
             .customization(error)
         default:
