@@ -12,6 +12,10 @@
 # Environment:
 #   TENANTRY_PATRONI_HOME     state directory (default /var/tmp/tenantry-patroni)
 #   TENANTRY_PATRONI_TIMEOUT  seconds `up` and `failover-test` wait (default 180)
+#   TENANTRY_PATRONI_SCOPE    the Patroni scope, one per cluster (default tenantry)
+#   TENANTRY_PATRONI_PORT_OFFSET  added to every port (default 0), so a second cluster (a
+#                             second cell) runs beside the first: e.g. 10 gives etcd
+#                             2389/2390, REST 8018-8020, PostgreSQL 5443-5445
 #   TENANTRY_PG_BIN           PostgreSQL's bin directory (default: newest /usr/lib/postgresql/*/bin)
 #
 # Runs as root (processes run as the system user postgres) or as postgres itself.
@@ -22,12 +26,16 @@ readonly SCRIPT_DIR
 readonly TEMPLATE="$SCRIPT_DIR/patroni-node.yml.template"
 readonly STATE="${TENANTRY_PATRONI_HOME:-/var/tmp/tenantry-patroni}"
 readonly TIMEOUT="${TENANTRY_PATRONI_TIMEOUT:-180}"
+readonly SCOPE="${TENANTRY_PATRONI_SCOPE:-tenantry}"
+readonly OFFSET="${TENANTRY_PATRONI_PORT_OFFSET:-0}"
 readonly MARKER="$STATE/.tenantry-patroni"
 readonly RUN="$STATE/run"
 readonly LOGS="$STATE/log"
 readonly SECRETS="$STATE/secrets"
 readonly PG_USER=postgres
-readonly ETCD_PORT=2379 ETCD_PEER_PORT=2380
+[[ $OFFSET =~ ^[0-9]{1,3}$ ]] || { printf 'cluster.sh: error: TENANTRY_PATRONI_PORT_OFFSET must be 0 to 999, not %s\n' "$OFFSET" >&2; exit 1; }
+[[ $SCOPE =~ ^[a-z][a-z0-9-]{0,40}$ ]] || { printf 'cluster.sh: error: TENANTRY_PATRONI_SCOPE must be lower-case letters, digits and -, not %s\n' "$SCOPE" >&2; exit 1; }
+readonly ETCD_PORT=$((2379 + OFFSET)) ETCD_PEER_PORT=$((2380 + OFFSET))
 readonly NODES=(node1 node2 node3)
 readonly PATRONI=/usr/bin/patroni PATRONICTL=/usr/bin/patronictl ETCD=/usr/bin/etcd PY=/usr/bin/python3
 # The Debian python3 with Debian's modules, whatever python3 comes first in PATH.
@@ -39,8 +47,8 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 node_index() { echo "${1#node}"; }
-rest_port() { echo $((8007 + $(node_index "$1"))); }
-pg_port() { echo $((5432 + $(node_index "$1"))); }
+rest_port() { echo $((8007 + OFFSET + $(node_index "$1"))); }
+pg_port() { echo $((5432 + OFFSET + $(node_index "$1"))); }
 node_dir() { echo "$STATE/$1"; }
 node_config() { echo "$STATE/$1/patroni.yml"; }
 
@@ -226,6 +234,7 @@ prepare_state() {
         content="${content//@REST_PORT@/"$(rest_port "$node")"}"
         content="${content//@PG_PORT@/"$(pg_port "$node")"}"
         content="${content//@ETCD_PORT@/"$ETCD_PORT"}"
+        content="${content//@SCOPE@/"$SCOPE"}"
         content="${content//@NODE_DIR@/"$dir"}"
         content="${content//@BIN_DIR@/"$bin"}"
         content="${content//@SUPERUSER_PASSWORD@/"$(secret superuser)"}"
@@ -248,8 +257,8 @@ require_state() {
 
 url() {
     local db=${1:-postgres}
-    printf 'postgresql://postgres:%s@127.0.0.1:5433,127.0.0.1:5434,127.0.0.1:5435/%s?target_session_attrs=read-write\n' \
-        "$(secret superuser)" "$db"
+    printf 'postgresql://postgres:%s@127.0.0.1:%s,127.0.0.1:%s,127.0.0.1:%s/%s?target_session_attrs=read-write\n' \
+        "$(secret superuser)" "$(pg_port node1)" "$(pg_port node2)" "$(pg_port node3)" "$db"
 }
 
 patronictl() { "$PATRONICTL" -c "$(node_config node1)" "$@"; }
