@@ -31,15 +31,15 @@ struct CellEventCopy {
         var run: [NewEvent] = []
         var runBytes = 0
         var runStream: String?
+        var batch = Batch()
         func flush(_ copy: inout CellEventCopy) async throws {
             guard let stream = runStream, !run.isEmpty else { return }
             let expected = copy.versions[stream] ?? 0
-            try await copy.target.append(
-                run, to: try StreamName(stream), tenant: copy.tenant, expectedVersion: expected == 0 ? .noStream : .exact(expected))
+            batch.add(run, to: stream, expected: expected, bytes: runBytes)
             copy.versions[stream] = expected + Int64(run.count)
-            appended += run.count
             run.removeAll(keepingCapacity: true)
             runBytes = 0
+            if batch.isFull { appended += try await copy.commit(&batch) }
         }
         while true {
             let page = try await source.readTenantEvents(tenant, since: since, after: after, limit: Self.runLimit)
@@ -62,6 +62,52 @@ struct CellEventCopy {
             after = (last.stream, last.version)
         }
         try await flush(&self)
+        appended += try await commit(&batch)
         return appended
+    }
+
+    /// Runs of several streams appended in one transaction: a run per append, one commit per
+    /// batch (a commit per run made a tenant of short streams cost a flush of the WAL per
+    /// stream).
+    struct Batch {
+        var runs: [(stream: String, expected: Int64, events: [NewEvent])] = []
+        var events = 0
+        var bytes = 0
+        /// Each stream's version in the target before the batch, to go back to if it fails.
+        var startVersions: [String: Int64] = [:]
+
+        static let maximumEvents = 5_000
+        static let maximumBytes = 16 << 20
+
+        var isFull: Bool { events >= Self.maximumEvents || bytes >= Self.maximumBytes }
+
+        mutating func add(_ run: [NewEvent], to stream: String, expected: Int64, bytes: Int) {
+            if startVersions[stream] == nil { startVersions[stream] = expected }
+            runs.append((stream, expected, run))
+            events += run.count
+            self.bytes += bytes
+        }
+    }
+
+    /// Appends the batch's runs in one transaction of the target; returns how many events.
+    private mutating func commit(_ batch: inout Batch) async throws -> Int {
+        guard !batch.runs.isEmpty else { return 0 }
+        let (runs, tenant, target) = (batch.runs, tenant, target)
+        do {
+            try await target.inTenant(tenant) { connection in
+                for run in runs {
+                    try target.append(
+                        run.events, to: try StreamName(run.stream), tenant: tenant,
+                        expectedVersion: run.expected == 0 ? .noStream : .exact(run.expected), on: connection)
+                }
+            }
+        } catch {
+            for (stream, version) in batch.startVersions { versions[stream] = version == 0 ? nil : version }
+            batch = Batch()
+            throw error
+        }
+        let count = batch.events
+        batch = Batch()
+        return count
     }
 }
