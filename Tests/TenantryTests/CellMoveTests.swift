@@ -196,4 +196,39 @@ struct CellMoveTests {
             }
         }
     }
+
+    @Test("a move run again after one that stopped mid-copy reuses what was copied; events in the destination that are not the tenant's history stop it")
+    func rerunAfterAPartialCopy() async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            try await withSecondCell(runtime) { cell, database async throws in
+                let tenant = try await runtime.tenants.create(
+                    SignupRequest(email: "owner@partial.example", organization: "Partial", cell: "main"), actor: "test").tenant
+                let events = try (0..<40).map { try NewEvent(type: "Noted", dataJSON: #"{"n":\#($0)}"#) }
+                try await runtime.eventStore.append(events, to: "doc-1", tenant: tenant.id)
+                // What a move that stopped after its first appends left in the destination: the
+                // stream's first 15 events, the same ids.
+                let destination = PostgresPool(configuration: database.applicationConfiguration, maximumConnections: 1)
+                try await EventLog(pool: destination).append(Array(events.prefix(15)), to: "doc-1", tenant: tenant.id, expectedVersion: .noStream)
+                let outcome = try await runtime.tenants.move(tenant.slug, toCell: cell.name, actor: "test", reason: "again", keepingSource: false)
+                #expect(outcome.moved && outcome.copiedEvents == 40)
+                let copied = try await runtime.tenants.router.eventStore(for: tenant.id).readStream("doc-1", tenant: tenant.id, limit: 100)
+                #expect(copied.map(\.id) == events.map(\.id))
+
+                // Another tenant's leftover in the destination that is not its history.
+                let other = try await runtime.tenants.create(
+                    SignupRequest(email: "owner@stray.example", organization: "Stray", cell: "main"), actor: "test").tenant
+                try await runtime.eventStore.append([try NewEvent(type: "Real", dataJSON: "{}")], to: "doc-1", tenant: other.id)
+                try await EventLog(pool: destination).append([try NewEvent(type: "Stray", dataJSON: "{}")], to: "doc-1", tenant: other.id)
+                await destination.close()
+                do {
+                    _ = try await runtime.tenants.move(other.slug, toCell: cell.name, actor: "test", reason: "stray", keepingSource: false)
+                    Issue.record("a move copied over events that are not the tenant's history")
+                } catch let error as CellMoveError {
+                    #expect(error.description.contains("that are not a part of its history"))
+                }
+                #expect(try await runtime.tenants.placements.placement(of: other.id) == .pooled(cell: .main))
+                try await runtime.eventStore.append([try NewEvent(type: "StillHere", dataJSON: "{}")], to: "doc-1", tenant: other.id)
+            }
+        }
+    }
 }
