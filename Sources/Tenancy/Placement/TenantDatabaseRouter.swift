@@ -71,8 +71,7 @@ public actor TenantDatabaseRouter {
         while true {
             do {
                 return try await body(try await eventStore(for: tenant))
-            } catch EventStoreError.tenantMoving(let message) where ContinuousClock.now < deadline {
-                _ = message
+            } catch EventStoreError.tenantMoving where ContinuousClock.now < deadline {
                 try await Task.sleep(for: pause)
                 pause = min(pause * 2, .milliseconds(100))
             }
