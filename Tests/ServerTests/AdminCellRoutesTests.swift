@@ -54,7 +54,6 @@ struct AdminCellRoutesTests {
                 let conflicts: [(body: String, type: String, saying: String)] = [
                     (#"{"name":"b","location":"database:other_place"}"#, "cell-unusable", "cannot be reached"),
                     (#"{"name":"c","location":"\#(location)"}"#, "cell-conflict", "is cell b already"),
-                    (#"{"name":"c","location":"database:postgres"}"#, "cell-unusable", "tenantry cell add"),
                     (#"{"name":"c","location":"database:no_such_database"}"#, "cell-unusable", "tenantry cell add creates and migrates one"),
                     (#"{"name":"c","location":"env:TENANTRY_CELL_UNSET_URL"}"#, "cell-unusable", "TENANTRY_CELL_UNSET_URL is not set"),
                 ]
@@ -63,6 +62,12 @@ struct AdminCellRoutesTests {
                     server.expect(409, answer)
                     #expect(answer.problemType == conflict.type, "\(conflict.body): \(answer.text)")
                     #expect((answer.json["detail"] as? String)?.contains(conflict.saying) == true, "\(conflict.body): \(answer.text)")
+                }
+                // The cluster's own database, the template and dedicated tenants' databases are never cells.
+                for reserved in ["postgres", "tenantry_template", "tenantry_t_acme"] {
+                    let answer = try await server.call(.POST, "/v1/admin/cells", #"{"name":"c","location":"database:\#(reserved)"}"#)
+                    server.expect(400, answer)
+                    #expect((answer.json["detail"] as? String)?.contains("never a cell") == true, "\(reserved): \(answer.text)")
                 }
                 let ownName = try #require(try await server.runtime.operatorEventStore.pool.query("SELECT current_database()").rows.first?.decode(String.self))
                 let controlPlane = try await server.call(.POST, "/v1/admin/cells", #"{"name":"c","location":"database:\#(ownName)"}"#)

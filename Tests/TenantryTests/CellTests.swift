@@ -174,6 +174,19 @@ struct CellLifecycleTests {
 
 @Suite("What a new cell must be")
 struct CellAdmissionTests {
+    @Test("the template dedicated databases are copied from, a dedicated tenant's database and the cluster's own are refused as cells, before anything is made or migrated", arguments: [
+        "tenantry_template", "tenantry_t_acme_corp", "postgres", "template1",
+    ])
+    func reservedDatabases(_ name: String) async throws {
+        try await withTestRuntime { runtime, _ async throws in
+            await #expect(throws: CellError.invalidInput("database \(name) is the platform's or a dedicated tenant's, never a cell")) {
+                try await runtime.cells.add(
+                    try CellName("reserved"), location: try CellLocation("database:\(name)"), capacity: nil, state: .open,
+                    migrating: false, actor: "test", reason: nil)
+            }
+        }
+    }
+
     @Test("a database that holds events already (a dedicated tenant's, another installation's) is refused as a cell")
     func aCellStartsEmpty() async throws {
         try await withTestRuntime { runtime, _ async throws in

@@ -26,6 +26,7 @@ public struct CellAdministration: Sendable {
     public func add(
         _ name: CellName, location: CellLocation, capacity: Int?, state: CellState, migrating: Bool, actor: String, reason: String?
     ) async throws -> Cell {
+        if let problem = Self.problem(with: location) { throw CellError.invalidInput(problem) }
         let administrator = try connections.administrator(location)
         if case .database(let name) = location, migrating {
             try await PostgresConnection.withConnection(target.administratorConfiguration.with(database: "postgres")) { connection in
@@ -58,6 +59,17 @@ public struct CellAdministration: Sendable {
         }
         let identity = try await Self.identity(administrator)
         return try await registry.add(name, location: location, identity: identity, capacity: capacity, state: state, actor: actor, reason: reason)
+    }
+
+    /// Databases of the control plane's cluster a `database:` cell may not be.
+    static let reservedDatabases: Set<String> = [TenantDatabaseTemplate.standard.name, "postgres", "template0", "template1"]
+
+    /// Why `location` can never be a cell, or nil: a dedicated tenant's database, the template
+    /// their copies are made from, or the cluster's own (a cell placed there would mix pooled
+    /// tenants into them).
+    public static func problem(with location: CellLocation) -> String? {
+        guard case .database(let name) = location, reservedDatabases.contains(name) || name.hasPrefix("tenantry_t_") else { return nil }
+        return "database \(name) is the platform's or a dedicated tenant's, never a cell"
     }
 
     /// Every cell with its tenant count.

@@ -48,6 +48,9 @@ struct AdminCellRoutes: Sendable {
         guard location != .controlPlane else {
             throw ProblemDetails.invalidRequest("the control plane's own database is cell main, which every deployment has", field: "location")
         }
+        if let problem = CellAdministration.problem(with: location) {
+            throw ProblemDetails.invalidRequest(problem, field: "location")
+        }
         let capacity = try Self.capacity(body.capacity)
         let state = try body.state.map { try Self.state($0) } ?? .open
         let reason = try AdminInput.reason(body.reason)
