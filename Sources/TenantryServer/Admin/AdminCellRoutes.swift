@@ -126,15 +126,18 @@ struct AdminCellRoutes: Sendable {
 
     /// Refuses a location this server cannot reach with 409 `cell-unusable` before anything is
     /// recorded, so a database that is not there reads as what it is, not as the control plane
-    /// being away (503).
+    /// being away (503). A database that did not answer within the connect timeout
+    /// (`PGCONNECT_TIMEOUT`, as every other connection) is not refused for good: it may only be
+    /// busy, so that is a 503 with `Retry-After`.
     private func requireReachable(_ name: CellName, at location: CellLocation) async throws {
-        var administrator = try cells.connections.administrator(location)
-        administrator.connectTimeoutSeconds = 5
+        let administrator = try cells.connections.administrator(location)
         do {
             try await PostgresConnection.withConnection(administrator.acting(as: nil)) { connection in
                 _ = try await connection.query("SELECT 1")
             }
-        } catch let error as PostgresError where [.connectionFailed, .connectionLost, .connectionClosed, .timedOut].contains(error.kind) {
+        } catch let error as PostgresError where error.kind == .timedOut || error.message.contains("timeout expired") {
+            throw ProblemDetails.databaseUnavailable("cell \(name)'s database at \(location) did not answer in time (\(error.message))")
+        } catch let error as PostgresError where [.connectionFailed, .connectionLost, .connectionClosed].contains(error.kind) {
             throw ProblemDetails.cellUnusable(
                 "cell \(name)'s database at \(location) cannot be reached from this server (\(error.message)); "
                     + "the admin API adds only a database that exists and is migrated: tenantry cell add creates and migrates one")
