@@ -77,12 +77,14 @@ public struct CellAdministration: Sendable {
         try await registry.list()
     }
 
-    /// Whether the cell's database answers now, as the application, within `timeout` seconds,
-    /// and is the one it was added with: nil when it does, else why not.
-    public func health(of cell: Cell, timeoutSeconds: Int = 2) async -> String? {
+    /// Whether the cell's database answers now, as the application, within `timeoutSeconds`
+    /// (the connect timeout every connection has, `PGCONNECT_TIMEOUT`: a busy database is not a
+    /// missing one), and is the one it was added with: nil when it does, else why not.
+    public func health(of cell: Cell, timeoutSeconds: Int? = nil) async -> String? {
         guard cell.location != .controlPlane else { return nil }
         do {
             var configuration = try connections.application(cell.location)
+            let timeoutSeconds = timeoutSeconds ?? configuration.connectTimeoutSeconds
             configuration.connectTimeoutSeconds = timeoutSeconds
             configuration.queryTimeout = .seconds(timeoutSeconds)
             let found = try await PostgresConnection.withConnection(configuration) { connection in

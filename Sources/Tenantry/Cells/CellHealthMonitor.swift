@@ -36,8 +36,9 @@ public final class CellHealthMonitor: Sendable {
         reports.withLock { $0.values.sorted { $0.cell < $1.cell } }
     }
 
-    /// Checks every cell now (concurrently, each within `timeoutSeconds`).
-    public func refresh(timeoutSeconds: Int = 2) async throws {
+    /// Checks every cell now (concurrently, each within `timeoutSeconds`, else the connect
+    /// timeout, `PGCONNECT_TIMEOUT`).
+    public func refresh(timeoutSeconds: Int? = nil) async throws {
         let all = try await cells.list()
         let fresh = await withTaskGroup(of: Report.self) { group in
             for cell in all {
