@@ -40,6 +40,9 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // The signup pages' templates.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // WebAssembly customizations: an interpreter with fuel metering, no JIT, no file system
+        // (MultiThread only: one engine is shared by every pool). 0.x, so minor versions may break.
+        .package(url: "https://github.com/swiftwasm/WasmKit", .upToNextMinor(from: "0.4.2"), traits: ["MultiThread"]),
     ],
     targets: [
         // libpq, from Debian's libpq-dev.
@@ -151,6 +154,21 @@ let package = Package(
             dependencies: [
                 "EventStore",
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Customizations as WebAssembly modules: the manifest, the install-time inspection, the
+        // sandbox (fuel, memory, budget) and the host functions of ABI v1 (Docs/customizations.md).
+        .target(
+            name: "WasmCustomizations",
+            dependencies: [
+                "Extensions",
+                "EventStore",
+                .product(name: "WasmKit", package: "WasmKit"),
+                .product(name: "WasmParser", package: "WasmKit"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -345,6 +363,14 @@ let package = Package(
         .testTarget(
             name: "ExtensionsTests",
             dependencies: ["Extensions", "EventStore", "PostgresClient", "TestSupport"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
+            name: "WasmCustomizationsTests",
+            dependencies: [
+                "WasmCustomizations", "Extensions", "HTTPTestSupport",
+                .product(name: "WAT", package: "WasmKit"),
+            ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -5,25 +5,33 @@ public struct CustomizationDescription: Sendable {
     public let version: String
     public let summary: String
     public let settings: [SettingSpecification]
+    /// Compiled in, or a WebAssembly module (by sha256).
+    public let origin: CustomizationDefinition.Origin
     /// E.g. "validates signup", "reacts to every event as 'siem' (…)", "route GET /x/corporate-email/policy".
     public let hooks: [String]
 
     /// Registers the hooks of `customization` built from example settings (each setting's
     /// default, else an example of its kind), to list them.
     public init(_ customization: any Customization.Type) {
-        id = customization.id
-        version = customization.version
-        summary = customization.summary
-        settings = customization.settings
-        let examples = Dictionary(customization.settings.map { ($0.name, $0.defaultValue ?? $0.kind.example) }) { first, _ in first }
+        self.init(CustomizationDefinition(customization))
+    }
+
+    /// As above, for any definition.
+    public init(_ definition: CustomizationDefinition) {
+        id = definition.id
+        version = definition.version
+        summary = definition.summary
+        settings = definition.settings
+        origin = definition.origin
+        let examples = Dictionary(definition.settings.map { ($0.name, $0.defaultValue ?? $0.kind.example) }) { first, _ in first }
         var hooks: [String] = []
-        if let host = try? CustomizationHost(customization, settings: examples) {
+        if let host = try? CustomizationHost(definition, settings: examples) {
             hooks += host.validatedCommands.map { "validates \($0)" }
             hooks += host.reactions.map { reaction in
                 let events = reaction.selection.categories.map { "events of \($0.joined(separator: ", "))" } ?? "every event"
                 return "reacts to \(events) as '\(reaction.name)' (own checkpoint, retried)"
             }
-            hooks += host.routes.map { "route \($0.method) /x/\(customization.id)/\($0.path)" }
+            hooks += host.routes.map { "route \($0.method) /x/\(definition.id)/\($0.path)" }
             hooks += host.flagDefaults.map { "flag default \($0.flagKey) = \($0.variant)" }
         }
         self.hooks = hooks

@@ -9,6 +9,8 @@ public struct CustomizationHost: Sendable {
     public let id: CustomizationID
     public let version: String
     public let summary: String
+    /// Compiled in, or a WebAssembly module (by sha256).
+    public let origin: CustomizationDefinition.Origin
     public let settings: CustomizationSettings
     public let specifications: [SettingSpecification]
     let hooks: CustomizationHooks
@@ -17,18 +19,22 @@ public struct CustomizationHost: Sendable {
     /// Checks `settings` against the customization's specifications, builds it and registers
     /// its hooks. Throws `SettingError` naming each bad setting.
     public init(_ customization: any Customization.Type, settings given: [String: String], logger: Logger = Logger(label: "tenantry.customization")) throws {
-        let settings = try CustomizationSettings.validate(given, against: customization.settings, for: customization.id)
-        let instance = try customization.init(settings: settings)
-        var hooks = CustomizationHooks()
-        instance.register(&hooks)
-        self.id = customization.id
-        self.version = customization.version
-        self.summary = customization.summary
+        try self.init(CustomizationDefinition(customization), settings: given, logger: logger)
+    }
+
+    /// Checks `settings` against the definition's specifications and registers its hooks.
+    /// Throws `SettingError` naming each bad setting.
+    public init(_ definition: CustomizationDefinition, settings given: [String: String], logger: Logger = Logger(label: "tenantry.customization")) throws {
+        let settings = try CustomizationSettings.validate(given, against: definition.settings, for: definition.id)
+        self.hooks = try definition.registerHooks(settings)
+        self.id = definition.id
+        self.version = definition.version
+        self.summary = definition.summary
+        self.origin = definition.origin
         self.settings = settings
-        self.specifications = customization.settings
-        self.hooks = hooks
+        self.specifications = definition.settings
         var logger = logger
-        logger[metadataKey: "customization"] = "\(customization.id)"
+        logger[metadataKey: "customization"] = "\(definition.id)"
         self.logger = logger
     }
 
@@ -38,7 +44,8 @@ public struct CustomizationHost: Sendable {
     public var validatedCommands: [String] { hooks.validatedCommands }
 
     /// Runs every validator registered for `command`'s type; returns when all accept.
-    /// Throws `CustomizationError`: `.refused` for a `Refusal`, `.failed` or `.timedOut` otherwise.
+    /// Throws `CustomizationError`: `.refused` for a `Refusal`, `.trapped` for a `HookTrap`,
+    /// `.failed` or `.timedOut` otherwise.
     public func validate<Command: CustomizableCommand>(_ command: Command) async throws {
         for validator in hooks.validators where validator.command == Command.name {
             try await call("\(Command.name) validator", budget: validator.budget) {
@@ -80,6 +87,10 @@ public struct CustomizationHost: Sendable {
             count(kind, "refused")
             logger.info("customization refused a command", metadata: ["hook": "\(hook)", "reason": "\(refusal.reason)"])
             throw CustomizationError(customization: id, hook: hook, kind: .refused, detail: refusal.reason)
+        } catch let trap as HookTrap {
+            count(kind, "trapped")
+            logger.error("customization hook stopped by its sandbox", metadata: ["hook": "\(hook)", "reason": "\(trap.reason)", "detail": "\(trap.detail)"])
+            throw CustomizationError(customization: id, hook: hook, kind: .trapped, detail: trap.detail)
         } catch is TimeBudget.Exceeded {
             count(kind, "timed-out")
             logger.error("customization hook ran past its budget", metadata: ["hook": "\(hook)", "budget": "\(budget)"])
@@ -94,7 +105,8 @@ public struct CustomizationHost: Sendable {
     }
 
     /// `tenantry_customization_hook_calls_total{customization, hook, outcome}`: the labels are
-    /// compiled-in ids and fixed words, so the series stay few.
+    /// the ids of compiled-in or installed customizations (an operator installs those) and fixed
+    /// words, so the series stay few.
     private func count(_ hook: String, _ outcome: String) {
         Counter(
             label: "tenantry_customization_hook_calls_total",

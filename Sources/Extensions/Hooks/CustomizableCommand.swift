@@ -1,8 +1,10 @@
 public import Foundation
 
 /// A command a customization may validate before it is applied. Each is a plain value with
-/// what the command will do; a validator sees it before anything is written.
-public protocol CustomizableCommand: Sendable {
+/// what the command will do; a validator sees it before anything is written. Its JSON (the
+/// synthesized `Encodable`, keys as the properties are named) is what a WebAssembly validator
+/// reads, with `"command": name` beside the fields: the stored property names are ABI.
+public protocol CustomizableCommand: Sendable, Encodable {
     /// How errors and `customization list` name the command, e.g. "signup".
     static var name: String { get }
 }

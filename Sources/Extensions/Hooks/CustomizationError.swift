@@ -8,6 +8,9 @@ public struct CustomizationError: Error, Sendable, Equatable, CustomStringConver
         case failed
         /// The hook ran past its time budget.
         case timedOut = "timed-out"
+        /// The sandbox stopped the hook: a WebAssembly module trapped, ran out of fuel or
+        /// memory, or called what it was not granted. The customization is at fault.
+        case trapped
     }
 
     public let customization: CustomizationID
@@ -29,6 +32,7 @@ public struct CustomizationError: Error, Sendable, Equatable, CustomStringConver
         case .refused: "refused by customization \(customization) (\(hook)): \(detail)"
         case .failed: "customization \(customization) failed in its \(hook): \(detail)"
         case .timedOut: "customization \(customization)'s \(hook) ran past its \(detail) budget"
+        case .trapped: "customization \(customization)'s \(hook) was stopped by its sandbox: \(detail)"
         }
     }
 }

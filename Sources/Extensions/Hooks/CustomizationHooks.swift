@@ -35,6 +35,20 @@ public struct CustomizationHooks: Sendable {
             })
     }
 
+    /// Checks every command named `commandName` (`SignupCommand.name`, …) before it is applied,
+    /// whatever its type: for customizations that read commands as data, such as a WebAssembly
+    /// module reading their JSON. Throw `Refusal` to refuse one.
+    public mutating func validate(
+        commandNamed commandName: String,
+        budget: Duration = defaultValidatorBudget,
+        _ check: @escaping @Sendable (any CustomizableCommand) async throws -> Void
+    ) {
+        validators.append(
+            Validator(command: commandName, budget: budget) { command in
+                if type(of: command).name == commandName { try await check(command) }
+            })
+    }
+
     /// Calls `react` for each event `selection` matches, at least once, in order per tenant, from
     /// a checkpoint of its own (`reaction:<customization>:<name>`). A throw or an overrun is
     /// retried with back-off; only that tenant's later events wait for it.

@@ -17,7 +17,7 @@ extension ProblemDetails {
             return ProblemDetails(
                 typeURI: typeBase + "customization-refused", title: "Refused by the instance's customization",
                 status: .unprocessableContent, detail: error.description, extensions: extensions)
-        case .failed, .timedOut:
+        case .failed, .timedOut, .trapped:
             return ProblemDetails(
                 typeURI: typeBase + "customization-failed", title: "The instance's customization failed",
                 status: .serviceUnavailable, detail: error.description, extensions: extensions)

@@ -1,0 +1,52 @@
+/// A customization as the platform deploys it, whatever it is made of: its id, version,
+/// settings and how its hooks are registered from checked settings. A compiled-in
+/// `Customization` type is one; a WebAssembly module, installed without a release, is another.
+public struct CustomizationDefinition: Sendable {
+    /// What the customization's code is.
+    public enum Origin: Sendable, Hashable {
+        /// Swift compiled into this release.
+        case compiled
+        /// A WebAssembly module, by the sha256 of its bytes (lowercase hex).
+        case webAssembly(sha256: String)
+    }
+
+    public let id: CustomizationID
+    /// Semantic version, recorded with each deployment.
+    public let version: String
+    public let summary: String
+    /// The settings a deployment supplies, checked before anything is deployed.
+    public let settings: [SettingSpecification]
+    public let origin: Origin
+    /// Registers the hooks for settings already checked against `settings`; throws
+    /// `SettingError` for what a specification cannot express.
+    let registerHooks: @Sendable (CustomizationSettings) throws -> CustomizationHooks
+
+    public init(
+        id: CustomizationID,
+        version: String,
+        summary: String,
+        settings: [SettingSpecification],
+        origin: Origin,
+        registerHooks: @escaping @Sendable (CustomizationSettings) throws -> CustomizationHooks
+    ) {
+        self.id = id
+        self.version = version
+        self.summary = summary
+        self.settings = settings
+        self.origin = origin
+        self.registerHooks = registerHooks
+    }
+
+    /// A compiled-in customization.
+    public init(_ customization: any Customization.Type) {
+        self.init(id: customization.id, version: customization.version, summary: customization.summary, settings: customization.settings, origin: .compiled) { settings in
+            let instance = try customization.init(settings: settings)
+            var hooks = CustomizationHooks()
+            instance.register(&hooks)
+            return hooks
+        }
+    }
+
+    /// `id@version`, as deployments name it.
+    public var reference: String { "\(id)@\(version)" }
+}
