@@ -368,7 +368,7 @@ let package = Package(
         .testTarget(
             name: "WasmCustomizationsTests",
             dependencies: [
-                "WasmCustomizations", "Extensions", "HTTPTestSupport",
+                "WasmCustomizations", "Extensions", "EventStore", "TestSupport", "HTTPTestSupport",
                 .product(name: "WAT", package: "WasmKit"),
             ],
             swiftSettings: testSwiftSettings

@@ -37,6 +37,10 @@ public enum WasmCustomization {
         }
     }
 
+    /// Attempts at one event before a module's reaction parks it (about 13 s of back-off): a
+    /// module that traps on an event would otherwise hold its tenant's later events for good.
+    public static let reactionAttempts = 8
+
     private static func hooks(of pool: InstancePool) throws -> CustomizationHooks {
         let manifest = pool.module.manifest
         let limits = pool.module.limits
@@ -48,7 +52,7 @@ public enum WasmCustomization {
             }
         }
         for reaction in manifest.hooks.reactions {
-            hooks.react(reaction.name, to: reaction.selection, budget: limits.reactionBudget) { event in
+            hooks.react(reaction.name, to: reaction.selection, budget: limits.reactionBudget, maximumAttempts: reactionAttempts) { event in
                 let input = Array("{\"reaction\":\(JSONString.quoted(reaction.name)),\"event\":\(event.jsonLine)}".utf8)
                 let answer = try await pool.run(.react, input: input, fuel: limits.reactionFuel, budget: limits.reactionBudget)
                 try ModuleAnswer.delivery(answer)

@@ -78,11 +78,14 @@ struct SandboxTests {
 
     @Test("a module that loops forever is stopped by its fuel: the command is refused as trapped, and the host goes on calling it")
     func endlessLoop() async throws {
-        let wat = ModuleFixtures.wat(functions: Self.validatorBody("(loop $forever (br $forever)) (i64.const 0)"))
+        // A small fuel allowance, so that it runs out well within the time budget even in a
+        // debug build on a loaded machine (the cap, 2M units, is about 5 ms in a release build).
+        let manifest = #"{"abi":1,"id":"fixture","version":"1.0.0","summary":"s","hooks":{"validate":["signup"]},"limits":{"fuel":50000}}"#
+        let wat = ModuleFixtures.wat(manifest: manifest, functions: Self.validatorBody("(loop $forever (br $forever)) (i64.const 0)"))
         let host = try Self.host(wat)
         for _ in 0..<3 {
             let error = await #expect(throws: CustomizationError.self) { try await host.validate(Self.signup) }
-            #expect(error?.kind == .trapped && error?.detail.contains("ran out of fuel (2000000 units a call)") == true, "\(String(describing: error))")
+            #expect(error?.kind == .trapped && error?.detail.contains("ran out of fuel (50000 units a call)") == true, "\(String(describing: error))")
             #expect(error?.description.contains("customization fixture's signup validator was stopped by its sandbox") == true)
         }
     }

@@ -51,14 +51,18 @@ public struct CustomizationHooks: Sendable {
 
     /// Calls `react` for each event `selection` matches, at least once, in order per tenant, from
     /// a checkpoint of its own (`reaction:<customization>:<name>`). A throw or an overrun is
-    /// retried with back-off; only that tenant's later events wait for it.
+    /// retried with back-off; only that tenant's later events wait for it. With
+    /// `maximumAttempts`, an event still failing after that many attempts is parked (a
+    /// `ReactionDeliveryParked` event in the tenant's `reactionparked-` stream) and the later
+    /// events go on; without, it is retried until it succeeds.
     public mutating func react(
         _ name: String,
         to selection: ReactionSelection,
         budget: Duration = defaultReactionBudget,
+        maximumAttempts: Int? = nil,
         _ react: @escaping @Sendable (RecordedEvent) async throws -> Void
     ) {
-        reactions.append(Reaction(name: name, selection: selection, budget: budget, react: react))
+        reactions.append(Reaction(name: name, selection: selection, budget: budget, maximumAttempts: maximumAttempts.map { max($0, 1) }, react: react))
     }
 
     /// The variant the instance's tenant gets for `flagKey` unless an operator chose one.
@@ -86,6 +90,8 @@ public struct Reaction: Sendable {
     public let name: String
     public let selection: ReactionSelection
     public let budget: Duration
+    /// Attempts at one event before it is parked; nil: retried until delivered.
+    public let maximumAttempts: Int?
     public let react: @Sendable (RecordedEvent) async throws -> Void
 }
 
@@ -104,7 +110,11 @@ public struct ReactionSelection: Sendable, Hashable {
     /// Every event of the tenant: its whole audit trail.
     public static let everything = ReactionSelection()
 
+    /// Whether `event` is one the reaction receives. Parked deliveries
+    /// (`ReactionDeliveryParked.category`) never are: a reaction to every event would otherwise
+    /// be handed its own failures.
     public func matches(_ event: RecordedEvent) -> Bool {
-        (categories.map { $0.contains(String(event.category)) } ?? true) && (eventTypes.map { $0.contains(event.type) } ?? true)
+        event.category != ReactionDeliveryParked.category
+            && (categories.map { $0.contains(String(event.category)) } ?? true) && (eventTypes.map { $0.contains(event.type) } ?? true)
     }
 }

@@ -92,7 +92,8 @@ public struct ReactionRunner: Sendable {
         await lanes.saveCheckpoint()
     }
 
-    /// One delivery with retries; returns once delivered, or when the task is cancelled.
+    /// One delivery with retries; returns once delivered (or parked after the reaction's
+    /// `maximumAttempts`), or false when the task is cancelled.
     func deliverWithRetries(_ event: RecordedEvent) async -> Bool {
         var pause = retry.first
         var attempt = 1
@@ -103,6 +104,9 @@ public struct ReactionRunner: Sendable {
             } catch is CancellationError {
                 return false
             } catch {
+                if let maximum = reaction.maximumAttempts, attempt >= maximum {
+                    if await park(event, attempts: attempt, error: error) { return true }
+                }
                 host.logger.warning(
                     "reaction delivery failed; retrying",
                     metadata: ["reaction": "\(reaction.name)", "event": "\(event.id)", "tenant": "\(event.tenantID)", "attempt": "\(attempt)", "error": "\(error)", "retry_in": "\(pause)"])
@@ -112,6 +116,29 @@ public struct ReactionRunner: Sendable {
             }
         }
         return false
+    }
+}
+
+extension ReactionRunner {
+    /// Records that `event` was given up on, in its tenant's `reactionparked-` stream, so the
+    /// checkpoint can pass it; false (and the event is retried) when that cannot be written.
+    func park(_ event: RecordedEvent, attempts: Int, error: any Error) async -> Bool {
+        let parked = ReactionDeliveryParked(
+            customization: host.id.rawValue, reaction: reaction.name, eventID: event.id, eventType: event.type,
+            stream: event.stream, position: event.position, attempts: attempts, error: String("\(error)".prefix(1000)))
+        do {
+            try await store.append(
+                [try NewEvent(type: ReactionDeliveryParked.type, data: parked)],
+                to: try StreamName(category: ReactionDeliveryParked.category, id: "\(host.id).\(reaction.name)"),
+                tenant: event.tenantID)
+            host.logger.error(
+                "reaction delivery parked after its last attempt; later events go on",
+                metadata: ["reaction": "\(reaction.name)", "event": "\(event.id)", "tenant": "\(event.tenantID)", "attempts": "\(attempts)", "error": "\(error)"])
+            return true
+        } catch {
+            host.logger.error("could not park a reaction delivery; retrying it", metadata: ["reaction": "\(reaction.name)", "event": "\(event.id)", "error": "\(error)"])
+            return false
+        }
     }
 }
 
