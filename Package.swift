@@ -226,6 +226,7 @@ let package = Package(
                 "EventStore",
                 "Schema",
                 "Tenancy",
+                "WasmCustomizations",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],

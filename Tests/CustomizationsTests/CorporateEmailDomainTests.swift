@@ -55,6 +55,6 @@ struct CorporateEmailDomainTests {
         #expect(ReleaseCustomizations.catalog.customizations.map { $0.id.rawValue } == ["audit-forwarder", "corporate-email"])
         #expect(try ReleaseCustomizations.catalog.customization(named: "corporate-email") == CorporateEmailDomain.self)
         let error = #expect(throws: UnknownCustomization.self) { try ReleaseCustomizations.catalog.customization(named: "nope") }
-        #expect(error?.description == "no customization 'nope' in this build (there are: audit-forwarder, corporate-email)")
+        #expect(error?.description == "no customization 'nope' here (there are: audit-forwarder, corporate-email)")
     }
 }

@@ -28,5 +28,11 @@ public struct CustomizationCatalog: Sendable {
 public struct UnknownCustomization: Error, Sendable, CustomStringConvertible {
     public let name: String
     public let known: String
-    public var description: String { "no customization '\(name)' in this build (there are: \(known))" }
+
+    public init(name: String, known: String) {
+        self.name = name
+        self.known = known
+    }
+
+    public var description: String { "no customization '\(name)' here (there are: \(known))" }
 }

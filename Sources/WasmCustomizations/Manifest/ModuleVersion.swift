@@ -14,6 +14,13 @@ public struct ModuleVersion: Sendable, Hashable, Comparable, CustomStringConvert
         (self.major, self.minor, self.patch) = (major, minor, patch)
     }
 
+    private init(major: Int, minor: Int, patch: Int) {
+        (self.major, self.minor, self.patch) = (major, minor, patch)
+    }
+
+    /// 0.0.0, which sorts first.
+    public static let zero = ModuleVersion(major: 0, minor: 0, patch: 0)
+
     public var description: String { "\(major).\(minor).\(patch)" }
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
