@@ -14,7 +14,7 @@ apt_install = if [ -n "$(1)" ]; then \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(1); \
 	fi
 
-.PHONY: run test bench build deps test-deps bench-deps python-tools clean docs cli-reference
+.PHONY: run test bench build deps test-deps bench-deps python-tools clean docs cli-reference wasm-deps wasm-examples
 
 ## deps: install the system packages running Tenantry needs (libpq, PostgreSQL and psql,
 ## libcurl for URLSession, CA certificates), only those missing. `make run` needs nothing more.
@@ -65,6 +65,39 @@ python-tools:
 		$(PYTHON_VENV)/bin/python3 -m pip install -q $$missing; \
 	fi
 
+## wasm-deps: what building the example WebAssembly customizations adds: Debian's clang-14 and
+## lld-14 (wasm-ld-14, which clang-14 finds itself), only those missing.
+wasm-deps:
+	@missing=""; \
+	command -v clang-14 >/dev/null 2>&1 || missing="$$missing clang-14"; \
+	command -v wasm-ld-14 >/dev/null 2>&1 || missing="$$missing lld-14"; \
+	$(call apt_install,$$missing)
+
+## wasm-examples: the example customizations of Sources/CustomizationModules (C, no libc) as
+## .build/wasm/<example>.wasm, the same bytes on every build (Docs/customizations.md,
+## "WebAssembly customizations"). The tests and benchmarks load them from there.
+WASM_SOURCES  := Sources/CustomizationModules
+WASM_OUT      := .build/wasm
+WASM_EXAMPLES := corporate-email data-residency
+WASM_CFLAGS   := --target=wasm32 -mmutable-globals -O2 -nostdlib -ffreestanding -Wall -Wextra -Werror \
+	-I$(WASM_SOURCES)/include
+# Memory: a 16 KiB stack first (an overflow traps instead of overwriting data), the static data,
+# then the arena to the end. Initial = maximum = limits.memoryPages, which every example's
+# manifest.json gives (read with sed): it never grows. __stack_pointer, the only mutable global,
+# is exported so the host can restore it between calls.
+WASM_LDFLAGS  := -Wl,--no-entry -Wl,--stack-first -Wl,-z,stack-size=16384 -Wl,--export=__stack_pointer \
+	-Wl,--strip-all
+wasm_memory    = $(shell expr $$(sed -n 's/.*"memoryPages": *\([0-9][0-9]*\).*/\1/p' $(WASM_SOURCES)/$(1)/manifest.json) \* 65536)
+
+wasm-examples: $(WASM_EXAMPLES:%=$(WASM_OUT)/%.wasm)
+
+$(WASM_OUT)/%.wasm: $(WASM_SOURCES)/%/manifest.json $(wildcard $(WASM_SOURCES)/*/*.c $(WASM_SOURCES)/include/*) | wasm-deps
+	@mkdir -p $(WASM_OUT)
+	clang-14 --target=wasm32 -c $(WASM_SOURCES)/include/manifest.s -I$(WASM_SOURCES)/$* -o $(WASM_OUT)/$*.manifest.o
+	clang-14 $(WASM_CFLAGS) $(WASM_LDFLAGS) -Wl,--initial-memory=$(call wasm_memory,$*) -Wl,--max-memory=$(call wasm_memory,$*) \
+		-o $@ $(WASM_SOURCES)/$*/*.c $(WASM_OUT)/$*.manifest.o
+	@sha256sum $@
+
 build: deps
 	$(SWIFT) build --product tenantry
 
@@ -83,7 +116,7 @@ run: build
 ## every thread of the debug test binary froze the process for minutes. Connections get 60 s to
 ## open (PGCONNECT_TIMEOUT), not 10: a starved machine once stalled the test cluster's logins
 ## past 10 s. The output is kept in .tenantry/test-output.log and what failed is repeated last.
-test: test-deps python-tools
+test: test-deps python-tools wasm-examples
 	.ci/check-package-imports
 	$(SWIFT) build --build-tests
 	python3 .ci/cli_reference.py --check --binary $(BIN_DEBUG)
@@ -100,7 +133,7 @@ test: test-deps python-tools
 
 ## bench: release build, then every benchmark next to its reference, on the embedded cluster
 ## (wrk, from Debian, loads the server for the HTTP rows).
-bench: bench-deps
+bench: bench-deps wasm-examples
 	$(SWIFT) build -c release --product tenantry
 	$(BIN_RELEASE) bench eventstore
 	$(BIN_RELEASE) bench provisioning

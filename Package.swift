@@ -378,7 +378,7 @@ let package = Package(
             name: "CustomizationsTests",
             dependencies: [
                 "Customizations", "Extensions", "EventStore", "Provisioning", "Tenantry", "TenantryServer", "TestSupport", "RuntimeTestSupport",
-                "HTTPTestSupport",
+                "HTTPTestSupport", "WasmCustomizations",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -42,11 +42,18 @@ public struct EmailDomainPolicy: Sendable, Hashable, Codable {
     public let allowsSubdomains: Bool
     public let contact: String
 
-    /// Compares the part after the last "@", case-insensitively; an address without one, or with
-    /// an empty local part, is not admitted.
+    /// Compares the part after the last "@" byte with the domain, ASCII letters
+    /// case-insensitively (domains are ASCII; their Unicode forms travel as punycode); an
+    /// address without one, or with an empty local part, is not admitted. Bytes, not
+    /// characters: the WebAssembly version of this policy reads the same bytes the same way.
     public func admits(_ email: String) -> Bool {
-        guard let at = email.lastIndex(of: "@"), at != email.startIndex else { return false }
-        let host = email[email.index(after: at)...].lowercased()
+        let bytes = Array(email.utf8)
+        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")), at != 0 else { return false }
+        let host = String(decoding: bytes[(at + 1)...].map(Self.asciiLowercased), as: UTF8.self)
         return host == domain || (allowsSubdomains && host.hasSuffix("." + domain))
+    }
+
+    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
     }
 }
