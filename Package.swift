@@ -166,6 +166,7 @@ let package = Package(
             dependencies: [
                 "Extensions",
                 "EventStore",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "WasmKit", package: "WasmKit"),
                 .product(name: "WasmParser", package: "WasmKit"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -3,18 +3,15 @@ import Foundation
 import Logging
 import Synchronization
 
-/// The instances of one module with one deployment's settings, reused call after call. A pool
-/// is never shared between settings (or tenants), so a reset instance, which keeps its tables,
-/// never carries anything to another customer.
+/// The instances of one module with one deployment's settings, reused call after call (parked
+/// between calls in `IdleInstances`, within the process's budget). A pool is never shared
+/// between settings (or tenants), so a reset instance, which keeps its tables, never carries
+/// anything to another customer.
 final class InstancePool: Sendable {
-    /// Idle instances kept; more run at once when callers need them, then are dropped.
-    static let idleLimit = 8
-
     let module: CompiledModule
     private let settings: [String: String]
     private let logger: Logger
     private let outbound: OutboundHTTP?
-    private let idle = Mutex<[PooledInstance]>([])
 
     init(module: CompiledModule, settings: CustomizationSettings, logger: Logger, outbound: OutboundHTTP?) {
         self.module = module
@@ -27,8 +24,8 @@ final class InstancePool: Sendable {
     /// reusable. Counts fuel and traps per customization.
     func call(_ hook: WasmHook, input: [UInt8]?, fuel: UInt64, deadline: ContinuousClock.Instant) throws(HookTrap) -> [UInt8]? {
         let instance: SandboxInstance
-        if let reused = idle.withLock({ $0.popLast() }) {
-            instance = reused.instance
+        if let reused = IdleInstances.shared.take(for: ObjectIdentifier(self)) {
+            instance = reused
         } else {
             instance = try SandboxInstance(module, context: CallContext(customization: module.manifest.id, settings: settings, logger: logger, outbound: outbound))
         }
@@ -65,18 +62,10 @@ final class InstancePool: Sendable {
 
     private func release(_ instance: SandboxInstance) {
         guard instance.isReusable else { return }
-        idle.withLock { idle in
-            if idle.count < Self.idleLimit { idle.append(PooledInstance(instance: instance)) }
-        }
+        IdleInstances.shared.park(instance, for: ObjectIdentifier(self))
     }
-}
 
-/// An idle instance in a pool's list.
-///
-/// `@unchecked Sendable`: a `SandboxInstance` (WasmKit's `Store` and `Instance` within) is not
-/// thread-safe, but a pooled one is touched by no one: it is taken out of the list under the
-/// pool's lock by exactly one call, used by that call alone, and put back (or dropped) when the
-/// call has returned. It is never reachable from two calls at once.
-private struct PooledInstance: @unchecked Sendable {
-    let instance: SandboxInstance
+    deinit {
+        IdleInstances.shared.drop(ObjectIdentifier(self))
+    }
 }

@@ -8,7 +8,8 @@ import WasmKit
 /// instance unusable; the pool drops it. Instances cost a translation of every function they
 /// call (about 250 µs for a small module), which reuse avoids.
 final class SandboxInstance {
-    /// Instances alive in this process, all modules together (`SandboxLimits.liveInstanceLimit`).
+    /// Instances alive in this process, all modules together (`SandboxLimits.liveInstanceLimit`):
+    /// the ones in calls and the ones parked in `IdleInstances`.
     private static let live = Atomic<Int>(0)
 
     let context: CallContext
@@ -21,6 +22,8 @@ final class SandboxInstance {
     private let limits: SandboxLimits
     /// The memory's declared maximum, in pages, for what a trap says.
     private let memoryPages: Int
+    /// The bytes it holds: its memory and the snapshot it is reset from.
+    var byteCost: Int { memory.byteCount + memorySnapshot.count }
     /// False once a call trapped or grew the memory.
     private(set) var isReusable = true
 

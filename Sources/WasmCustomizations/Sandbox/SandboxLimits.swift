@@ -16,9 +16,10 @@ public struct SandboxLimits: Sendable, Hashable {
     public static let tableElementLimit = 10_000
     /// The largest answer read out of a module's memory.
     public static let answerByteLimit = 64 * 1024
-    /// Modules instantiated at once in this process, all customizations together; a call that
-    /// finds none free fails rather than allocate more.
-    public static let liveInstanceLimit = 64
+    /// Module instances alive at once in this process, all customizations together (in calls
+    /// and parked): a call that would make one more fails rather than allocate it. Parked ones
+    /// stay within `IdleInstances`' memory budget, so calls in flight always have most of it.
+    public static let liveInstanceLimit = 128
 
     /// Fuel for one validator or flag-default call.
     public let validatorFuel: UInt64
