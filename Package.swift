@@ -344,6 +344,13 @@ let package = Package(
             path: "Tests/HTTPTestSupport",
             swiftSettings: testSwiftSettings
         ),
+        // WebAssembly modules written in WAT for the tests, assembled by WasmKit's WAT.
+        .target(
+            name: "WasmTestSupport",
+            dependencies: ["WasmCustomizations", .product(name: "WAT", package: "WasmKit")],
+            path: "Tests/WasmTestSupport",
+            swiftSettings: testSwiftSettings
+        ),
         // The whole runtime on a test database, for the tests of the composition root and of
         // what only it wires together; module tests need only TestSupport.
         .target(
@@ -370,8 +377,7 @@ let package = Package(
         .testTarget(
             name: "WasmCustomizationsTests",
             dependencies: [
-                "WasmCustomizations", "Extensions", "EventStore", "TestSupport", "HTTPTestSupport",
-                .product(name: "WAT", package: "WasmKit"),
+                "WasmCustomizations", "Extensions", "EventStore", "TestSupport", "HTTPTestSupport", "WasmTestSupport",
             ],
             swiftSettings: testSwiftSettings
         ),
@@ -379,7 +385,7 @@ let package = Package(
             name: "CustomizationsTests",
             dependencies: [
                 "Customizations", "Extensions", "EventStore", "Provisioning", "Tenantry", "TenantryServer", "TestSupport", "RuntimeTestSupport",
-                "HTTPTestSupport", "WasmCustomizations",
+                "HTTPTestSupport", "WasmCustomizations", "WasmTestSupport", "FeatureFlags",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -18,6 +18,8 @@ public struct TenantAdministration: Sendable {
     public let placements: TenantPlacementStore
     public let router: TenantDatabaseRouter
     public let registry: ProjectionRunner<TenantsProjection>
+    /// The WebAssembly customizations assigned to pooled tenants.
+    public let customizations: PooledCustomizations
     /// How long a server's registry worker lets signups gather before it folds them as one
     /// page: each page is a transaction (checkpoint, snapshots, rows, commit), and during a
     /// burst of signups a page per commit competes with the signups themselves. 20 ms of lag is
@@ -35,10 +37,18 @@ public struct TenantAdministration: Sendable {
         target: DatabaseTarget, pooledStore: EventLog, operatorStore: EventLog, beforeStep: ProvisioningSaga.StepHook?,
         customization: CustomizationHost?, servesInstance: Bool = false
     ) {
+        // A single-tenant instance's changes go through its customization; a pooled tenant's
+        // through the module assigned to it, if any.
+        let pooledCustomizations = PooledCustomizations(store: operatorStore)
+        let check: TenantChangeCheck? =
+            if servesInstance {
+                customization.map(CustomizationGate.check)
+            } else {
+                CustomizationGate.check(customization, then: pooledCustomizations)
+            }
         // An instance's login may read its tenant's stream but not the control plane's snapshots.
-        let tenants = TenantService(
-            store: operatorStore, check: customization.map(CustomizationGate.check), usesSnapshots: !servesInstance
-        )
+        let tenants = TenantService(store: operatorStore, check: check, usesSnapshots: !servesInstance)
+        self.customizations = pooledCustomizations
         let placements = TenantPlacementStore(pool: operatorStore.pool)
         let databases = DedicatedDatabaseProvisioner()
         let clusterAdministrator = target.administratorConfiguration.with(database: "postgres")

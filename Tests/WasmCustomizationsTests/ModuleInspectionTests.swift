@@ -1,6 +1,7 @@
 import Extensions
 import Testing
 import WasmCustomizations
+import WasmTestSupport
 
 @Suite("Installing a module: what the host refuses before anything of it runs")
 struct ModuleInspectionTests {

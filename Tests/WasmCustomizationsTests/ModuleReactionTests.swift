@@ -1,9 +1,10 @@
 import EventStore
 import Extensions
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import WasmCustomizations
+import WasmTestSupport
 
 @Suite("A module's reactions: their own checkpoint, retried, then parked so that later events go on")
 struct ModuleReactionTests {

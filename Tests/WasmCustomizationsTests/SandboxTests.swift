@@ -3,6 +3,7 @@ import Foundation
 import HTTPTestSupport
 import Testing
 import WasmCustomizations
+import WasmTestSupport
 
 @Suite("The sandbox: a module's calls within fuel, memory and budget, answered through the customization contract")
 struct SandboxTests {

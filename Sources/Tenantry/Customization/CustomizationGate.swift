@@ -3,13 +3,26 @@ import Provisioning
 
 /// Turns a customization's validators into `TenantService`'s change check: each decided change
 /// becomes the typed commands it amounts to, and every one is validated before anything is
-/// written. A pooled deployment has no customization and so no gate.
+/// written. A single-tenant instance has its deployment's customization; a pooled tenant, the
+/// module assigned to it, if any.
 enum CustomizationGate {
     static func check(_ host: CustomizationHost) -> TenantChangeCheck {
         { change in
             for command in commands(in: change) {
                 try await host.validate(anyCommand: command)
             }
+        }
+    }
+
+    /// The deployment's customization (if any) first, then the tenant's assigned module.
+    static func check(_ host: CustomizationHost?, then pooled: PooledCustomizations) -> TenantChangeCheck {
+        { change in
+            if let host {
+                for command in commands(in: change) {
+                    try await host.validate(anyCommand: command)
+                }
+            }
+            try await pooled.check(change)
         }
     }
 

@@ -74,6 +74,8 @@ struct CommandFailure: Error {
             self.init(message: error.description, exitCode: Self.configuration)
         case let error as UnknownCustomization:
             self.init(message: error.description, exitCode: Self.dataError)
+        case let error as PooledCustomizationError:
+            self.init(message: error.description, exitCode: Self.dataError)
         case let error as InstanceError:
             switch error {
             case .notDeployed, .destroyed: self.init(message: error.description, exitCode: Self.notFound)

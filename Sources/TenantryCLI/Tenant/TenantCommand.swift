@@ -7,7 +7,7 @@ struct TenantCommand: AsyncParsableCommand {
         abstract: "Create, inspect and run tenants through their lifecycle.",
         subcommands: [
             TenantCreateCommand.self, TenantListCommand.self, TenantShowCommand.self, TenantHistoryCommand.self,
-            TenantSuspendCommand.self, TenantResumeCommand.self, TenantPlanCommand.self, TenantAttributesCommand.self,
+            TenantSuspendCommand.self, TenantResumeCommand.self, TenantPlanCommand.self, TenantAttributesCommand.self, TenantCustomizeCommand.self,
             TenantMoveCommand.self, TenantOffboardCommand.self, TenantPurgeCommand.self, TenantForgetCommand.self, TenantImportCommand.self,
             TenantRestoreCommand.self, TenantRebuildCommand.self,
             TenantExpireTrialsCommand.self,

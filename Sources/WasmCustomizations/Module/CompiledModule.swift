@@ -17,6 +17,8 @@ public struct CompiledModule: Sendable {
     let module: Module
     let mutableGlobals: [String]
     let importsHTTP: Bool
+    /// Whether the module imports `tenantry.http` (and so may reach the network).
+    public var importsNetwork: Bool { importsHTTP }
     /// The memory's declared maximum, in 64 KiB pages.
     let memoryPages: Int
 

@@ -5,12 +5,12 @@ import WasmCustomizations
 /// Modules written in WAT for the tests, assembled by WasmKit's `wat2wasm`: a manifest section,
 /// a two-page memory, a bump allocator whose pointer is an exported mutable global (so the
 /// host resets it), and whatever functions a test gives.
-enum ModuleFixtures {
-    static let defaultManifest = #"{"abi":1,"id":"fixture","version":"1.0.0","summary":"a test module","hooks":{"validate":["signup"]}}"#
+public enum ModuleFixtures {
+    public static let defaultManifest = #"{"abi":1,"id":"fixture","version":"1.0.0","summary":"a test module","hooks":{"validate":["signup"]}}"#
 
     /// WAT for a module with `manifest` (JSON), the given imports and functions, and
     /// `answers` placed as data at 1024 (each answer's offset is `answerOffset(i)`).
-    static func wat(
+    public static func wat(
         manifest: String = defaultManifest, imports: String = "", memory: String = "1 2", functions: String, answers: [String] = [],
         extra: String = ""
     ) -> String {
@@ -39,28 +39,28 @@ enum ModuleFixtures {
     }
 
     /// An i64 `(ptr << 32) | len` for the `index`th of `answers`.
-    static func packed(_ answers: [String], _ index: Int) -> String {
+    public static func packed(_ answers: [String], _ index: Int) -> String {
         let offset = 1024 + answers.prefix(index).reduce(0) { $0 + $1.utf8.count }
         return "(i64.const \((Int64(offset) << 32) | Int64(answers[index].utf8.count)))"
     }
 
-    static func bytes(_ wat: String) throws -> [UInt8] {
+    public static func bytes(_ wat: String) throws -> [UInt8] {
         try wat2wasm(wat)
     }
 
-    static func compiled(_ wat: String) throws -> CompiledModule {
+    public static func compiled(_ wat: String) throws -> CompiledModule {
         try CompiledModule(bytes: bytes(wat))
     }
 
     /// A validator answering the same for every command.
-    static func validator(answer: String?, manifest: String = defaultManifest) -> String {
+    public static func validator(answer: String?, manifest: String = defaultManifest) -> String {
         let answers = answer.map { [$0] } ?? []
         let result = answer == nil ? "(i64.const 0)" : packed(answers, 0)
         return wat(manifest: manifest, functions: "(func (export \"tenantry_validate\") (param i32 i32) (result i64) \(result))", answers: answers)
     }
 
     /// Escapes `text` for a WAT string literal.
-    static func escaped(_ text: String) -> String {
+    public static func escaped(_ text: String) -> String {
         text.utf8.map { byte in
             switch byte {
             case UInt8(ascii: "\""): "\\\""
