@@ -141,6 +141,7 @@ bench: bench-deps wasm-examples
 	$(BIN_RELEASE) bench http
 	$(BIN_RELEASE) bench long-stream
 	$(BIN_RELEASE) bench cells
+	$(BIN_RELEASE) bench customizations
 
 ## docs: the DocC catalogs of the library modules, built with swift-docc-plugin into
 ## .build/docs/<Module> (static HTML, not committed), and the CLI reference (cli-reference).

@@ -279,6 +279,10 @@ let package = Package(
             dependencies: [
                 "Schema",
                 "ChildProcesses",
+                "Customizations",
+                "Extensions",
+                "WasmCustomizations",
+                .product(name: "Logging", package: "swift-log"),
                 "EmbeddedPostgres",
                 "EventStore",
                 "FeatureFlags",

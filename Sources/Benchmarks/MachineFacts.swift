@@ -51,6 +51,13 @@ struct MachineFacts: Sendable {
         )
     }
 
+    /// The machine alone, for a benchmark that needs no database.
+    static func local() -> MachineFacts {
+        MachineFacts(
+            processors: ProcessInfo.processInfo.activeProcessorCount, cpuModel: cpuModel(), memoryBytes: memoryBytes(),
+            loadAverage: loadAverage(), postgresVersion: "not used", cluster: "no database", settings: [])
+    }
+
     /// Lines for the top of the report.
     var lines: [String] {
         let memory = memoryBytes.map { String(format: "%.1f GiB", Double($0) / 1_073_741_824) } ?? "unknown"

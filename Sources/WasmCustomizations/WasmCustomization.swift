@@ -11,10 +11,14 @@ public enum WasmCustomization {
     public struct Options: Sendable {
         /// Plain http to a loopback address for `tenantry.http` (tests' receivers only).
         public var allowsPlainLoopbackHTTP: Bool
+        /// False: a fresh instance for every call, as `tenantry bench customizations` measures
+        /// next to the pooled ones.
+        public var reusesInstances: Bool
         public var logger: Logger
 
-        public init(allowsPlainLoopbackHTTP: Bool = false, logger: Logger = Logger(label: "tenantry.customization")) {
+        public init(allowsPlainLoopbackHTTP: Bool = false, reusesInstances: Bool = true, logger: Logger = Logger(label: "tenantry.customization")) {
             self.allowsPlainLoopbackHTTP = allowsPlainLoopbackHTTP
+            self.reusesInstances = reusesInstances
             self.logger = logger
         }
     }
@@ -32,7 +36,7 @@ public enum WasmCustomization {
             let outbound = module.importsHTTP
                 ? OutboundHTTP(allowedDomains: settings.string(ModuleManifest.allowedDomainsSetting), allowsPlainLoopback: options.allowsPlainLoopbackHTTP)
                 : nil
-            let pool = InstancePool(module: module, settings: settings, logger: logger, outbound: outbound)
+            let pool = InstancePool(module: module, settings: settings, logger: logger, outbound: outbound, reusesInstances: options.reusesInstances)
             return try hooks(of: pool)
         }
     }

@@ -62,6 +62,23 @@ struct BenchCommandTests {
         }
     }
 
+    @Test("a small bench customizations run reports the pooled and fresh module rows next to the compiled validator, with µs per call")
+    func smallCustomizationsRun() async throws {
+        let module = TestCluster.packageRoot.appendingPathComponent(".build/wasm/corporate-email.wasm").path
+        let outcome = try await TenantryProcess.run(["bench", "customizations", "--module", module, "--calls", "1000", "--json"], environment: [:])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [[String: Any]], "\(outcome.standardOutput)")
+        #expect(rows.map { $0["workload"] as? String } == ["wasm validator, pooled instance", "wasm validator, fresh instance"])
+        for row in rows {
+            #expect(row["reference"] as? String == "compiled Swift validator")
+            #expect(((row["ratio"] as? Double) ?? 0) > 0, "\(row)")
+            #expect(row["tenantryP99Ms"] is Double, "\(row)")
+        }
+        #expect(outcome.standardError.contains("options:     --module \(module) --calls 1000"))
+        let missing = try await TenantryProcess.run(["bench", "customizations", "--module", "/nonexistent.wasm"], environment: [:])
+        #expect(missing.status != 0 && missing.standardError.contains("no module at /nonexistent.wasm"), "\(missing.standardError)")
+    }
+
     @Test("bench flags and bench cells refuse options out of range in one line, before touching a database")
     func badOptions() async throws {
         let outcome = try await TenantryProcess.run(["bench", "flags", "--rules", "99"], environment: ["TENANTRY_DATABASE_URL": "host=/nonexistent dbname=x"])

@@ -12,12 +12,14 @@ final class InstancePool: Sendable {
     private let settings: [String: String]
     private let logger: Logger
     private let outbound: OutboundHTTP?
+    private let reusesInstances: Bool
 
-    init(module: CompiledModule, settings: CustomizationSettings, logger: Logger, outbound: OutboundHTTP?) {
+    init(module: CompiledModule, settings: CustomizationSettings, logger: Logger, outbound: OutboundHTTP?, reusesInstances: Bool = true) {
         self.module = module
         self.settings = settings.values
         self.logger = logger
         self.outbound = outbound
+        self.reusesInstances = reusesInstances
     }
 
     /// Calls `hook` on an idle instance (or a new one), then keeps the instance if it is still
@@ -61,7 +63,7 @@ final class InstancePool: Sendable {
     }
 
     private func release(_ instance: SandboxInstance) {
-        guard instance.isReusable else { return }
+        guard reusesInstances, instance.isReusable else { return }
         IdleInstances.shared.park(instance, for: ObjectIdentifier(self))
     }
 
