@@ -382,6 +382,7 @@ let package = Package(
             name: "WasmCustomizationsTests",
             dependencies: [
                 "WasmCustomizations", "Extensions", "EventStore", "TestSupport", "HTTPTestSupport", "WasmTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: testSwiftSettings
         ),

@@ -1,6 +1,7 @@
 import Extensions
 import Foundation
 import HTTPTestSupport
+import Hummingbird
 import Testing
 import WasmCustomizations
 import WasmTestSupport
@@ -168,6 +169,26 @@ struct SandboxTests {
             let refusedScheme = await #expect(throws: CustomizationError.self) { try await plain.validate(Self.signup) }
             #expect(refusedScheme?.kind == .trapped && refusedScheme?.detail.contains("only https is allowed") == true, "\(String(describing: refusedScheme))")
             #expect(receiver.requests == 1)
+        }
+    }
+
+    @Test("a module waiting on a receiver that never answers is stopped at its time budget: the caller gets its answer in time")
+    func wallClockBudget() async throws {
+        let router = Router()
+        router.post("/ingest") { _, _ -> Response in
+            try await Task.sleep(for: .seconds(30))
+            return Response(status: .noContent)
+        }
+        try await LocalHTTPServer.serve(router) { port in
+            let wat = Self.httpValidator(url: "http://127.0.0.1:\(port)/ingest")
+            let host = try Self.host(wat, settings: ["allowed-domains": "127.0.0.1"], options: .init(allowsPlainLoopbackHTTP: true))
+            let started = ContinuousClock.now
+            let error = await #expect(throws: CustomizationError.self) { try await host.validate(Self.signup) }
+            let took = started.duration(to: .now)
+            // The validator's budget is 250 ms; the module's own wait ends with it too (its http
+            // call times out), so nothing is left blocked.
+            #expect(error?.kind == .timedOut || error?.detail == "failed", "\(String(describing: error))")
+            #expect(took < .seconds(10), "\(took)")
         }
     }
 }
