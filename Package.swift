@@ -419,6 +419,8 @@ let package = Package(
             name: "InstancesTests",
             dependencies: [
                 "Instances", "Tenantry", "Customizations", "Provisioning", "EventStore", "PostgresClient", "TestSupport", "RuntimeTestSupport",
+                "Extensions", "FeatureFlags", "WasmCustomizations",
+                .product(name: "WAT", package: "WasmKit"),
             ],
             swiftSettings: testSwiftSettings
         ),
