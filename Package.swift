@@ -93,6 +93,7 @@ let package = Package(
                 .embedInCode("Migrations/0112_purge_retired_tenants.sql"),
                 .embedInCode("Migrations/0113_personal_data_keys.sql"),
                 .embedInCode("Migrations/0114_cells.sql"),
+                .embedInCode("Migrations/0115_instance_reads_customizations.sql"),
                 .embedInCode("Migrations/0200_tenants_read_model.sql"),
                 .embedInCode("Migrations/0201_tenants_compensation_owed.sql"),
                 .embedInCode("Migrations/0202_signup_admissions.sql"),
@@ -430,6 +431,8 @@ let package = Package(
             name: "InstancesTests",
             dependencies: [
                 "Instances", "Tenantry", "Customizations", "Provisioning", "EventStore", "PostgresClient", "TestSupport", "RuntimeTestSupport",
+                "Extensions", "FeatureFlags", "WasmCustomizations",
+                .product(name: "WAT", package: "WasmKit"),
             ],
             swiftSettings: testSwiftSettings
         ),

@@ -11,7 +11,8 @@ extension InstanceAdministration {
     public struct Request: Sendable {
         /// The tenant's slug or id.
         public var tenant: String
-        /// The customization's id in the catalog.
+        /// The customization: `ID` (compiled into the release, else the highest version of the
+        /// module installed) or `ID@VERSION`.
         public var customization: String
         /// The customization's settings by name; checked before anything is written.
         public var settings: [String: String]
@@ -67,16 +68,18 @@ extension InstanceAdministration {
         public let started: InstanceEvent.Started?
     }
 
-    /// Deploys the tenant's instance: 1. checks the customization's settings (throws before
-    /// writing anything when one is invalid); 2. gives the tenant a database and a login of its
+    /// Deploys the tenant's instance: 1. resolves the customization (compiled in, or an
+    /// installed WebAssembly module) and checks its settings (throws before writing anything when
+    /// one is invalid); 2. gives the tenant a database and a login of its
     /// own and applies the customization's flag defaults; 3. records InstanceDeployed; 4.
     /// renders the files; and for a local target 5. (re)starts the process and records
     /// InstanceStarted. Each step is reported to `progress`.
     public func deploy(_ request: Request, progress: @Sendable (String) -> Void = { _ in }) async throws -> Deployment {
         guard ["local", "kubernetes"].contains(request.target) else { throw InstanceError.invalidTarget(request.target) }
-        let customization = try catalog.customization(named: request.customization)
-        let host = try CustomizationHost(customization, settings: request.settings)
-        progress("1/4 settings of \(host.id) \(host.version) are valid")
+        let definition = try await customizations.definition(request.customization)
+        let host = try CustomizationHost(definition, settings: request.settings)
+        let customization = InstanceCustomization(host)
+        progress("1/4 settings of \(customization) are valid")
 
         let tenant = try await platform.tenant(request.tenant)
         let port = try request.port ?? (request.target == "local" ? FreePort.find() : 8080)
@@ -104,20 +107,20 @@ extension InstanceAdministration {
         progress("2/4 the instance logs in as \(credentials.role): its own tenant only, no migrations")
 
         for flagDefault in host.flagDefaults {
-            try await applyFlagDefault(flagDefault, tenant: tenant.id, host: host, progress: progress)
+            try await applyFlagDefault(flagDefault, tenant: tenant.id, host: host) { progress("2/4 \($0)") }
         }
 
         let deployed = InstanceEvent.Deployed(
             tenantId: tenant.id, slug: tenant.slug, customizationId: host.id.rawValue, customizationVersion: host.version,
-            release: TenantryRelease.version, settings: Self.recorded(host), target: request.target,
+            customizationModule: customization.module, release: TenantryRelease.version, settings: Self.recorded(host), target: request.target,
             directory: directory.standardizedFileURL.path, port: port, database: dedication.database)
         var record = try await log.append(
             [.deployed(deployed)], after: existing, for: tenant.id, actor: request.actor, reason: "deploy \(host.id) \(host.version)")
-        progress("3/4 recorded InstanceDeployed (\(host.id) \(host.version), release \(TenantryRelease.version), target \(request.target))")
+        progress("3/4 recorded InstanceDeployed (\(customization), release \(TenantryRelease.version), target \(request.target))")
 
         let environment = try environment(slug: tenant.slug, port: port, host: host, credentials: credentials)
         let files = InstanceFiles(directory: directory, deployRoot: request.deployRoot)
-        let secretNames = Set(host.specifications.filter(\.isSecret).map { Self.settingVariable($0.name) } + [platform.databaseURLVariable])
+        let secretNames = secretNames(host)
         try files.render(
             slug: tenant.slug, customization: host.id.rawValue, release: TenantryRelease.version, environment: environment,
             migrationEnvironment: migrationEnvironment(slug: tenant.slug), secretNames: secretNames)
@@ -154,32 +157,50 @@ extension InstanceAdministration {
     /// The serving process's environment: the instance's own login to the platform's database
     /// (the operator's URL with the login replaced), never the operator's or a migration one.
     private func environment(slug: String, port: Int, host: CustomizationHost, credentials: InstanceCredentials) throws -> [String: String] {
-        var environment = [
+        let environment = [
             "TENANTRY_INSTANCE": slug,
             "TENANTRY_HOST": "127.0.0.1",
             "TENANTRY_PORT": String(port),
             platform.databaseURLVariable: try credentials.connectionString(replacingLoginOf: platform.administrator.connectionString),
         ]
-        for (name, value) in host.settings.values { environment[Self.settingVariable(name)] = value }
+        return Self.environment(environment, running: host)
+    }
+
+    /// `environment` with the customization's variables (`TENANTRY_SETTING_<NAME>` and
+    /// `TENANTRY_CUSTOMIZATION_MODULE`) replaced by those of `host`; `previous` names the
+    /// settings of the customization they replace.
+    static func environment(_ environment: [String: String], running host: CustomizationHost, previous: some Sequence<String> = []) -> [String: String] {
+        var environment = environment
+        for name in previous { environment[settingVariable(name)] = nil }
+        for (name, value) in host.settings.values { environment[settingVariable(name)] = value }
+        environment[customizationModuleVariable] = InstanceCustomization(host).module
         return environment
+    }
+
+    /// The variables that go to the Kubernetes Secret rather than the ConfigMap: the database
+    /// URL and the customization's secret settings.
+    func secretNames(_ host: CustomizationHost) -> Set<String> {
+        Set(host.specifications.filter(\.isSecret).map { Self.settingVariable($0.name) } + [platform.databaseURLVariable])
     }
 
     /// The migration step's environment (`tenantry instance migrate`): the deploying operator's
     /// database, as the platform was given it.
-    private func migrationEnvironment(slug: String) -> [String: String] {
+    func migrationEnvironment(slug: String) -> [String: String] {
         platform.migrationEnvironment.merging(["TENANTRY_INSTANCE": slug]) { _, new in new }
     }
 
-    private func applyFlagDefault(_ flagDefault: FlagDefault, tenant: UUID, host: CustomizationHost, progress: @Sendable (String) -> Void) async throws {
+    /// Sets the tenant's override of a flag the customization defaults, unless the tenant has
+    /// one already (an override is never written over) or the flag does not exist.
+    func applyFlagDefault(_ flagDefault: FlagDefault, tenant: UUID, host: CustomizationHost, progress: (String) -> Void) async throws {
         let key = try FlagKey(flagDefault.flagKey)
         guard let flag = try await platform.flags.load(key) else {
-            progress("2/4 flag default \(flagDefault.flagKey)=\(flagDefault.variant) skipped: no such flag")
+            progress("flag default \(flagDefault.flagKey)=\(flagDefault.variant) skipped: no such flag")
             return
         }
         guard flag.overrides[tenant] == nil else { return }
         _ = try await platform.flags.setOverride(
             key, tenant: tenant, variant: flagDefault.variant,
             by: FlagService.Change(actor: "customization:\(host.id)", reason: "flag default of \(host.id) \(host.version)"))
-        progress("2/4 flag default \(flagDefault.flagKey)=\(flagDefault.variant) set")
+        progress("flag default \(flagDefault.flagKey)=\(flagDefault.variant) set")
     }
 }

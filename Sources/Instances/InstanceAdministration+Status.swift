@@ -20,23 +20,23 @@ extension InstanceAdministration {
         public var port: Int { record.process?.port ?? record.deployment.port }
     }
 
-    /// The instance's record, whether it runs and answers ready, and its reactions' lag.
+    /// The instance's record, whether it runs and answers ready, and the lag of the reactions of
+    /// the customization it runs (none counted when that customization cannot be loaded here).
     public func status(of tenant: String) async throws -> Status {
         let record = try await record(of: tenant)
         let state = state(of: record)
         let port = record.process?.port ?? record.deployment.port
         let health = state == "running" ? (await processes.isReady(port: port) ? "ready" : "not ready") : "-"
         var lags: [String: Int] = [:]
-        if record.status != .destroyed, let id = CustomizationID(record.deployment.customizationId), let customization = catalog.customization(id) {
+        let running = record.customization
+        if record.status != .destroyed,
+            let definition = try? await customizations.definition(id: running.id, version: running.version, moduleSHA256: running.moduleSHA256),
             // Reading checkpoints needs the hooks, not the real settings: examples will do.
-            let description = CustomizationDescription(customization)
-            if !description.hooks.filter({ $0.hasPrefix("reacts") }).isEmpty,
-                let host = try? CustomizationHost(
-                    customization,
-                    settings: Dictionary(uniqueKeysWithValues: customization.settings.map { ($0.name, $0.defaultValue ?? $0.kind.example) }))
-            {
-                lags = try await reactionLag(record, host: host)
-            }
+            let host = try? CustomizationHost(
+                definition, settings: Dictionary(uniqueKeysWithValues: definition.settings.map { ($0.name, $0.defaultValue ?? $0.kind.example) })),
+            !host.reactions.isEmpty
+        {
+            lags = try await reactionLag(record, host: host)
         }
         return Status(record: record, state: state, health: health, reactionLag: lags)
     }

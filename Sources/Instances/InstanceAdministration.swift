@@ -7,8 +7,9 @@ import Foundation
 import Provisioning
 import Schema
 
-/// Every workflow of single-tenant instances: deploy, status, list, upgrade (rolled back when
-/// the new release does not become ready), migrate, stop and destroy. The CLI's `instance`
+/// Every workflow of single-tenant instances: deploy, status, list, upgrade of the release or of
+/// the customization (each rolled back when the new one does not become ready), migrate, stop
+/// and destroy. The CLI's `instance`
 /// commands are thin over it, and anything else (a route, a test) can run the same workflow.
 ///
 /// Each change is recorded on the tenant's `instance-<id>` stream at the version its record was
@@ -16,17 +17,19 @@ import Schema
 public struct InstanceAdministration: Sendable {
     /// The platform's databases, stores and services the workflows act on.
     public let platform: InstancePlatform
-    /// The customizations this release can deploy.
-    public let catalog: CustomizationCatalog
+    /// The customizations deployments can name: compiled into the release, or installed modules.
+    public let customizations: any CustomizationResolver
     /// How local instance processes are started and stopped (a fake in tests).
     public let processes: any InstanceProcesses
     /// The instances' records, read and appended at the version they were read at.
     public var log: InstanceLog { InstanceLog(store: platform.operatorStore) }
 
     /// The workflows on `platform`; local processes are real ones unless `processes` says otherwise.
-    public init(platform: InstancePlatform, catalog: CustomizationCatalog, processes: any InstanceProcesses = LocalInstanceProcesses()) {
+    public init(
+        platform: InstancePlatform, customizations: any CustomizationResolver, processes: any InstanceProcesses = LocalInstanceProcesses()
+    ) {
         self.platform = platform
-        self.catalog = catalog
+        self.customizations = customizations
         self.processes = processes
     }
 
@@ -78,10 +81,15 @@ public struct InstanceAdministration: Sendable {
         "TENANTRY_SETTING_" + name.uppercased().replacingOccurrences(of: "-", with: "_")
     }
 
+    /// `TENANTRY_CUSTOMIZATION_MODULE`: `sha256:<hex>` of the WebAssembly module an instance
+    /// runs, in its `instance.env` (absent for compiled code), so operators see what runs; the
+    /// instance refuses to start when it is not the module its record names.
+    public static let customizationModuleVariable = "TENANTRY_CUSTOMIZATION_MODULE"
+
     /// The settings of the customization as the process environment gives them.
-    public static func settings(from environment: [String: String], for customization: any Customization.Type) -> [String: String] {
+    public static func settings(from environment: [String: String], for definition: CustomizationDefinition) -> [String: String] {
         var settings: [String: String] = [:]
-        for specification in customization.settings {
+        for specification in definition.settings {
             if let value = environment[settingVariable(specification.name)] { settings[specification.name] = value }
         }
         return settings

@@ -18,6 +18,12 @@ public enum InstanceError: Error, Sendable, CustomStringConvertible {
     case exportInsideFiles(export: String, directory: String)
     /// A release binary to upgrade to that does not say which release it is.
     case unknownRelease(binary: String, detail: String)
+    /// The customization an instance's record names cannot run: unknown, not the bytes
+    /// recorded, not the module the environment names, or not accepting its settings.
+    case customizationUnavailable(slug: String, customization: String, detail: String)
+    /// A customization change whose settings the new customization does not accept; refused
+    /// before anything stopped or was recorded.
+    case customizationSettings(slug: String, customization: String, detail: String)
 
     /// The reason, with what to do about it where there is something to do.
     public var description: String {
@@ -36,6 +42,11 @@ public enum InstanceError: Error, Sendable, CustomStringConvertible {
         case let .exportInsideFiles(export, directory):
             "--export \(export) is inside the instance's files (\(directory)), which destroy removes: write it elsewhere"
         case let .unknownRelease(binary, detail): "--binary \(binary): `--version` did not print a release (\(detail))"
+        case let .customizationUnavailable(slug, customization, detail):
+            "the instance of \(slug) cannot run its customization \(customization): \(detail)"
+        case let .customizationSettings(slug, customization, detail):
+            "the instance of \(slug) cannot switch to \(customization), nothing was changed: \(detail) "
+                + "(give --setting name=value for what it needs, --unset name for what it does not take)"
         }
     }
 }

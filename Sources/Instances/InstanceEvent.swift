@@ -16,6 +16,12 @@ public enum InstanceEvent: Sendable, Hashable {
     case upgradeRolledBack(UpgradeRolledBack)
     /// `InstanceDestroyed`: exported, offboarded and removed; nothing is done with it after.
     case destroyed(Destroyed)
+    /// `InstanceCustomizationChanged`: the instance runs another customization, or another
+    /// version of its own (recorded before that one starts: the instance reads it at start-up).
+    case customizationChanged(CustomizationChanged)
+    /// `InstanceCustomizationRolledBack`: a customization change failed and the previous one
+    /// runs again.
+    case customizationRolledBack(CustomizationRolledBack)
 
     /// The instance was deployed (or redeployed with other settings).
     public struct Deployed: Codable, Sendable, Hashable {
@@ -27,6 +33,9 @@ public enum InstanceEvent: Sendable, Hashable {
         public var customizationId: String
         /// The customization's version when deployed.
         public var customizationVersion: String
+        /// `sha256:<hex>` of the WebAssembly module deployed; absent for a customization compiled
+        /// into the release (and in events recorded before modules existed).
+        public var customizationModule: String?
         /// The Tenantry release deployed (later ones are recorded by `Upgraded`).
         public var release: String
         /// Secret settings are recorded as `sha256:<hex>` of their value, never the value.
@@ -98,6 +107,61 @@ public enum InstanceEvent: Sendable, Hashable {
         }
     }
 
+    /// The instance's customization was switched (`instance upgrade --customization`).
+    public struct CustomizationChanged: Codable, Sendable, Hashable {
+        /// The customization it ran, `id@version`.
+        public var from: String
+        /// `sha256:<hex>` of the module it ran; absent for compiled code.
+        public var fromModule: String?
+        /// The customization it runs now, `id@version`.
+        public var to: String
+        /// `sha256:<hex>` of the module it runs now; absent for compiled code.
+        public var toModule: String?
+        /// The settings `to` runs with; secret ones as `sha256:<hex>`, never the value.
+        public var settings: [String: String]
+
+        /// A change from `from` to `to`, which runs with `settings` (secrets already hashed).
+        public init(from: InstanceCustomization, to: InstanceCustomization, settings: [String: String]) {
+            self.from = from.reference
+            self.fromModule = from.module
+            self.to = to.reference
+            self.toModule = to.module
+            self.settings = settings
+        }
+
+        /// The customization it runs now.
+        public var running: InstanceCustomization { InstanceCustomization(reference: to, module: toModule) }
+    }
+
+    /// A customization change that failed once recorded: the previous customization runs again.
+    public struct CustomizationRolledBack: Codable, Sendable, Hashable {
+        /// The customization that runs again, `id@version`.
+        public var from: String
+        /// `sha256:<hex>` of its module; absent for compiled code.
+        public var fromModule: String?
+        /// The customization that was tried, `id@version`.
+        public var to: String
+        /// `sha256:<hex>` of the module tried; absent for compiled code.
+        public var toModule: String?
+        /// The settings `from` runs with again; secret ones as `sha256:<hex>`.
+        public var settings: [String: String]
+        /// Why the change failed, in one line.
+        public var reason: String
+
+        /// A rollback from the attempted `to` back to `from`, which runs with `settings` again.
+        public init(from: InstanceCustomization, to: InstanceCustomization, settings: [String: String], reason: String) {
+            self.from = from.reference
+            self.fromModule = from.module
+            self.to = to.reference
+            self.toModule = to.module
+            self.settings = settings
+            self.reason = reason
+        }
+
+        /// The customization that runs again.
+        public var running: InstanceCustomization { InstanceCustomization(reference: from, module: fromModule) }
+    }
+
     /// The instance was destroyed after its tenant's events were exported.
     public struct Destroyed: Codable, Sendable, Hashable {
         /// The absolute path of the export.
@@ -120,6 +184,8 @@ public enum InstanceEvent: Sendable, Hashable {
         case .upgraded: "InstanceUpgraded"
         case .upgradeRolledBack: "InstanceUpgradeRolledBack"
         case .destroyed: "InstanceDestroyed"
+        case .customizationChanged: "InstanceCustomizationChanged"
+        case .customizationRolledBack: "InstanceCustomizationRolledBack"
         }
     }
 
@@ -131,6 +197,8 @@ public enum InstanceEvent: Sendable, Hashable {
         case .upgraded(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .upgradeRolledBack(let data): try NewEvent(type: type, data: data, metadata: metadata)
         case .destroyed(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .customizationChanged(let data): try NewEvent(type: type, data: data, metadata: metadata)
+        case .customizationRolledBack(let data): try NewEvent(type: type, data: data, metadata: metadata)
         }
     }
 
@@ -142,6 +210,8 @@ public enum InstanceEvent: Sendable, Hashable {
         case "InstanceUpgraded": self = .upgraded(try event.decodeData(as: Upgraded.self))
         case "InstanceUpgradeRolledBack": self = .upgradeRolledBack(try event.decodeData(as: UpgradeRolledBack.self))
         case "InstanceDestroyed": self = .destroyed(try event.decodeData(as: Destroyed.self))
+        case "InstanceCustomizationChanged": self = .customizationChanged(try event.decodeData(as: CustomizationChanged.self))
+        case "InstanceCustomizationRolledBack": self = .customizationRolledBack(try event.decodeData(as: CustomizationRolledBack.self))
         default: return nil
         }
     }

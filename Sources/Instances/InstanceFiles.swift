@@ -43,6 +43,17 @@ public struct InstanceFiles: Sendable {
     public var logFile: URL { directory.appendingPathComponent("instance.log") }
     /// `bin/`: the copies of each release's binary a local instance ran (for rollback).
     public var binaries: URL { directory.appendingPathComponent("bin") }
+    /// `kubernetes/kustomization.yaml`: the overlay itself.
+    var kustomizationFile: URL { overlayDirectory.appendingPathComponent("kustomization.yaml") }
+    /// `kubernetes/secret.env`: the serving Deployment's secret variables (0600).
+    var secretFile: URL { overlayDirectory.appendingPathComponent("secret.env") }
+    /// `kubernetes/migration-secret.env`: the migration Job's credential (0600).
+    var migrationSecretFile: URL { overlayDirectory.appendingPathComponent("migration-secret.env") }
+
+    /// Every file `render` writes.
+    func renderedFiles(slug: String) -> [URL] {
+        [environmentFile, migrationEnvironmentFile, unitFile(slug: slug), migrationUnitFile(slug: slug), kustomizationFile, secretFile, migrationSecretFile]
+    }
 
     /// Renders every file; returns their paths. `environment` is the serving process's,
     /// `migrationEnvironment` the migration step's; the variables named in `secretNames` go to
@@ -74,17 +85,14 @@ public struct InstanceFiles: Sendable {
         let secrets = environment.filter { secretNames.contains($0.key) }
         // In a cluster the base's address and port apply, and there is no embedded PostgreSQL.
         let plain = environment.filter { !secretNames.contains($0.key) && !Self.localOnly.contains($0.key) }
-        let secretFile = overlayDirectory.appendingPathComponent("secret.env")
         try Self.write(Self.secretText(secrets), to: secretFile, mode: 0o600)
-        let migrationSecretFile = overlayDirectory.appendingPathComponent("migration-secret.env")
         try Self.write(
             Self.secretText(migrationEnvironment.filter { !Self.localOnly.contains($0.key) && $0.key != "TENANTRY_INSTANCE" }),
             to: migrationSecretFile, mode: 0o600)
-        let kustomization = overlayDirectory.appendingPathComponent("kustomization.yaml")
         try Self.write(
             Self.overlayText(slug: slug, customization: customization, release: release, base: Self.relativePath(from: overlayDirectory, to: base), literals: plain),
-            to: kustomization, mode: 0o644)
-        return [environmentFile, migrationEnvironmentFile, unit, migrationUnit, kustomization, secretFile, migrationSecretFile]
+            to: kustomizationFile, mode: 0o644)
+        return renderedFiles(slug: slug)
     }
 
     static func secretText(_ secrets: [String: String]) -> String {

@@ -19,6 +19,10 @@ public struct InstanceRecord: Sendable, Hashable {
     public private(set) var process: InstanceEvent.Started?
     /// The release of the last upgrade, else the deployment's.
     public private(set) var release: String
+    /// The customization of the last change (or rollback), else the deployment's.
+    public private(set) var customization: InstanceCustomization
+    /// The settings `customization` runs with (secret ones as `sha256:<hex>`).
+    public private(set) var settings: [String: String]
     /// The stream version it was read at: a change is appended only after it.
     public private(set) var version: Int64
     /// When the last event was recorded.
@@ -29,6 +33,8 @@ public struct InstanceRecord: Sendable, Hashable {
         deployment = first
         status = .deployed
         release = first.release
+        customization = Self.customization(of: first)
+        settings = first.settings
         self.version = version
         updatedAt = events.first?.1 ?? Date()
         for (event, time) in events { apply(event, at: time) }
@@ -40,6 +46,8 @@ public struct InstanceRecord: Sendable, Hashable {
         case .deployed(let deployed):
             deployment = deployed
             release = deployed.release
+            customization = Self.customization(of: deployed)
+            settings = deployed.settings
             if status == .destroyed { status = .deployed }
         case .started(let started):
             process = started
@@ -54,6 +62,16 @@ public struct InstanceRecord: Sendable, Hashable {
         case .destroyed:
             status = .destroyed
             process = nil
+        case .customizationChanged(let change):
+            customization = change.running
+            settings = change.settings
+        case .customizationRolledBack(let rollback):
+            customization = rollback.running
+            settings = rollback.settings
         }
+    }
+
+    private static func customization(of deployed: InstanceEvent.Deployed) -> InstanceCustomization {
+        InstanceCustomization(id: deployed.customizationId, version: deployed.customizationVersion, module: deployed.customizationModule)
     }
 }

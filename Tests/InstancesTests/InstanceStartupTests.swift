@@ -1,5 +1,6 @@
 import Customizations
 import EventStore
+import Extensions
 import Foundation
 import Instances
 import PostgresClient
@@ -11,6 +12,11 @@ import Testing
 
 @Suite("Instance start-up checks, without the CLI")
 struct InstanceStartupTests {
+    /// The customizations as the instance's login reads them, as `serve --instance` builds them.
+    static let customizations: @Sendable (EventLog) -> any CustomizationResolver = { store in
+        TenantryRuntime.customizations(catalog: ReleaseCustomizations.catalog, controlPlane: store)
+    }
+
     @Test("serve --instance's checks: its own login starts its own tenant; the operator's login, another tenant, a missing setting and pending migrations are refused, named")
     func startupChecks() async throws {
         try await withTestRuntime { runtime, database in
@@ -25,7 +31,7 @@ struct InstanceStartupTests {
             let other = try await signup("Globex")
             try await runtime.eventStore.append(
                 [try NewEvent(type: "Noted", dataJSON: #"{"n":1}"#)], to: StreamName("doc-1"), tenant: tenant.id)
-            let instances = runtime.instances(catalog: ReleaseCustomizations.catalog, processes: SimulatedProcesses())
+            let instances = runtime.instances(customizations: runtime.customizations(catalog: ReleaseCustomizations.catalog), processes: SimulatedProcesses())
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("startup-\(UUID().uuidString.prefix(8))")
             defer { try? FileManager.default.removeItem(at: scratch) }
             let deployment = try await instances.deploy(
@@ -35,9 +41,9 @@ struct InstanceStartupTests {
                     binary: URL(fileURLWithPath: "/bin/true"), actor: "operator:test"))
             let environment = deployment.environment
             let url = try #require(environment["TENANTRY_DATABASE_URL"])
-            let catalog = ReleaseCustomizations.catalog
+            let customizations = Self.customizations
 
-            let startup = try await InstanceStartup.check(tenant.slug, url: url, environment: environment, catalog: catalog)
+            let startup = try await InstanceStartup.check(tenant.slug, url: url, environment: environment, customizations: customizations)
             #expect(startup.tenantID == tenant.id)
             #expect(startup.slug == tenant.slug)
             #expect(startup.database == deployment.record.deployment.database)
@@ -55,15 +61,15 @@ struct InstanceStartupTests {
             #expect(stored?.hasPrefix("SCRAM-SHA-256$4096:") == true)
 
             await #expect(throws: InstanceError.self, "the operator's login is more than an instance's") {
-                try await InstanceStartup.check(tenant.slug, url: database.administratorConnectionString, environment: environment, catalog: catalog)
+                try await InstanceStartup.check(tenant.slug, url: database.administratorConnectionString, environment: environment, customizations: customizations)
             }
             await #expect(throws: InstanceError.self, "the login is the instance of another tenant") {
-                try await InstanceStartup.check(other.slug, url: url, environment: environment, catalog: catalog)
+                try await InstanceStartup.check(other.slug, url: url, environment: environment, customizations: customizations)
             }
             var withoutSetting = environment
             withoutSetting["TENANTRY_SETTING_DOMAIN"] = nil
             await #expect(throws: (any Error).self, "the customization's required setting is missing") {
-                try await InstanceStartup.check(tenant.slug, url: url, environment: withoutSetting, catalog: catalog)
+                try await InstanceStartup.check(tenant.slug, url: url, environment: withoutSetting, customizations: customizations)
             }
 
             // A dedicated database that has not had this release's last migration is refused.
@@ -72,7 +78,7 @@ struct InstanceStartupTests {
                     "DELETE FROM tenantry.schema_migrations WHERE version = (SELECT max(version) FROM tenantry.schema_migrations)")
             }
             do {
-                _ = try await InstanceStartup.check(tenant.slug, url: url, environment: environment, catalog: catalog)
+                _ = try await InstanceStartup.check(tenant.slug, url: url, environment: environment, customizations: customizations)
                 Issue.record("a dedicated database with a migration pending was accepted")
             } catch InstanceError.dedicatedNotMigrated(let slug, let pending) {
                 #expect(slug == tenant.slug)

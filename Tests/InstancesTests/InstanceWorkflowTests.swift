@@ -11,7 +11,8 @@ import TestSupport
 import Testing
 
 /// Instance processes that start nothing: each "process" is a number in a table, a release
-/// listed in `unready` never becomes ready, and one listed in `crashing` fails to start with an
+/// listed in `unready` never becomes ready, nor does an instance whose `instance.env` names a
+/// module listed in `unreadyModules`, and a release listed in `crashing` fails to start with an
 /// error that is no `InstanceError`. The workflows' events, versions, database moves and
 /// files are real; only the serving processes are not.
 final class SimulatedProcesses: InstanceProcesses {
@@ -24,13 +25,15 @@ final class SimulatedProcesses: InstanceProcesses {
     private let state = Mutex(State())
     private let unready: Set<String>
     private let crashing: Set<String>
+    private let unreadyModules: Set<String>
 
     /// A start failure that is not an `InstanceError`.
     struct Crash: Error {}
 
-    init(unready: Set<String> = [], crashing: Set<String> = []) {
+    init(unready: Set<String> = [], crashing: Set<String> = [], unreadyModules: Set<String> = []) {
         self.unready = unready
         self.crashing = crashing
+        self.unreadyModules = unreadyModules
     }
 
     /// The releases started, in order.
@@ -39,10 +42,14 @@ final class SimulatedProcesses: InstanceProcesses {
     var runningReleases: [String] { state.withLock { $0.running.values.map(\.release).sorted() } }
 
     func start(files: InstanceFiles, slug: String, port: Int, release: String, binary: URL, timeout: Duration) async throws -> InstanceEvent.Started {
-        try state.withLock { state in
+        let module = try files.readEnvironment()[InstanceAdministration.customizationModuleVariable]
+        return try state.withLock { state in
             state.starts.append(release)
             guard !crashing.contains(release) else { throw Crash() }
             guard !unready.contains(release) else { throw InstanceError.notReady(slug: slug, detail: "release \(release) never answered /readyz") }
+            if let module, unreadyModules.contains(module) {
+                throw InstanceError.notReady(slug: slug, detail: "module \(module) never answered /readyz")
+            }
             state.nextProcessID += 1
             state.running[state.nextProcessID] = (slug, port, release)
             return InstanceEvent.Started(processId: state.nextProcessID, port: port, release: release, binary: binary.path)
@@ -86,7 +93,7 @@ struct InstanceWorkflowTests {
                               personalData: PersonalData(fields: ["who"], subject: "customer-3"))],
                 to: StreamName("doc-1"), tenant: tenant.id)
             let processes = SimulatedProcesses(unready: ["9.9.9-broken"], crashing: ["9.9.10-crashing"])
-            let instances = runtime.instances(catalog: ReleaseCustomizations.catalog, processes: processes)
+            let instances = runtime.instances(customizations: runtime.customizations(catalog: ReleaseCustomizations.catalog), processes: processes)
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("instances-\(UUID().uuidString.prefix(8))")
             defer { try? FileManager.default.removeItem(at: scratch) }
             let files = scratch.appendingPathComponent("files")
@@ -105,6 +112,8 @@ struct InstanceWorkflowTests {
             #expect(deployment.record.status == .running)
             #expect(deployment.record.version == 2, "InstanceDeployed, InstanceStarted")
             #expect(deployment.started?.release == TenantryRelease.version)
+            #expect(deployment.record.deployment.customizationModule == nil, "compiled code has no module")
+            #expect(deployment.record.customization == InstanceCustomization(id: "corporate-email", version: "1.0.0", module: nil))
             let databaseName = deployment.record.deployment.database
             #expect(try await count("SELECT count(*) FROM tenantry.events WHERE stream_name = 'doc-1'",
                                     database.administratorConfiguration.with(database: databaseName)) == 3, "the tenant's events moved")
@@ -141,6 +150,7 @@ struct InstanceWorkflowTests {
             #expect(FileManager.default.fileExists(atPath: deployment.files.environmentFile.path))
             let environment = try deployment.files.readEnvironment()
             #expect(environment["TENANTRY_SETTING_DOMAIN"] == "initech.example")
+            #expect(environment[InstanceAdministration.customizationModuleVariable] == nil)
             let login = try #require(InstanceCredentials.role(forDatabase: databaseName))
             #expect(environment["TENANTRY_DATABASE_URL"]?.contains(login) == true, "the instance logs in as its own role")
 

@@ -29,6 +29,7 @@ public enum TenantryMigrations {
         migration(112, "purge_retired_tenants", PackageResources._112_purge_retired_tenants_sql),
         migration(113, "personal_data_keys", PackageResources._113_personal_data_keys_sql),
         migration(114, "cells", PackageResources._114_cells_sql),
+        migration(115, "instance_reads_customizations", PackageResources._115_instance_reads_customizations_sql),
         migration(200, "tenants_read_model", PackageResources._200_tenants_read_model_sql),
         migration(201, "tenants_compensation_owed", PackageResources._201_tenants_compensation_owed_sql),
         migration(202, "signup_admissions", PackageResources._202_signup_admissions_sql),

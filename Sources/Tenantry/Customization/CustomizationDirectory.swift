@@ -32,7 +32,10 @@ public struct CustomizationDirectory: CustomizationResolver {
             return try await catalog.definition(id: id, version: version, moduleSHA256: nil)
         }
         guard let module = try await library.module(id, version: version, sha256: sha256) else {
-            throw UnknownCustomization(name: "\(id)@\(version)", known: try await known())
+            // Only this id's versions: an instance's login reads the modules' streams at start-up
+            // but may not list the control plane's streams.
+            let versions = try await library.entries(of: id).map(\.reference)
+            throw UnknownCustomization(name: "\(id)@\(version)", known: versions.isEmpty ? "no version of \(id)" : versions.joined(separator: ", "))
         }
         return WasmCustomization.definition(module, options: options)
     }

@@ -4,9 +4,13 @@ public import Instances
 
 extension TenantryRuntime {
     /// Single-tenant instances, on this runtime's platform: deploy, status, upgrade, stop,
-    /// destroy. `processes` starts and stops the local ones.
-    public func instances(catalog: CustomizationCatalog, processes: any InstanceProcesses = LocalInstanceProcesses()) -> InstanceAdministration {
-        InstanceAdministration(platform: instancePlatform, catalog: catalog, processes: processes)
+    /// destroy. `customizations` are those deployments can name (usually
+    /// `customizations(catalog:)`: the release's and the installed modules); `processes` starts
+    /// and stops the local ones.
+    public func instances(
+        customizations: any CustomizationResolver, processes: any InstanceProcesses = LocalInstanceProcesses()
+    ) -> InstanceAdministration {
+        InstanceAdministration(platform: instancePlatform, customizations: customizations, processes: processes)
     }
 
     /// The services instance operations use, from this runtime.

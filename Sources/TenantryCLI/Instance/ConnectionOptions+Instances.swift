@@ -3,11 +3,11 @@ import Instances
 import Tenantry
 
 extension ConnectionOptions {
-    /// Runs `body` with the instance workflows of this release's customizations, on the chosen
-    /// database.
+    /// Runs `body` with the instance workflows on the chosen database, over this release's
+    /// customizations and the WebAssembly modules installed there.
     func withInstances<Value>(_ body: (InstanceAdministration) async throws -> Value) async throws -> Value {
         try await withRuntime { runtime in
-            try await body(runtime.instances(catalog: ReleaseCustomizations.catalog))
+            try await body(runtime.instances(customizations: runtime.customizations(catalog: ReleaseCustomizations.catalog)))
         }
     }
 }

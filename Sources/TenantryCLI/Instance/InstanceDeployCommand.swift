@@ -8,11 +8,15 @@ struct InstanceDeployCommand: AsyncParsableCommand {
         commandName: "deploy",
         abstract: "Deploy a tenant's single-tenant instance with a customization.",
         discussion: """
-            1. checks the customization's settings (a missing or invalid one stops here, named); \
+            1. resolves the customization (compiled into this release, or a WebAssembly module \
+            installed with `tenantry customization install`) and checks its settings (a missing or \
+            invalid one stops here, named); \
             2. gives the tenant a database of its own if it has none (its pooled events copied, \
             verified by count and checksum, the pooled copy retired) and a database login of its \
             own that reaches that tenant only (tenantry_instance_<name>, a new password each \
-            time); 3. records InstanceDeployed; 4. renders instance.env (the instance's login), \
+            time); 3. records InstanceDeployed (for a module, with the sha256 of its bytes, which \
+            the instance checks the stored module against when it starts); 4. renders instance.env \
+            (the instance's login; TENANTRY_CUSTOMIZATION_MODULE=sha256:<hex> for a module), \
             migration.env (the migration credential: this command's database URL), the systemd \
             units and a Kustomize overlay under Deploy/instances/<tenant>/ (or --out; the folder \
             0700, files with secrets 0600); with --target local (the default) 5. starts \
@@ -20,6 +24,7 @@ struct InstanceDeployCommand: AsyncParsableCommand {
 
             Examples:
               tenantry instance deploy acme-corp --customization corporate-email --setting domain=acme.example
+              tenantry instance deploy acme-corp --customization acme-rules@1.2.0 --setting region=eu
               tenantry instance deploy acme-corp --customization audit-forwarder \\
                 --setting endpoint=https://siem.acme.example/ingest --setting secret=… --target kubernetes
             """
@@ -28,7 +33,9 @@ struct InstanceDeployCommand: AsyncParsableCommand {
     @Argument(help: "The tenant's slug or id.")
     var tenant: String
 
-    @Option(help: ArgumentHelp("The customization to run (see `tenantry customization list`).", valueName: "id"))
+    @Option(help: ArgumentHelp(
+        "The customization to run (see `tenantry customization list`): compiled into this release, else the highest version of the installed module; ID@VERSION for an exact one.",
+        valueName: "id[@version]"))
     var customization: String
 
     @Option(name: .customLong("setting"), help: ArgumentHelp("A setting of the customization, name=value (repeatable).", valueName: "name=value"))
@@ -53,24 +60,11 @@ struct InstanceDeployCommand: AsyncParsableCommand {
     func validate() throws {
         guard ["local", "kubernetes"].contains(target) else { throw ValidationError("--target must be local or kubernetes, not '\(target)'") }
         if let port { guard (1...65_535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") } }
-        _ = try parsedSettings()
-    }
-
-    func parsedSettings() throws -> [String: String] {
-        var parsed: [String: String] = [:]
-        for setting in settings {
-            guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex else {
-                throw ValidationError("--setting \(setting): give name=value")
-            }
-            let name = String(setting[..<equals])
-            guard parsed[name] == nil else { throw ValidationError("--setting \(name) is given twice") }
-            parsed[name] = String(setting[setting.index(after: equals)...])
-        }
-        return parsed
+        _ = try SettingArguments.parse(settings)
     }
 
     func run() async throws {
-        let settings = try parsedSettings()
+        let settings = try SettingArguments.parse(settings)
         try await connection.withInstances { instances in
             let deployment = try await instances.deploy(
                 .init(tenant: tenant, customization: customization, settings: settings, target: target, port: port,

@@ -24,7 +24,7 @@ struct InstanceListCommand: AsyncParsableCommand {
         for (record, state) in zip(records, states) {
             let deployment = record.deployment
             table.append([
-                deployment.slug, "\(deployment.customizationId) \(deployment.customizationVersion)", record.release,
+                deployment.slug, "\(record.customization.id) \(record.customization.version)", record.release,
                 deployment.target, state, String(record.process?.port ?? deployment.port), deployment.database,
             ])
         }

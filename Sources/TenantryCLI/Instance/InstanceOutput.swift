@@ -10,15 +10,16 @@ enum InstanceOutput {
         var fields: [String: JSONValue] = [
             "tenant": .string(deployment.slug),
             "tenantId": .string(deployment.tenantId.uuidString.lowercased()),
-            "customization": .string(deployment.customizationId),
-            "customizationVersion": .string(deployment.customizationVersion),
+            "customization": .string(record.customization.id),
+            "customizationVersion": .string(record.customization.version),
+            "customizationModule": record.customization.module.map { .string($0) } ?? .null,
             "release": .string(record.release),
             "target": .string(deployment.target),
             "state": .string(state),
             "port": .integer(Int64(record.process?.port ?? deployment.port)),
             "database": .string(deployment.database),
             "directory": .string(deployment.directory),
-            "settings": .object(deployment.settings.mapValues { .string($0) }),
+            "settings": .object(record.settings.mapValues { .string($0) }),
             "processId": record.process.map { .integer(Int64($0.processId)) } ?? .null,
         ]
         fields.merge(extra) { _, new in new }

@@ -25,14 +25,15 @@ struct InstanceStatusCommand: AsyncParsableCommand {
         }
         let deployment = record.deployment
         StandardOutput.line("tenant         \(deployment.slug) (\(deployment.tenantId.uuidString.lowercased()))")
-        StandardOutput.line("customization  \(deployment.customizationId) \(deployment.customizationVersion)")
+        let customization = record.customization
+        StandardOutput.line("customization  \(customization.id) \(customization.version)\(customization.module.map { " (module \($0))" } ?? "")")
         StandardOutput.line("release        \(record.release)")
         StandardOutput.line("target         \(deployment.target), port \(status.port)")
         StandardOutput.line("state          \(status.state)\(record.process.map { " (pid \($0.processId))" } ?? "")")
         StandardOutput.line("health         \(status.health)")
         StandardOutput.line("database       \(deployment.database)")
         StandardOutput.line("files          \(deployment.directory)")
-        for name in deployment.settings.keys.sorted() { StandardOutput.line("setting        \(name)=\(deployment.settings[name] ?? "")") }
+        for name in record.settings.keys.sorted() { StandardOutput.line("setting        \(name)=\(record.settings[name] ?? "")") }
         for name in status.reactionLag.keys.sorted() { StandardOutput.line("reaction lag   \(name): \(status.reactionLag[name] ?? 0) events") }
     }
 }

@@ -85,8 +85,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard case .external(let url) = connection.target else {
             throw ValidationError(InstanceError.notInstanceLogin("no TENANTRY_DATABASE_URL or --database-url is set").description)
         }
-        let startup = try await InstanceStartup.check(
-            instanceName, url: url, environment: Self.environment, catalog: ReleaseCustomizations.catalog)
+        // Its customization is the one its record names last, a module read with that login.
+        let startup = try await InstanceStartup.check(instanceName, url: url, environment: Self.environment) { controlPlane in
+            TenantryRuntime.customizations(catalog: ReleaseCustomizations.catalog, controlPlane: controlPlane)
+        }
         let runtime = TenantryRuntime.startInstance(startup)
         // An instance mounts no admin API, so it takes no admin token.
         configuration.adminToken = nil

@@ -81,7 +81,8 @@ struct CommandFailure: Error {
             case .notDeployed, .destroyed: self.init(message: error.description, exitCode: Self.notFound)
             case .notRunning, .invalidTarget, .exportInsideFiles, .unknownRelease: self.init(message: error.description, exitCode: Self.dataError)
             case .notReady, .noFreePort: self.init(message: error.description, exitCode: Self.unavailable)
-            case .missingDeployFiles, .notInstanceLogin, .dedicatedNotMigrated: self.init(message: error.description, exitCode: Self.configuration)
+            case .missingDeployFiles, .notInstanceLogin, .dedicatedNotMigrated, .customizationUnavailable, .customizationSettings:
+                self.init(message: error.description, exitCode: Self.configuration)
             case .noLogin: self.init(message: error.description, exitCode: Self.dataError)
             }
         case let error as DatabaseSetupError:
