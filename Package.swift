@@ -431,8 +431,7 @@ let package = Package(
             name: "InstancesTests",
             dependencies: [
                 "Instances", "Tenantry", "Customizations", "Provisioning", "EventStore", "PostgresClient", "TestSupport", "RuntimeTestSupport",
-                "Extensions", "FeatureFlags", "WasmCustomizations",
-                .product(name: "WAT", package: "WasmKit"),
+                "Extensions", "FeatureFlags", "WasmCustomizations", "WasmTestSupport",
             ],
             swiftSettings: testSwiftSettings
         ),

@@ -39,12 +39,12 @@ struct TenantCustomizeCommand: AsyncParsableCommand {
             throw ValidationError(remove ? "--remove takes no customization" : "give the customization (ID or ID@VERSION), or --remove")
         }
         if remove, !settings.isEmpty { throw ValidationError("--remove takes no --setting") }
-        _ = try SettingAssignments.parse(settings)
+        _ = try SettingArguments.parse(settings)
     }
 
     func run() async throws {
         let (slug, reference, reason, remove) = (tenant.slug, customization, self.reason, self.remove)
-        let settings = try SettingAssignments.parse(self.settings)
+        let settings = try SettingArguments.parse(self.settings)
         try await connection.withRuntime { runtime in
             let state = try await runtime.tenants.tenant(slug)
             if remove {

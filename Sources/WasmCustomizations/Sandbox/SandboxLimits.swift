@@ -1,13 +1,18 @@
+public import Extensions
+
 /// The host's caps on what a module may use. A manifest may ask for less (`limits`), never for
 /// more: the host takes the smaller.
 public struct SandboxLimits: Sendable, Hashable {
     /// The largest module installed.
     public static let moduleByteLimit = 256 * 1024
-    /// About 5 ms of this interpreter's work (≈ 2.4 ns a unit, measured in `benchmarks.md`).
+    /// About 5 ms of this interpreter's work (≈ 2.4 ns a unit, measured in `benchmarks.md`):
+    /// fuel, not time, is what bounds a validator's CPU.
     public static let validatorFuelCap: UInt64 = 2_000_000
-    public static let validatorBudgetCap: Duration = .milliseconds(250)
+    /// A compiled validator's budget (`CustomizationHooks.defaultValidatorBudget`): what a caller
+    /// may wait when the module waits on the network, or the machine is busy.
+    public static let validatorBudgetCap: Duration = CustomizationHooks.defaultValidatorBudget
     public static let reactionFuelCap: UInt64 = 50_000_000
-    public static let reactionBudgetCap: Duration = .seconds(10)
+    public static let reactionBudgetCap: Duration = CustomizationHooks.defaultReactionBudget
     /// 64 KiB pages a module's memory may declare at most, when the manifest does not ask.
     public static let defaultMemoryPages = 16
     /// 16 MiB: the most any module may ask for.

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The `--setting name=value` arguments of `instance deploy` and `instance upgrade`.
+/// The `--setting name=value` arguments of `instance deploy`, `instance upgrade` and `tenant customize`.
 enum SettingArguments {
     /// The settings by name; a malformed or repeated one is a `ValidationError` naming it.
     static func parse(_ arguments: [String]) throws -> [String: String] {
