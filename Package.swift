@@ -245,6 +245,7 @@ let package = Package(
                 "Tenancy",
                 "EventStore",
                 "PostgresClient",
+                "WasmCustomizations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -444,6 +445,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "AdminTokens",
+                "Customizations",
                 "EmbeddedPostgres",
                 "TenantryServer",
                 "Extensions",
@@ -466,6 +468,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "WAT", package: "WasmKit"),
             ],
             exclude: [
                 "Support/validate_ofrep.py", "Support/openfeature_client.py", "Support/openapi_operations.py",
