@@ -312,6 +312,7 @@ let package = Package(
                 "EventStore",
                 "PostgresClient",
                 "Schema",
+                "WasmCustomizations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -437,6 +438,7 @@ let package = Package(
             dependencies: [
                 "TestSupport", "TenantryCLI", "Tenantry", "AdminTokens", "EventStore", "PostgresClient", "Tenancy", "Provisioning",
                 "ChildProcesses", "Customizations", "HTTPTestSupport",
+                .product(name: "WAT", package: "WasmKit"),
             ],
             exclude: ["Support/render_kustomize.py"],
             swiftSettings: testSwiftSettings
