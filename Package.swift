@@ -247,6 +247,7 @@ let package = Package(
                 "Tenancy",
                 "EventStore",
                 "PostgresClient",
+                "WasmCustomizations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -317,6 +318,7 @@ let package = Package(
                 "EventStore",
                 "PostgresClient",
                 "Schema",
+                "WasmCustomizations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -449,7 +451,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "TestSupport", "TenantryCLI", "Tenantry", "AdminTokens", "EventStore", "PostgresClient", "Tenancy", "Provisioning",
-                "ChildProcesses", "Customizations", "HTTPTestSupport",
+                "ChildProcesses", "Customizations", "HTTPTestSupport", "WasmTestSupport",
             ],
             exclude: ["Support/render_kustomize.py"],
             swiftSettings: testSwiftSettings
@@ -458,6 +460,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "AdminTokens",
+                "Customizations",
                 "EmbeddedPostgres",
                 "TenantryServer",
                 "Extensions",
@@ -471,6 +474,7 @@ let package = Package(
                 "HTTPTestSupport",
                 "RuntimeTestSupport",
                 "TenantryCLI",
+                "WasmTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 import AdminTokens
+import Customizations
 import EventStore
 import FeatureFlags
 import Foundation
@@ -15,7 +16,7 @@ import Testing
 /// A server for admin API tests: `APIServer` in this process (reached in process unless the
 /// test asks for a socket), over a fresh
 /// database, with an admin token issued for the test (label `tests`), a configured
-/// `TENANTRY_ADMIN_TOKEN` and an export directory of its own.
+/// `TENANTRY_ADMIN_TOKEN`, an export directory of its own and the release's customizations.
 struct AdminTestServer: Sendable {
     let runtime: TenantryRuntime
     let server: APIServer
@@ -127,14 +128,13 @@ func withAdminServer<Value: Sendable>(
         defer { try? FileManager.default.removeItem(at: exportDirectory) }
         var logger = Logger(label: "tenantry.server.admin-test")
         logger.logLevel = .warning
-        let server = APIServer(
-            runtime: runtime,
-            configuration: ServerConfiguration(
-                host: "127.0.0.1", port: 0, gracefulShutdownSignals: [],
-                adminToken: try ConfiguredAdminToken(configuredToken), exportDirectory: exportDirectory.path
-            ),
-            logger: logger
+        var configuration = ServerConfiguration(
+            host: "127.0.0.1", port: 0, gracefulShutdownSignals: [],
+            adminToken: try ConfiguredAdminToken(configuredToken), exportDirectory: exportDirectory.path
         )
+        // As `tenantry serve` has it: modules may not take these ids, and listings show them.
+        configuration.customizations = ReleaseCustomizations.catalog
+        let server = APIServer(runtime: runtime, configuration: configuration, logger: logger)
         let created = tenants
         return try await serve(server, on: transport) { served in
             // The views caught up before the server started, but only below the feed's horizon:

@@ -50,6 +50,10 @@ struct OpenAPIContractTests {
             let document = FileManager.default.temporaryDirectory.appendingPathComponent("tenantry-contract-\(UUID().uuidString).yaml")
             try Data(OpenAPIRoutes<TenantryRequestContext>.document).write(to: document)
             defer { try? FileManager.default.removeItem(at: document) }
+            // A module the install operation sometimes sends (else random bytes, refused with 422).
+            let module = FileManager.default.temporaryDirectory.appendingPathComponent("tenantry-contract-\(UUID().uuidString).wasm")
+            try Data(try WasmModules.validator(id: "contract-module")).write(to: module)
+            defer { try? FileManager.default.removeItem(at: module) }
 
             var arguments = [
                 "--document", document.path,
@@ -73,6 +77,10 @@ struct OpenAPIContractTests {
                 "--operation-path-value", "adminOffboardTenant:slug=\(leaving)",
                 // main is the one cell there is; changing or removing it is left to generated names (404).
                 "--operation-path-value", "adminShowCell:name=main",
+                "--operation-path-value", "adminShowCustomization:id=corporate-email",
+                "--operation-path-value", "adminShowCustomizationVersion:id=corporate-email",
+                "--operation-path-value", "adminShowCustomizationVersion:version=1.0.0",
+                "--wasm-sample", module.path,
             ]
             for operation in Self.excluded.keys.sorted() { arguments += ["--exclude-operation-id", operation] }
             for check in Self.skippedChecks.keys.sorted() { arguments += ["--skip-check", check] }

@@ -1,10 +1,11 @@
 import ArgumentParser
 
-/// `tenantry customization …`: the client customizations compiled into this build.
+/// `tenantry customization …`: the customizations deployments can name, compiled into this
+/// build or installed as WebAssembly modules.
 struct CustomizationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "customization",
-        abstract: "The client customizations compiled into this build.",
-        subcommands: [CustomizationListCommand.self]
+        abstract: "The customizations compiled into this build and the WebAssembly modules installed.",
+        subcommands: [CustomizationListCommand.self, CustomizationInstallCommand.self]
     )
 }

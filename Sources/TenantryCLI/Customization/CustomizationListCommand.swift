@@ -1,59 +1,38 @@
 import ArgumentParser
 import Customizations
-import Extensions
-import FeatureFlags
+import TenantryServer
 
-/// `tenantry customization list`: each customization with its version, hooks and settings.
+/// `tenantry customization list`: each customization deployments can name, compiled in or
+/// installed as a WebAssembly module, with its version, kind, hooks and settings.
 struct CustomizationListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the customizations compiled in, with their hooks and settings.",
+        abstract: "List the customizations compiled in and the WebAssembly modules installed, with their hooks and settings.",
         discussion: """
             A single-tenant instance runs exactly one of these (instance deploy --customization); the \
-            pooled deployment runs none. Settings marked required must be given with --setting \
-            name=value when deploying.
+            pooled deployment runs none. Each is compiled (into this release) or wasm with the \
+            sha256 of its module (installed with customization install, each version listed). \
+            Settings marked required must be given with --setting name=value when deploying. \
+            --compiled lists only this release's customizations and needs no database.
 
             Examples:
               tenantry customization list
-              tenantry customization list --json
+              tenantry customization list --compiled --json
             """
     )
 
+    @Flag(help: "Only the customizations compiled into this release (no database needed).")
+    var compiled = false
+
+    @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let descriptions = ReleaseCustomizations.catalog.customizations.map(CustomizationDescription.init)
-        if output.json {
-            StandardOutput.line(JSONWriter.compact(.array(descriptions.map(Self.json))))
-            return
-        }
-        for (index, description) in descriptions.enumerated() {
-            if index > 0 { StandardOutput.line("") }
-            StandardOutput.line("\(description.id) \(description.version): \(description.summary)")
-            for hook in description.hooks { StandardOutput.line("  hook     \(hook)") }
-            for setting in description.settings {
-                let requirement = setting.defaultValue.map { "default \(setting.isSecret ? "••••••" : $0)" } ?? "required"
-                StandardOutput.line("  setting  \(setting.name) (\(setting.kind.rawValue), \(requirement)\(setting.isSecret ? ", secret" : "")): \(setting.summary)")
+        let listed = compiled
+            ? ListedCustomization.compiled(ReleaseCustomizations.catalog)
+            : try await connection.withRuntime { runtime in
+                try await ListedCustomization.all(in: runtime.customizations(catalog: ReleaseCustomizations.catalog))
             }
-        }
-    }
-
-    static func json(_ description: CustomizationDescription) -> JSONValue {
-        .object([
-            "id": .string(description.id.rawValue),
-            "version": .string(description.version),
-            "summary": .string(description.summary),
-            "hooks": .array(description.hooks.map { .string($0) }),
-            "settings": .array(description.settings.map { setting in
-                .object([
-                    "name": .string(setting.name),
-                    "kind": .string(setting.kind.rawValue),
-                    "summary": .string(setting.summary),
-                    "required": .bool(setting.isRequired),
-                    "default": setting.defaultValue.map { .string(setting.isSecret ? "••••••" : $0) } ?? .null,
-                    "secret": .bool(setting.isSecret),
-                ])
-            }),
-        ])
+        CustomizationOutput.list(listed, json: output.json)
     }
 }

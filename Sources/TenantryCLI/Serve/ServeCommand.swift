@@ -70,6 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
             adminToken: try configuredAdminToken(), exportDirectory: Self.exportDirectory
         )
         configuration.signupLimits = try signupLimits.limits()
+        configuration.customizations = ReleaseCustomizations.catalog
         try ServeLimits(environment: Self.environment).apply(to: &configuration)
         let instanceName = instance ?? Self.environment["TENANTRY_INSTANCE"].flatMap { $0.isEmpty ? nil : $0 }
         guard let instanceName else {

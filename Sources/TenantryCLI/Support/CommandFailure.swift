@@ -9,6 +9,7 @@ import Provisioning
 import Schema
 import Tenancy
 import Tenantry
+import WasmCustomizations
 
 /// A failure of a command in the terms an operator (or a script) acts on: one line of text and
 /// an exit code from sysexits(3).
@@ -17,7 +18,7 @@ import Tenantry
 /// | --- | --- |
 /// | 1 | anything else |
 /// | 64 | bad usage (argument parsing) |
-/// | 65 | bad input data: invalid event, stream name, JSON, too large, duplicate id; an illegal tenant transition; an invalid flag change; a cell change its state refuses (a name or location taken, a cell holding tenants removed, a draining or full cell named); a move between cells or a purge refused |
+/// | 65 | bad input data: invalid event, stream name, JSON, too large, duplicate id; an illegal tenant transition; an invalid flag change; a cell change its state refuses (a name or location taken, a cell holding tenants removed, a draining or full cell named); a move between cells or a purge refused; a WebAssembly module refused, or its id or version taken |
 /// | 66 | no such tenant, flag or cell |
 /// | 69 | the database is unreachable or could not be started; a cell's database cannot be used |
 /// | 75 | a concurrency conflict, e.g. wrong expected version: retrying may succeed |
@@ -76,6 +77,15 @@ struct CommandFailure: Error {
             self.init(message: error.description, exitCode: Self.dataError)
         case let error as PooledCustomizationError:
             self.init(message: error.description, exitCode: Self.dataError)
+        case let refusal as ModuleRefusal:
+            self.init(message: "module refused: \(refusal.reason)", exitCode: Self.dataError)
+        case let error as ModuleLibraryError:
+            switch error {
+            case .reservedID, .versionTaken: self.init(message: error.description, exitCode: Self.dataError)
+            case .busy: self.init(message: error.description, exitCode: Self.temporaryFailure)
+            // Stored bytes that no longer load are no input's fault: "anything else".
+            case .corrupt: self.init(message: error.description, exitCode: .failure)
+            }
         case let error as InstanceError:
             switch error {
             case .notDeployed, .destroyed: self.init(message: error.description, exitCode: Self.notFound)

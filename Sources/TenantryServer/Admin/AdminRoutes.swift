@@ -1,14 +1,16 @@
 public import Hummingbird
 public import Tenantry
 
-/// The admin API, `/v1/admin`: the tenant, cell and flag operations of the `tenantry` CLI over
-/// HTTP, through the same composition root (`TenantAdministration`, `CellAdministration`,
-/// `FlagService`, `FlagAdministration`), so the two faces never differ in what they do.
+/// The admin API, `/v1/admin`: the tenant, cell, flag and customization operations of the
+/// `tenantry` CLI over HTTP, through the same composition root (`TenantAdministration`,
+/// `CellAdministration`, `FlagService`, `FlagAdministration`, `CustomizationDirectory`), so the
+/// two faces never differ in what they do.
 ///
 /// Every route needs `Authorization: Bearer <admin token>` (`AdminAuthenticationMiddleware`);
 /// changes are signed `admin:<token label or prefix>` in their events. Refusals are problem
 /// details: 400 invalid-request naming the field, 404 not-found, 409 for conflicts, 422 for an
-/// invalid flag definition or plan (see `ProblemDetails+Admin.swift`).
+/// invalid flag definition or plan, or a WebAssembly module refused (see
+/// `ProblemDetails+Admin.swift`).
 ///
 /// ```swift
 /// AdminRoutes(runtime: runtime, views: views, configuration: configuration).register(on: router)
@@ -33,6 +35,8 @@ public struct AdminRoutes: Sendable {
         AdminFlagTargetingRoutes.refuseOtherMethods(on: refusals)
         AdminReportRoutes.refuseOtherMethods(on: refusals)
         AdminCellRoutes.refuseOtherMethods(on: refusals)
+        AdminCustomizationRoutes.refuseOtherMethods(on: refusals)
+        AdminTenantCustomizationRoutes.refuseOtherMethods(on: refusals)
 
         let admin = router.group("v1/admin", context: AdminRequestContext.self)
             .add(middleware: ProblemMiddleware.admin)
@@ -46,5 +50,7 @@ public struct AdminRoutes: Sendable {
         AdminFlagTargetingRoutes(definitions: flags).register(on: admin)
         AdminReportRoutes(runtime: runtime).register(on: admin)
         AdminCellRoutes(cells: runtime.cells, tenants: runtime.tenants).register(on: admin)
+        AdminCustomizationRoutes(directory: runtime.customizations(catalog: configuration.customizations)).register(on: admin)
+        AdminTenantCustomizationRoutes(administration: runtime.tenants, flags: runtime.flags).register(on: admin)
     }
 }

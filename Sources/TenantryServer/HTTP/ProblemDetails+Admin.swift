@@ -5,6 +5,7 @@ import Hummingbird
 import Provisioning
 import Tenancy
 import Tenantry
+import WasmCustomizations
 
 /// The problem types of the admin API (`/v1/admin`), beside the shared ones in
 /// `ProblemDetails+Catalog.swift`, and how the services' refusals map to them.
@@ -92,6 +93,10 @@ extension ProblemDetails {
             .cellMoveRefused(error.description)
         case let error as CustomizationError:
             .customization(error)
+        case let refusal as ModuleRefusal:
+            .moduleRefused(refusal)
+        case let error as ModuleLibraryError:
+            .moduleLibrary(error)
         default:
             nil
         }

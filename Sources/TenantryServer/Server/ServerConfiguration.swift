@@ -1,4 +1,5 @@
 public import AdminTokens
+public import Extensions
 public import Provisioning
 import Tenantry
 public import UnixSignals
@@ -28,6 +29,11 @@ public struct ServerConfiguration: Sendable {
     /// Where `POST /v1/admin/tenants/{slug}/offboard` writes each tenant's export (created when
     /// missing; a relative path is from the working directory).
     public var exportDirectory: String
+    /// The customizations compiled into the release (`ReleaseCustomizations.catalog` for
+    /// `tenantry serve`): the admin API lists them beside the installed WebAssembly modules and
+    /// refuses a module that takes one of their ids. Empty by default, for servers (tests,
+    /// benchmarks) that install no modules.
+    public var customizations = CustomizationCatalog([])
     /// Set for a single-tenant instance (`serve --instance`): the one tenant served and its
     /// customization; nil for the pooled deployment, which runs no customization.
     public var instance: InstanceScope?

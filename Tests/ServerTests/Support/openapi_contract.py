@@ -4,6 +4,7 @@
 Usage: openapi_contract.py --document openapi.yaml --base-url http://127.0.0.1:PORT
                            --api-key tnt_… --admin-token tadm_… [--seed 1] [--max-examples 8]
                            [--exclude-operation-id ID …] [--skip-check NAME …] [--workers 2]
+                           [--wasm-sample module.wasm …]
 
 Generates requests from the document (examples, coverage and fuzzing phases; positive and
 negative data) with a fixed seed and a bounded number of examples per operation, signs them
@@ -112,14 +113,40 @@ def config(arguments):
         lines += [f"\"{name}\" = {{ dictionary = \"{dictionaries[name]}\", probability = 0.8 }}"]
     for operation_id in arguments.exclude_operation_id:
         lines += ["", "[[operations]]", f"include-operation-id = {toml_string(operation_id)}", "enabled = false"]
+    # One block per operation, however many of its path parameters are fixed.
+    fixed = {}
     for binding in arguments.operation_path_value:
         operation_id, _, assignment = binding.partition(":")
         name, _, value = assignment.partition("=")
+        fixed.setdefault(operation_id, []).append((name, value))
+    for operation_id, assignments in fixed.items():
+        parameters = ", ".join(f"\"path.{name}\" = {toml_string(value)}" for name, value in assignments)
         lines += [
             "", "[[operations]]", f"include-operation-id = {toml_string(operation_id)}",
-            f"parameters = {{ \"path.{name}\" = {toml_string(value)} }}",
+            f"parameters = {{ {parameters} }}",
         ]
     return "\n".join(lines) + "\n"
+
+
+def hooks(arguments):
+    """The hooks module Schemathesis loads: bodies for the media types it has no generator for.
+
+    `application/wasm` (a module to install): arbitrary bytes, which the server refuses as no
+    module (422), and now and then one of the `--wasm-sample` files, a module it installs (201,
+    then 200), so the success answers are held to their schemas too.
+    """
+    samples = [pathlib.Path(path).read_bytes() for path in arguments.wasm_sample]
+    return "\n".join([
+        "import schemathesis",
+        "from hypothesis import strategies as st",
+        "",
+        f"SAMPLES = {samples!r}",
+        "modules = st.binary(max_size=2048)",
+        "if SAMPLES:",
+        "    modules = st.one_of(st.sampled_from(SAMPLES), modules)",
+        "schemathesis.openapi.media_type(\"application/wasm\", modules)",
+        "",
+    ])
 
 
 def main():
@@ -149,6 +176,10 @@ def main():
     parser.add_argument(
         "--path-value", action="append", default=[], metavar="NAME=VALUE",
         help="a value the path parameter NAME takes in most requests (a fixture that exists), else generated",
+    )
+    parser.add_argument(
+        "--wasm-sample", action="append", default=[], metavar="FILE",
+        help="a WebAssembly module sometimes sent as an application/wasm body (else random bytes)",
     )
     parser.add_argument("--keep-report", help="copy Schemathesis's NDJSON report here")
     arguments = parser.parse_args()
@@ -213,12 +244,14 @@ def run(arguments, st):
     with tempfile.TemporaryDirectory(prefix="tenantry-contract-") as directory:
         configuration = pathlib.Path(directory, "schemathesis.toml")
         configuration.write_text(config(arguments), encoding="utf-8")
+        hooks_file = pathlib.Path(directory, "contract_hooks.py")
+        hooks_file.write_text(hooks(arguments), encoding="utf-8")
         report = pathlib.Path(directory, "report")
         command = [
             str(st), "--config-file", str(configuration), "run", str(pathlib.Path(arguments.document).resolve()),
             "--report", "ndjson", "--report-dir", str(report),
         ]
-        environment = dict(os.environ, NO_COLOR="1", SCHEMATHESIS_HOOKS="")
+        environment = dict(os.environ, NO_COLOR="1", SCHEMATHESIS_HOOKS=str(hooks_file))
         for operation_id in arguments.include_operation_id:
             command += ["--include-operation-id", operation_id]
         completed = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=directory)
