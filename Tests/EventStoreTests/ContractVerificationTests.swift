@@ -45,11 +45,16 @@ struct ContractVerificationTests {
     @Test("a sound store passes every check, and the feed check counts every event")
     func soundStore() async throws {
         try await withSoundStore { verifier, _ in
-            let checks = try await verifier.verifyContract(pageSize: 2)
+            var checks = try await verifier.verifyContract(pageSize: 2)
+            // The feed leaves out events of transactions still running anywhere in the cluster
+            // (another test's, on a shared test cluster): the count is complete once they end.
+            try await waitUntil("the feed check counts every event") {
+                checks = try await verifier.verifyContract(pageSize: 2)
+                return checks.first { $0.name == "feed" }?.promise.contains("(4 events)") == true
+            }
             #expect(checks.map(\.name) == ["stream-versions", "stream-rows", "event-ids", "feed", "checkpoints"])
             let failed = checks.filter { !$0.passed }
             #expect(failed.isEmpty, "\(checks)")
-            #expect(checks.first { $0.name == "feed" }?.promise.contains("(4 events)") == true, "\(checks)")
         }
     }
 

@@ -13,6 +13,8 @@ import Synchronization
 /// imports `http` run on threads of their own, never the cooperative pool's.
 public final class OutboundHTTP: Sendable {
     static let requestByteLimit = 256 * 1024
+    /// Headers only the host sets.
+    static let hostOwnedHeaders: Set<String> = ["host", "content-length", "transfer-encoding", "connection", "upgrade"]
     static let answerByteLimit = 1024 * 1024
 
     /// Why a request got no answer, as the negative result the module reads.
@@ -77,7 +79,9 @@ public final class OutboundHTTP: Sendable {
         guard ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"].contains(method) else { return .failed(.badRequest) }
         var request = URLRequest(url: url)
         request.httpMethod = method
-        for (name, value) in asked.headers ?? [:] where !name.isEmpty {
+        // The host decides where the request goes and how it is framed: a module's Host,
+        // Content-Length or Transfer-Encoding would aim it elsewhere on the allowed server.
+        for (name, value) in asked.headers ?? [:] where !name.isEmpty && !Self.hostOwnedHeaders.contains(name.lowercased()) {
             request.setValue(value, forHTTPHeaderField: name)
         }
         request.httpBody = asked.body.map { Data($0.utf8) }
