@@ -24,12 +24,14 @@ public enum WasmCustomization {
     }
 
     /// The definition of `module`: its manifest's id, version, summary and settings, and hooks
-    /// that call it. Flag defaults are asked of the module when the hooks are registered.
+    /// that call it. Flag defaults are asked of the module when the hooks are registered (with
+    /// no network: they describe the module, they reach nothing); listings describe the hooks
+    /// from the manifest, running nothing.
     public static func definition(_ module: CompiledModule, options: Options = Options()) -> CustomizationDefinition {
         let manifest = module.manifest
         return CustomizationDefinition(
             id: manifest.id, version: manifest.version, summary: manifest.summary, settings: manifest.settings,
-            origin: .webAssembly(sha256: module.sha256)
+            origin: .webAssembly(sha256: module.sha256), hookSummaries: hookSummaries(manifest)
         ) { settings in
             var logger = options.logger
             logger[metadataKey: "customization"] = "\(manifest.id)"
@@ -37,15 +39,39 @@ public enum WasmCustomization {
                 ? OutboundHTTP(allowedDomains: settings.string(ModuleManifest.allowedDomainsSetting), allowsPlainLoopback: options.allowsPlainLoopbackHTTP)
                 : nil
             let pool = InstancePool(module: module, settings: settings, logger: logger, outbound: outbound, reusesInstances: options.reusesInstances)
-            return try hooks(of: pool)
+            var hooks = hooks(of: pool)
+            if manifest.hooks.flagDefaults {
+                let offline = InstancePool(module: module, settings: settings, logger: logger, outbound: nil, reusesInstances: false)
+                do throws(HookTrap) {
+                    let answer = try offline.call(.flagDefaults, input: nil, fuel: module.limits.validatorFuel, deadline: .now + module.limits.validatorBudget)
+                    for flagDefault in try ModuleAnswer.flagDefaults(answer) {
+                        hooks.defaultFlag(flagDefault.flagKey, variant: flagDefault.variant)
+                    }
+                } catch {
+                    throw CustomizationError(customization: manifest.id, hook: "flag defaults", kind: .trapped, detail: error.detail)
+                }
+            }
+            return hooks
         }
     }
 
-    /// Attempts at one event before a module's reaction parks it (about 13 s of back-off): a
-    /// module that traps on an event would otherwise hold its tenant's later events for good.
+    /// Attempts at one event before a module's reaction parks it, when every attempt trapped
+    /// (about 13 s of back-off): a module that traps on an event would otherwise hold its
+    /// tenant's later events for good. An answer asking to be retried, or a time-out, is
+    /// retried until it is delivered, as a compiled reaction is.
     public static let reactionAttempts = 8
 
-    private static func hooks(of pool: InstancePool) throws -> CustomizationHooks {
+    /// What a listing says of the manifest's hooks.
+    static func hookSummaries(_ manifest: ModuleManifest) -> [String] {
+        manifest.hooks.validate.map { "validates \($0)" }
+            + manifest.hooks.reactions.map { reaction in
+                let events = reaction.selection.categories.map { "events of \($0.joined(separator: ", "))" } ?? "every event"
+                return "reacts to \(events) as '\(reaction.name)' (own checkpoint, retried)"
+            }
+            + (manifest.hooks.flagDefaults ? ["flag defaults (asked of the module when deployed)"] : [])
+    }
+
+    private static func hooks(of pool: InstancePool) -> CustomizationHooks {
         let manifest = pool.module.manifest
         let limits = pool.module.limits
         var hooks = CustomizationHooks()
@@ -60,12 +86,6 @@ public enum WasmCustomization {
                 let input = Array("{\"reaction\":\(JSONString.quoted(reaction.name)),\"event\":\(event.jsonLine)}".utf8)
                 let answer = try await pool.run(.react, input: input, fuel: limits.reactionFuel, budget: limits.reactionBudget)
                 try ModuleAnswer.delivery(answer)
-            }
-        }
-        if manifest.hooks.flagDefaults {
-            let answer = try pool.call(.flagDefaults, input: nil, fuel: limits.validatorFuel, deadline: .now + limits.validatorBudget)
-            for flagDefault in try ModuleAnswer.flagDefaults(answer) {
-                hooks.defaultFlag(flagDefault.flagKey, variant: flagDefault.variant)
             }
         }
         return hooks

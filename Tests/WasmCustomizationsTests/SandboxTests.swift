@@ -26,9 +26,13 @@ struct SandboxTests {
             try await Self.host(ModuleFixtures.validator(answer: #"{"refuse":"only staff may sign up"}"#)).validate(Self.signup)
         }
         #expect(refused?.kind == .refused && refused?.detail == "only staff may sign up" && refused?.customization == "fixture")
-        for bad in [#"{"accept":1}"#, #"{"accept":true,"refuse":"x"}"#, "yes", #"{"refuse":7}"#] {
+        // Hostile answers are read in one pass, whatever they hold: nested past the limit,
+        // a member twice, a flat list as long as an answer may be.
+        let deep = String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
+        let flat = "[" + Array(repeating: "1", count: 30_000).joined(separator: ",") + "]"
+        for bad in [#"{"accept":1}"#, #"{"accept":true,"refuse":"x"}"#, "yes", #"{"refuse":7}"#, deep, #"{"refuse":"a","refuse":"b"}"#, flat] {
             let error = await #expect(throws: CustomizationError.self) { try await Self.host(ModuleFixtures.validator(answer: bad)).validate(Self.signup) }
-            #expect(error?.kind == .trapped && error?.detail.contains("answer is not") == true, "\(bad): \(String(describing: error))")
+            #expect(error?.kind == .trapped && error?.detail.contains("answer is not") == true, "\(bad.prefix(40)): \(String(describing: error))")
         }
         // A validator of signups is not called for other commands.
         try await Self.host(ModuleFixtures.validator(answer: #"{"refuse":"no"}"#))

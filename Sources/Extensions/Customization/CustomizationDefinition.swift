@@ -17,6 +17,9 @@ public struct CustomizationDefinition: Sendable {
     /// The settings a deployment supplies, checked before anything is deployed.
     public let settings: [SettingSpecification]
     public let origin: Origin
+    /// How listings describe its hooks without running anything ("validates signup", …); nil:
+    /// registered with example settings and read off (compiled ones).
+    public let hookSummaries: [String]?
     /// Registers the hooks for settings already checked against `settings`; throws
     /// `SettingError` for what a specification cannot express.
     let registerHooks: @Sendable (CustomizationSettings) throws -> CustomizationHooks
@@ -27,6 +30,7 @@ public struct CustomizationDefinition: Sendable {
         summary: String,
         settings: [SettingSpecification],
         origin: Origin,
+        hookSummaries: [String]? = nil,
         registerHooks: @escaping @Sendable (CustomizationSettings) throws -> CustomizationHooks
     ) {
         self.id = id
@@ -34,6 +38,7 @@ public struct CustomizationDefinition: Sendable {
         self.summary = summary
         self.settings = settings
         self.origin = origin
+        self.hookSummaries = hookSummaries
         self.registerHooks = registerHooks
     }
 

@@ -24,8 +24,8 @@ public struct CustomizationDescription: Sendable {
         settings = definition.settings
         origin = definition.origin
         let examples = Dictionary(definition.settings.map { ($0.name, $0.defaultValue ?? $0.kind.example) }) { first, _ in first }
-        var hooks: [String] = []
-        if let host = try? CustomizationHost(definition, settings: examples) {
+        var hooks: [String] = definition.hookSummaries ?? []
+        if definition.hookSummaries == nil, let host = try? CustomizationHost(definition, settings: examples) {
             hooks += host.validatedCommands.map { "validates \($0)" }
             hooks += host.reactions.map { reaction in
                 let events = reaction.selection.categories.map { "events of \($0.joined(separator: ", "))" } ?? "every event"

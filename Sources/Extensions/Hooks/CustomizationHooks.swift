@@ -52,9 +52,9 @@ public struct CustomizationHooks: Sendable {
     /// Calls `react` for each event `selection` matches, at least once, in order per tenant, from
     /// a checkpoint of its own (`reaction:<customization>:<name>`). A throw or an overrun is
     /// retried with back-off; only that tenant's later events wait for it. With
-    /// `maximumAttempts`, an event still failing after that many attempts is parked (a
-    /// `ReactionDeliveryParked` event in the tenant's `reactionparked-` stream) and the later
-    /// events go on; without, it is retried until it succeeds.
+    /// `maximumAttempts`, an event on which the reaction's sandbox trapped that many times is
+    /// parked (a `ReactionDeliveryParked` event in the tenant's `reactionparked-` stream) and the
+    /// later events go on; any other failure is retried until it succeeds.
     public mutating func react(
         _ name: String,
         to selection: ReactionSelection,

@@ -104,7 +104,9 @@ public struct ReactionRunner: Sendable {
             } catch is CancellationError {
                 return false
             } catch {
-                if let maximum = reaction.maximumAttempts, attempt >= maximum {
+                // Only a sandbox's trap is parked: the same input traps the same way again. A
+                // failure or a time-out may be the receiver's, and is retried until delivered.
+                if let maximum = reaction.maximumAttempts, attempt >= maximum, (error as? CustomizationError)?.kind == .trapped {
                     if await park(event, attempts: attempt, error: error) { return true }
                 }
                 host.logger.warning(

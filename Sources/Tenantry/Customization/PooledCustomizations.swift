@@ -106,16 +106,26 @@ public final class PooledCustomizations: Sendable {
             throw PooledCustomizationError.notPoolable(reference: "\(module.manifest.id)@\(module.manifest.version)", problem: problem)
         }
         let host = try CustomizationHost(WasmCustomization.definition(module), settings: settings)
+        // Every override the module asks for is checked before anything is recorded.
+        var overrides: [(key: FlagKey, variant: String)] = []
+        for flagDefault in host.flagDefaults {
+            let key = try FlagKey(flagDefault.flagKey)
+            guard let flag = try await flags.load(key) else { continue }
+            guard flag.variants[flagDefault.variant] != nil else {
+                throw PooledCustomizationError.notPoolable(
+                    reference: "\(module.manifest.id)@\(module.manifest.version)",
+                    problem: "its flag default \(flagDefault.flagKey)=\(flagDefault.variant) names no variant of that flag")
+            }
+            if flag.overrides[tenant.id] == nil { overrides.append((key, flagDefault.variant)) }
+        }
         let assigned = TenantCustomizationEvent.Assigned(
             tenantId: tenant.id, customizationId: host.id.rawValue, version: host.version, module: module.contentAddress, settings: host.settings.values)
         try await store.append(
             [try NewEvent(type: TenantCustomizationEvent.Assigned.type, data: assigned, metadata: EventMetadata(actor: actor, reason: reason))],
             to: try Self.stream(of: tenant.id), tenant: EventLog.controlPlaneTenantID)
-        for flagDefault in host.flagDefaults {
-            let key = try FlagKey(flagDefault.flagKey)
-            guard let flag = try await flags.load(key), flag.overrides[tenant.id] == nil else { continue }
+        for (key, variant) in overrides {
             _ = try await flags.setOverride(
-                key, tenant: tenant.id, variant: flagDefault.variant,
+                key, tenant: tenant.id, variant: variant,
                 by: FlagService.Change(actor: "customization:\(host.id)", reason: "flag default of \(host.id) \(host.version)"))
         }
         guard let recorded = try await assignment(of: tenant.id) else { throw PooledCustomizationError.notPooled(tenant.slug) }
@@ -148,20 +158,5 @@ public final class PooledCustomizations: Sendable {
 
     static func stream(of tenant: UUID) throws -> StreamName {
         try StreamName(category: TenantCustomizationEvent.category, id: tenant.uuidString.lowercased())
-    }
-}
-
-/// Why a module cannot be assigned to a tenant.
-public enum PooledCustomizationError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The tenant is not an active or suspended pooled tenant.
-    case notPooled(String)
-    /// The module may not run in the shared deployment.
-    case notPoolable(reference: String, problem: String)
-
-    public var description: String {
-        switch self {
-        case .notPooled(let slug): "tenant \(slug) is not an active pooled tenant: a dedicated tenant's instance runs its own customization"
-        case .notPoolable(let reference, let problem): "\(reference) cannot be assigned to a pooled tenant: \(problem)"
-        }
     }
 }

@@ -72,8 +72,12 @@ public final class OutboundHTTP: Sendable {
             throw HookTrap(reason: "http-not-allowed", detail: "it asked to reach \(host.prefix(100)), which is not in its \(ModuleManifest.allowedDomainsSetting)")
         }
         let loopback = ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host.lowercased())
-        guard scheme == "https" || (scheme == "http" && allowsPlainLoopback && loopback) else {
+        let testReceiver = allowsPlainLoopback && loopback
+        guard scheme == "https" || (scheme == "http" && testReceiver) else {
             throw HookTrap(reason: "http-not-allowed", detail: "it asked for \(scheme.prefix(10))://; only https is allowed")
+        }
+        guard url.port == nil || url.port == 443 || testReceiver else {
+            throw HookTrap(reason: "http-not-allowed", detail: "it asked for port \(url.port ?? 0) of \(host.prefix(100)); only 443")
         }
         let method = (asked.method ?? "GET").uppercased()
         guard ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"].contains(method) else { return .failed(.badRequest) }
@@ -97,7 +101,7 @@ public final class OutboundHTTP: Sendable {
         let finished = exchange.done.wait(timeout: .now() + .nanoseconds(Int(min(remaining / .nanoseconds(1), Double(Int.max / 2)))))
         task.cancel()
         guard finished == .success else {
-            exchanges.end(task.taskIdentifier)
+            exchanges.abandon(task.taskIdentifier)
             return .failed(.timedOut)
         }
         let result = exchanges.end(task.taskIdentifier)
@@ -143,6 +147,8 @@ private final class BlockingExchanges: NSObject, URLSessionDataDelegate, Sendabl
         var exchanges: [Int: Exchange] = [:]
         var bodies: [Int: Data] = [:]
         var results: [Int: Result] = [:]
+        /// Tasks no one waits for any more (timed out): their late callbacks keep nothing.
+        var abandoned: Set<Int> = []
     }
 
     private let state = Mutex(State())
@@ -151,6 +157,16 @@ private final class BlockingExchanges: NSObject, URLSessionDataDelegate, Sendabl
         let exchange = Exchange()
         state.withLock { $0.exchanges[task] = exchange }
         return exchange
+    }
+
+    /// Forgets a task no one waits for; what it still delivers is dropped.
+    func abandon(_ task: Int) {
+        state.withLock { state in
+            state.exchanges[task] = nil
+            state.bodies[task] = nil
+            state.results[task] = nil
+            state.abandoned.insert(task)
+        }
     }
 
     @discardableResult
@@ -164,6 +180,7 @@ private final class BlockingExchanges: NSObject, URLSessionDataDelegate, Sendabl
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         let overflow = state.withLock { state -> Bool in
+            guard !state.abandoned.contains(dataTask.taskIdentifier) else { return false }
             var body = state.bodies[dataTask.taskIdentifier] ?? Data()
             body.append(data)
             guard body.count <= OutboundHTTP.answerByteLimit else {
@@ -186,6 +203,8 @@ private final class BlockingExchanges: NSObject, URLSessionDataDelegate, Sendabl
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
         let exchange = state.withLock { state -> Exchange? in
             let id = task.taskIdentifier
+            // Its last callback: an abandoned task is forgotten for good.
+            guard state.abandoned.remove(id) == nil else { return nil }
             if state.results[id] == nil {
                 if let error {
                     state.results[id] = .failed(timedOut: (error as? URLError)?.code == .timedOut)

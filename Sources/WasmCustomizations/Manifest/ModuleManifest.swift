@@ -51,7 +51,7 @@ public struct ModuleManifest: Sendable, Hashable {
             throw ModuleRefusal("the manifest is \(bytes.count) bytes; at most \(Self.byteLimit)")
         }
         guard String(validating: bytes, as: UTF8.self) != nil,
-            case .object(let object)? = try? JSONDecoder().decode(ModuleJSON.self, from: Data(bytes))
+            case .object(let object)? = ModuleJSON.decode(bytes)
         else {
             throw ModuleRefusal("the manifest is not a JSON object")
         }
@@ -85,9 +85,17 @@ public struct ModuleManifest: Sendable, Hashable {
         if let unknown = validate.first(where: { !Self.validatableCommands.contains($0) }) {
             throw ModuleRefusal("hooks.validate names '\(unknown.prefix(40))', which is no command; one of \(Self.validatableCommands.joined(separator: ", "))")
         }
+        if Set(validate).count != validate.count {
+            throw ModuleRefusal("hooks.validate names a command twice")
+        }
         var reactions: [ReactionDeclaration] = []
         for reaction in try hooksReader.objects("reactions", required: false) {
-            reactions.append(try Self.reaction(reaction))
+            let declared = try Self.reaction(reaction)
+            // A reaction's name is its checkpoint: two of one name would move each other's.
+            guard !reactions.contains(where: { $0.name == declared.name }) else {
+                throw ModuleRefusal("hooks.reactions declares '\(declared.name)' twice")
+            }
+            reactions.append(declared)
         }
         hooks = Hooks(validate: validate, reactions: reactions, flagDefaults: try hooksReader.boolean("flagDefaults", required: false) ?? false)
         try hooksReader.finish()

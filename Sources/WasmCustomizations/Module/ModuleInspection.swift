@@ -67,6 +67,10 @@ struct ModuleInspection {
         if importsHTTP, !manifest.settings.contains(where: { $0.name == ModuleManifest.allowedDomainsSetting && $0.kind == .string }) {
             throw ModuleRefusal("the module imports tenantry.http but declares no '\(ModuleManifest.allowedDomainsSetting)' setting (kind string) listing the domains it may reach")
         }
+        // The operator, not the module's author, says where it may reach.
+        if manifest.settings.contains(where: { $0.name == ModuleManifest.allowedDomainsSetting && $0.defaultValue != nil }) {
+            throw ModuleRefusal("the setting '\(ModuleManifest.allowedDomainsSetting)' may have no default: the operator lists the domains at deployment")
+        }
         self.importsHTTP = importsHTTP
 
         guard memories.count == 1, let memory = memories.first else {
@@ -82,6 +86,9 @@ struct ModuleInspection {
             throw ModuleRefusal("the module's memory may grow to \(maximum) pages; at most \(limits.memoryPages) (64 KiB each)")
         }
         memoryPages = Int(maximum)
+        guard tables.count <= SandboxLimits.tableLimit else {
+            throw ModuleRefusal("the module defines \(tables.count) tables; at most \(SandboxLimits.tableLimit)")
+        }
         for table in tables {
             guard let maximum = table.type.limits.max, maximum <= UInt64(SandboxLimits.tableElementLimit) else {
                 throw ModuleRefusal("every table must declare a maximum of at most \(SandboxLimits.tableElementLimit) elements")

@@ -17,6 +17,7 @@ final class CallContext {
     var deadline: ContinuousClock.Instant = .now
     var linesLogged = 0
     var linesDropped = 0
+    var requestsMade = 0
 
     init(customization: CustomizationID, settings: [String: String], logger: Logger, outbound: OutboundHTTP?) {
         self.customization = customization
@@ -30,6 +31,7 @@ final class CallContext {
         staged = []
         linesLogged = 0
         linesDropped = 0
+        requestsMade = 0
         self.deadline = deadline
     }
 

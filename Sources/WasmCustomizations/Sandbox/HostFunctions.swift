@@ -32,6 +32,10 @@ enum HostFunctions {
                 guard let outbound = context.outbound else {
                     throw HookTrap(reason: "http-not-allowed", detail: "it called tenantry.http, which this deployment does not grant")
                 }
+                guard context.requestsMade < SandboxLimits.requestsPerCall else {
+                    throw HookTrap(reason: "http-not-allowed", detail: "it made more than \(SandboxLimits.requestsPerCall) http requests in one call")
+                }
+                context.requestsMade += 1
                 let request = try caller.memory().read(at: arguments[0].i32, count: arguments[1].i32, limit: OutboundHTTP.requestByteLimit, what: "http request")
                 switch try outbound.perform(request, until: context.deadline) {
                 case .answer(let answer):

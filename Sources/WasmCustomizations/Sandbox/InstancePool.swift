@@ -25,13 +25,13 @@ final class InstancePool: Sendable {
     /// Calls `hook` on an idle instance (or a new one), then keeps the instance if it is still
     /// reusable. Counts fuel and traps per customization.
     func call(_ hook: WasmHook, input: [UInt8]?, fuel: UInt64, deadline: ContinuousClock.Instant) throws(HookTrap) -> [UInt8]? {
-        let instance: SandboxInstance
-        if let reused = IdleInstances.shared.take(for: ObjectIdentifier(self)) {
-            instance = reused
-        } else {
-            instance = try SandboxInstance(module, context: CallContext(customization: module.manifest.id, settings: settings, logger: logger, outbound: outbound))
-        }
-        do {
+        do throws(HookTrap) {
+            let instance: SandboxInstance
+            if let idle = IdleInstances.shared.take(for: ObjectIdentifier(self)) {
+                instance = idle
+            } else {
+                instance = try SandboxInstance(module, context: CallContext(customization: module.manifest.id, settings: settings, logger: logger, outbound: outbound))
+            }
             let (answer, used) = try instance.call(hook, input: input, fuel: fuel, deadline: deadline)
             WasmMetrics.fuelUsed(used, by: module.manifest.id)
             release(instance)

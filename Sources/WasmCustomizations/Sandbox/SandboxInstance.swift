@@ -51,7 +51,7 @@ final class SandboxInstance {
             self.memory = memory
             self.alloc = alloc
             self.hooks = hooks
-            self.memorySnapshot = memory.data
+            self.memorySnapshot = memory.withUnsafeBufferPointer(offset: 0, count: memory.byteCount) { Array($0) }
             self.globalSnapshot = module.mutableGlobals.compactMap { name in instance.exports[global: name].map { ($0, $0.value) } }
             self.limits = module.limits
             self.memoryPages = module.memoryPages

@@ -17,8 +17,12 @@ public struct SandboxLimits: Sendable, Hashable {
     public static let defaultMemoryPages = 16
     /// 16 MiB: the most any module may ask for.
     public static let memoryPagesCap = 256
+    /// The most tables a module may define.
+    public static let tableLimit = 4
     /// The most elements a table may declare.
     public static let tableElementLimit = 10_000
+    /// The most `tenantry.http` requests one call may make.
+    public static let requestsPerCall = 8
     /// The largest answer read out of a module's memory.
     public static let answerByteLimit = 64 * 1024
     /// Module instances alive at once in this process, all customizations together (in calls
