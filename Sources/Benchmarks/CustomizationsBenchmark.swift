@@ -10,14 +10,18 @@ import WasmCustomizations
 /// Three rows: the module with pooled instances (reset between calls), the module with a fresh
 /// instance per call, and, as the reference of both, the compiled Swift hook.
 public struct CustomizationsBenchmark: Sendable {
+    /// The corporate-email module (`make wasm-examples`).
     public let module: URL
+    /// Calls per row; a fresh instance gets a tenth.
     public let calls: Int
 
+    /// A run of `calls` calls per row with `module`.
     public init(module: URL, calls: Int) {
         self.module = module
         self.calls = calls
     }
 
+    /// Measures the three rows and hands the header and report to `console`.
     public func run(console: any BenchmarkConsole) async throws {
         guard let bytes = FileManager.default.contents(atPath: module.path) else {
             throw BenchError("no module at \(module.path): run make wasm-examples")

@@ -10,12 +10,15 @@ public struct CustomizationDefinition: Sendable {
         case webAssembly(sha256: String)
     }
 
+    /// Names it in deployments, events and URLs.
     public let id: CustomizationID
     /// Semantic version, recorded with each deployment.
     public let version: String
+    /// One line for listings.
     public let summary: String
     /// The settings a deployment supplies, checked before anything is deployed.
     public let settings: [SettingSpecification]
+    /// Compiled in, or a module by sha256.
     public let origin: Origin
     /// How listings describe its hooks without running anything ("validates signup", …); nil:
     /// registered with example settings and read off (compiled ones).
@@ -24,6 +27,7 @@ public struct CustomizationDefinition: Sendable {
     /// `SettingError` for what a specification cannot express.
     let registerHooks: @Sendable (CustomizationSettings) throws -> CustomizationHooks
 
+    /// A definition from its parts; `registerHooks` runs when a deployment builds its host.
     public init(
         id: CustomizationID,
         version: String,

@@ -7,11 +7,16 @@ public struct CustomizationModuleInstalled: Codable, Sendable, Hashable {
     public static let type = "CustomizationModuleInstalled"
     public static let category = "customization"
 
+    /// The manifest's id and version.
     public let id: String
     public let version: String
+    /// Of the bytes, lowercase hex.
     public let sha256: String
+    /// The bytes' count.
     public let size: Int
+    /// The host ABI it was written for.
     public let abi: Int
+    /// The manifest's summary.
     public let summary: String
     /// The module, base64.
     public let module: String

@@ -19,7 +19,9 @@ public struct ModuleManifest: Sendable, Hashable {
 
     /// A reaction the module declares: its name (its checkpoint) and the events it receives.
     public struct ReactionDeclaration: Sendable, Hashable {
+        /// Its checkpoint's name (`reaction:<id>:<name>`), unique in the module.
         public let name: String
+        /// The events it receives.
         public let selection: ReactionSelection
     }
 
@@ -27,22 +29,33 @@ public struct ModuleManifest: Sendable, Hashable {
     public struct Hooks: Sendable, Hashable {
         /// Names of the commands `tenantry_validate` checks.
         public let validate: [String]
+        /// What `tenantry_react` receives, by reaction.
         public let reactions: [ReactionDeclaration]
+        /// Whether it exports `tenantry_flag_defaults`.
         public let flagDefaults: Bool
     }
 
     /// What the module asks for; the host caps each (`SandboxLimits`).
     public struct RequestedLimits: Sendable, Hashable {
+        /// Fuel a call, for validators and reactions alike.
         public let fuel: UInt64?
+        /// The most 64 KiB pages its memory may declare.
         public let memoryPages: Int?
+        /// A call's time budget.
         public let budgetMilliseconds: Int?
     }
 
+    /// Names the customization in deployments, events and metrics; never a compiled one's.
     public let id: CustomizationID
+    /// `MAJOR.MINOR.PATCH` (`ModuleVersion`): one version names one module's bytes for good.
     public let version: String
+    /// One line for listings.
     public let summary: String
+    /// The settings a deployment supplies, checked as a compiled customization's are.
     public let settings: [SettingSpecification]
+    /// The hooks it exports.
     public let hooks: Hooks
+    /// What it asks for, capped by `SandboxLimits`.
     public let limits: RequestedLimits
 
     /// Decodes and checks `bytes`; the error names what is wrong.
