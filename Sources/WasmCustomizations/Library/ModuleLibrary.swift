@@ -90,7 +90,7 @@ public struct ModuleLibrary: Sendable {
         }
         let module: CompiledModule
         do {
-            module = try CompiledModule(bytes: Array(bytes))
+            module = try CompiledModules.compile(Array(bytes))
         } catch {
             throw ModuleLibraryError.corrupt(reference: entry.reference, problem: "\(error)")
         }
